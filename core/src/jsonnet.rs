@@ -1,0 +1,188 @@
+//! The body of a web hook: a Jsonnet template that Kratos evaluates with the context as the
+//! top-level argument `ctx`.
+
+use std::fmt;
+
+use jrsonnet_parser::{Expr, IStr, LocExpr, ParserSettings, Source};
+
+/// What a valid body evaluates to at the top level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyShape {
+    /// A function of `ctx`: Kratos calls it with the flow's context.
+    Function,
+    /// Anything else: a constant payload that ignores the context.
+    Constant,
+}
+
+/// Why a body is not a template Kratos can evaluate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyError {
+    /// The template does not parse.
+    Syntax {
+        /// Line in the template, from 1.
+        line: usize,
+        /// Column in that line, from 1.
+        column: usize,
+        /// What the parser expected there.
+        expected: String,
+    },
+    /// The body is a URL, not Jsonnet source.
+    Url {
+        /// The scheme it starts with.
+        scheme: &'static str,
+    },
+    /// The top level is a function without a parameter named `ctx`.
+    MissingCtx {
+        /// The parameters it has.
+        params: Vec<String>,
+    },
+    /// A parameter other than `ctx` without a default: Kratos passes only `ctx`.
+    ParamNeedsDefault {
+        /// The parameter.
+        name: String,
+    },
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyError::Syntax {
+                line,
+                column,
+                expected,
+            } => write!(
+                f,
+                "the Jsonnet body does not parse: line {line}, column {column}: expected {expected}"
+            ),
+            BodyError::Url { scheme } => write!(
+                f,
+                "`body` is Jsonnet source, not a `{scheme}` URL: write the template inline or \
+                 read it with `file(\"path/to/template.jsonnet\")`"
+            ),
+            BodyError::MissingCtx { params } if params.is_empty() => f.write_str(
+                "the Jsonnet body is a function without parameters: Kratos passes the flow's \
+                 context as the argument `ctx`, so write `function(ctx) …`",
+            ),
+            BodyError::MissingCtx { params } => write!(
+                f,
+                "the Jsonnet body is a function of `{}` but Kratos passes the flow's context as \
+                 the argument `ctx`: name a parameter `ctx`",
+                params.join("`, `")
+            ),
+            BodyError::ParamNeedsDefault { name } => write!(
+                f,
+                "parameter `{name}` of the Jsonnet body needs a default value: Kratos passes \
+                 only `ctx`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+const URL_SCHEMES: [&str; 4] = ["http://", "https://", "file://", "base64://"];
+
+/// Parses a body template and checks that Kratos can call it.
+///
+/// A template whose top level (under `local`, `assert` and parentheses) is a function must take
+/// a parameter named `ctx`, and every other parameter needs a default. Any other template is a
+/// constant payload.
+pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
+    if let Some(scheme) = URL_SCHEMES.iter().find(|s| source.starts_with(*s)) {
+        return Err(BodyError::Url {
+            scheme: scheme.trim_end_matches("://"),
+        });
+    }
+    let settings = ParserSettings {
+        source: Source::new_virtual("body.jsonnet".into(), IStr::from(source)),
+    };
+    let parsed = jrsonnet_parser::parse(source, &settings).map_err(|e| BodyError::Syntax {
+        line: e.location.line,
+        column: e.location.column,
+        expected: e.expected.to_string(),
+    })?;
+    top_level_shape(&parsed)
+}
+
+fn top_level_shape(expr: &LocExpr) -> Result<BodyShape, BodyError> {
+    match expr.expr() {
+        Expr::Parened(inner) | Expr::LocalExpr(_, inner) | Expr::AssertExpr(_, inner) => {
+            top_level_shape(inner)
+        }
+        Expr::Function(params, _) => {
+            let names: Vec<String> = params
+                .iter()
+                .map(|p| p.0.name().map_or_else(|| "_".into(), |n| n.to_string()))
+                .collect();
+            if !names.iter().any(|n| n == "ctx") {
+                return Err(BodyError::MissingCtx { params: names });
+            }
+            for (param, name) in params.iter().zip(&names) {
+                if name != "ctx" && param.1.is_none() {
+                    return Err(BodyError::ParamNeedsDefault { name: name.clone() });
+                }
+            }
+            Ok(BodyShape::Function)
+        }
+        _ => Ok(BodyShape::Constant),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn functions_of_ctx_and_constants_are_fine() {
+        assert_eq!(
+            check_body("function(ctx) { email: ctx.identity.traits.email }"),
+            Ok(BodyShape::Function)
+        );
+        assert_eq!(
+            check_body("local x = 1;\n(function(ctx, extra = 2) { a: x })"),
+            Ok(BodyShape::Function)
+        );
+        assert_eq!(check_body("error \"cancel\""), Ok(BodyShape::Constant));
+        assert_eq!(check_body("{ ping: true }"), Ok(BodyShape::Constant));
+        assert_eq!(
+            check_body("function(ctx) std.prune({\n  a: |||\n    text\n  |||,\n})"),
+            Ok(BodyShape::Function)
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let Err(BodyError::Syntax { line, column, .. }) =
+            check_body("function(ctx) {\n  email: ctx.identity.traits.email,,\n}")
+        else {
+            panic!("expected a syntax error");
+        };
+        assert_eq!((line, column), (2, 36));
+        assert!(matches!(check_body(""), Err(BodyError::Syntax { .. })));
+    }
+
+    #[test]
+    fn ctx_is_required_and_other_params_need_defaults() {
+        assert_eq!(
+            check_body("function(context) {}"),
+            Err(BodyError::MissingCtx {
+                params: vec!["context".into()]
+            })
+        );
+        assert_eq!(
+            check_body("function() {}"),
+            Err(BodyError::MissingCtx { params: vec![] })
+        );
+        assert_eq!(
+            check_body("function(ctx, flow) {}"),
+            Err(BodyError::ParamNeedsDefault {
+                name: "flow".into()
+            })
+        );
+        assert_eq!(
+            check_body("https://example.com/t.jsonnet"),
+            Err(BodyError::Url { scheme: "https" })
+        );
+    }
+}

@@ -1,0 +1,26 @@
+//! The rules of Ory Actions, shared by the `action!` macro and the runtime.
+//!
+//! Everything here is a fact about Ory Kratos or Ory Network that ory-actions enforces twice: once
+//! at compile time, where the macro turns a broken declaration into a compile error, and once at
+//! run time, where the builder turns it into a typed error. Keeping the facts in one small crate
+//! means the two can never disagree.
+//!
+//! - [`scope`]: the 29 hook lists Kratos has, which flow, timing and authentication method each
+//!   belongs to, and where it lives in the project document.
+//! - [`rules`]: the cross-field rules of a web hook (`response.ignore` against `response.parse`
+//!   and `can_interrupt`, and flags that make a hook never run).
+//! - [`address`], [`jsonnet`], [`names`]: checks of single values.
+//! - [`suggest`]: "did you mean" for near misses.
+
+pub mod address;
+pub mod jsonnet;
+pub mod names;
+pub mod rules;
+pub mod scope;
+pub mod suggest;
+
+pub use rules::{FlagError, Flags};
+pub use address::UrlError;
+pub use jsonnet::{BodyError, BodyShape};
+pub use names::NameError;
+pub use scope::{ApiKeyIn, AuthMethods, Flow, HttpMethod, Method, Scope, ScopeError, Timing};

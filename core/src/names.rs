@@ -1,0 +1,121 @@
+//! Checks of the small names a declaration carries: environment variables, header names and
+//! project ids.
+
+use std::fmt;
+
+/// Why a name is not usable where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NameError {
+    /// Not a portable environment variable name.
+    EnvVar {
+        /// The name as written.
+        name: String,
+    },
+    /// Not an HTTP token, so not a header or cookie name.
+    Token {
+        /// What the name is for (`"api key name"`).
+        what: &'static str,
+        /// The name as written.
+        name: String,
+    },
+    /// Not an Ory project id or slug.
+    ProjectId {
+        /// The id as written.
+        id: String,
+    },
+    /// An empty string where a value is needed.
+    Empty {
+        /// What the value is for.
+        what: &'static str,
+    },
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameError::EnvVar { name } => write!(
+                f,
+                "`{name}` is not an environment variable name: use letters, digits and `_`, \
+                 not starting with a digit"
+            ),
+            NameError::Token { what, name } => write!(
+                f,
+                "`{name}` is not a valid {what}: use letters, digits and `!#$%&'*+-.^_`|~`, \
+                 without spaces"
+            ),
+            NameError::ProjectId { id } => write!(
+                f,
+                "`{id}` is not an Ory project id: expected a UUID such as \
+                 `550e8400-e29b-41d4-a716-446655440000` or a project slug (letters, digits, `-`)"
+            ),
+            NameError::Empty { what } => write!(f, "{what} must not be empty"),
+        }
+    }
+}
+
+impl std::error::Error for NameError {}
+
+/// Checks a portable environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn check_env_var(name: &str) -> Result<(), NameError> {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if first_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(NameError::EnvVar { name: name.into() })
+    }
+}
+
+/// Checks an HTTP token (RFC 9110), the syntax of header and cookie names.
+pub fn check_token(what: &'static str, name: &str) -> Result<(), NameError> {
+    let tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if !name.is_empty() && name.chars().all(tchar) {
+        Ok(())
+    } else {
+        Err(NameError::Token {
+            what,
+            name: name.into(),
+        })
+    }
+}
+
+/// Checks an Ory project id (a UUID) or slug: letters, digits and `-`.
+pub fn check_project_id(id: &str) -> Result<(), NameError> {
+    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(())
+    } else {
+        Err(NameError::ProjectId { id: id.into() })
+    }
+}
+
+/// Checks that a value that must say something is not empty.
+pub fn check_not_empty(what: &'static str, value: &str) -> Result<(), NameError> {
+    if value.trim().is_empty() {
+        Err(NameError::Empty { what })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(check_env_var("WEBHOOK_KEY").is_ok());
+        assert!(check_env_var("_x1").is_ok());
+        assert!(check_env_var("1X").is_err());
+        assert!(check_env_var("A-B").is_err());
+        assert!(check_env_var("").is_err());
+        assert!(check_token("api key name", "X-Api-Key").is_ok());
+        assert!(check_token("api key name", "X Api").is_err());
+        assert!(check_token("api key name", "").is_err());
+        assert!(check_project_id("550e8400-e29b-41d4-a716-446655440000").is_ok());
+        assert!(check_project_id("a/b").is_err());
+        assert!(check_not_empty("`name`", " ").is_err());
+    }
+}
