@@ -19,8 +19,8 @@ pub mod rules;
 pub mod scope;
 pub mod suggest;
 
-pub use rules::{FlagError, Flags};
 pub use address::UrlError;
 pub use jsonnet::{BodyError, BodyShape};
 pub use names::NameError;
+pub use rules::{FlagError, Flags};
 pub use scope::{ApiKeyIn, AuthMethods, Flow, HttpMethod, Method, Scope, ScopeError, Timing};

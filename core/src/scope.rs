@@ -129,10 +129,12 @@ named_enum! {
 
 named_enum! {
     /// The HTTP method of a web hook call.
+    #[derive(Default)]
     pub enum HttpMethod {
         /// `GET`.
         Get = "GET",
         /// `POST`, the default.
+        #[default]
         Post = "POST",
         /// `PUT`.
         Put = "PUT",
@@ -145,23 +147,13 @@ named_enum! {
 
 named_enum! {
     /// Where an API key is sent.
+    #[derive(Default)]
     pub enum ApiKeyIn {
-        /// As a request header.
+        /// As a request header, the default.
+        #[default]
         Header = "header",
         /// As a cookie.
         Cookie = "cookie",
-    }
-}
-
-impl Default for HttpMethod {
-    fn default() -> Self {
-        HttpMethod::Post
-    }
-}
-
-impl Default for ApiKeyIn {
-    fn default() -> Self {
-        ApiKeyIn::Header
     }
 }
 
@@ -478,7 +470,13 @@ impl fmt::Display for ScopeError {
                     f,
                     "unknown auth_method `{name}`: {flow} after accepts {}{}",
                     allowed_methods(&allowed),
-                    suggestion(name, allowed.iter().map(|m| m.as_str()).chain(["all", "fallback"]))
+                    suggestion(
+                        name,
+                        allowed
+                            .iter()
+                            .map(|m| m.as_str())
+                            .chain(["all", "fallback"])
+                    )
                 )
             }
             ScopeError::AuthMethodRequired { flow } => write!(
@@ -486,11 +484,17 @@ impl fmt::Display for ScopeError {
                 "`auth_method` is required for `after` hooks of {flow}: use {}",
                 allowed_methods(&flow.after_methods())
             ),
-            ScopeError::AuthMethodNotAllowed { flow, timing: Timing::Before } => write!(
+            ScopeError::AuthMethodNotAllowed {
+                flow,
+                timing: Timing::Before,
+            } => write!(
                 f,
                 "`before` hooks of {flow} run from one list for every method: remove `auth_method`"
             ),
-            ScopeError::AuthMethodNotAllowed { flow, timing: Timing::After } => write!(
+            ScopeError::AuthMethodNotAllowed {
+                flow,
+                timing: Timing::After,
+            } => write!(
                 f,
                 "`after` hooks of {flow} run from one list for every method: remove `auth_method`"
             ),
@@ -538,9 +542,11 @@ pub fn resolve(
     auth_method: Option<&AuthMethods>,
 ) -> Result<Vec<Scope>, ScopeError> {
     match (flow.needs_auth_method(timing), auth_method) {
-        (false, None) => Ok(vec![Scope::find(flow, timing, None).expect(
-            "every flow has a `before` list and a flow-wide `after` list",
-        )]),
+        (false, None) => {
+            Ok(vec![Scope::find(flow, timing, None).expect(
+                "every flow has a `before` list and a flow-wide `after` list",
+            )])
+        }
         (false, Some(_)) => Err(ScopeError::AuthMethodNotAllowed { flow, timing }),
         (true, None) => Err(ScopeError::AuthMethodRequired { flow }),
         (true, Some(AuthMethods::Fallback)) => Ok(vec![
@@ -634,11 +640,7 @@ mod tests {
             ])
         );
         assert_eq!(
-            resolve(
-                Settings,
-                After,
-                Some(&[Method::Oidc, Method::Oidc].into())
-            ),
+            resolve(Settings, After, Some(&[Method::Oidc, Method::Oidc].into())),
             Err(ScopeError::DuplicateMethod {
                 method: Method::Oidc
             })
@@ -668,6 +670,9 @@ mod tests {
         let e = ScopeError::UnknownFlow {
             name: "registraton".into(),
         };
-        assert!(e.to_string().ends_with("did you mean `registration`?"), "{e}");
+        assert!(
+            e.to_string().ends_with("did you mean `registration`?"),
+            "{e}"
+        );
     }
 }

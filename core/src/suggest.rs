@@ -4,7 +4,10 @@
 ///
 /// A candidate that differs only in case always counts; otherwise up to one edit per three
 /// characters (at least one) is allowed.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = input.to_ascii_lowercase();
     let budget = (input.chars().count() / 3).max(1);
     candidates
@@ -29,7 +32,13 @@ mod tests {
 
     #[test]
     fn finds_near_misses_only() {
-        let flows = ["login", "registration", "recovery", "settings", "verification"];
+        let flows = [
+            "login",
+            "registration",
+            "recovery",
+            "settings",
+            "verification",
+        ];
         assert_eq!(did_you_mean("registraton", flows), Some("registration"));
         assert_eq!(did_you_mean("settigns", flows), Some("settings"));
         assert_eq!(did_you_mean("logn", flows), Some("login"));

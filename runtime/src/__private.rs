@@ -1,0 +1,61 @@
+//! What the expansion of `action!` builds with. Not a public API: it may change in any release.
+
+use std::borrow::Cow;
+
+pub use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
+
+use crate::action::{Action, Parts};
+pub use crate::action::{Body, ProjectId};
+pub use crate::auth::{Auth, Secret};
+
+/// The checked fields of one `action!` invocation.
+pub struct ActionParts {
+    /// `name`.
+    pub name: Option<&'static str>,
+    /// The hook lists `flow`, `timing` and `auth_method` resolved to.
+    pub scopes: &'static [Scope],
+    /// `url`.
+    pub url: &'static str,
+    /// `method`.
+    pub method: HttpMethod,
+    /// `body`.
+    pub body: Option<Body>,
+    /// `can_interrupt`, `response_ignore`, `response_parse`.
+    pub flags: Flags,
+    /// `auth`.
+    pub auth: Option<Auth>,
+    /// `project_id`.
+    pub project_id: Option<ProjectId>,
+}
+
+/// Builds the action of an `action!` invocation.
+///
+/// The macro has checked every rule at compile time with the same functions the runtime uses;
+/// they are checked once more here so that nothing that bypasses the macro can make an invalid
+/// action.
+///
+/// # Panics
+///
+/// When the parts break a rule, which the expansion of `action!` never does.
+pub fn action(parts: ActionParts) -> Action {
+    let parts = Parts {
+        name: parts.name.map(Cow::Borrowed),
+        scopes: parts.scopes.to_vec(),
+        url: Cow::Borrowed(parts.url),
+        method: parts.method,
+        body: parts.body,
+        flags: parts.flags,
+        auth: parts.auth,
+        project_id: parts.project_id,
+    };
+    match Action::checked(parts) {
+        Ok(action) => action,
+        Err(invalid) => panic!("action! produced an {invalid}; please report this as a bug"),
+    }
+}
+
+/// Stands in for the action of an `action!` invocation that has compile errors, so that the
+/// user sees those errors and no others. Never runs: the program does not compile.
+pub fn placeholder() -> Action {
+    unreachable!("action! reported compile errors")
+}

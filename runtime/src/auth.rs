@@ -1,0 +1,163 @@
+//! How Ory authenticates to a web hook, and where the secret comes from.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ory_actions_core::ApiKeyIn;
+
+use crate::error::Error;
+
+/// Where a secret is read from when the program runs. Never the secret itself.
+///
+/// `Debug` and `Display` show the source (`env("WEBHOOK_KEY")`), never the value.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Secret {
+    /// An environment variable.
+    Env(String),
+    /// A file; a relative path is taken from the working directory of the program. One
+    /// trailing line break is dropped.
+    File(PathBuf),
+}
+
+impl Secret {
+    /// A secret read from the environment variable `var`.
+    pub fn env(var: impl Into<String>) -> Self {
+        Secret::Env(var.into())
+    }
+
+    /// A secret read from the file at `path`.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Secret::File(path.into())
+    }
+
+    /// Reads the secret. `what` says what it is for, in errors.
+    pub(crate) fn resolve(&self, what: &str) -> Result<String, Error> {
+        match self {
+            Secret::Env(var) => read_env(var, what),
+            Secret::File(path) => read_file(path, what),
+        }
+    }
+}
+
+pub(crate) fn read_env(var: &str, what: &str) -> Result<String, Error> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        Ok(_) | Err(std::env::VarError::NotUnicode(_)) => Err(Error::InvalidEnv {
+            var: var.into(),
+            what: what.into(),
+        }),
+        Err(std::env::VarError::NotPresent) => Err(Error::MissingEnv {
+            var: var.into(),
+            what: what.into(),
+        }),
+    }
+}
+
+fn read_file(path: &Path, what: &str) -> Result<String, Error> {
+    let mut value = std::fs::read_to_string(path).map_err(|source| Error::SecretFile {
+        path: path.into(),
+        what: what.into(),
+        source,
+    })?;
+    if value.ends_with('\n') {
+        value.pop();
+        if value.ends_with('\r') {
+            value.pop();
+        }
+    }
+    Ok(value)
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Secret::Env(var) => write!(f, "env({var:?})"),
+            Secret::File(path) => write!(f, "secret_file({:?})", path.display().to_string()),
+        }
+    }
+}
+
+/// How Ory authenticates to the web hook (`config.auth`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Auth {
+    /// An API key sent as a header or cookie.
+    ApiKey {
+        /// The header or cookie name.
+        name: String,
+        /// Where the key comes from.
+        value: Secret,
+        /// Header or cookie.
+        location: ApiKeyIn,
+    },
+    /// HTTP basic authentication.
+    BasicAuth {
+        /// The user name.
+        user: String,
+        /// Where the password comes from.
+        password: Secret,
+    },
+}
+
+impl Auth {
+    /// An API key sent in the header or cookie `name`.
+    pub fn api_key(name: impl Into<String>, value: Secret, location: ApiKeyIn) -> Self {
+        Auth::ApiKey {
+            name: name.into(),
+            value,
+            location,
+        }
+    }
+
+    /// HTTP basic authentication as `user`.
+    pub fn basic_auth(user: impl Into<String>, password: Secret) -> Self {
+        Auth::BasicAuth {
+            user: user.into(),
+            password,
+        }
+    }
+
+    /// The secret this authentication needs.
+    pub fn secret(&self) -> &Secret {
+        match self {
+            Auth::ApiKey { value, .. } => value,
+            Auth::BasicAuth { password, .. } => password,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_source_only() {
+        let auth = Auth::api_key("X-Api-Key", Secret::env("KEY"), ApiKeyIn::Header);
+        assert_eq!(
+            format!("{auth:?}"),
+            r#"ApiKey { name: "X-Api-Key", value: env("KEY"), location: Header }"#
+        );
+        assert_eq!(
+            Secret::file("/run/secrets/hook").to_string(),
+            r#"secret_file("/run/secrets/hook")"#
+        );
+    }
+
+    #[test]
+    fn secret_files_lose_one_trailing_line_break() {
+        let dir = std::env::temp_dir().join(format!("ory-actions-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key");
+        std::fs::write(&path, "s3cr3t\r\n").unwrap();
+        assert_eq!(Secret::file(&path).resolve("test").unwrap(), "s3cr3t");
+        std::fs::remove_dir_all(&dir).unwrap();
+        let err = Secret::file(&path).resolve("the test key").unwrap_err();
+        assert!(err.to_string().contains("the test key"), "{err}");
+    }
+}
