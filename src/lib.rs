@@ -1,1 +1,44 @@
-//! ory-actions
+#![doc = include_str!("../README.md")]
+
+/// Declares an Ory Action; every declaration Ory would refuse or never run is a compile error.
+///
+/// The keys are those of the Terraform `ory_action` resource, plus `auth` and `name`:
+///
+/// | key | value | default |
+/// |---|---|---|
+/// | `flow` | `login`, `registration`, `recovery`, `settings` or `verification` | required |
+/// | `timing` | `before` or `after` | required |
+/// | `auth_method` | a method, a list `[password, oidc]`, `all` or `fallback`; required for `after` on login, registration and settings, refused elsewhere | |
+/// | `url` | an absolute `http`/`https` URL, as a string literal | required |
+/// | `method` | `GET`, `POST`, `PUT`, `PATCH` or `DELETE` | `POST` |
+/// | `body` | a Jsonnet string literal, or `file("path")` relative to the crate's `Cargo.toml` | none |
+/// | `can_interrupt`, `response_ignore`, `response_parse` | `true` or `false` | `false` |
+/// | `auth` | `api_key { name: "…", value: env("VAR"), in: header }` or `basic_auth { user: "…", password: env("VAR") }` | none |
+/// | `project_id` | a string literal or `env("VAR")` | the stack's project |
+/// | `name` | a string literal | none |
+///
+/// Secrets are `env("VAR")` or `secret_file("path")`, read when the program runs.
+/// The expansion is an [`Action`].
+///
+/// ```
+/// use ory_actions::action;
+///
+/// let audit = action! {
+///     flow: settings,
+///     timing: after,
+///     auth_method: all,
+///     url: "https://api.example.com/webhooks/audit",
+///     response_ignore: true,
+///     body: "function(ctx) { id: ctx.identity.id }",
+/// };
+/// assert_eq!(audit.scopes().len(), 7);
+/// ```
+pub use ory_actions_macros::action;
+pub use ory_actions_runtime::{
+    Action, ActionBuilder, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error, FlagError, Flow,
+    HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId, REDACTED, RenderedHook,
+    Scope, ScopeError, Secret, Secrets, Timing, UrlError,
+};
+
+#[doc(hidden)]
+pub use ory_actions_runtime::__private;

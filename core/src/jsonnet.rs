@@ -81,6 +81,28 @@ impl fmt::Display for BodyError {
 
 impl std::error::Error for BodyError {}
 
+/// Removes the indentation an inline template gets from the code around it: leading blank
+/// lines, trailing white space, and the indentation common to every non-blank line (as a
+/// Terraform `<<-` heredoc does). A template already flush left comes back unchanged.
+pub fn dedent(source: &str) -> String {
+    let lines: Vec<&str> = source
+        .trim_end()
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or_else(|| l.trim_start()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 const URL_SCHEMES: [&str; 4] = ["http://", "https://", "file://", "base64://"];
 
 /// Parses a body template and checks that Kratos can call it.
@@ -149,6 +171,16 @@ mod tests {
             check_body("function(ctx) std.prune({\n  a: |||\n    text\n  |||,\n})"),
             Ok(BodyShape::Function)
         );
+    }
+
+    #[test]
+    fn dedent_strips_the_surrounding_code_indentation() {
+        assert_eq!(
+            dedent("\n    function(ctx) {\n      a: 1,\n\n    }\n  "),
+            "function(ctx) {\n  a: 1,\n\n}"
+        );
+        assert_eq!(dedent("function(ctx) {}"), "function(ctx) {}");
+        assert_eq!(dedent(""), "");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use ory_actions_core::address::check_url;
-use ory_actions_core::jsonnet::check_body;
+use ory_actions_core::jsonnet::{check_body, dedent};
 use ory_actions_core::names::{check_env_var, check_not_empty, check_project_id, check_token};
 use ory_actions_core::rules::check_flags;
 use ory_actions_core::scope::resolve;
@@ -24,10 +24,17 @@ pub struct Body {
 }
 
 impl Body {
-    /// A body written inline.
+    /// A body written inline. The indentation it has from the surrounding code is removed
+    /// (leading blank lines, trailing white space and the indentation common to all lines).
     pub fn inline(source: impl Into<Cow<'static, str>>) -> Self {
+        let source = source.into();
+        let dedented = dedent(&source);
         Body {
-            source: source.into(),
+            source: if dedented == *source {
+                source
+            } else {
+                Cow::Owned(dedented)
+            },
             file: None,
         }
     }

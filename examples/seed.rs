@@ -1,0 +1,71 @@
+//! The four examples of the Terraform `ory_action` documentation, declared with `action!`.
+//!
+//! `cargo run --example seed` prints, for each action, the hook list it goes into and the entry
+//! Kratos gets there (secrets redacted).
+//!
+//! The documentation's `sync_verified` names `auth_method = "code"` for the verification flow,
+//! which has no per-method hook lists: Ory refuses that. Here it is written the way Kratos
+//! accepts it, with no `auth_method`; the documentation's form is kept as a compile failure in
+//! `tests/ui/fail/verification_has_no_method_lists.rs`.
+
+use ory_actions::{Action, Secrets, action};
+
+/// The actions of the seed stack.
+pub fn actions() -> Vec<Action> {
+    vec![
+        // Post-registration web hook.
+        action! {
+            name: "welcome_email",
+            flow: registration,
+            timing: after,
+            auth_method: password,
+            url: "https://api.example.com/webhooks/welcome",
+            method: POST,
+            body: r#"
+                function(ctx) {
+                  email: ctx.identity.traits.email,
+                  name: ctx.identity.traits.name,
+                  created_at: ctx.identity.created_at
+                }
+            "#,
+        },
+        // Pre-login validation.
+        action! {
+            name: "validate_login",
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/webhooks/validate",
+            method: POST,
+            can_interrupt: true, // Allow the web hook to block login.
+        },
+        // Async audit log (fire and forget).
+        action! {
+            name: "audit_log",
+            flow: settings,
+            timing: after,
+            auth_method: password,
+            url: "https://api.example.com/webhooks/audit",
+            method: POST,
+            response_ignore: true,
+        },
+        // Post-verification sync.
+        action! {
+            name: "sync_verified",
+            flow: verification,
+            timing: after,
+            url: "https://api.example.com/webhooks/user-verified",
+            method: POST,
+        },
+    ]
+}
+
+fn main() -> Result<(), ory_actions::Error> {
+    for action in actions() {
+        println!("# {action}");
+        for hook in action.render(Secrets::Redacted)? {
+            println!("{hook}");
+        }
+        println!();
+    }
+    Ok(())
+}

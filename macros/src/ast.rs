@@ -1,0 +1,163 @@
+//! Stage one: the syntax of `action! { … }`, with the span of every token kept.
+//!
+//! An invocation is a comma-separated list of `key: value` fields. A value is an identifier, a
+//! literal, a list `[a, b]`, a call `env("VAR")` or a struct `api_key { … }`. What each key
+//! accepts is decided in [`crate::valid`]; this stage only knows the shapes.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, TokenStreamExt};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, Lit, LitBool, LitStr, Token, braced, bracketed, parenthesized, token};
+
+/// The fields of one invocation, in the order written.
+pub(crate) struct Input {
+    pub(crate) fields: Vec<Field>,
+}
+
+/// `key: value`.
+pub(crate) struct Field {
+    pub(crate) key: Ident,
+    pub(crate) value: Value,
+}
+
+/// A value as written.
+pub(crate) enum Value {
+    /// `registration`, `POST`, `all`.
+    Ident(Ident),
+    /// `"…"` or `r#"…"#`.
+    Str(LitStr),
+    /// `true` or `false`.
+    Bool(LitBool),
+    /// Any other literal (numbers, characters, byte strings).
+    Other(Lit),
+    /// `[a, b]`.
+    List {
+        bracket: token::Bracket,
+        items: Punctuated<Value, Token![,]>,
+    },
+    /// `env("VAR")`, `file("path")`.
+    Call {
+        name: Ident,
+        paren: token::Paren,
+        args: Punctuated<Value, Token![,]>,
+    },
+    /// `api_key { name: "…", … }`.
+    Struct {
+        name: Ident,
+        brace: token::Brace,
+        fields: Punctuated<Field, Token![,]>,
+    },
+}
+
+impl Parse for Input {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let fields = Punctuated::<Field, Token![,]>::parse_terminated(input)?;
+        Ok(Input {
+            fields: fields.into_iter().collect(),
+        })
+    }
+}
+
+impl Parse for Field {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = if input.peek(Ident::peek_any) {
+            Ident::parse_any(input)?
+        } else {
+            return Err(input.error("expected a key such as `flow`, `timing` or `url`"));
+        };
+        input.parse::<Token![:]>()?;
+        let value = input.parse()?;
+        Ok(Field { key, value })
+    }
+}
+
+impl Parse for Value {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(Lit) {
+            return Ok(match input.parse::<Lit>()? {
+                Lit::Str(s) => Value::Str(s),
+                Lit::Bool(b) => Value::Bool(b),
+                other => Value::Other(other),
+            });
+        }
+        if input.peek(token::Bracket) {
+            let content;
+            let bracket = bracketed!(content in input);
+            let items = Punctuated::parse_terminated(&content)?;
+            return Ok(Value::List { bracket, items });
+        }
+        if input.peek(Ident::peek_any) {
+            let name = Ident::parse_any(input)?;
+            if input.peek(token::Paren) {
+                let content;
+                let paren = parenthesized!(content in input);
+                let args = Punctuated::parse_terminated(&content)?;
+                return Ok(Value::Call { name, paren, args });
+            }
+            if input.peek(token::Brace) {
+                let content;
+                let brace = braced!(content in input);
+                let fields = Punctuated::parse_terminated(&content)?;
+                return Ok(Value::Struct {
+                    name,
+                    brace,
+                    fields,
+                });
+            }
+            return Ok(Value::Ident(name));
+        }
+        Err(input.error(
+            "expected a value: a name such as `registration`, a string literal, `true` or \
+             `false`, a list `[…]`, `env(\"VAR\")` or `api_key { … }`",
+        ))
+    }
+}
+
+impl Value {
+    /// What kind of value this is, for "expected …, found …" messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Ident(_) => "a name",
+            Value::Str(_) => "a string literal",
+            Value::Bool(_) => "a boolean",
+            Value::Other(_) => "a literal",
+            Value::List { .. } => "a list",
+            Value::Call { .. } => "a call",
+            Value::Struct { .. } => "a struct",
+        }
+    }
+}
+
+impl ToTokens for Field {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.key.to_tokens(tokens);
+        tokens.append(proc_macro2::Punct::new(':', proc_macro2::Spacing::Alone));
+        self.value.to_tokens(tokens);
+    }
+}
+
+impl ToTokens for Value {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Value::Ident(i) => i.to_tokens(tokens),
+            Value::Str(s) => s.to_tokens(tokens),
+            Value::Bool(b) => b.to_tokens(tokens),
+            Value::Other(l) => l.to_tokens(tokens),
+            Value::List { bracket, items } => bracket.surround(tokens, |t| items.to_tokens(t)),
+            Value::Call { name, paren, args } => {
+                name.to_tokens(tokens);
+                paren.surround(tokens, |t| args.to_tokens(t));
+            }
+            Value::Struct {
+                name,
+                brace,
+                fields,
+            } => {
+                name.to_tokens(tokens);
+                brace.surround(tokens, |t| fields.to_tokens(t));
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Stage three: tokens for a checked declaration. Nothing is checked again here.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Ident, LitStr};
+
+use crate::model::{Action, Auth, Body, ProjectId, Secret};
+
+/// The expression `action!` expands to: a value of the runtime's `Action` type.
+pub(crate) fn action(action: &Action) -> TokenStream {
+    let private = quote!(::ory_actions::__private);
+    let name = option(action.name.as_ref().map(|name| quote!(#name)));
+    let scopes = action.scopes.iter().map(|scope| variant(scope));
+    let url = &action.url;
+    let method = variant(&action.method);
+    let body = option(action.body.as_ref().map(|body| match body {
+        Body::Inline(source) => quote!(#private::Body::inline(#source)),
+        Body::File(path) => {
+            let content = include_relative(path);
+            quote!(#private::Body::from_file(#path, #content))
+        }
+    }));
+    let can_interrupt = action.flags.can_interrupt;
+    let response_ignore = action.flags.response_ignore;
+    let response_parse = action.flags.response_parse;
+    let auth = option(action.auth.as_ref().map(|auth| match auth {
+        Auth::ApiKey {
+            name,
+            value,
+            location,
+        } => {
+            let value = secret(value);
+            let location = variant(location);
+            quote!(#private::Auth::api_key(#name, #value, #private::ApiKeyIn::#location))
+        }
+        Auth::BasicAuth { user, password } => {
+            let password = secret(password);
+            quote!(#private::Auth::basic_auth(#user, #password))
+        }
+    }));
+    let project_id = option(action.project_id.as_ref().map(|id| match id {
+        ProjectId::Literal(id) => {
+            quote!(#private::ProjectId::Literal(::std::borrow::Cow::Borrowed(#id)))
+        }
+        ProjectId::Env(var) => {
+            quote!(#private::ProjectId::Env(::std::borrow::Cow::Borrowed(#var)))
+        }
+    }));
+    quote! {
+        #private::action(#private::ActionParts {
+            name: #name,
+            scopes: &[#(#private::Scope::#scopes),*],
+            url: #url,
+            method: #private::HttpMethod::#method,
+            body: #body,
+            flags: #private::Flags {
+                can_interrupt: #can_interrupt,
+                response_ignore: #response_ignore,
+                response_parse: #response_parse,
+            },
+            auth: #auth,
+            project_id: #project_id,
+        })
+    }
+}
+
+/// What `action!` expands to when it reported errors: the errors and a well-typed stand-in, so
+/// that the user sees those errors and nothing else.
+pub(crate) fn placeholder(errors: TokenStream) -> TokenStream {
+    quote! {
+        {
+            #errors
+            ::ory_actions::__private::placeholder()
+        }
+    }
+}
+
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The variant name of a fieldless enum value, from its derived `Debug`.
+fn variant(value: &impl std::fmt::Debug) -> Ident {
+    Ident::new(&format!("{value:?}"), Span::call_site())
+}
+
+fn secret(secret: &Secret) -> TokenStream {
+    match secret {
+        Secret::Env(var) => quote!(::ory_actions::__private::Secret::env(#var)),
+        Secret::File(path) => quote!(::ory_actions::__private::Secret::file(#path)),
+    }
+}
+
+/// `include_str!` of a path relative to the calling crate's manifest directory, so that rustc
+/// rebuilds the crate when the file changes.
+fn include_relative(path: &LitStr) -> TokenStream {
+    if std::path::Path::new(&path.value()).is_absolute() {
+        quote!(::core::include_str!(#path))
+    } else {
+        quote!(::core::include_str!(::core::concat!(
+            ::core::env!("CARGO_MANIFEST_DIR"),
+            "/",
+            #path
+        )))
+    }
+}

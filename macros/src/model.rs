@@ -1,0 +1,52 @@
+//! The typed model between validation and expansion: an action whose every rule holds.
+
+use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
+use syn::LitStr;
+
+/// A checked declaration. Expansion turns it into tokens without checking anything again.
+pub(crate) struct Action {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) url: LitStr,
+    pub(crate) method: HttpMethod,
+    pub(crate) body: Option<Body>,
+    pub(crate) flags: Flags,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) project_id: Option<ProjectId>,
+}
+
+/// The request body template.
+pub(crate) enum Body {
+    /// Written in the invocation.
+    Inline(LitStr),
+    /// `file("path")`, relative to the calling crate's manifest directory.
+    File(LitStr),
+}
+
+/// Where a secret is read from when the program runs.
+pub(crate) enum Secret {
+    /// `env("VAR")`.
+    Env(LitStr),
+    /// `secret_file("path")`.
+    File(LitStr),
+}
+
+/// `auth: …`.
+pub(crate) enum Auth {
+    /// `api_key { name, value, in }`.
+    ApiKey {
+        name: LitStr,
+        value: Secret,
+        location: ApiKeyIn,
+    },
+    /// `basic_auth { user, password }`.
+    BasicAuth { user: LitStr, password: Secret },
+}
+
+/// `project_id: …`.
+pub(crate) enum ProjectId {
+    /// A literal id.
+    Literal(LitStr),
+    /// `env("VAR")`.
+    Env(LitStr),
+}

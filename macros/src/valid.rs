@@ -1,0 +1,654 @@
+//! Stage two: what the fields of `action! { … }` mean, and every rule they must follow.
+//!
+//! Each problem is reported at the smallest offending token, in rustc's voice, with what is
+//! allowed; every problem of one invocation is collected before anything is reported.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ory_actions_core::address::check_url;
+use ory_actions_core::jsonnet::check_body;
+use ory_actions_core::names::{check_env_var, check_not_empty, check_project_id, check_token};
+use ory_actions_core::rules::{FlagError, check_flags};
+use ory_actions_core::scope::{CANDIDATE_METHODS, one_of};
+use ory_actions_core::suggest::did_you_mean;
+use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Method, Scope, ScopeError, Timing};
+use proc_macro2::Span;
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token};
+
+use crate::ast::{Field, Input, Value};
+use crate::ctxt::Errors;
+use crate::model;
+
+/// The keys of `action!`, those of the Terraform `ory_action` resource first.
+const KEYS: [&str; 12] = [
+    "flow",
+    "timing",
+    "auth_method",
+    "url",
+    "method",
+    "body",
+    "can_interrupt",
+    "response_ignore",
+    "response_parse",
+    "project_id",
+    "auth",
+    "name",
+];
+
+/// Checks an invocation; `None` when anything is wrong, with every problem in `errors`.
+pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Action> {
+    let fields = fields_by_key(&input.fields, &KEYS, "`action!`", errors);
+    let get = |key: &str| fields.get(key).copied();
+
+    let flow = required(get("flow"), "flow", errors).and_then(|f| flow(&f.value, errors));
+    let timing = required(get("timing"), "timing", errors).and_then(|f| timing(&f.value, errors));
+    let scopes = match (flow, timing) {
+        (Some(flow), Some(timing)) => scopes(flow, timing, get("auth_method"), errors),
+        _ => None,
+    };
+    let url = required(get("url"), "url", errors).and_then(|f| url(&f.value, errors));
+    let method = get("method").map_or(Some(HttpMethod::default()), |f| {
+        http_method(&f.value, errors)
+    });
+    let body = get("body").map(|f| body(&f.value, errors));
+    let flag = |key: &str, errors: &mut Errors| {
+        get(key).map_or(Some(false), |f| boolean(key, &f.value, errors))
+    };
+    let can_interrupt = flag("can_interrupt", errors);
+    let response_ignore = flag("response_ignore", errors);
+    let response_parse = flag("response_parse", errors);
+    let flags = Flags {
+        can_interrupt: can_interrupt.unwrap_or(false),
+        response_ignore: response_ignore.unwrap_or(false),
+        response_parse: response_parse.unwrap_or(false),
+    };
+    for problem in check_flags(scopes.as_deref().unwrap_or_default(), flags) {
+        let key = match problem {
+            FlagError::IgnoreWithParse => "response_parse",
+            FlagError::IgnoreWithInterrupt => "can_interrupt",
+            FlagError::NeverRuns { flag, .. } => flag,
+            _ => "response_ignore",
+        };
+        let field = get(key).expect("a flag that is set was written");
+        errors.spanned(field, problem);
+    }
+    let auth = get("auth").map(|f| auth(&f.value, errors));
+    let project_id = get("project_id").map(|f| project_id(&f.value, errors));
+    let name = get("name").map(|f| name(&f.value, errors));
+
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(model::Action {
+        name: name.flatten(),
+        scopes: scopes?,
+        url: url?,
+        method: method?,
+        body: body.flatten(),
+        flags,
+        auth: auth.flatten(),
+        project_id: project_id.flatten(),
+    })
+}
+
+/// Indexes fields by key, reporting unknown and repeated keys.
+fn fields_by_key<'a>(
+    fields: impl IntoIterator<Item = &'a Field>,
+    keys: &[&'static str],
+    what: &str,
+    errors: &mut Errors,
+) -> BTreeMap<&'static str, &'a Field> {
+    let mut found = BTreeMap::new();
+    for field in fields {
+        let key = field.key.to_string();
+        match keys.iter().find(|k| **k == key) {
+            None => errors.at(
+                field.key.span(),
+                format!(
+                    "unknown key `{key}` in {what}: expected {}{}",
+                    one_of(keys.iter().copied()),
+                    did_you_mean_suffix(&key, keys.iter().copied())
+                ),
+            ),
+            Some(known) if found.contains_key(known) => errors.at(
+                field.key.span(),
+                format!("`{key}` is given twice: each key may appear once"),
+            ),
+            Some(known) => {
+                found.insert(*known, field);
+            }
+        }
+    }
+    found
+}
+
+fn did_you_mean_suffix<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(name, candidates)
+        .map_or_else(String::new, |near| format!("; did you mean `{near}`?"))
+}
+
+/// Reports a missing required key at the call site.
+fn required<'a>(field: Option<&'a Field>, key: &str, errors: &mut Errors) -> Option<&'a Field> {
+    if field.is_none() {
+        let what = match key {
+            "flow" => format!("the flow to hook into: {}", one_of(Flow::names())),
+            "timing" => "when the hook runs: `before` or `after`".to_owned(),
+            _ => "the URL Ory calls, such as `url: \"https://api.example.com/hook\"`".to_owned(),
+        };
+        errors.at(Span::call_site(), format!("missing `{key}`: {what}"));
+    }
+    field
+}
+
+/// A bare name, such as `registration`; reports quotes and other kinds of value.
+fn ident<'a>(key: &str, value: &'a Value, example: &str, errors: &mut Errors) -> Option<&'a Ident> {
+    match value {
+        Value::Ident(ident) => Some(ident),
+        Value::Str(lit) if syn::parse_str::<Ident>(&lit.value()).is_ok() => {
+            errors.at(
+                lit.span(),
+                format!(
+                    "`{key}` takes a bare name: write `{}` without quotes",
+                    lit.value()
+                ),
+            );
+            None
+        }
+        other => {
+            wrong_kind(
+                key,
+                other,
+                &format!("a name such as `{key}: {example}`"),
+                errors,
+            );
+            None
+        }
+    }
+}
+
+fn wrong_kind(key: &str, value: &Value, expected: &str, errors: &mut Errors) {
+    errors.spanned(
+        value,
+        format!("`{key}` takes {expected}, found {}", value.kind()),
+    );
+}
+
+fn flow(value: &Value, errors: &mut Errors) -> Option<Flow> {
+    let ident = ident("flow", value, "registration", errors)?;
+    let name = ident.to_string();
+    Flow::from_name(&name).or_else(|| {
+        let problem = if name == "logout" {
+            ScopeError::NoHooks { flow: "logout" }
+        } else {
+            ScopeError::UnknownFlow { name }
+        };
+        errors.at(ident.span(), problem);
+        None
+    })
+}
+
+fn timing(value: &Value, errors: &mut Errors) -> Option<Timing> {
+    let ident = ident("timing", value, "after", errors)?;
+    let name = ident.to_string();
+    Timing::from_name(&name).or_else(|| {
+        errors.at(ident.span(), ScopeError::UnknownTiming { name });
+        None
+    })
+}
+
+/// Resolves `auth_method` to hook lists, reporting each bad method at its own token.
+fn scopes(
+    flow: Flow,
+    timing: Timing,
+    field: Option<&Field>,
+    errors: &mut Errors,
+) -> Option<Vec<Scope>> {
+    let flow_wide = Scope::find(flow, timing, None);
+    match (flow.needs_auth_method(timing), field) {
+        (false, None) => Some(vec![flow_wide?]),
+        (false, Some(field)) => {
+            errors.spanned(field, ScopeError::AuthMethodNotAllowed { flow, timing });
+            None
+        }
+        (true, None) => {
+            errors.at(Span::call_site(), ScopeError::AuthMethodRequired { flow });
+            None
+        }
+        (true, Some(field)) => match &field.value {
+            Value::Ident(ident) if ident == "all" => Some(flow.after_method_scopes()),
+            Value::Ident(ident) if ident == "fallback" => Some(vec![flow_wide?]),
+            Value::Ident(ident) => method_scope(flow, timing, ident, errors).map(|s| vec![s]),
+            Value::List { bracket, items } => {
+                if items.is_empty() {
+                    errors.at(bracket.span.join(), ScopeError::EmptyList);
+                    return None;
+                }
+                let mut scopes: Vec<Scope> = Vec::new();
+                let mut ok = true;
+                for item in items {
+                    let scope = match item {
+                        Value::Ident(ident) if ident == "all" || ident == "fallback" => {
+                            errors.at(
+                                ident.span(),
+                                format!(
+                                    "`{ident}` stands alone: write `auth_method: {ident}` \
+                                     instead of a list"
+                                ),
+                            );
+                            None
+                        }
+                        Value::Ident(ident) => {
+                            let scope = method_scope(flow, timing, ident, errors);
+                            if let Some(scope) = scope.filter(|s| scopes.contains(s)) {
+                                let method = scope.method().expect("a per-method list");
+                                errors.at(ident.span(), ScopeError::DuplicateMethod { method });
+                                ok = false;
+                            }
+                            scope
+                        }
+                        other => {
+                            wrong_kind(
+                                "auth_method",
+                                other,
+                                "a list of method names such as `[password, oidc]`",
+                                errors,
+                            );
+                            None
+                        }
+                    };
+                    match scope {
+                        Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
+                        Some(_) => {}
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(scopes)
+            }
+            other => {
+                wrong_kind(
+                    "auth_method",
+                    other,
+                    "a method such as `password`, a list `[password, oidc]`, `all` or `fallback`",
+                    errors,
+                );
+                None
+            }
+        },
+    }
+}
+
+fn method_scope(flow: Flow, timing: Timing, ident: &Ident, errors: &mut Errors) -> Option<Scope> {
+    let name = ident.to_string();
+    let scope = Method::from_name(&name).and_then(|m| Scope::find(flow, timing, Some(m)));
+    if scope.is_none() {
+        let problem = if CANDIDATE_METHODS.contains(&name.as_str()) {
+            ScopeError::NoSuchList { flow, method: name }
+        } else {
+            ScopeError::UnknownMethod { name, flow }
+        };
+        errors.at(ident.span(), problem);
+    }
+    scope
+}
+
+/// A string literal; reports every other kind of value.
+fn string<'a>(
+    key: &str,
+    value: &'a Value,
+    example: &str,
+    errors: &mut Errors,
+) -> Option<&'a LitStr> {
+    match value {
+        Value::Str(lit) => Some(lit),
+        other => {
+            wrong_kind(
+                key,
+                other,
+                &format!("a string literal such as `{key}: {example}`"),
+                errors,
+            );
+            None
+        }
+    }
+}
+
+fn url(value: &Value, errors: &mut Errors) -> Option<LitStr> {
+    let lit = string("url", value, "\"https://api.example.com/hook\"", errors)?;
+    match check_url(&lit.value()) {
+        Ok(()) => Some(lit.clone()),
+        Err(problem) => {
+            errors.at(lit.span(), problem);
+            None
+        }
+    }
+}
+
+fn http_method(value: &Value, errors: &mut Errors) -> Option<HttpMethod> {
+    let ident = ident("method", value, "POST", errors)?;
+    let name = ident.to_string();
+    HttpMethod::from_name(&name).or_else(|| {
+        errors.at(
+            ident.span(),
+            format!(
+                "unknown HTTP method `{name}`: expected {}{}",
+                one_of(HttpMethod::names()),
+                did_you_mean_suffix(&name, HttpMethod::names())
+            ),
+        );
+        None
+    })
+}
+
+fn boolean(key: &str, value: &Value, errors: &mut Errors) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(b.value),
+        Value::Str(lit) if matches!(lit.value().as_str(), "true" | "false") => {
+            errors.at(
+                lit.span(),
+                format!(
+                    "`{key}` takes `true` or `false`: write `{}` without quotes",
+                    lit.value()
+                ),
+            );
+            None
+        }
+        other => {
+            wrong_kind(key, other, "`true` or `false`", errors);
+            None
+        }
+    }
+}
+
+/// The one string literal argument of `env("…")`, `file("…")` or `secret_file("…")`.
+fn single_string_arg<'a>(
+    name: &Ident,
+    args: &'a Punctuated<Value, Token![,]>,
+    example: &str,
+    errors: &mut Errors,
+) -> Option<&'a LitStr> {
+    match args.first() {
+        Some(Value::Str(lit)) if args.len() == 1 => Some(lit),
+        _ => {
+            errors.at(
+                name.span(),
+                format!("`{name}` takes one string literal: `{name}(\"{example}\")`"),
+            );
+            None
+        }
+    }
+}
+
+fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
+    match value {
+        Value::Str(lit) => match check_body(&lit.value()) {
+            Ok(_) => Some(model::Body::Inline(lit.clone())),
+            Err(problem) => {
+                errors.at(lit.span(), problem);
+                None
+            }
+        },
+        Value::Call { name, args, .. } if name == "file" => {
+            let lit = single_string_arg(name, args, "templates/body.jsonnet", errors)?;
+            let relative = lit.value();
+            let path = manifest_dir().join(&relative);
+            let source = match std::fs::read_to_string(&path) {
+                Ok(source) => source,
+                Err(e) => {
+                    errors.at(
+                        lit.span(),
+                        format!(
+                            "cannot read the body template `{relative}` (paths are relative to \
+                             the directory of this crate's Cargo.toml): {e}"
+                        ),
+                    );
+                    return None;
+                }
+            };
+            match check_body(&source) {
+                Ok(_) => Some(model::Body::File(lit.clone())),
+                Err(problem) => {
+                    errors.at(lit.span(), format!("in `{relative}`: {problem}"));
+                    None
+                }
+            }
+        }
+        Value::Call { name, .. } => {
+            errors.at(
+                name.span(),
+                format!(
+                    "unknown function `{name}` for `body`: expected a string literal or \
+                     `file(\"path/to/template.jsonnet\")`"
+                ),
+            );
+            None
+        }
+        other => {
+            wrong_kind(
+                "body",
+                other,
+                "a Jsonnet string literal or `file(\"path/to/template.jsonnet\")`",
+                errors,
+            );
+            None
+        }
+    }
+}
+
+/// The directory of the calling crate's `Cargo.toml`, which `file("…")` paths are relative to.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| Path::new(".").to_path_buf(), Into::into)
+}
+
+fn secret(key: &str, value: &Value, errors: &mut Errors) -> Option<model::Secret> {
+    match value {
+        Value::Str(lit) => {
+            errors.at(
+                lit.span(),
+                format!(
+                    "secrets are read when the program runs, never written in the code: write \
+                     `{key}: env(\"VAR\")` or `{key}: secret_file(\"path\")`"
+                ),
+            );
+            None
+        }
+        Value::Call { name, args, .. } if name == "env" => {
+            let lit = single_string_arg(name, args, "VAR", errors)?;
+            match check_env_var(&lit.value()) {
+                Ok(()) => Some(model::Secret::Env(lit.clone())),
+                Err(problem) => {
+                    errors.at(lit.span(), problem);
+                    None
+                }
+            }
+        }
+        Value::Call { name, args, .. } if name == "secret_file" => {
+            let lit = single_string_arg(name, args, "/run/secrets/hook", errors)?;
+            match check_not_empty("the secret file path", &lit.value()) {
+                Ok(()) => Some(model::Secret::File(lit.clone())),
+                Err(problem) => {
+                    errors.at(lit.span(), problem);
+                    None
+                }
+            }
+        }
+        Value::Call { name, .. } => {
+            let name_text = name.to_string();
+            errors.at(
+                name.span(),
+                format!(
+                    "unknown function `{name}` for `{key}`: expected `env(\"VAR\")` or \
+                     `secret_file(\"path\")`{}",
+                    did_you_mean_suffix(&name_text, ["env", "secret_file"])
+                ),
+            );
+            None
+        }
+        other => {
+            wrong_kind(
+                key,
+                other,
+                "`env(\"VAR\")` or `secret_file(\"path\")`",
+                errors,
+            );
+            None
+        }
+    }
+}
+
+const API_KEY_EXAMPLE: &str = "api_key { name: \"X-Api-Key\", value: env(\"VAR\"), in: header }";
+const BASIC_AUTH_EXAMPLE: &str = "basic_auth { user: \"ory\", password: env(\"VAR\") }";
+
+fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
+    let Value::Struct {
+        name: kind,
+        brace,
+        fields,
+    } = value
+    else {
+        wrong_kind(
+            "auth",
+            value,
+            &format!("`{API_KEY_EXAMPLE}` or `{BASIC_AUTH_EXAMPLE}`"),
+            errors,
+        );
+        return None;
+    };
+    let missing = |key: &str, example: &str, errors: &mut Errors| {
+        errors.at(
+            brace.span.join(),
+            format!("missing `{key}` in `{kind}`: write `{example}`"),
+        );
+    };
+    match kind.to_string().as_str() {
+        "api_key" => {
+            let what = "`api_key`";
+            let fields = fields_by_key(fields, &["name", "value", "in"], what, errors);
+            let name = match fields.get("name") {
+                Some(f) => string("name", &f.value, "\"X-Api-Key\"", errors).and_then(|lit| {
+                    check_token("api key name", &lit.value())
+                        .map_err(|problem| errors.at(lit.span(), problem))
+                        .ok()
+                        .map(|()| lit.clone())
+                }),
+                None => {
+                    missing("name", API_KEY_EXAMPLE, errors);
+                    None
+                }
+            };
+            let secret = match fields.get("value") {
+                Some(f) => secret("value", &f.value, errors),
+                None => {
+                    missing("value", API_KEY_EXAMPLE, errors);
+                    None
+                }
+            };
+            let location = match fields.get("in") {
+                None => Some(ApiKeyIn::default()),
+                Some(f) => ident("in", &f.value, "header", errors).and_then(|ident| {
+                    let text = ident.to_string();
+                    ApiKeyIn::from_name(&text).or_else(|| {
+                        errors.at(
+                            ident.span(),
+                            format!(
+                                "unknown api key location `{text}`: expected `header` or \
+                                 `cookie`{}",
+                                did_you_mean_suffix(&text, ApiKeyIn::names())
+                            ),
+                        );
+                        None
+                    })
+                }),
+            };
+            Some(model::Auth::ApiKey {
+                name: name?,
+                value: secret?,
+                location: location?,
+            })
+        }
+        "basic_auth" => {
+            let what = "`basic_auth`";
+            let fields = fields_by_key(fields, &["user", "password"], what, errors);
+            let user = match fields.get("user") {
+                Some(f) => string("user", &f.value, "\"ory\"", errors).and_then(|lit| {
+                    check_not_empty("the basic auth `user`", &lit.value())
+                        .map_err(|problem| errors.at(lit.span(), problem))
+                        .ok()
+                        .map(|()| lit.clone())
+                }),
+                None => {
+                    missing("user", BASIC_AUTH_EXAMPLE, errors);
+                    None
+                }
+            };
+            let password = match fields.get("password") {
+                Some(f) => secret("password", &f.value, errors),
+                None => {
+                    missing("password", BASIC_AUTH_EXAMPLE, errors);
+                    None
+                }
+            };
+            Some(model::Auth::BasicAuth {
+                user: user?,
+                password: password?,
+            })
+        }
+        other => {
+            errors.at(
+                kind.span(),
+                format!(
+                    "unknown auth type `{other}`: expected `{API_KEY_EXAMPLE}` or \
+                     `{BASIC_AUTH_EXAMPLE}`{}",
+                    did_you_mean_suffix(other, ["api_key", "basic_auth"])
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn project_id(value: &Value, errors: &mut Errors) -> Option<model::ProjectId> {
+    match value {
+        Value::Str(lit) => match check_project_id(&lit.value()) {
+            Ok(()) => Some(model::ProjectId::Literal(lit.clone())),
+            Err(problem) => {
+                errors.at(lit.span(), problem);
+                None
+            }
+        },
+        Value::Call { name, args, .. } if name == "env" => {
+            let lit = single_string_arg(name, args, "ORY_PROJECT_ID", errors)?;
+            match check_env_var(&lit.value()) {
+                Ok(()) => Some(model::ProjectId::Env(lit.clone())),
+                Err(problem) => {
+                    errors.at(lit.span(), problem);
+                    None
+                }
+            }
+        }
+        other => {
+            wrong_kind(
+                "project_id",
+                other,
+                "a string literal or `env(\"VAR\")`",
+                errors,
+            );
+            None
+        }
+    }
+}
+
+fn name(value: &Value, errors: &mut Errors) -> Option<LitStr> {
+    let lit = string("name", value, "\"welcome_email\"", errors)?;
+    match check_not_empty("`name`", &lit.value()) {
+        Ok(()) => Some(lit.clone()),
+        Err(problem) => {
+            errors.at(lit.span(), problem);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
