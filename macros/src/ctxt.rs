@@ -53,6 +53,15 @@ impl Errors {
     }
 }
 
+#[cfg(test)]
+impl Errors {
+    /// The messages collected, for unit tests.
+    pub(crate) fn into_messages(mut self) -> Vec<String> {
+        let errors = self.errors.take().expect("finish called twice");
+        errors.iter().map(ToString::to_string).collect()
+    }
+}
+
 impl Drop for Errors {
     fn drop(&mut self) {
         if self.errors.is_some() && !std::thread::panicking() {
