@@ -11,7 +11,7 @@
 use ory_actions::{Action, Secrets, action};
 
 /// The actions of the seed stack.
-pub fn actions() -> Vec<Action> {
+pub(crate) fn actions() -> Vec<Action> {
     vec![
         // Post-registration web hook.
         action! {

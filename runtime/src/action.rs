@@ -193,8 +193,23 @@ impl fmt::Display for Action {
         if let Some(name) = &self.name {
             write!(f, "{name} (")?;
         }
-        let lists: Vec<String> = self.scopes.iter().map(Scope::to_string).collect();
-        write!(f, "{}: {} {}", lists.join(", "), self.method, self.url)?;
+        match self.scopes.as_slice() {
+            [scope] => write!(f, "{scope}")?,
+            scopes => {
+                let methods: Vec<&str> = scopes
+                    .iter()
+                    .filter_map(|s| s.method().map(|m| m.as_str()))
+                    .collect();
+                write!(
+                    f,
+                    "{} {} [{}]",
+                    self.flow(),
+                    self.timing(),
+                    methods.join(", ")
+                )?;
+            }
+        }
+        write!(f, ": {} {}", self.method, self.url)?;
         if self.name.is_some() {
             f.write_str(")")?;
         }
@@ -564,7 +579,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             action.to_string(),
-            "audit (login after password, login after oidc: PUT https://h.example/x)"
+            "audit (login after [password, oidc]: PUT https://h.example/x)"
         );
     }
 }

@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "environment variable `ORY_ACTIONS_TEST_SURELY_UNSET` is not set; it holds the api \
-             key of login after password, login after code: POST https://hooks.example/login"
+             key of login after [password, code]: POST https://hooks.example/login"
         );
     }
 }

@@ -51,7 +51,8 @@ fn every_candidate_scope_of_the_reference_table() {
                 quote!(auth_method: #method,)
             }
             None if row["timing"] == "after"
-                && ["login", "registration", "settings"].contains(&row["flow"].as_str().unwrap()) =>
+                && ["login", "registration", "settings"]
+                    .contains(&row["flow"].as_str().unwrap()) =>
             {
                 quote!(auth_method: fallback,)
             }
@@ -89,10 +90,26 @@ fn all_problems_are_reported_together() {
         auth: api_key { name: "X-Key", value: "abc" },
     });
     assert_eq!(messages.len(), 6, "{messages:#?}");
-    assert!(messages[0].starts_with("unknown key `colour`"), "{}", messages[0]);
-    assert!(messages[1].contains("did you mean `registration`?"), "{}", messages[1]);
-    assert!(messages[2].starts_with("`url` must be an absolute"), "{}", messages[2]);
-    assert!(messages[3].contains("did you mean `POST`?"), "{}", messages[3]);
+    assert!(
+        messages[0].starts_with("unknown key `colour`"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("did you mean `registration`?"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].starts_with("`url` must be an absolute"),
+        "{}",
+        messages[2]
+    );
+    assert!(
+        messages[3].contains("did you mean `POST`?"),
+        "{}",
+        messages[3]
+    );
     assert!(messages[4].starts_with("`response_ignore` cannot be combined with `response_parse`"));
     assert!(messages[5].starts_with("secrets are read when the program runs"));
 }

@@ -1,0 +1,47 @@
+//! The runtime's scope table against the 120 rows of the reference `kratos-hook-scopes.json`.
+
+use std::path::PathBuf;
+
+use ory_actions::Scope;
+
+#[test]
+fn the_scope_table_matches_all_120_reference_rows() {
+    let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") else {
+        eprintln!(
+            "skipped: set ORY_ACTIONS_REFERENCE to the folder holding kratos-hook-scopes.json"
+        );
+        return;
+    };
+    let path = PathBuf::from(dir).join("kratos-hook-scopes.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rows = rows.as_array().expect("an array of rows");
+    assert_eq!(rows.len(), 120);
+
+    let mut seen = Vec::new();
+    for row in rows {
+        let flow = row["flow"].as_str().unwrap();
+        let timing = row["timing"].as_str().unwrap();
+        let method = row["auth_method"].as_str();
+        let found = Scope::lookup(flow, timing, method);
+        if row["valid"] == true {
+            let scope = found.unwrap_or_else(|| panic!("missing a valid scope: {row}"));
+            assert_eq!(Some(scope.pointer()), row["pointer"].as_str(), "{row}");
+            let accepts: Vec<&str> = row["accepts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(scope.accepts(), accepts.as_slice(), "{row}");
+            assert_eq!(scope.flow().as_str(), flow);
+            assert_eq!(scope.timing().as_str(), timing);
+            assert_eq!(scope.method().map(|m| m.as_str()), method);
+            seen.push(scope);
+        } else {
+            assert_eq!(found, None, "an invalid combination has a scope: {row}");
+        }
+    }
+    assert_eq!(seen, Scope::ALL, "every scope, in reference order");
+}

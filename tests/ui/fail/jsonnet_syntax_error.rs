@@ -1,0 +1,14 @@
+use ory_actions::action;
+
+fn main() {
+    let _ = action! {
+        flow: login,
+        timing: before,
+        url: "https://api.example.com/hook",
+        body: r#"
+            function(ctx) {
+              email: ctx.identity.traits.email,,
+            }
+        "#,
+    };
+}

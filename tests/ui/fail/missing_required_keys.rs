@@ -1,0 +1,7 @@
+use ory_actions::action;
+
+fn main() {
+    let _ = action! {
+        method: POST,
+    };
+}

@@ -1,0 +1,11 @@
+use ory_actions::action;
+
+fn main() {
+    let _ = action! {
+        flow: login,
+        timing: before,
+        url: "https://api.example.com/hook",
+        response_ignore: true,
+        can_interrupt: true,
+    };
+}

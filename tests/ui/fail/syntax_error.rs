@@ -1,0 +1,8 @@
+use ory_actions::action;
+
+fn main() {
+    let _ = action! {
+        flow login,
+        timing: before,
+    };
+}

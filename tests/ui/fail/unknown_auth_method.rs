@@ -1,0 +1,10 @@
+use ory_actions::action;
+
+fn main() {
+    let _ = action! {
+        flow: login,
+        timing: after,
+        auth_method: passwrd,
+        url: "https://api.example.com/hook",
+    };
+}

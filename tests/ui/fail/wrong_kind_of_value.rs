@@ -1,0 +1,10 @@
+use ory_actions::action;
+
+fn main() {
+    let _ = action! {
+        flow: "login",
+        timing: before,
+        url: https,
+        can_interrupt: "yes",
+    };
+}
