@@ -10,7 +10,7 @@ use crate::model::{Action, Auth, Body, ProjectId, Secret};
 pub(crate) fn action(action: &Action) -> TokenStream {
     let private = quote!(::ory_actions::__private);
     let name = option(action.name.as_ref().map(|name| quote!(#name)));
-    let scopes = action.scopes.iter().map(|scope| variant(scope));
+    let scopes = action.scopes.iter().map(variant);
     let url = &action.url;
     let method = variant(&action.method);
     let body = option(action.body.as_ref().map(|body| match body {

@@ -243,16 +243,14 @@ fn check(parts: &Parts) -> Vec<Problem> {
     if let Err(e) = check_url(&parts.url) {
         problems.push(Problem::Url(e));
     }
-    if let Some(body) = &parts.body {
-        if let Err(e) = check_body(body.source()) {
+    if let Some(body) = &parts.body
+        && let Err(e) = check_body(body.source()) {
             problems.push(Problem::Body(e));
         }
-    }
-    if let Some(name) = &parts.name {
-        if let Err(e) = check_not_empty("`name`", name) {
+    if let Some(name) = &parts.name
+        && let Err(e) = check_not_empty("`name`", name) {
             problems.push(Problem::Name(e));
         }
-    }
     match &parts.auth {
         Some(Auth::ApiKey { name, value, .. }) => {
             if let Err(e) = check_token("api key name", name) {
