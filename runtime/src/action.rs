@@ -244,13 +244,15 @@ fn check(parts: &Parts) -> Vec<Problem> {
         problems.push(Problem::Url(e));
     }
     if let Some(body) = &parts.body
-        && let Err(e) = check_body(body.source()) {
-            problems.push(Problem::Body(e));
-        }
+        && let Err(e) = check_body(body.source())
+    {
+        problems.push(Problem::Body(e));
+    }
     if let Some(name) = &parts.name
-        && let Err(e) = check_not_empty("`name`", name) {
-            problems.push(Problem::Name(e));
-        }
+        && let Err(e) = check_not_empty("`name`", name)
+    {
+        problems.push(Problem::Name(e));
+    }
     match &parts.auth {
         Some(Auth::ApiKey { name, value, .. }) => {
             if let Err(e) = check_token("api key name", name) {
