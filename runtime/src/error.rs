@@ -38,4 +38,26 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The project document does not have the shape of an Ory project.
+    #[error(
+        "the project document is not what Ory returns: at `{pointer}`, {problem}; nothing was written"
+    )]
+    RemoteDocument {
+        /// Where in the document.
+        pointer: String,
+        /// What is wrong there.
+        problem: String,
+    },
+    /// Two actions declare the same hook (the same list, HTTP method and URL).
+    #[error(
+        "two actions declare {hook}: `{first}` and `{second}`; a hook is identified by its list, method and URL, so declare it once"
+    )]
+    DuplicateHook {
+        /// The hook.
+        hook: String,
+        /// The first declaration.
+        first: String,
+        /// The second declaration.
+        second: String,
+    },
 }

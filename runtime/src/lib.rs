@@ -8,7 +8,10 @@
 mod action;
 mod auth;
 mod error;
+pub mod plan;
+mod remote;
 mod render;
+mod stack;
 
 #[doc(hidden)]
 pub mod __private;
@@ -21,3 +24,4 @@ pub use ory_actions_core::{
     ScopeError, Timing, UrlError,
 };
 pub use render::{REDACTED, RenderedHook, Secrets};
+pub use stack::{Prune, Stack};

@@ -29,8 +29,8 @@ pub const REDACTED: &str = "(sensitive)";
 /// [`Secrets::Resolved`].
 #[derive(Clone, PartialEq)]
 pub struct RenderedHook {
-    scope: Scope,
-    entry: Value,
+    pub(crate) scope: Scope,
+    pub(crate) entry: Value,
 }
 
 impl RenderedHook {
@@ -51,16 +51,21 @@ impl RenderedHook {
 
     /// The entry with every secret value replaced by `(sensitive)`.
     pub fn redacted_entry(&self) -> Value {
-        let mut entry = self.entry.clone();
-        if let Some(auth) = entry.pointer_mut("/config/auth/config") {
-            for key in ["value", "password"] {
-                if let Some(secret) = auth.get_mut(key) {
-                    *secret = Value::String(REDACTED.into());
-                }
+        redact(&self.entry)
+    }
+}
+
+/// A hook entry with every secret value replaced by `(sensitive)`.
+pub(crate) fn redact(entry: &Value) -> Value {
+    let mut entry = entry.clone();
+    if let Some(auth) = entry.pointer_mut("/config/auth/config") {
+        for key in ["value", "password"] {
+            if let Some(secret) = auth.get_mut(key) {
+                *secret = Value::String(REDACTED.into());
             }
         }
-        entry
     }
+    entry
 }
 
 impl fmt::Debug for RenderedHook {

@@ -1,0 +1,417 @@
+use ory_actions_core::{ApiKeyIn, AuthMethods, Flow, Method, Scope, Timing};
+use serde_json::{Value, json};
+
+use super::*;
+use crate::auth::{Auth, Secret};
+
+/// A project document with the given hook lists.
+fn project(lists: &[(Scope, Value)]) -> Value {
+    let mut doc =
+        json!({"id": "p1", "revision_id": "r1", "services": {"identity": {"config": {}}}});
+    for (scope, list) in lists {
+        let mut node = &mut doc;
+        for segment in scope.pointer().trim_start_matches('/').split('/') {
+            node = node
+                .as_object_mut()
+                .unwrap()
+                .entry(segment)
+                .or_insert_with(|| json!({}));
+        }
+        *node = list.clone();
+    }
+    doc
+}
+
+fn hook(url: &str) -> Value {
+    json!({"hook": "web_hook", "config": {"url": url, "method": "POST", "body": "base64://e30="}})
+}
+
+fn welcome() -> Action {
+    Action::builder(
+        Flow::Registration,
+        Timing::After,
+        "https://h.example/welcome",
+    )
+    .auth_method(Method::Password)
+    .name("welcome")
+    .body("{}")
+    .build()
+    .unwrap()
+}
+
+fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> ProjectPlan {
+    plan_project(PlanInput {
+        project_id: "p1",
+        document: doc,
+        actions,
+        prune,
+        mode,
+        bodies: &FetchedBodies::new(),
+        secrets: Secrets::Redacted,
+    })
+    .unwrap()
+}
+
+fn plan(doc: &Value, actions: &[&Action]) -> ProjectPlan {
+    plan_with(doc, actions, &Prune::None, Mode::Apply)
+}
+
+/// The document after the plan's writes.
+fn applied(doc: &Value, plan: &ProjectPlan) -> Value {
+    let mut doc = doc.clone();
+    for write in &plan.writes {
+        let mut node = &mut doc;
+        for segment in write.scope.pointer().trim_start_matches('/').split('/') {
+            node = node
+                .as_object_mut()
+                .unwrap()
+                .entry(segment)
+                .or_insert_with(|| json!({}));
+        }
+        *node = Value::Array(write.entries.clone());
+    }
+    doc
+}
+
+fn list(doc: &Value, scope: Scope) -> Value {
+    doc.pointer(scope.pointer()).cloned().unwrap_or(Value::Null)
+}
+
+#[test]
+fn a_new_hook_goes_before_session_and_a_second_plan_is_empty() {
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([{"hook": "session"}]),
+    )]);
+    let action = welcome();
+    let first = plan(&doc, &[&action]);
+    assert_eq!(first.counts(), (1, 0, 0));
+    assert_eq!(first.writes.len(), 1);
+    let after = applied(&doc, &first);
+    let list = list(&after, Scope::RegistrationAfterPassword);
+    assert_eq!(list[0]["config"]["url"], "https://h.example/welcome");
+    assert_eq!(list[1], json!({"hook": "session"}));
+
+    let second = plan(&after, &[&action]);
+    assert!(!second.has_changes());
+    assert_eq!(second.changes.len(), 1);
+    assert_eq!(second.changes[0].kind, ChangeKind::Unchanged);
+}
+
+#[test]
+fn absent_lists_are_created() {
+    let doc = project(&[]);
+    let action = welcome();
+    let plan = plan(&doc, &[&action]);
+    let after = applied(&doc, &plan);
+    assert_eq!(
+        list(&after, Scope::RegistrationAfterPassword)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn other_entries_keep_their_place_and_order() {
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([hook("https://other.example/a"), {"hook": "show_verification_ui"},
+               hook("https://h.example/welcome"), hook("https://other.example/b"),
+               {"hook": "session"}]),
+    )]);
+    let action = Action::builder(
+        Flow::Registration,
+        Timing::After,
+        "https://h.example/welcome",
+    )
+    .auth_method(Method::Password)
+    .body("{ changed: true }")
+    .build()
+    .unwrap();
+    let plan = plan(&doc, &[&action]);
+    assert_eq!(plan.counts(), (0, 1, 0));
+    assert_eq!(plan.unmanaged.len(), 2);
+    let after = list(&applied(&doc, &plan), Scope::RegistrationAfterPassword);
+    let urls: Vec<&str> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["config"]["url"]
+                .as_str()
+                .unwrap_or(e["hook"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://other.example/a",
+            "show_verification_ui",
+            "https://h.example/welcome",
+            "https://other.example/b",
+            "session"
+        ]
+    );
+    let fields = &plan
+        .changes
+        .iter()
+        .find(|c| c.kind == ChangeKind::Update)
+        .unwrap()
+        .fields;
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].field, "body");
+    assert_eq!(fields[0].before, Shown::Text("{}".into()));
+    assert_eq!(fields[0].after, Shown::Text("{ changed: true }".into()));
+}
+
+#[test]
+fn defaults_written_out_or_left_out_are_the_same() {
+    let stored = json!({"hook": "web_hook", "config": {
+        "url": "https://h.example/welcome", "method": "POST", "body": "base64://e30=",
+        "can_interrupt": false, "response": {"ignore": false, "parse": false}
+    }});
+    let sparse = json!({"hook": "web_hook", "config": {
+        "url": "https://h.example/welcome", "body": "base64://e30="
+    }});
+    let action = welcome();
+    for entry in [stored, sparse] {
+        let doc = project(&[(Scope::RegistrationAfterPassword, json!([entry]))]);
+        assert!(!plan(&doc, &[&action]).has_changes());
+    }
+}
+
+#[test]
+fn a_body_stored_at_a_url_is_compared_by_content() {
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([{"hook": "web_hook", "config": {
+            "url": "https://h.example/welcome", "method": "POST",
+            "body": "https://storage.example/bodies/1"
+        }}]),
+    )]);
+    let action = welcome();
+    let actions = [&action];
+    assert_eq!(
+        bodies_to_fetch(&doc, &actions).unwrap(),
+        ["https://storage.example/bodies/1"]
+    );
+    let run = |content: Result<String, String>| {
+        let bodies =
+            FetchedBodies::from([("https://storage.example/bodies/1".to_owned(), content)]);
+        plan_project(PlanInput {
+            project_id: "p1",
+            document: &doc,
+            actions: &actions,
+            prune: &Prune::None,
+            mode: Mode::Apply,
+            bodies: &bodies,
+            secrets: Secrets::Redacted,
+        })
+        .unwrap()
+    };
+    assert!(!run(Ok("{}\n".into())).has_changes());
+    assert_eq!(run(Ok("{ other: 1 }".into())).counts(), (0, 1, 0));
+    let unreadable = run(Err("status 404".into()));
+    assert_eq!(unreadable.counts(), (0, 1, 0));
+    assert!(
+        unreadable
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Warning::BodyUnreadable { reason, .. } if reason.contains("404")))
+    );
+}
+
+#[test]
+fn destroy_removes_what_is_declared_and_pruned_only() {
+    let doc = project(&[
+        (
+            Scope::RegistrationAfterPassword,
+            json!([hook("https://h.example/welcome"), hook("https://other.example/x"), {"hook": "session"}]),
+        ),
+        (
+            Scope::LoginBefore,
+            json!([
+                hook("https://h.example/old"),
+                hook("https://else.example/y")
+            ]),
+        ),
+    ]);
+    let action = welcome();
+    let prune = Prune::UrlPrefix("https://h.example/".into());
+    let plan = plan_with(&doc, &[&action], &prune, Mode::Destroy);
+    assert_eq!(plan.counts(), (0, 0, 2));
+    assert!(
+        plan.changes
+            .iter()
+            .any(|c| c.pruned && c.url == "https://h.example/old")
+    );
+    let after = applied(&doc, &plan);
+    assert_eq!(
+        list(&after, Scope::RegistrationAfterPassword),
+        json!([hook("https://other.example/x"), {"hook": "session"}])
+    );
+    assert_eq!(
+        list(&after, Scope::LoginBefore),
+        json!([hook("https://else.example/y")])
+    );
+}
+
+#[test]
+fn prune_all_owns_every_web_hook_but_no_other_entry() {
+    let doc = project(&[(
+        Scope::LoginAfter,
+        json!([{"hook": "revoke_active_sessions"}, hook("https://x.example/"), {"hook": "b2b_sso", "config": {}}]),
+    )]);
+    let plan = plan_with(&doc, &[], &Prune::All, Mode::Apply);
+    assert_eq!(plan.counts(), (0, 0, 1));
+    assert_eq!(
+        list(&applied(&doc, &plan), Scope::LoginAfter),
+        json!([{"hook": "revoke_active_sessions"}, {"hook": "b2b_sso", "config": {}}])
+    );
+}
+
+#[test]
+fn a_declared_hook_stored_twice_keeps_its_first_place_only() {
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([hook("https://h.example/welcome"), {"hook": "session"}, hook("https://h.example/welcome")]),
+    )]);
+    let action = welcome();
+    let plan = plan(&doc, &[&action]);
+    assert_eq!(plan.counts(), (0, 0, 1));
+    assert_eq!(
+        list(&applied(&doc, &plan), Scope::RegistrationAfterPassword),
+        json!([hook("https://h.example/welcome"), {"hook": "session"}])
+    );
+}
+
+#[test]
+fn warnings_about_flow_wide_lists() {
+    let doc = project(&[
+        (
+            Scope::LoginAfter,
+            json!([hook("https://fallback.example/")]),
+        ),
+        (Scope::RegistrationAfterOidc, json!([{"hook": "session"}])),
+    ]);
+    let login = Action::builder(Flow::Login, Timing::After, "https://h.example/login")
+        .auth_method(Method::Totp)
+        .body("{}")
+        .build()
+        .unwrap();
+    let fallback = Action::builder(
+        Flow::Registration,
+        Timing::After,
+        "https://h.example/signup",
+    )
+    .auth_method(AuthMethods::Fallback)
+    .build()
+    .unwrap();
+    let plan = plan(&doc, &[&login, &fallback]);
+    let codes: Vec<&str> = plan.warnings.iter().map(Warning::code).collect();
+    assert_eq!(codes, ["no_body", "shadows_flow_wide", "fallback_skipped"]);
+    assert!(plan.warnings[1].to_string().contains("login after totp"));
+    assert!(plan.warnings[2].to_string().contains("do not run for oidc"));
+}
+
+#[test]
+fn malformed_entries_stay_and_are_reported() {
+    let doc = project(&[(
+        Scope::LoginBefore,
+        json!([{"hook": "web_hook", "config": {"method": "POST"}}]),
+    )]);
+    let action = Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+        .body("{}")
+        .build()
+        .unwrap();
+    let plan = plan(&doc, &[&action]);
+    let after = list(&applied(&doc, &plan), Scope::LoginBefore);
+    assert_eq!(
+        after[0],
+        json!({"hook": "web_hook", "config": {"method": "POST"}})
+    );
+    assert_eq!(plan.warnings[0].code(), "malformed_remote_hook");
+}
+
+#[test]
+fn secrets_are_compared_only_when_read_and_never_shown() {
+    let path = std::env::temp_dir().join(format!("ory-actions-plan-{}", std::process::id()));
+    std::fs::write(&path, "new-s3cret").unwrap();
+    let action = Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+        .body("{}")
+        .auth(Auth::api_key(
+            "X-Key",
+            Secret::file(&path),
+            ApiKeyIn::Header,
+        ))
+        .build()
+        .unwrap();
+    let doc = project(&[(
+        Scope::LoginBefore,
+        json!([{"hook": "web_hook", "config": {"url": "https://h.example/x", "method": "POST",
+            "body": "base64://e30=",
+            "auth": {"type": "api_key", "config": {"name": "X-Key", "value": "old-s3cret", "in": "header"}}}}]),
+    )]);
+    let redacted = plan(&doc, &[&action]);
+    assert!(!redacted.has_changes());
+    let resolved = plan_project(PlanInput {
+        project_id: "p1",
+        document: &doc,
+        actions: &[&action],
+        prune: &Prune::None,
+        mode: Mode::Apply,
+        bodies: &FetchedBodies::new(),
+        secrets: Secrets::Resolved,
+    })
+    .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(resolved.counts(), (0, 1, 0));
+    assert_eq!(
+        resolved.changes[0].fields,
+        [FieldChange {
+            field: "auth.value".into(),
+            before: Shown::Sensitive,
+            after: Shown::Sensitive
+        }]
+    );
+    let shown = format!("{resolved:?}");
+    assert!(
+        !shown.contains("new-s3cret") && !shown.contains("old-s3cret"),
+        "{shown}"
+    );
+    assert_eq!(
+        resolved.writes[0].entries[0]["config"]["auth"]["config"]["value"],
+        "new-s3cret"
+    );
+}
+
+#[test]
+fn the_same_hook_declared_twice_is_an_error() {
+    let a = welcome();
+    let b = Action::builder(
+        Flow::Registration,
+        Timing::After,
+        "https://h.example/welcome",
+    )
+    .auth_method([Method::Oidc, Method::Password])
+    .build()
+    .unwrap();
+    let err = plan_project(PlanInput {
+        project_id: "p1",
+        document: &project(&[]),
+        actions: &[&a, &b],
+        prune: &Prune::None,
+        mode: Mode::Apply,
+        bodies: &FetchedBodies::new(),
+        secrets: Secrets::Redacted,
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "two actions declare POST https://h.example/welcome in registration after password"
+        ),
+        "{err}"
+    );
+}

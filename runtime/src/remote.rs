@@ -1,0 +1,367 @@
+//! Reading hook lists out of a project document, and what a web hook entry means.
+//!
+//! The same view serves the entries a project holds and the entries the stack renders, so the
+//! two are compared by meaning: an absent field equals its default, and a body is its Jsonnet
+//! text whether it came as `base64://…` or as a URL to the stored template.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use ory_actions_core::Scope;
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// The hook lists of one project document, by scope. An absent list reads as `None`.
+pub(crate) struct HookLists<'a> {
+    lists: BTreeMap<Scope, Option<&'a Vec<Value>>>,
+}
+
+impl<'a> HookLists<'a> {
+    /// Reads every hook list of `document`, a project as the console API returns it.
+    ///
+    /// A list that exists but is not an array, or a path through something that is not an
+    /// object, is an error: nothing sensible can be written there.
+    pub(crate) fn read(document: &'a Value) -> Result<Self, Error> {
+        let mut lists = BTreeMap::new();
+        for &scope in Scope::ALL {
+            lists.insert(scope, read_list(document, scope)?);
+        }
+        Ok(HookLists { lists })
+    }
+
+    /// The list of `scope`, if the document has it.
+    pub(crate) fn get(&self, scope: Scope) -> Option<&'a Vec<Value>> {
+        self.lists.get(&scope).copied().flatten()
+    }
+
+    /// The number of entries in the list of `scope` (0 when absent).
+    pub(crate) fn len(&self, scope: Scope) -> usize {
+        self.get(scope).map_or(0, Vec::len)
+    }
+}
+
+fn read_list(document: &Value, scope: Scope) -> Result<Option<&Vec<Value>>, Error> {
+    let mut node = document;
+    let mut walked = String::new();
+    for segment in scope.pointer().trim_start_matches('/').split('/') {
+        let Value::Object(map) = node else {
+            return Err(Error::RemoteDocument {
+                pointer: walked,
+                problem: format!("expected an object, found {}", kind(node)),
+            });
+        };
+        walked.push('/');
+        walked.push_str(segment);
+        match map.get(segment) {
+            Some(next) => node = next,
+            None => return Ok(None),
+        }
+    }
+    match node {
+        Value::Array(list) => Ok(Some(list)),
+        other => Err(Error::RemoteDocument {
+            pointer: walked,
+            problem: format!("a hook list must be an array, found {}", kind(other)),
+        }),
+    }
+}
+
+/// "an object", "null", … for messages about unexpected JSON.
+pub(crate) fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What identifies a web hook: its list, HTTP method and URL (the import ID of the Terraform
+/// provider, without the project).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct HookKey {
+    pub(crate) scope: Scope,
+    pub(crate) method: String,
+    pub(crate) url: String,
+}
+
+/// The body of a web hook as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum StoredBody {
+    /// No body.
+    None,
+    /// `base64://…`, decoded.
+    Text(String),
+    /// `http(s)://…`: the template is stored at this URL.
+    Url(String),
+    /// Anything else (`file://…`, a bare path, undecodable base64): compared as written.
+    Opaque(String),
+}
+
+/// How Ory authenticates to a web hook, as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum StoredAuth {
+    ApiKey {
+        name: String,
+        value: String,
+        location: String,
+    },
+    BasicAuth {
+        user: String,
+        password: String,
+    },
+    /// A shape this version does not know, kept whole.
+    Other(Value),
+}
+
+impl std::fmt::Debug for StoredAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoredAuth::ApiKey { name, location, .. } => f
+                .debug_struct("ApiKey")
+                .field("name", name)
+                .field("value", &crate::render::REDACTED)
+                .field("in", location)
+                .finish(),
+            StoredAuth::BasicAuth { user, .. } => f
+                .debug_struct("BasicAuth")
+                .field("user", user)
+                .field("password", &crate::render::REDACTED)
+                .finish(),
+            StoredAuth::Other(_) => f.write_str("Other(..)"),
+        }
+    }
+}
+
+/// The meaning of one `web_hook` entry, defaults filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct WebHook {
+    pub(crate) url: String,
+    pub(crate) method: String,
+    pub(crate) body: StoredBody,
+    pub(crate) can_interrupt: bool,
+    pub(crate) response_ignore: bool,
+    pub(crate) response_parse: bool,
+    pub(crate) auth: Option<StoredAuth>,
+    /// Fields Ory Network does not store or this version does not model (`headers`, `id`,
+    /// `emit_analytics_event`, …), kept as written.
+    pub(crate) extra: BTreeMap<String, Value>,
+}
+
+/// One entry of a hook list.
+pub(crate) enum Entry {
+    /// A `web_hook` entry.
+    WebHook(WebHook),
+    /// A `web_hook` entry this version cannot read; left exactly where it is.
+    Malformed(String),
+    /// Any other hook (`session`, `revoke_active_sessions`, …); never touched.
+    Other,
+}
+
+impl Entry {
+    /// Reads an entry of a hook list.
+    pub(crate) fn read(entry: &Value) -> Entry {
+        match entry.get("hook").and_then(Value::as_str) {
+            Some("web_hook") => match WebHook::read(entry) {
+                Ok(hook) => Entry::WebHook(hook),
+                Err(problem) => Entry::Malformed(problem),
+            },
+            _ => Entry::Other,
+        }
+    }
+}
+
+impl WebHook {
+    fn read(entry: &Value) -> Result<WebHook, String> {
+        let config = match entry.get("config") {
+            Some(Value::Object(config)) => config,
+            Some(other) => return Err(format!("its `config` is {}", kind(other))),
+            None => return Err("it has no `config`".into()),
+        };
+        let string = |key: &str| -> Result<Option<String>, String> {
+            match config.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(format!("its `{key}` is {}", kind(other))),
+            }
+        };
+        let flag = |value: Option<&Value>, key: &str| -> Result<bool, String> {
+            match value {
+                None | Some(Value::Null) => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(other) => Err(format!("its `{key}` is {}", kind(other))),
+            }
+        };
+        let url = string("url")?.ok_or("it has no `url`")?;
+        let method = string("method")?
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "POST".into());
+        let body = match string("body")? {
+            None => StoredBody::None,
+            Some(body) if body.is_empty() => StoredBody::None,
+            Some(body) => read_body(body),
+        };
+        let response = match config.get("response") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(response)) => Some(response),
+            Some(other) => return Err(format!("its `response` is {}", kind(other))),
+        };
+        let auth = match config.get("auth") {
+            None | Some(Value::Null) => None,
+            Some(auth) => Some(read_auth(auth)),
+        };
+        let extra = config
+            .iter()
+            .filter(|(key, _)| {
+                !matches!(
+                    key.as_str(),
+                    "url" | "method" | "body" | "can_interrupt" | "response" | "auth"
+                )
+            })
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        Ok(WebHook {
+            url,
+            method,
+            body,
+            can_interrupt: flag(config.get("can_interrupt"), "can_interrupt")?,
+            response_ignore: flag(response.and_then(|r| r.get("ignore")), "response.ignore")?,
+            response_parse: flag(response.and_then(|r| r.get("parse")), "response.parse")?,
+            auth,
+            extra,
+        })
+    }
+
+    /// The key of this hook in `scope`.
+    pub(crate) fn key(&self, scope: Scope) -> HookKey {
+        HookKey {
+            scope,
+            method: self.method.clone(),
+            url: self.url.clone(),
+        }
+    }
+}
+
+fn read_body(body: String) -> StoredBody {
+    if let Some(encoded) = body.strip_prefix("base64://") {
+        return match STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+        {
+            Some(text) => StoredBody::Text(text),
+            None => StoredBody::Opaque(body),
+        };
+    }
+    if body.starts_with("https://") || body.starts_with("http://") {
+        return StoredBody::Url(body);
+    }
+    StoredBody::Opaque(body)
+}
+
+fn read_auth(auth: &Value) -> StoredAuth {
+    let config = auth.get("config");
+    let field = |key: &str| {
+        config
+            .and_then(|c| c.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    match auth.get("type").and_then(Value::as_str) {
+        Some("api_key") => match (field("name"), field("value")) {
+            (Some(name), Some(value)) => StoredAuth::ApiKey {
+                name,
+                value,
+                location: field("in").unwrap_or_else(|| "header".into()),
+            },
+            _ => StoredAuth::Other(auth.clone()),
+        },
+        Some("basic_auth") => match (field("user"), field("password")) {
+            (Some(user), Some(password)) => StoredAuth::BasicAuth { user, password },
+            _ => StoredAuth::Other(auth.clone()),
+        },
+        _ => StoredAuth::Other(auth.clone()),
+    }
+}
+
+/// Parses an entry the runtime rendered; those are always well-formed.
+pub(crate) fn rendered_web_hook(entry: &Value) -> WebHook {
+    WebHook::read(entry).expect("rendered entries are well-formed web hooks")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn absent_fields_read_as_their_defaults() {
+        let sparse =
+            json!({"hook": "web_hook", "config": {"url": "https://x.example/", "method": "POST"}});
+        let full = json!({"hook": "web_hook", "config": {
+            "url": "https://x.example/", "method": "POST", "can_interrupt": false,
+            "response": {"ignore": false, "parse": false}
+        }});
+        let (Entry::WebHook(a), Entry::WebHook(b)) = (Entry::read(&sparse), Entry::read(&full))
+        else {
+            panic!("both are web hooks");
+        };
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn bodies_are_read_by_meaning() {
+        assert_eq!(
+            read_body("base64://e30=".into()),
+            StoredBody::Text("{}".into())
+        );
+        assert_eq!(
+            read_body("https://storage.example/t.jsonnet".into()),
+            StoredBody::Url("https://storage.example/t.jsonnet".into())
+        );
+        assert_eq!(
+            read_body("file:///etc/body.jsonnet".into()),
+            StoredBody::Opaque("file:///etc/body.jsonnet".into())
+        );
+        assert_eq!(
+            read_body("base64://%%%".into()),
+            StoredBody::Opaque("base64://%%%".into())
+        );
+    }
+
+    #[test]
+    fn odd_entries_are_kept_not_misread() {
+        assert!(matches!(
+            Entry::read(&json!({"hook": "session"})),
+            Entry::Other
+        ));
+        assert!(matches!(Entry::read(&json!("text")), Entry::Other));
+        assert!(matches!(
+            Entry::read(&json!({"hook": "web_hook"})),
+            Entry::Malformed(_)
+        ));
+        assert!(matches!(
+            Entry::read(&json!({"hook": "web_hook", "config": {"url": 3}})),
+            Entry::Malformed(_)
+        ));
+    }
+
+    #[test]
+    fn lists_that_are_not_arrays_are_errors() {
+        let doc = json!({"services": {"identity": {"config": {"selfservice": {"flows": {
+            "login": {"before": {"hooks": {"oops": true}}}
+        }}}}}});
+        let err = HookLists::read(&doc).err().expect("an error");
+        assert!(err.to_string().contains("login/before/hooks"), "{err}");
+        let doc = json!({"services": {"identity": {"config": null}}});
+        assert!(HookLists::read(&doc).is_err());
+        let doc = json!({"services": {"identity": {"config": {}}}});
+        let lists = HookLists::read(&doc).unwrap();
+        assert_eq!(lists.len(Scope::LoginBefore), 0);
+    }
+}

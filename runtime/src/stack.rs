@@ -1,0 +1,105 @@
+//! [`Stack`]: the actions a program manages, and what it may delete.
+
+use std::borrow::Cow;
+
+use crate::action::{Action, ProjectId};
+
+/// Which web hooks that the stack does not declare it owns, and so deletes.
+///
+/// As with `kubectl apply --prune`, deleting undeclared hooks is opt-in. Entries that are not
+/// web hooks (`session`, `revoke_active_sessions`, …) are never owned, whatever the policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Prune {
+    /// Own only the declared hooks; list the others as unmanaged. The default.
+    #[default]
+    None,
+    /// Own every web hook of the project: the stack is the whole truth.
+    All,
+    /// Own the web hooks whose URL starts with this prefix.
+    UrlPrefix(Cow<'static, str>),
+}
+
+impl Prune {
+    /// Whether a web hook calling `url` that no action declares is owned, and so deleted.
+    pub fn owns(&self, url: &str) -> bool {
+        match self {
+            Prune::None => false,
+            Prune::All => true,
+            Prune::UrlPrefix(prefix) => url.starts_with(prefix.as_ref()),
+        }
+    }
+}
+
+/// The actions of a program, the project they belong to, and the prune policy.
+///
+/// ```
+/// use ory_actions_runtime::{Action, Flow, Prune, Stack, Timing};
+///
+/// let stack = Stack::new()
+///     .project("550e8400-e29b-41d4-a716-446655440000")
+///     .prune(Prune::UrlPrefix("https://hooks.example.com/".into()))
+///     .action(Action::builder(Flow::Login, Timing::Before, "https://hooks.example.com/login").build()?);
+/// assert_eq!(stack.actions().len(), 1);
+/// # Ok::<(), ory_actions_runtime::InvalidAction>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[must_use]
+pub struct Stack {
+    project: Option<ProjectId>,
+    prune: Prune,
+    actions: Vec<Action>,
+}
+
+impl Stack {
+    /// An empty stack: no actions, no project (taken from `ORY_PROJECT_ID` or `--project`), and
+    /// [`Prune::None`].
+    pub fn new() -> Self {
+        Stack::default()
+    }
+
+    /// The project of every action that does not name its own `project_id`.
+    pub fn project(mut self, id: impl Into<Cow<'static, str>>) -> Self {
+        self.project = Some(ProjectId::Literal(id.into()));
+        self
+    }
+
+    /// The project, read from an environment variable when the program runs.
+    pub fn project_from_env(mut self, var: impl Into<Cow<'static, str>>) -> Self {
+        self.project = Some(ProjectId::Env(var.into()));
+        self
+    }
+
+    /// Which undeclared web hooks the stack owns.
+    pub fn prune(mut self, prune: Prune) -> Self {
+        self.prune = prune;
+        self
+    }
+
+    /// Adds an action.
+    pub fn action(mut self, action: Action) -> Self {
+        self.actions.push(action);
+        self
+    }
+
+    /// Adds actions.
+    pub fn actions_from(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
+        self.actions.extend(actions);
+        self
+    }
+
+    /// The actions, in the order they were added.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// The stack's own project, if it names one.
+    pub fn project_id(&self) -> Option<&ProjectId> {
+        self.project.as_ref()
+    }
+
+    /// The prune policy.
+    pub fn prune_policy(&self) -> &Prune {
+        &self.prune
+    }
+}
