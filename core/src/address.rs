@@ -49,6 +49,25 @@ pub fn check_url(text: &str) -> Result<(), UrlError> {
             reason: "it contains white space".into(),
         });
     }
+    if text.chars().any(char::is_control) {
+        return Err(UrlError::Invalid {
+            reason: "it contains a control character".into(),
+        });
+    }
+    if text.contains('\\') {
+        return Err(UrlError::Invalid {
+            reason: "it contains a backslash; URLs use `/`".into(),
+        });
+    }
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('%') {
+        let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+        if !hex(i + 1) || !hex(i + 2) {
+            return Err(UrlError::Invalid {
+                reason: "a `%` is not followed by two hex digits".into(),
+            });
+        }
+    }
     let parsed = url::Url::parse(text).map_err(|e| UrlError::Invalid {
         reason: match e {
             url::ParseError::RelativeUrlWithoutBase => "it has no scheme".into(),
@@ -97,6 +116,11 @@ mod tests {
             "https://exa mple.com",
             " https://example.com",
             "https://example.com:99999/",
+            "https://example.com/%zz",
+            "https://example.com/a#%2",
+            "https://example.com\\hook",
+            "https://example.com/a\u{0}b",
+            "https://example.com/a\u{7f}b",
         ] {
             assert!(
                 matches!(check_url(bad), Err(UrlError::Invalid { .. })),

@@ -42,7 +42,20 @@ pub enum BodyError {
         /// The parameter.
         name: String,
     },
+    /// The template is larger than [`MAX_BODY_BYTES`].
+    TooLarge {
+        /// Its size in bytes.
+        bytes: usize,
+    },
 }
+
+/// The largest body template accepted: far above any real web hook payload, and small enough
+/// that parsing it can never exhaust the parser's stack.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The stack the parser runs on. The parser recurses once per nesting level, a few KiB each
+/// in a debug build; 64 KiB of `[` or `-` stays well inside this. Only what is used is touched.
+const PARSER_STACK: usize = 1 << 30;
 
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,6 +87,10 @@ impl fmt::Display for BodyError {
                 f,
                 "parameter `{name}` of the Jsonnet body needs a default value: Kratos passes \
                  only `ctx`"
+            ),
+            BodyError::TooLarge { bytes } => write!(
+                f,
+                "the Jsonnet body is {bytes} bytes; at most {MAX_BODY_BYTES} are accepted"
             ),
         }
     }
@@ -116,6 +133,30 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
             scheme: scheme.trim_end_matches("://"),
         });
     }
+    if source.len() > MAX_BODY_BYTES {
+        return Err(BodyError::TooLarge {
+            bytes: source.len(),
+        });
+    }
+    let source = escaped_slashes_as_backslashes(source);
+    // A deeply nested template must not overflow the caller's stack, which may be rustc's.
+    let spawned = std::thread::Builder::new()
+        .name("ory-actions-jsonnet".into())
+        .stack_size(PARSER_STACK)
+        .spawn({
+            let source = source.clone();
+            move || parse_and_check(&source)
+        });
+    match spawned {
+        Ok(thread) => thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        // No thread to be had: the size limit still bounds the depth.
+        Err(_) => parse_and_check(&source),
+    }
+}
+
+fn parse_and_check(source: &str) -> Result<BodyShape, BodyError> {
     let settings = ParserSettings {
         source: Source::new_virtual("body.jsonnet".into(), IStr::from(source)),
     };
@@ -125,6 +166,25 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
         expected: e.expected.to_string(),
     })?;
     top_level_shape(&parsed)
+}
+
+/// Rewrites the escape `\/` (legal Jsonnet, which jrsonnet does not know) as `\\`, which has
+/// the same length and the same validity, so that syntax errors keep their line and column.
+/// Only used for checking; the template sent to Kratos is the original.
+fn escaped_slashes_as_backslashes(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '\\' {
+            match chars.next() {
+                Some('/') => out.push('\\'),
+                Some(next) => out.push(next),
+                None => {}
+            }
+        }
+    }
+    out
 }
 
 fn top_level_shape(expr: &LocExpr) -> Result<BodyShape, BodyError> {
@@ -192,6 +252,33 @@ mod tests {
         };
         assert_eq!((line, column), (2, 36));
         assert!(matches!(check_body(""), Err(BodyError::Syntax { .. })));
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_bodies_are_errors_not_crashes() {
+        let deep = format!("{}1{}", "[".repeat(30_000), "]".repeat(30_000));
+        assert_eq!(check_body(&deep), Ok(BodyShape::Constant));
+        let negations = format!("{}1", "-".repeat(60_000));
+        assert_eq!(check_body(&negations), Ok(BodyShape::Constant));
+        let huge = format!("{}1", " ".repeat(MAX_BODY_BYTES));
+        assert_eq!(
+            check_body(&huge),
+            Err(BodyError::TooLarge {
+                bytes: MAX_BODY_BYTES + 1
+            })
+        );
+    }
+
+    #[test]
+    fn escaped_slashes_are_legal() {
+        assert_eq!(
+            check_body(r#"function(ctx) { url: "https:\/\/x", b: "\\/" }"#),
+            Ok(BodyShape::Function)
+        );
+        let Err(BodyError::Syntax { line, column, .. }) = check_body("{ a: \"\\/\",, }") else {
+            panic!("expected a syntax error");
+        };
+        assert_eq!((line, column), (1, 11));
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub enum NameError {
         /// The id as written.
         id: String,
     },
+    /// Not usable as an HTTP basic auth user name.
+    BasicUser {
+        /// The name as written.
+        user: String,
+    },
     /// An empty string where a value is needed.
     Empty {
         /// What the value is for.
@@ -48,6 +53,12 @@ impl fmt::Display for NameError {
                 f,
                 "`{id}` is not an Ory project id: expected a UUID such as \
                  `550e8400-e29b-41d4-a716-446655440000` or a project slug (letters, digits, `-`)"
+            ),
+            NameError::BasicUser { user } => write!(
+                f,
+                "`{}` is not a basic auth user name: it must not be empty and may hold neither \
+                 `:` nor control characters (RFC 7617)",
+                user.escape_debug()
             ),
             NameError::Empty { what } => write!(f, "{what} must not be empty"),
         }
@@ -91,6 +102,15 @@ pub fn check_project_id(id: &str) -> Result<(), NameError> {
     }
 }
 
+/// Checks an HTTP basic auth user name: not empty, no `:`, no control characters.
+pub fn check_basic_user(user: &str) -> Result<(), NameError> {
+    if user.is_empty() || user.contains(':') || user.chars().any(char::is_control) {
+        Err(NameError::BasicUser { user: user.into() })
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks that a value that must say something is not empty.
 pub fn check_not_empty(what: &'static str, value: &str) -> Result<(), NameError> {
     if value.trim().is_empty() {
@@ -117,5 +137,9 @@ mod tests {
         assert!(check_project_id("550e8400-e29b-41d4-a716-446655440000").is_ok());
         assert!(check_project_id("a/b").is_err());
         assert!(check_not_empty("`name`", " ").is_err());
+        assert!(check_basic_user("ory").is_ok());
+        assert!(check_basic_user("a:b").is_err());
+        assert!(check_basic_user("a\nb").is_err());
+        assert!(check_basic_user("").is_err());
     }
 }

@@ -531,6 +531,22 @@ fn allowed_methods(methods: &[Method]) -> String {
     )
 }
 
+/// The per-method list of `flow` and `timing` for the method written as `name`; tells an
+/// unknown name (with a suggestion) from a known method the flow has no list for.
+pub fn method_scope(flow: Flow, timing: Timing, name: &str) -> Result<Scope, ScopeError> {
+    match Method::from_name(name).and_then(|m| Scope::find(flow, timing, Some(m))) {
+        Some(scope) => Ok(scope),
+        None if CANDIDATE_METHODS.contains(&name) => Err(ScopeError::NoSuchList {
+            flow,
+            method: name.to_owned(),
+        }),
+        None => Err(ScopeError::UnknownMethod {
+            name: name.to_owned(),
+            flow,
+        }),
+    }
+}
+
 /// Resolves a flow, timing and `auth_method` to the hook lists they name.
 ///
 /// `auth_method` is required for `after` hooks of login, registration and settings, and
@@ -559,12 +575,7 @@ pub fn resolve(
             }
             let mut scopes = Vec::with_capacity(methods.len());
             for &method in methods {
-                let scope = Scope::find(flow, timing, Some(method)).ok_or_else(|| {
-                    ScopeError::NoSuchList {
-                        flow,
-                        method: method.as_str().to_owned(),
-                    }
-                })?;
+                let scope = method_scope(flow, timing, method.as_str())?;
                 if scopes.contains(&scope) {
                     return Err(ScopeError::DuplicateMethod { method });
                 }

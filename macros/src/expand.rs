@@ -40,10 +40,10 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     }));
     let project_id = option(action.project_id.as_ref().map(|id| match id {
         ProjectId::Literal(id) => {
-            quote!(#private::ProjectId::Literal(::std::borrow::Cow::Borrowed(#id)))
+            quote!(#private::ProjectId::Literal(#private::Cow::Borrowed(#id)))
         }
         ProjectId::Env(var) => {
-            quote!(#private::ProjectId::Env(::std::borrow::Cow::Borrowed(#var)))
+            quote!(#private::ProjectId::Env(#private::Cow::Borrowed(#var)))
         }
     }));
     quote! {
@@ -77,8 +77,8 @@ pub(crate) fn placeholder(errors: TokenStream) -> TokenStream {
 
 fn option(value: Option<TokenStream>) -> TokenStream {
     match value {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
-        None => quote!(::core::option::Option::None),
+        Some(value) => quote!(::ory_actions::__private::Option::Some(#value)),
+        None => quote!(::ory_actions::__private::Option::None),
     }
 }
 
@@ -98,12 +98,14 @@ fn secret(secret: &Secret) -> TokenStream {
 /// rebuilds the crate when the file changes.
 fn include_relative(path: &LitStr) -> TokenStream {
     if std::path::Path::new(&path.value()).is_absolute() {
-        quote!(::core::include_str!(#path))
+        quote!(::ory_actions::__private::include_str!(#path))
     } else {
-        quote!(::core::include_str!(::core::concat!(
-            ::core::env!("CARGO_MANIFEST_DIR"),
-            "/",
-            #path
-        )))
+        quote!(::ory_actions::__private::include_str!(
+            ::ory_actions::__private::concat!(
+                ::ory_actions::__private::env!("CARGO_MANIFEST_DIR"),
+                "/",
+                #path
+            )
+        ))
     }
 }

@@ -8,12 +8,15 @@ use std::path::Path;
 
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::check_body;
-use ory_actions_core::names::{check_env_var, check_not_empty, check_project_id, check_token};
+use ory_actions_core::names::{
+    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
+};
 use ory_actions_core::rules::{FlagError, check_flags};
-use ory_actions_core::scope::{CANDIDATE_METHODS, one_of};
+use ory_actions_core::scope::{self, one_of};
 use ory_actions_core::suggest::did_you_mean;
-use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Method, Scope, ScopeError, Timing};
+use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Scope, ScopeError, Timing};
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token};
 
@@ -102,7 +105,7 @@ fn fields_by_key<'a>(
 ) -> BTreeMap<&'static str, &'a Field> {
     let mut found = BTreeMap::new();
     for field in fields {
-        let key = field.key.to_string();
+        let key = field.key.unraw().to_string();
         match keys.iter().find(|k| **k == key) {
             None => errors.at(
                 field.key.span(),
@@ -177,7 +180,7 @@ fn wrong_kind(key: &str, value: &Value, expected: &str, errors: &mut Errors) {
 
 fn flow(value: &Value, errors: &mut Errors) -> Option<Flow> {
     let ident = ident("flow", value, "registration", errors)?;
-    let name = ident.to_string();
+    let name = ident.unraw().to_string();
     Flow::from_name(&name).or_else(|| {
         let problem = if name == "logout" {
             ScopeError::NoHooks { flow: "logout" }
@@ -191,7 +194,7 @@ fn flow(value: &Value, errors: &mut Errors) -> Option<Flow> {
 
 fn timing(value: &Value, errors: &mut Errors) -> Option<Timing> {
     let ident = ident("timing", value, "after", errors)?;
-    let name = ident.to_string();
+    let name = ident.unraw().to_string();
     Timing::from_name(&name).or_else(|| {
         errors.at(ident.span(), ScopeError::UnknownTiming { name });
         None
@@ -280,17 +283,9 @@ fn scopes(
 }
 
 fn method_scope(flow: Flow, timing: Timing, ident: &Ident, errors: &mut Errors) -> Option<Scope> {
-    let name = ident.to_string();
-    let scope = Method::from_name(&name).and_then(|m| Scope::find(flow, timing, Some(m)));
-    if scope.is_none() {
-        let problem = if CANDIDATE_METHODS.contains(&name.as_str()) {
-            ScopeError::NoSuchList { flow, method: name }
-        } else {
-            ScopeError::UnknownMethod { name, flow }
-        };
-        errors.at(ident.span(), problem);
-    }
-    scope
+    scope::method_scope(flow, timing, &ident.unraw().to_string())
+        .map_err(|problem| errors.at(ident.span(), problem))
+        .ok()
 }
 
 /// A string literal; reports every other kind of value.
@@ -327,7 +322,7 @@ fn url(value: &Value, errors: &mut Errors) -> Option<LitStr> {
 
 fn http_method(value: &Value, errors: &mut Errors) -> Option<HttpMethod> {
     let ident = ident("method", value, "POST", errors)?;
-    let name = ident.to_string();
+    let name = ident.unraw().to_string();
     HttpMethod::from_name(&name).or_else(|| {
         errors.at(
             ident.span(),
@@ -521,7 +516,7 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             format!("missing `{key}` in `{kind}`: write `{example}`"),
         );
     };
-    match kind.to_string().as_str() {
+    match kind.unraw().to_string().as_str() {
         "api_key" => {
             let what = "`api_key`";
             let fields = fields_by_key(fields, &["name", "value", "in"], what, errors);
@@ -547,7 +542,7 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             let location = match fields.get("in") {
                 None => Some(ApiKeyIn::default()),
                 Some(f) => ident("in", &f.value, "header", errors).and_then(|ident| {
-                    let text = ident.to_string();
+                    let text = ident.unraw().to_string();
                     ApiKeyIn::from_name(&text).or_else(|| {
                         errors.at(
                             ident.span(),
@@ -572,7 +567,7 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             let fields = fields_by_key(fields, &["user", "password"], what, errors);
             let user = match fields.get("user") {
                 Some(f) => string("user", &f.value, "\"ory\"", errors).and_then(|lit| {
-                    check_not_empty("the basic auth `user`", &lit.value())
+                    check_basic_user(&lit.value())
                         .map_err(|problem| errors.at(lit.span(), problem))
                         .ok()
                         .map(|()| lit.clone())

@@ -1,6 +1,8 @@
 //! What the expansion of `action!` builds with. Not a public API: it may change in any release.
 
-use std::borrow::Cow;
+pub use core::option::Option;
+pub use core::{concat, env, include_str};
+pub use std::borrow::Cow;
 
 pub use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
 

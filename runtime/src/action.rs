@@ -5,7 +5,9 @@ use std::fmt;
 
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::{check_body, dedent};
-use ory_actions_core::names::{check_env_var, check_not_empty, check_project_id, check_token};
+use ory_actions_core::names::{
+    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
+};
 use ory_actions_core::rules::check_flags;
 use ory_actions_core::scope::resolve;
 use ory_actions_core::{
@@ -77,7 +79,11 @@ impl ProjectId {
             ProjectId::Literal(id) => Ok(id.to_string()),
             ProjectId::Env(var) => {
                 let id = read_env(var, "a project id")?;
-                check_project_id(&id).map_err(|e| InvalidAction::one(Problem::Name(e)))?;
+                check_project_id(&id).map_err(|problem| {
+                    Error::Config(format!(
+                        "environment variable `{var}` does not hold a project id: {problem}"
+                    ))
+                })?;
                 Ok(id)
             }
         }
@@ -261,7 +267,7 @@ fn check(parts: &Parts) -> Vec<Problem> {
             problems.extend(check_secret(value));
         }
         Some(Auth::BasicAuth { user, password }) => {
-            if let Err(e) = check_not_empty("the basic auth `user`", user) {
+            if let Err(e) = check_basic_user(user) {
                 problems.push(Problem::Name(e));
             }
             problems.extend(check_secret(password));
@@ -360,12 +366,6 @@ pub struct InvalidAction {
 }
 
 impl InvalidAction {
-    fn one(problem: Problem) -> Self {
-        InvalidAction {
-            problems: vec![problem],
-        }
-    }
-
     /// Every problem, in the order the rules were checked.
     pub fn problems(&self) -> &[Problem] {
         &self.problems

@@ -65,6 +65,12 @@ fn read_file(path: &Path, what: &str) -> Result<String, Error> {
             value.pop();
         }
     }
+    if value.is_empty() {
+        return Err(Error::EmptySecretFile {
+            path: path.into(),
+            what: what.into(),
+        });
+    }
     Ok(value)
 }
 

@@ -38,6 +38,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A secret file is empty.
+    #[error("the secret file `{}` is empty ({what})", path.display())]
+    EmptySecretFile {
+        /// The file.
+        path: PathBuf,
+        /// What it was to hold.
+        what: String,
+    },
     /// The project document does not have the shape of an Ory project.
     #[error(
         "the project document is not what Ory returns: at `{pointer}`, {problem}; nothing was written"
@@ -60,4 +68,136 @@ pub enum Error {
         /// The second declaration.
         second: String,
     },
+    /// The console API answered with an error status.
+    #[error("{0}")]
+    Api(ApiFailure),
+    /// The console API could not be reached, or its answer could not be read.
+    #[error("cannot reach the Ory console API at {url}: {reason}")]
+    Unreachable {
+        /// The API's base URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Configuration is missing or wrong (environment, flags).
+    #[error("{0}")]
+    Config(String),
+    /// Someone else kept writing the project between this run's read and write.
+    #[error(
+        "project {project_id} kept changing while this run tried to update it ({attempts} \
+         attempts, each answered 409); nothing of this run was written; run again"
+    )]
+    Conflict {
+        /// The project.
+        project_id: String,
+        /// How many writes were tried.
+        attempts: u32,
+    },
+    /// Ory accepted the write but the project it returned does not hold what was written.
+    #[error("{}", not_applied(project_id, dropped, kept))]
+    NotApplied {
+        /// The project.
+        project_id: String,
+        /// Hooks written but missing from Ory's answer.
+        dropped: Vec<String>,
+        /// Hooks deleted but still in Ory's answer.
+        kept: Vec<String>,
+    },
+}
+
+fn not_applied(project_id: &str, dropped: &[String], kept: &[String]) -> String {
+    let mut text =
+        format!("Ory accepted the update of project {project_id} but did not apply all of it");
+    if !dropped.is_empty() {
+        text.push_str(&format!("; it dropped: {}", dropped.join(", ")));
+    }
+    if !kept.is_empty() {
+        text.push_str(&format!("; it kept, although deleted: {}", kept.join(", ")));
+    }
+    text.push_str(" (Ory Network may not support this hook list or field)");
+    text
+}
+
+impl Error {
+    /// Replaces every occurrence of the given secret values in messages that came from Ory.
+    pub(crate) fn scrub(&mut self, secrets: &[String]) {
+        if let Error::Api(ApiFailure {
+            message: Some(message),
+            ..
+        }) = self
+        {
+            for secret in secrets {
+                *message = message.replace(secret.as_str(), crate::render::REDACTED);
+            }
+        }
+    }
+}
+
+/// An error status from the console API, explained.
+#[derive(Debug)]
+pub struct ApiFailure {
+    /// `read` or `update`.
+    pub operation: &'static str,
+    /// The project.
+    pub project_id: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// Ory's own message, if it sent one.
+    pub message: Option<String>,
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ApiFailure {
+            operation,
+            project_id,
+            status,
+            ..
+        } = self;
+        match status {
+            401 => write!(
+                f,
+                "Ory refused the API key (401) while trying to {operation} project {project_id}: \
+                 set ORY_WORKSPACE_API_KEY to a workspace API key (Workspace settings -> API keys)"
+            ),
+            403 => write!(
+                f,
+                "the API key may not {operation} project {project_id} (403): use a key of the \
+                 workspace that owns the project, with permission to change its configuration"
+            ),
+            404 => write!(
+                f,
+                "project {project_id} was not found (404): check ORY_PROJECT_ID or --project \
+                 (Project settings -> General -> Project ID), and that the key's workspace owns it"
+            ),
+            409 => write!(
+                f,
+                "project {project_id} was changed by someone else while this run was updating it \
+                 (409)"
+            ),
+            400 => write!(
+                f,
+                "Ory refused the change to project {project_id} (400): the new configuration is \
+                 not valid"
+            ),
+            429 => write!(
+                f,
+                "Ory is rate limiting requests for project {project_id} (429): wait a little and \
+                 run again"
+            ),
+            500..=599 => write!(
+                f,
+                "Ory failed to {operation} project {project_id} ({status}): a problem on Ory's \
+                 side; run again later"
+            ),
+            _ => write!(
+                f,
+                "Ory answered {status} when asked to {operation} project {project_id}"
+            ),
+        }?;
+        if let Some(message) = &self.message {
+            write!(f, "; Ory says: {message}")?;
+        }
+        Ok(())
+    }
 }

@@ -7,6 +7,8 @@
 
 mod action;
 mod auth;
+pub mod client;
+pub mod engine;
 mod error;
 pub mod plan;
 mod remote;
@@ -18,7 +20,7 @@ pub mod __private;
 
 pub use action::{Action, ActionBuilder, Body, InvalidAction, Problem, ProjectId};
 pub use auth::{Auth, Secret};
-pub use error::Error;
+pub use error::{ApiFailure, Error};
 pub use ory_actions_core::{
     ApiKeyIn, AuthMethods, BodyError, FlagError, Flow, HttpMethod, Method, NameError, Scope,
     ScopeError, Timing, UrlError,

@@ -345,12 +345,11 @@ pub fn bodies_to_fetch(document: &Value, actions: &[&Action]) -> Result<Vec<Stri
     let mut urls = BTreeSet::new();
     for &scope in Scope::ALL {
         for entry in lists.get(scope).into_iter().flatten() {
-            if let Entry::WebHook(hook) = Entry::read(entry) {
-                if let StoredBody::Url(url) = &hook.body {
-                    if declared.contains(&hook.key(scope)) {
-                        urls.insert(url.clone());
-                    }
-                }
+            if let Entry::WebHook(hook) = Entry::read(entry)
+                && let StoredBody::Url(url) = &hook.body
+                && declared.contains(&hook.key(scope))
+            {
+                urls.insert(url.clone());
             }
         }
     }

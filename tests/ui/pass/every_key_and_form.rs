@@ -6,9 +6,9 @@ fn main() {
     let full = action! {
         response_parse: false,
         project_id: env("ORY_PROJECT_ID"),
-        auth: api_key { in: header, value: secret_file("/run/secrets/key"), name: "X-Api-Key" },
+        auth: api_key { r#in: header, value: secret_file("/run/secrets/key"), name: "X-Api-Key" },
         name: "everything",
-        body: r#"local who = "ory"; function(ctx, greeting = "hi") { who: who, id: ctx.identity.id }"#,
+        body: r#"local who = "ory"; function(ctx, greeting = "hi") { who: who, url: "https:\/\/x" }"#,
         can_interrupt: true,
         method: PATCH,
         url: "https://api.example.com:8443/hooks/everything?x=1",

@@ -1,0 +1,289 @@
+//! A thin client for the Ory Network console API: `GET /projects/{id}` and
+//! `PATCH /projects/{id}/revision/{revision_id}`. It maps statuses to errors and knows nothing
+//! of plans.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{ApiFailure, Error};
+
+/// The workspace API key; `Debug` never shows it.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(")?;
+        f.write_str(crate::render::REDACTED)?;
+        f.write_str(")")
+    }
+}
+
+/// The largest project document or stored body this client reads.
+const MAX_RESPONSE: usize = 16 * 1024 * 1024;
+/// The largest body template fetched from a URL.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// What a successful `PATCH` returns.
+#[derive(Debug)]
+pub struct PatchOutcome {
+    /// The project after the change.
+    pub project: Value,
+    /// Keys Ory ignored, as `(code, message)`.
+    pub warnings: Vec<(String, String)>,
+}
+
+/// A console API client.
+#[derive(Clone, Debug)]
+pub struct ConsoleClient {
+    http: reqwest::Client,
+    base: String,
+    key: ApiKey,
+}
+
+/// Makes ring the TLS provider of the process, unless one is installed already.
+fn install_tls_provider() {
+    // An `Err` means a provider is already installed, which is all that is needed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl ConsoleClient {
+    /// A client for the console API at `base_url` (for example `https://api.console.ory.sh`).
+    pub fn new(base_url: &str, key: ApiKey, timeout: Duration) -> Result<Self, Error> {
+        install_tls_provider();
+        let base = base_url.trim_end_matches('/').to_owned();
+        if let Err(problem) = ory_actions_core::address::check_url(&base) {
+            return Err(Error::Config(format!(
+                "the console API URL `{base}` is not usable: {problem}"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("ory-actions/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(ConsoleClient { http, base, key })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET /projects/{project_id}`: the project document.
+    pub async fn get_project(&self, project_id: &str) -> Result<Value, Error> {
+        let url = format!("{}/projects/{}", self.base, encode(project_id));
+        let request = self.http.get(&url).bearer_auth(self.key.expose());
+        let project = self.send("read", project_id, request).await?;
+        match project {
+            Value::Object(_) => Ok(project),
+            other => Err(Error::RemoteDocument {
+                pointer: String::new(),
+                problem: format!(
+                    "the project is {}, not an object",
+                    crate::remote::kind(&other)
+                ),
+            }),
+        }
+    }
+
+    /// `PATCH /projects/{project_id}/revision/{revision_id}` with JSON-patch operations.
+    pub async fn patch_project(
+        &self,
+        project_id: &str,
+        revision_id: &str,
+        operations: &[Value],
+    ) -> Result<PatchOutcome, Error> {
+        let url = format!(
+            "{}/projects/{}/revision/{}",
+            self.base,
+            encode(project_id),
+            encode(revision_id)
+        );
+        let body = serde_json::to_vec(operations).expect("JSON values serialise");
+        let request = self
+            .http
+            .patch(&url)
+            .bearer_auth(self.key.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let answer = self.send("update", project_id, request).await?;
+        let project = match answer.get("project") {
+            Some(project @ Value::Object(_)) => project.clone(),
+            _ => {
+                return Err(Error::RemoteDocument {
+                    pointer: "/project".into(),
+                    problem: "the update answer holds no project".into(),
+                });
+            }
+        };
+        let warnings = answer
+            .get("warnings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|w| {
+                let text = |k: &str| {
+                    w.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                (text("code"), text("message"))
+            })
+            .collect();
+        Ok(PatchOutcome { project, warnings })
+    }
+
+    /// Reads a body template stored at `url` (Ory may return a body as a link to it). Sends no
+    /// credentials; reads at most 1 MiB.
+    pub async fn fetch_body(&self, url: &str) -> Result<String, String> {
+        let response = self.http.get(url).send().await.map_err(|e| transport(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("status {}", status.as_u16()));
+        }
+        let bytes = read_limited(response, MAX_BODY).await?;
+        String::from_utf8(bytes).map_err(|_| "the body is not UTF-8".into())
+    }
+
+    async fn send(
+        &self,
+        operation: &'static str,
+        project_id: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Value, Error> {
+        let response = request.send().await.map_err(|e| Error::Unreachable {
+            url: self.base.clone(),
+            reason: transport(&e),
+        })?;
+        let status = response.status().as_u16();
+        let bytes = read_limited(response, MAX_RESPONSE)
+            .await
+            .map_err(|reason| Error::Unreachable {
+                url: self.base.clone(),
+                reason,
+            })?;
+        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if (200..300).contains(&status) {
+            return body.ok_or_else(|| Error::RemoteDocument {
+                pointer: String::new(),
+                problem: "the answer is not JSON".into(),
+            });
+        }
+        Err(Error::Api(ApiFailure {
+            operation,
+            project_id: project_id.to_owned(),
+            status,
+            message: body.as_ref().and_then(ory_message),
+        }))
+    }
+}
+
+/// Ory's error message out of `{"error": {"message", "reason", …}}`.
+fn ory_message(body: &Value) -> Option<String> {
+    let error = body.get("error").unwrap_or(body);
+    let text = |k: &str| {
+        error
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let message = text("message").or_else(|| text("error"))?;
+    Some(match text("reason").or_else(|| text("error_description")) {
+        Some(reason) if reason != message => format!("{message}: {reason}"),
+        _ => message.to_owned(),
+    })
+}
+
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e))? {
+        if bytes.len() + chunk.len() > limit {
+            return Err(format!(
+                "the answer is larger than {} MiB",
+                limit / (1024 * 1024)
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// A transport failure in words, without the URL (which callers name).
+fn transport(error: &reqwest::Error) -> String {
+    let what = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "the connection broke while reading the answer"
+    } else {
+        "the request failed"
+    };
+    let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(error);
+    let mut detail = None;
+    while let Some(c) = cause {
+        detail = Some(c.to_string());
+        cause = c.source();
+    }
+    match detail {
+        Some(detail) => format!("{what} ({detail})"),
+        None => what.to_owned(),
+    }
+}
+
+/// Percent-encodes a path segment.
+fn encode(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn ory_messages_are_read_from_the_generic_error() {
+        assert_eq!(
+            ory_message(
+                &json!({"error": {"message": "The requested resource could not be found", "reason": "project does not exist", "status_code": 404}})
+            ),
+            Some("The requested resource could not be found: project does not exist".into())
+        );
+        assert_eq!(ory_message(&json!({"error": {"code": 1}})), None);
+        assert_eq!(ory_message(&json!([])), None);
+    }
+
+    #[test]
+    fn keys_never_show() {
+        assert_eq!(
+            format!("{:?}", ApiKey::new("ory_wak_s3cret")),
+            "ApiKey((sensitive))"
+        );
+        assert_eq!(encode("a b/c"), "a%20b%2Fc");
+    }
+}
