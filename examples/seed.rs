@@ -1,14 +1,20 @@
-//! The four examples of the Terraform `ory_action` documentation, declared with `action!`.
+//! The four examples of the Terraform `ory_action` documentation, declared with `action!`, and
+//! the command line that plans and applies them:
 //!
-//! `cargo run --example seed` prints, for each action, the hook list it goes into and the entry
-//! Kratos gets there (secrets redacted).
+//! ```sh
+//! cargo run --example seed -- render        # the hook entries, without contacting Ory
+//! cargo run --example seed -- plan          # what apply would change in ORY_PROJECT_ID
+//! cargo run --example seed -- apply         # make it so
+//! ```
 //!
 //! The documentation's `sync_verified` names `auth_method = "code"` for the verification flow,
 //! which has no per-method hook lists: Ory refuses that. Here it is written the way Kratos
 //! accepts it, with no `auth_method`; the documentation's form is kept as a compile failure in
 //! `tests/ui/fail/verification_has_no_method_lists.rs`.
 
-use ory_actions::{Action, Secrets, action};
+use std::process::ExitCode;
+
+use ory_actions::{Action, Stack, action, cli};
 
 /// The actions of the seed stack.
 pub(crate) fn actions() -> Vec<Action> {
@@ -59,13 +65,6 @@ pub(crate) fn actions() -> Vec<Action> {
     ]
 }
 
-fn main() -> Result<(), ory_actions::Error> {
-    for action in actions() {
-        println!("# {action}");
-        for hook in action.render(Secrets::Redacted)? {
-            println!("{hook}");
-        }
-        println!();
-    }
-    Ok(())
+fn main() -> ExitCode {
+    cli::run(Stack::new().actions_from(actions()))
 }

@@ -35,10 +35,15 @@
 /// ```
 pub use ory_actions_macros::action;
 pub use ory_actions_runtime::{
-    Action, ActionBuilder, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error, FlagError, Flow,
-    HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId, REDACTED, RenderedHook,
-    Scope, ScopeError, Secret, Secrets, Timing, UrlError,
+    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
+    FlagError, Flow, HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId, Prune,
+    REDACTED, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack, Timing, UrlError, cli,
+    client, engine, output, plan,
 };
+
+/// The in-process stand-in for the Ory console API, for tests (feature `testkit`).
+#[cfg(feature = "testkit")]
+pub use ory_actions_runtime::testkit;
 
 #[doc(hidden)]
 pub use ory_actions_runtime::__private;

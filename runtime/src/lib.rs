@@ -7,13 +7,17 @@
 
 mod action;
 mod auth;
+pub mod cli;
 pub mod client;
 pub mod engine;
 mod error;
+pub mod output;
 pub mod plan;
 mod remote;
 mod render;
 mod stack;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 #[doc(hidden)]
 pub mod __private;

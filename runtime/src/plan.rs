@@ -195,9 +195,14 @@ impl fmt::Display for Warning {
             } => write!(
                 f,
                 "the first hook in {list} switches the flow-wide list off for {}: Kratos runs a \
-                 per-method list instead of the flow-wide one, so the {hooks} hook(s) of \
-                 {flow_wide} will no longer run for that method",
-                list.method().map_or("", |m| m.as_str())
+                 per-method list instead of the flow-wide one, so {} of {flow_wide} will no \
+                 longer run for that method",
+                list.method().map_or("", |m| m.as_str()),
+                if *hooks == 1 {
+                    "the hook".to_owned()
+                } else {
+                    format!("the {hooks} hooks")
+                }
             ),
             Warning::FlowWideResumes { list, flow_wide } => write!(
                 f,
@@ -745,9 +750,16 @@ fn flow_wide_warnings(
             }
         }
         if written.contains(&flow_wide) && fallback_len > 0 {
+            let warned: Vec<Scope> = warnings
+                .iter()
+                .filter_map(|w| match w {
+                    Warning::ShadowsFlowWide { list, .. } => Some(*list),
+                    _ => None,
+                })
+                .collect();
             let methods: Vec<Method> = per_method
                 .iter()
-                .filter(|s| after.get(s).copied().unwrap_or(0) > 0)
+                .filter(|s| after.get(s).copied().unwrap_or(0) > 0 && !warned.contains(s))
                 .filter_map(|s| s.method())
                 .collect();
             if !methods.is_empty() {

@@ -1,0 +1,469 @@
+//! The command line of a program that declares a [`Stack`]: `plan`, `apply`, `destroy` and
+//! `render`.
+//!
+//! ```no_run
+//! use ory_actions_runtime::{Stack, cli};
+//!
+//! fn main() -> std::process::ExitCode {
+//!     cli::run(Stack::new())
+//! }
+//! ```
+//!
+//! Configuration comes from the environment, with the names Ory's own tools use, and flags
+//! override it:
+//!
+//! | what | flag | environment |
+//! |---|---|---|
+//! | workspace API key (bearer) | — (never on the command line) | `ORY_WORKSPACE_API_KEY` |
+//! | project | `--project ID` | `ORY_PROJECT_ID`, or `ORY_PROJECT` |
+//! | console API | `--console-url URL` | `ORY_CONSOLE_API_URL`, or `ORY_CONSOLE_URL`; default `https://api.console.ory.sh` |
+//! | colour | `--no-color` | `NO_COLOR` |
+//!
+//! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
+//! --detailed-exitcode`), 3 a revision conflict that retries could not resolve.
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::client::{ApiKey, ConsoleClient};
+use crate::engine::{Applied, ProjectActions, Runner, group_by_project};
+use crate::error::Error;
+use crate::output::{Style, Summary, plan_json, plan_text};
+use crate::plan::{Mode, ProjectPlan};
+use crate::render::Secrets;
+use crate::stack::Stack;
+
+/// Success, or nothing to change.
+pub const EXIT_OK: u8 = 0;
+/// An error.
+pub const EXIT_ERROR: u8 = 1;
+/// `plan --detailed-exitcode` found changes.
+pub const EXIT_CHANGES: u8 = 2;
+/// Someone else kept writing the project; nothing of this run was written there.
+pub const EXIT_CONFLICT: u8 = 3;
+
+/// The console API used when neither `--console-url` nor the environment names one.
+pub const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
+
+/// How long one request to Ory may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+const USAGE: &str = "\
+Usage: <program> <command> [options]
+
+Commands:
+  plan [--json] [--detailed-exitcode]   show what apply would change
+  apply [--yes]                         make Ory match the stack
+  destroy [--yes]                       remove the hooks the stack owns
+  render [--json]                       print the hook entries, without contacting Ory
+
+Options:
+  --project ID        the project of actions that name none (else ORY_PROJECT_ID)
+  --console-url URL   the Ory console API (else ORY_CONSOLE_API_URL, default https://api.console.ory.sh)
+  --no-color          no colours (also NO_COLOR)
+  -h, --help          this text
+
+The workspace API key is read from ORY_WORKSPACE_API_KEY.
+Exit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode), 3 revision conflict.
+";
+
+/// Runs the command line of the current process for `stack` and returns its exit code.
+pub fn run(stack: Stack) -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let stdout = io::stdout();
+    let color = stdout.is_terminal();
+    let mut stdin = io::stdin().lock();
+    let interactive = io::stdin().is_terminal() && stdout.is_terminal();
+    let mut confirm = |question: &str| -> bool {
+        let mut out = io::stdout();
+        let _ = write!(out, "{question}");
+        let _ = out.flush();
+        let mut answer = String::new();
+        stdin.read_line(&mut answer).is_ok() && answer.trim() == "yes"
+    };
+    let code = run_with(
+        stack,
+        args,
+        &|name| std::env::var(name).ok(),
+        Io {
+            out: &mut io::stdout(),
+            err: &mut io::stderr(),
+            confirm: if interactive {
+                Some(&mut confirm)
+            } else {
+                None
+            },
+            color,
+        },
+    );
+    ExitCode::from(code)
+}
+
+/// Where a run writes and how it asks.
+pub struct Io<'a> {
+    /// Plans and results.
+    pub out: &'a mut dyn Write,
+    /// Errors.
+    pub err: &'a mut dyn Write,
+    /// Asks a yes/no question; `None` when nobody can answer (no terminal).
+    pub confirm: Option<&'a mut dyn FnMut(&str) -> bool>,
+    /// Whether colours may be used (a terminal); `NO_COLOR` and `--no-color` still win.
+    pub color: bool,
+}
+
+/// What the command line asked for.
+#[derive(Debug, Default)]
+struct Args {
+    command: Option<String>,
+    json: bool,
+    detailed_exitcode: bool,
+    yes: bool,
+    project: Option<String>,
+    console_url: Option<String>,
+    no_color: bool,
+    help: bool,
+}
+
+fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
+    use lexopt::prelude::*;
+    let mut parsed = Args::default();
+    let mut parser = lexopt::Parser::from_args(args);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("json") => parsed.json = true,
+            Long("detailed-exitcode") => parsed.detailed_exitcode = true,
+            Long("yes") | Short('y') | Long("auto-approve") => parsed.yes = true,
+            Long("project") => parsed.project = Some(string(parser.value())?),
+            Long("console-url") => parsed.console_url = Some(string(parser.value())?),
+            Long("no-color") => parsed.no_color = true,
+            Long("help") | Short('h') => parsed.help = true,
+            Value(value) if parsed.command.is_none() => parsed.command = Some(string(Ok(value))?),
+            Value(value) => {
+                return Err(format!("unexpected argument `{}`", value.to_string_lossy()));
+            }
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let allowed: &[&str] = match parsed.command.as_deref() {
+        Some("plan") => &["json", "detailed-exitcode"],
+        Some("apply") | Some("destroy") => &["yes"],
+        Some("render") => &["json"],
+        _ => &[],
+    };
+    let given = [
+        ("json", parsed.json),
+        ("detailed-exitcode", parsed.detailed_exitcode),
+        ("yes", parsed.yes),
+    ];
+    for (flag, set) in given {
+        if set && !allowed.contains(&flag) && !parsed.help {
+            return Err(format!(
+                "`--{flag}` does not go with `{}`",
+                parsed.command.as_deref().unwrap_or("no command")
+            ));
+        }
+    }
+    Ok(parsed)
+}
+
+fn string(value: Result<OsString, lexopt::Error>) -> Result<String, String> {
+    value
+        .map_err(|e| e.to_string())?
+        .into_string()
+        .map_err(|v| format!("`{}` is not valid UTF-8", v.to_string_lossy()))
+}
+
+/// Runs the command line `args` for `stack`, reading configuration through `env`; returns the
+/// exit code. [`run`] calls this with the real process; tests call it with their own.
+pub fn run_with(
+    stack: Stack,
+    args: impl IntoIterator<Item = impl Into<OsString>>,
+    env: &dyn Fn(&str) -> Option<String>,
+    io: Io<'_>,
+) -> u8 {
+    let args = match parse_args(args.into_iter().map(Into::into).collect()) {
+        Ok(args) => args,
+        Err(problem) => {
+            let _ = writeln!(io.err, "error: {problem}\n\n{USAGE}");
+            return EXIT_ERROR;
+        }
+    };
+    let style =
+        Style::new(io.color && !args.no_color && env("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let mode = match args.command.as_deref() {
+        _ if args.help => {
+            let _ = write!(io.out, "{USAGE}");
+            return EXIT_OK;
+        }
+        Some("render") => return render(&stack, args.json, io),
+        Some("plan") | Some("apply") => Mode::Apply,
+        Some("destroy") => Mode::Destroy,
+        Some(other) => {
+            let _ = writeln!(
+                io.err,
+                "error: unknown command `{other}`: expected `plan`, `apply`, `destroy` or `render`\n\n{USAGE}"
+            );
+            return EXIT_ERROR;
+        }
+        None => {
+            let _ = writeln!(io.err, "error: no command given\n\n{USAGE}");
+            return EXIT_ERROR;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: cannot start the async runtime: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let command = Command {
+        args: &args,
+        mode,
+        style,
+    };
+    runtime.block_on(command.run(&stack, env, io))
+}
+
+/// `render`: every hook entry and its list, secrets redacted; no network.
+fn render(stack: &Stack, json: bool, io: Io<'_>) -> u8 {
+    let mut entries = Vec::new();
+    let mut text = String::new();
+    for action in stack.actions() {
+        let hooks = match action.render(Secrets::Redacted) {
+            Ok(hooks) => hooks,
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        text.push_str(&format!("# {action}\n"));
+        for hook in hooks {
+            text.push_str(&format!("{hook}\n"));
+            entries.push(json!({
+                "name": action.name(),
+                "list": hook.pointer(),
+                "entry": hook.redacted_entry(),
+            }));
+        }
+        text.push('\n');
+    }
+    let written = if json {
+        writeln!(
+            io.out,
+            "{}",
+            serde_json::to_string_pretty(&entries).expect("JSON values serialise")
+        )
+    } else {
+        write!(io.out, "{text}")
+    };
+    if written.is_err() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+struct Command<'a> {
+    args: &'a Args,
+    mode: Mode,
+    style: Style,
+}
+
+impl Command<'_> {
+    async fn run(&self, stack: &Stack, env: &dyn Fn(&str) -> Option<String>, io: Io<'_>) -> u8 {
+        let Io {
+            out, err, confirm, ..
+        } = io;
+        let (runner, projects) = match self.setup(stack, env) {
+            Ok(setup) => setup,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        let mut plans = Vec::new();
+        let mut failed = false;
+        for (project, result) in projects.iter().zip(runner.plan_all(&projects).await) {
+            match result {
+                Ok(plan) => plans.push((project.clone(), plan)),
+                Err(e) => {
+                    failed = true;
+                    let _ = writeln!(err, "error: {e}");
+                }
+            }
+        }
+        let only_plans: Vec<ProjectPlan> = plans.iter().map(|(_, p)| p.clone()).collect();
+        let summary = Summary::of(&only_plans);
+        let is_plan = self.args.command.as_deref() == Some("plan");
+        if is_plan && self.args.json {
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&plan_json(&only_plans, self.mode))
+                    .expect("JSON values serialise")
+            );
+        } else {
+            let _ = write!(out, "{}", plan_text(&only_plans, self.style));
+        }
+        if failed {
+            return EXIT_ERROR;
+        }
+        if is_plan {
+            return if self.args.detailed_exitcode && summary.has_changes() {
+                EXIT_CHANGES
+            } else {
+                EXIT_OK
+            };
+        }
+        if !summary.has_changes() {
+            return EXIT_OK;
+        }
+        let verb = match self.mode {
+            Mode::Apply => "apply",
+            Mode::Destroy => "destroy",
+        };
+        if !self.args.yes {
+            let Some(confirm) = confirm else {
+                let _ = writeln!(
+                    err,
+                    "error: {verb} changes Ory and there is no terminal to confirm on: run \
+                     `{verb} --yes` to {verb} without asking"
+                );
+                return EXIT_ERROR;
+            };
+            let question =
+                format!("\nDo you want to {verb} these changes? Only `yes` is accepted: ");
+            if !confirm(&question) {
+                let _ = writeln!(out, "Nothing was changed.");
+                return EXIT_OK;
+            }
+        }
+        let (projects, plans): (Vec<ProjectActions>, Vec<ProjectPlan>) = plans.into_iter().unzip();
+        let mut code = EXIT_OK;
+        for (project, result) in projects
+            .iter()
+            .zip(runner.apply_all(&projects, plans).await)
+        {
+            match result {
+                Ok(applied) => self.report(out, &applied),
+                Err(e) => {
+                    code = code.max(if matches!(e, Error::Conflict { .. }) {
+                        EXIT_CONFLICT
+                    } else {
+                        EXIT_ERROR
+                    });
+                    let _ = writeln!(err, "error: project {}: {e}", project.project_id);
+                }
+            }
+        }
+        code
+    }
+
+    fn setup(
+        &self,
+        stack: &Stack,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(Runner, Vec<ProjectActions>), Error> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let key = var("ORY_WORKSPACE_API_KEY").ok_or_else(|| {
+            Error::Config(
+                "ORY_WORKSPACE_API_KEY is not set: create a workspace API key in the Ory Console \
+                 (Workspace settings -> API keys) and export it"
+                    .into(),
+            )
+        })?;
+        let console_url = self
+            .args
+            .console_url
+            .clone()
+            .or_else(|| var("ORY_CONSOLE_API_URL"))
+            .or_else(|| var("ORY_CONSOLE_URL"))
+            .unwrap_or_else(|| DEFAULT_CONSOLE_URL.to_owned());
+        let project = self
+            .args
+            .project
+            .clone()
+            .or_else(|| var("ORY_PROJECT_ID"))
+            .or_else(|| var("ORY_PROJECT"));
+        let client = ConsoleClient::new(&console_url, ApiKey::new(key), REQUEST_TIMEOUT)?;
+        let projects = group_by_project(stack, project.as_deref())?;
+        if projects.is_empty() {
+            return Err(Error::Config(
+                "the stack declares no actions and names no project: nothing to do".into(),
+            ));
+        }
+        Ok((
+            Runner::new(client, stack.prune_policy().clone(), self.mode),
+            projects,
+        ))
+    }
+
+    fn report(&self, out: &mut dyn Write, applied: &Applied) {
+        let plan = &applied.plan;
+        let (create, update, delete) = plan.counts();
+        let retried = match applied.attempts {
+            0 | 1 => String::new(),
+            n => format!(", after {n} attempts: someone else wrote in between"),
+        };
+        let _ = if plan.has_changes() {
+            writeln!(
+                out,
+                "{} project {}: {create} created, {update} updated, {delete} deleted (revision {} -> {}){retried}.",
+                self.style.green("Applied:"),
+                plan.project_id,
+                plan.revision_id,
+                applied.revision_id
+            )
+        } else {
+            writeln!(
+                out,
+                "{} project {} already matched the stack when written.",
+                self.style.green("Done:"),
+                plan.project_id
+            )
+        };
+        for warning in plan
+            .warnings
+            .iter()
+            .filter(|w| matches!(w, crate::plan::Warning::Ory { .. }))
+        {
+            let _ = writeln!(out, "  {} {warning}", self.style.yellow("Warning:"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        parse_args(args.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn flags_belong_to_their_commands() {
+        let args = parse(&["plan", "--json", "--detailed-exitcode", "--project", "p"]).unwrap();
+        assert!(args.json && args.detailed_exitcode);
+        assert_eq!(args.project.as_deref(), Some("p"));
+        assert!(parse(&["apply", "-y"]).unwrap().yes);
+        assert_eq!(
+            parse(&["apply", "--json"]).unwrap_err(),
+            "`--json` does not go with `apply`"
+        );
+        assert!(
+            parse(&["plan", "--frobnicate"])
+                .unwrap_err()
+                .contains("--frobnicate")
+        );
+        assert!(parse(&["plan", "extra"]).unwrap_err().contains("extra"));
+    }
+}

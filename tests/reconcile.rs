@@ -1,0 +1,472 @@
+//! End to end: the command line of a stack against the testkit's stand-in for the console API.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ory_actions::{Action, Flow, Prune, Scope, Stack, Timing, action, cli};
+use ory_actions_runtime::testkit::{Fault, On, Options, TestKit};
+use serde_json::{Value, json};
+
+#[allow(dead_code)]
+#[path = "../examples/seed.rs"]
+mod seed;
+
+/// The reference folder, when `ORY_ACTIONS_REFERENCE` names one.
+fn reference() -> Option<PathBuf> {
+    std::env::var_os("ORY_ACTIONS_REFERENCE").map(PathBuf::from)
+}
+
+/// The identity configuration a new Ory Network project has: the reference sample when
+/// available, else its hook lists (`session` in three registration lists, the rest empty).
+fn sample_config() -> Value {
+    if let Some(dir) = reference() {
+        let path = dir.join("ory-network-identity-config.sample.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        return serde_json::from_str(&text).unwrap();
+    }
+    let empty = json!({"hooks": []});
+    let session = json!({"hooks": [{"hook": "session"}]});
+    json!({"selfservice": {"flows": {
+        "login": {"before": empty, "after": {"hooks": [], "password": empty, "oidc": empty, "webauthn": empty}},
+        "registration": {"before": empty, "after": {"hooks": [], "password": session, "oidc": session, "webauthn": session}},
+        "recovery": {"before": empty, "after": empty},
+        "settings": {"before": empty, "after": {"hooks": [], "password": empty, "profile": empty}},
+        "verification": {"before": empty, "after": empty},
+    }}})
+}
+
+/// A testkit that validates against the Kratos schema whenever the reference is available.
+fn testkit(options: Options) -> TestKit {
+    let options = match reference() {
+        Some(dir) => options.schema(dir.join("kratos-config.schema.json")),
+        None => options,
+    };
+    TestKit::start(options).expect("the testkit starts")
+}
+
+struct Run {
+    code: u8,
+    out: String,
+    err: String,
+}
+
+/// Runs the command line of `stack` against `kit`, with `project` as `ORY_PROJECT_ID`.
+fn run(kit: &TestKit, project: &str, stack: Stack, args: &[&str]) -> Run {
+    let env: BTreeMap<&str, String> = BTreeMap::from([
+        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
+        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
+        ("ORY_PROJECT_ID", project.to_owned()),
+    ]);
+    run_env(stack, args, &env)
+}
+
+fn run_env(stack: Stack, args: &[&str], env: &BTreeMap<&str, String>) -> Run {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = cli::run_with(
+        stack,
+        args.iter().copied(),
+        &|name| env.get(name).cloned(),
+        cli::Io {
+            out: &mut out,
+            err: &mut err,
+            confirm: None,
+            color: false,
+        },
+    );
+    Run {
+        code,
+        out: String::from_utf8(out).unwrap(),
+        err: String::from_utf8(err).unwrap(),
+    }
+}
+
+fn seed_stack() -> Stack {
+    Stack::new().actions_from(seed::actions())
+}
+
+fn list(kit: &TestKit, project: &str, scope: Scope) -> Value {
+    kit.project(project)
+        .unwrap()
+        .pointer(scope.pointer())
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn hook_names(list: &Value) -> Vec<String> {
+    list.as_array()
+        .map(|l| {
+            l.iter()
+                .map(|e| match e["config"]["url"].as_str() {
+                    Some(url) => url.to_owned(),
+                    None => e["hook"].as_str().unwrap_or("?").to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn converges(options: Options) {
+    let kit = testkit(options);
+    let project = kit.add_project(sample_config());
+    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 1));
+    assert!(applied.out.contains("4 to create"), "{}", applied.out);
+
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::RegistrationAfterPassword)),
+        ["https://api.example.com/webhooks/welcome", "session"]
+    );
+    for scope in [
+        Scope::RegistrationAfterOidc,
+        Scope::RegistrationAfterWebauthn,
+    ] {
+        assert_eq!(hook_names(&list(&kit, &project, scope)), ["session"]);
+    }
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        ["https://api.example.com/webhooks/validate"]
+    );
+
+    kit.clear_requests();
+    let again = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(again.code, 0, "{}{}", again.out, again.err);
+    assert!(again.out.contains("No changes."), "{}", again.out);
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 0));
+
+    let plan = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["plan", "--detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+}
+
+#[test]
+fn apply_converges_in_one_read_and_one_write() {
+    converges(Options::default());
+}
+
+#[test]
+fn apply_converges_when_ory_stores_bodies_as_urls() {
+    converges(Options::default().bodies_as_urls(true));
+}
+
+#[test]
+fn plan_of_the_seed_stack_against_a_new_project() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let plan = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["plan", "--detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.err);
+    insta::assert_snapshot!("seed_plan_text", plan.out);
+    let json = run(&kit, &project, seed_stack(), &["plan", "--json"]);
+    assert_eq!(json.code, 0, "{}", json.err);
+    let parsed: Value = serde_json::from_str(&json.out).unwrap();
+    insta::assert_snapshot!(
+        "seed_plan_json",
+        serde_json::to_string_pretty(&parsed).unwrap()
+    );
+    assert_eq!(kit.count("PATCH"), 0);
+}
+
+#[test]
+fn a_concurrent_writer_between_read_and_write_is_not_lost() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    kit.inject(Fault::ConcurrentEdit(Box::new(|config| {
+        config["selfservice"]["flows"]["login"]["before"]["hooks"] = json!([
+            {"hook": "web_hook", "config": {"url": "https://someone.example/else", "method": "POST", "body": "base64://e30="}}
+        ]);
+    })));
+    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert!(applied.out.contains("after 2 attempts"), "{}", applied.out);
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (2, 2));
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        [
+            "https://someone.example/else",
+            "https://api.example.com/webhooks/validate"
+        ]
+    );
+}
+
+#[test]
+fn writers_that_never_stop_end_in_exit_code_3_and_no_write() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    for _ in 0..3 {
+        kit.inject(Fault::ConcurrentEdit(Box::new(|config| {
+            config["selfservice"]["flows"]["recovery"]["before"]["hooks"] = json!([]);
+        })));
+    }
+    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 3, "{}{}", applied.out, applied.err);
+    assert!(applied.err.contains("kept changing"), "{}", applied.err);
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn refused_credentials_and_unknown_projects_are_explained_and_nothing_is_written() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let env = BTreeMap::from([
+        ("ORY_WORKSPACE_API_KEY", "wrong".to_owned()),
+        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
+        ("ORY_PROJECT_ID", project.clone()),
+    ]);
+    let refused = run_env(seed_stack(), &["apply", "--yes"], &env);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.err.contains("Ory refused the API key (401)"),
+        "{}",
+        refused.err
+    );
+    assert!(
+        refused.err.contains("ORY_WORKSPACE_API_KEY"),
+        "{}",
+        refused.err
+    );
+
+    let missing = run(
+        &kit,
+        "00000000-0000-4000-8000-000000000000",
+        seed_stack(),
+        &["apply", "--yes"],
+    );
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.err.contains("was not found (404)"),
+        "{}",
+        missing.err
+    );
+    assert_eq!(kit.count("PATCH"), 0);
+}
+
+#[test]
+fn a_write_ory_acknowledges_but_does_not_keep_fails_naming_what_was_dropped() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    kit.inject(Fault::IgnoreWrite);
+    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 1, "{}", applied.out);
+    assert!(
+        applied
+            .err
+            .contains("did not apply all of it; it dropped: "),
+        "{}",
+        applied.err
+    );
+    assert!(
+        applied.err.contains(
+            "POST https://api.example.com/webhooks/welcome in registration after password"
+        ),
+        "{}",
+        applied.err
+    );
+}
+
+#[test]
+fn apply_without_a_terminal_needs_yes() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let applied = run(&kit, &project, seed_stack(), &["apply"]);
+    assert_eq!(applied.code, 1);
+    assert!(applied.err.contains("apply --yes"), "{}", applied.err);
+    assert_eq!(kit.count("PATCH"), 0);
+}
+
+fn audit(body: &str, response_ignore: bool) -> Action {
+    Action::builder(
+        Flow::Settings,
+        Timing::After,
+        "https://hooks.example.com/audit",
+    )
+    .auth_method(ory_actions::Method::Password)
+    .name("audit")
+    .body(body.to_owned())
+    .response_ignore(response_ignore)
+    .build()
+    .unwrap()
+}
+
+#[test]
+fn updates_deletes_prune_and_warnings() {
+    let kit = testkit(Options::default());
+    let mut config = sample_config();
+    let flows = &mut config["selfservice"]["flows"];
+    flows["settings"]["after"]["password"]["hooks"] = json!([
+        {"hook": "web_hook", "config": {"url": "https://hooks.example.com/audit", "method": "POST",
+            "body": "base64://ZnVuY3Rpb24oY3R4KSB7IGlkOiBjdHguaWRlbnRpdHkuaWQgfQ=="}},
+        {"hook": "revoke_active_sessions"}
+    ]);
+    flows["login"]["after"]["hooks"] = json!([
+        {"hook": "web_hook", "config": {"url": "https://hooks.example.com/old", "method": "POST", "body": "base64://e30="}},
+        {"hook": "web_hook", "config": {"url": "https://partner.example/keep", "method": "PUT", "body": "base64://e30="}}
+    ]);
+    let project = kit.add_project(config);
+    let login_totp = action! {
+        name: "login_totp",
+        flow: login,
+        timing: after,
+        auth_method: totp,
+        url: "https://hooks.example.com/totp",
+        body: "{ step: 'totp' }",
+    };
+    let stack = || {
+        Stack::new()
+            .prune(Prune::UrlPrefix("https://hooks.example.com/".into()))
+            .action(audit(
+                "function(ctx) {\n  id: ctx.identity.id,\n  at: ctx.flow.issued_at,\n}",
+                true,
+            ))
+            .action(login_totp.clone())
+    };
+    let plan = run(&kit, &project, stack(), &["plan"]);
+    assert_eq!(plan.code, 0, "{}", plan.err);
+    insta::assert_snapshot!("update_delete_prune_plan_text", plan.out);
+    let json = run(&kit, &project, stack(), &["plan", "--json"]);
+    insta::assert_snapshot!("update_delete_prune_plan_json", json.out);
+
+    let applied = run(&kit, &project, stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::SettingsAfterPassword)),
+        ["https://hooks.example.com/audit", "revoke_active_sessions"]
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginAfter)),
+        ["https://partner.example/keep"]
+    );
+    let after = run(&kit, &project, stack(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(after.code, 0, "{}", after.out);
+
+    let destroyed = run(&kit, &project, stack(), &["destroy", "--yes"]);
+    assert_eq!(destroyed.code, 0, "{}{}", destroyed.out, destroyed.err);
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::SettingsAfterPassword)),
+        ["revoke_active_sessions"]
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginAfter)),
+        ["https://partner.example/keep"]
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginAfterTotp)),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn projects_are_reconciled_each_with_its_own_actions() {
+    let kit = testkit(Options::default());
+    let first = kit.add_project(sample_config());
+    let second = kit.add_project(sample_config());
+    let other = Action::builder(
+        Flow::Recovery,
+        Timing::After,
+        "https://hooks.example.com/recovered",
+    )
+    .body("{}")
+    .project_id(ory_actions::ProjectId::Literal(second.clone().into()))
+    .build()
+    .unwrap();
+    let stack = seed_stack().action(other);
+    let applied = run(&kit, &first, stack, &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (2, 2));
+    assert_eq!(
+        hook_names(&list(&kit, &second, Scope::RecoveryAfter)),
+        ["https://hooks.example.com/recovered"]
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &second, Scope::LoginBefore)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &first, Scope::LoginBefore)),
+        ["https://api.example.com/webhooks/validate"]
+    );
+}
+
+#[test]
+fn a_secret_never_appears_in_output_errors_or_plans() {
+    let secret = "planted-9f2c7e-s3cret";
+    let dir = std::env::temp_dir().join(format!("ory-actions-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("key");
+    std::fs::write(&path, format!("{secret}\n")).unwrap();
+    let stack = || {
+        Stack::new().action(
+            Action::builder(
+                Flow::Login,
+                Timing::Before,
+                "https://hooks.example.com/guard",
+            )
+            .body("{}")
+            .auth(ory_actions::Auth::api_key(
+                "X-Key",
+                ory_actions::Secret::file(&path),
+                ory_actions::ApiKeyIn::Header,
+            ))
+            .build()
+            .unwrap(),
+        )
+    };
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let mut seen = String::new();
+    for args in [
+        &["plan"][..],
+        &["plan", "--json"],
+        &["apply", "--yes"],
+        &["plan"],
+        &["render"],
+        &["render", "--json"],
+    ] {
+        let run = run(&kit, &project, stack(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.out, run.err);
+        seen.push_str(&run.out);
+        seen.push_str(&run.err);
+    }
+    // The secret reached Ory, and only Ory.
+    assert_eq!(
+        list(&kit, &project, Scope::LoginBefore)[0]["config"]["auth"]["config"]["value"],
+        secret
+    );
+    // A changed secret shows as changed, not as its value.
+    std::fs::write(&path, "another-s3cret").unwrap();
+    let changed = run(&kit, &project, stack(), &["plan"]);
+    assert!(
+        changed.out.contains("auth.value: (sensitive) (changed)"),
+        "{}",
+        changed.out
+    );
+    seen.push_str(&changed.out);
+    // An error from Ory that quotes what was sent does not repeat the secret either.
+    kit.inject(Fault::Status {
+        on: On::Write,
+        status: 500,
+        retry_after: None,
+    });
+    let failed = run(&kit, &project, stack(), &["apply", "--yes"]);
+    assert_eq!(failed.code, 1);
+    seen.push_str(&failed.out);
+    seen.push_str(&failed.err);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        !seen.contains(secret) && !seen.contains("another-s3cret"),
+        "{seen}"
+    );
+    assert!(seen.contains("(sensitive)"));
+}
