@@ -16,6 +16,11 @@
 /// | `auth` | `api_key { name: "…", value: env("VAR"), in: header }` or `basic_auth { user: "…", password: env("VAR") }` | none |
 /// | `project_id` | a string literal or `env("VAR")` | the stack's project |
 /// | `name` | a string literal | none |
+/// | `headers` | a map `{ "X-Tenant": "acme", "Authorization": env("VAR") }`; values are literals or secrets (credential headers only secrets) | none |
+/// | `emit_analytics_event` | `true` or `false` | Kratos's default (true) |
+/// | `id` | a string literal that labels Kratos's logs | none |
+///
+/// Ory Network does not store `headers`, `emit_analytics_event` or `id`; plans say so.
 ///
 /// Secrets are `env("VAR")` or `secret_file("path")`, read when the program runs.
 /// The expansion is an [`Action`].
@@ -36,9 +41,9 @@
 pub use ory_actions_macros::action;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
-    FlagError, Flow, HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId, Prune,
-    REDACTED, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack, Timing, UrlError, cli,
-    client, engine, output, plan,
+    FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId,
+    Prune, REDACTED, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack, Timing, UrlError,
+    cli, client, engine, output, plan,
 };
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).

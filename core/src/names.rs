@@ -24,6 +24,26 @@ pub enum NameError {
         /// The id as written.
         id: String,
     },
+    /// A header named twice (names are case-insensitive).
+    DuplicateHeader {
+        /// The name as written the second time.
+        name: String,
+    },
+    /// A header value with a line break or another control character.
+    HeaderValue {
+        /// The header.
+        name: String,
+    },
+    /// A `Content-Type` Kratos cannot send.
+    ContentType {
+        /// The value.
+        value: String,
+    },
+    /// A credential header with its value written in the code.
+    CredentialHeader {
+        /// The header.
+        name: String,
+    },
     /// Not usable as an HTTP basic auth user name.
     BasicUser {
         /// The name as written.
@@ -59,6 +79,26 @@ impl fmt::Display for NameError {
                 "`{}` is not a basic auth user name: it must not be empty and may hold neither \
                  `:` nor control characters (RFC 7617)",
                 user.escape_debug()
+            ),
+            NameError::DuplicateHeader { name } => write!(
+                f,
+                "header `{name}` is given twice (header names are case-insensitive)"
+            ),
+            NameError::HeaderValue { name } => write!(
+                f,
+                "the value of header `{name}` holds a line break or another control character"
+            ),
+            NameError::ContentType { value } => write!(
+                f,
+                "Kratos sends web hook bodies as `application/json` or \
+                 `application/x-www-form-urlencoded` only; a `Content-Type` of `{value}` fails \
+                 every call"
+            ),
+            NameError::CredentialHeader { name } => write!(
+                f,
+                "`{name}` carries credentials, and secrets are read when the program runs, never \
+                 written in the code: write `\"{name}\": env(\"VAR\")` or \
+                 `\"{name}\": secret_file(\"path\")`, or use `auth`"
             ),
             NameError::Empty { what } => write!(f, "{what} must not be empty"),
         }
@@ -102,6 +142,40 @@ pub fn check_project_id(id: &str) -> Result<(), NameError> {
     }
 }
 
+/// Headers whose value is a credential, so never a literal in code.
+const CREDENTIAL_HEADERS: [&str; 5] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "x-api-key",
+    "api-key",
+];
+
+/// Whether a header's value is a credential (`Authorization`, `Cookie`, `X-Api-Key`, …).
+pub fn is_credential_header(name: &str) -> bool {
+    CREDENTIAL_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Checks a literal header value: no line breaks or other control characters (tab allowed), and
+/// a `Content-Type` Kratos can encode the body as.
+pub fn check_header_value(name: &str, value: &str) -> Result<(), NameError> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(NameError::HeaderValue { name: name.into() });
+    }
+    if name.eq_ignore_ascii_case("content-type") {
+        let media_type = value.split(';').next().unwrap_or_default().trim();
+        let known = ["application/json", "application/x-www-form-urlencoded"];
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(media_type)) {
+            return Err(NameError::ContentType {
+                value: value.into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Checks an HTTP basic auth user name: not empty, no `:`, no control characters.
 pub fn check_basic_user(user: &str) -> Result<(), NameError> {
     if user.is_empty() || user.contains(':') || user.chars().any(char::is_control) {
@@ -137,6 +211,10 @@ mod tests {
         assert!(check_project_id("550e8400-e29b-41d4-a716-446655440000").is_ok());
         assert!(check_project_id("a/b").is_err());
         assert!(check_not_empty("`name`", " ").is_err());
+        assert!(check_header_value("Content-Type", "application/json; charset=utf-8").is_ok());
+        assert!(check_header_value("content-type", "text/plain").is_err());
+        assert!(check_header_value("X-A", "a\rb").is_err());
+        assert!(is_credential_header("AUTHORIZATION"));
         assert!(check_basic_user("ory").is_ok());
         assert!(check_basic_user("a:b").is_err());
         assert!(check_basic_user("a\nb").is_err());

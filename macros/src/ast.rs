@@ -49,6 +49,34 @@ pub(crate) enum Value {
         brace: token::Brace,
         fields: Punctuated<Field, Token![,]>,
     },
+    /// `{ "Name": value, … }`.
+    Map {
+        brace: token::Brace,
+        entries: Punctuated<MapEntry, Token![,]>,
+    },
+}
+
+/// `"key": value` in a map.
+pub(crate) struct MapEntry {
+    pub(crate) key: LitStr,
+    pub(crate) value: Value,
+}
+
+impl Parse for MapEntry {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let value = input.parse()?;
+        Ok(MapEntry { key, value })
+    }
+}
+
+impl ToTokens for MapEntry {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.key.to_tokens(tokens);
+        tokens.append(proc_macro2::Punct::new(':', proc_macro2::Spacing::Alone));
+        self.value.to_tokens(tokens);
+    }
 }
 
 impl Parse for Input {
@@ -88,6 +116,12 @@ impl Parse for Value {
             let items = Punctuated::parse_terminated(&content)?;
             return Ok(Value::List { bracket, items });
         }
+        if input.peek(token::Brace) {
+            let content;
+            let brace = braced!(content in input);
+            let entries = Punctuated::parse_terminated(&content)?;
+            return Ok(Value::Map { brace, entries });
+        }
         if input.peek(Ident::peek_any) {
             let name = Ident::parse_any(input)?;
             if input.peek(token::Paren) {
@@ -110,7 +144,7 @@ impl Parse for Value {
         }
         Err(input.error(
             "expected a value: a name such as `registration`, a string literal, `true` or \
-             `false`, a list `[…]`, `env(\"VAR\")` or `api_key { … }`",
+             `false`, a list `[…]`, `env(\"VAR\")`, `api_key { … }` or a map `{ \"Name\": … }`",
         ))
     }
 }
@@ -126,6 +160,7 @@ impl Value {
             Value::List { .. } => "a list",
             Value::Call { .. } => "a call",
             Value::Struct { .. } => "a struct",
+            Value::Map { .. } => "a map",
         }
     }
 }
@@ -158,6 +193,7 @@ impl ToTokens for Value {
                 name.to_tokens(tokens);
                 brace.surround(tokens, |t| fields.to_tokens(t));
             }
+            Value::Map { brace, entries } => brace.surround(tokens, |t| entries.to_tokens(t)),
         }
     }
 }

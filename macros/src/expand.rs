@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Ident, LitStr};
 
-use crate::model::{Action, Auth, Body, ProjectId, Secret};
+use crate::model::{Action, Auth, Body, HeaderValue, ProjectId, Secret};
 
 /// The expression `action!` expands to: a value of the runtime's `Action` type.
 pub(crate) fn action(action: &Action) -> TokenStream {
@@ -46,6 +46,21 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             quote!(#private::ProjectId::Env(#private::Cow::Borrowed(#var)))
         }
     }));
+    let headers = action.headers.iter().map(|header| {
+        let name = &header.name;
+        let value = match &header.value {
+            HeaderValue::Plain(value) => {
+                quote!(#private::HeaderValue::Plain(#private::Cow::Borrowed(#value)))
+            }
+            HeaderValue::Secret(value) => {
+                let value = secret(value);
+                quote!(#private::HeaderValue::Secret(#value))
+            }
+        };
+        quote!((#name, #value))
+    });
+    let emit_analytics_event = option(action.emit_analytics_event.map(|emit| quote!(#emit)));
+    let id = option(action.id.as_ref().map(|id| quote!(#id)));
     quote! {
         #private::action(#private::ActionParts {
             name: #name,
@@ -60,6 +75,9 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             },
             auth: #auth,
             project_id: #project_id,
+            headers: #private::vec![#(#headers),*],
+            emit_analytics_event: #emit_analytics_event,
+            id: #id,
         })
     }
 }

@@ -13,6 +13,23 @@ pub(crate) struct Action {
     pub(crate) flags: Flags,
     pub(crate) auth: Option<Auth>,
     pub(crate) project_id: Option<ProjectId>,
+    pub(crate) headers: Vec<Header>,
+    pub(crate) emit_analytics_event: Option<bool>,
+    pub(crate) id: Option<LitStr>,
+}
+
+/// One request header.
+pub(crate) struct Header {
+    pub(crate) name: LitStr,
+    pub(crate) value: HeaderValue,
+}
+
+/// A header value.
+pub(crate) enum HeaderValue {
+    /// Written in the code.
+    Plain(LitStr),
+    /// Read when the program runs.
+    Secret(Secret),
 }
 
 /// The request body template.

@@ -9,7 +9,8 @@ use std::path::Path;
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::check_body;
 use ory_actions_core::names::{
-    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
+    NameError, check_basic_user, check_env_var, check_header_value, check_not_empty,
+    check_project_id, check_token, is_credential_header,
 };
 use ory_actions_core::rules::{FlagError, check_flags};
 use ory_actions_core::scope::{self, one_of};
@@ -25,7 +26,7 @@ use crate::ctxt::Errors;
 use crate::model;
 
 /// The keys of `action!`, those of the Terraform `ory_action` resource first.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 15] = [
     "flow",
     "timing",
     "auth_method",
@@ -38,6 +39,9 @@ const KEYS: [&str; 12] = [
     "project_id",
     "auth",
     "name",
+    "headers",
+    "emit_analytics_event",
+    "id",
 ];
 
 /// Checks an invocation; `None` when anything is wrong, with every problem in `errors`.
@@ -80,6 +84,10 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
     let auth = get("auth").map(|f| auth(&f.value, errors));
     let project_id = get("project_id").map(|f| project_id(&f.value, errors));
     let name = get("name").map(|f| name(&f.value, errors));
+    let headers = get("headers").map(|f| headers(&f.value, errors));
+    let emit_analytics_event =
+        get("emit_analytics_event").map(|f| boolean("emit_analytics_event", &f.value, errors));
+    let id = get("id").map(|f| hook_id(&f.value, errors));
 
     if !errors.is_empty() {
         return None;
@@ -93,6 +101,9 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         flags,
         auth: auth.flatten(),
         project_id: project_id.flatten(),
+        headers: headers.flatten().unwrap_or_default(),
+        emit_analytics_event: emit_analytics_event.flatten(),
+        id: id.flatten(),
     })
 }
 
@@ -637,6 +648,83 @@ fn project_id(value: &Value, errors: &mut Errors) -> Option<model::ProjectId> {
 fn name(value: &Value, errors: &mut Errors) -> Option<LitStr> {
     let lit = string("name", value, "\"welcome_email\"", errors)?;
     match check_not_empty("`name`", &lit.value()) {
+        Ok(()) => Some(lit.clone()),
+        Err(problem) => {
+            errors.at(lit.span(), problem);
+            None
+        }
+    }
+}
+
+fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
+    let Value::Map { entries, .. } = value else {
+        wrong_kind(
+            "headers",
+            value,
+            "a map such as `{ \"X-Tenant\": \"acme\", \"Authorization\": env(\"VAR\") }`",
+            errors,
+        );
+        return None;
+    };
+    let mut headers: Vec<model::Header> = Vec::new();
+    let mut ok = true;
+    for entry in entries {
+        let name = entry.key.value();
+        let mut problem = check_token("header name", &name).err();
+        if problem.is_none()
+            && headers
+                .iter()
+                .any(|h| h.name.value().eq_ignore_ascii_case(&name))
+        {
+            problem = Some(NameError::DuplicateHeader { name: name.clone() });
+        }
+        if let Some(problem) = problem {
+            errors.at(entry.key.span(), problem);
+            ok = false;
+            continue;
+        }
+        let value = match &entry.value {
+            Value::Str(lit) if is_credential_header(&name) => {
+                errors.at(
+                    lit.span(),
+                    NameError::CredentialHeader { name: name.clone() },
+                );
+                None
+            }
+            Value::Str(lit) => match check_header_value(&name, &lit.value()) {
+                Ok(()) => Some(model::HeaderValue::Plain(lit.clone())),
+                Err(problem) => {
+                    errors.at(lit.span(), problem);
+                    None
+                }
+            },
+            other @ Value::Call { .. } => {
+                secret(&name, other, errors).map(model::HeaderValue::Secret)
+            }
+            other => {
+                wrong_kind(
+                    &name,
+                    other,
+                    "a string literal, `env(\"VAR\")` or `secret_file(\"path\")`",
+                    errors,
+                );
+                None
+            }
+        };
+        match value {
+            Some(value) => headers.push(model::Header {
+                name: entry.key.clone(),
+                value,
+            }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(headers)
+}
+
+fn hook_id(value: &Value, errors: &mut Errors) -> Option<LitStr> {
+    let lit = string("id", value, "\"welcome-email\"", errors)?;
+    match check_not_empty("`id`", &lit.value()) {
         Ok(()) => Some(lit.clone()),
         Err(problem) => {
             errors.at(lit.span(), problem);

@@ -3,11 +3,12 @@
 pub use core::option::Option;
 pub use core::{concat, env, include_str};
 pub use std::borrow::Cow;
+pub use std::vec;
 
 pub use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
 
-use crate::action::{Action, Parts};
-pub use crate::action::{Body, ProjectId};
+use crate::action::{Action, Extras, Parts};
+pub use crate::action::{Body, HeaderValue, ProjectId};
 pub use crate::auth::{Auth, Secret};
 
 /// The checked fields of one `action!` invocation.
@@ -28,6 +29,12 @@ pub struct ActionParts {
     pub auth: Option<Auth>,
     /// `project_id`.
     pub project_id: Option<ProjectId>,
+    /// `headers`.
+    pub headers: Vec<(&'static str, HeaderValue)>,
+    /// `emit_analytics_event`.
+    pub emit_analytics_event: Option<bool>,
+    /// `id`.
+    pub id: Option<&'static str>,
 }
 
 /// Builds the action of an `action!` invocation.
@@ -49,6 +56,15 @@ pub fn action(parts: ActionParts) -> Action {
         flags: parts.flags,
         auth: parts.auth,
         project_id: parts.project_id,
+        extras: Extras {
+            headers: parts
+                .headers
+                .into_iter()
+                .map(|(name, value)| (Cow::Borrowed(name), value))
+                .collect(),
+            emit_analytics_event: parts.emit_analytics_event,
+            id: parts.id.map(Cow::Borrowed),
+        },
     };
     match Action::checked(parts) {
         Ok(action) => action,

@@ -6,7 +6,8 @@ use std::fmt;
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::{check_body, dedent};
 use ory_actions_core::names::{
-    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
+    check_basic_user, check_env_var, check_header_value, check_not_empty, check_project_id,
+    check_token, is_credential_header,
 };
 use ory_actions_core::rules::check_flags;
 use ory_actions_core::scope::resolve;
@@ -104,6 +105,41 @@ pub struct Action {
     flags: Flags,
     auth: Option<Auth>,
     project_id: Option<ProjectId>,
+    extras: Extras,
+}
+
+/// A request header's value: written in the code, or a secret read when the program runs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HeaderValue {
+    /// A plain value.
+    Plain(Cow<'static, str>),
+    /// A secret; shown as `(sensitive)`.
+    Secret(Secret),
+}
+
+/// The web hook fields that self-hosted Kratos keeps but Ory Network does not store.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Extras {
+    pub(crate) headers: Vec<(Cow<'static, str>, HeaderValue)>,
+    pub(crate) emit_analytics_event: Option<bool>,
+    pub(crate) id: Option<Cow<'static, str>>,
+}
+
+impl Extras {
+    /// The names of the fields that are set, as in the hook's `config`.
+    pub(crate) fn set_fields(&self) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        if !self.headers.is_empty() {
+            fields.push("headers");
+        }
+        if self.emit_analytics_event.is_some() {
+            fields.push("emit_analytics_event");
+        }
+        if self.id.is_some() {
+            fields.push("id");
+        }
+        fields
+    }
 }
 
 impl Action {
@@ -120,6 +156,7 @@ impl Action {
             flags: Flags::default(),
             auth: None,
             project_id: None,
+            extras: Extras::default(),
         }
     }
 
@@ -173,6 +210,25 @@ impl Action {
         self.project_id.as_ref()
     }
 
+    /// The request headers, in the order declared (Ory Network does not store them).
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &HeaderValue)> {
+        self.extras.headers.iter().map(|(n, v)| (n.as_ref(), v))
+    }
+
+    /// `emit_analytics_event`, when set (Kratos's default is true; Ory Network does not store it).
+    pub fn emit_analytics_event(&self) -> Option<bool> {
+        self.extras.emit_analytics_event
+    }
+
+    /// The `id` Kratos labels the hook's logs with, when set (Ory Network does not store it).
+    pub fn id(&self) -> Option<&str> {
+        self.extras.id.as_deref()
+    }
+
+    pub(crate) fn extras(&self) -> &Extras {
+        &self.extras
+    }
+
     /// Builds an action from parts that went through [`check`]; used by the builder and by the
     /// expansion of `action!`.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
@@ -189,6 +245,7 @@ impl Action {
             flags: parts.flags,
             auth: parts.auth,
             project_id: parts.project_id,
+            extras: parts.extras,
         })
     }
 }
@@ -233,6 +290,7 @@ pub(crate) struct Parts {
     pub(crate) flags: Flags,
     pub(crate) auth: Option<Auth>,
     pub(crate) project_id: Option<ProjectId>,
+    pub(crate) extras: Extras,
 }
 
 /// Every rule of an action that is not already in its types; the same rules `action!` checks.
@@ -273,6 +331,35 @@ fn check(parts: &Parts) -> Vec<Problem> {
             problems.extend(check_secret(password));
         }
         None => {}
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, value) in &parts.extras.headers {
+        let problem = check_token("header name", name).err().or_else(|| {
+            if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                return Some(NameError::DuplicateHeader {
+                    name: name.to_string(),
+                });
+            }
+            match value {
+                HeaderValue::Plain(_) if is_credential_header(name) => {
+                    Some(NameError::CredentialHeader {
+                        name: name.to_string(),
+                    })
+                }
+                HeaderValue::Plain(value) => check_header_value(name, value).err(),
+                HeaderValue::Secret(secret) => match check_secret(secret) {
+                    Some(Problem::Name(e)) => Some(e),
+                    _ => None,
+                },
+            }
+        });
+        problems.extend(problem.map(Problem::Name));
+        seen.push(name);
+    }
+    if let Some(id) = &parts.extras.id
+        && let Err(e) = check_not_empty("`id`", id)
+    {
+        problems.push(Problem::Name(e));
     }
     match &parts.project_id {
         Some(ProjectId::Literal(id)) => {
@@ -418,6 +505,7 @@ pub struct ActionBuilder {
     flags: Flags,
     auth: Option<Auth>,
     project_id: Option<ProjectId>,
+    extras: Extras,
 }
 
 impl ActionBuilder {
@@ -482,6 +570,39 @@ impl ActionBuilder {
         self
     }
 
+    /// A request header with a plain value (Ory Network does not store headers).
+    pub fn header(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.extras
+            .headers
+            .push((name.into(), HeaderValue::Plain(value.into())));
+        self
+    }
+
+    /// A request header whose value is a secret read when the program runs.
+    pub fn secret_header(mut self, name: impl Into<Cow<'static, str>>, value: Secret) -> Self {
+        self.extras
+            .headers
+            .push((name.into(), HeaderValue::Secret(value)));
+        self
+    }
+
+    /// Whether Kratos emits analytics events and request-id headers for the hook (Kratos's
+    /// default: true; Ory Network does not store it).
+    pub fn emit_analytics_event(mut self, yes: bool) -> Self {
+        self.extras.emit_analytics_event = Some(yes);
+        self
+    }
+
+    /// The `id` Kratos labels the hook's logs with (Ory Network does not store it).
+    pub fn id(mut self, id: impl Into<Cow<'static, str>>) -> Self {
+        self.extras.id = Some(id.into());
+        self
+    }
+
     /// Checks every rule and returns the action, or every problem found.
     pub fn build(self) -> Result<Action, InvalidAction> {
         let scopes = match resolve(self.flow, self.timing, self.auth_method.as_ref()) {
@@ -519,6 +640,7 @@ impl ActionBuilder {
             flags: self.flags,
             auth: self.auth,
             project_id: self.project_id,
+            extras: self.extras,
         }
     }
 }

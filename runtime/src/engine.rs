@@ -162,6 +162,8 @@ impl Runner {
             mode: self.mode,
             bodies: &bodies,
             secrets,
+            // Ory Network keeps no `headers`, `emit_analytics_event` or `id`.
+            stores_extras: false,
         })
     }
 

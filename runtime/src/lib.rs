@@ -22,7 +22,7 @@ pub mod testkit;
 #[doc(hidden)]
 pub mod __private;
 
-pub use action::{Action, ActionBuilder, Body, InvalidAction, Problem, ProjectId};
+pub use action::{Action, ActionBuilder, Body, HeaderValue, InvalidAction, Problem, ProjectId};
 pub use auth::{Auth, Secret};
 pub use error::{ApiFailure, Error};
 pub use ory_actions_core::{

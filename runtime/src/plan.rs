@@ -161,6 +161,13 @@ pub enum Warning {
         /// Why the body could not be read.
         reason: String,
     },
+    /// An action sets fields that Ory Network does not store; the hook works without them.
+    NotStored {
+        /// The action.
+        action: String,
+        /// The fields (`headers`, `emit_analytics_event`, `id`).
+        fields: Vec<&'static str>,
+    },
     /// A warning Ory returned with a write.
     Ory {
         /// Ory's code.
@@ -180,6 +187,7 @@ impl Warning {
             Warning::NoBody { .. } => "no_body",
             Warning::Malformed { .. } => "malformed_remote_hook",
             Warning::BodyUnreadable { .. } => "body_unreadable",
+            Warning::NotStored { .. } => "not_stored",
             Warning::Ory { code, .. } => code,
         }
     }
@@ -237,6 +245,13 @@ impl fmt::Display for Warning {
                 f,
                 "the stored body of {url} in {scope} could not be read ({reason}); the hook is \
                  rewritten with the declared body"
+            ),
+            Warning::NotStored { action, fields } => write!(
+                f,
+                "Ory Network does not store `{}` of a web hook, so {action} runs without {}; \
+                 they take effect on self-hosted Kratos only",
+                fields.join("`, `"),
+                if fields.len() == 1 { "it" } else { "them" }
             ),
             Warning::Ory { code, message } => write!(f, "Ory: {message} ({code})"),
         }
@@ -311,6 +326,8 @@ struct Desired<'a> {
     key: HookKey,
     entry: Value,
     hook: WebHook,
+    /// Names of the headers whose values are secrets.
+    secret_headers: BTreeSet<String>,
 }
 
 /// Renders the actions of one project into the hooks to compare, refusing two declarations of
@@ -319,8 +336,17 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
     let mut out: Vec<Desired<'a>> = Vec::new();
     for &action in actions {
         for rendered in action.render(secrets)? {
-            let RenderedHook { scope, entry } = rendered;
+            let RenderedHook {
+                scope,
+                entry,
+                secrets: secret_pointers,
+            } = rendered;
             let hook = rendered_web_hook(&entry);
+            let secret_headers = secret_pointers
+                .iter()
+                .filter_map(|p| p.strip_prefix("/config/headers/"))
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
             let key = hook.key(scope);
             if let Some(first) = out.iter().find(|d| d.key == key) {
                 return Err(Error::DuplicateHook {
@@ -334,6 +360,7 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
                 key,
                 entry,
                 hook,
+                secret_headers,
             });
         }
     }
@@ -378,6 +405,9 @@ pub struct PlanInput<'a> {
     /// Whether secrets are read to compare them (apply) or left out (a plan for display only
     /// cannot tell whether a secret changed).
     pub secrets: Secrets,
+    /// Whether the target keeps `headers`, `emit_analytics_event` and `id` (self-hosted Kratos
+    /// does; Ory Network does not, so there they are neither compared nor expected back).
+    pub stores_extras: bool,
 }
 
 /// Plans one project.
@@ -415,6 +445,7 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
     let ctx = Compare {
         bodies: input.bodies,
         secrets: input.secrets == Secrets::Resolved,
+        extras: input.stores_extras,
     };
     let mut new_lengths = BTreeMap::new();
     for &scope in Scope::ALL {
@@ -444,7 +475,7 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             match wanted.iter().find(|d| d.key == key) {
                 Some(want) if !matched.contains(&want.key) => {
                     matched.insert(&want.key);
-                    let fields = compare(&want.hook, &hook, &ctx, scope, &mut plan.warnings);
+                    let fields = compare(want, &hook, &ctx, scope, &mut plan.warnings);
                     let kind = if fields.is_empty() {
                         new.push(entry.clone());
                         ChangeKind::Unchanged
@@ -487,13 +518,7 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         for (offset, want) in creates.into_iter().enumerate() {
             new.insert(at + offset, want.entry.clone());
             changed = true;
-            let fields = compare(
-                &want.hook,
-                &absent(&want.hook),
-                &ctx,
-                scope,
-                &mut Vec::new(),
-            );
+            let fields = compare(want, &absent(&want.hook), &ctx, scope, &mut Vec::new());
             plan.changes.push(change(
                 ChangeKind::Create,
                 &want.key,
@@ -508,6 +533,19 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
                 scope,
                 entries: new,
             });
+        }
+    }
+    if input.mode == Mode::Apply && !input.stores_extras {
+        let mut warned: Vec<*const Action> = Vec::new();
+        for want in &declared {
+            let fields = want.action.extras().set_fields();
+            if !fields.is_empty() && !warned.contains(&(want.action as *const Action)) {
+                warned.push(want.action);
+                plan.warnings.push(Warning::NotStored {
+                    action: want.action.to_string(),
+                    fields,
+                });
+            }
         }
     }
     if input.mode == Mode::Apply {
@@ -554,6 +592,9 @@ fn absent(hook: &WebHook) -> WebHook {
         response_ignore: false,
         response_parse: false,
         auth: None,
+        headers: BTreeMap::new(),
+        emit_analytics_event: None,
+        id: None,
         extra: BTreeMap::new(),
     }
 }
@@ -563,16 +604,19 @@ struct Compare<'a> {
     bodies: &'a FetchedBodies,
     /// Whether the declared secrets were read; when not, secret values are not compared.
     secrets: bool,
+    /// Whether the target stores `headers`, `emit_analytics_event` and `id`.
+    extras: bool,
 }
 
 /// The fields in which `remote` differs from `want`, by meaning.
 fn compare(
-    want: &WebHook,
+    desired: &Desired<'_>,
     remote: &WebHook,
     ctx: &Compare<'_>,
     scope: Scope,
     warnings: &mut Vec<Warning>,
 ) -> Vec<FieldChange> {
+    let want = &desired.hook;
     let bodies = ctx.bodies;
     let mut fields = Vec::new();
     let shown_body = |body: &StoredBody| match body {
@@ -630,6 +674,62 @@ fn compare(
         ctx.secrets,
         &mut fields,
     );
+    if ctx.extras {
+        compare_extras(desired, remote, ctx, &mut fields);
+    }
+    fields
+}
+
+/// `headers`, `emit_analytics_event`, `id` and fields this version does not model. A header
+/// value shows only when the stack declares it as plain text.
+fn compare_extras(
+    desired: &Desired<'_>,
+    remote: &WebHook,
+    ctx: &Compare<'_>,
+    fields: &mut Vec<FieldChange>,
+) {
+    let want = &desired.hook;
+    let names: BTreeSet<&String> = remote.headers.keys().chain(want.headers.keys()).collect();
+    for name in names {
+        let secret = desired.secret_headers.contains(name.as_str());
+        let (before, after) = (remote.headers.get(name), want.headers.get(name));
+        if before == after || (secret && !ctx.secrets && before.is_some()) {
+            continue;
+        }
+        let plain = after.is_some() && !secret;
+        let shown = |value: Option<&String>| match value {
+            None => Shown::Absent,
+            Some(_) if !plain => Shown::Sensitive,
+            Some(value) => Shown::Value(Value::String(value.clone())),
+        };
+        fields.push(FieldChange {
+            field: format!("headers.{name}"),
+            before: shown(before),
+            after: shown(after),
+        });
+    }
+    let (before, after) = (
+        remote.emit_analytics_event.unwrap_or(true),
+        want.emit_analytics_event.unwrap_or(true),
+    );
+    if before != after {
+        fields.push(FieldChange {
+            field: "emit_analytics_event".into(),
+            before: Shown::Value(before.into()),
+            after: Shown::Value(after.into()),
+        });
+    }
+    if remote.id != want.id {
+        let shown = |id: &Option<String>| {
+            id.as_ref()
+                .map_or(Shown::Absent, |id| Shown::Value(Value::String(id.clone())))
+        };
+        fields.push(FieldChange {
+            field: "id".into(),
+            before: shown(&remote.id),
+            after: shown(&want.id),
+        });
+    }
     let keys: BTreeSet<&String> = remote.extra.keys().chain(want.extra.keys()).collect();
     for key in keys {
         let (before, after) = (remote.extra.get(key), want.extra.get(key));
@@ -642,7 +742,6 @@ fn compare(
             });
         }
     }
-    fields
 }
 
 fn compare_auth(

@@ -147,8 +147,13 @@ pub(crate) struct WebHook {
     pub(crate) response_ignore: bool,
     pub(crate) response_parse: bool,
     pub(crate) auth: Option<StoredAuth>,
-    /// Fields Ory Network does not store or this version does not model (`headers`, `id`,
-    /// `emit_analytics_event`, …), kept as written.
+    /// `headers`, by name (Ory Network does not store them).
+    pub(crate) headers: BTreeMap<String, String>,
+    /// `emit_analytics_event`; absent means true (Ory Network does not store it).
+    pub(crate) emit_analytics_event: Option<bool>,
+    /// `id` (Ory Network does not store it).
+    pub(crate) id: Option<String>,
+    /// Fields this version does not model, kept as written.
     pub(crate) extra: BTreeMap<String, Value>,
 }
 
@@ -214,12 +219,37 @@ impl WebHook {
             None | Some(Value::Null) => None,
             Some(auth) => Some(read_auth(auth)),
         };
+        let headers = match config.get("headers") {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(Value::Object(headers)) => headers
+                .iter()
+                .map(|(name, value)| match value {
+                    Value::String(v) => Ok((name.clone(), v.clone())),
+                    other => Err(format!("its header `{name}` is {}", kind(other))),
+                })
+                .collect::<Result<_, String>>()?,
+            Some(other) => return Err(format!("its `headers` is {}", kind(other))),
+        };
+        let emit_analytics_event = match config.get("emit_analytics_event") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => return Err(format!("its `emit_analytics_event` is {}", kind(other))),
+        };
+        let id = string("id")?;
         let extra = config
             .iter()
             .filter(|(key, _)| {
                 !matches!(
                     key.as_str(),
-                    "url" | "method" | "body" | "can_interrupt" | "response" | "auth"
+                    "url"
+                        | "method"
+                        | "body"
+                        | "can_interrupt"
+                        | "response"
+                        | "auth"
+                        | "headers"
+                        | "emit_analytics_event"
+                        | "id"
                 )
             })
             .map(|(key, value)| (key.clone(), value.clone()))
@@ -232,6 +262,9 @@ impl WebHook {
             response_ignore: flag(response.and_then(|r| r.get("ignore")), "response.ignore")?,
             response_parse: flag(response.and_then(|r| r.get("parse")), "response.parse")?,
             auth,
+            headers,
+            emit_analytics_event,
+            id,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use ory_actions_core::Scope;
 use serde_json::{Map, Value, json};
 
-use crate::action::Action;
+use crate::action::{Action, HeaderValue};
 use crate::auth::Auth;
 use crate::error::Error;
 
@@ -31,6 +31,8 @@ pub const REDACTED: &str = "(sensitive)";
 pub struct RenderedHook {
     pub(crate) scope: Scope,
     pub(crate) entry: Value,
+    /// JSON pointers (within `entry`) of the values that are secrets.
+    pub(crate) secrets: Vec<String>,
 }
 
 impl RenderedHook {
@@ -51,11 +53,18 @@ impl RenderedHook {
 
     /// The entry with every secret value replaced by `(sensitive)`.
     pub fn redacted_entry(&self) -> Value {
-        redact(&self.entry)
+        let mut entry = self.entry.clone();
+        for pointer in &self.secrets {
+            if let Some(secret) = entry.pointer_mut(pointer) {
+                *secret = Value::String(REDACTED.into());
+            }
+        }
+        entry
     }
 }
 
-/// A hook entry with every secret value replaced by `(sensitive)`.
+/// A hook entry of unknown origin with every value that may be a secret (auth values, and all
+/// header values) replaced by `(sensitive)`.
 pub(crate) fn redact(entry: &Value) -> Value {
     let mut entry = entry.clone();
     if let Some(auth) = entry.pointer_mut("/config/auth/config") {
@@ -65,7 +74,17 @@ pub(crate) fn redact(entry: &Value) -> Value {
             }
         }
     }
+    if let Some(Value::Object(headers)) = entry.pointer_mut("/config/headers") {
+        for value in headers.values_mut() {
+            *value = Value::String(REDACTED.into());
+        }
+    }
     entry
+}
+
+/// Escapes a key for use in a JSON pointer.
+pub(crate) fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 impl fmt::Debug for RenderedHook {
@@ -106,8 +125,39 @@ impl Action {
             "response".into(),
             json!({ "ignore": flags.response_ignore, "parse": flags.response_parse }),
         );
+        let mut secret_pointers = Vec::new();
         if let Some(auth) = self.auth() {
             config.insert("auth".into(), self.render_auth(auth, secrets)?);
+            secret_pointers.push(match auth {
+                Auth::ApiKey { .. } => "/config/auth/config/value".to_owned(),
+                Auth::BasicAuth { .. } => "/config/auth/config/password".to_owned(),
+            });
+        }
+        let extras = self.extras();
+        if !extras.headers.is_empty() {
+            let mut headers = Map::new();
+            for (name, value) in &extras.headers {
+                let value = match value {
+                    HeaderValue::Plain(value) => value.to_string(),
+                    HeaderValue::Secret(secret) => {
+                        secret_pointers.push(format!("/config/headers/{}", pointer_segment(name)));
+                        match secrets {
+                            Secrets::Redacted => REDACTED.to_owned(),
+                            Secrets::Resolved => {
+                                secret.resolve(&format!("the `{name}` header of {self}"))?
+                            }
+                        }
+                    }
+                };
+                headers.insert(name.to_string(), value.into());
+            }
+            config.insert("headers".into(), headers.into());
+        }
+        if let Some(emit) = extras.emit_analytics_event {
+            config.insert("emit_analytics_event".into(), emit.into());
+        }
+        if let Some(id) = &extras.id {
+            config.insert("id".into(), id.as_ref().into());
         }
         let entry = json!({ "hook": "web_hook", "config": config });
         Ok(self
@@ -116,6 +166,7 @@ impl Action {
             .map(|&scope| RenderedHook {
                 scope,
                 entry: entry.clone(),
+                secrets: secret_pointers.clone(),
             })
             .collect())
     }

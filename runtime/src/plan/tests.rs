@@ -48,6 +48,7 @@ fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> Pro
         mode,
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Redacted,
+        stores_extras: false,
     })
     .unwrap()
 }
@@ -208,6 +209,7 @@ fn a_body_stored_at_a_url_is_compared_by_content() {
             mode: Mode::Apply,
             bodies: &bodies,
             secrets: Secrets::Redacted,
+            stores_extras: false,
         })
         .unwrap()
     };
@@ -364,6 +366,7 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
         mode: Mode::Apply,
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Resolved,
+        stores_extras: false,
     })
     .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -406,6 +409,7 @@ fn the_same_hook_declared_twice_is_an_error() {
         mode: Mode::Apply,
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Redacted,
+        stores_extras: false,
     })
     .unwrap_err();
     assert!(
@@ -414,4 +418,76 @@ fn the_same_hook_declared_twice_is_an_error() {
         ),
         "{err}"
     );
+}
+
+fn with_extras() -> Action {
+    Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+        .body("{}")
+        .header("X-Tenant", "acme")
+        .secret_header("Authorization", Secret::env("ORY_ACTIONS_PLAN_TEST_UNSET"))
+        .emit_analytics_event(false)
+        .id("guard")
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn fields_ory_network_does_not_store_warn_and_never_diff() {
+    let doc = project(&[(Scope::LoginBefore, json!([hook("https://h.example/x")]))]);
+    let action = with_extras();
+    let plan = plan(&doc, &[&action]);
+    assert!(!plan.has_changes());
+    assert_eq!(plan.warnings.len(), 1);
+    assert_eq!(plan.warnings[0].code(), "not_stored");
+    assert!(
+        plan.warnings[0]
+            .to_string()
+            .contains("does not store `headers`, `emit_analytics_event`, `id`"),
+        "{}",
+        plan.warnings[0]
+    );
+}
+
+#[test]
+fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
+    let doc = project(&[(
+        Scope::LoginBefore,
+        json!([{"hook": "web_hook", "config": {"url": "https://h.example/x", "method": "POST",
+            "body": "base64://e30=", "headers": {"X-Tenant": "other", "Authorization": "Bearer old", "X-Gone": "v"}}}]),
+    )]);
+    let action = with_extras();
+    let plan = plan_project(PlanInput {
+        project_id: "p1",
+        document: &doc,
+        actions: &[&action],
+        prune: &Prune::None,
+        mode: Mode::Apply,
+        bodies: &FetchedBodies::new(),
+        secrets: Secrets::Redacted,
+        stores_extras: true,
+    })
+    .unwrap();
+    let fields: Vec<(&str, &Shown, &Shown)> = plan.changes[0]
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), &f.before, &f.after))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("headers.X-Gone", &Shown::Sensitive, &Shown::Absent),
+            (
+                "headers.X-Tenant",
+                &Shown::Value("other".into()),
+                &Shown::Value("acme".into())
+            ),
+            (
+                "emit_analytics_event",
+                &Shown::Value(true.into()),
+                &Shown::Value(false.into())
+            ),
+            ("id", &Shown::Absent, &Shown::Value("guard".into())),
+        ]
+    );
+    assert!(!format!("{plan:?}").contains("Bearer old"));
 }

@@ -1,6 +1,6 @@
 //! Every key, every form a value may take, keys in any order, with and without a trailing comma.
 
-use ory_actions::{ApiKeyIn, Auth, Flow, HttpMethod, ProjectId, Secret, Timing, action};
+use ory_actions::{ApiKeyIn, Auth, Flow, HeaderValue, HttpMethod, ProjectId, Secret, Timing, action};
 
 fn main() {
     let full = action! {
@@ -14,6 +14,9 @@ fn main() {
         url: "https://api.example.com:8443/hooks/everything?x=1",
         auth_method: [passkey, password],
         timing: after,
+        headers: { "X-Tenant": "acme", "Authorization": env("HOOK_TOKEN") },
+        emit_analytics_event: false,
+        id: "everything",
         flow: registration
     };
     assert_eq!(full.name(), Some("everything"));
@@ -25,6 +28,15 @@ fn main() {
         Some(&Auth::api_key("X-Api-Key", Secret::file("/run/secrets/key"), ApiKeyIn::Header))
     );
     assert_eq!(full.project_id(), Some(&ProjectId::Env("ORY_PROJECT_ID".into())));
+    let headers: Vec<(&str, &HeaderValue)> = full.headers().collect();
+    assert_eq!(
+        headers,
+        [
+            ("X-Tenant", &HeaderValue::Plain("acme".into())),
+            ("Authorization", &HeaderValue::Secret(Secret::env("HOOK_TOKEN"))),
+        ]
+    );
+    assert_eq!((full.emit_analytics_event(), full.id()), (Some(false), Some("everything")));
 
     let minimal = action! {
         flow: verification,
