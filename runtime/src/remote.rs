@@ -160,7 +160,7 @@ pub(crate) struct WebHook {
 /// One entry of a hook list.
 pub(crate) enum Entry {
     /// A `web_hook` entry.
-    WebHook(WebHook),
+    WebHook(Box<WebHook>),
     /// A `web_hook` entry this version cannot read; left exactly where it is.
     Malformed(String),
     /// Any other hook (`session`, `revoke_active_sessions`, …); never touched.
@@ -172,7 +172,7 @@ impl Entry {
     pub(crate) fn read(entry: &Value) -> Entry {
         match entry.get("hook").and_then(Value::as_str) {
             Some("web_hook") => match WebHook::read(entry) {
-                Ok(hook) => Entry::WebHook(hook),
+                Ok(hook) => Entry::WebHook(Box::new(hook)),
                 Err(problem) => Entry::Malformed(problem),
             },
             _ => Entry::Other,
