@@ -263,7 +263,7 @@ fn a_write_ory_acknowledges_but_does_not_keep_fails_naming_what_was_dropped() {
     assert!(
         applied
             .err
-            .contains("did not apply all of it; it dropped: "),
+            .contains("did not apply all of it: the revision is still"),
         "{}",
         applied.err
     );
@@ -469,4 +469,96 @@ fn a_secret_never_appears_in_output_errors_or_plans() {
         "{seen}"
     );
     assert!(seen.contains("(sensitive)"));
+}
+
+#[test]
+fn a_plan_changed_by_someone_else_after_confirmation_is_not_written() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    // Between the confirmed plan's read and its write, someone adds a hook the prune policy
+    // owns: writing the new plan would delete it, which nobody confirmed.
+    kit.inject(Fault::ConcurrentEdit(Box::new(|config| {
+        config["selfservice"]["flows"]["login"]["before"]["hooks"] = json!([
+            {"hook": "web_hook", "config": {"url": "https://api.example.com/webhooks/new", "method": "POST", "body": "base64://e30="}}
+        ]);
+    })));
+    let stack = seed_stack().prune(Prune::UrlPrefix("https://api.example.com/".into()));
+    let applied = run(&kit, &project, stack, &["apply", "--yes"]);
+    assert_eq!(applied.code, 3, "{}{}", applied.out, applied.err);
+    assert!(
+        applied.err.contains("the plan is no longer the same"),
+        "{}",
+        applied.err
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        ["https://api.example.com/webhooks/new"]
+    );
+}
+
+#[test]
+fn a_stale_read_costs_one_more_round_and_loses_nothing() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    kit.edit(&project, |config| {
+        config["selfservice"]["flows"]["recovery"]["before"]["hooks"] = json!([
+            {"hook": "web_hook", "config": {"url": "https://someone.example/recovery", "method": "POST", "body": "base64://e30="}}
+        ]);
+    });
+    kit.inject(Fault::StaleRead);
+    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (2, 2));
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::RecoveryBefore)),
+        ["https://someone.example/recovery"]
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        ["https://api.example.com/webhooks/validate"]
+    );
+}
+
+#[test]
+fn the_project_flag_wins_over_the_stack_and_the_environment() {
+    let kit = testkit(Options::default());
+    let flagged = kit.add_project(sample_config());
+    let stack = seed_stack().project("00000000-0000-4000-8000-00000000dead");
+    let plan = run(
+        &kit,
+        "00000000-0000-4000-8000-00000000beef",
+        stack,
+        &["plan", "--project", &flagged],
+    );
+    assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+    assert!(
+        plan.out.contains(&format!("Project {flagged}")),
+        "{}",
+        plan.out
+    );
+}
+
+#[test]
+fn a_plan_with_a_failed_project_says_it_is_incomplete() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let missing = Action::builder(Flow::Login, Timing::Before, "https://hooks.example.com/x")
+        .body("{}")
+        .project_id(ory_actions::ProjectId::Literal(
+            "00000000-0000-4000-8000-000000000404".into(),
+        ))
+        .build()
+        .unwrap();
+    let plan = run(&kit, &project, seed_stack().action(missing), &["plan"]);
+    assert_eq!(plan.code, 1);
+    assert!(
+        plan.out
+            .contains("Plan incomplete: 1 of 2 project(s) could not be planned"),
+        "{}",
+        plan.out
+    );
+    assert!(!plan.out.contains("No changes"), "{}", plan.out);
+    let json = run(&kit, &project, seed_stack(), &["plan", "--json"]);
+    let parsed: Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(parsed["complete"], true);
 }

@@ -30,7 +30,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::client::{ApiKey, ConsoleClient};
-use crate::engine::{Applied, ProjectActions, Runner, group_by_project};
+use crate::engine::{Applied, ProjectActions, ProjectDefaults, Runner, group_by_project};
 use crate::error::Error;
 use crate::output::{Style, Summary, plan_json, plan_text};
 use crate::plan::{Mode, ProjectPlan};
@@ -214,6 +214,14 @@ pub fn run_with(
             return EXIT_ERROR;
         }
     };
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let _ = writeln!(
+            io.err,
+            "error: the command line runs its own async runtime and cannot be called from inside \
+             one; call it from synchronous code (for example in `tokio::task::spawn_blocking`)"
+        );
+        return EXIT_ERROR;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -291,13 +299,13 @@ impl Command<'_> {
             }
         };
         let mut plans = Vec::new();
-        let mut failed = false;
+        let mut failures = Vec::new();
         for (project, result) in projects.iter().zip(runner.plan_all(&projects).await) {
             match result {
                 Ok(plan) => plans.push((project.clone(), plan)),
                 Err(e) => {
-                    failed = true;
                     let _ = writeln!(err, "error: {e}");
+                    failures.push((project.project_id.clone(), e.to_string()));
                 }
             }
         }
@@ -305,16 +313,25 @@ impl Command<'_> {
         let summary = Summary::of(&only_plans);
         let is_plan = self.args.command.as_deref() == Some("plan");
         if is_plan && self.args.json {
+            let mut json = plan_json(&only_plans, self.mode);
+            json["complete"] = (failures.is_empty()).into();
+            json["errors"] = failures
+                .iter()
+                .map(|(project, message)| json!({"project_id": project, "message": message}))
+                .collect();
             let _ = writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&plan_json(&only_plans, self.mode))
-                    .expect("JSON values serialise")
+                serde_json::to_string_pretty(&json).expect("JSON values serialise")
             );
         } else {
-            let _ = write!(out, "{}", plan_text(&only_plans, self.style));
+            let _ = write!(
+                out,
+                "{}",
+                plan_text(&only_plans, failures.len(), self.style)
+            );
         }
-        if failed {
+        if !failures.is_empty() {
             return EXIT_ERROR;
         }
         if is_plan {
@@ -356,11 +373,13 @@ impl Command<'_> {
             match result {
                 Ok(applied) => self.report(out, &applied),
                 Err(e) => {
-                    code = code.max(if matches!(e, Error::Conflict { .. }) {
-                        EXIT_CONFLICT
-                    } else {
-                        EXIT_ERROR
-                    });
+                    code = code.max(
+                        if matches!(e, Error::Conflict { .. } | Error::PlanChanged { .. }) {
+                            EXIT_CONFLICT
+                        } else {
+                            EXIT_ERROR
+                        },
+                    );
                     let _ = writeln!(err, "error: project {}: {e}", project.project_id);
                 }
             }
@@ -388,14 +407,12 @@ impl Command<'_> {
             .or_else(|| var("ORY_CONSOLE_API_URL"))
             .or_else(|| var("ORY_CONSOLE_URL"))
             .unwrap_or_else(|| DEFAULT_CONSOLE_URL.to_owned());
-        let project = self
-            .args
-            .project
-            .clone()
-            .or_else(|| var("ORY_PROJECT_ID"))
-            .or_else(|| var("ORY_PROJECT"));
+        let defaults = ProjectDefaults {
+            flag: self.args.project.clone(),
+            env: var("ORY_PROJECT_ID").or_else(|| var("ORY_PROJECT")),
+        };
         let client = ConsoleClient::new(&console_url, ApiKey::new(key), REQUEST_TIMEOUT)?;
-        let projects = group_by_project(stack, project.as_deref())?;
+        let projects = group_by_project(stack, &defaults)?;
         if projects.is_empty() {
             return Err(Error::Config(
                 "the stack declares no actions and names no project: nothing to do".into(),

@@ -32,13 +32,12 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// The largest project document or stored body this client reads.
+/// The largest console API answer this client reads.
 const MAX_RESPONSE: usize = 16 * 1024 * 1024;
 /// The largest body template fetched from a URL.
 const MAX_BODY: usize = 1024 * 1024;
 
 /// What a successful `PATCH` returns.
-#[derive(Debug)]
 pub struct PatchOutcome {
     /// The project after the change.
     pub project: Value,
@@ -46,10 +45,25 @@ pub struct PatchOutcome {
     pub warnings: Vec<(String, String)>,
 }
 
+impl fmt::Debug for PatchOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The project holds stored secrets: show only which revision it is.
+        f.debug_struct("PatchOutcome")
+            .field(
+                "revision_id",
+                &self.project.get("revision_id").and_then(Value::as_str),
+            )
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A console API client.
 #[derive(Clone, Debug)]
 pub struct ConsoleClient {
     http: reqwest::Client,
+    /// For stored bodies: follows no redirects, sends no credentials.
+    bodies: reqwest::Client,
     base: String,
     key: ApiKey,
 }
@@ -70,13 +84,25 @@ impl ConsoleClient {
                 "the console API URL `{base}` is not usable: {problem}"
             )));
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("ory-actions/", env!("CARGO_PKG_VERSION")))
+        let builder = || {
+            reqwest::Client::builder()
+                .timeout(timeout)
+                .connect_timeout(timeout.min(Duration::from_secs(10)))
+                .user_agent(concat!("ory-actions/", env!("CARGO_PKG_VERSION")))
+        };
+        let failed =
+            |e: reqwest::Error| Error::Config(format!("cannot set up the HTTP client: {e}"));
+        let http = builder().build().map_err(failed)?;
+        let bodies = builder()
+            .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(ConsoleClient { http, base, key })
+            .map_err(failed)?;
+        Ok(ConsoleClient {
+            http,
+            bodies,
+            base,
+            key,
+        })
     }
 
     /// The base URL.
@@ -149,10 +175,27 @@ impl ConsoleClient {
         Ok(PatchOutcome { project, warnings })
     }
 
-    /// Reads a body template stored at `url` (Ory may return a body as a link to it). Sends no
-    /// credentials; reads at most 1 MiB.
+    /// Reads a body template stored at `url` (Ory may return a body as a link to it). Only
+    /// `https` URLs are read (plain `http` on loopback only, for local stand-ins); no credentials
+    /// are sent, no redirects followed, and at most 1 MiB is read.
     pub async fn fetch_body(&self, url: &str) -> Result<String, String> {
-        let response = self.http.get(url).send().await.map_err(|e| transport(&e))?;
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+        let host = parsed.host_str().unwrap_or_default();
+        let loopback = host == "localhost"
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback)) {
+            return Err("only https links to stored bodies are read".into());
+        }
+        let response = self
+            .bodies
+            .get(parsed)
+            .send()
+            .await
+            .map_err(|e| transport(&e))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("status {}", status.as_u16()));

@@ -12,9 +12,9 @@ use crate::action::Action;
 use crate::client::ConsoleClient;
 use crate::error::Error;
 use crate::plan::{
-    ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Warning, bodies_to_fetch, plan_project,
+    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Warning, bodies_to_fetch,
+    plan_project,
 };
-use crate::remote::{Entry, HookLists};
 use crate::render::Secrets;
 use crate::stack::{Prune, Stack};
 
@@ -30,27 +30,36 @@ pub struct ProjectActions {
     pub actions: Vec<Action>,
 }
 
-/// Splits a stack by project: an action's own `project_id`, else the stack's project, else
-/// `default_project` (from `--project` or the environment). Projects keep the order in which
-/// they first appear.
+/// Where the project of actions that name none comes from, most specific first.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectDefaults {
+    /// `--project`.
+    pub flag: Option<String>,
+    /// `ORY_PROJECT_ID` or `ORY_PROJECT`.
+    pub env: Option<String>,
+}
+
+/// Splits a stack by project: an action's own `project_id`, else `--project`, else the stack's
+/// project, else the environment. Projects keep the order in which they first appear.
 pub fn group_by_project(
     stack: &Stack,
-    default_project: Option<&str>,
+    defaults: &ProjectDefaults,
 ) -> Result<Vec<ProjectActions>, Error> {
-    let stack_project = stack.project_id().map(|p| p.resolve()).transpose()?;
-    let fallback = stack_project.as_deref().or(default_project);
+    let fallback = match (&defaults.flag, stack.project_id()) {
+        (Some(flag), _) => Some(flag.clone()),
+        (None, Some(project)) => Some(project.resolve()?),
+        (None, None) => defaults.env.clone(),
+    };
     let mut groups: Vec<ProjectActions> = Vec::new();
     for action in stack.actions() {
         let project_id = match action.project_id() {
             Some(id) => id.resolve()?,
-            None => fallback
-                .ok_or_else(|| {
-                    Error::Config(format!(
-                        "no project for {action}: set ORY_PROJECT_ID, pass --project, or give the \
-                         stack or the action a project_id"
-                    ))
-                })?
-                .to_owned(),
+            None => fallback.clone().ok_or_else(|| {
+                Error::Config(format!(
+                    "no project for {action}: set ORY_PROJECT_ID, pass --project, or give the \
+                     stack or the action a project_id"
+                ))
+            })?,
         };
         match groups.iter_mut().find(|g| g.project_id == project_id) {
             Some(group) => group.actions.push(action.clone()),
@@ -65,7 +74,7 @@ pub fn group_by_project(
     {
         // An empty stack still owns what its prune policy says, so it is planned too.
         groups.push(ProjectActions {
-            project_id: project_id.to_owned(),
+            project_id,
             actions: Vec::new(),
         });
     }
@@ -178,14 +187,16 @@ impl Runner {
         collect(tasks, projects.len()).await
     }
 
-    /// Writes `plan`, re-reading and re-planning when someone else wrote first (at most
-    /// [`MAX_ATTEMPTS`] writes), then checks that Ory kept every declared hook.
+    /// Writes the confirmed `plan`. When someone else wrote first (409), reads and plans again
+    /// and writes again only if the new plan makes the same changes (at most [`MAX_ATTEMPTS`]
+    /// writes); then checks that the project Ory returns matches the stack.
     pub async fn apply(
         &self,
         project: &ProjectActions,
-        plan: ProjectPlan,
+        confirmed: ProjectPlan,
     ) -> Result<Applied, Error> {
-        let mut plan = plan;
+        let confirmed_intent = intent(&confirmed);
+        let mut plan = confirmed;
         let mut attempts = 0;
         loop {
             if !plan.has_changes() {
@@ -202,25 +213,21 @@ impl Runner {
                 .iter()
                 .map(|w| json!({"op": "replace", "path": w.scope.pointer(), "value": w.entries}))
                 .collect();
-            match self
+            let written = self
                 .client
                 .patch_project(&project.project_id, &plan.revision_id, &operations)
-                .await
-            {
+                .await;
+            match written {
                 Ok(outcome) => {
-                    verify(&plan, &outcome.project)?;
-                    plan.warnings.extend(
-                        outcome
-                            .warnings
-                            .into_iter()
-                            .map(|(code, message)| Warning::Ory { code, message }),
-                    );
-                    let revision_id = outcome
-                        .project
-                        .get("revision_id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned();
+                    let warnings: Vec<Warning> = outcome
+                        .warnings
+                        .into_iter()
+                        .map(|(code, message)| Warning::Ory { code, message })
+                        .collect();
+                    let revision_id = self
+                        .verify(project, &plan, &outcome.project, &warnings)
+                        .await?;
+                    plan.warnings.extend(warnings);
                     return Ok(Applied {
                         plan,
                         attempts,
@@ -234,13 +241,81 @@ impl Runner {
                             attempts,
                         });
                     }
-                    plan = self.plan(project).await?;
+                    let again = self.plan(project).await?;
+                    if intent(&again) != confirmed_intent {
+                        return Err(Error::PlanChanged {
+                            project_id: project.project_id.clone(),
+                        });
+                    }
+                    plan = again;
+                }
+                Err(Error::RemoteDocument { problem, .. }) => {
+                    return Err(Error::AnswerUnreadable {
+                        project_id: project.project_id.clone(),
+                        problem,
+                    });
                 }
                 Err(mut error) => {
-                    error.scrub(&secrets_of(&plan));
+                    error.scrub(&plan.secrets.0);
                     return Err(error);
                 }
             }
+        }
+    }
+
+    /// Checks the project Ory returned after a write: a new revision, and a plan against it
+    /// that changes nothing. Returns the new revision.
+    async fn verify(
+        &self,
+        project: &ProjectActions,
+        written: &ProjectPlan,
+        answer: &Value,
+        warnings: &[Warning],
+    ) -> Result<String, Error> {
+        let unreadable = |problem: String| Error::AnswerUnreadable {
+            project_id: project.project_id.clone(),
+            problem,
+        };
+        let revision_id = answer
+            .get("revision_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| unreadable("it has no revision id".into()))?
+            .to_owned();
+        let mut problems = Vec::new();
+        if revision_id == written.revision_id {
+            problems.push(format!("the revision is still {revision_id}"));
+        }
+        let check = match self.plan_document(project, answer).await {
+            Ok(check) => check,
+            Err(Error::RemoteDocument { pointer, problem }) => {
+                return Err(unreadable(format!("at `{pointer}`, {problem}")));
+            }
+            Err(other) => return Err(other),
+        };
+        for change in check
+            .changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Unchanged)
+        {
+            let hook = format!("{} {} in {}", change.method, change.url, change.scope);
+            problems.push(match change.kind {
+                ChangeKind::Create => format!("it dropped {hook}"),
+                ChangeKind::Delete => format!("it kept {hook}, although deleted"),
+                _ => {
+                    let fields: Vec<&str> =
+                        change.fields.iter().map(|f| f.field.as_str()).collect();
+                    format!("it stored {hook} with other {}", fields.join(", "))
+                }
+            });
+        }
+        if problems.is_empty() {
+            Ok(revision_id)
+        } else {
+            Err(Error::NotApplied {
+                project_id: project.project_id.clone(),
+                problems,
+                warnings: warnings.iter().map(ToString::to_string).collect(),
+            })
         }
     }
 
@@ -278,58 +353,11 @@ async fn collect<T: 'static>(
         .collect()
 }
 
-/// The secret values a plan writes, to keep them out of error messages.
-fn secrets_of(plan: &ProjectPlan) -> Vec<String> {
-    plan.writes
+/// What a plan changes, to tell whether a plan made after a 409 is the one confirmed.
+fn intent(plan: &ProjectPlan) -> Vec<Change> {
+    plan.changes
         .iter()
-        .flat_map(|w| &w.entries)
-        .filter_map(|e| e.pointer("/config/auth/config"))
-        .flat_map(|c| ["value", "password"].map(|k| c.get(k).and_then(Value::as_str)))
-        .flatten()
-        .filter(|s| *s != crate::render::REDACTED && !s.is_empty())
-        .map(str::to_owned)
+        .filter(|c| c.kind != ChangeKind::Unchanged)
+        .cloned()
         .collect()
-}
-
-/// Checks that the project Ory returned after the write holds every hook the plan created or
-/// kept, and none it deleted.
-fn verify(plan: &ProjectPlan, project: &Value) -> Result<(), Error> {
-    let lists = HookLists::read(project)?;
-    let present = |change: &crate::plan::Change| {
-        lists.get(change.scope).into_iter().flatten().any(|entry| {
-            matches!(Entry::read(entry), Entry::WebHook(hook)
-                if hook.key(change.scope).method == change.method && hook.url == change.url)
-        })
-    };
-    let mut dropped = Vec::new();
-    let mut kept = Vec::new();
-    for change in &plan.changes {
-        let described = format!("{} {} in {}", change.method, change.url, change.scope);
-        match change.kind {
-            ChangeKind::Create | ChangeKind::Update | ChangeKind::Unchanged if !present(change) => {
-                dropped.push(described);
-            }
-            ChangeKind::Delete
-                if present(change)
-                    && !plan.changes.iter().any(|c| {
-                        c.kind != ChangeKind::Delete
-                            && c.scope == change.scope
-                            && c.method == change.method
-                            && c.url == change.url
-                    }) =>
-            {
-                kept.push(described)
-            }
-            _ => {}
-        }
-    }
-    if dropped.is_empty() && kept.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::NotApplied {
-            project_id: plan.project_id.clone(),
-            dropped,
-            kept,
-        })
-    }
 }

@@ -93,28 +93,48 @@ pub enum Error {
         /// How many writes were tried.
         attempts: u32,
     },
-    /// Ory accepted the write but the project it returned does not hold what was written.
-    #[error("{}", not_applied(project_id, dropped, kept))]
+    /// Ory accepted the write but the project it returned does not match the stack.
+    #[error("{}", not_applied(project_id, problems, warnings))]
     NotApplied {
         /// The project.
         project_id: String,
-        /// Hooks written but missing from Ory's answer.
-        dropped: Vec<String>,
-        /// Hooks deleted but still in Ory's answer.
-        kept: Vec<String>,
+        /// What differs, one line each.
+        problems: Vec<String>,
+        /// What Ory said about the write.
+        warnings: Vec<String>,
+    },
+    /// Ory accepted the write, but its answer could not be read.
+    #[error(
+        "Ory accepted the update of project {project_id}, but its answer could not be read \
+         ({problem}); run `plan` to see the project as it is now"
+    )]
+    AnswerUnreadable {
+        /// The project.
+        project_id: String,
+        /// What is wrong with the answer.
+        problem: String,
+    },
+    /// Someone else wrote the project after the plan was confirmed, and a plan made again
+    /// changes other things than the confirmed one.
+    #[error(
+        "project {project_id} was changed by someone else after the plan was confirmed, and the \
+         plan is no longer the same; nothing of this run was written there: run `plan` again to \
+         review it"
+    )]
+    PlanChanged {
+        /// The project.
+        project_id: String,
     },
 }
 
-fn not_applied(project_id: &str, dropped: &[String], kept: &[String]) -> String {
-    let mut text =
-        format!("Ory accepted the update of project {project_id} but did not apply all of it");
-    if !dropped.is_empty() {
-        text.push_str(&format!("; it dropped: {}", dropped.join(", ")));
+fn not_applied(project_id: &str, problems: &[String], warnings: &[String]) -> String {
+    let mut text = format!(
+        "Ory accepted the update of project {project_id} but did not apply all of it: {}",
+        problems.join("; ")
+    );
+    if !warnings.is_empty() {
+        text.push_str(&format!(". Ory said: {}", warnings.join("; ")));
     }
-    if !kept.is_empty() {
-        text.push_str(&format!("; it kept, although deleted: {}", kept.join(", ")));
-    }
-    text.push_str(" (Ory Network may not support this hook list or field)");
     text
 }
 
@@ -126,7 +146,7 @@ impl Error {
             ..
         }) = self
         {
-            for secret in secrets {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
                 *message = message.replace(secret.as_str(), crate::render::REDACTED);
             }
         }
@@ -167,8 +187,9 @@ impl std::fmt::Display for ApiFailure {
             ),
             404 => write!(
                 f,
-                "project {project_id} was not found (404): check ORY_PROJECT_ID or --project \
-                 (Project settings -> General -> Project ID), and that the key's workspace owns it"
+                "project {project_id} was not found (404): check the project id (from --project, \
+                 ORY_PROJECT_ID, or a project_id in the code; Project settings -> General -> \
+                 Project ID), and that the key's workspace owns the project"
             ),
             409 => write!(
                 f,

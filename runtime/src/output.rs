@@ -89,14 +89,27 @@ impl Summary {
     }
 }
 
-/// The human form of a plan.
-pub fn plan_text(plans: &[ProjectPlan], style: Style) -> String {
+/// The human form of the plans of the projects that could be planned; `failed` counts those
+/// that could not (their errors are reported apart), and makes the summary say the plan is
+/// incomplete.
+pub fn plan_text(plans: &[ProjectPlan], failed: usize, style: Style) -> String {
     let mut out = String::new();
     for plan in plans {
         project_text(&mut out, plan, style);
     }
     let summary = Summary::of(plans);
-    if summary.has_changes() {
+    if failed > 0 {
+        let _ = writeln!(
+            out,
+            "{} {failed} of {} project(s) could not be planned (see the errors); the others \
+             would get {} to create, {} to update, {} to delete.",
+            style.red("Plan incomplete:"),
+            failed + plans.len(),
+            summary.create,
+            summary.update,
+            summary.delete,
+        );
+    } else if summary.has_changes() {
         let _ = writeln!(
             out,
             "{} {} to create, {} to update, {} to delete{}.",

@@ -298,6 +298,18 @@ pub struct ProjectPlan {
     pub warnings: Vec<Warning>,
     /// The lists to replace; empty when nothing changes.
     pub writes: Vec<ListWrite>,
+    /// The secret values the writes hold, to keep them out of messages.
+    pub(crate) secrets: SecretValues,
+}
+
+/// Secret values; `Debug` shows only how many there are.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct SecretValues(pub(crate) Vec<String>);
+
+impl fmt::Debug for SecretValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} secret value(s)", self.0.len())
+    }
 }
 
 impl ProjectPlan {
@@ -328,6 +340,19 @@ struct Desired<'a> {
     hook: WebHook,
     /// Names of the headers whose values are secrets.
     secret_headers: BTreeSet<String>,
+    /// JSON pointers (within `entry`) of every secret value.
+    secret_pointers: Vec<String>,
+}
+
+impl Desired<'_> {
+    /// The secret values in the entry (only real values when rendered with resolved secrets).
+    fn secret_values(&self) -> impl Iterator<Item = String> + '_ {
+        self.secret_pointers
+            .iter()
+            .filter_map(|p| self.entry.pointer(p).and_then(Value::as_str))
+            .filter(|v| !v.is_empty() && *v != crate::render::REDACTED)
+            .map(str::to_owned)
+    }
 }
 
 /// Renders the actions of one project into the hooks to compare, refusing two declarations of
@@ -342,7 +367,7 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
                 secrets: secret_pointers,
             } = rendered;
             let hook = rendered_web_hook(&entry);
-            let secret_headers = secret_pointers
+            let secret_headers: BTreeSet<String> = secret_pointers
                 .iter()
                 .filter_map(|p| p.strip_prefix("/config/headers/"))
                 .map(|s| s.replace("~1", "/").replace("~0", "~"))
@@ -361,6 +386,7 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
                 entry,
                 hook,
                 secret_headers,
+                secret_pointers,
             });
         }
     }
@@ -423,17 +449,19 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         .to_owned();
     let lists = HookLists::read(document)?;
     let declared = desired(input.actions, input.secrets)?;
-    let wanted: Vec<&Desired<'_>> = match input.mode {
-        Mode::Apply => declared.iter().collect(),
-        Mode::Destroy => Vec::new(),
+    let planner = ListPlanner {
+        declared: &declared,
+        wanted: match input.mode {
+            Mode::Apply => declared.iter().collect(),
+            Mode::Destroy => Vec::new(),
+        },
+        prune: input.prune,
+        ctx: Compare {
+            bodies: input.bodies,
+            secrets: input.secrets == Secrets::Resolved,
+            extras: input.stores_extras,
+        },
     };
-    let name_of = |key: &HookKey| {
-        declared
-            .iter()
-            .find(|d| d.key == *key)
-            .and_then(|d| d.action.name().map(str::to_owned))
-    };
-
     let mut plan = ProjectPlan {
         project_id: input.project_id.to_owned(),
         revision_id,
@@ -441,15 +469,68 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         unmanaged: Vec::new(),
         warnings: Vec::new(),
         writes: Vec::new(),
-    };
-    let ctx = Compare {
-        bodies: input.bodies,
-        secrets: input.secrets == Secrets::Resolved,
-        extras: input.stores_extras,
+        secrets: SecretValues::default(),
     };
     let mut new_lengths = BTreeMap::new();
     for &scope in Scope::ALL {
         let old = lists.get(scope).map(Vec::as_slice).unwrap_or_default();
+        let (new, changed) = planner.plan_list(scope, old, &mut plan);
+        new_lengths.insert(scope, new.len());
+        if changed {
+            plan.writes.push(ListWrite {
+                scope,
+                entries: new,
+            });
+        }
+    }
+    if input.secrets == Secrets::Resolved {
+        plan.secrets.0 = declared.iter().flat_map(|d| d.secret_values()).collect();
+    }
+    if input.mode == Mode::Apply {
+        if !input.stores_extras {
+            plan.warnings
+                .extend(input.actions.iter().filter_map(|action| {
+                    let fields = action.extras().set_fields();
+                    (!fields.is_empty()).then(|| Warning::NotStored {
+                        action: action.to_string(),
+                        fields,
+                    })
+                }));
+        }
+        plan.warnings.extend(
+            declared
+                .iter()
+                .filter(|d| d.hook.body == StoredBody::None)
+                .map(|d| Warning::NoBody {
+                    scope: d.key.scope,
+                    url: d.key.url.clone(),
+                }),
+        );
+    }
+    plan.warnings
+        .extend(flow_wide_warnings(&lists, &new_lengths, &plan.writes));
+    Ok(plan)
+}
+
+/// Rebuilds hook lists: what the stack declares, owns and leaves alone.
+struct ListPlanner<'a> {
+    declared: &'a [Desired<'a>],
+    wanted: Vec<&'a Desired<'a>>,
+    prune: &'a Prune,
+    ctx: Compare<'a>,
+}
+
+impl ListPlanner<'_> {
+    fn name_of(&self, key: &HookKey) -> Option<String> {
+        self.declared
+            .iter()
+            .find(|d| d.key == *key)
+            .and_then(|d| d.action.name().map(str::to_owned))
+    }
+
+    /// The list of `scope` after the change, and whether it differs from `old`. Records the
+    /// changes, unmanaged hooks and warnings in `plan`.
+    fn plan_list(&self, scope: Scope, old: &[Value], plan: &mut ProjectPlan) -> (Vec<Value>, bool) {
         let mut new: Vec<Value> = Vec::with_capacity(old.len() + 1);
         let mut matched: BTreeSet<&HookKey> = BTreeSet::new();
         let mut changed = false;
@@ -471,11 +552,11 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
                 }
             };
             let key = hook.key(scope);
-            let is_declared = declared.iter().any(|d| d.key == key);
-            match wanted.iter().find(|d| d.key == key) {
+            let is_declared = self.declared.iter().any(|d| d.key == key);
+            match self.wanted.iter().find(|d| d.key == key) {
                 Some(want) if !matched.contains(&want.key) => {
                     matched.insert(&want.key);
-                    let fields = compare(want, &hook, &ctx, scope, &mut plan.warnings);
+                    let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
                     let kind = if fields.is_empty() {
                         new.push(entry.clone());
                         ChangeKind::Unchanged
@@ -485,14 +566,14 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
                         ChangeKind::Update
                     };
                     plan.changes
-                        .push(change(kind, &key, name_of(&key), false, fields));
+                        .push(change(kind, &key, self.name_of(&key), false, fields));
                 }
-                _ if is_declared || input.prune.owns(&hook.url) => {
+                _ if is_declared || self.prune.owns(&hook.url) => {
                     changed = true;
                     plan.changes.push(change(
                         ChangeKind::Delete,
                         &key,
-                        name_of(&key),
+                        self.name_of(&key),
                         !is_declared,
                         Vec::new(),
                     ));
@@ -511,57 +592,24 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             .iter()
             .position(|e| e.get("hook").and_then(Value::as_str) == Some("session"))
             .unwrap_or(new.len());
-        let creates: Vec<&&Desired<'_>> = wanted
+        let creates = self
+            .wanted
             .iter()
-            .filter(|d| d.key.scope == scope && !matched.contains(&d.key))
-            .collect();
-        for (offset, want) in creates.into_iter().enumerate() {
+            .filter(|d| d.key.scope == scope && !matched.contains(&d.key));
+        for (offset, want) in creates.enumerate() {
             new.insert(at + offset, want.entry.clone());
             changed = true;
-            let fields = compare(want, &absent(&want.hook), &ctx, scope, &mut Vec::new());
+            let fields = compare(want, &absent(&want.hook), &self.ctx, scope, &mut Vec::new());
             plan.changes.push(change(
                 ChangeKind::Create,
                 &want.key,
-                name_of(&want.key),
+                self.name_of(&want.key),
                 false,
                 fields,
             ));
         }
-        new_lengths.insert(scope, new.len());
-        if changed {
-            plan.writes.push(ListWrite {
-                scope,
-                entries: new,
-            });
-        }
+        (new, changed)
     }
-    if input.mode == Mode::Apply && !input.stores_extras {
-        let mut warned: Vec<*const Action> = Vec::new();
-        for want in &declared {
-            let fields = want.action.extras().set_fields();
-            if !fields.is_empty() && !warned.contains(&(want.action as *const Action)) {
-                warned.push(want.action);
-                plan.warnings.push(Warning::NotStored {
-                    action: want.action.to_string(),
-                    fields,
-                });
-            }
-        }
-    }
-    if input.mode == Mode::Apply {
-        plan.warnings.extend(
-            declared
-                .iter()
-                .filter(|d| d.hook.body == StoredBody::None)
-                .map(|d| Warning::NoBody {
-                    scope: d.key.scope,
-                    url: d.key.url.clone(),
-                }),
-        );
-    }
-    plan.warnings
-        .extend(flow_wide_warnings(&lists, &new_lengths, &plan.writes));
-    Ok(plan)
 }
 
 fn change(

@@ -202,9 +202,12 @@ impl WebHook {
             }
         };
         let url = string("url")?.ok_or("it has no `url`")?;
-        let method = string("method")?
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "POST".into());
+        // An absent method is POST, as Ory stores it; an empty one is GET, as Go sends it.
+        let method = match string("method")? {
+            None => "POST".into(),
+            Some(m) if m.is_empty() => "GET".into(),
+            Some(m) => m,
+        };
         let body = match string("body")? {
             None => StoredBody::None,
             Some(body) if body.is_empty() => StoredBody::None,
@@ -345,6 +348,18 @@ mod tests {
             panic!("both are web hooks");
         };
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_absent_method_is_post_and_an_empty_one_get() {
+        let read = |config: Value| match Entry::read(&json!({"hook": "web_hook", "config": config}))
+        {
+            Entry::WebHook(hook) => hook.method,
+            _ => panic!("a web hook"),
+        };
+        assert_eq!(read(json!({"url": "https://x/"})), "POST");
+        assert_eq!(read(json!({"url": "https://x/", "method": ""})), "GET");
+        assert_eq!(read(json!({"url": "https://x/", "method": "PUT"})), "PUT");
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub enum Fault {
     ConcurrentEdit(Box<dyn FnOnce(&mut Value) + Send>),
     /// The next write is answered 200 with the project unchanged.
     IgnoreWrite,
+    /// The next write is refused with 400, in a message that quotes what was sent (as a
+    /// validation error quoting the offending value would).
+    EchoingRejection,
 }
 
 impl Fault {
@@ -126,7 +129,7 @@ impl Fault {
                 *on
             }
             Fault::StaleRead => On::Read,
-            Fault::ConcurrentEdit(_) | Fault::IgnoreWrite => On::Write,
+            Fault::ConcurrentEdit(_) | Fault::IgnoreWrite | Fault::EchoingRejection => On::Write,
         };
         on == On::Any || on == kind
     }

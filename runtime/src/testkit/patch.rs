@@ -59,6 +59,9 @@ fn parse_pointer(path: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// How far past the end of an array an `add` may pad with nulls (a bound Ory surely has too).
+const MAX_PADDING: usize = 1000;
+
 fn is_index(segment: &str) -> bool {
     segment == "-" || segment.parse::<usize>().is_ok()
 }
@@ -89,6 +92,9 @@ fn add(document: &mut Value, segments: &[String], value: Value) -> Result<(), St
                         .parse::<usize>()
                         .map_err(|_| format!("`{segment}` is not an array index"))?
                 };
+                if index > list.len() + MAX_PADDING {
+                    return Err(format!("index {index} is far past the end of the array"));
+                }
                 while list.len() <= index {
                     list.push(Value::Null);
                 }
@@ -229,5 +235,12 @@ mod tests {
             .is_err()
         );
         assert!(apply(&doc, &json!({"op": "add"})).is_err());
+        assert!(
+            apply(
+                &json!({}),
+                &json!([{"op": "add", "path": "/a/999999999/b", "value": 1}])
+            )
+            .is_err()
+        );
     }
 }
