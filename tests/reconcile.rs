@@ -562,3 +562,63 @@ fn a_plan_with_a_failed_project_says_it_is_incomplete() {
     let parsed: Value = serde_json::from_str(&json.out).unwrap();
     assert_eq!(parsed["complete"], true);
 }
+
+#[test]
+fn injected_faults_end_in_clear_errors_and_no_write() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+
+    kit.inject(Fault::Status {
+        on: On::Read,
+        status: 429,
+        retry_after: Some(7),
+    });
+    let limited = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(limited.code, 1);
+    assert!(
+        limited.err.contains("rate limiting requests for project"),
+        "{}",
+        limited.err
+    );
+    assert!(kit.requests().iter().any(|r| r.status == 429));
+
+    kit.inject(Fault::Status {
+        on: On::Write,
+        status: 503,
+        retry_after: None,
+    });
+    let failed = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(failed.code, 1);
+    assert!(
+        failed.err.contains("(503): a problem on Ory's side"),
+        "{}",
+        failed.err
+    );
+
+    kit.inject(Fault::DropConnection { on: On::Write });
+    let dropped = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(dropped.code, 1);
+    assert!(
+        dropped.err.contains("cannot reach the Ory console API"),
+        "{}",
+        dropped.err
+    );
+    assert!(kit.requests().iter().any(|r| r.status == 0));
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        Vec::<String>::new()
+    );
+
+    kit.inject(Fault::Latency {
+        on: On::Any,
+        delay: std::time::Duration::from_millis(300),
+    });
+    let started = std::time::Instant::now();
+    let slow = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    assert_eq!(slow.code, 0, "{}{}", slow.out, slow.err);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        ["https://api.example.com/webhooks/validate"]
+    );
+}
