@@ -17,6 +17,7 @@
 //! | workspace API key (bearer) | — (never on the command line) | `ORY_WORKSPACE_API_KEY` |
 //! | project | `--project ID` | `ORY_PROJECT_ID`, or `ORY_PROJECT` |
 //! | console API | `--console-url URL` | `ORY_CONSOLE_API_URL`, or `ORY_CONSOLE_URL`; default `https://api.console.ory.sh` |
+//! | a Kratos configuration file instead of a project | `--config PATH` | `ORY_KRATOS_CONFIG` |
 //! | colour | `--no-color` | `NO_COLOR` |
 //!
 //! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
@@ -30,10 +31,11 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::client::{ApiKey, ConsoleClient};
-use crate::engine::{Applied, ProjectActions, ProjectDefaults, Runner, group_by_project};
+use crate::config_file::ConfigFile;
+use crate::engine::{Applied, ProjectActions, ProjectDefaults, Runner, Target, group_by_project};
 use crate::error::Error;
 use crate::output::{Style, Summary, plan_json, plan_text};
-use crate::plan::{Mode, ProjectPlan};
+use crate::plan::{Mode, ProjectPlan, TargetKind};
 use crate::render::Secrets;
 use crate::stack::Stack;
 
@@ -64,16 +66,23 @@ Commands:
 Options:
   --project ID        the project of actions that name none (else ORY_PROJECT_ID)
   --console-url URL   the Ory console API (else ORY_CONSOLE_API_URL, default https://api.console.ory.sh)
+  --config PATH       a self-hosted Kratos configuration file (YAML or JSON) to edit instead
+                      of an Ory Network project (else ORY_KRATOS_CONFIG)
   --no-color          no colours (also NO_COLOR)
   -h, --help          this text
 
-The workspace API key is read from ORY_WORKSPACE_API_KEY.
+The workspace API key is read from ORY_WORKSPACE_API_KEY (not needed with --config).
 Exit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode), 3 revision conflict.
 ";
 
 /// Runs the command line of the current process for `stack` and returns its exit code.
 pub fn run(stack: Stack) -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    run_args(stack, std::env::args_os().skip(1).collect())
+}
+
+/// Runs the command line `args` (without the program name) for `stack`, with the process's
+/// environment, terminal and standard streams; returns the exit code.
+pub fn run_args(stack: Stack, args: Vec<OsString>) -> ExitCode {
     let stdout = io::stdout();
     let color = stdout.is_terminal();
     let mut stdin = io::stdin().lock();
@@ -124,6 +133,7 @@ struct Args {
     yes: bool,
     project: Option<String>,
     console_url: Option<String>,
+    config: Option<String>,
     no_color: bool,
     help: bool,
 }
@@ -139,6 +149,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             Long("yes") | Short('y') | Long("auto-approve") => parsed.yes = true,
             Long("project") => parsed.project = Some(string(parser.value())?),
             Long("console-url") => parsed.console_url = Some(string(parser.value())?),
+            Long("config") => parsed.config = Some(string(parser.value())?),
             Long("no-color") => parsed.no_color = true,
             Long("help") | Short('h') => parsed.help = true,
             Value(value) if parsed.command.is_none() => parsed.command = Some(string(Ok(value))?),
@@ -393,6 +404,24 @@ impl Command<'_> {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<(Runner, Vec<ProjectActions>), Error> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let prune = stack.prune_policy().clone();
+        if let Some(path) = self
+            .args
+            .config
+            .clone()
+            .or_else(|| var("ORY_KRATOS_CONFIG"))
+        {
+            // A configuration file holds one set of hook lists: every action goes there.
+            let file = ConfigFile::new(path);
+            let project = ProjectActions {
+                project_id: file.display(),
+                actions: stack.actions().to_vec(),
+            };
+            return Ok((
+                Runner::new(Target::File(file), prune, self.mode),
+                vec![project],
+            ));
+        }
         let key = var("ORY_WORKSPACE_API_KEY").ok_or_else(|| {
             Error::Config(
                 "ORY_WORKSPACE_API_KEY is not set: create a workspace API key in the Ory Console \
@@ -419,7 +448,7 @@ impl Command<'_> {
             ));
         }
         Ok((
-            Runner::new(client, stack.prune_policy().clone(), self.mode),
+            Runner::new(Target::Console(client), prune, self.mode),
             projects,
         ))
     }
@@ -431,21 +460,28 @@ impl Command<'_> {
             0 | 1 => String::new(),
             n => format!(", after {n} attempts: someone else wrote in between"),
         };
+        let target = match plan.kind {
+            TargetKind::Project => format!("project {}", plan.project_id),
+            TargetKind::ConfigFile => format!("Kratos config {}", plan.project_id),
+        };
+        let revisions = match plan.kind {
+            TargetKind::Project => format!(
+                " (revision {} -> {})",
+                plan.revision_id, applied.revision_id
+            ),
+            TargetKind::ConfigFile => String::new(),
+        };
         let _ = if plan.has_changes() {
             writeln!(
                 out,
-                "{} project {}: {create} created, {update} updated, {delete} deleted (revision {} -> {}){retried}.",
+                "{} {target}: {create} created, {update} updated, {delete} deleted{revisions}{retried}.",
                 self.style.green("Applied:"),
-                plan.project_id,
-                plan.revision_id,
-                applied.revision_id
             )
         } else {
             writeln!(
                 out,
-                "{} project {} already matched the stack when written.",
+                "{} {target} already matched the stack when written.",
                 self.style.green("Done:"),
-                plan.project_id
             )
         };
         for warning in plan

@@ -10,10 +10,11 @@ use tokio::task::JoinSet;
 
 use crate::action::Action;
 use crate::client::ConsoleClient;
+use crate::config_file::ConfigFile;
 use crate::error::Error;
 use crate::plan::{
-    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Warning, bodies_to_fetch,
-    plan_project,
+    Change, ChangeKind, FetchedBodies, ListWrite, Mode, PlanInput, ProjectPlan, TargetKind,
+    Warning, bodies_to_fetch, plan_project,
 };
 use crate::render::Secrets;
 use crate::stack::{Prune, Stack};
@@ -81,21 +82,91 @@ pub fn group_by_project(
     Ok(groups)
 }
 
-/// Bodies stored at URLs, fetched at most once per run.
+/// Where the hooks live: an Ory Network project, or a self-hosted Kratos configuration file.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Projects of Ory Network, through the console API.
+    Console(ConsoleClient),
+    /// One Kratos configuration file.
+    File(ConfigFile),
+}
+
+impl Target {
+    /// Whether the target keeps `headers`, `emit_analytics_event` and `id` (Kratos does; Ory
+    /// Network's stored hook has no place for them).
+    pub fn stores_extras(&self) -> bool {
+        matches!(self, Target::File(_))
+    }
+
+    /// What plans call the target.
+    pub fn kind(&self) -> TargetKind {
+        match self {
+            Target::Console(_) => TargetKind::Project,
+            Target::File(_) => TargetKind::ConfigFile,
+        }
+    }
+
+    async fn read(&self, project_id: &str) -> Result<Value, Error> {
+        match self {
+            Target::Console(client) => client.get_project(project_id).await,
+            Target::File(file) => Ok(file.read()?.document),
+        }
+    }
+
+    /// Writes the lists; the document as it is afterwards and Ory's warnings.
+    async fn write(
+        &self,
+        project_id: &str,
+        revision_id: &str,
+        writes: &[ListWrite],
+    ) -> Result<(Value, Vec<(String, String)>), Error> {
+        match self {
+            Target::Console(client) => {
+                let operations: Vec<Value> = writes
+                    .iter()
+                    .map(
+                        |w| json!({"op": "replace", "path": w.scope.pointer(), "value": w.entries}),
+                    )
+                    .collect();
+                let outcome = client
+                    .patch_project(project_id, revision_id, &operations)
+                    .await?;
+                Ok((outcome.project, outcome.warnings))
+            }
+            Target::File(file) => Ok((file.write(revision_id, writes)?.document, Vec::new())),
+        }
+    }
+
+    async fn fetch_body(&self, reference: &str) -> Result<String, String> {
+        match self {
+            Target::Console(client) if reference.starts_with("http") => {
+                client.fetch_body(reference).await
+            }
+            Target::Console(_) => Err("the body is a file on the Kratos host".into()),
+            Target::File(_) if reference.starts_with("http") => {
+                Err("bodies stored at URLs are not read for configuration files".into())
+            }
+            Target::File(file) => file.read_body(reference),
+        }
+    }
+}
+
+/// Bodies stored elsewhere (at URLs, or in files beside a configuration), read at most once
+/// per run.
 #[derive(Clone, Default)]
 pub struct BodyCache {
     fetched: Arc<Mutex<FetchedBodies>>,
 }
 
 impl BodyCache {
-    async fn fetch(&self, client: &ConsoleClient, urls: Vec<String>) -> FetchedBodies {
+    async fn fetch(&self, target: &Target, urls: Vec<String>) -> FetchedBodies {
         let mut out = FetchedBodies::new();
         for url in urls {
             let known = self.fetched.lock().await.get(&url).cloned();
             let content = match known {
                 Some(content) => content,
                 None => {
-                    let content = client.fetch_body(&url).await;
+                    let content = target.fetch_body(&url).await;
                     self.fetched
                         .lock()
                         .await
@@ -112,7 +183,7 @@ impl BodyCache {
 /// Everything one run shares.
 #[derive(Clone)]
 pub struct Runner {
-    client: ConsoleClient,
+    target: Target,
     prune: Prune,
     mode: Mode,
     bodies: BodyCache,
@@ -131,9 +202,9 @@ pub struct Applied {
 
 impl Runner {
     /// A runner for `mode` with the stack's prune policy.
-    pub fn new(client: ConsoleClient, prune: Prune, mode: Mode) -> Self {
+    pub fn new(target: Target, prune: Prune, mode: Mode) -> Self {
         Runner {
-            client,
+            target,
             prune,
             mode,
             bodies: BodyCache::default(),
@@ -142,7 +213,7 @@ impl Runner {
 
     /// Reads one project and plans it.
     pub async fn plan(&self, project: &ProjectActions) -> Result<ProjectPlan, Error> {
-        let document = self.client.get_project(&project.project_id).await?;
+        let document = self.target.read(&project.project_id).await?;
         self.plan_document(project, &document).await
     }
 
@@ -159,7 +230,7 @@ impl Runner {
         let bodies = match self.mode {
             Mode::Apply => {
                 let urls = bodies_to_fetch(document, &actions)?;
-                self.bodies.fetch(&self.client, urls).await
+                self.bodies.fetch(&self.target, urls).await
             }
             Mode::Destroy => FetchedBodies::new(),
         };
@@ -171,8 +242,8 @@ impl Runner {
             mode: self.mode,
             bodies: &bodies,
             secrets,
-            // Ory Network keeps no `headers`, `emit_analytics_event` or `id`.
-            stores_extras: false,
+            stores_extras: self.target.stores_extras(),
+            kind: self.target.kind(),
         })
     }
 
@@ -208,25 +279,17 @@ impl Runner {
                 });
             }
             attempts += 1;
-            let operations: Vec<Value> = plan
-                .writes
-                .iter()
-                .map(|w| json!({"op": "replace", "path": w.scope.pointer(), "value": w.entries}))
-                .collect();
             let written = self
-                .client
-                .patch_project(&project.project_id, &plan.revision_id, &operations)
+                .target
+                .write(&project.project_id, &plan.revision_id, &plan.writes)
                 .await;
             match written {
-                Ok(outcome) => {
-                    let warnings: Vec<Warning> = outcome
-                        .warnings
+                Ok((answer, warnings)) => {
+                    let warnings: Vec<Warning> = warnings
                         .into_iter()
                         .map(|(code, message)| Warning::Ory { code, message })
                         .collect();
-                    let revision_id = self
-                        .verify(project, &plan, &outcome.project, &warnings)
-                        .await?;
+                    let revision_id = self.verify(project, &plan, &answer, &warnings).await?;
                     plan.warnings.extend(warnings);
                     return Ok(Applied {
                         plan,
@@ -234,7 +297,7 @@ impl Runner {
                         revision_id,
                     });
                 }
-                Err(Error::Api(failure)) if failure.status == 409 => {
+                Err(conflict) if conflict.is_conflict() => {
                     if attempts >= MAX_ATTEMPTS {
                         return Err(Error::Conflict {
                             project_id: project.project_id.clone(),

@@ -114,6 +114,20 @@ pub enum Error {
         /// What is wrong with the answer.
         problem: String,
     },
+    /// The Kratos configuration file cannot be read, parsed or written.
+    #[error("Kratos configuration {}: {problem}", path.display())]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        problem: String,
+    },
+    /// The configuration file changed between the plan and the write.
+    #[error("Kratos configuration {} changed while this run was updating it", path.display())]
+    FileChanged {
+        /// The file.
+        path: PathBuf,
+    },
     /// Someone else wrote the project after the plan was confirmed, and a plan made again
     /// changes other things than the confirmed one.
     #[error(
@@ -139,6 +153,14 @@ fn not_applied(project_id: &str, problems: &[String], warnings: &[String]) -> St
 }
 
 impl Error {
+    /// Whether someone else wrote the target between this run's read and write.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            Error::Api(ApiFailure { status: 409, .. }) | Error::FileChanged { .. }
+        )
+    }
+
     /// Replaces every occurrence of the given secret values in messages that came from Ory.
     pub(crate) fn scrub(&mut self, secrets: &[String]) {
         if let Error::Api(ApiFailure {

@@ -9,6 +9,7 @@ mod action;
 mod auth;
 pub mod cli;
 pub mod client;
+mod config_file;
 pub mod engine;
 mod error;
 pub mod output;
@@ -24,6 +25,7 @@ pub mod __private;
 
 pub use action::{Action, ActionBuilder, Body, HeaderValue, InvalidAction, Problem, ProjectId};
 pub use auth::{Auth, Secret};
+pub use config_file::ConfigFile;
 pub use error::{ApiFailure, Error};
 pub use ory_actions_core::{
     ApiKeyIn, AuthMethods, BodyError, FlagError, Flow, HttpMethod, Method, NameError, Scope,

@@ -7,7 +7,7 @@ use ory_actions_core::{Scope, Timing};
 use serde_json::{Value, json};
 use similar::{ChangeTag, TextDiff};
 
-use crate::plan::{Change, ChangeKind, FieldChange, Mode, ProjectPlan, Shown};
+use crate::plan::{Change, ChangeKind, FieldChange, Mode, ProjectPlan, Shown, TargetKind};
 use crate::render::REDACTED;
 
 /// The version of the JSON form. It changes only when a field changes meaning or goes away;
@@ -138,12 +138,19 @@ fn unchanged_note(unchanged: usize) -> String {
 }
 
 fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
-    let _ = writeln!(
-        out,
-        "{} (revision {}):",
-        style.bold(&format!("Project {}", plan.project_id)),
-        plan.revision_id
-    );
+    let _ = match plan.kind {
+        TargetKind::Project => writeln!(
+            out,
+            "{} (revision {}):",
+            style.bold(&format!("Project {}", plan.project_id)),
+            plan.revision_id
+        ),
+        TargetKind::ConfigFile => writeln!(
+            out,
+            "{}:",
+            style.bold(&format!("Kratos config {}", plan.project_id))
+        ),
+    };
     let shown: Vec<&Change> = plan
         .changes
         .iter()
@@ -299,6 +306,7 @@ pub fn plan_json(plans: &[ProjectPlan], mode: Mode) -> Value {
 
 fn project_json(plan: &ProjectPlan) -> Value {
     json!({
+        "target": match plan.kind { TargetKind::Project => "project", TargetKind::ConfigFile => "config_file" },
         "project_id": plan.project_id,
         "revision_id": plan.revision_id,
         "changes": plan.changes.iter().map(|change| json!({

@@ -283,10 +283,22 @@ impl ListWrite {
     }
 }
 
-/// What a run does to one project.
+/// What a plan's target is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TargetKind {
+    /// An Ory Network project; `project_id` is its id.
+    #[default]
+    Project,
+    /// A Kratos configuration file; `project_id` is its path.
+    ConfigFile,
+}
+
+/// What a run does to one project (or configuration file).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProjectPlan {
-    /// The project.
+    /// What the target is.
+    pub kind: TargetKind,
+    /// The project, or the configuration file's path.
     pub project_id: String,
     /// The revision the plan was made against.
     pub revision_id: String,
@@ -393,7 +405,8 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
     Ok(out)
 }
 
-/// The URLs of stored bodies the planner will need to compare: those of hooks the stack declares.
+/// The stored bodies the planner will need to compare (links, or file paths), of the hooks the
+/// stack declares.
 pub fn bodies_to_fetch(document: &Value, actions: &[&Action]) -> Result<Vec<String>, Error> {
     let lists = HookLists::read(document)?;
     let declared: BTreeSet<HookKey> = desired(actions, Secrets::Redacted)?
@@ -404,10 +417,10 @@ pub fn bodies_to_fetch(document: &Value, actions: &[&Action]) -> Result<Vec<Stri
     for &scope in Scope::ALL {
         for entry in lists.get(scope).into_iter().flatten() {
             if let Entry::WebHook(hook) = Entry::read(entry)
-                && let StoredBody::Url(url) = &hook.body
+                && let StoredBody::Url(reference) | StoredBody::Opaque(reference) = &hook.body
                 && declared.contains(&hook.key(scope))
             {
-                urls.insert(url.clone());
+                urls.insert(reference.clone());
             }
         }
     }
@@ -434,6 +447,8 @@ pub struct PlanInput<'a> {
     /// Whether the target keeps `headers`, `emit_analytics_event` and `id` (self-hosted Kratos
     /// does; Ory Network does not, so there they are neither compared nor expected back).
     pub stores_extras: bool,
+    /// What the target is.
+    pub kind: TargetKind,
 }
 
 /// Plans one project.
@@ -463,6 +478,7 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         },
     };
     let mut plan = ProjectPlan {
+        kind: input.kind,
         project_id: input.project_id.to_owned(),
         revision_id,
         changes: Vec::new(),
@@ -675,7 +691,10 @@ fn compare(
             Some(Err(reason)) => Shown::Unreadable(format!("{url} ({reason})")),
             None => Shown::Unreadable(url.clone()),
         },
-        StoredBody::Opaque(raw) => Shown::Value(Value::String(raw.clone())),
+        StoredBody::Opaque(raw) => match bodies.get(raw) {
+            Some(Ok(text)) => Shown::Text(text.clone()),
+            _ => Shown::Value(Value::String(raw.clone())),
+        },
     };
     let (before, after) = (shown_body(&remote.body), shown_body(&want.body));
     let same_body = match (&before, &after) {

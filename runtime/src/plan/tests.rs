@@ -49,6 +49,7 @@ fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> Pro
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Redacted,
         stores_extras: false,
+        kind: TargetKind::Project,
     })
     .unwrap()
 }
@@ -210,6 +211,7 @@ fn a_body_stored_at_a_url_is_compared_by_content() {
             bodies: &bodies,
             secrets: Secrets::Redacted,
             stores_extras: false,
+            kind: TargetKind::Project,
         })
         .unwrap()
     };
@@ -367,6 +369,7 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Resolved,
         stores_extras: false,
+        kind: TargetKind::Project,
     })
     .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -410,6 +413,7 @@ fn the_same_hook_declared_twice_is_an_error() {
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Redacted,
         stores_extras: false,
+        kind: TargetKind::Project,
     })
     .unwrap_err();
     assert!(
@@ -465,6 +469,7 @@ fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
         bodies: &FetchedBodies::new(),
         secrets: Secrets::Redacted,
         stores_extras: true,
+        kind: TargetKind::Project,
     })
     .unwrap();
     let fields: Vec<(&str, &Shown, &Shown)> = plan.changes[0]

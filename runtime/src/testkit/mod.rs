@@ -35,6 +35,15 @@ use serde_json::{Value, json};
 use normalize::BodyStore;
 use schema::KratosSchema;
 
+/// The problems a Kratos configuration has in its hook lists, checked against the Kratos
+/// configuration schema at `schema` (for example `kratos-config.schema.json`).
+pub fn kratos_config_problems(
+    schema: &std::path::Path,
+    config: &Value,
+) -> Result<Vec<String>, String> {
+    Ok(KratosSchema::load(schema)?.problems(config))
+}
+
 /// The API key the testkit accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "ory_wak_testkit";
 

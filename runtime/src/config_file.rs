@@ -1,0 +1,285 @@
+//! The second target: a self-hosted Kratos configuration file (YAML or JSON), edited in place.
+//!
+//! Only the hook lists that change are rewritten, with a lossless YAML editor: comments, key
+//! order, quoting and everything else stay byte for byte. The file is replaced atomically (a
+//! temporary file beside it, then a rename), so a crash never leaves half a configuration, and a
+//! file changed by someone else since it was read is not overwritten.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use ory_actions_core::Scope;
+use serde_json::{Map, Number, Value, json};
+use yaml_edit::path::YamlPath;
+use yaml_edit::{Document, ScalarType, YamlValue};
+
+use crate::error::Error;
+use crate::plan::ListWrite;
+
+/// YAML or JSON, by the file's extension (`.json` is JSON; anything else YAML).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+/// A Kratos configuration file.
+#[derive(Clone, Debug)]
+pub struct ConfigFile {
+    path: PathBuf,
+    format: Format,
+}
+
+/// The file as read: its text, and the document the planner works on.
+pub(crate) struct Snapshot {
+    text: String,
+    /// `{"id", "revision_id", "services": {"identity": {"config": …}}}`, as a console project.
+    pub(crate) document: Value,
+}
+
+impl ConfigFile {
+    /// The file at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Yaml,
+        };
+        ConfigFile { path, format }
+    }
+
+    /// The path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How the file is named in messages and plans.
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn problem(&self, problem: impl Into<String>) -> Error {
+        Error::ConfigFile {
+            path: self.path.clone(),
+            problem: problem.into(),
+        }
+    }
+
+    /// The configuration as ory-actions reads it (YAML or JSON, as JSON values).
+    pub fn config(&self) -> Result<Value, Error> {
+        let text = std::fs::read_to_string(&self.path)
+            .map_err(|e| self.problem(format!("cannot read it: {e}")))?;
+        self.parse(&text)
+    }
+
+    /// Reads and parses the file.
+    pub(crate) fn read(&self) -> Result<Snapshot, Error> {
+        let text = std::fs::read_to_string(&self.path)
+            .map_err(|e| self.problem(format!("cannot read it: {e}")))?;
+        let config = self.parse(&text)?;
+        Ok(Snapshot {
+            document: json!({
+                "id": self.display(),
+                "revision_id": revision_of(&text),
+                "services": {"identity": {"config": config}},
+            }),
+            text,
+        })
+    }
+
+    fn parse(&self, text: &str) -> Result<Value, Error> {
+        match self.format {
+            Format::Json => serde_json::from_str(text)
+                .map_err(|e| self.problem(format!("it is not valid JSON: {e}"))),
+            Format::Yaml => {
+                let document = Document::from_str(text)
+                    .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
+                let value = YamlValue::from_document(&document)
+                    .map_err(|e| self.problem(format!("it cannot be read: {e}")))?;
+                Ok(to_json(&value))
+            }
+        }
+    }
+
+    /// The bodies a hook names by file path (`file://…` or a bare path, relative to the
+    /// configuration's directory, as Kratos resolves them), read for comparison.
+    pub(crate) fn read_body(&self, reference: &str) -> Result<String, String> {
+        let path = reference.strip_prefix("file://").unwrap_or(reference);
+        let path = Path::new(path);
+        let path = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.path
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join(path)
+        };
+        let metadata = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if metadata.len() > 1024 * 1024 {
+            return Err(format!("{} is larger than 1 MiB", path.display()));
+        }
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Rewrites the hook lists of `writes` in the file read as `revision`; returns the file as
+    /// written. Fails without writing when the file changed since.
+    pub(crate) fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Snapshot, Error> {
+        let current = self.read()?;
+        if current.document["revision_id"] != revision {
+            return Err(Error::FileChanged {
+                path: self.path.clone(),
+            });
+        }
+        let text = self.edit(&current.text, writes)?;
+        let written = Snapshot {
+            document: json!({
+                "id": self.display(),
+                "revision_id": revision_of(&text),
+                "services": {"identity": {"config": self.parse(&text)?}},
+            }),
+            text,
+        };
+        write_atomically(&self.path, written.text.as_bytes(), |file, bytes| {
+            file.write_all(bytes)
+        })
+        .map_err(|e| self.problem(format!("cannot write it (it is unchanged): {e}")))?;
+        Ok(written)
+    }
+
+    /// The file's text with the lists of `writes` replaced.
+    fn edit(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
+        let document = Document::from_str(text)
+            .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
+        for write in writes {
+            let path = yaml_path(write.scope);
+            let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
+            document
+                .try_set_path(&path, list)
+                .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
+        }
+        let mut edited = document.to_string();
+        if text.ends_with('\n') && !edited.ends_with('\n') {
+            edited.push('\n');
+        }
+        if self.format == Format::Json && serde_json::from_str::<Value>(&edited).is_err() {
+            return Err(self.problem(
+                "editing it would not leave valid JSON; nothing was written (convert it to YAML, \
+                 or report this as a bug)",
+            ));
+        }
+        Ok(edited)
+    }
+}
+
+/// `selfservice.flows.login.after.password.hooks`: the path of a hook list inside the config.
+fn yaml_path(scope: Scope) -> String {
+    scope
+        .pointer()
+        .trim_start_matches("/services/identity/config/")
+        .replace('/', ".")
+}
+
+/// A revision id for the file's content, to notice a change between read and write.
+fn revision_of(text: &str) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    format!("{:016x}-{}", hasher.finish(), text.len())
+}
+
+/// Writes `bytes` to a temporary file beside `path` with `write`, makes it durable and renames
+/// it over `path`. On any failure the temporary file is removed and `path` is untouched.
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut File, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "config".into());
+    let temporary = directory.join(format!(".{name}.ory-actions-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&temporary)?;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            file.set_permissions(metadata.permissions())?;
+        }
+        write(&mut file, bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temporary, path)?;
+        if let Ok(directory) = File::open(directory) {
+            let _ = directory.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// A YAML value as JSON: scalars by their YAML type; mapping keys by their string form.
+fn to_json(value: &YamlValue) -> Value {
+    match value {
+        YamlValue::Scalar(scalar) => match scalar.scalar_type() {
+            ScalarType::Null => Value::Null,
+            ScalarType::Boolean => scalar.to_bool().map_or(Value::Null, Value::Bool),
+            ScalarType::Integer => scalar
+                .to_i64()
+                .map_or_else(|| Value::String(scalar.value().to_owned()), Value::from),
+            ScalarType::Float => scalar
+                .to_f64()
+                .and_then(Number::from_f64)
+                .map_or_else(|| Value::String(scalar.value().to_owned()), Value::Number),
+            _ => Value::String(scalar.value().to_owned()),
+        },
+        YamlValue::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
+        YamlValue::Mapping(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        YamlValue::OrderedMapping(pairs) | YamlValue::Pairs(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        YamlValue::Set(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+        other => match other.as_sequence() {
+            Some(items) => Value::Array(items.iter().map(to_json).collect()),
+            None => Value::String(other.to_yaml_string(0)),
+        },
+    }
+}
+
+/// A JSON value as YAML, for the lists written.
+fn to_yaml(value: &Value) -> YamlValue {
+    match value {
+        Value::Null => YamlValue::Scalar(yaml_edit::ScalarValue::null()),
+        Value::Bool(b) => YamlValue::scalar(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => YamlValue::scalar(i),
+            (None, Some(f)) => YamlValue::scalar(f),
+            _ => YamlValue::scalar(n.to_string()),
+        },
+        Value::String(s) => YamlValue::scalar(s.as_str()),
+        Value::Array(items) => YamlValue::Sequence(items.iter().map(to_yaml).collect()),
+        Value::Object(map) => YamlValue::Mapping(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_yaml(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;

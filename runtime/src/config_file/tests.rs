@@ -1,0 +1,188 @@
+use serde_json::json;
+
+use super::*;
+
+const FIXTURE: &str = include_str!("kratos.yaml");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ory-actions-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn web_hook(url: &str) -> Value {
+    json!({"hook": "web_hook", "config": {"url": url, "method": "POST", "body": "base64://e30=",
+        "can_interrupt": false, "response": {"ignore": false, "parse": false}}})
+}
+
+/// Lines of `after` that are not in `before`, and the other way round.
+fn changed_lines<'a>(before: &'a str, after: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let b: Vec<&str> = before.lines().collect();
+    let a: Vec<&str> = after.lines().collect();
+    (
+        a.iter().filter(|l| !b.contains(l)).copied().collect(),
+        b.iter().filter(|l| !a.contains(l)).copied().collect(),
+    )
+}
+
+#[test]
+fn reading_gives_the_hook_lists() {
+    let dir = temp_dir("read");
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, FIXTURE).unwrap();
+    let snapshot = ConfigFile::new(&path).read().unwrap();
+    let flows = &snapshot.document["services"]["identity"]["config"]["selfservice"]["flows"];
+    assert_eq!(
+        flows["registration"]["after"]["password"]["hooks"],
+        json!([{"hook": "session"}])
+    );
+    assert_eq!(
+        flows["login"]["before"]["hooks"][0]["config"]["url"],
+        "https://guard.example/check"
+    );
+    assert_eq!(
+        snapshot.document["services"]["identity"]["config"]["serve"]["public"]["cors"]["enabled"],
+        true
+    );
+}
+
+#[test]
+fn an_edit_touches_only_the_lists_it_writes() {
+    let dir = temp_dir("edit");
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, FIXTURE).unwrap();
+    let file = ConfigFile::new(&path);
+    let revision = file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let writes = [
+        ListWrite {
+            scope: Scope::RegistrationAfterPassword,
+            entries: vec![
+                web_hook("https://hooks.example/welcome"),
+                json!({"hook": "session"}),
+            ],
+        },
+        ListWrite {
+            scope: Scope::SettingsAfterProfile,
+            entries: vec![web_hook("https://hooks.example/profile")],
+        },
+    ];
+    let written = file.write(&revision, &writes).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, written.text);
+    // Everything before the first changed list is byte for byte the same.
+    let unchanged_prefix = FIXTURE.find("        password:\n          hooks:").unwrap();
+    assert_eq!(&text[..unchanged_prefix], &FIXTURE[..unchanged_prefix]);
+    // Every original line survives except the one list entry rewritten.
+    let (added, removed) = changed_lines(FIXTURE, &text);
+    assert_eq!(
+        removed,
+        ["            - hook: session   # sign in after sign up"]
+    );
+    assert!(
+        added
+            .iter()
+            .any(|l| l.contains("https://hooks.example/welcome")),
+        "{text}"
+    );
+    assert!(added.iter().any(|l| l.trim() == "profile:"), "{text}");
+    assert!(text.ends_with("# The end.\n"));
+    // The file reads back as what was written.
+    let flows = &written.document["services"]["identity"]["config"]["selfservice"]["flows"];
+    assert_eq!(
+        flows["registration"]["after"]["password"]["hooks"],
+        json!(writes[0].entries)
+    );
+    assert_eq!(
+        flows["settings"]["after"]["profile"]["hooks"],
+        json!(writes[1].entries)
+    );
+    assert_eq!(flows["settings"]["privileged_session_max_age"], "15m");
+}
+
+#[test]
+fn a_json_file_stays_json() {
+    let dir = temp_dir("json");
+    let path = dir.join("kratos.json");
+    let original = "{\n  \"dsn\": \"memory\",\n  \"selfservice\": {\n    \"flows\": {\n      \"login\": {\n        \"before\": {\n          \"hooks\": []\n        }\n      }\n    }\n  }\n}\n";
+    std::fs::write(&path, original).unwrap();
+    let file = ConfigFile::new(&path);
+    let revision = file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    file.write(
+        &revision,
+        &[ListWrite {
+            scope: Scope::LoginBefore,
+            entries: vec![web_hook("https://hooks.example/guard?x=1&y=\"q\"")],
+        }],
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let parsed: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(parsed["dsn"], "memory");
+    assert_eq!(
+        parsed["selfservice"]["flows"]["login"]["before"]["hooks"][0]["config"]["url"],
+        "https://hooks.example/guard?x=1&y=\"q\""
+    );
+    assert!(text.starts_with("{\n  \"dsn\": \"memory\",\n"), "{text}");
+}
+
+#[test]
+fn a_file_changed_since_it_was_read_is_not_overwritten() {
+    let dir = temp_dir("changed");
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, FIXTURE).unwrap();
+    let file = ConfigFile::new(&path);
+    let revision = file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::write(&path, format!("{FIXTURE}# edited by someone\n")).unwrap();
+    let err = file
+        .write(
+            &revision,
+            &[ListWrite {
+                scope: Scope::LoginBefore,
+                entries: vec![],
+            }],
+        )
+        .err()
+        .expect("a conflict");
+    assert!(matches!(err, Error::FileChanged { .. }), "{err}");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .ends_with("# edited by someone\n")
+    );
+}
+
+#[test]
+fn a_write_that_fails_midway_leaves_the_original_intact() {
+    let dir = temp_dir("crash");
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, FIXTURE).unwrap();
+    let result = write_atomically(&path, b"selfservice: {}\n", |file, bytes| {
+        file.write_all(&bytes[..4])?;
+        Err(std::io::Error::other("the disk filled up"))
+    });
+    assert!(result.is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXTURE);
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn bodies_named_by_path_are_read_beside_the_config() {
+    let dir = temp_dir("bodies");
+    std::fs::write(dir.join("body.jsonnet"), "function(ctx) {}").unwrap();
+    let file = ConfigFile::new(dir.join("kratos.yaml"));
+    assert_eq!(file.read_body("body.jsonnet").unwrap(), "function(ctx) {}");
+    let absolute = format!("file://{}", dir.join("body.jsonnet").display());
+    assert_eq!(file.read_body(&absolute).unwrap(), "function(ctx) {}");
+    assert!(file.read_body("missing.jsonnet").is_err());
+}

@@ -1,0 +1,243 @@
+//! End to end against a self-hosted Kratos configuration file: the command line edits the file
+//! in place, and nothing outside the changed hook lists moves.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
+use serde_json::Value;
+
+#[allow(dead_code)]
+#[path = "../examples/quickstart.rs"]
+mod quickstart;
+
+struct Run {
+    code: u8,
+    out: String,
+    err: String,
+}
+
+fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
+    let env: BTreeMap<&str, String> =
+        BTreeMap::from([("ORY_KRATOS_CONFIG", config.display().to_string())]);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = cli::run_with(
+        stack,
+        args.iter().copied(),
+        &|name| env.get(name).cloned(),
+        cli::Io {
+            out: &mut out,
+            err: &mut err,
+            confirm: None,
+            color: false,
+        },
+    );
+    Run {
+        code,
+        out: String::from_utf8(out).unwrap(),
+        err: String::from_utf8(err).unwrap(),
+    }
+}
+
+fn copy_to_temp(source: &Path, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ory-actions-file-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(source.file_name().unwrap());
+    std::fs::copy(source, &path).unwrap();
+    path
+}
+
+/// Every line of `before` that is not inside one of the changed lists is in `after`, in order.
+fn assert_untouched_outside(before: &str, after: &str, changed_lists: &[&str]) {
+    let mut skipping: Option<usize> = None;
+    let mut kept = Vec::new();
+    for line in before.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(list_indent) = skipping {
+            if line.trim().is_empty()
+                || indent > list_indent
+                || line.trim_start().starts_with('-') && indent >= list_indent
+            {
+                continue;
+            }
+            skipping = None;
+        }
+        if changed_lists.iter().any(|key| line.trim_start() == *key) {
+            skipping = Some(indent);
+        }
+        kept.push(line);
+    }
+    let mut after_lines = after.lines();
+    for line in kept {
+        assert!(
+            after_lines.any(|l| l == line),
+            "line {line:?} was lost or moved:\n{after}"
+        );
+    }
+}
+
+fn schema_problems(config: &Value) -> Vec<String> {
+    match std::env::var_os("ORY_ACTIONS_REFERENCE") {
+        Some(dir) => ory_actions_runtime::testkit::kratos_config_problems(
+            &PathBuf::from(dir).join("kratos-config.schema.json"),
+            config,
+        )
+        .unwrap(),
+        None => Vec::new(),
+    }
+}
+
+#[test]
+fn the_quickstart_applies_to_its_config_and_leaves_the_rest_byte_for_byte() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kratos/kratos.yaml");
+    let before = std::fs::read_to_string(&source).unwrap();
+    let path = copy_to_temp(&source, "quickstart");
+    let stack = || Stack::new().actions_from(quickstart::actions());
+
+    let plan = run(&path, stack(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 2, "{}{}", plan.out, plan.err);
+    assert!(
+        plan.out
+            .contains("Plan: 4 to create, 0 to update, 0 to delete."),
+        "{}",
+        plan.out
+    );
+    assert!(
+        plan.out
+            .contains("login after password POST https://audit.example.com/logins"),
+        "{}",
+        plan.out
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "plan writes nothing"
+    );
+
+    let applied = run(&path, stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    let after = std::fs::read_to_string(&path).unwrap();
+    // Only registration's password list held something that changed; the other lists are new.
+    assert_untouched_outside(&before, &after, &["hooks:"]);
+    for line in before.lines().filter(|l| l.trim_start().starts_with('#')) {
+        assert!(after.contains(line), "comment {line:?} lost");
+    }
+    assert!(
+        after.contains("url: \"https://audit.example.com/logins\""),
+        "{after}"
+    );
+    assert!(after.contains("privileged_session_max_age: 15m"));
+
+    let again = run(&path, stack(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(again.code, 0, "{}{}", again.out, again.err);
+    assert!(again.out.contains("No changes."), "{}", again.out);
+
+    // The written file, as the planner reads it, validates against the Kratos schema.
+    assert_eq!(schema_problems(&planner_view(&path)), Vec::<String>::new());
+
+    let destroyed = run(&path, stack(), &["destroy", "--yes"]);
+    assert_eq!(destroyed.code, 0, "{}{}", destroyed.out, destroyed.err);
+    let after_destroy = std::fs::read_to_string(&path).unwrap();
+    assert!(after_destroy.contains("https://audit.example.com/logins"));
+    assert!(!after_destroy.contains("hooks.example.com"));
+}
+
+/// The configuration as the runtime reads it.
+fn planner_view(path: &Path) -> Value {
+    ory_actions::ConfigFile::new(path).config().unwrap()
+}
+
+#[test]
+fn the_reference_example_config_keeps_its_hooks_and_quirks() {
+    let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") else {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: set ORY_ACTIONS_REFERENCE to the reference folder"
+        );
+        return;
+    };
+    let source = PathBuf::from(dir).join("kratos-config-example.yaml");
+    let before = std::fs::read_to_string(&source).unwrap();
+    let path = copy_to_temp(&source, "reference");
+    let guard = Action::builder(
+        Flow::Recovery,
+        Timing::Before,
+        "https://hooks.example.com/guard",
+    )
+    .body("function(ctx) { url: ctx.request_url }")
+    .header("X-Custom-Header", "test")
+    .build()
+    .unwrap();
+    let audit = Action::builder(
+        Flow::Settings,
+        Timing::After,
+        "https://hooks.example.com/audit",
+    )
+    .auth_method(Method::Totp)
+    .body("{}")
+    .id("settings-audit")
+    .emit_analytics_event(false)
+    .build()
+    .unwrap();
+    let stack = || Stack::new().action(guard.clone()).action(audit.clone());
+    let plan = run(&path, stack(), &["plan"]);
+    assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+    assert!(plan.out.contains("Plan: 2 to create"), "{}", plan.out);
+    assert!(
+        plan.out.contains(
+            "login after password POST https://test.kratos.ory.sh/after_login_password_hook"
+        ),
+        "{}",
+        plan.out
+    );
+    assert!(
+        !plan.out.contains("does not store"),
+        "a Kratos file keeps headers and ids: {}",
+        plan.out
+    );
+
+    let applied = run(&path, stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    let after = std::fs::read_to_string(&path).unwrap();
+    // Both lists are new: every original line is still there, in order, with its quirks (a
+    // trailing space after `headers:`, comments, the secrets).
+    assert_untouched_outside(&before, &after, &[]);
+    assert!(
+        after.contains("              headers: \n"),
+        "the trailing space stays"
+    );
+    assert!(after.contains("id: settings-audit"), "{after}");
+
+    let again = run(&path, stack(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(again.code, 0, "{}", again.out);
+    assert_eq!(schema_problems(&planner_view(&path)), Vec::<String>::new());
+}
+
+#[test]
+fn a_json_config_is_edited_and_stays_json() {
+    let dir = std::env::temp_dir().join(format!("ory-actions-file-json-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kratos.json");
+    std::fs::write(
+        &path,
+        "{\n  \"dsn\": \"memory\",\n  \"selfservice\": {\n    \"default_browser_return_url\": \"http://127.0.0.1:4455/\",\n    \"flows\": {\n      \"registration\": {\n        \"after\": {\n          \"password\": {\n            \"hooks\": [{\"hook\": \"session\"}]\n          }\n        }\n      }\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let stack = || Stack::new().actions_from(quickstart::actions());
+    let applied = run(&path, stack(), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let parsed: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}:\n{text}"));
+    assert_eq!(parsed["dsn"], "memory");
+    let list = &parsed["selfservice"]["flows"]["registration"]["after"]["password"]["hooks"];
+    assert_eq!(
+        list[0]["config"]["url"],
+        "https://hooks.example.com/welcome"
+    );
+    assert_eq!(list[1]["hook"], "session");
+    let again = run(&path, stack(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(again.code, 0, "{}", again.out);
+}
