@@ -122,7 +122,7 @@ pub fn plan_text(plans: &[ProjectPlan], failed: usize, style: Style) -> String {
     } else {
         let _ = writeln!(
             out,
-            "{} Ory matches the stack{}.",
+            "{} The hooks match the stack{}.",
             style.bold("No changes."),
             unchanged_note(summary.unchanged)
         );
