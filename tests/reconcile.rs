@@ -622,3 +622,115 @@ fn injected_faults_end_in_clear_errors_and_no_write() {
         ["https://api.example.com/webhooks/validate"]
     );
 }
+
+#[test]
+fn target_limits_a_run_to_flows_or_named_actions() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let login = run(&kit, &project, seed_stack(), &["plan", "--target", "login"]);
+    assert_eq!(login.code, 0, "{}", login.err);
+    assert!(login.out.contains("Plan: 1 to create"), "{}", login.out);
+    assert!(login.out.contains("validate_login"), "{}", login.out);
+    assert!(!login.out.contains("welcome_email"), "{}", login.out);
+
+    let applied = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &[
+            "apply",
+            "--yes",
+            "--target",
+            "welcome_email",
+            "--target",
+            "verification",
+        ],
+    );
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert!(applied.out.contains("2 created"), "{}", applied.out);
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::RegistrationAfterPassword)),
+        ["https://api.example.com/webhooks/welcome", "session"]
+    );
+
+    let unknown = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["plan", "--target", "welcom_email"],
+    );
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown.err.contains("did you mean `welcome_email`?"),
+        "{}",
+        unknown.err
+    );
+}
+
+#[test]
+fn expect_no_changes_is_a_drift_check_with_its_own_exit_code() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let drift = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["plan", "--expect-no-changes"],
+    );
+    assert_eq!(drift.code, cli::EXIT_DRIFT, "{}", drift.err);
+    assert!(drift.err.contains("4 to create"), "{}", drift.err);
+    let refused = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["apply", "--yes", "--expect-no-changes"],
+    );
+    assert_eq!(refused.code, cli::EXIT_DRIFT);
+    assert_eq!(kit.count("PATCH"), 0);
+    assert_eq!(
+        run(&kit, &project, seed_stack(), &["apply", "--yes"]).code,
+        0
+    );
+    let clean = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["plan", "--expect-no-changes"],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.err);
+}
+
+#[test]
+fn markdown_plans_are_ready_for_a_pull_request_comment() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let plan = run(&kit, &project, seed_stack(), &["plan", "--markdown"]);
+    assert_eq!(plan.code, 0, "{}", plan.err);
+    insta::assert_snapshot!("seed_plan_markdown", plan.out);
+}
+
+#[test]
+fn several_projects_report_progress_as_each_finishes() {
+    let kit = testkit(Options::default());
+    let first = kit.add_project(sample_config());
+    let second = kit.add_project(sample_config());
+    let other = Action::builder(Flow::Recovery, Timing::After, "https://hooks.example.com/r")
+        .body("{}")
+        .project_id(ory_actions::ProjectId::Literal(second.clone().into()))
+        .build()
+        .unwrap();
+    let applied = run(
+        &kit,
+        &first,
+        seed_stack().action(other),
+        &["apply", "--yes"],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.err);
+    for line in ["[1/2]", "[2/2]", ": planned", ": written"] {
+        assert!(applied.err.contains(line), "{line}: {}", applied.err);
+    }
+}

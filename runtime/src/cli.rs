@@ -21,20 +21,26 @@
 //! | colour | `--no-color` | `NO_COLOR` |
 //!
 //! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
-//! --detailed-exitcode`), 3 a revision conflict that retries could not resolve.
+//! --detailed-exitcode`), 3 a revision conflict that retries could not resolve, 4 changes present
+//! with `--expect-no-changes` (a drift check; nothing is written).
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ory_actions_core::scope::one_of;
+use ory_actions_core::suggest::did_you_mean;
+use ory_actions_core::{Flow, Scope};
 use serde_json::json;
 
+use crate::action::Action;
 use crate::client::{ApiKey, ConsoleClient};
 use crate::config_file::ConfigFile;
 use crate::engine::{Applied, ProjectActions, ProjectDefaults, Runner, Target, group_by_project};
 use crate::error::Error;
-use crate::output::{Style, Summary, plan_json, plan_text};
+use crate::output::{Style, Summary, plan_json, plan_markdown, plan_text};
 use crate::plan::{Mode, ProjectPlan, TargetKind};
 use crate::render::Secrets;
 use crate::stack::Stack;
@@ -47,6 +53,8 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_CHANGES: u8 = 2;
 /// Someone else kept writing the project; nothing of this run was written there.
 pub const EXIT_CONFLICT: u8 = 3;
+/// `--expect-no-changes` found changes (drift); nothing was written.
+pub const EXIT_DRIFT: u8 = 4;
 
 /// The console API used when neither `--console-url` nor the environment names one.
 pub const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
@@ -58,21 +66,26 @@ const USAGE: &str = "\
 Usage: <program> <command> [options]
 
 Commands:
-  plan [--json] [--detailed-exitcode]   show what apply would change
-  apply [--yes]                         make Ory match the stack
-  destroy [--yes]                       remove the hooks the stack owns
-  render [--json]                       print the hook entries, without contacting Ory
+  plan [--json | --markdown] [--detailed-exitcode] [--expect-no-changes]
+                      show what apply would change
+  apply [--yes] [--expect-no-changes]
+                      make Ory match the stack
+  destroy [--yes]     remove the hooks the stack owns
+  render [--json]     print the hook entries, without contacting Ory
 
 Options:
   --project ID        the project of actions that name none (else ORY_PROJECT_ID)
   --console-url URL   the Ory console API (else ORY_CONSOLE_API_URL, default https://api.console.ory.sh)
   --config PATH       a self-hosted Kratos configuration file (YAML or JSON) to edit instead
                       of an Ory Network project (else ORY_KRATOS_CONFIG)
+  --target NAME       limit the run to a flow (login, registration, …) or a named action;
+                      may be given several times
   --no-color          no colours (also NO_COLOR)
   -h, --help          this text
 
 The workspace API key is read from ORY_WORKSPACE_API_KEY (not needed with --config).
-Exit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode), 3 revision conflict.
+Exit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode), 3 revision conflict,
+4 changes present with --expect-no-changes (nothing written).
 ";
 
 /// Runs the command line of the current process for `stack` and returns its exit code.
@@ -134,6 +147,9 @@ struct Args {
     project: Option<String>,
     console_url: Option<String>,
     config: Option<String>,
+    targets: Vec<String>,
+    markdown: bool,
+    expect_no_changes: bool,
     no_color: bool,
     help: bool,
 }
@@ -150,6 +166,9 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             Long("project") => parsed.project = Some(string(parser.value())?),
             Long("console-url") => parsed.console_url = Some(string(parser.value())?),
             Long("config") => parsed.config = Some(string(parser.value())?),
+            Long("target") => parsed.targets.push(string(parser.value())?),
+            Long("markdown") => parsed.markdown = true,
+            Long("expect-no-changes") => parsed.expect_no_changes = true,
             Long("no-color") => parsed.no_color = true,
             Long("help") | Short('h') => parsed.help = true,
             Value(value) if parsed.command.is_none() => parsed.command = Some(string(Ok(value))?),
@@ -160,15 +179,25 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
         }
     }
     let allowed: &[&str] = match parsed.command.as_deref() {
-        Some("plan") => &["json", "detailed-exitcode"],
-        Some("apply") | Some("destroy") => &["yes"],
-        Some("render") => &["json"],
+        Some("plan") => &[
+            "json",
+            "markdown",
+            "detailed-exitcode",
+            "expect-no-changes",
+            "target",
+        ],
+        Some("apply") => &["yes", "expect-no-changes", "target"],
+        Some("destroy") => &["yes", "target"],
+        Some("render") => &["json", "target"],
         _ => &[],
     };
     let given = [
         ("json", parsed.json),
+        ("markdown", parsed.markdown),
         ("detailed-exitcode", parsed.detailed_exitcode),
+        ("expect-no-changes", parsed.expect_no_changes),
         ("yes", parsed.yes),
+        ("target", !parsed.targets.is_empty()),
     ];
     for (flag, set) in given {
         if set && !allowed.contains(&flag) && !parsed.help {
@@ -177,6 +206,9 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
                 parsed.command.as_deref().unwrap_or("no command")
             ));
         }
+    }
+    if parsed.json && parsed.markdown {
+        return Err("`--json` and `--markdown` exclude each other".into());
     }
     Ok(parsed)
 }
@@ -210,7 +242,7 @@ pub fn run_with(
             let _ = write!(io.out, "{USAGE}");
             return EXIT_OK;
         }
-        Some("render") => return render(&stack, args.json, io),
+        Some("render") => return render(&stack, &args.targets, args.json, io),
         Some("plan") | Some("apply") => Mode::Apply,
         Some("destroy") => Mode::Destroy,
         Some(other) => {
@@ -252,11 +284,62 @@ pub fn run_with(
     runtime.block_on(command.run(&stack, env, io))
 }
 
+/// The hook lists `--target` limits a run to: every list of a named flow, and the lists of the
+/// actions with a given name. `None` without targets.
+fn target_scopes(stack: &Stack, targets: &[String]) -> Result<Option<BTreeSet<Scope>>, Error> {
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    let mut scopes = BTreeSet::new();
+    for target in targets {
+        if let Some(flow) = Flow::from_name(target) {
+            scopes.extend(Scope::ALL.iter().filter(|s| s.flow() == flow));
+            continue;
+        }
+        let named: Vec<&Action> = stack
+            .actions()
+            .iter()
+            .filter(|a| a.name() == Some(target.as_str()))
+            .collect();
+        if named.is_empty() {
+            let names: Vec<&str> = stack.actions().iter().filter_map(|a| a.name()).collect();
+            let mut candidates: Vec<&str> = Flow::names().collect();
+            candidates.extend(&names);
+            let near = did_you_mean(target, candidates)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            let named = if names.is_empty() {
+                "the stack names none".to_owned()
+            } else {
+                one_of(names.iter().copied())
+            };
+            return Err(Error::Config(format!(
+                "unknown target `{target}`: expected a flow ({}) or the name of an action \
+                 ({named}){near}",
+                one_of(Flow::names()),
+            )));
+        }
+        scopes.extend(named.iter().flat_map(|a| a.scopes().iter().copied()));
+    }
+    Ok(Some(scopes))
+}
+
 /// `render`: every hook entry and its list, secrets redacted; no network.
-fn render(stack: &Stack, json: bool, io: Io<'_>) -> u8 {
+fn render(stack: &Stack, targets: &[String], json: bool, io: Io<'_>) -> u8 {
+    let only = match target_scopes(stack, targets) {
+        Ok(only) => only,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let mut entries = Vec::new();
     let mut text = String::new();
-    for action in stack.actions() {
+    let targeted = |action: &&Action| {
+        only.as_ref()
+            .is_none_or(|only| action.scopes().iter().any(|s| only.contains(s)))
+    };
+    for action in stack.actions().iter().filter(targeted) {
         let hooks = match action.render(Secrets::Redacted) {
             Ok(hooks) => hooks,
             Err(e) => {
@@ -311,7 +394,23 @@ impl Command<'_> {
         };
         let mut plans = Vec::new();
         let mut failures = Vec::new();
-        for (project, result) in projects.iter().zip(runner.plan_all(&projects).await) {
+        let results = {
+            let mut finished = 0;
+            let total = projects.len();
+            let mut progress = |index: usize, ok: bool| {
+                finished += 1;
+                if total > 1 {
+                    let _ = writeln!(
+                        err,
+                        "[{finished}/{total}] {}: {}",
+                        projects[index].project_id,
+                        if ok { "planned" } else { "failed" }
+                    );
+                }
+            };
+            runner.plan_all(&projects, &mut progress).await
+        };
+        for (project, result) in projects.iter().zip(results) {
             match result {
                 Ok(plan) => plans.push((project.clone(), plan)),
                 Err(e) => {
@@ -335,6 +434,8 @@ impl Command<'_> {
                 "{}",
                 serde_json::to_string_pretty(&json).expect("JSON values serialise")
             );
+        } else if is_plan && self.args.markdown {
+            let _ = write!(out, "{}", plan_markdown(&only_plans, failures.len()));
         } else {
             let _ = write!(
                 out,
@@ -344,6 +445,15 @@ impl Command<'_> {
         }
         if !failures.is_empty() {
             return EXIT_ERROR;
+        }
+        if self.args.expect_no_changes && summary.has_changes() {
+            let _ = writeln!(
+                err,
+                "error: changes were expected to be none, but the plan has {} to create, {} to \
+                 update and {} to delete; nothing was written",
+                summary.create, summary.update, summary.delete
+            );
+            return EXIT_DRIFT;
         }
         if is_plan {
             return if self.args.detailed_exitcode && summary.has_changes() {
@@ -377,10 +487,23 @@ impl Command<'_> {
         }
         let (projects, plans): (Vec<ProjectActions>, Vec<ProjectPlan>) = plans.into_iter().unzip();
         let mut code = EXIT_OK;
-        for (project, result) in projects
-            .iter()
-            .zip(runner.apply_all(&projects, plans).await)
-        {
+        let results = {
+            let mut finished = 0;
+            let total = projects.len();
+            let mut progress = |index: usize, ok: bool| {
+                finished += 1;
+                if total > 1 {
+                    let _ = writeln!(
+                        err,
+                        "[{finished}/{total}] {}: {}",
+                        projects[index].project_id,
+                        if ok { "written" } else { "failed" }
+                    );
+                }
+            };
+            runner.apply_all(&projects, plans, &mut progress).await
+        };
+        for (project, result) in projects.iter().zip(results) {
             match result {
                 Ok(applied) => self.report(out, &applied),
                 Err(e) => {
@@ -405,6 +528,7 @@ impl Command<'_> {
     ) -> Result<(Runner, Vec<ProjectActions>), Error> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let prune = stack.prune_policy().clone();
+        let only = target_scopes(stack, &self.args.targets)?;
         if let Some(path) = self
             .args
             .config
@@ -418,7 +542,7 @@ impl Command<'_> {
                 actions: stack.actions().to_vec(),
             };
             return Ok((
-                Runner::new(Target::File(file), prune, self.mode),
+                Runner::new(Target::File(file), prune, self.mode).only(only),
                 vec![project],
             ));
         }
@@ -448,7 +572,7 @@ impl Command<'_> {
             ));
         }
         Ok((
-            Runner::new(Target::Console(client), prune, self.mode),
+            Runner::new(Target::Console(client), prune, self.mode).only(only),
             projects,
         ))
     }

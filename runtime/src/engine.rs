@@ -1,7 +1,9 @@
 //! Runs plans against Ory Network: one read per project, one revision-checked write, and a
 //! bounded re-read and re-plan when someone else wrote first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use ory_actions_core::Scope;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -187,6 +189,7 @@ pub struct Runner {
     prune: Prune,
     mode: Mode,
     bodies: BodyCache,
+    only: Option<BTreeSet<Scope>>,
 }
 
 /// What happened to one project in an apply.
@@ -208,7 +211,14 @@ impl Runner {
             prune,
             mode,
             bodies: BodyCache::default(),
+            only: None,
         }
+    }
+
+    /// Limits the run to these hook lists (`--target`): no other list is planned or written.
+    pub fn only(mut self, scopes: Option<BTreeSet<Scope>>) -> Self {
+        self.only = scopes;
+        self
     }
 
     /// Reads one project and plans it.
@@ -244,18 +254,24 @@ impl Runner {
             secrets,
             stores_extras: self.target.stores_extras(),
             kind: self.target.kind(),
+            only: self.only.as_ref(),
         })
     }
 
-    /// Plans every project concurrently. Results come back in the order of `projects`.
-    pub async fn plan_all(&self, projects: &[ProjectActions]) -> Vec<Result<ProjectPlan, Error>> {
+    /// Plans every project concurrently. Results come back in the order of `projects`;
+    /// `done` hears of each project as it finishes (its index, and whether it succeeded).
+    pub async fn plan_all(
+        &self,
+        projects: &[ProjectActions],
+        done: &mut dyn FnMut(usize, bool),
+    ) -> Vec<Result<ProjectPlan, Error>> {
         let mut tasks = JoinSet::new();
         for (index, project) in projects.iter().enumerate() {
             let runner = self.clone();
             let project = project.clone();
             tasks.spawn(async move { (index, runner.plan(&project).await) });
         }
-        collect(tasks, projects.len()).await
+        collect(tasks, projects.len(), done).await
     }
 
     /// Writes the confirmed `plan`. When someone else wrote first (409), reads and plans again
@@ -387,6 +403,7 @@ impl Runner {
         &self,
         projects: &[ProjectActions],
         plans: Vec<ProjectPlan>,
+        done: &mut dyn FnMut(usize, bool),
     ) -> Vec<Result<Applied, Error>> {
         let mut tasks = JoinSet::new();
         for (index, (project, plan)) in projects.iter().zip(plans).enumerate() {
@@ -394,18 +411,20 @@ impl Runner {
             let project = project.clone();
             tasks.spawn(async move { (index, runner.apply(&project, plan).await) });
         }
-        collect(tasks, projects.len()).await
+        collect(tasks, projects.len(), done).await
     }
 }
 
 async fn collect<T: 'static>(
     mut tasks: JoinSet<(usize, Result<T, Error>)>,
     n: usize,
+    done: &mut dyn FnMut(usize, bool),
 ) -> Vec<Result<T, Error>> {
     let mut slots: BTreeMap<usize, Result<T, Error>> = BTreeMap::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, result)) => {
+                done(index, result.is_ok());
                 slots.insert(index, result);
             }
             Err(e) => std::panic::resume_unwind(e.into_panic()),

@@ -287,6 +287,45 @@ fn shown_json(shown: &Shown) -> Value {
     }
 }
 
+/// The plan as Markdown, for a pull-request comment: the summary, then the plan in a `diff`
+/// block so that creates and deletes show in colour.
+pub fn plan_markdown(plans: &[ProjectPlan], failed: usize) -> String {
+    let summary = Summary::of(plans);
+    let headline = if failed > 0 {
+        format!("**Plan incomplete:** {failed} project(s) could not be planned.")
+    } else if summary.has_changes() {
+        format!(
+            "**{} to create, {} to update, {} to delete** ({} unchanged).",
+            summary.create, summary.update, summary.delete, summary.unchanged
+        )
+    } else {
+        format!("**No changes** ({} unchanged).", summary.unchanged)
+    };
+    let mut body = String::new();
+    for plan in plans {
+        project_text(&mut body, plan, Style::new(false));
+    }
+    // A fence inside a body must not end the block; signs move to the first column, where a
+    // diff block colours them.
+    let body: String = body
+        .replace("```", "'''")
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            match trimmed.split_at_checked(2) {
+                Some((sign @ ("+ " | "- " | "~ "), rest)) if indent > 0 => {
+                    format!("{}{}{rest}\n", &sign[..1], " ".repeat(indent + 1))
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
+    format!(
+        "### ory-actions plan\n\n{headline}\n\n<details><summary>Details</summary>\n\n```diff\n{body}```\n\n</details>\n"
+    )
+}
+
 /// The JSON form of a plan. See the crate documentation for its fields.
 pub fn plan_json(plans: &[ProjectPlan], mode: Mode) -> Value {
     let summary = Summary::of(plans);

@@ -449,6 +449,8 @@ pub struct PlanInput<'a> {
     pub stores_extras: bool,
     /// What the target is.
     pub kind: TargetKind,
+    /// When set (`--target`), only these hook lists are planned; the others stay as they are.
+    pub only: Option<&'a BTreeSet<Scope>>,
 }
 
 /// Plans one project.
@@ -488,8 +490,13 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         secrets: SecretValues::default(),
     };
     let mut new_lengths = BTreeMap::new();
+    let targeted = |scope: Scope| input.only.is_none_or(|only| only.contains(&scope));
     for &scope in Scope::ALL {
         let old = lists.get(scope).map(Vec::as_slice).unwrap_or_default();
+        if !targeted(scope) {
+            new_lengths.insert(scope, old.len());
+            continue;
+        }
         let (new, changed) = planner.plan_list(scope, old, &mut plan);
         new_lengths.insert(scope, new.len());
         if changed {
@@ -516,7 +523,7 @@ pub fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         plan.warnings.extend(
             declared
                 .iter()
-                .filter(|d| d.hook.body == StoredBody::None)
+                .filter(|d| d.hook.body == StoredBody::None && targeted(d.key.scope))
                 .map(|d| Warning::NoBody {
                     scope: d.key.scope,
                     url: d.key.url.clone(),
