@@ -50,6 +50,7 @@ fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> Pro
         secrets: Secrets::Redacted,
         stores_extras: false,
         kind: TargetKind::Project,
+        only: None,
     })
     .unwrap()
 }
@@ -212,6 +213,7 @@ fn a_body_stored_at_a_url_is_compared_by_content() {
             secrets: Secrets::Redacted,
             stores_extras: false,
             kind: TargetKind::Project,
+            only: None,
         })
         .unwrap()
     };
@@ -370,6 +372,7 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
         secrets: Secrets::Resolved,
         stores_extras: false,
         kind: TargetKind::Project,
+        only: None,
     })
     .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -414,6 +417,7 @@ fn the_same_hook_declared_twice_is_an_error() {
         secrets: Secrets::Redacted,
         stores_extras: false,
         kind: TargetKind::Project,
+        only: None,
     })
     .unwrap_err();
     assert!(
@@ -470,6 +474,7 @@ fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
         secrets: Secrets::Redacted,
         stores_extras: true,
         kind: TargetKind::Project,
+        only: None,
     })
     .unwrap();
     let fields: Vec<(&str, &Shown, &Shown)> = plan.changes[0]
