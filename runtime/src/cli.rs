@@ -40,6 +40,7 @@ use crate::client::{ApiKey, ConsoleClient};
 use crate::config_file::ConfigFile;
 use crate::engine::{Applied, ProjectActions, ProjectDefaults, Runner, Target, group_by_project};
 use crate::error::Error;
+use crate::export::{Exported, ImportId, find_for_import};
 use crate::output::{Style, Summary, plan_json, plan_markdown, plan_text};
 use crate::plan::{Mode, ProjectPlan, TargetKind};
 use crate::render::Secrets;
@@ -72,6 +73,9 @@ Commands:
                       make Ory match the stack
   destroy [--yes]     remove the hooks the stack owns
   render [--json]     print the hook entries, without contacting Ory
+  export              print `action!` code for every web hook the project has
+  import ID           print `action!` code for the hook a Terraform import ID names
+                      (project:flow:after:auth_method[:METHOD]:url, project:flow:before[:METHOD]:url)
 
 Options:
   --project ID        the project of actions that name none (else ORY_PROJECT_ID)
@@ -148,6 +152,7 @@ struct Args {
     console_url: Option<String>,
     config: Option<String>,
     targets: Vec<String>,
+    import_id: Option<String>,
     markdown: bool,
     expect_no_changes: bool,
     no_color: bool,
@@ -172,6 +177,11 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             Long("no-color") => parsed.no_color = true,
             Long("help") | Short('h') => parsed.help = true,
             Value(value) if parsed.command.is_none() => parsed.command = Some(string(Ok(value))?),
+            Value(value)
+                if parsed.command.as_deref() == Some("import") && parsed.import_id.is_none() =>
+            {
+                parsed.import_id = Some(string(Ok(value))?);
+            }
             Value(value) => {
                 return Err(format!("unexpected argument `{}`", value.to_string_lossy()));
             }
@@ -191,6 +201,11 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
         Some("render") => &["json", "target"],
         _ => &[],
     };
+    if parsed.command.as_deref() == Some("import") && parsed.import_id.is_none() && !parsed.help {
+        return Err("`import` needs an import ID, such as \
+                    `PROJECT:registration:after:password:https://api.example.com/hook`"
+            .into());
+    }
     let given = [
         ("json", parsed.json),
         ("markdown", parsed.markdown),
@@ -243,12 +258,13 @@ pub fn run_with(
             return EXIT_OK;
         }
         Some("render") => return render(&stack, &args.targets, args.json, io),
-        Some("plan") | Some("apply") => Mode::Apply,
+        Some("plan") | Some("apply") | Some("export") | Some("import") => Mode::Apply,
         Some("destroy") => Mode::Destroy,
         Some(other) => {
             let _ = writeln!(
                 io.err,
-                "error: unknown command `{other}`: expected `plan`, `apply`, `destroy` or `render`\n\n{USAGE}"
+                "error: unknown command `{other}`: expected `plan`, `apply`, `destroy`, `render`, \
+                 `export` or `import`\n\n{USAGE}"
             );
             return EXIT_ERROR;
         }
@@ -280,6 +296,7 @@ pub fn run_with(
         args: &args,
         mode,
         style,
+        file_from_env: env("ORY_KRATOS_CONFIG").is_some_and(|v| !v.trim().is_empty()),
     };
     runtime.block_on(command.run(&stack, env, io))
 }
@@ -378,6 +395,8 @@ struct Command<'a> {
     args: &'a Args,
     mode: Mode,
     style: Style,
+    /// Whether `ORY_KRATOS_CONFIG` names a configuration file.
+    file_from_env: bool,
 }
 
 impl Command<'_> {
@@ -392,6 +411,11 @@ impl Command<'_> {
                 return EXIT_ERROR;
             }
         };
+        match self.args.command.as_deref() {
+            Some("export") => return self.export(&runner, &projects, out, err).await,
+            Some("import") => return self.import(&runner, &projects, out, err).await,
+            _ => {}
+        }
         let mut plans = Vec::new();
         let mut failures = Vec::new();
         let results = {
@@ -566,7 +590,7 @@ impl Command<'_> {
         };
         let client = ConsoleClient::new(&console_url, ApiKey::new(key), REQUEST_TIMEOUT)?;
         let projects = group_by_project(stack, &defaults)?;
-        if projects.is_empty() {
+        if projects.is_empty() && self.args.command.as_deref() != Some("import") {
             return Err(Error::Config(
                 "the stack declares no actions and names no project: nothing to do".into(),
             ));
@@ -575,6 +599,99 @@ impl Command<'_> {
             Runner::new(Target::Console(client), prune, self.mode).only(only),
             projects,
         ))
+    }
+
+    /// `export`: a module of `action!` code per project.
+    async fn export(
+        &self,
+        runner: &Runner,
+        projects: &[ProjectActions],
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> u8 {
+        let mut code = EXIT_OK;
+        for (n, project) in projects.iter().enumerate() {
+            match runner.read_hooks(project).await {
+                Ok((hooks, bodies)) => {
+                    let prefix = if projects.len() > 1 {
+                        format!("WEBHOOK_P{}", n + 1)
+                    } else {
+                        "WEBHOOK".to_owned()
+                    };
+                    let exported = Exported::new(&hooks, &bodies, &prefix);
+                    let _ = write!(out, "{}", exported.module(&self.source(project)));
+                    if !exported.secrets.is_empty() {
+                        let _ = writeln!(
+                            err,
+                            "note: {} secret(s) became env(\"…\") placeholders; the comment at the \
+                             top names them",
+                            exported.secrets.len()
+                        );
+                    }
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    code = EXIT_ERROR;
+                }
+            }
+        }
+        code
+    }
+
+    /// `import ID`: the `action!` code of the hook a Terraform import ID names.
+    async fn import(
+        &self,
+        runner: &Runner,
+        projects: &[ProjectActions],
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> u8 {
+        let raw = self.args.import_id.as_deref().unwrap_or_default();
+        let id = match ImportId::parse(raw) {
+            Ok(id) => id,
+            Err(problem) => {
+                let _ = writeln!(err, "error: {problem}");
+                return EXIT_ERROR;
+            }
+        };
+        // A configuration file has one set of hooks; a project ID names the project.
+        let project = match projects.first() {
+            Some(first) if self.is_file() => first.clone(),
+            _ => ProjectActions {
+                project_id: id.project_id.clone(),
+                actions: Vec::new(),
+            },
+        };
+        let (hooks, bodies) = match runner.read_hooks(&project).await {
+            Ok(read) => read,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        match find_for_import(&id, &hooks) {
+            Ok(found) => {
+                let exported = Exported::new(&found, &bodies, "WEBHOOK");
+                let _ = write!(out, "{}", exported.module(&self.source(&project)));
+                EXIT_OK
+            }
+            Err(problem) => {
+                let _ = writeln!(err, "error: {problem}");
+                EXIT_ERROR
+            }
+        }
+    }
+
+    fn is_file(&self) -> bool {
+        self.args.config.is_some() || self.file_from_env
+    }
+
+    fn source(&self, project: &ProjectActions) -> String {
+        if self.is_file() {
+            format!("Kratos config {}", project.project_id)
+        } else {
+            format!("project {}", project.project_id)
+        }
     }
 
     fn report(&self, out: &mut dyn Write, applied: &Applied) {

@@ -258,6 +258,27 @@ impl Runner {
         })
     }
 
+    /// Reads one project for `export` and `import`: its web hooks, and the bodies they keep
+    /// elsewhere.
+    pub async fn read_hooks(
+        &self,
+        project: &ProjectActions,
+    ) -> Result<(Vec<crate::export::FoundHook>, FetchedBodies), Error> {
+        let document = self.target.read(&project.project_id).await?;
+        let hooks = crate::export::web_hooks(&document)?;
+        let references = hooks
+            .iter()
+            .filter_map(|h| match &h.hook.body {
+                crate::remote::StoredBody::Url(r) | crate::remote::StoredBody::Opaque(r) => {
+                    Some(r.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        let bodies = self.bodies.fetch(&self.target, references).await;
+        Ok((hooks, bodies))
+    }
+
     /// Plans every project concurrently. Results come back in the order of `projects`;
     /// `done` hears of each project as it finishes (its index, and whether it succeeded).
     pub async fn plan_all(

@@ -12,6 +12,7 @@ pub mod client;
 mod config_file;
 pub mod engine;
 mod error;
+pub mod export;
 pub mod output;
 pub mod plan;
 mod remote;

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use ory_actions_core::jsonnet::dedent;
 use ory_actions_core::{Flow, Method, Scope, Timing};
 use serde_json::Value;
 
@@ -705,7 +706,8 @@ fn compare(
     };
     let (before, after) = (shown_body(&remote.body), shown_body(&want.body));
     let same_body = match (&before, &after) {
-        (Shown::Text(a), Shown::Text(b)) => a.trim_end() == b.trim_end(),
+        // Indentation common to all lines means nothing to Jsonnet, and inline bodies lose it.
+        (Shown::Text(a), Shown::Text(b)) => dedent(a) == dedent(b),
         (a, b) => a == b,
     };
     if !same_body {

@@ -243,12 +243,13 @@ impl TestKit {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Adds a project whose identity configuration is `identity_config`; returns its id.
+    /// Adds a project whose identity configuration is `identity_config`, its hooks stored as
+    /// Ory stores them (see [`Options::bodies_as_urls`]); returns its id.
     pub fn add_project(&self, identity_config: Value) -> String {
         let mut state = self.lock();
         let id = state.next_id(0x550e_8400);
         let revision = state.next_id(0x7e71_5100);
-        let document = json!({
+        let mut document = json!({
             "id": id,
             "revision_id": revision,
             "slug": format!("testkit-{}", &id[id.len() - 6..]),
@@ -264,6 +265,10 @@ impl TestKit {
                 "permission": {"config": {}},
             },
         });
+        // Hooks come back as Ory stores them, as if they had been written through the API.
+        let base_url = state.base_url.clone();
+        let bodies_as_urls = state.bodies_as_urls;
+        normalize::normalize(&mut document, &mut state.bodies, &base_url, bodies_as_urls);
         state.projects.insert(
             id.clone(),
             Project {
