@@ -84,6 +84,10 @@ Options:
                       of an Ory Network project (else ORY_KRATOS_CONFIG)
   --target NAME       limit the run to a flow (login, registration, …) or a named action;
                       may be given several times
+  --deadline SECONDS  how long to keep retrying rate limits, Ory failures and broken
+                      connections (default 120)
+  --request-timeout SECONDS
+                      how long one request to Ory may take (default 30)
   --no-color          no colours (also NO_COLOR)
   -h, --help          this text
 
@@ -153,6 +157,8 @@ struct Args {
     config: Option<String>,
     targets: Vec<String>,
     import_id: Option<String>,
+    deadline: Option<u64>,
+    request_timeout: Option<u64>,
     markdown: bool,
     expect_no_changes: bool,
     no_color: bool,
@@ -173,6 +179,10 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             Long("config") => parsed.config = Some(string(parser.value())?),
             Long("target") => parsed.targets.push(string(parser.value())?),
             Long("markdown") => parsed.markdown = true,
+            Long("deadline") => parsed.deadline = Some(seconds(parser.value(), "--deadline")?),
+            Long("request-timeout") => {
+                parsed.request_timeout = Some(seconds(parser.value(), "--request-timeout")?);
+            }
             Long("expect-no-changes") => parsed.expect_no_changes = true,
             Long("no-color") => parsed.no_color = true,
             Long("help") | Short('h') => parsed.help = true,
@@ -226,6 +236,16 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
         return Err("`--json` and `--markdown` exclude each other".into());
     }
     Ok(parsed)
+}
+
+fn seconds(value: Result<OsString, lexopt::Error>, flag: &str) -> Result<u64, String> {
+    let text = string(value)?;
+    match text.parse::<u64>() {
+        Ok(seconds) if seconds > 0 => Ok(seconds),
+        _ => Err(format!(
+            "`{flag}` takes a whole number of seconds, not `{text}`"
+        )),
+    }
 }
 
 fn string(value: Result<OsString, lexopt::Error>) -> Result<String, String> {
@@ -566,7 +586,9 @@ impl Command<'_> {
                 actions: stack.actions().to_vec(),
             };
             return Ok((
-                Runner::new(Target::File(file), prune, self.mode).only(only),
+                Runner::new(Target::File(file), prune, self.mode)
+                    .only(only)
+                    .deadline(self.deadline()),
                 vec![project],
             ));
         }
@@ -588,7 +610,11 @@ impl Command<'_> {
             flag: self.args.project.clone(),
             env: var("ORY_PROJECT_ID").or_else(|| var("ORY_PROJECT")),
         };
-        let client = ConsoleClient::new(&console_url, ApiKey::new(key), REQUEST_TIMEOUT)?;
+        let timeout = self
+            .args
+            .request_timeout
+            .map_or(REQUEST_TIMEOUT, Duration::from_secs);
+        let client = ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?;
         let projects = group_by_project(stack, &defaults)?;
         if projects.is_empty() && self.args.command.as_deref() != Some("import") {
             return Err(Error::Config(
@@ -596,7 +622,9 @@ impl Command<'_> {
             ));
         }
         Ok((
-            Runner::new(Target::Console(client), prune, self.mode).only(only),
+            Runner::new(Target::Console(client), prune, self.mode)
+                .only(only)
+                .deadline(self.deadline()),
             projects,
         ))
     }
@@ -680,6 +708,12 @@ impl Command<'_> {
                 EXIT_ERROR
             }
         }
+    }
+
+    fn deadline(&self) -> Duration {
+        self.args
+            .deadline
+            .map_or(crate::retry::DEFAULT_DEADLINE, Duration::from_secs)
     }
 
     fn is_file(&self) -> bool {

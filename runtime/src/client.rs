@@ -200,7 +200,11 @@ impl ConsoleClient {
         if !status.is_success() {
             return Err(format!("status {}", status.as_u16()));
         }
-        let bytes = read_limited(response, MAX_BODY).await?;
+        let bytes = read_limited(response, MAX_BODY)
+            .await
+            .map_err(|e| match e {
+                Read::TooLarge(problem) | Read::Broken(problem) => problem,
+            })?;
         String::from_utf8(bytes).map_err(|_| "the body is not UTF-8".into())
     }
 
@@ -215,11 +219,24 @@ impl ConsoleClient {
             reason: transport(&e),
         })?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|seconds| Duration::from_secs(seconds.min(3600)));
         let bytes = read_limited(response, MAX_RESPONSE)
             .await
-            .map_err(|reason| Error::Unreachable {
-                url: self.base.clone(),
-                reason,
+            .map_err(|e| match e {
+                // Too large is not a passing fault: reading again would not help.
+                Read::TooLarge(problem) => Error::RemoteDocument {
+                    pointer: String::new(),
+                    problem,
+                },
+                Read::Broken(reason) => Error::Unreachable {
+                    url: self.base.clone(),
+                    reason,
+                },
             })?;
         let body: Option<Value> = serde_json::from_slice(&bytes).ok();
         if (200..300).contains(&status) {
@@ -233,6 +250,7 @@ impl ConsoleClient {
             project_id: project_id.to_owned(),
             status,
             message: body.as_ref().and_then(ory_message),
+            retry_after,
         }))
     }
 }
@@ -253,14 +271,26 @@ fn ory_message(body: &Value) -> Option<String> {
     })
 }
 
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+/// Why an answer could not be read whole.
+enum Read {
+    /// It is larger than the limit.
+    TooLarge(String),
+    /// The connection broke.
+    Broken(String),
+}
+
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Read> {
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Read::Broken(transport(&e)))?
+    {
         if bytes.len() + chunk.len() > limit {
-            return Err(format!(
+            return Err(Read::TooLarge(format!(
                 "the answer is larger than {} MiB",
                 limit / (1024 * 1024)
-            ));
+            )));
         }
         bytes.extend_from_slice(&chunk);
     }

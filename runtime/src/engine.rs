@@ -2,10 +2,9 @@
 //! bounded re-read and re-plan when someone else wrote first.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use ory_actions_core::Scope;
 use std::sync::Arc;
 
+use ory_actions_core::Scope;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
@@ -19,10 +18,12 @@ use crate::plan::{
     Warning, bodies_to_fetch, plan_project,
 };
 use crate::render::Secrets;
+use crate::retry::{self, Policy};
 use crate::stack::{Prune, Stack};
 
-/// How many times a write is tried when Ory answers 409 (someone else wrote first).
-pub const MAX_ATTEMPTS: u32 = 3;
+/// How many times a write is tried when Ory answers 409 (someone else wrote first): enough for
+/// a dozen writers landing on one project at once, each backing off at random.
+pub const MAX_ATTEMPTS: u32 = 12;
 
 /// The actions of one project.
 #[derive(Clone, Debug)]
@@ -190,6 +191,7 @@ pub struct Runner {
     mode: Mode,
     bodies: BodyCache,
     only: Option<BTreeSet<Scope>>,
+    policy: Policy,
 }
 
 /// What happened to one project in an apply.
@@ -212,7 +214,14 @@ impl Runner {
             mode,
             bodies: BodyCache::default(),
             only: None,
+            policy: Policy::within(retry::DEFAULT_DEADLINE),
         }
+    }
+
+    /// Retries transient failures for at most `budget` from now (default two minutes).
+    pub fn deadline(mut self, budget: std::time::Duration) -> Self {
+        self.policy = Policy::within(budget);
+        self
     }
 
     /// Limits the run to these hook lists (`--target`): no other list is planned or written.
@@ -223,8 +232,32 @@ impl Runner {
 
     /// Reads one project and plans it.
     pub async fn plan(&self, project: &ProjectActions) -> Result<ProjectPlan, Error> {
-        let document = self.target.read(&project.project_id).await?;
+        let document = self.read(&project.project_id).await?;
         self.plan_document(project, &document).await
+    }
+
+    /// Reads a project, trying again on transient failures until the deadline.
+    async fn read(&self, project_id: &str) -> Result<Value, Error> {
+        let mut failures = Vec::new();
+        loop {
+            match self.target.read(project_id).await {
+                Err(error) if retry::is_transient(&error) => {
+                    failures.push(retry::describe(&error));
+                    let attempt = u32::try_from(failures.len()).unwrap_or(u32::MAX);
+                    match self.policy.wait(attempt, retry::retry_after(&error)) {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => {
+                            return Err(Error::GaveUp {
+                                project_id: project_id.to_owned(),
+                                operation: "read",
+                                tries: failures,
+                            });
+                        }
+                    }
+                }
+                result => return result,
+            }
+        }
     }
 
     async fn plan_document(
@@ -264,7 +297,7 @@ impl Runner {
         &self,
         project: &ProjectActions,
     ) -> Result<(Vec<crate::export::FoundHook>, FetchedBodies), Error> {
-        let document = self.target.read(&project.project_id).await?;
+        let document = self.read(&project.project_id).await?;
         let hooks = crate::export::web_hooks(&document)?;
         let references = hooks
             .iter()
@@ -296,8 +329,10 @@ impl Runner {
     }
 
     /// Writes the confirmed `plan`. When someone else wrote first (409), reads and plans again
-    /// and writes again only if the new plan makes the same changes (at most [`MAX_ATTEMPTS`]
-    /// writes); then checks that the project Ory returns matches the stack.
+    /// and writes again only if the new plan makes the same changes (at most
+    /// [`MAX_ATTEMPTS`] writes). When a write fails on the way (429, 5xx, a timeout, a broken
+    /// connection) it may still have landed, so the project is read again before anything is
+    /// written again. Then checks that the project Ory returns matches the stack.
     pub async fn apply(
         &self,
         project: &ProjectActions,
@@ -306,6 +341,8 @@ impl Runner {
         let confirmed_intent = intent(&confirmed);
         let mut plan = confirmed;
         let mut attempts = 0;
+        let mut conflicts = 0;
+        let mut failures: Vec<String> = Vec::new();
         loop {
             if !plan.has_changes() {
                 let revision_id = plan.revision_id.clone();
@@ -320,7 +357,7 @@ impl Runner {
                 .target
                 .write(&project.project_id, &plan.revision_id, &plan.writes)
                 .await;
-            match written {
+            let wait = match written {
                 Ok((answer, warnings)) => {
                     let warnings: Vec<Warning> = warnings
                         .into_iter()
@@ -335,19 +372,28 @@ impl Runner {
                     });
                 }
                 Err(conflict) if conflict.is_conflict() => {
-                    if attempts >= MAX_ATTEMPTS {
+                    conflicts += 1;
+                    if conflicts >= MAX_ATTEMPTS {
                         return Err(Error::Conflict {
                             project_id: project.project_id.clone(),
-                            attempts,
+                            attempts: conflicts,
                         });
                     }
-                    let again = self.plan(project).await?;
-                    if intent(&again) != confirmed_intent {
-                        return Err(Error::PlanChanged {
-                            project_id: project.project_id.clone(),
-                        });
+                    // Writers that collide back off apart, so one of them gets through.
+                    self.policy.conflict_wait(conflicts)
+                }
+                Err(error) if retry::is_transient(&error) => {
+                    failures.push(retry::describe(&error));
+                    match self.policy.wait(attempts, retry::retry_after(&error)) {
+                        Some(wait) => Some(wait),
+                        None => {
+                            return Err(Error::GaveUp {
+                                project_id: project.project_id.clone(),
+                                operation: "update",
+                                tries: failures,
+                            });
+                        }
                     }
-                    plan = again;
                 }
                 Err(Error::RemoteDocument { problem, .. }) => {
                     return Err(Error::AnswerUnreadable {
@@ -359,7 +405,19 @@ impl Runner {
                     error.scrub(&plan.secrets.0);
                     return Err(error);
                 }
+            };
+            if let Some(wait) = wait {
+                tokio::time::sleep(wait).await;
             }
+            // Read again before writing again: the failed write may have landed, or someone
+            // else may have written. If the project now matches, the work is done.
+            let again = self.plan(project).await?;
+            if again.has_changes() && intent(&again) != confirmed_intent {
+                return Err(Error::PlanChanged {
+                    project_id: project.project_id.clone(),
+                });
+            }
+            plan = again;
         }
     }
 

@@ -128,6 +128,21 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// Transient failures (429, 5xx, timeouts, broken connections) went on until the deadline.
+    #[error(
+        "gave up trying to {operation} project {project_id} after {} tries ({}); nothing of \
+         this run is left half-written; run again later or with a longer --deadline",
+        tries.len(),
+        tries.join(", ")
+    )]
+    GaveUp {
+        /// The project.
+        project_id: String,
+        /// `read` or `update`.
+        operation: &'static str,
+        /// What each try got.
+        tries: Vec<String>,
+    },
     /// Someone else wrote the project after the plan was confirmed, and a plan made again
     /// changes other things than the confirmed one.
     #[error(
@@ -186,6 +201,8 @@ pub struct ApiFailure {
     pub status: u16,
     /// Ory's own message, if it sent one.
     pub message: Option<String>,
+    /// How long Ory asked to wait (`Retry-After`), if it did.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl std::fmt::Display for ApiFailure {

@@ -17,6 +17,7 @@ pub mod output;
 pub mod plan;
 mod remote;
 mod render;
+pub mod retry;
 mod stack;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -129,16 +129,33 @@ pub enum Fault {
     /// The next write is refused with 400, in a message that quotes what was sent (as a
     /// validation error quoting the offending value would).
     EchoingRejection,
+    /// The next write is carried out, then the connection closes before the answer: the
+    /// writer cannot know that its write landed.
+    DropAfterWrite,
+    /// The next matching request is answered with this status and these bytes, whatever they
+    /// are (not JSON, truncated, huge).
+    RawAnswer {
+        /// Which requests.
+        on: On,
+        /// The status.
+        status: u16,
+        /// The body.
+        body: Vec<u8>,
+    },
 }
 
 impl Fault {
     fn applies_to(&self, kind: On) -> bool {
         let on = match self {
-            Fault::Latency { on, .. } | Fault::Status { on, .. } | Fault::DropConnection { on } => {
-                *on
-            }
+            Fault::Latency { on, .. }
+            | Fault::Status { on, .. }
+            | Fault::DropConnection { on }
+            | Fault::RawAnswer { on, .. } => *on,
             Fault::StaleRead => On::Read,
-            Fault::ConcurrentEdit(_) | Fault::IgnoreWrite | Fault::EchoingRejection => On::Write,
+            Fault::ConcurrentEdit(_)
+            | Fault::IgnoreWrite
+            | Fault::EchoingRejection
+            | Fault::DropAfterWrite => On::Write,
         };
         on == On::Any || on == kind
     }
@@ -426,7 +443,10 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
                 f.applies_to(kind)
                     && matches!(
                         f,
-                        Fault::Latency { .. } | Fault::Status { .. } | Fault::DropConnection { .. }
+                        Fault::Latency { .. }
+                            | Fault::Status { .. }
+                            | Fault::DropConnection { .. }
+                            | Fault::RawAnswer { .. }
                     )
             })?;
             Some(state.faults.remove(index))
@@ -452,13 +472,28 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
                 log(&state, 0);
                 return Err(Dropped);
             }
+            Some(Fault::RawAnswer { status, body, .. }) => {
+                log(&state, status);
+                let mut answer = Response::new(Full::new(Bytes::from(body)));
+                *answer.status_mut() =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                return Ok(answer);
+            }
             _ => break,
         }
     }
-    let answer = {
+    let (answer, drop_after) = {
         let mut state = lock(&state);
-        route(&mut state, &method, &path, auth.as_deref(), &body)
+        let answer = route(&mut state, &method, &path, auth.as_deref(), &body);
+        let drop_after = kind == Some(On::Write)
+            && answer.status().is_success()
+            && take_fault(&mut state, |f| matches!(f, Fault::DropAfterWrite)).is_some();
+        (answer, drop_after)
     };
+    if drop_after {
+        log(&state, 0);
+        return Err(Dropped);
+    }
     log(&state, answer.status().as_u16());
     Ok(answer)
 }
