@@ -946,4 +946,6 @@ fn flow_wide_warnings(
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
