@@ -30,3 +30,6 @@ fn action_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         (None, None) => unreachable!("validation failed without reporting an error"),
     }
 }
+
+#[cfg(test)]
+mod fuzz;

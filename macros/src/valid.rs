@@ -399,7 +399,7 @@ fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
             let lit = single_string_arg(name, args, "templates/body.jsonnet", errors)?;
             let relative = lit.value();
             let path = manifest_dir().join(&relative);
-            let source = match std::fs::read_to_string(&path) {
+            let source = match read_template(&path) {
                 Ok(source) => source,
                 Err(e) => {
                     errors.at(
@@ -440,6 +440,21 @@ fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
             None
         }
     }
+}
+
+/// Reads a body template: a regular file of at most the body size limit.
+fn read_template(path: &Path) -> std::io::Result<String> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    if metadata.len() > ory_actions_core::jsonnet::MAX_BODY_BYTES as u64 {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} bytes",
+            ory_actions_core::jsonnet::MAX_BODY_BYTES
+        )));
+    }
+    std::fs::read_to_string(path)
 }
 
 /// The directory of the calling crate's `Cargo.toml`, which `file("…")` paths are relative to.

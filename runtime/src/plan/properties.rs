@@ -32,7 +32,11 @@ fn entry_for(scope: Scope) -> impl Strategy<Value = Value> {
             } else {
                 format!("https://theirs.example/{n}")
             };
-            let body = ["base64://e30=", "base64://eyBhOiAxIH0=", "https://bodies.example/1"][body];
+            let body = [
+                "base64://e30=",
+                "base64://eyBhOiAxIH0=",
+                "https://bodies.example/1",
+            ][body];
             let method = if put { "PUT" } else { "POST" };
             json!({"hook": "web_hook", "config": {
                 "url": url,
@@ -102,7 +106,11 @@ fn action() -> impl Strategy<Value = Action> {
     )
         .prop_map(|(scope, n, put, body, ignore)| {
             let mut builder = Action::builder(scope.flow(), scope.timing(), format!("{OURS}{n}"))
-                .method(if put { HttpMethod::Put } else { HttpMethod::Post })
+                .method(if put {
+                    HttpMethod::Put
+                } else {
+                    HttpMethod::Post
+                })
                 .body(["{}", "{ a: 1 }", "function(ctx) { id: ctx.flow.id }"][body])
                 .response_ignore(ignore);
             if scope.flow().needs_auth_method(scope.timing()) {
