@@ -241,3 +241,53 @@ fn a_json_config_is_edited_and_stays_json() {
     let again = run(&path, stack(), &["plan", "--detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}", again.out);
 }
+
+#[test]
+fn secrets_in_a_config_file_stay_in_the_file() {
+    let secret = "planted-file-s3cret";
+    let dir = std::env::temp_dir().join(format!("ory-actions-file-secret-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("key"), secret).unwrap();
+    let path = dir.join("kratos.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          - hook: web_hook\n            config:\n              url: https://theirs.example/hook\n              method: POST\n              body: base64://e30=\n              auth:\n                type: basic_auth\n                config:\n                  user: them\n                  password: {secret}\n"
+        ),
+    )
+    .unwrap();
+    let ours = Action::builder(
+        Flow::Login,
+        Timing::Before,
+        "https://hooks.example.com/guard",
+    )
+    .body("{}")
+    .auth(ory_actions::Auth::basic_auth(
+        "ory",
+        ory_actions::Secret::file(dir.join("key")),
+    ))
+    .build()
+    .unwrap();
+    let mut seen = String::new();
+    for args in [
+        &["plan"][..],
+        &["plan", "--json"],
+        &["apply", "--yes"],
+        &["plan"],
+        &["export"],
+        &["render"],
+    ] {
+        let run = run(&path, Stack::new().action(ours.clone()), args);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.out, run.err);
+        seen.push_str(&run.out);
+        seen.push_str(&run.err);
+    }
+    assert!(!seen.contains(secret), "{seen}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text.matches(secret).count(),
+        2,
+        "theirs and ours, in the file only"
+    );
+}

@@ -323,6 +323,7 @@ fn a_secret_never_appears_in_output_errors_or_plans() {
                 ory_actions::Secret::file(&path),
                 ory_actions::ApiKeyIn::Header,
             ))
+            .secret_header("Authorization", ory_actions::Secret::file(&path))
             .build()
             .unwrap(),
         )
@@ -333,7 +334,9 @@ fn a_secret_never_appears_in_output_errors_or_plans() {
     for args in [
         &["plan"][..],
         &["plan", "--json"],
+        &["plan", "--markdown"],
         &["apply", "--yes"],
+        &["export"],
         &["plan"],
         &["render"],
         &["render", "--json"],

@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::remote::{
     Entry, HookKey, HookLists, StoredAuth, StoredBody, WebHook, rendered_web_hook,
 };
-use crate::render::{RenderedHook, Secrets};
+use crate::render::Secrets;
 use crate::stack::Prune;
 
 /// Whether the plan makes the project match the stack, or removes what the stack owns.
@@ -268,6 +268,14 @@ pub struct ListWrite {
     pub(crate) entries: Vec<Value>,
 }
 
+impl Drop for ListWrite {
+    fn drop(&mut self) {
+        for entry in &mut self.entries {
+            crate::render::wipe(entry);
+        }
+    }
+}
+
 impl fmt::Debug for ListWrite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListWrite")
@@ -315,9 +323,15 @@ pub struct ProjectPlan {
     pub(crate) secrets: SecretValues,
 }
 
-/// Secret values; `Debug` shows only how many there are.
+/// Secret values; `Debug` shows only how many there are, and they are overwritten when dropped.
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct SecretValues(pub(crate) Vec<String>);
+
+impl Drop for SecretValues {
+    fn drop(&mut self) {
+        self.0.iter_mut().for_each(zeroize::Zeroize::zeroize);
+    }
+}
 
 impl fmt::Debug for SecretValues {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -357,6 +371,12 @@ struct Desired<'a> {
     secret_pointers: Vec<String>,
 }
 
+impl Drop for Desired<'_> {
+    fn drop(&mut self) {
+        crate::render::wipe(&mut self.entry);
+    }
+}
+
 impl Desired<'_> {
     /// The secret values in the entry (only real values when rendered with resolved secrets).
     fn secret_values(&self) -> impl Iterator<Item = String> + '_ {
@@ -373,12 +393,10 @@ impl Desired<'_> {
 fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'a>>, Error> {
     let mut out: Vec<Desired<'a>> = Vec::new();
     for &action in actions {
-        for rendered in action.render(secrets)? {
-            let RenderedHook {
-                scope,
-                entry,
-                secrets: secret_pointers,
-            } = rendered;
+        for mut rendered in action.render(secrets)? {
+            let scope = rendered.scope;
+            let entry = std::mem::take(&mut rendered.entry);
+            let secret_pointers = std::mem::take(&mut rendered.secrets);
             let hook = rendered_web_hook(&entry);
             let secret_headers: BTreeSet<String> = secret_pointers
                 .iter()
@@ -412,7 +430,7 @@ pub fn bodies_to_fetch(document: &Value, actions: &[&Action]) -> Result<Vec<Stri
     let lists = HookLists::read(document)?;
     let declared: BTreeSet<HookKey> = desired(actions, Secrets::Redacted)?
         .into_iter()
-        .map(|d| d.key)
+        .map(|d| d.key.clone())
         .collect();
     let mut urls = BTreeSet::new();
     for &scope in Scope::ALL {

@@ -82,6 +82,32 @@ pub(crate) fn redact(entry: &Value) -> Value {
     entry
 }
 
+/// Overwrites the secret values of a hook entry in memory (auth values and every header value),
+/// so that they do not outlive their use.
+pub(crate) fn wipe(entry: &mut Value) {
+    use zeroize::Zeroize as _;
+    if let Some(auth) = entry.pointer_mut("/config/auth/config") {
+        for key in ["value", "password"] {
+            if let Some(Value::String(secret)) = auth.get_mut(key) {
+                secret.zeroize();
+            }
+        }
+    }
+    if let Some(Value::Object(headers)) = entry.pointer_mut("/config/headers") {
+        for value in headers.values_mut() {
+            if let Value::String(secret) = value {
+                secret.zeroize();
+            }
+        }
+    }
+}
+
+impl Drop for RenderedHook {
+    fn drop(&mut self) {
+        wipe(&mut self.entry);
+    }
+}
+
 /// Escapes a key for use in a JSON pointer.
 pub(crate) fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
