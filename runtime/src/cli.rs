@@ -579,6 +579,13 @@ impl Command<'_> {
             .clone()
             .or_else(|| var("ORY_KRATOS_CONFIG"))
         {
+            if self.args.project.is_some() || self.args.console_url.is_some() {
+                return Err(Error::Config(
+                    "a Kratos configuration file (--config or ORY_KRATOS_CONFIG) is one target; \
+                     --project and --console-url are for Ory Network: give one or the other"
+                        .into(),
+                ));
+            }
             // A configuration file holds one set of hook lists: every action goes there.
             let file = ConfigFile::new(path);
             let project = ProjectActions {
@@ -615,7 +622,12 @@ impl Command<'_> {
             .request_timeout
             .map_or(REQUEST_TIMEOUT, Duration::from_secs);
         let client = ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?;
-        let projects = group_by_project(stack, &defaults)?;
+        // `import` reads the project its ID names, whatever the stack declares.
+        let projects = if self.args.command.as_deref() == Some("import") {
+            Vec::new()
+        } else {
+            group_by_project(stack, &defaults)?
+        };
         if projects.is_empty() && self.args.command.as_deref() != Some("import") {
             return Err(Error::Config(
                 "the stack declares no actions and names no project: nothing to do".into(),

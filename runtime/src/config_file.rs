@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use ory_actions_core::Scope;
 use serde_json::{Map, Number, Value, json};
-use yaml_edit::path::YamlPath;
+use yaml_edit::path::YamlPath as _;
 use yaml_edit::{Document, ScalarType, YamlValue};
 
 use crate::error::Error;
@@ -106,27 +106,47 @@ impl ConfigFile {
     }
 
     /// The bodies a hook names by file path (`file://…` or a bare path, relative to the
-    /// configuration's directory, as Kratos resolves them), read for comparison.
+    /// configuration's directory, as Kratos resolves them), read for comparison. Only regular
+    /// files inside the configuration's directory are read, at most 1 MiB: a configuration must
+    /// not be able to make a plan print other files.
     pub(crate) fn read_body(&self, reference: &str) -> Result<String, String> {
-        let path = reference.strip_prefix("file://").unwrap_or(reference);
-        let path = Path::new(path);
-        let path = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.path
-                .parent()
-                .unwrap_or_else(|| Path::new("."))
-                .join(path)
-        };
-        let metadata = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if metadata.len() > 1024 * 1024 {
-            return Err(format!("{} is larger than 1 MiB", path.display()));
+        use std::io::Read as _;
+        const LIMIT: u64 = 1024 * 1024;
+        let directory = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let directory = directory
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", directory.display()))?;
+        let named = Path::new(reference.strip_prefix("file://").unwrap_or(reference));
+        let path = directory
+            .join(named)
+            .canonicalize()
+            .map_err(|e| format!("{reference}: {e}"))?;
+        if !path.starts_with(&directory) {
+            return Err(format!(
+                "{reference} is outside the configuration's directory, so it is not read"
+            ));
         }
-        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+        let file = File::open(&path).map_err(|e| format!("{reference}: {e}"))?;
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(format!("{reference} is not a regular file"));
+        }
+        let mut text = String::new();
+        file.take(LIMIT + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("{reference}: {e}"))?;
+        if text.len() as u64 > LIMIT {
+            return Err(format!("{reference} is larger than 1 MiB"));
+        }
+        Ok(text)
     }
 
     /// Rewrites the hook lists of `writes` in the file read as `revision`; returns the file as
-    /// written. Fails without writing when the file changed since.
+    /// written. Fails without writing when the file changed since, or when the edit would
+    /// change anything but those lists (lists shared through YAML anchors, for one).
     pub(crate) fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Snapshot, Error> {
         let current = self.read()?;
         if current.document["revision_id"] != revision {
@@ -135,15 +155,33 @@ impl ConfigFile {
             });
         }
         let text = self.edit(&current.text, writes)?;
+        let config = self.parse(&text)?;
+        let mut expected = current.document["services"]["identity"]["config"].clone();
+        for write in writes {
+            set_list(
+                &mut expected,
+                write.scope,
+                Value::Array(write.entries.clone()),
+            );
+        }
+        if config != expected {
+            return Err(self.problem(
+                "editing the hook lists would change more of the file than those lists (YAML \
+                 anchors or aliases shared with other keys?); nothing was written: give each \
+                 hook list its own entries",
+            ));
+        }
         let written = Snapshot {
             document: json!({
                 "id": self.display(),
                 "revision_id": revision_of(&text),
-                "services": {"identity": {"config": self.parse(&text)?}},
+                "services": {"identity": {"config": config}},
             }),
             text,
         };
-        write_atomically(&self.path, written.text.as_bytes(), |file, bytes| {
+        // Write where the path leads, so that a symbolic link stays one.
+        let target = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        write_atomically(&target, written.text.as_bytes(), |file, bytes| {
             file.write_all(bytes)
         })
         .map_err(|e| self.problem(format!("cannot write it (it is unchanged): {e}")))?;
@@ -152,6 +190,9 @@ impl ConfigFile {
 
     /// The file's text with the lists of `writes` replaced.
     fn edit(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
+        if self.format == Format::Json {
+            return self.edit_json(text, writes);
+        }
         let document = Document::from_str(text)
             .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
         for write in writes {
@@ -165,14 +206,70 @@ impl ConfigFile {
         if text.ends_with('\n') && !edited.ends_with('\n') {
             edited.push('\n');
         }
-        if self.format == Format::Json && serde_json::from_str::<Value>(&edited).is_err() {
+        Ok(edited)
+    }
+
+    /// A JSON file: each list that exists is replaced in place by its JSON text; a list that
+    /// does not exist yet is added through the YAML editor, which writes JSON flow style there.
+    fn edit_json(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
+        let mut edited = text.to_owned();
+        let mut missing = Vec::new();
+        // Replace from the end of the text backwards, so earlier offsets stay valid.
+        let mut spans = Vec::new();
+        {
+            let document = Document::from_str(text)
+                .map_err(|e| self.problem(format!("it is not valid JSON: {e}")))?;
+            for write in writes {
+                match document.try_get_path(&yaml_path(write.scope)) {
+                    Ok(node) => {
+                        let range = node.byte_range();
+                        spans.push((range.start as usize, range.end as usize, write));
+                    }
+                    Err(_) => missing.push(write),
+                }
+            }
+        }
+        spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+        for (start, end, write) in spans {
+            let list = serde_json::to_string(&write.entries).expect("JSON values serialise");
+            edited.replace_range(start..end, &list);
+        }
+        if !missing.is_empty() {
+            let document = Document::from_str(&edited)
+                .map_err(|e| self.problem(format!("it is not valid JSON: {e}")))?;
+            for write in missing {
+                let path = yaml_path(write.scope);
+                let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
+                document
+                    .try_set_path(&path, list)
+                    .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
+            }
+            edited = document.to_string();
+        }
+        if serde_json::from_str::<Value>(&edited).is_err() {
             return Err(self.problem(
-                "editing it would not leave valid JSON; nothing was written (convert it to YAML, \
-                 or report this as a bug)",
+                "editing it would not leave valid JSON; nothing was written (add the hook list \
+                 to the file by hand, or convert it to YAML)",
             ));
         }
         Ok(edited)
     }
+}
+
+/// Sets the hook list of `scope` in an identity configuration, creating parents.
+fn set_list(config: &mut Value, scope: Scope, list: Value) {
+    let mut node = config;
+    for segment in yaml_path(scope).split('.') {
+        if !node.is_object() {
+            *node = json!({});
+        }
+        node = node
+            .as_object_mut()
+            .expect("made an object above")
+            .entry(segment)
+            .or_insert(Value::Null);
+    }
+    *node = list;
 }
 
 /// `selfservice.flows.login.after.password.hooks`: the path of a hook list inside the config.
@@ -205,11 +302,28 @@ pub(crate) fn write_atomically(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "config".into());
-    let temporary = directory.join(format!(".{name}.ory-actions-{}.tmp", std::process::id()));
+    let temporary = directory.join(format!(
+        ".{name}.ory-actions-{}-{:x}.tmp",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
     let result = (|| {
-        let mut file = File::create(&temporary)?;
+        // A new file, never one that is already there (or a link someone left at this name).
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
         if let Ok(metadata) = std::fs::metadata(path) {
             file.set_permissions(metadata.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt as _;
+                // Keep the owner, so that a Kratos running as another user can still read it.
+                let _ =
+                    std::os::unix::fs::fchown(&file, Some(metadata.uid()), Some(metadata.gid()));
+            }
         }
         write(&mut file, bytes)?;
         file.sync_all()?;

@@ -7,11 +7,12 @@
 
 use std::fmt::Write as _;
 
-use ory_actions_core::jsonnet::check_body;
 use ory_actions_core::names::is_credential_header;
-use ory_actions_core::{HttpMethod, Scope, Timing};
+use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Scope, Timing};
 use serde_json::Value;
 
+use crate::action::Action;
+use crate::auth::{Auth, Secret};
 use crate::plan::FetchedBodies;
 use crate::remote::{Entry, HookLists, StoredAuth, StoredBody, WebHook};
 
@@ -69,14 +70,37 @@ impl Exported {
     /// The hooks as code, placeholders named `{prefix}_1_API_KEY` and so on.
     pub fn new(hooks: &[FoundHook], bodies: &FetchedBodies, prefix: &str) -> Self {
         let mut exported = Exported::default();
+        let mut seen = Vec::new();
         for (n, found) in hooks.iter().enumerate() {
-            let item = action_code(
-                found,
-                bodies,
-                &format!("{prefix}_{}", n + 1),
-                &mut exported.secrets,
+            let key = (
+                found.scope,
+                found.hook.method.clone(),
+                found.hook.url.clone(),
             );
-            exported.items.push(item);
+            if seen.contains(&key) {
+                exported.items.push(format!(
+                    "// Not exported: {} {} in {} is stored twice; this is the second copy, \
+                     which a plan of the exported code deletes.\n",
+                    found.hook.method,
+                    mask_credentials(&found.hook.url),
+                    found.scope
+                ));
+                continue;
+            }
+            seen.push(key);
+            let var = format!("{prefix}_{}", n + 1);
+            match action_code(found, bodies, &var) {
+                Ok((code, secrets)) => {
+                    exported.items.push(code);
+                    exported.secrets.extend(secrets);
+                }
+                Err(why) => exported.items.push(format!(
+                    "// Not exported: {} {} in {}: {why}.\n",
+                    found.hook.method,
+                    mask_credentials(&found.hook.url),
+                    found.scope
+                )),
+            }
         }
         exported
     }
@@ -111,53 +135,136 @@ impl Exported {
     }
 }
 
-/// The `action! { … }` of one hook, or a comment saying why there is none.
+/// The `action! { … }` of one hook and the secrets it reads, or why `action!` cannot express
+/// the hook. Every rule `action!` checks is checked here first, through the builder, so that
+/// what is printed compiles.
 fn action_code(
     found: &FoundHook,
     bodies: &FetchedBodies,
     var: &str,
-    secrets: &mut Vec<(String, String)>,
-) -> String {
+) -> Result<(String, Vec<(String, String)>), String> {
     let hook = &found.hook;
-    let described = format!("{} {} in {}", hook.method, hook.url, found.scope);
-    let skip = |why: String| format!("// Not exported: {described}: {why}.\n");
-    let Some(method) = HttpMethod::from_name(&hook.method) else {
-        return skip(format!(
+    let described = format!(
+        "{} {} in {}",
+        hook.method,
+        mask_credentials(&hook.url),
+        found.scope
+    );
+    let method = HttpMethod::from_name(&hook.method).ok_or_else(|| {
+        format!(
             "the HTTP method `{}` is not one `action!` takes",
             hook.method
-        ));
-    };
+        )
+    })?;
     let body = match &hook.body {
         StoredBody::None => None,
         StoredBody::Text(text) => Some(text.clone()),
         StoredBody::Url(reference) | StoredBody::Opaque(reference) => match bodies.get(reference) {
             Some(Ok(text)) => Some(text.clone()),
-            Some(Err(why)) => {
-                return skip(format!("its body `{reference}` cannot be read ({why})"));
-            }
-            None => return skip(format!("its body `{reference}` cannot be read")),
+            Some(Err(why)) => return Err(format!("its body `{reference}` cannot be read ({why})")),
+            None => return Err(format!("its body `{reference}` cannot be read")),
         },
     };
-    if let Some(body) = &body
-        && let Err(problem) = check_body(body)
-    {
-        return skip(problem.to_string());
+    if !hook.extra.is_empty() {
+        let keys: Vec<&str> = hook.extra.keys().map(String::as_str).collect();
+        return Err(format!(
+            "it has fields `action!` does not know: {}",
+            keys.join(", ")
+        ));
     }
+    let needs_auth_method = found.scope.timing() == Timing::After
+        && found.scope.flow().needs_auth_method(Timing::After);
+    let auth_method = found.scope.method().map_or("fallback", |m| m.as_str());
+
+    // Check what will be printed with the same rules `action!` applies.
+    let mut builder = Action::builder(found.scope.flow(), found.scope.timing(), hook.url.clone())
+        .method(method)
+        .can_interrupt(hook.can_interrupt)
+        .response_ignore(hook.response_ignore)
+        .response_parse(hook.response_parse);
+    if needs_auth_method {
+        builder = builder.auth_method(match found.scope.method() {
+            Some(method) => AuthMethods::from(method),
+            None => AuthMethods::Fallback,
+        });
+    }
+    if let Some(body) = &body {
+        builder = builder.body(body.clone());
+    }
+    let mut secrets = Vec::new();
+    let mut secret = |suffix: &str, what: String| {
+        let name = format!("{var}_{suffix}");
+        secrets.push((name.clone(), format!("{what} of {described}")));
+        name
+    };
+    let auth = match &hook.auth {
+        None => None,
+        Some(StoredAuth::ApiKey { name, location, .. }) => {
+            let var = secret("API_KEY", "the api key".into());
+            let location = if location == "cookie" {
+                ApiKeyIn::Cookie
+            } else {
+                ApiKeyIn::Header
+            };
+            builder = builder.auth(Auth::api_key(
+                name.clone(),
+                Secret::env(var.clone()),
+                location,
+            ));
+            Some(format!(
+                "api_key {{ name: {}, value: env({}), in: {} }}",
+                literal(name),
+                literal(&var),
+                location.as_str()
+            ))
+        }
+        Some(StoredAuth::BasicAuth { user, .. }) => {
+            let var = secret("PASSWORD", "the basic auth password".into());
+            builder = builder.auth(Auth::basic_auth(user.clone(), Secret::env(var.clone())));
+            Some(format!(
+                "basic_auth {{ user: {}, password: env({}) }}",
+                literal(user),
+                literal(&var)
+            ))
+        }
+        Some(StoredAuth::Other(_)) => {
+            return Err("its `auth` has a shape `action!` does not take".into());
+        }
+    };
+    let mut headers = Vec::new();
+    for (n, (name, value)) in hook.headers.iter().enumerate() {
+        if may_hold_a_secret(name) {
+            let var = secret(&format!("HEADER_{}", n + 1), format!("the `{name}` header"));
+            builder = builder.secret_header(name.clone(), Secret::env(var.clone()));
+            headers.push(format!("{}: env({})", literal(name), literal(&var)));
+        } else {
+            builder = builder.header(name.clone(), value.clone());
+            headers.push(format!("{}: {}", literal(name), literal(value)));
+        }
+    }
+    if let Some(emit) = hook.emit_analytics_event {
+        builder = builder.emit_analytics_event(emit);
+    }
+    if let Some(id) = &hook.id {
+        builder = builder.id(id.clone());
+    }
+    builder.build().map_err(|invalid| {
+        invalid
+            .problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+
     let mut code = String::from("action! {\n");
     let mut field = |key: &str, value: String| {
         let _ = writeln!(code, "    {key}: {value},");
     };
     field("flow", found.scope.flow().as_str().into());
     field("timing", found.scope.timing().as_str().into());
-    if found.scope.timing() == Timing::After && found.scope.flow().needs_auth_method(Timing::After)
-    {
-        field(
-            "auth_method",
-            found
-                .scope
-                .method()
-                .map_or("fallback".into(), |m| m.as_str().into()),
-        );
+    if needs_auth_method {
+        field("auth_method", auth_method.into());
     }
     field("url", literal(&hook.url));
     if method != HttpMethod::Post {
@@ -175,56 +282,11 @@ fn action_code(
             field(key, "true".into());
         }
     }
-    match &hook.auth {
-        None => {}
-        Some(StoredAuth::ApiKey { name, location, .. }) => {
-            let var = format!("{var}_API_KEY");
-            secrets.push((var.clone(), format!("the api key of {described}")));
-            field(
-                "auth",
-                format!(
-                    "api_key {{ name: {}, value: env({}), in: {} }}",
-                    literal(name),
-                    literal(&var),
-                    if location == "cookie" {
-                        "cookie"
-                    } else {
-                        "header"
-                    }
-                ),
-            );
-        }
-        Some(StoredAuth::BasicAuth { user, .. }) => {
-            let var = format!("{var}_PASSWORD");
-            secrets.push((
-                var.clone(),
-                format!("the basic auth password of {described}"),
-            ));
-            field(
-                "auth",
-                format!(
-                    "basic_auth {{ user: {}, password: env({}) }}",
-                    literal(user),
-                    literal(&var)
-                ),
-            );
-        }
-        Some(StoredAuth::Other(_)) => {
-            return skip("its `auth` has a shape `action!` does not take".into());
-        }
+    if let Some(auth) = auth {
+        field("auth", auth);
     }
-    if !hook.headers.is_empty() {
-        let mut entries = Vec::new();
-        for (n, (name, value)) in hook.headers.iter().enumerate() {
-            if is_credential_header(name) {
-                let var = format!("{var}_HEADER_{}", n + 1);
-                secrets.push((var.clone(), format!("the `{name}` header of {described}")));
-                entries.push(format!("{}: env({})", literal(name), literal(&var)));
-            } else {
-                entries.push(format!("{}: {}", literal(name), literal(value)));
-            }
-        }
-        field("headers", format!("{{ {} }}", entries.join(", ")));
+    if !headers.is_empty() {
+        field("headers", format!("{{ {} }}", headers.join(", ")));
     }
     if let Some(emit) = hook.emit_analytics_event {
         field("emit_analytics_event", emit.to_string());
@@ -232,15 +294,42 @@ fn action_code(
     if let Some(id) = &hook.id {
         field("id", literal(id));
     }
-    if !hook.extra.is_empty() {
-        let keys: Vec<&str> = hook.extra.keys().map(String::as_str).collect();
-        return skip(format!(
-            "it has fields `action!` does not know: {}",
-            keys.join(", ")
-        ));
-    }
     code.push_str("},\n");
-    code
+    Ok((code, secrets))
+}
+
+/// Whether a header's value is likely a secret: a credential header, or a name that says so.
+fn may_hold_a_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_credential_header(name)
+        || [
+            "token",
+            "secret",
+            "signature",
+            "key",
+            "password",
+            "auth",
+            "cookie",
+            "session",
+        ]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+/// A URL with any password in it replaced by `****`.
+pub(crate) fn mask_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:****@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 /// A Rust string literal.
@@ -335,7 +424,12 @@ impl ImportId {
 
     /// The hook list the ID names, or why none.
     pub fn scope(&self) -> Result<Scope, String> {
+        let single_list = ory_actions_core::Flow::from_name(&self.flow)
+            .is_some_and(|flow| !flow.needs_auth_method(Timing::After));
         let method = match self.auth_method.as_deref() {
+            // Recovery and verification have one `after` list; the Terraform provider still
+            // names a method in their IDs.
+            Some(_) if single_list => None,
             Some("fallback") | None => None,
             Some(method) => Some(method),
         };
@@ -435,11 +529,58 @@ mod tests {
         assert!(ImportId::parse("p:login:sometime:https://x").is_err());
         assert!(ImportId::parse("p:login").is_err());
         assert!(ImportId::parse("p:login:before:").is_err());
+        let verified = ImportId::parse("p:verification:after:code:https://x/v").unwrap();
+        assert_eq!(verified.scope(), Ok(Scope::VerificationAfter));
+        assert_eq!(
+            mask_credentials("https://u:pw@h.example:8/x?y"),
+            "https://u:****@h.example:8/x?y"
+        );
+        assert_eq!(
+            mask_credentials("https://h.example/a@b"),
+            "https://h.example/a@b"
+        );
         let totp = ImportId::parse("p:registration:after:totp:https://x").unwrap();
         assert!(
             totp.scope()
                 .unwrap_err()
                 .contains("no hook list for registration after totp")
+        );
+    }
+
+    #[test]
+    fn hooks_action_would_refuse_are_comments_and_secrets_stay_out() {
+        let hook =
+            |config: serde_json::Value| serde_json::json!({"hook": "web_hook", "config": config});
+        let document = serde_json::json!({"services": {"identity": {"config": {"selfservice": {"flows": {
+            "registration": {"after": {"hooks": [
+                hook(serde_json::json!({"url": "https://h.example/a", "method": "POST", "body": "base64://e30=", "response": {"parse": true}}))
+            ]}},
+            "login": {"before": {"hooks": [
+                hook(serde_json::json!({"url": "https://h.example/b", "method": "POST", "body": "base64://e30=", "headers": {"Content-Type": "text/plain"}})),
+                hook(serde_json::json!({"url": "https://user:pw-s3cret@h.example/c", "method": "POST", "body": "base64://e30="})),
+                hook(serde_json::json!({"url": "https://h.example/d", "method": "POST", "body": "base64://e30=", "can_interrupt": true, "response": {"ignore": true}})),
+                hook(serde_json::json!({"url": "https://h.example/e", "method": "POST", "body": "base64://e30=", "auth": {"type": "api_key", "config": {"name": "X Key", "value": "v", "in": "header"}}})),
+                hook(serde_json::json!({"url": "https://h.example/f", "method": "POST", "body": "base64://e30=", "headers": {"X-Auth-Token": "tok-s3cret", "X-Team": "a"}})),
+                hook(serde_json::json!({"url": "https://h.example/f", "method": "POST", "body": "base64://e30=", "id": "copy"}))
+            ]}}
+        }}}}}});
+        let hooks = web_hooks(&document).unwrap();
+        let exported = Exported::new(&hooks, &FetchedBodies::new(), "W");
+        let code = exported.module("test");
+        assert_eq!(code.matches("// Not exported:").count(), 6, "{code}");
+        assert_eq!(code.matches("action! {").count(), 1, "{code}");
+        assert!(
+            code.contains("\"X-Auth-Token\": env(\"W_5_HEADER_1\")"),
+            "{code}"
+        );
+        assert!(code.contains("\"X-Team\": \"a\""), "{code}");
+        assert!(!code.contains("s3cret"), "{code}");
+        assert!(code.contains("https://user:****@h.example/c"), "{code}");
+        assert!(code.contains("is stored twice"), "{code}");
+        assert_eq!(
+            exported.secrets.len(),
+            1,
+            "placeholders only for exported hooks"
         );
     }
 

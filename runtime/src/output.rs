@@ -7,6 +7,7 @@ use ory_actions_core::{Scope, Timing};
 use serde_json::{Value, json};
 use similar::{ChangeTag, TextDiff};
 
+use crate::export::mask_credentials;
 use crate::plan::{Change, ChangeKind, FieldChange, Mode, ProjectPlan, Shown, TargetKind};
 use crate::render::REDACTED;
 
@@ -171,7 +172,7 @@ fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
                 "    {} {} {}",
                 style.dim(&hook.scope.to_string()),
                 hook.method,
-                hook.url
+                mask_credentials(&hook.url)
             );
         }
     }
@@ -191,9 +192,10 @@ fn change_text(out: &mut String, change: &Change, style: Style) {
         ChangeKind::Delete => ("-", Style::red),
         ChangeKind::Unchanged => (" ", Style::dim),
     };
+    let url = mask_credentials(&change.url);
     let title = match &change.name {
-        Some(name) => format!("{name}: {} {}", change.method, change.url),
-        None => format!("{} {}", change.method, change.url),
+        Some(name) => format!("{name}: {} {url}", change.method),
+        None => format!("{} {url}", change.method),
     };
     let note = if change.pruned {
         " (not declared; owned by the prune policy)"
@@ -374,7 +376,7 @@ fn project_json(plan: &ProjectPlan) -> Value {
             "auth_method": if hook.scope.timing() == Timing::After { auth_method(hook.scope) } else { Value::Null },
             "list": hook.scope.pointer(),
             "method": hook.method,
-            "url": hook.url,
+            "url": mask_credentials(&hook.url),
         })).collect::<Vec<_>>(),
         "warnings": plan.warnings.iter().map(|w| json!({
             "code": w.code(),

@@ -137,8 +137,9 @@ impl std::fmt::Debug for StoredAuth {
     }
 }
 
-/// The meaning of one `web_hook` entry, defaults filled in.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The meaning of one `web_hook` entry, defaults filled in. `Debug` hides header values and
+/// unknown fields, which may hold secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct WebHook {
     pub(crate) url: String,
     pub(crate) method: String,
@@ -155,6 +156,24 @@ pub(crate) struct WebHook {
     pub(crate) id: Option<String>,
     /// Fields this version does not model, kept as written.
     pub(crate) extra: BTreeMap<String, Value>,
+}
+
+impl std::fmt::Debug for WebHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebHook")
+            .field("url", &crate::export::mask_credentials(&self.url))
+            .field("method", &self.method)
+            .field("body", &self.body)
+            .field("can_interrupt", &self.can_interrupt)
+            .field("response_ignore", &self.response_ignore)
+            .field("response_parse", &self.response_parse)
+            .field("auth", &self.auth)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("emit_analytics_event", &self.emit_analytics_event)
+            .field("id", &self.id)
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// One entry of a hook list.

@@ -186,3 +186,147 @@ fn bodies_named_by_path_are_read_beside_the_config() {
     assert_eq!(file.read_body(&absolute).unwrap(), "function(ctx) {}");
     assert!(file.read_body("missing.jsonnet").is_err());
 }
+
+#[test]
+fn bodies_outside_the_config_directory_or_not_files_are_not_read() {
+    let dir = temp_dir("outside");
+    let file = ConfigFile::new(dir.join("kratos.yaml"));
+    assert!(
+        file.read_body("/etc/passwd")
+            .unwrap_err()
+            .contains("outside")
+    );
+    assert!(
+        file.read_body("file:///proc/self/environ")
+            .unwrap_err()
+            .contains("outside")
+    );
+    assert!(
+        file.read_body("../../../../etc/passwd")
+            .unwrap_err()
+            .contains("outside")
+    );
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    assert!(
+        file.read_body("sub")
+            .unwrap_err()
+            .contains("not a regular file")
+    );
+}
+
+#[test]
+fn lists_shared_through_anchors_are_not_edited_behind_the_users_back() {
+    let dir = temp_dir("anchors");
+    let path = dir.join("kratos.yaml");
+    let text = "selfservice:\n  flows:\n    registration:\n      after:\n        password:\n          hooks: &signin\n            - hook: session\n        oidc:\n          hooks: *signin\n";
+    std::fs::write(&path, text).unwrap();
+    let file = ConfigFile::new(&path);
+    let revision = file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let result = file.write(
+        &revision,
+        &[ListWrite {
+            scope: Scope::RegistrationAfterPassword,
+            entries: vec![
+                web_hook("https://hooks.example/welcome"),
+                json!({"hook": "session"}),
+            ],
+        }],
+    );
+    match result {
+        Err(error) => assert!(error.to_string().contains("anchors"), "{error}"),
+        Ok(_) => {
+            // The editor may instead give the edited list its own entries; then the other list
+            // must be as it was.
+            let config = file.config().unwrap();
+            assert_eq!(
+                config["selfservice"]["flows"]["registration"]["after"]["oidc"]["hooks"],
+                json!([{"hook": "session"}])
+            );
+        }
+    }
+    if std::fs::read_to_string(&path).unwrap() != text {
+        let config = file.config().unwrap();
+        assert_eq!(
+            config["selfservice"]["flows"]["registration"]["after"]["oidc"]["hooks"],
+            json!([{"hook": "session"}])
+        );
+    }
+}
+
+#[test]
+fn json_files_take_any_unicode() {
+    let dir = temp_dir("json-unicode");
+    let path = dir.join("kratos.json");
+    std::fs::write(
+        &path,
+        "{\"selfservice\": {\"flows\": {\"login\": {\"before\": {\"hooks\": []}}}}, \"x\": 1}",
+    )
+    .unwrap();
+    let file = ConfigFile::new(&path);
+    let revision = file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut hook = web_hook("https://hooks.example/zürich");
+    hook["config"]["headers"] = json!({"X-Team": "Zürich 😀"});
+    file.write(
+        &revision,
+        &[ListWrite {
+            scope: Scope::LoginBefore,
+            entries: vec![hook.clone()],
+        }],
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let parsed: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(
+        parsed["selfservice"]["flows"]["login"]["before"]["hooks"][0],
+        hook
+    );
+    assert!(text.ends_with(", \"x\": 1}"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_keeps_the_owner_mode_and_symbolic_link() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let dir = temp_dir("owner");
+    let real = dir.join("real.yaml");
+    std::fs::write(&real, FIXTURE).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let owned = std::os::unix::fs::chown(&real, Some(1000), Some(1000)).is_ok();
+    let link = dir.join("kratos.yaml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let file = ConfigFile::new(&link);
+    let revision = file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    file.write(
+        &revision,
+        &[ListWrite {
+            scope: Scope::LoginBefore,
+            entries: vec![],
+        }],
+    )
+    .unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let metadata = std::fs::metadata(&real).unwrap();
+    assert_eq!(metadata.permissions().mode() & 0o777, 0o640);
+    if owned {
+        assert_eq!((metadata.uid(), metadata.gid()), (1000, 1000));
+    }
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("hooks: []")
+    );
+}
