@@ -17,9 +17,15 @@ struct Run {
     err: String,
 }
 
+/// Runs the command line against `config`, validating every write against the Kratos schema
+/// when the reference is available.
 fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
-    let env: BTreeMap<&str, String> =
+    let mut env: BTreeMap<&str, String> =
         BTreeMap::from([("ORY_KRATOS_CONFIG", config.display().to_string())]);
+    if let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") {
+        let schema = PathBuf::from(dir).join("kratos-config.schema.json");
+        env.insert("ORY_KRATOS_SCHEMA", schema.display().to_string());
+    }
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = cli::run_with(
         stack,
@@ -290,4 +296,42 @@ fn secrets_in_a_config_file_stay_in_the_file() {
         2,
         "theirs and ours, in the file only"
     );
+}
+
+#[test]
+fn a_write_the_kratos_schema_refuses_is_not_made() {
+    if std::env::var_os("ORY_ACTIONS_REFERENCE").is_none() {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: set ORY_ACTIONS_REFERENCE to the reference folder"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ory-actions-file-schema-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kratos.yaml");
+    // Somebody else's entry that Kratos does not accept in this list; the planner keeps it, so
+    // the rewritten list would be refused by Kratos at its next start.
+    let text = "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          - hook: session\n";
+    std::fs::write(&path, text).unwrap();
+    let guard = Action::builder(
+        Flow::Login,
+        Timing::Before,
+        "https://hooks.example.com/guard",
+    )
+    .body("{}")
+    .build()
+    .unwrap();
+    let applied = run(&path, Stack::new().action(guard), &["apply", "--yes"]);
+    assert_eq!(applied.code, 1, "{}", applied.out);
+    assert!(
+        applied
+            .err
+            .contains("would not be valid for Kratos, so nothing was written"),
+        "{}",
+        applied.err
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }

@@ -18,6 +18,7 @@
 //! | project | `--project ID` | `ORY_PROJECT_ID`, or `ORY_PROJECT` |
 //! | console API | `--console-url URL` | `ORY_CONSOLE_API_URL`, or `ORY_CONSOLE_URL`; default `https://api.console.ory.sh` |
 //! | a Kratos configuration file instead of a project | `--config PATH` | `ORY_KRATOS_CONFIG` |
+//! | the Kratos schema every write to that file must pass | `--schema PATH` | `ORY_KRATOS_SCHEMA` |
 //! | colour | `--no-color` | `NO_COLOR` |
 //!
 //! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
@@ -82,6 +83,8 @@ Options:
   --console-url URL   the Ory console API (else ORY_CONSOLE_API_URL, default https://api.console.ory.sh)
   --config PATH       a self-hosted Kratos configuration file (YAML or JSON) to edit instead
                       of an Ory Network project (else ORY_KRATOS_CONFIG)
+  --schema PATH       with --config: the Kratos configuration schema to validate every write
+                      against (else ORY_KRATOS_SCHEMA)
   --target NAME       limit the run to a flow (login, registration, …) or a named action;
                       may be given several times
   --deadline SECONDS  how long to keep retrying rate limits, Ory failures and broken
@@ -159,6 +162,7 @@ struct Args {
     import_id: Option<String>,
     deadline: Option<u64>,
     request_timeout: Option<u64>,
+    schema: Option<String>,
     markdown: bool,
     expect_no_changes: bool,
     no_color: bool,
@@ -177,6 +181,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             Long("project") => parsed.project = Some(string(parser.value())?),
             Long("console-url") => parsed.console_url = Some(string(parser.value())?),
             Long("config") => parsed.config = Some(string(parser.value())?),
+            Long("schema") => parsed.schema = Some(string(parser.value())?),
             Long("target") => parsed.targets.push(string(parser.value())?),
             Long("markdown") => parsed.markdown = true,
             Long("deadline") => parsed.deadline = Some(seconds(parser.value(), "--deadline")?),
@@ -588,6 +593,25 @@ impl Command<'_> {
             }
             // A configuration file holds one set of hook lists: every action goes there.
             let file = ConfigFile::new(path);
+            let file = match self
+                .args
+                .schema
+                .clone()
+                .or_else(|| var("ORY_KRATOS_SCHEMA"))
+            {
+                None => file,
+                #[cfg(feature = "schema")]
+                Some(schema) => file.validate_with(
+                    crate::schema::KratosSchema::load(std::path::Path::new(&schema))
+                        .map_err(Error::Config)?,
+                ),
+                #[cfg(not(feature = "schema"))]
+                Some(_) => {
+                    return Err(Error::Config(
+                        "--schema needs ory-actions built with its `schema` feature".into(),
+                    ));
+                }
+            };
             let project = ProjectActions {
                 project_id: file.display(),
                 actions: stack.actions().to_vec(),

@@ -28,10 +28,21 @@ enum Format {
 }
 
 /// A Kratos configuration file.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConfigFile {
     path: PathBuf,
     format: Format,
+    #[cfg(feature = "schema")]
+    schema: Option<std::sync::Arc<crate::schema::KratosSchema>>,
+}
+
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("path", &self.path)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The file as read: its text, and the document the planner works on.
@@ -49,7 +60,20 @@ impl ConfigFile {
             Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
             _ => Format::Yaml,
         };
-        ConfigFile { path, format }
+        ConfigFile {
+            path,
+            format,
+            #[cfg(feature = "schema")]
+            schema: None,
+        }
+    }
+
+    /// Validates every write against this Kratos configuration schema first; a write that
+    /// would leave invalid hook lists is refused.
+    #[cfg(feature = "schema")]
+    pub fn validate_with(mut self, schema: crate::schema::KratosSchema) -> Self {
+        self.schema = Some(std::sync::Arc::new(schema));
+        self
     }
 
     /// The path.
@@ -163,6 +187,16 @@ impl ConfigFile {
                 write.scope,
                 Value::Array(write.entries.clone()),
             );
+        }
+        #[cfg(feature = "schema")]
+        if let Some(schema) = &self.schema {
+            let problems = schema.problems(&config);
+            if !problems.is_empty() {
+                return Err(self.problem(format!(
+                    "the hook lists would not be valid for Kratos, so nothing was written: {}",
+                    problems.join("; ")
+                )));
+            }
         }
         if config != expected {
             return Err(self.problem(

@@ -18,6 +18,8 @@ pub mod plan;
 mod remote;
 mod render;
 pub mod retry;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod stack;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -19,7 +19,6 @@
 
 mod normalize;
 mod patch;
-mod schema;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -32,8 +31,8 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
+use crate::schema::KratosSchema;
 use normalize::BodyStore;
-use schema::KratosSchema;
 
 /// The problems a Kratos configuration has in its hook lists, checked against the Kratos
 /// configuration schema at `schema` (for example `kratos-config.schema.json`).

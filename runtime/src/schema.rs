@@ -1,7 +1,9 @@
-//! Validation of a project's identity configuration against a Kratos configuration schema.
+//! Validation of an identity configuration against a Kratos configuration schema (feature
+//! `schema`, on by default).
 //!
-//! Ory Network's configuration differs from self-hosted Kratos outside the hook lists (it has
-//! no `dsn`, for one), so only problems under `/selfservice/flows` count.
+//! Only problems under `/selfservice/flows` count: those are the lists ory-actions writes, and
+//! Ory Network's configuration differs from self-hosted Kratos elsewhere (it has no `dsn`, for
+//! one).
 
 use std::path::Path;
 
@@ -9,8 +11,8 @@ use serde_json::Value;
 
 const SCHEMA_URL: &str = "https://github.com/ory/kratos/embedx/config.schema.json";
 
-/// A compiled Kratos configuration schema.
-pub(crate) struct KratosSchema {
+/// A compiled Kratos configuration schema (`kratos-config.schema.json` of Kratos's repository).
+pub struct KratosSchema {
     schemas: boon::Schemas,
     index: boon::SchemaIndex,
 }
@@ -18,7 +20,7 @@ pub(crate) struct KratosSchema {
 impl KratosSchema {
     /// Compiles the schema at `path`. Its one external reference, `ory://tracing-config`, is
     /// resolved to a schema that accepts anything.
-    pub(crate) fn load(path: &Path) -> Result<Self, String> {
+    pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the Kratos schema {}: {e}", path.display()))?;
         let schema: Value = serde_json::from_str(&text)
@@ -36,7 +38,7 @@ impl KratosSchema {
     }
 
     /// The problems of `identity_config` in its hook lists, one line each.
-    pub(crate) fn problems(&self, identity_config: &Value) -> Vec<String> {
+    pub fn problems(&self, identity_config: &Value) -> Vec<String> {
         match self.schemas.validate(identity_config, self.index) {
             Ok(()) => Vec::new(),
             Err(error) => {
