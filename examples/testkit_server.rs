@@ -12,7 +12,7 @@
 use std::io::Read;
 
 use ory_actions::testkit::{Options, TestKit};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn identity_config() -> Value {
     if let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") {
@@ -23,15 +23,7 @@ fn identity_config() -> Value {
             }
         }
     }
-    let empty = json!({"hooks": []});
-    let session = json!({"hooks": [{"hook": "session"}]});
-    json!({"selfservice": {"flows": {
-        "login": {"before": empty, "after": {"hooks": [], "password": empty, "oidc": empty, "webauthn": empty}},
-        "registration": {"before": empty, "after": {"hooks": [], "password": session, "oidc": session, "webauthn": session}},
-        "recovery": {"before": empty, "after": empty},
-        "settings": {"before": empty, "after": {"hooks": [], "password": empty, "profile": empty}},
-        "verification": {"before": empty, "after": empty},
-    }}})
+    ory_actions::testkit::new_project_config()
 }
 
 fn main() -> Result<(), String> {

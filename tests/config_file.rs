@@ -4,18 +4,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
+use ory_actions::{Action, Flow, Method, Stack, Timing};
 use serde_json::Value;
 
 #[allow(dead_code)]
 #[path = "../examples/quickstart.rs"]
 mod quickstart;
 
-struct Run {
-    code: u8,
-    out: String,
-    err: String,
-}
+mod common;
+
+use common::{Run, run_env};
 
 /// Runs the command line against `config`, validating every write against the Kratos schema
 /// when the reference is available.
@@ -26,23 +24,7 @@ fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
         let schema = PathBuf::from(dir).join("kratos-config.schema.json");
         env.insert("ORY_KRATOS_SCHEMA", schema.display().to_string());
     }
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run_with(
-        stack,
-        args.iter().copied(),
-        &|name| env.get(name).cloned(),
-        cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: None,
-            color: false,
-        },
-    );
-    Run {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+    run_env(stack, args, &env)
 }
 
 fn copy_to_temp(source: &Path, name: &str) -> PathBuf {

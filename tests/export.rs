@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ory_actions::{Stack, cli};
+use ory_actions::Stack;
 use ory_actions_runtime::testkit::{Options, TestKit};
 use serde_json::json;
 
@@ -19,30 +19,12 @@ mod from_file;
 #[path = "exported/from_project.rs"]
 mod from_project;
 
-struct Run {
-    code: u8,
-    out: String,
-    err: String,
-}
+mod common;
+
+use common::{Run, run_env};
 
 fn run(env: &BTreeMap<&str, String>, stack: Stack, args: &[&str]) -> Run {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run_with(
-        stack,
-        args.iter().copied(),
-        &|name| env.get(name).cloned(),
-        cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: None,
-            color: false,
-        },
-    );
-    Run {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+    run_env(stack, args, env)
 }
 
 /// Compares `exported` with the checked-in file, the source line aside; rewrites the file when

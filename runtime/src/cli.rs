@@ -326,6 +326,27 @@ pub fn run_with(
     runtime.block_on(command.run(&stack, env, io))
 }
 
+/// A line on `err` as each of several projects finishes: `[2/3] <project>: planned`.
+fn progress<'a>(
+    err: &'a mut dyn Write,
+    projects: &'a [ProjectActions],
+    done: &'static str,
+) -> impl FnMut(usize, bool) + 'a {
+    let mut finished = 0;
+    move |index, ok| {
+        finished += 1;
+        if projects.len() > 1 {
+            let _ = writeln!(
+                err,
+                "[{finished}/{}] {}: {}",
+                projects.len(),
+                projects[index].project_id,
+                if ok { done } else { "failed" }
+            );
+        }
+    }
+}
+
 /// The hook lists `--target` limits a run to: every list of a named flow, and the lists of the
 /// actions with a given name. `None` without targets.
 fn target_scopes(stack: &Stack, targets: &[String]) -> Result<Option<BTreeSet<Scope>>, Error> {
@@ -443,22 +464,9 @@ impl Command<'_> {
         }
         let mut plans = Vec::new();
         let mut failures = Vec::new();
-        let results = {
-            let mut finished = 0;
-            let total = projects.len();
-            let mut progress = |index: usize, ok: bool| {
-                finished += 1;
-                if total > 1 {
-                    let _ = writeln!(
-                        err,
-                        "[{finished}/{total}] {}: {}",
-                        projects[index].project_id,
-                        if ok { "planned" } else { "failed" }
-                    );
-                }
-            };
-            runner.plan_all(&projects, &mut progress).await
-        };
+        let results = runner
+            .plan_all(&projects, &mut progress(&mut *err, &projects, "planned"))
+            .await;
         for (project, result) in projects.iter().zip(results) {
             match result {
                 Ok(plan) => plans.push((project.clone(), plan)),
@@ -536,22 +544,13 @@ impl Command<'_> {
         }
         let (projects, plans): (Vec<ProjectActions>, Vec<ProjectPlan>) = plans.into_iter().unzip();
         let mut code = EXIT_OK;
-        let results = {
-            let mut finished = 0;
-            let total = projects.len();
-            let mut progress = |index: usize, ok: bool| {
-                finished += 1;
-                if total > 1 {
-                    let _ = writeln!(
-                        err,
-                        "[{finished}/{total}] {}: {}",
-                        projects[index].project_id,
-                        if ok { "written" } else { "failed" }
-                    );
-                }
-            };
-            runner.apply_all(&projects, plans, &mut progress).await
-        };
+        let results = runner
+            .apply_all(
+                &projects,
+                plans,
+                &mut progress(&mut *err, &projects, "written"),
+            )
+            .await;
         for (project, result) in projects.iter().zip(results) {
             match result {
                 Ok(applied) => self.report(out, &applied),

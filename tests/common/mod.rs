@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use ory_actions::{Scope, Stack, cli};
 use ory_actions_runtime::testkit::{Options, TestKit};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[path = "../../examples/seed.rs"]
 mod seed;
@@ -27,15 +27,7 @@ pub fn sample_config() -> Value {
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         return serde_json::from_str(&text).unwrap();
     }
-    let empty = json!({"hooks": []});
-    let session = json!({"hooks": [{"hook": "session"}]});
-    json!({"selfservice": {"flows": {
-        "login": {"before": empty, "after": {"hooks": [], "password": empty, "oidc": empty, "webauthn": empty}},
-        "registration": {"before": empty, "after": {"hooks": [], "password": session, "oidc": session, "webauthn": session}},
-        "recovery": {"before": empty, "after": empty},
-        "settings": {"before": empty, "after": {"hooks": [], "password": empty, "profile": empty}},
-        "verification": {"before": empty, "after": empty},
-    }}})
+    ory_actions_runtime::testkit::new_project_config()
 }
 
 /// A testkit that validates against the Kratos schema whenever the reference is available.

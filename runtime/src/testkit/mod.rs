@@ -43,6 +43,20 @@ pub fn kratos_config_problems(
     Ok(KratosSchema::load(schema)?.problems(config))
 }
 
+/// The hook lists of the identity configuration a new Ory Network project has: `session` in
+/// the password, oidc and webauthn lists of registration, every other list empty.
+pub fn new_project_config() -> Value {
+    let empty = json!({"hooks": []});
+    let session = json!({"hooks": [{"hook": "session"}]});
+    json!({"selfservice": {"flows": {
+        "login": {"before": empty, "after": {"hooks": [], "password": empty, "oidc": empty, "webauthn": empty}},
+        "registration": {"before": empty, "after": {"hooks": [], "password": session, "oidc": session, "webauthn": session}},
+        "recovery": {"before": empty, "after": empty},
+        "settings": {"before": empty, "after": {"hooks": [], "password": empty, "profile": empty}},
+        "verification": {"before": empty, "after": empty},
+    }}})
+}
+
 /// The API key the testkit accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "ory_wak_testkit";
 
