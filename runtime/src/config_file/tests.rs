@@ -11,6 +11,14 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The revision of the file as it is now.
+fn revision(file: &ConfigFile) -> String {
+    file.read().unwrap().document["revision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn web_hook(url: &str) -> Value {
     json!({"hook": "web_hook", "config": {"url": url, "method": "POST", "body": "base64://e30=",
         "can_interrupt": false, "response": {"ignore": false, "parse": false}}})
@@ -53,10 +61,7 @@ fn an_edit_touches_only_the_lists_it_writes() {
     let path = dir.join("kratos.yaml");
     std::fs::write(&path, FIXTURE).unwrap();
     let file = ConfigFile::new(&path);
-    let revision = file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let revision = revision(&file);
     let writes = [
         ListWrite {
             scope: Scope::RegistrationAfterPassword,
@@ -110,10 +115,7 @@ fn a_json_file_stays_json() {
     let original = "{\n  \"dsn\": \"memory\",\n  \"selfservice\": {\n    \"flows\": {\n      \"login\": {\n        \"before\": {\n          \"hooks\": []\n        }\n      }\n    }\n  }\n}\n";
     std::fs::write(&path, original).unwrap();
     let file = ConfigFile::new(&path);
-    let revision = file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let revision = revision(&file);
     file.write(
         &revision,
         &[ListWrite {
@@ -138,10 +140,7 @@ fn a_file_changed_since_it_was_read_is_not_overwritten() {
     let path = dir.join("kratos.yaml");
     std::fs::write(&path, FIXTURE).unwrap();
     let file = ConfigFile::new(&path);
-    let revision = file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let revision = revision(&file);
     std::fs::write(&path, format!("{FIXTURE}# edited by someone\n")).unwrap();
     let err = file
         .write(
@@ -221,10 +220,7 @@ fn lists_shared_through_anchors_are_not_edited_behind_the_users_back() {
     let text = "selfservice:\n  flows:\n    registration:\n      after:\n        password:\n          hooks: &signin\n            - hook: session\n        oidc:\n          hooks: *signin\n";
     std::fs::write(&path, text).unwrap();
     let file = ConfigFile::new(&path);
-    let revision = file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let revision = revision(&file);
     let result = file.write(
         &revision,
         &[ListWrite {
@@ -266,10 +262,7 @@ fn json_files_take_any_unicode() {
     )
     .unwrap();
     let file = ConfigFile::new(&path);
-    let revision = file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let revision = revision(&file);
     let mut hook = web_hook("https://hooks.example/zürich");
     hook["config"]["headers"] = json!({"X-Team": "Zürich 😀"});
     file.write(
@@ -301,10 +294,7 @@ fn a_write_keeps_the_owner_mode_and_symbolic_link() {
     let link = dir.join("kratos.yaml");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let file = ConfigFile::new(&link);
-    let revision = file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let revision = revision(&file);
     file.write(
         &revision,
         &[ListWrite {

@@ -39,18 +39,32 @@ fn welcome() -> Action {
     .unwrap()
 }
 
-fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> ProjectPlan {
-    plan_project(PlanInput {
+/// The planner's input with the defaults these tests use.
+fn input<'a>(
+    doc: &'a Value,
+    actions: &'a [&'a Action],
+    bodies: &'a FetchedBodies,
+) -> PlanInput<'a> {
+    PlanInput {
         project_id: "p1",
         document: doc,
         actions,
-        prune,
-        mode,
-        bodies: &FetchedBodies::new(),
+        prune: &Prune::None,
+        mode: Mode::Apply,
+        bodies,
         secrets: Secrets::Redacted,
         stores_extras: false,
         kind: TargetKind::Project,
         only: None,
+    }
+}
+
+fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> ProjectPlan {
+    let bodies = FetchedBodies::new();
+    plan_project(PlanInput {
+        prune,
+        mode,
+        ..input(doc, actions, &bodies)
     })
     .unwrap()
 }
@@ -203,19 +217,7 @@ fn a_body_stored_at_a_url_is_compared_by_content() {
     let run = |content: Result<String, String>| {
         let bodies =
             FetchedBodies::from([("https://storage.example/bodies/1".to_owned(), content)]);
-        plan_project(PlanInput {
-            project_id: "p1",
-            document: &doc,
-            actions: &actions,
-            prune: &Prune::None,
-            mode: Mode::Apply,
-            bodies: &bodies,
-            secrets: Secrets::Redacted,
-            stores_extras: false,
-            kind: TargetKind::Project,
-            only: None,
-        })
-        .unwrap()
+        plan_project(input(&doc, &actions, &bodies)).unwrap()
     };
     assert!(!run(Ok("{}\n".into())).has_changes());
     assert_eq!(run(Ok("{ other: 1 }".into())).counts(), (0, 1, 0));
@@ -362,17 +364,10 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
     )]);
     let redacted = plan(&doc, &[&action]);
     assert!(!redacted.has_changes());
+    let (actions, bodies) = ([&action], FetchedBodies::new());
     let resolved = plan_project(PlanInput {
-        project_id: "p1",
-        document: &doc,
-        actions: &[&action],
-        prune: &Prune::None,
-        mode: Mode::Apply,
-        bodies: &FetchedBodies::new(),
         secrets: Secrets::Resolved,
-        stores_extras: false,
-        kind: TargetKind::Project,
-        only: None,
+        ..input(&doc, &actions, &bodies)
     })
     .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -407,19 +402,8 @@ fn the_same_hook_declared_twice_is_an_error() {
     .auth_method([Method::Oidc, Method::Password])
     .build()
     .unwrap();
-    let err = plan_project(PlanInput {
-        project_id: "p1",
-        document: &project(&[]),
-        actions: &[&a, &b],
-        prune: &Prune::None,
-        mode: Mode::Apply,
-        bodies: &FetchedBodies::new(),
-        secrets: Secrets::Redacted,
-        stores_extras: false,
-        kind: TargetKind::Project,
-        only: None,
-    })
-    .unwrap_err();
+    let (doc, actions, bodies) = (project(&[]), [&a, &b], FetchedBodies::new());
+    let err = plan_project(input(&doc, &actions, &bodies)).unwrap_err();
     assert!(
         err.to_string().starts_with(
             "two actions declare POST https://h.example/welcome in registration after password"
@@ -464,17 +448,10 @@ fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
             "body": "base64://e30=", "headers": {"X-Tenant": "other", "Authorization": "Bearer old", "X-Gone": "v"}}}]),
     )]);
     let action = with_extras();
+    let (actions, bodies) = ([&action], FetchedBodies::new());
     let plan = plan_project(PlanInput {
-        project_id: "p1",
-        document: &doc,
-        actions: &[&action],
-        prune: &Prune::None,
-        mode: Mode::Apply,
-        bodies: &FetchedBodies::new(),
-        secrets: Secrets::Redacted,
         stores_extras: true,
-        kind: TargetKind::Project,
-        only: None,
+        ..input(&doc, &actions, &bodies)
     })
     .unwrap();
     let fields: Vec<(&str, &Shown, &Shown)> = plan.changes[0]
