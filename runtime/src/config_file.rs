@@ -178,15 +178,22 @@ impl ConfigFile {
                 path: self.path.clone(),
             });
         }
-        let text = self.edit(&current.text, writes)?;
-        let config = self.parse(&text)?;
-        let mut expected = current.document["services"]["identity"]["config"].clone();
+        let before = &current.document["services"]["identity"]["config"];
+        let mut expected = before.clone();
         for write in writes {
             set_list(
                 &mut expected,
                 write.scope,
                 Value::Array(write.entries.clone()),
             );
+        }
+        // Entry by entry first, which keeps the comments of the entries that stay; the whole
+        // list at once if that does not give exactly the expected configuration.
+        let mut text = self.edit(&current.text, writes, Some(before))?;
+        let mut config = self.parse(&text)?;
+        if config != expected {
+            text = self.edit(&current.text, writes, None)?;
+            config = self.parse(&text)?;
         }
         #[cfg(feature = "schema")]
         if let Some(schema) = &self.schema {
@@ -222,8 +229,15 @@ impl ConfigFile {
         Ok(written)
     }
 
-    /// The file's text with the lists of `writes` replaced.
-    fn edit(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
+    /// The file's text with the lists of `writes` replaced. With `before` (the configuration
+    /// as read), a block list that exists is edited entry by entry: entries that stay keep
+    /// their text and comments; without it, every list is written whole.
+    fn edit(
+        &self,
+        text: &str,
+        writes: &[ListWrite],
+        before: Option<&Value>,
+    ) -> Result<String, Error> {
         if self.format == Format::Json {
             return self.edit_json(text, writes);
         }
@@ -231,6 +245,18 @@ impl ConfigFile {
             .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
         for write in writes {
             let path = yaml_path(write.scope);
+            let old = before.and_then(|config| list_at(config, write.scope));
+            let sequence = document
+                .try_get_path(&path)
+                .ok()
+                .and_then(|node| node.as_sequence().cloned())
+                .filter(|sequence| !sequence.is_flow_style() && !sequence.is_empty());
+            if let (Some(old), Some(sequence)) = (old, sequence)
+                && sequence.len() == old.len()
+            {
+                edit_entries(&sequence, old, &write.entries);
+                continue;
+            }
             let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
             document
                 .try_set_path(&path, list)
@@ -287,6 +313,51 @@ impl ConfigFile {
             ));
         }
         Ok(edited)
+    }
+}
+
+/// The hook list of `scope` in an identity configuration, if it is there.
+fn list_at(config: &Value, scope: Scope) -> Option<&Vec<Value>> {
+    let mut node = config;
+    for segment in yaml_path(scope).split('.') {
+        node = node.get(segment)?;
+    }
+    node.as_array()
+}
+
+/// Turns the entries of `sequence` (which hold `old`) into `new`, removing and inserting only
+/// the entries that differ, from the end backwards so that indices stay valid.
+fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
+    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
+    let old_keys: Vec<String> = old.iter().map(key).collect();
+    let new_keys: Vec<String> = new.iter().map(key).collect();
+    let mut operations =
+        similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys);
+    operations.reverse();
+    for operation in operations {
+        let (old_index, removed, new_range) = match operation {
+            similar::DiffOp::Equal { .. } => continue,
+            similar::DiffOp::Delete {
+                old_index, old_len, ..
+            } => (old_index, old_len, 0..0),
+            similar::DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, 0, new_index..new_index + new_len),
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (old_index, old_len, new_index..new_index + new_len),
+        };
+        for _ in 0..removed {
+            sequence.remove(old_index);
+        }
+        for (offset, entry) in new[new_range].iter().enumerate() {
+            sequence.insert(old_index + offset, to_yaml(entry));
+        }
     }
 }
 

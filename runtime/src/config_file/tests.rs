@@ -81,12 +81,9 @@ fn an_edit_touches_only_the_lists_it_writes() {
     // Everything before the first changed list is byte for byte the same.
     let unchanged_prefix = FIXTURE.find("        password:\n          hooks:").unwrap();
     assert_eq!(&text[..unchanged_prefix], &FIXTURE[..unchanged_prefix]);
-    // Every original line survives except the one list entry rewritten.
+    // Every original line survives, the commented `session` entry included.
     let (added, removed) = changed_lines(FIXTURE, &text);
-    assert_eq!(
-        removed,
-        ["            - hook: session   # sign in after sign up"]
-    );
+    assert_eq!(removed, Vec::<&str>::new(), "{text}");
     assert!(
         added
             .iter()
@@ -319,4 +316,40 @@ fn a_write_keeps_the_owner_mode_and_symbolic_link() {
             .unwrap()
             .contains("hooks: []")
     );
+}
+
+#[test]
+fn entries_that_stay_keep_their_comments_when_others_change() {
+    let dir = temp_dir("entries");
+    let path = dir.join("kratos.yaml");
+    let text = "selfservice:\n  flows:\n    login:\n      after:\n        password:\n          hooks:\n            # first, theirs\n            - hook: revoke_active_sessions   # keep me\n            - hook: web_hook\n              config:\n                url: https://old.example/ours\n                method: POST\n            - hook: require_verified_address # and me\n";
+    std::fs::write(&path, text).unwrap();
+    let file = ConfigFile::new(&path);
+    file.write(
+        &revision(&file),
+        &[ListWrite {
+            scope: Scope::LoginAfterPassword,
+            entries: vec![
+                json!({"hook": "revoke_active_sessions"}),
+                json!({"hook": "require_verified_address"}),
+                web_hook("https://hooks.example/new"),
+            ],
+        }],
+    )
+    .unwrap();
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("# first, theirs"), "{after}");
+    assert!(
+        after.contains("- hook: revoke_active_sessions   # keep me"),
+        "{after}"
+    );
+    assert!(
+        after.contains("- hook: require_verified_address # and me"),
+        "{after}"
+    );
+    assert!(!after.contains("old.example"), "{after}");
+    let config = file.config().unwrap();
+    let list = &config["selfservice"]["flows"]["login"]["after"]["password"]["hooks"];
+    assert_eq!(list[2]["config"]["url"], "https://hooks.example/new");
+    assert_eq!(list.as_array().unwrap().len(), 3);
 }
