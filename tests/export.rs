@@ -143,6 +143,11 @@ fn an_ory_network_project_exports_to_code_that_plans_no_changes() {
                 "body": "base64://ZnVuY3Rpb24oY3R4KSB7CiAgZW1haWw6IGN0eC5pZGVudGl0eS50cmFpdHMuZW1haWwsCn0K",
                 "response": {"parse": true}}},
             {"hook": "session"}
+        ]}, "oidc": {"hooks": [
+            {"hook": "web_hook", "config": {"url": "https://hooks.example.com/welcome", "method": "POST",
+                "body": "base64://ZnVuY3Rpb24oY3R4KSB7CiAgZW1haWw6IGN0eC5pZGVudGl0eS50cmFpdHMuZW1haWwsCn0K",
+                "response": {"parse": true}}},
+            {"hook": "session"}
         ]}}},
         "verification": {"after": {"hooks": [
             {"hook": "web_hook", "config": {"url": "https://hooks.example.com/verified", "method": "TRACE"}}
@@ -172,7 +177,7 @@ fn an_ory_network_project_exports_to_code_that_plans_no_changes() {
         &["plan", "--detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
-    assert!(plan.out.contains("(2 unchanged)"), "{}", plan.out);
+    assert!(plan.out.contains("(3 unchanged)"), "{}", plan.out);
     assert!(
         plan.out
             .contains("verification after TRACE https://hooks.example.com/verified"),

@@ -71,7 +71,11 @@ impl Exported {
     pub fn new(hooks: &[FoundHook], bodies: &FetchedBodies, prefix: &str) -> Self {
         let mut exported = Exported::default();
         let mut seen = Vec::new();
+        let mut merged: Vec<usize> = Vec::new();
         for (n, found) in hooks.iter().enumerate() {
+            if merged.contains(&n) {
+                continue;
+            }
             let key = (
                 found.scope,
                 found.hook.method.clone(),
@@ -88,8 +92,28 @@ impl Exported {
                 continue;
             }
             seen.push(key);
+            // The same hook in several per-method lists of one flow is one action with a list
+            // of methods, as one would write it.
+            let mut scopes = vec![found.scope];
+            if found.scope.method().is_some() {
+                for (m, other) in hooks.iter().enumerate().skip(n + 1) {
+                    let same_place = other.scope.flow() == found.scope.flow()
+                        && other.scope.timing() == found.scope.timing()
+                        && other.scope.method().is_some()
+                        && !scopes.contains(&other.scope);
+                    if same_place && other.hook == found.hook && !merged.contains(&m) {
+                        scopes.push(other.scope);
+                        merged.push(m);
+                        seen.push((
+                            other.scope,
+                            other.hook.method.clone(),
+                            other.hook.url.clone(),
+                        ));
+                    }
+                }
+            }
             let var = format!("{prefix}_{}", n + 1);
-            match action_code(found, bodies, &var) {
+            match action_code(found, &scopes, bodies, &var) {
                 Ok((code, secrets)) => {
                     exported.items.push(code);
                     exported.secrets.extend(secrets);
@@ -98,7 +122,11 @@ impl Exported {
                     "// Not exported: {} {} in {}: {why}.\n",
                     found.hook.method,
                     mask_credentials(&found.hook.url),
-                    found.scope
+                    scopes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             }
         }
@@ -140,6 +168,7 @@ impl Exported {
 /// what is printed compiles.
 fn action_code(
     found: &FoundHook,
+    scopes: &[Scope],
     bodies: &FetchedBodies,
     var: &str,
 ) -> Result<(String, Vec<(String, String)>), String> {
@@ -174,7 +203,19 @@ fn action_code(
     }
     let needs_auth_method = found.scope.timing() == Timing::After
         && found.scope.flow().needs_auth_method(Timing::After);
-    let auth_method = found.scope.method().map_or("fallback", |m| m.as_str());
+    let methods: Vec<ory_actions_core::Method> = scopes.iter().filter_map(|s| s.method()).collect();
+    let auth_method = match methods.as_slice() {
+        [] => "fallback".to_owned(),
+        [method] => method.as_str().to_owned(),
+        _ if scopes.len() == found.scope.flow().after_methods().len() => "all".to_owned(),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
 
     // Check what will be printed with the same rules `action!` applies.
     let mut builder = Action::builder(found.scope.flow(), found.scope.timing(), hook.url.clone())
@@ -183,9 +224,10 @@ fn action_code(
         .response_ignore(hook.response_ignore)
         .response_parse(hook.response_parse);
     if needs_auth_method {
-        builder = builder.auth_method(match found.scope.method() {
-            Some(method) => AuthMethods::from(method),
-            None => AuthMethods::Fallback,
+        builder = builder.auth_method(if methods.is_empty() {
+            AuthMethods::Fallback
+        } else {
+            AuthMethods::Only(methods.clone())
         });
     }
     if let Some(body) = &body {
@@ -264,7 +306,7 @@ fn action_code(
     field("flow", found.scope.flow().as_str().into());
     field("timing", found.scope.timing().as_str().into());
     if needs_auth_method {
-        field("auth_method", auth_method.into());
+        field("auth_method", auth_method);
     }
     field("url", literal(&hook.url));
     if method != HttpMethod::Post {
@@ -582,6 +624,29 @@ mod tests {
             1,
             "placeholders only for exported hooks"
         );
+    }
+
+    #[test]
+    fn the_same_hook_in_several_method_lists_is_one_action() {
+        let hook = serde_json::json!({"hook": "web_hook", "config": {"url": "https://h.example/w", "method": "POST", "body": "base64://e30="}});
+        let other = serde_json::json!({"hook": "web_hook", "config": {"url": "https://h.example/w", "method": "PUT", "body": "base64://e30="}});
+        let lists = |h: &serde_json::Value| serde_json::json!({"hooks": [h]});
+        let document = serde_json::json!({"services": {"identity": {"config": {"selfservice": {"flows": {
+            "registration": {"after": {
+                "password": lists(&hook), "oidc": lists(&hook), "code": lists(&other)
+            }},
+            "settings": {"after": {
+                "password": lists(&hook), "oidc": lists(&hook), "webauthn": lists(&hook),
+                "passkey": lists(&hook), "totp": lists(&hook), "lookup_secret": lists(&hook),
+                "profile": lists(&hook)
+            }}
+        }}}}}});
+        let exported = Exported::new(&web_hooks(&document).unwrap(), &FetchedBodies::new(), "W");
+        let code = exported.module("test");
+        assert_eq!(code.matches("action! {").count(), 3, "{code}");
+        assert!(code.contains("auth_method: [password, oidc],"), "{code}");
+        assert!(code.contains("auth_method: code,"), "{code}");
+        assert!(code.contains("auth_method: all,"), "{code}");
     }
 
     #[test]

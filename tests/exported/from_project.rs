@@ -18,7 +18,7 @@ pub fn actions() -> Vec<Action> {
         action! {
             flow: registration,
             timing: after,
-            auth_method: password,
+            auth_method: [password, oidc],
             url: "https://hooks.example.com/welcome",
             body: r#"
                 function(ctx) {
