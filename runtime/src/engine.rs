@@ -23,7 +23,7 @@ use crate::stack::{Prune, Stack};
 
 /// How many times a write is tried when Ory answers 409 (someone else wrote first): enough for
 /// a dozen writers landing on one project at once, each backing off at random.
-pub const MAX_ATTEMPTS: u32 = 12;
+pub const MAX_ATTEMPTS: u32 = 16;
 
 /// The actions of one project.
 #[derive(Clone, Debug)]
