@@ -6,40 +6,10 @@ use std::str::FromStr;
 use proc_macro2::TokenStream;
 use proptest::prelude::*;
 
-/// Words the macro knows, and some it does not.
-const WORDS: &[&str] = &[
-    "flow",
-    "timing",
-    "auth_method",
-    "url",
-    "method",
-    "body",
-    "can_interrupt",
-    "response_ignore",
-    "response_parse",
-    "project_id",
-    "auth",
-    "name",
-    "headers",
-    "emit_analytics_event",
-    "id",
-    "login",
-    "registration",
-    "recovery",
-    "settings",
-    "verification",
-    "logout",
+/// Words the macro does not take as keys, flows or methods, and some it does not know at all.
+const OTHER_WORDS: &[&str] = &[
     "before",
     "after",
-    "password",
-    "oidc",
-    "code",
-    "webauthn",
-    "passkey",
-    "totp",
-    "lookup_secret",
-    "profile",
-    "saml",
     "all",
     "fallback",
     "GET",
@@ -64,6 +34,15 @@ const WORDS: &[&str] = &[
     "_",
     "x",
 ];
+
+/// Words the macro knows, and some it does not.
+fn words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = crate::valid::KEYS.to_vec();
+    words.extend(ory_actions_core::scope::CANDIDATE_FLOWS);
+    words.extend(ory_actions_core::scope::CANDIDATE_METHODS);
+    words.extend(OTHER_WORDS);
+    words
+}
 
 /// Strings that reach the deeper checks: URLs, Jsonnet, names, paths.
 const STRINGS: &[&str] = &[
@@ -100,7 +79,7 @@ const STRINGS: &[&str] = &[
 
 fn atom() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => proptest::sample::select(WORDS).prop_map(str::to_owned),
+        4 => proptest::sample::select(words()).prop_map(str::to_owned),
         3 => proptest::sample::select(STRINGS).prop_map(|s| format!("{s:?}")),
         2 => proptest::sample::select(&[":", ",", ":", ",", "-", "#", ".", "=", "!", ";"][..]).prop_map(str::to_owned),
         1 => proptest::sample::select(&["0", "1", "-1", "1.5", "'c'", "b\"x\"", "r#\"raw\"#"][..]).prop_map(str::to_owned),
@@ -126,9 +105,9 @@ fn soup() -> impl Strategy<Value = String> {
 /// `key: value, …` with keys and values drawn from what the macro knows.
 fn declaration() -> impl Strategy<Value = String> {
     let value = prop_oneof![
-        proptest::sample::select(WORDS).prop_map(str::to_owned),
+        proptest::sample::select(words()).prop_map(str::to_owned),
         proptest::sample::select(STRINGS).prop_map(|s| format!("{s:?}")),
-        prop::collection::vec(proptest::sample::select(WORDS), 0..4)
+        prop::collection::vec(proptest::sample::select(words()), 0..4)
             .prop_map(|w| format!("[{}]", w.join(", "))),
         proptest::sample::select(STRINGS).prop_map(|s| format!("env({s:?})")),
         proptest::sample::select(STRINGS).prop_map(|s| format!("file({s:?})")),
@@ -143,7 +122,7 @@ fn declaration() -> impl Strategy<Value = String> {
         )
             .prop_map(|(a, b)| format!("{{ {a:?}: {b:?} }}")),
     ];
-    prop::collection::vec((proptest::sample::select(WORDS), value), 0..10).prop_map(|fields| {
+    prop::collection::vec((proptest::sample::select(words()), value), 0..10).prop_map(|fields| {
         fields
             .into_iter()
             .map(|(key, value)| format!("{key}: {value}"))

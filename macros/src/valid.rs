@@ -26,7 +26,7 @@ use crate::ctxt::Errors;
 use crate::model;
 
 /// The keys of `action!`, those of the Terraform `ory_action` resource first.
-const KEYS: [&str; 15] = [
+pub(crate) const KEYS: [&str; 15] = [
     "flow",
     "timing",
     "auth_method",

@@ -8,6 +8,7 @@ use ory_actions_core::{AuthMethods, HttpMethod, Scope};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+use super::tests::set_list;
 use super::*;
 
 /// URLs the stack may declare; `https://ours.example/` is what `Prune::UrlPrefix` owns.
@@ -78,22 +79,10 @@ fn document() -> impl Strategy<Value = Value> {
                     unique.push(entry);
                 }
             }
-            set(&mut doc, scope, Value::Array(unique));
+            set_list(&mut doc, scope, Value::Array(unique));
         }
         doc
     })
-}
-
-fn set(doc: &mut Value, scope: Scope, list: Value) {
-    let mut node = doc;
-    for segment in scope.pointer().trim_start_matches('/').split('/') {
-        node = node
-            .as_object_mut()
-            .expect("objects all the way down")
-            .entry(segment)
-            .or_insert_with(|| json!({}));
-    }
-    *node = list;
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -180,7 +169,7 @@ proptest! {
         let plan = plan_of(&doc, &actions, &prune, &bodies);
         let mut after = doc.clone();
         for write in &plan.writes {
-            set(&mut after, write.scope, Value::Array(write.entries.clone()));
+            set_list(&mut after, write.scope, Value::Array(write.entries.clone()));
         }
         let declared: BTreeSet<(Scope, String, String)> = actions
             .iter()

@@ -9,17 +9,22 @@ fn project(lists: &[(Scope, Value)]) -> Value {
     let mut doc =
         json!({"id": "p1", "revision_id": "r1", "services": {"identity": {"config": {}}}});
     for (scope, list) in lists {
-        let mut node = &mut doc;
-        for segment in scope.pointer().trim_start_matches('/').split('/') {
-            node = node
-                .as_object_mut()
-                .unwrap()
-                .entry(segment)
-                .or_insert_with(|| json!({}));
-        }
-        *node = list.clone();
+        set_list(&mut doc, *scope, list.clone());
     }
     doc
+}
+
+/// Puts `list` at the hook list of `scope` in a project document, creating parents.
+pub(super) fn set_list(doc: &mut Value, scope: Scope, list: Value) {
+    let mut node = doc;
+    for segment in scope.pointer().trim_start_matches('/').split('/') {
+        node = node
+            .as_object_mut()
+            .expect("objects all the way down")
+            .entry(segment)
+            .or_insert_with(|| json!({}));
+    }
+    *node = list;
 }
 
 fn hook(url: &str) -> Value {
@@ -77,15 +82,7 @@ fn plan(doc: &Value, actions: &[&Action]) -> ProjectPlan {
 fn applied(doc: &Value, plan: &ProjectPlan) -> Value {
     let mut doc = doc.clone();
     for write in &plan.writes {
-        let mut node = &mut doc;
-        for segment in write.scope.pointer().trim_start_matches('/').split('/') {
-            node = node
-                .as_object_mut()
-                .unwrap()
-                .entry(segment)
-                .or_insert_with(|| json!({}));
-        }
-        *node = Value::Array(write.entries.clone());
+        set_list(&mut doc, write.scope, Value::Array(write.entries.clone()));
     }
     doc
 }
