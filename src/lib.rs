@@ -40,10 +40,10 @@
 /// ```
 pub use ory_actions_macros::action;
 pub use ory_actions_runtime::{
-    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, ConfigFile,
-    Error, FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Problem,
-    ProjectId, Prune, REDACTED, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack, Timing,
-    UrlError, cli, client, engine, output, plan,
+    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
+    FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId,
+    Prune, REDACTED, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack, Timing, UrlError,
+    cli,
 };
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).

@@ -133,7 +133,7 @@ fn the_quickstart_applies_to_its_config_and_leaves_the_rest_byte_for_byte() {
 
 /// The configuration as the runtime reads it.
 fn planner_view(path: &Path) -> Value {
-    ory_actions::ConfigFile::new(path).config().unwrap()
+    ory_actions_runtime::testkit::read_kratos_config(path).unwrap()
 }
 
 #[test]

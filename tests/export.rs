@@ -73,7 +73,7 @@ fn a_kratos_config_exports_to_code_that_plans_no_changes() {
     let dir = temp_dir("file");
     let template = "function(ctx) {\n  identity_id: ctx.identity.id,\n  flow: ctx.flow.id,\n}\n";
     std::fs::write(dir.join("template.jsonnet"), template).unwrap();
-    let config = include_str!("../runtime/src/config_file/kratos.yaml")
+    let config = include_str!("../runtime/src/target/kratos_file/kratos.yaml")
         .replace("file:///etc/kratos/guard.jsonnet", "template.jsonnet")
         + r#"
 # Hooks of every shape for the export round trip.

@@ -23,4 +23,6 @@ pub use address::UrlError;
 pub use jsonnet::{BodyError, BodyShape};
 pub use names::NameError;
 pub use rules::{FlagError, Flags};
-pub use scope::{ApiKeyIn, AuthMethods, Flow, HttpMethod, Method, Scope, ScopeError, Timing};
+pub use scope::{
+    ApiKeyIn, AuthMethods, Flow, HttpMethod, Method, Platform, Scope, ScopeError, Timing,
+};

@@ -9,6 +9,10 @@ use std::fmt;
 
 use crate::suggest::did_you_mean;
 
+/// The JSON pointer under which an Ory Network project document keeps its identity
+/// configuration.
+pub const IDENTITY_CONFIG_POINTER: &str = "/services/identity/config";
+
 /// The JSON pointer under which a project document keeps the self-service flows.
 pub const FLOWS_POINTER: &str = "/services/identity/config/selfservice/flows";
 
@@ -157,6 +161,32 @@ named_enum! {
     }
 }
 
+/// Where hooks are managed. The two keep different sets of hook lists and of web hook fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Platform {
+    /// An Ory Network project, through the console API.
+    OryNetwork,
+    /// A self-hosted Kratos, through its configuration file.
+    Kratos,
+}
+
+impl Platform {
+    /// Whether a web hook keeps `headers`, `emit_analytics_event` and `id` there: Kratos does;
+    /// Ory Network's stored hook model has no place for them.
+    pub const fn stores_extras(self) -> bool {
+        matches!(self, Platform::Kratos)
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Platform::OryNetwork => "Ory Network",
+            Platform::Kratos => "self-hosted Kratos",
+        })
+    }
+}
+
 /// The hook kinds each schema definition of a hook list accepts.
 mod accepts {
     pub(super) const SELF_SERVICE: &[&str] = &["web_hook", "b2b_sso", "organization"];
@@ -236,6 +266,14 @@ macro_rules! scopes {
                     $(Scope::$variant => concat!(
                         "/services/identity/config/selfservice/flows/", $path, "/hooks"
                     ),)*
+                }
+            }
+
+            /// The JSON pointer of this hook list inside an identity configuration (a Kratos
+            /// configuration file, or the `config` of an Ory Network project's identity service).
+            pub const fn config_pointer(self) -> &'static str {
+                match self {
+                    $(Scope::$variant => concat!("/selfservice/flows/", $path, "/hooks"),)*
                 }
             }
 
@@ -599,6 +637,10 @@ mod tests {
                 expected = format!("{expected}/{method}");
             }
             assert_eq!(scope.pointer(), format!("{expected}/hooks"), "{scope:?}");
+            assert_eq!(
+                scope.pointer(),
+                format!("{IDENTITY_CONFIG_POINTER}{}", scope.config_pointer())
+            );
             assert!(scope.accepts().contains(&"web_hook"), "{scope:?}");
         }
     }

@@ -8,8 +8,8 @@ pub use std::vec;
 pub use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
 
 use crate::action::{Action, Extras, Parts};
+pub use crate::action::{Auth, Secret};
 pub use crate::action::{Body, HeaderValue, ProjectId};
-pub use crate::auth::{Auth, Secret};
 
 /// The checked fields of one `action!` invocation.
 pub struct ActionParts {

@@ -82,22 +82,24 @@ pub enum Error {
     /// Configuration is missing or wrong (environment, flags).
     #[error("{0}")]
     Config(String),
-    /// Someone else kept writing the project between this run's read and write.
+    /// Someone else kept writing the target between this run's read and write.
     #[error(
-        "project {project_id} kept changing while this run tried to update it ({attempts} \
-         attempts, each answered 409); nothing of this run was written; run again"
+        "{target} kept changing while this run tried to update it ({attempts} attempts, \
+         {cause}); nothing of this run was written; run again"
     )]
     Conflict {
-        /// The project.
-        project_id: String,
+        /// The target: `project …` or `Kratos config …`.
+        target: String,
         /// How many writes were tried.
         attempts: u32,
+        /// What each attempt met: `each answered 409`, or the file changing on disk.
+        cause: &'static str,
     },
-    /// Ory accepted the write but the project it returned does not match the stack.
-    #[error("{}", not_applied(project_id, problems, warnings))]
+    /// The target accepted the write but what it holds afterwards does not match the stack.
+    #[error("{}", not_applied(target, problems, warnings))]
     NotApplied {
-        /// The project.
-        project_id: String,
+        /// The target: `project …` or `Kratos config …`.
+        target: String,
         /// What differs, one line each.
         problems: Vec<String>,
         /// What Ory said about the write.
@@ -105,12 +107,12 @@ pub enum Error {
     },
     /// Ory accepted the write, but its answer could not be read.
     #[error(
-        "Ory accepted the update of project {project_id}, but its answer could not be read \
-         ({problem}); run `plan` to see the project as it is now"
+        "Ory accepted the update of {target}, but its answer could not be read ({problem}); \
+         run `plan` to see the project as it is now"
     )]
     AnswerUnreadable {
-        /// The project.
-        project_id: String,
+        /// The target: `project …`.
+        target: String,
         /// What is wrong with the answer.
         problem: String,
     },
@@ -123,21 +125,21 @@ pub enum Error {
         problem: String,
     },
     /// The configuration file changed between the plan and the write.
-    #[error("Kratos configuration {} changed while this run was updating it", path.display())]
+    #[error("Kratos config {} changed on disk since it was read", path.display())]
     FileChanged {
         /// The file.
         path: PathBuf,
     },
     /// Transient failures (429, 5xx, timeouts, broken connections) went on until the deadline.
     #[error(
-        "gave up trying to {operation} project {project_id} after {} tries ({}); nothing of \
-         this run is left half-written; run again later or with a longer --deadline",
+        "gave up trying to {operation} {target} after {} tries ({}); nothing of this run is \
+         left half-written; run again later or with a longer --deadline",
         tries.len(),
         tries.join(", ")
     )]
     GaveUp {
-        /// The project.
-        project_id: String,
+        /// The target: `project …` or `Kratos config …`.
+        target: String,
         /// `read` or `update`.
         operation: &'static str,
         /// What each try got.
@@ -146,19 +148,18 @@ pub enum Error {
     /// Someone else wrote the project after the plan was confirmed, and a plan made again
     /// changes other things than the confirmed one.
     #[error(
-        "project {project_id} was changed by someone else after the plan was confirmed, and the \
-         plan is no longer the same; nothing of this run was written there: run `plan` again to \
-         review it"
+        "{target} was changed by someone else after the plan was confirmed, and the plan is no \
+         longer the same; nothing of this run was written there: run `plan` again to review it"
     )]
     PlanChanged {
-        /// The project.
-        project_id: String,
+        /// The target: `project …` or `Kratos config …`.
+        target: String,
     },
 }
 
-fn not_applied(project_id: &str, problems: &[String], warnings: &[String]) -> String {
+fn not_applied(target: &str, problems: &[String], warnings: &[String]) -> String {
     let mut text = format!(
-        "Ory accepted the update of project {project_id} but did not apply all of it: {}",
+        "the update of {target} was accepted but did not apply all of it: {}",
         problems.join("; ")
     );
     if !warnings.is_empty() {
@@ -184,7 +185,7 @@ impl Error {
         }) = self
         {
             for secret in secrets.iter().filter(|s| !s.is_empty()) {
-                *message = message.replace(secret.as_str(), crate::render::REDACTED);
+                *message = message.replace(secret.as_str(), crate::hooks::REDACTED);
             }
         }
     }

@@ -8,7 +8,7 @@ use ory_actions_core::{AuthMethods, HttpMethod, Scope};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use super::tests::set_list;
+use super::tests::{input, lists_of, set_list};
 use super::*;
 
 /// URLs the stack may declare; `https://ours.example/` is what `Prune::UrlPrefix` owns.
@@ -132,17 +132,10 @@ fn prune() -> impl Strategy<Value = Prune> {
 }
 
 fn plan_of(doc: &Value, actions: &[&Action], prune: &Prune, bodies: &FetchedBodies) -> ProjectPlan {
+    let lists = lists_of(doc);
     plan_project(PlanInput {
-        project_id: "p",
-        document: doc,
-        actions,
         prune,
-        mode: Mode::Apply,
-        bodies,
-        secrets: Secrets::Redacted,
-        stores_extras: false,
-        kind: TargetKind::Project,
-        only: None,
+        ..input(&lists, actions, bodies)
     })
     .expect("generated documents are well-formed")
 }

@@ -2,7 +2,7 @@ use ory_actions_core::{ApiKeyIn, AuthMethods, Flow, Method, Scope, Timing};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::auth::{Auth, Secret};
+use crate::action::{Auth, Secret};
 
 /// A project document with the given hook lists.
 fn project(lists: &[(Scope, Value)]) -> Value {
@@ -44,32 +44,38 @@ fn welcome() -> Action {
     .unwrap()
 }
 
-/// The planner's input with the defaults these tests use.
-fn input<'a>(
-    doc: &'a Value,
+/// The hook lists of a project document.
+pub(super) fn lists_of(doc: &Value) -> HookLists {
+    HookLists::read(doc, ory_actions_core::scope::IDENTITY_CONFIG_POINTER)
+        .expect("a well-formed document")
+}
+
+/// The planner's input with the defaults these tests use: an Ory Network project.
+pub(super) fn input<'a>(
+    lists: &'a HookLists,
     actions: &'a [&'a Action],
     bodies: &'a FetchedBodies,
 ) -> PlanInput<'a> {
     PlanInput {
-        project_id: "p1",
-        document: doc,
+        target: TargetName::Project("p1".into()),
+        platform: Platform::OryNetwork,
+        revision_id: "r1",
+        lists,
         actions,
         prune: &Prune::None,
         mode: Mode::Apply,
         bodies,
         secrets: Secrets::Redacted,
-        stores_extras: false,
-        kind: TargetKind::Project,
         only: None,
     }
 }
 
 fn plan_with(doc: &Value, actions: &[&Action], prune: &Prune, mode: Mode) -> ProjectPlan {
-    let bodies = FetchedBodies::new();
+    let (lists, bodies) = (lists_of(doc), FetchedBodies::new());
     plan_project(PlanInput {
         prune,
         mode,
-        ..input(doc, actions, &bodies)
+        ..input(&lists, actions, &bodies)
     })
     .unwrap()
 }
@@ -208,13 +214,13 @@ fn a_body_stored_at_a_url_is_compared_by_content() {
     let action = welcome();
     let actions = [&action];
     assert_eq!(
-        bodies_to_fetch(&doc, &actions).unwrap(),
+        bodies_to_fetch(&lists_of(&doc), &actions).unwrap(),
         ["https://storage.example/bodies/1"]
     );
     let run = |content: Result<String, String>| {
         let bodies =
             FetchedBodies::from([("https://storage.example/bodies/1".to_owned(), content)]);
-        plan_project(input(&doc, &actions, &bodies)).unwrap()
+        plan_project(input(&lists_of(&doc), &actions, &bodies)).unwrap()
     };
     assert!(!run(Ok("{}\n".into())).has_changes());
     assert_eq!(run(Ok("{ other: 1 }".into())).counts(), (0, 1, 0));
@@ -362,9 +368,10 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
     let redacted = plan(&doc, &[&action]);
     assert!(!redacted.has_changes());
     let (actions, bodies) = ([&action], FetchedBodies::new());
+    let lists = lists_of(&doc);
     let resolved = plan_project(PlanInput {
         secrets: Secrets::Resolved,
-        ..input(&doc, &actions, &bodies)
+        ..input(&lists, &actions, &bodies)
     })
     .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -400,7 +407,7 @@ fn the_same_hook_declared_twice_is_an_error() {
     .build()
     .unwrap();
     let (doc, actions, bodies) = (project(&[]), [&a, &b], FetchedBodies::new());
-    let err = plan_project(input(&doc, &actions, &bodies)).unwrap_err();
+    let err = plan_project(input(&lists_of(&doc), &actions, &bodies)).unwrap_err();
     assert!(
         err.to_string().starts_with(
             "two actions declare POST https://h.example/welcome in registration after password"
@@ -446,9 +453,10 @@ fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
     )]);
     let action = with_extras();
     let (actions, bodies) = ([&action], FetchedBodies::new());
+    let lists = lists_of(&doc);
     let plan = plan_project(PlanInput {
-        stores_extras: true,
-        ..input(&doc, &actions, &bodies)
+        platform: Platform::Kratos,
+        ..input(&lists, &actions, &bodies)
     })
     .unwrap();
     let fields: Vec<(&str, &Shown, &Shown)> = plan.changes[0]

@@ -31,7 +31,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
-use crate::schema::KratosSchema;
+use crate::target::kratos_file::schema::KratosSchema;
 use normalize::BodyStore;
 
 /// The problems a Kratos configuration has in its hook lists, checked against the Kratos
@@ -41,6 +41,14 @@ pub fn kratos_config_problems(
     config: &Value,
 ) -> Result<Vec<String>, String> {
     Ok(KratosSchema::load(schema)?.problems(config))
+}
+
+/// The configuration in a Kratos configuration file (YAML or JSON) as JSON values, read as
+/// ory-actions reads it.
+pub fn read_kratos_config(path: impl Into<PathBuf>) -> Result<Value, String> {
+    crate::target::kratos_file::KratosFile::new(path)
+        .config()
+        .map_err(|e| e.to_string())
 }
 
 /// The hook lists of the identity configuration a new Ory Network project has: `session` in

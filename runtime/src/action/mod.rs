@@ -1,4 +1,10 @@
-//! [`Action`]: one declared web hook, checked against every rule of Ory Actions.
+//! [`Action`]: one declared web hook, checked against every rule of Ory Actions, and
+//! [`ActionBuilder`] for actions made at run time.
+
+mod auth;
+
+pub(crate) use auth::read_env;
+pub use auth::{Auth, Secret};
 
 use std::borrow::Cow;
 use std::fmt;
@@ -16,7 +22,6 @@ use ory_actions_core::{
     Timing, UrlError,
 };
 
-use crate::auth::{Auth, Secret, read_env};
 use crate::error::Error;
 
 /// A Jsonnet template for the request body, checked for syntax and for its `ctx` parameter.

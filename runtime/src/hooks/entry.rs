@@ -1,4 +1,4 @@
-//! Reading hook lists out of a project document, and what a web hook entry means.
+//! What a web hook entry means.
 //!
 //! The same view serves the entries a project holds and the entries the stack renders, so the
 //! two are compared by meaning: an absent field equals its default, and a body is its Jsonnet
@@ -11,74 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use ory_actions_core::Scope;
 use serde_json::Value;
 
-use crate::error::Error;
-
-/// The hook lists of one project document, by scope. An absent list reads as `None`.
-pub(crate) struct HookLists<'a> {
-    lists: BTreeMap<Scope, Option<&'a Vec<Value>>>,
-}
-
-impl<'a> HookLists<'a> {
-    /// Reads every hook list of `document`, a project as the console API returns it.
-    ///
-    /// A list that exists but is not an array, or a path through something that is not an
-    /// object, is an error: nothing sensible can be written there.
-    pub(crate) fn read(document: &'a Value) -> Result<Self, Error> {
-        let mut lists = BTreeMap::new();
-        for &scope in Scope::ALL {
-            lists.insert(scope, read_list(document, scope)?);
-        }
-        Ok(HookLists { lists })
-    }
-
-    /// The list of `scope`, if the document has it.
-    pub(crate) fn get(&self, scope: Scope) -> Option<&'a Vec<Value>> {
-        self.lists.get(&scope).copied().flatten()
-    }
-
-    /// The number of entries in the list of `scope` (0 when absent).
-    pub(crate) fn len(&self, scope: Scope) -> usize {
-        self.get(scope).map_or(0, Vec::len)
-    }
-}
-
-fn read_list(document: &Value, scope: Scope) -> Result<Option<&Vec<Value>>, Error> {
-    let mut node = document;
-    let mut walked = String::new();
-    for segment in scope.pointer().trim_start_matches('/').split('/') {
-        let Value::Object(map) = node else {
-            return Err(Error::RemoteDocument {
-                pointer: walked,
-                problem: format!("expected an object, found {}", kind(node)),
-            });
-        };
-        walked.push('/');
-        walked.push_str(segment);
-        match map.get(segment) {
-            Some(next) => node = next,
-            None => return Ok(None),
-        }
-    }
-    match node {
-        Value::Array(list) => Ok(Some(list)),
-        other => Err(Error::RemoteDocument {
-            pointer: walked,
-            problem: format!("a hook list must be an array, found {}", kind(other)),
-        }),
-    }
-}
-
-/// "an object", "null", … for messages about unexpected JSON.
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use super::kind;
 
 /// What identifies a web hook: its list, HTTP method and URL (the import ID of the Terraform
 /// provider, without the project).
@@ -124,13 +57,13 @@ impl std::fmt::Debug for StoredAuth {
             StoredAuth::ApiKey { name, location, .. } => f
                 .debug_struct("ApiKey")
                 .field("name", name)
-                .field("value", &crate::render::REDACTED)
+                .field("value", &super::REDACTED)
                 .field("in", location)
                 .finish(),
             StoredAuth::BasicAuth { user, .. } => f
                 .debug_struct("BasicAuth")
                 .field("user", user)
-                .field("password", &crate::render::REDACTED)
+                .field("password", &super::REDACTED)
                 .finish(),
             StoredAuth::Other(_) => f.write_str("Other(..)"),
         }
@@ -161,7 +94,7 @@ pub(crate) struct WebHook {
 impl std::fmt::Debug for WebHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebHook")
-            .field("url", &crate::export::mask_credentials(&self.url))
+            .field("url", &mask_credentials(&self.url))
             .field("method", &self.method)
             .field("body", &self.body)
             .field("can_interrupt", &self.can_interrupt)
@@ -348,11 +281,39 @@ pub(crate) fn rendered_web_hook(entry: &Value) -> WebHook {
     WebHook::read(entry).expect("rendered entries are well-formed web hooks")
 }
 
+/// A URL with any password in it replaced by `****`.
+pub(crate) fn mask_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:****@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn credentials_in_urls_are_masked() {
+        assert_eq!(
+            mask_credentials("https://u:pw@h.example:8/x?y"),
+            "https://u:****@h.example:8/x?y"
+        );
+        assert_eq!(
+            mask_credentials("https://h.example/a@b"),
+            "https://h.example/a@b"
+        );
+    }
 
     #[test]
     fn absent_fields_read_as_their_defaults() {
@@ -416,19 +377,5 @@ mod tests {
             Entry::read(&json!({"hook": "web_hook", "config": {"url": 3}})),
             Entry::Malformed(_)
         ));
-    }
-
-    #[test]
-    fn lists_that_are_not_arrays_are_errors() {
-        let doc = json!({"services": {"identity": {"config": {"selfservice": {"flows": {
-            "login": {"before": {"hooks": {"oops": true}}}
-        }}}}}});
-        let err = HookLists::read(&doc).err().expect("an error");
-        assert!(err.to_string().contains("login/before/hooks"), "{err}");
-        let doc = json!({"services": {"identity": {"config": null}}});
-        assert!(HookLists::read(&doc).is_err());
-        let doc = json!({"services": {"identity": {"config": {}}}});
-        let lists = HookLists::read(&doc).unwrap();
-        assert_eq!(lists.len(Scope::LoginBefore), 0);
     }
 }

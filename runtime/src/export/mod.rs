@@ -9,66 +9,49 @@ use std::fmt::Write as _;
 
 use ory_actions_core::names::is_credential_header;
 use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Scope, Timing};
-use serde_json::Value;
 
-use crate::action::Action;
-use crate::auth::{Auth, Secret};
+mod import;
+
+pub(crate) use import::{ImportId, find_for_import};
+
+use crate::action::{Action, Auth, Secret};
+use crate::hooks::{Entry, HookLists, StoredAuth, StoredBody, WebHook, mask_credentials};
 use crate::plan::FetchedBodies;
-use crate::remote::{Entry, HookLists, StoredAuth, StoredBody, WebHook};
 
 /// One web hook found in a project, ready to become code.
 #[derive(Clone, Debug)]
-pub struct FoundHook {
+pub(crate) struct FoundHook {
     /// Its hook list.
-    pub scope: Scope,
-    /// Its position in the list.
-    pub index: usize,
+    pub(crate) scope: Scope,
     pub(crate) hook: WebHook,
 }
 
-impl FoundHook {
-    /// The HTTP method.
-    pub fn method(&self) -> &str {
-        &self.hook.method
-    }
-
-    /// The URL.
-    pub fn url(&self) -> &str {
-        &self.hook.url
-    }
-}
-
-/// Every web hook of a project document, in list order.
-pub fn web_hooks(document: &Value) -> Result<Vec<FoundHook>, crate::error::Error> {
-    let lists = HookLists::read(document)?;
+/// Every web hook of a target's hook lists, in list order.
+pub(crate) fn web_hooks(lists: &HookLists) -> Vec<FoundHook> {
     let mut found = Vec::new();
-    for &scope in Scope::ALL {
-        for (index, entry) in lists.get(scope).into_iter().flatten().enumerate() {
+    for (scope, list) in lists.iter() {
+        for entry in list {
             if let Entry::WebHook(hook) = Entry::read(entry) {
-                found.push(FoundHook {
-                    scope,
-                    index,
-                    hook: *hook,
-                });
+                found.push(FoundHook { scope, hook: *hook });
             }
         }
     }
-    Ok(found)
+    found
 }
 
 /// Generated code: the `action!` invocations, and the environment variables the secrets are
 /// read from.
 #[derive(Debug, Default)]
-pub struct Exported {
+pub(crate) struct Exported {
     /// `(variable, what it holds)`.
-    pub secrets: Vec<(String, String)>,
+    pub(crate) secrets: Vec<(String, String)>,
     /// One item per hook: `action! { … }`, or a comment saying why the hook cannot be one.
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
 }
 
 impl Exported {
     /// The hooks as code, placeholders named `{prefix}_1_API_KEY` and so on.
-    pub fn new(hooks: &[FoundHook], bodies: &FetchedBodies, prefix: &str) -> Self {
+    pub(crate) fn new(hooks: &[FoundHook], bodies: &FetchedBodies, prefix: &str) -> Self {
         let mut exported = Exported::default();
         let mut seen = Vec::new();
         let mut merged: Vec<usize> = Vec::new();
@@ -134,7 +117,7 @@ impl Exported {
     }
 
     /// A whole Rust module: a comment naming the secrets, and `pub fn actions()`.
-    pub fn module(&self, source: &str) -> String {
+    pub(crate) fn module(&self, source: &str) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "// Exported by ory-actions from {source}.");
         if !self.secrets.is_empty() {
@@ -358,22 +341,6 @@ fn may_hold_a_secret(name: &str) -> bool {
         .any(|word| lower.contains(word))
 }
 
-/// A URL with any password in it replaced by `****`.
-pub(crate) fn mask_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:****@{host}{tail}")
-        }
-        None => url.to_owned(),
-    }
-}
-
 /// A Rust string literal.
 fn literal(text: &str) -> String {
     format!("{text:?}")
@@ -404,189 +371,14 @@ fn body_literal(text: &str, indent: &str) -> String {
     format!("r{hashes}\"\n{}\n    \"{hashes}", lines.join("\n"))
 }
 
-/// A Terraform `ory_action` import ID, parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportId {
-    /// The project (ignored for a configuration file).
-    pub project_id: String,
-    /// The flow, as written.
-    pub flow: String,
-    /// `before` or `after`, as written.
-    pub timing: String,
-    /// The auth method of an `after` ID.
-    pub auth_method: Option<String>,
-    /// The HTTP method, when the ID names one.
-    pub method: Option<String>,
-    /// The URL.
-    pub url: String,
-}
-
-impl ImportId {
-    /// Parses `project:flow:after:auth_method[:METHOD]:url` or `project:flow:before[:METHOD]:url`.
-    /// URLs contain colons; an HTTP method is recognised by being one.
-    pub fn parse(id: &str) -> Result<ImportId, String> {
-        let usage = "expected `project:flow:after:auth_method[:METHOD]:url` or \
-                     `project:flow:before[:METHOD]:url`";
-        let mut rest = id;
-        let mut next = |what: &str| -> Result<String, String> {
-            let (part, tail) = rest
-                .split_once(':')
-                .ok_or_else(|| format!("import ID `{id}` has no {what}: {usage}"))?;
-            rest = tail;
-            Ok(part.to_owned())
-        };
-        let project_id = next("project")?;
-        let flow = next("flow")?;
-        let timing = next("timing")?;
-        let auth_method = match timing.as_str() {
-            "after" => Some(next("auth method")?),
-            "before" => None,
-            other => return Err(format!("import ID `{id}` has timing `{other}`: {usage}")),
-        };
-        let mut method = None;
-        if let Some((candidate, tail)) = rest.split_once(':')
-            && HttpMethod::from_name(&candidate.to_ascii_uppercase()).is_some()
-            && !tail.starts_with("//")
-        {
-            method = Some(candidate.to_ascii_uppercase());
-            rest = tail;
-        }
-        if rest.is_empty() {
-            return Err(format!("import ID `{id}` has no URL: {usage}"));
-        }
-        Ok(ImportId {
-            project_id,
-            flow,
-            timing,
-            auth_method,
-            method,
-            url: rest.to_owned(),
-        })
-    }
-
-    /// The hook list the ID names, or why none.
-    pub fn scope(&self) -> Result<Scope, String> {
-        let single_list = ory_actions_core::Flow::from_name(&self.flow)
-            .is_some_and(|flow| !flow.needs_auth_method(Timing::After));
-        let method = match self.auth_method.as_deref() {
-            // Recovery and verification have one `after` list; the Terraform provider still
-            // names a method in their IDs.
-            Some(_) if single_list => None,
-            Some("fallback") | None => None,
-            Some(method) => Some(method),
-        };
-        Scope::lookup(&self.flow, &self.timing, method).ok_or_else(|| {
-            format!(
-                "Kratos has no hook list for {} {}{}",
-                self.flow,
-                self.timing,
-                method.map(|m| format!(" {m}")).unwrap_or_default()
-            )
-        })
-    }
-}
-
-/// The hooks an import ID matches, or what was found near it.
-pub fn find_for_import(id: &ImportId, hooks: &[FoundHook]) -> Result<Vec<FoundHook>, String> {
-    let scope = id.scope()?;
-    let matching: Vec<FoundHook> = hooks
-        .iter()
-        .filter(|h| h.scope == scope && h.hook.url == id.url)
-        .filter(|h| id.method.as_deref().is_none_or(|m| h.hook.method == m))
-        .cloned()
-        .collect();
-    if !matching.is_empty() {
-        return Ok(matching);
-    }
-    let mut message = format!("no web hook matches: nothing calls {} in {scope}", id.url);
-    let here: Vec<&FoundHook> = hooks.iter().filter(|h| h.scope == scope).collect();
-    if here.is_empty() {
-        message.push_str(&format!("; {scope} holds no web hooks"));
-    } else {
-        message.push_str(&format!("; {scope} holds:"));
-        for hook in &here {
-            message.push_str(&format!("\n  {} {}", hook.hook.method, hook.hook.url));
-        }
-    }
-    let bare = |url: &str| url.trim_end_matches('/').to_owned();
-    let near = hooks
-        .iter()
-        .find(|h| h.scope == scope && bare(&h.hook.url) == bare(&id.url))
-        .map(|h| {
-            format!(
-                "{} {} (a trailing slash differs)",
-                h.hook.method, h.hook.url
-            )
-        })
-        .or_else(|| {
-            hooks
-                .iter()
-                .find(|h| h.scope == scope && h.hook.url == id.url)
-                .map(|h| format!("{} {} (another HTTP method)", h.hook.method, h.hook.url))
-        })
-        .or_else(|| {
-            hooks
-                .iter()
-                .find(|h| h.hook.url == id.url || bare(&h.hook.url) == bare(&id.url))
-                .map(|h| {
-                    format!(
-                        "{} {} in {} (another list)",
-                        h.hook.method, h.hook.url, h.scope
-                    )
-                })
-        });
-    if let Some(near) = near {
-        message.push_str(&format!("\nnearest match: {near}"));
-    }
-    Err(message)
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
-    #[test]
-    fn import_ids_with_ports_colons_and_methods() {
-        let id = ImportId::parse(
-            "550e8400-e29b-41d4-a716-446655440000:registration:after:password:https://api.example.com/webhooks/welcome",
-        )
-        .unwrap();
-        assert_eq!(id.flow, "registration");
-        assert_eq!(id.auth_method.as_deref(), Some("password"));
-        assert_eq!(id.method, None);
-        assert_eq!(id.url, "https://api.example.com/webhooks/welcome");
-
-        let id = ImportId::parse("p:login:after:oidc:PUT:http://h.example:8080/a:b?c=d:e").unwrap();
-        assert_eq!(id.method.as_deref(), Some("PUT"));
-        assert_eq!(id.url, "http://h.example:8080/a:b?c=d:e");
-
-        let id = ImportId::parse("p:login:before:https://h.example:8443/validate").unwrap();
-        assert_eq!((id.auth_method, id.method), (None, None));
-        assert_eq!(id.url, "https://h.example:8443/validate");
-
-        let id = ImportId::parse("p:login:before:DELETE:https://h.example/x").unwrap();
-        assert_eq!(id.method.as_deref(), Some("DELETE"));
-        assert_eq!(id.scope(), Ok(Scope::LoginBefore));
-
-        assert!(ImportId::parse("p:login:sometime:https://x").is_err());
-        assert!(ImportId::parse("p:login").is_err());
-        assert!(ImportId::parse("p:login:before:").is_err());
-        let verified = ImportId::parse("p:verification:after:code:https://x/v").unwrap();
-        assert_eq!(verified.scope(), Ok(Scope::VerificationAfter));
-        assert_eq!(
-            mask_credentials("https://u:pw@h.example:8/x?y"),
-            "https://u:****@h.example:8/x?y"
-        );
-        assert_eq!(
-            mask_credentials("https://h.example/a@b"),
-            "https://h.example/a@b"
-        );
-        let totp = ImportId::parse("p:registration:after:totp:https://x").unwrap();
-        assert!(
-            totp.scope()
-                .unwrap_err()
-                .contains("no hook list for registration after totp")
-        );
+    fn lists(document: &Value) -> HookLists {
+        HookLists::read(document, ory_actions_core::scope::IDENTITY_CONFIG_POINTER).unwrap()
     }
 
     #[test]
@@ -606,7 +398,7 @@ mod tests {
                 hook(serde_json::json!({"url": "https://h.example/f", "method": "POST", "body": "base64://e30=", "id": "copy"}))
             ]}}
         }}}}}});
-        let hooks = web_hooks(&document).unwrap();
+        let hooks = web_hooks(&lists(&document));
         let exported = Exported::new(&hooks, &FetchedBodies::new(), "W");
         let code = exported.module("test");
         assert_eq!(code.matches("// Not exported:").count(), 6, "{code}");
@@ -630,18 +422,18 @@ mod tests {
     fn the_same_hook_in_several_method_lists_is_one_action() {
         let hook = serde_json::json!({"hook": "web_hook", "config": {"url": "https://h.example/w", "method": "POST", "body": "base64://e30="}});
         let other = serde_json::json!({"hook": "web_hook", "config": {"url": "https://h.example/w", "method": "PUT", "body": "base64://e30="}});
-        let lists = |h: &serde_json::Value| serde_json::json!({"hooks": [h]});
+        let list = |h: &serde_json::Value| serde_json::json!({"hooks": [h]});
         let document = serde_json::json!({"services": {"identity": {"config": {"selfservice": {"flows": {
             "registration": {"after": {
-                "password": lists(&hook), "oidc": lists(&hook), "code": lists(&other)
+                "password": list(&hook), "oidc": list(&hook), "code": list(&other)
             }},
             "settings": {"after": {
-                "password": lists(&hook), "oidc": lists(&hook), "webauthn": lists(&hook),
-                "passkey": lists(&hook), "totp": lists(&hook), "lookup_secret": lists(&hook),
-                "profile": lists(&hook)
+                "password": list(&hook), "oidc": list(&hook), "webauthn": list(&hook),
+                "passkey": list(&hook), "totp": list(&hook), "lookup_secret": list(&hook),
+                "profile": list(&hook)
             }}
         }}}}}});
-        let exported = Exported::new(&web_hooks(&document).unwrap(), &FetchedBodies::new(), "W");
+        let exported = Exported::new(&web_hooks(&lists(&document)), &FetchedBodies::new(), "W");
         let code = exported.module("test");
         assert_eq!(code.matches("action! {").count(), 3, "{code}");
         assert!(code.contains("auth_method: [password, oidc],"), "{code}");

@@ -1,4 +1,4 @@
-//! The second target: a self-hosted Kratos configuration file (YAML or JSON), edited in place.
+//! The self-hosted Kratos target: a configuration file (YAML or JSON), edited in place.
 //!
 //! Only the hook lists that change are rewritten, with a lossless YAML editor: comments, key
 //! order, quoting and everything else stay byte for byte. The file is replaced atomically (a
@@ -17,8 +17,15 @@ use serde_json::{Map, Number, Value, json};
 use yaml_edit::path::YamlPath as _;
 use yaml_edit::{Document, ScalarType, YamlValue};
 
+use ory_actions_core::Platform;
+
 use crate::error::Error;
+use crate::hooks::HookLists;
 use crate::plan::ListWrite;
+use crate::target::{Snapshot, Target, TargetName, Written};
+
+#[cfg(feature = "schema")]
+pub(crate) mod schema;
 
 /// YAML or JSON, by the file's extension (`.json` is JSON; anything else YAML).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,38 +36,87 @@ enum Format {
 
 /// A Kratos configuration file.
 #[derive(Clone)]
-pub struct ConfigFile {
+pub(crate) struct KratosFile {
     path: PathBuf,
     format: Format,
     #[cfg(feature = "schema")]
-    schema: Option<std::sync::Arc<crate::schema::KratosSchema>>,
+    schema: Option<std::sync::Arc<schema::KratosSchema>>,
 }
 
-impl std::fmt::Debug for ConfigFile {
+impl std::fmt::Debug for KratosFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConfigFile")
+        f.debug_struct("KratosFile")
             .field("path", &self.path)
             .field("format", &self.format)
             .finish_non_exhaustive()
     }
 }
 
-/// The file as read: its text, and the document the planner works on.
-pub(crate) struct Snapshot {
+/// The file as read: its text, and the configuration it holds.
+struct Read {
     text: String,
-    /// `{"id", "revision_id", "services": {"identity": {"config": …}}}`, as a console project.
-    pub(crate) document: Value,
+    config: Value,
 }
 
-impl ConfigFile {
+impl Read {
+    /// The hook lists and the fingerprint of the text.
+    fn snapshot(&self, file: &KratosFile) -> Result<Snapshot, Error> {
+        let lists = HookLists::read(&self.config, "").map_err(|e| match e {
+            Error::RemoteDocument { pointer, problem } => {
+                file.problem(format!("at `{pointer}`, {problem}; nothing was written"))
+            }
+            other => other,
+        })?;
+        Ok(Snapshot {
+            revision: revision_of(&self.text),
+            lists,
+        })
+    }
+}
+
+impl Target for KratosFile {
+    fn name(&self) -> TargetName {
+        TargetName::KratosConfig(self.display())
+    }
+
+    fn platform(&self) -> Platform {
+        Platform::Kratos
+    }
+
+    fn conflict_cause(&self) -> &'static str {
+        "each time it had changed on disk since it was read"
+    }
+
+    async fn read(&self) -> Result<Snapshot, Error> {
+        self.read_file()?.snapshot(self)
+    }
+
+    async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
+        let written = self.write_lists(revision, writes)?;
+        Ok(Written {
+            snapshot: written.snapshot(self)?,
+            warnings: Vec::new(),
+        })
+    }
+
+    async fn fetch_body(&self, reference: &str) -> Result<String, String> {
+        if reference.starts_with("https://") || reference.starts_with("http://") {
+            Err("bodies stored at URLs are not read for configuration files".into())
+        } else {
+            self.read_body(reference)
+        }
+    }
+}
+
+impl KratosFile {
     /// The file at `path`.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
             _ => Format::Yaml,
         };
-        ConfigFile {
+        KratosFile {
             path,
             format,
             #[cfg(feature = "schema")]
@@ -71,18 +127,13 @@ impl ConfigFile {
     /// Validates every write against this Kratos configuration schema first; a write that
     /// would leave invalid hook lists is refused.
     #[cfg(feature = "schema")]
-    pub fn validate_with(mut self, schema: crate::schema::KratosSchema) -> Self {
+    pub(crate) fn validate_with(mut self, schema: schema::KratosSchema) -> Self {
         self.schema = Some(std::sync::Arc::new(schema));
         self
     }
 
-    /// The path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// How the file is named in messages and plans.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         self.path.display().to_string()
     }
 
@@ -94,25 +145,17 @@ impl ConfigFile {
     }
 
     /// The configuration as ory-actions reads it (YAML or JSON, as JSON values).
-    pub fn config(&self) -> Result<Value, Error> {
-        let text = std::fs::read_to_string(&self.path)
-            .map_err(|e| self.problem(format!("cannot read it: {e}")))?;
-        self.parse(&text)
+    #[cfg(any(test, feature = "testkit"))]
+    pub(crate) fn config(&self) -> Result<Value, Error> {
+        Ok(self.read_file()?.config)
     }
 
     /// Reads and parses the file.
-    pub(crate) fn read(&self) -> Result<Snapshot, Error> {
+    fn read_file(&self) -> Result<Read, Error> {
         let text = std::fs::read_to_string(&self.path)
             .map_err(|e| self.problem(format!("cannot read it: {e}")))?;
         let config = self.parse(&text)?;
-        Ok(Snapshot {
-            document: json!({
-                "id": self.display(),
-                "revision_id": revision_of(&text),
-                "services": {"identity": {"config": config}},
-            }),
-            text,
-        })
+        Ok(Read { text, config })
     }
 
     fn parse(&self, text: &str) -> Result<Value, Error> {
@@ -171,14 +214,14 @@ impl ConfigFile {
     /// Rewrites the hook lists of `writes` in the file read as `revision`; returns the file as
     /// written. Fails without writing when the file changed since, or when the edit would
     /// change anything but those lists (lists shared through YAML anchors, for one).
-    pub(crate) fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Snapshot, Error> {
-        let current = self.read()?;
-        if current.document["revision_id"] != revision {
+    fn write_lists(&self, revision: &str, writes: &[ListWrite]) -> Result<Read, Error> {
+        let current = self.read_file()?;
+        if revision_of(&current.text) != revision {
             return Err(Error::FileChanged {
                 path: self.path.clone(),
             });
         }
-        let before = &current.document["services"]["identity"]["config"];
+        let before = &current.config;
         let mut expected = before.clone();
         for write in writes {
             set_list(
@@ -212,14 +255,7 @@ impl ConfigFile {
                  hook list its own entries",
             ));
         }
-        let written = Snapshot {
-            document: json!({
-                "id": self.display(),
-                "revision_id": revision_of(&text),
-                "services": {"identity": {"config": config}},
-            }),
-            text,
-        };
+        let written = Read { text, config };
         // Write where the path leads, so that a symbolic link stays one.
         let target = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
         write_atomically(&target, written.text.as_bytes(), |file, bytes| {
@@ -380,8 +416,8 @@ fn set_list(config: &mut Value, scope: Scope, list: Value) {
 /// `selfservice.flows.login.after.password.hooks`: the path of a hook list inside the config.
 fn yaml_path(scope: Scope) -> String {
     scope
-        .pointer()
-        .trim_start_matches("/services/identity/config/")
+        .config_pointer()
+        .trim_start_matches('/')
         .replace('/', ".")
 }
 

@@ -1,29 +1,23 @@
-//! Plans as people read them (Terraform and Pulumi habits: `+`, `~`, `-`) and as programs read
-//! them (a stable JSON form). Secrets show as `(sensitive)`, always.
+//! Plans as people read them (Terraform and Pulumi habits: `+`, `~`, `-`), in a terminal or a
+//! pull-request comment. Secrets show as `(sensitive)`, always.
 
 use std::fmt::Write as _;
 
-use ory_actions_core::{Scope, Timing};
-use serde_json::{Value, json};
 use similar::{ChangeTag, TextDiff};
 
-use crate::export::mask_credentials;
-use crate::plan::{Change, ChangeKind, FieldChange, Mode, ProjectPlan, Shown, TargetKind};
-use crate::render::REDACTED;
-
-/// The version of the JSON form. It changes only when a field changes meaning or goes away;
-/// new fields may appear in any version.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+use crate::hooks::{REDACTED, mask_credentials};
+use crate::plan::{Change, ChangeKind, FieldChange, ProjectPlan, Shown};
+use crate::target::TargetName;
 
 /// ANSI colours, or nothing.
 #[derive(Clone, Copy, Debug)]
-pub struct Style {
+pub(crate) struct Style {
     color: bool,
 }
 
 impl Style {
     /// Colours when `color` is true.
-    pub fn new(color: bool) -> Self {
+    pub(crate) fn new(color: bool) -> Self {
         Style { color }
     }
 
@@ -58,20 +52,20 @@ impl Style {
 
 /// Created, updated, deleted and unchanged hooks, over any number of plans.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Hooks created.
-    pub create: usize,
+    pub(crate) create: usize,
     /// Hooks updated.
-    pub update: usize,
+    pub(crate) update: usize,
     /// Hooks deleted.
-    pub delete: usize,
+    pub(crate) delete: usize,
     /// Declared hooks already as declared.
-    pub unchanged: usize,
+    pub(crate) unchanged: usize,
 }
 
 impl Summary {
     /// Counts the changes of `plans`.
-    pub fn of<'a>(plans: impl IntoIterator<Item = &'a ProjectPlan>) -> Self {
+    pub(crate) fn of<'a>(plans: impl IntoIterator<Item = &'a ProjectPlan>) -> Self {
         let mut summary = Summary::default();
         for change in plans.into_iter().flat_map(|p| &p.changes) {
             match change.kind {
@@ -85,7 +79,7 @@ impl Summary {
     }
 
     /// Whether anything changes.
-    pub fn has_changes(&self) -> bool {
+    pub(crate) fn has_changes(&self) -> bool {
         self.create + self.update + self.delete > 0
     }
 }
@@ -93,7 +87,7 @@ impl Summary {
 /// The human form of the plans of the projects that could be planned; `failed` counts those
 /// that could not (their errors are reported apart), and makes the summary say the plan is
 /// incomplete.
-pub fn plan_text(plans: &[ProjectPlan], failed: usize, style: Style) -> String {
+pub(crate) fn plan_text(plans: &[ProjectPlan], failed: usize, style: Style) -> String {
     let mut out = String::new();
     for plan in plans {
         project_text(&mut out, plan, style);
@@ -139,18 +133,14 @@ fn unchanged_note(unchanged: usize) -> String {
 }
 
 fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
-    let _ = match plan.kind {
-        TargetKind::Project => writeln!(
+    let _ = match &plan.target {
+        TargetName::Project(id) => writeln!(
             out,
             "{} (revision {}):",
-            style.bold(&format!("Project {}", plan.project_id)),
+            style.bold(&format!("Project {id}")),
             plan.revision_id
         ),
-        TargetKind::ConfigFile => writeln!(
-            out,
-            "{}:",
-            style.bold(&format!("Kratos config {}", plan.project_id))
-        ),
+        TargetName::KratosConfig(_) => writeln!(out, "{}:", style.bold(&plan.target.to_string())),
     };
     let shown: Vec<&Change> = plan
         .changes
@@ -270,28 +260,9 @@ fn shown_inline(shown: &Shown) -> String {
     }
 }
 
-/// The `auth_method` a hook list stands for: a method, `fallback`, or nothing.
-fn auth_method(scope: Scope) -> Value {
-    match scope.method() {
-        Some(method) => method.as_str().into(),
-        None if scope.is_fallback() => "fallback".into(),
-        None => Value::Null,
-    }
-}
-
-fn shown_json(shown: &Shown) -> Value {
-    match shown {
-        Shown::Absent => Value::Null,
-        Shown::Value(value) => value.clone(),
-        Shown::Text(text) => text.clone().into(),
-        Shown::Unreadable(what) => json!({ "unreadable": what }),
-        Shown::Sensitive => REDACTED.into(),
-    }
-}
-
 /// The plan as Markdown, for a pull-request comment: the summary, then the plan in a `diff`
 /// block so that creates and deletes show in colour.
-pub fn plan_markdown(plans: &[ProjectPlan], failed: usize) -> String {
+pub(crate) fn plan_markdown(plans: &[ProjectPlan], failed: usize) -> String {
     let summary = Summary::of(plans);
     let headline = if failed > 0 {
         format!("**Plan incomplete:** {failed} project(s) could not be planned.")
@@ -326,61 +297,4 @@ pub fn plan_markdown(plans: &[ProjectPlan], failed: usize) -> String {
     format!(
         "### ory-actions plan\n\n{headline}\n\n<details><summary>Details</summary>\n\n```diff\n{body}```\n\n</details>\n"
     )
-}
-
-/// The JSON form of a plan. See the crate documentation for its fields.
-pub fn plan_json(plans: &[ProjectPlan], mode: Mode) -> Value {
-    let summary = Summary::of(plans);
-    json!({
-        "format_version": JSON_FORMAT_VERSION,
-        "mode": match mode { Mode::Apply => "apply", Mode::Destroy => "destroy" },
-        "projects": plans.iter().map(project_json).collect::<Vec<_>>(),
-        "summary": {
-            "create": summary.create,
-            "update": summary.update,
-            "delete": summary.delete,
-            "unchanged": summary.unchanged,
-            "has_changes": summary.has_changes(),
-        },
-    })
-}
-
-fn project_json(plan: &ProjectPlan) -> Value {
-    json!({
-        "target": match plan.kind { TargetKind::Project => "project", TargetKind::ConfigFile => "config_file" },
-        "project_id": plan.project_id,
-        "revision_id": plan.revision_id,
-        "changes": plan.changes.iter().map(|change| json!({
-            "action": change.kind.as_str(),
-            "name": change.name,
-            "flow": change.scope.flow().as_str(),
-            "timing": change.scope.timing().as_str(),
-            "auth_method": if change.scope.timing() == Timing::After { auth_method(change.scope) } else { Value::Null },
-            "list": change.scope.pointer(),
-            "method": change.method,
-            "url": change.url,
-            "pruned": change.pruned,
-            "fields": change.fields.iter().map(|field| {
-                let sensitive = field.before == Shown::Sensitive || field.after == Shown::Sensitive;
-                json!({
-                    "field": field.field,
-                    "before": shown_json(&field.before),
-                    "after": shown_json(&field.after),
-                    "sensitive": sensitive,
-                })
-            }).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "unmanaged": plan.unmanaged.iter().map(|hook| json!({
-            "flow": hook.scope.flow().as_str(),
-            "timing": hook.scope.timing().as_str(),
-            "auth_method": if hook.scope.timing() == Timing::After { auth_method(hook.scope) } else { Value::Null },
-            "list": hook.scope.pointer(),
-            "method": hook.method,
-            "url": mask_credentials(&hook.url),
-        })).collect::<Vec<_>>(),
-        "warnings": plan.warnings.iter().map(|w| json!({
-            "code": w.code(),
-            "message": w.to_string(),
-        })).collect::<Vec<_>>(),
-    })
 }

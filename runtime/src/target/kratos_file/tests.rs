@@ -12,11 +12,8 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// The revision of the file as it is now.
-fn revision(file: &ConfigFile) -> String {
-    file.read().unwrap().document["revision_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+fn revision(file: &KratosFile) -> String {
+    revision_of(&file.read_file().unwrap().text)
 }
 
 fn web_hook(url: &str) -> Value {
@@ -39,8 +36,8 @@ fn reading_gives_the_hook_lists() {
     let dir = temp_dir("read");
     let path = dir.join("kratos.yaml");
     std::fs::write(&path, FIXTURE).unwrap();
-    let snapshot = ConfigFile::new(&path).read().unwrap();
-    let flows = &snapshot.document["services"]["identity"]["config"]["selfservice"]["flows"];
+    let snapshot = KratosFile::new(&path).read_file().unwrap();
+    let flows = &snapshot.config["selfservice"]["flows"];
     assert_eq!(
         flows["registration"]["after"]["password"]["hooks"],
         json!([{"hook": "session"}])
@@ -49,10 +46,7 @@ fn reading_gives_the_hook_lists() {
         flows["login"]["before"]["hooks"][0]["config"]["url"],
         "https://guard.example/check"
     );
-    assert_eq!(
-        snapshot.document["services"]["identity"]["config"]["serve"]["public"]["cors"]["enabled"],
-        true
-    );
+    assert_eq!(snapshot.config["serve"]["public"]["cors"]["enabled"], true);
 }
 
 #[test]
@@ -60,7 +54,7 @@ fn an_edit_touches_only_the_lists_it_writes() {
     let dir = temp_dir("edit");
     let path = dir.join("kratos.yaml");
     std::fs::write(&path, FIXTURE).unwrap();
-    let file = ConfigFile::new(&path);
+    let file = KratosFile::new(&path);
     let revision = revision(&file);
     let writes = [
         ListWrite {
@@ -75,7 +69,7 @@ fn an_edit_touches_only_the_lists_it_writes() {
             entries: vec![web_hook("https://hooks.example/profile")],
         },
     ];
-    let written = file.write(&revision, &writes).unwrap();
+    let written = file.write_lists(&revision, &writes).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(text, written.text);
     // Everything before the first changed list is byte for byte the same.
@@ -93,7 +87,7 @@ fn an_edit_touches_only_the_lists_it_writes() {
     assert!(added.iter().any(|l| l.trim() == "profile:"), "{text}");
     assert!(text.ends_with("# The end.\n"));
     // The file reads back as what was written.
-    let flows = &written.document["services"]["identity"]["config"]["selfservice"]["flows"];
+    let flows = &written.config["selfservice"]["flows"];
     assert_eq!(
         flows["registration"]["after"]["password"]["hooks"],
         json!(writes[0].entries)
@@ -111,9 +105,9 @@ fn a_json_file_stays_json() {
     let path = dir.join("kratos.json");
     let original = "{\n  \"dsn\": \"memory\",\n  \"selfservice\": {\n    \"flows\": {\n      \"login\": {\n        \"before\": {\n          \"hooks\": []\n        }\n      }\n    }\n  }\n}\n";
     std::fs::write(&path, original).unwrap();
-    let file = ConfigFile::new(&path);
+    let file = KratosFile::new(&path);
     let revision = revision(&file);
-    file.write(
+    file.write_lists(
         &revision,
         &[ListWrite {
             scope: Scope::LoginBefore,
@@ -136,11 +130,11 @@ fn a_file_changed_since_it_was_read_is_not_overwritten() {
     let dir = temp_dir("changed");
     let path = dir.join("kratos.yaml");
     std::fs::write(&path, FIXTURE).unwrap();
-    let file = ConfigFile::new(&path);
+    let file = KratosFile::new(&path);
     let revision = revision(&file);
     std::fs::write(&path, format!("{FIXTURE}# edited by someone\n")).unwrap();
     let err = file
-        .write(
+        .write_lists(
             &revision,
             &[ListWrite {
                 scope: Scope::LoginBefore,
@@ -176,7 +170,7 @@ fn a_write_that_fails_midway_leaves_the_original_intact() {
 fn bodies_named_by_path_are_read_beside_the_config() {
     let dir = temp_dir("bodies");
     std::fs::write(dir.join("body.jsonnet"), "function(ctx) {}").unwrap();
-    let file = ConfigFile::new(dir.join("kratos.yaml"));
+    let file = KratosFile::new(dir.join("kratos.yaml"));
     assert_eq!(file.read_body("body.jsonnet").unwrap(), "function(ctx) {}");
     let absolute = format!("file://{}", dir.join("body.jsonnet").display());
     assert_eq!(file.read_body(&absolute).unwrap(), "function(ctx) {}");
@@ -186,7 +180,7 @@ fn bodies_named_by_path_are_read_beside_the_config() {
 #[test]
 fn bodies_outside_the_config_directory_or_not_files_are_not_read() {
     let dir = temp_dir("outside");
-    let file = ConfigFile::new(dir.join("kratos.yaml"));
+    let file = KratosFile::new(dir.join("kratos.yaml"));
     assert!(
         file.read_body("/etc/passwd")
             .unwrap_err()
@@ -216,9 +210,9 @@ fn lists_shared_through_anchors_are_not_edited_behind_the_users_back() {
     let path = dir.join("kratos.yaml");
     let text = "selfservice:\n  flows:\n    registration:\n      after:\n        password:\n          hooks: &signin\n            - hook: session\n        oidc:\n          hooks: *signin\n";
     std::fs::write(&path, text).unwrap();
-    let file = ConfigFile::new(&path);
+    let file = KratosFile::new(&path);
     let revision = revision(&file);
-    let result = file.write(
+    let result = file.write_lists(
         &revision,
         &[ListWrite {
             scope: Scope::RegistrationAfterPassword,
@@ -258,11 +252,11 @@ fn json_files_take_any_unicode() {
         "{\"selfservice\": {\"flows\": {\"login\": {\"before\": {\"hooks\": []}}}}, \"x\": 1}",
     )
     .unwrap();
-    let file = ConfigFile::new(&path);
+    let file = KratosFile::new(&path);
     let revision = revision(&file);
     let mut hook = web_hook("https://hooks.example/zürich");
     hook["config"]["headers"] = json!({"X-Team": "Zürich 😀"});
-    file.write(
+    file.write_lists(
         &revision,
         &[ListWrite {
             scope: Scope::LoginBefore,
@@ -290,9 +284,9 @@ fn a_write_keeps_the_owner_mode_and_symbolic_link() {
     let owned = std::os::unix::fs::chown(&real, Some(1000), Some(1000)).is_ok();
     let link = dir.join("kratos.yaml");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let file = ConfigFile::new(&link);
+    let file = KratosFile::new(&link);
     let revision = revision(&file);
-    file.write(
+    file.write_lists(
         &revision,
         &[ListWrite {
             scope: Scope::LoginBefore,
@@ -324,8 +318,8 @@ fn entries_that_stay_keep_their_comments_when_others_change() {
     let path = dir.join("kratos.yaml");
     let text = "selfservice:\n  flows:\n    login:\n      after:\n        password:\n          hooks:\n            # first, theirs\n            - hook: revoke_active_sessions   # keep me\n            - hook: web_hook\n              config:\n                url: https://old.example/ours\n                method: POST\n            - hook: require_verified_address # and me\n";
     std::fs::write(&path, text).unwrap();
-    let file = ConfigFile::new(&path);
-    file.write(
+    let file = KratosFile::new(&path);
+    file.write_lists(
         &revision(&file),
         &[ListWrite {
             scope: Scope::LoginAfterPassword,

@@ -11,11 +11,11 @@ use crate::error::{ApiFailure, Error};
 
 /// The workspace API key; `Debug` never shows it.
 #[derive(Clone)]
-pub struct ApiKey(String);
+pub(crate) struct ApiKey(String);
 
 impl ApiKey {
     /// Wraps a key.
-    pub fn new(key: impl Into<String>) -> Self {
+    pub(crate) fn new(key: impl Into<String>) -> Self {
         ApiKey(key.into())
     }
 
@@ -33,7 +33,7 @@ impl Drop for ApiKey {
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ApiKey(")?;
-        f.write_str(crate::render::REDACTED)?;
+        f.write_str(crate::hooks::REDACTED)?;
         f.write_str(")")
     }
 }
@@ -44,7 +44,7 @@ const MAX_RESPONSE: usize = 16 * 1024 * 1024;
 const MAX_BODY: usize = 1024 * 1024;
 
 /// What a successful `PATCH` returns.
-pub struct PatchOutcome {
+pub(crate) struct PatchOutcome {
     /// The project after the change.
     pub project: Value,
     /// Keys Ory ignored, as `(code, message)`.
@@ -66,7 +66,7 @@ impl fmt::Debug for PatchOutcome {
 
 /// A console API client.
 #[derive(Clone, Debug)]
-pub struct ConsoleClient {
+pub(crate) struct ConsoleClient {
     http: reqwest::Client,
     /// For stored bodies: follows no redirects, sends no credentials.
     bodies: reqwest::Client,
@@ -82,7 +82,7 @@ fn install_tls_provider() {
 
 impl ConsoleClient {
     /// A client for the console API at `base_url` (for example `https://api.console.ory.sh`).
-    pub fn new(base_url: &str, key: ApiKey, timeout: Duration) -> Result<Self, Error> {
+    pub(crate) fn new(base_url: &str, key: ApiKey, timeout: Duration) -> Result<Self, Error> {
         install_tls_provider();
         let base = base_url.trim_end_matches('/').to_owned();
         if let Err(problem) = ory_actions_core::address::check_url(&base) {
@@ -111,13 +111,8 @@ impl ConsoleClient {
         })
     }
 
-    /// The base URL.
-    pub fn base_url(&self) -> &str {
-        &self.base
-    }
-
     /// `GET /projects/{project_id}`: the project document.
-    pub async fn get_project(&self, project_id: &str) -> Result<Value, Error> {
+    pub(crate) async fn get_project(&self, project_id: &str) -> Result<Value, Error> {
         let url = format!("{}/projects/{}", self.base, encode(project_id));
         let request = self.http.get(&url).bearer_auth(self.key.expose());
         let project = self.send("read", project_id, request).await?;
@@ -127,14 +122,14 @@ impl ConsoleClient {
                 pointer: String::new(),
                 problem: format!(
                     "the project is {}, not an object",
-                    crate::remote::kind(&other)
+                    crate::hooks::kind(&other)
                 ),
             }),
         }
     }
 
     /// `PATCH /projects/{project_id}/revision/{revision_id}` with JSON-patch operations.
-    pub async fn patch_project(
+    pub(crate) async fn patch_project(
         &self,
         project_id: &str,
         revision_id: &str,
@@ -184,7 +179,7 @@ impl ConsoleClient {
     /// Reads a body template stored at `url` (Ory may return a body as a link to it). Only
     /// `https` URLs are read (plain `http` on loopback only, for local stand-ins); no credentials
     /// are sent, no redirects followed, and at most 1 MiB is read.
-    pub async fn fetch_body(&self, url: &str) -> Result<String, String> {
+    pub(crate) async fn fetch_body(&self, url: &str) -> Result<String, String> {
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
         let host = parsed.host_str().unwrap_or_default();
         let loopback = host == "localhost"

@@ -12,7 +12,7 @@ use serde_json::Value;
 const SCHEMA_URL: &str = "https://github.com/ory/kratos/embedx/config.schema.json";
 
 /// A compiled Kratos configuration schema (`kratos-config.schema.json` of Kratos's repository).
-pub struct KratosSchema {
+pub(crate) struct KratosSchema {
     schemas: boon::Schemas,
     index: boon::SchemaIndex,
 }
@@ -20,7 +20,7 @@ pub struct KratosSchema {
 impl KratosSchema {
     /// Compiles the schema at `path`. Its one external reference, `ory://tracing-config`, is
     /// resolved to a schema that accepts anything.
-    pub fn load(path: &Path) -> Result<Self, String> {
+    pub(crate) fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the Kratos schema {}: {e}", path.display()))?;
         let schema: Value = serde_json::from_str(&text)
@@ -38,7 +38,7 @@ impl KratosSchema {
     }
 
     /// The problems of `identity_config` in its hook lists, one line each.
-    pub fn problems(&self, identity_config: &Value) -> Vec<String> {
+    pub(crate) fn problems(&self, identity_config: &Value) -> Vec<String> {
         match self.schemas.validate(identity_config, self.index) {
             Ok(()) => Vec::new(),
             Err(error) => {

@@ -7,8 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use ory_actions_core::Scope;
 use serde_json::{Map, Value, json};
 
-use crate::action::{Action, HeaderValue};
-use crate::auth::Auth;
+use crate::action::{Action, Auth, HeaderValue};
 use crate::error::Error;
 
 /// What to do with secret values when rendering.
@@ -61,25 +60,6 @@ impl RenderedHook {
         }
         entry
     }
-}
-
-/// A hook entry of unknown origin with every value that may be a secret (auth values, and all
-/// header values) replaced by `(sensitive)`.
-pub(crate) fn redact(entry: &Value) -> Value {
-    let mut entry = entry.clone();
-    if let Some(auth) = entry.pointer_mut("/config/auth/config") {
-        for key in ["value", "password"] {
-            if let Some(secret) = auth.get_mut(key) {
-                *secret = Value::String(REDACTED.into());
-            }
-        }
-    }
-    if let Some(Value::Object(headers)) = entry.pointer_mut("/config/headers") {
-        for value in headers.values_mut() {
-            *value = Value::String(REDACTED.into());
-        }
-    }
-    entry
 }
 
 /// Overwrites the secret values of a hook entry in memory (auth values and every header value),
@@ -226,7 +206,7 @@ mod tests {
     use ory_actions_core::{ApiKeyIn, Flow, Method, Timing};
 
     use super::*;
-    use crate::auth::Secret;
+    use crate::action::Secret;
 
     fn action(var: &str) -> Action {
         Action::builder(Flow::Login, Timing::After, "https://hooks.example/login")

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::error::{ApiFailure, Error};
 
 /// How long a run may keep retrying, unless told otherwise (`--deadline`).
-pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+pub(crate) const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 
 /// The first backoff; each retry doubles it, up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
@@ -18,13 +18,13 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
 /// The retry budget of one run.
 #[derive(Clone, Copy, Debug)]
-pub struct Policy {
+pub(crate) struct Policy {
     deadline: Instant,
 }
 
 impl Policy {
     /// Retries until `budget` from now has passed.
-    pub fn within(budget: Duration) -> Self {
+    pub(crate) fn within(budget: Duration) -> Self {
         Policy {
             deadline: Instant::now() + budget,
         }
@@ -32,13 +32,13 @@ impl Policy {
 
     /// How long to wait before try number `attempt + 1` (`attempt` counts from 1), or `None`
     /// when the deadline does not leave room for it.
-    pub fn wait(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+    pub(crate) fn wait(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
         self.backoff(attempt, FIRST_BACKOFF, MAX_BACKOFF, retry_after)
     }
 
     /// How long a writer that lost a race (409) waits before reading again: short, since the
     /// project is answering, and random, so that colliding writers spread out.
-    pub fn conflict_wait(&self, attempt: u32) -> Option<Duration> {
+    pub(crate) fn conflict_wait(&self, attempt: u32) -> Option<Duration> {
         self.backoff(
             attempt,
             Duration::from_millis(25),
@@ -64,6 +64,47 @@ impl Policy {
     }
 }
 
+/// The transient failures of one operation so far, and when to try again.
+#[derive(Debug)]
+pub(crate) struct Tries {
+    operation: &'static str,
+    failures: Vec<String>,
+}
+
+impl Tries {
+    /// Tries of `operation` (`read` or `update`), none failed yet.
+    pub(crate) fn of(operation: &'static str) -> Self {
+        Tries {
+            operation,
+            failures: Vec::new(),
+        }
+    }
+
+    /// Records a transient `error` of the try numbered `attempt` (from 1) and says how long to
+    /// wait before the next one, or gives up on `target` when the deadline leaves no room.
+    pub(crate) fn failed(
+        &mut self,
+        policy: &Policy,
+        attempt: u32,
+        error: &Error,
+        target: impl FnOnce() -> String,
+    ) -> Result<Duration, Error> {
+        self.failures.push(describe(error));
+        policy
+            .wait(attempt, retry_after(error))
+            .ok_or_else(|| Error::GaveUp {
+                target: target(),
+                operation: self.operation,
+                tries: std::mem::take(&mut self.failures),
+            })
+    }
+
+    /// How many tries failed.
+    pub(crate) fn count(&self) -> u32 {
+        u32::try_from(self.failures.len()).unwrap_or(u32::MAX)
+    }
+}
+
 /// A number in [0, 1), different on every call: enough randomness for jitter.
 fn random_fraction() -> f64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -74,7 +115,7 @@ fn random_fraction() -> f64 {
 
 /// Whether an error is worth another try: Ory rate limiting (429), failing on its side (5xx,
 /// but not 501), a timeout or a broken connection.
-pub fn is_transient(error: &Error) -> bool {
+pub(crate) fn is_transient(error: &Error) -> bool {
     match error {
         Error::Api(ApiFailure { status, .. }) => {
             *status == 429 || (*status >= 500 && *status != 501)
@@ -85,7 +126,7 @@ pub fn is_transient(error: &Error) -> bool {
 }
 
 /// What a request answered, for the message of the final error.
-pub fn describe(error: &Error) -> String {
+fn describe(error: &Error) -> String {
     match error {
         Error::Api(ApiFailure { status, .. }) => format!("{status}"),
         Error::Unreachable { reason, .. } => reason.clone(),
@@ -94,7 +135,7 @@ pub fn describe(error: &Error) -> String {
 }
 
 /// The `Retry-After` Ory asked for, if any.
-pub fn retry_after(error: &Error) -> Option<Duration> {
+fn retry_after(error: &Error) -> Option<Duration> {
     match error {
         Error::Api(failure) => failure.retry_after,
         _ => None,

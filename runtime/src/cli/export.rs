@@ -1,0 +1,35 @@
+//! `export`: a module of `action!` code per target, for every web hook it holds.
+
+use super::setup::fail;
+use super::{EXIT_ERROR, EXIT_OK, Io};
+use crate::export::Exported;
+use crate::reconcile::Reconciler;
+use crate::target::Target;
+
+/// Prints the code of every web hook of `targets`; secrets become `env("…")` placeholders.
+pub(super) async fn run<T: Target>(reconciler: &Reconciler, targets: &[&T], io: Io<'_>) -> u8 {
+    let mut code = EXIT_OK;
+    for (n, target) in targets.iter().enumerate() {
+        match reconciler.read_hooks(*target).await {
+            Ok((hooks, bodies)) => {
+                let prefix = if targets.len() > 1 {
+                    format!("WEBHOOK_P{}", n + 1)
+                } else {
+                    "WEBHOOK".to_owned()
+                };
+                let exported = Exported::new(&hooks, &bodies, &prefix);
+                let _ = write!(io.out, "{}", exported.module(&target.label()));
+                if !exported.secrets.is_empty() {
+                    let _ = writeln!(
+                        io.err,
+                        "note: {} secret(s) became env(\"…\") placeholders; the comment at the \
+                         top names them",
+                        exported.secrets.len()
+                    );
+                }
+            }
+            Err(e) => code = code.max(fail(io.err, e)),
+        }
+    }
+    if code == EXIT_OK { EXIT_OK } else { EXIT_ERROR }
+}

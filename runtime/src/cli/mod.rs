@@ -1,0 +1,211 @@
+//! The command line of a program that declares a [`Stack`]: `plan`, `apply`, `destroy`,
+//! `render`, `export` and `import`.
+//!
+//! ```no_run
+//! use ory_actions_runtime::{Stack, cli};
+//!
+//! fn main() -> std::process::ExitCode {
+//!     cli::run(Stack::new())
+//! }
+//! ```
+//!
+//! Configuration comes from the environment, with the names Ory's own tools use, and flags
+//! override it:
+//!
+//! | what | flag | environment |
+//! |---|---|---|
+//! | workspace API key (bearer) | — (never on the command line) | `ORY_WORKSPACE_API_KEY` |
+//! | project | `--project ID` | `ORY_PROJECT_ID`, or `ORY_PROJECT` |
+//! | console API (`https`; plain `http` on loopback only) | `--console-url URL` | `ORY_CONSOLE_API_URL`, or `ORY_CONSOLE_URL`; default `https://api.console.ory.sh` |
+//! | a Kratos configuration file instead of a project | `--config PATH` | `ORY_KRATOS_CONFIG` |
+//! | the Kratos schema every write to that file must pass | `--schema PATH` | `ORY_KRATOS_SCHEMA` |
+//! | colour | `--no-color` | `NO_COLOR` |
+//!
+//! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
+//! --detailed-exitcode`), 3 someone else kept writing the target and nothing of this run was
+//! written there, 4 changes present with `--expect-no-changes` (a drift check; nothing is
+//! written).
+
+mod args;
+mod export;
+mod import;
+mod json;
+mod plan;
+mod render;
+mod setup;
+mod text;
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::stack::Stack;
+use args::Command;
+use text::Style;
+
+/// Success, or nothing to change.
+pub const EXIT_OK: u8 = 0;
+/// An error.
+pub const EXIT_ERROR: u8 = 1;
+/// `plan --detailed-exitcode` found changes.
+pub const EXIT_CHANGES: u8 = 2;
+/// Someone else kept writing the target; nothing of this run was written there.
+pub const EXIT_CONFLICT: u8 = 3;
+/// `--expect-no-changes` found changes (drift); nothing was written.
+pub const EXIT_DRIFT: u8 = 4;
+
+/// Runs the command line of the current process for `stack` and returns its exit code.
+pub fn run(stack: Stack) -> ExitCode {
+    run_args(stack, std::env::args_os().skip(1).collect())
+}
+
+/// Runs the command line `args` (without the program name) for `stack`, with the process's
+/// environment, terminal and standard streams; returns the exit code.
+pub fn run_args(stack: Stack, args: Vec<OsString>) -> ExitCode {
+    let stdout = io::stdout();
+    let color = stdout.is_terminal();
+    let mut stdin = io::stdin().lock();
+    let interactive = io::stdin().is_terminal() && stdout.is_terminal();
+    let mut confirm = |question: &str| -> bool {
+        let mut out = io::stdout();
+        let _ = write!(out, "{question}");
+        let _ = out.flush();
+        let mut answer = String::new();
+        stdin.read_line(&mut answer).is_ok() && answer.trim() == "yes"
+    };
+    let code = run_with(
+        stack,
+        args,
+        &|name| std::env::var(name).ok(),
+        Io {
+            out: &mut io::stdout(),
+            err: &mut io::stderr(),
+            confirm: if interactive {
+                Some(&mut confirm)
+            } else {
+                None
+            },
+            color,
+        },
+    );
+    ExitCode::from(code)
+}
+
+/// Where a run writes and how it asks.
+pub struct Io<'a> {
+    /// Plans and results.
+    pub out: &'a mut dyn Write,
+    /// Errors.
+    pub err: &'a mut dyn Write,
+    /// Asks a yes/no question; `None` when nobody can answer (no terminal).
+    pub confirm: Option<&'a mut dyn FnMut(&str) -> bool>,
+    /// Whether colours may be used (a terminal); `NO_COLOR` and `--no-color` still win.
+    pub color: bool,
+}
+
+/// Runs the command line `args` for `stack`, reading configuration through `env`; returns the
+/// exit code. [`run`] calls this with the real process; tests call it with their own.
+pub fn run_with(
+    stack: Stack,
+    args: impl IntoIterator<Item = impl Into<OsString>>,
+    env: &dyn Fn(&str) -> Option<String>,
+    io: Io<'_>,
+) -> u8 {
+    let args = match args::parse(args.into_iter().map(Into::into).collect()) {
+        Ok(args) => args,
+        Err(problem) => {
+            let _ = writeln!(io.err, "error: {problem}\n\n{}", usage());
+            return EXIT_ERROR;
+        }
+    };
+    let style = Style::new(
+        io.color && !args.options.no_color && env("NO_COLOR").is_none_or(|v| v.is_empty()),
+    );
+    match &args.command {
+        Command::Help => {
+            let _ = write!(io.out, "{}", usage());
+            return EXIT_OK;
+        }
+        Command::Render { json } => return render::render(&stack, &args.options, *json, io),
+        _ => {}
+    }
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let _ = writeln!(
+            io.err,
+            "error: the command line runs its own async runtime and cannot be called from inside \
+             one; call it from synchronous code (for example in `tokio::task::spawn_blocking`)"
+        );
+        return EXIT_ERROR;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: cannot start the async runtime: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let setup = match setup::Setup::new(&stack, &args, env) {
+        Ok(setup) => setup,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    runtime.block_on(setup.run(&args.command, style, io))
+}
+
+/// The program's name, as it was started.
+fn program() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|path| path.file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "ory-actions".to_owned())
+}
+
+fn usage() -> String {
+    format!(
+        "\
+Usage: {} <command> [options]
+
+Commands:
+  plan [--json | --markdown] [--detailed-exitcode] [--expect-no-changes]
+                      show what apply would change
+  apply [--yes] [--expect-no-changes]
+                      make Ory match the stack
+  destroy [--yes]     remove the hooks the stack owns
+  render [--json]     print the hook entries, without contacting Ory
+  export              print `action!` code for every web hook the project has
+  import ID           print `action!` code for the hook a Terraform import ID names
+                      (project:flow:after:auth_method[:METHOD]:url, project:flow:before[:METHOD]:url)
+
+Options:
+  --project ID        the project of actions that name none (else ORY_PROJECT_ID)
+  --console-url URL   the Ory console API (else ORY_CONSOLE_API_URL, default https://api.console.ory.sh)
+  --config PATH       a self-hosted Kratos configuration file (YAML or JSON) to edit instead
+                      of an Ory Network project (else ORY_KRATOS_CONFIG)
+  --schema PATH       with --config: the Kratos configuration schema to validate every write
+                      against (else ORY_KRATOS_SCHEMA)
+  --target NAME       limit the run to a flow (login, registration, …) or a named action;
+                      may be given several times
+  --deadline SECONDS  how long to keep retrying rate limits, Ory failures and broken
+                      connections (default 120)
+  --request-timeout SECONDS
+                      how long one request to Ory may take (default 30)
+  --no-color          no colours (also NO_COLOR)
+  -h, --help          this text
+
+The workspace API key is read from ORY_WORKSPACE_API_KEY (not needed with --config).
+Exit codes: 0 ok, 1 error, 2 changes present (plan --detailed-exitcode), 3 revision conflict,
+4 changes present with --expect-no-changes (nothing written).
+",
+        program()
+    )
+}

@@ -1,0 +1,172 @@
+//! `plan`, `apply` and `destroy`: plan every target, show the plans, and for `apply` and
+//! `destroy` ask, then write.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use super::args::{Command, PlanFormat};
+use super::json::{PlanJson, pretty};
+use super::setup::{fail, progress};
+use super::text::{Style, Summary, plan_markdown, plan_text};
+use super::{EXIT_CHANGES, EXIT_CONFLICT, EXIT_DRIFT, EXIT_ERROR, EXIT_OK, Io};
+use crate::error::Error;
+use crate::plan::{Mode, ProjectPlan, Warning};
+use crate::reconcile::{Applied, Reconciler, Unit};
+use crate::target::{Target, TargetName};
+
+/// Runs `plan`, `apply` or `destroy` on `units`.
+pub(super) async fn run<T: Target>(
+    reconciler: &Reconciler,
+    units: &[Arc<Unit<T>>],
+    command: &Command,
+    style: Style,
+    io: Io<'_>,
+) -> u8 {
+    let Io {
+        out, err, confirm, ..
+    } = io;
+    let labels = || units.iter().map(|u| u.target.label()).collect::<Vec<_>>();
+    let (format, expect_no_changes, yes, mode) = match *command {
+        Command::Plan {
+            format,
+            expect_no_changes,
+            ..
+        } => (format, expect_no_changes, false, Mode::Apply),
+        Command::Apply {
+            yes,
+            expect_no_changes,
+        } => (PlanFormat::Text, expect_no_changes, yes, Mode::Apply),
+        Command::Destroy { yes } => (PlanFormat::Text, false, yes, Mode::Destroy),
+        _ => unreachable!("only plan, apply and destroy come here"),
+    };
+    let mut planned: Vec<(Arc<Unit<T>>, ProjectPlan)> = Vec::new();
+    let mut failures: Vec<(String, String)> = Vec::new();
+    let results = reconciler
+        .plan_all(units, &mut progress(&mut *err, labels(), "planned"))
+        .await;
+    for (unit, result) in units.iter().zip(results) {
+        match result {
+            Ok(plan) => planned.push((Arc::clone(unit), plan)),
+            Err(e) => {
+                fail(err, &e);
+                failures.push((unit.target.name().id().to_owned(), e.to_string()));
+            }
+        }
+    }
+    let plans: Vec<ProjectPlan> = planned.iter().map(|(_, p)| p.clone()).collect();
+    let summary = Summary::of(&plans);
+    let _ = match format {
+        PlanFormat::Json => writeln!(out, "{}", pretty(&PlanJson::new(&plans, mode, &failures))),
+        PlanFormat::Markdown => write!(out, "{}", plan_markdown(&plans, failures.len())),
+        PlanFormat::Text => write!(out, "{}", plan_text(&plans, failures.len(), style)),
+    };
+    if !failures.is_empty() {
+        return EXIT_ERROR;
+    }
+    if expect_no_changes && summary.has_changes() {
+        let _ = writeln!(
+            err,
+            "error: changes were expected to be none, but the plan has {} to create, {} to \
+             update and {} to delete; nothing was written",
+            summary.create, summary.update, summary.delete
+        );
+        return EXIT_DRIFT;
+    }
+    if let Command::Plan {
+        detailed_exitcode, ..
+    } = *command
+    {
+        return if detailed_exitcode && summary.has_changes() {
+            EXIT_CHANGES
+        } else {
+            EXIT_OK
+        };
+    }
+    if !summary.has_changes() {
+        return EXIT_OK;
+    }
+    let verb = match mode {
+        Mode::Apply => "apply",
+        Mode::Destroy => "destroy",
+    };
+    if !yes {
+        let Some(confirm) = confirm else {
+            let _ = writeln!(
+                err,
+                "error: {verb} writes to {} and there is no terminal to confirm on: run \
+                 `{verb} --yes` to {verb} without asking",
+                labels().join(", ")
+            );
+            return EXIT_ERROR;
+        };
+        let question = format!("\nDo you want to {verb} these changes? Only `yes` is accepted: ");
+        if !confirm(&question) {
+            let _ = writeln!(out, "Nothing was changed.");
+            return EXIT_OK;
+        }
+    }
+    let (units, plans): (Vec<Arc<Unit<T>>>, Vec<ProjectPlan>) = planned.into_iter().unzip();
+    let labels: Vec<String> = units.iter().map(|u| u.target.label()).collect();
+    let mut code = EXIT_OK;
+    let results = reconciler
+        .apply_all(
+            &units,
+            plans,
+            &mut progress(&mut *err, labels.clone(), "written"),
+        )
+        .await;
+    for (label, result) in labels.iter().zip(results) {
+        match result {
+            Ok(applied) => report(out, &applied, style),
+            Err(e) => {
+                code = code.max(
+                    if matches!(e, Error::Conflict { .. } | Error::PlanChanged { .. }) {
+                        EXIT_CONFLICT
+                    } else {
+                        EXIT_ERROR
+                    },
+                );
+                let _ = writeln!(err, "error: {label}: {e}");
+            }
+        }
+    }
+    code
+}
+
+/// `Applied: project …: 1 created, 0 updated, 0 deleted (revision a -> b).`
+fn report(out: &mut dyn Write, applied: &Applied, style: Style) {
+    let plan = &applied.plan;
+    let (create, update, delete) = plan.counts();
+    let retried = match applied.attempts {
+        0 | 1 => String::new(),
+        n => format!(", after {n} attempts: someone else wrote in between"),
+    };
+    let revisions = match plan.target {
+        TargetName::Project(_) => format!(
+            " (revision {} -> {})",
+            plan.revision_id, applied.revision_id
+        ),
+        TargetName::KratosConfig(_) => String::new(),
+    };
+    let target = &plan.target;
+    let _ = if plan.has_changes() {
+        writeln!(
+            out,
+            "{} {target}: {create} created, {update} updated, {delete} deleted{revisions}{retried}.",
+            style.green("Applied:"),
+        )
+    } else {
+        writeln!(
+            out,
+            "{} {target} already matched the stack when written.",
+            style.green("Done:"),
+        )
+    };
+    for warning in plan
+        .warnings
+        .iter()
+        .filter(|w| matches!(w, Warning::Ory { .. }))
+    {
+        let _ = writeln!(out, "  {} {warning}", style.yellow("Warning:"));
+    }
+}

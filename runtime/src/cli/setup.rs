@@ -1,0 +1,314 @@
+//! From the environment and the options to the targets of a run: one Ory Network project per
+//! project the actions name, or one Kratos configuration file.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ory_actions_core::scope::one_of;
+use ory_actions_core::suggest::did_you_mean;
+use ory_actions_core::{Flow, Scope};
+
+use super::args::{Args, Command, Options};
+use super::text::Style;
+use super::{EXIT_ERROR, Io};
+use crate::action::Action;
+use crate::error::Error;
+use crate::plan::Mode;
+use crate::reconcile::{Reconciler, Unit, retry};
+use crate::stack::Stack;
+use crate::target::console::{ApiKey, ConsoleClient, ConsoleProject};
+use crate::target::kratos_file::KratosFile;
+
+/// The console API used when neither `--console-url` nor the environment names one.
+const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
+
+/// How long one request to Ory may take, unless `--request-timeout` says otherwise.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where a run goes.
+pub(super) enum Targets {
+    /// Ory Network projects, each with its actions.
+    Console {
+        client: Arc<ConsoleClient>,
+        units: Vec<Arc<Unit<ConsoleProject>>>,
+    },
+    /// One Kratos configuration file with every action.
+    Kratos(Arc<Unit<KratosFile>>),
+}
+
+/// A run, ready to go.
+pub(super) struct Setup {
+    pub(super) reconciler: Reconciler,
+    pub(super) targets: Targets,
+}
+
+impl Setup {
+    /// Reads the environment (through `env`) and the options, and finds the targets.
+    pub(super) fn new(
+        stack: &Stack,
+        args: &Args,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let options = &args.options;
+        let mode = match args.command {
+            Command::Destroy { .. } => Mode::Destroy,
+            _ => Mode::Apply,
+        };
+        let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
+            .only(target_scopes(stack, &options.targets)?)
+            .deadline(
+                options
+                    .deadline
+                    .map_or(retry::DEFAULT_DEADLINE, Duration::from_secs),
+            );
+        let targets = match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
+            Some(path) => Targets::Kratos(Arc::new(kratos_file(stack, options, path, &var)?)),
+            None => console(stack, args, &var)?,
+        };
+        Ok(Setup {
+            reconciler,
+            targets,
+        })
+    }
+
+    /// Runs `command` on the targets.
+    pub(super) async fn run(self, command: &Command, style: Style, io: Io<'_>) -> u8 {
+        let Setup {
+            reconciler,
+            targets,
+        } = self;
+        match (command, targets) {
+            (Command::Export, Targets::Console { units, .. }) => {
+                let targets: Vec<&ConsoleProject> = units.iter().map(|u| &u.target).collect();
+                super::export::run(&reconciler, &targets, io).await
+            }
+            (Command::Export, Targets::Kratos(unit)) => {
+                super::export::run(&reconciler, &[&unit.target], io).await
+            }
+            (Command::Import { id }, Targets::Console { client, .. }) => {
+                super::import::run(
+                    &reconciler,
+                    id,
+                    |project| ConsoleProject::new(Arc::clone(&client), project),
+                    io,
+                )
+                .await
+            }
+            (Command::Import { id }, Targets::Kratos(unit)) => {
+                super::import::run(&reconciler, id, |_| unit.target.clone(), io).await
+            }
+            (command, Targets::Console { units, .. }) => {
+                super::plan::run(&reconciler, &units, command, style, io).await
+            }
+            (command, Targets::Kratos(unit)) => {
+                super::plan::run(&reconciler, &[unit], command, style, io).await
+            }
+        }
+    }
+}
+
+/// The Kratos configuration file at `path`, validated with `--schema` when given.
+fn kratos_file(
+    stack: &Stack,
+    options: &Options,
+    path: String,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Unit<KratosFile>, Error> {
+    if options.project.is_some() || options.console_url.is_some() {
+        return Err(Error::Config(
+            "a Kratos configuration file (--config or ORY_KRATOS_CONFIG) is one target; \
+             --project and --console-url are for Ory Network: give one or the other"
+                .into(),
+        ));
+    }
+    let file = KratosFile::new(path);
+    let file = match options.schema.clone().or_else(|| var("ORY_KRATOS_SCHEMA")) {
+        None => file,
+        #[cfg(feature = "schema")]
+        Some(schema) => file.validate_with(
+            crate::target::kratos_file::schema::KratosSchema::load(std::path::Path::new(&schema))
+                .map_err(Error::Config)?,
+        ),
+        #[cfg(not(feature = "schema"))]
+        Some(_) => {
+            return Err(Error::Config(
+                "--schema needs ory-actions built with its `schema` feature".into(),
+            ));
+        }
+    };
+    // A configuration file holds one set of hook lists: every action goes there.
+    Ok(Unit {
+        target: file,
+        actions: stack.actions().to_vec(),
+    })
+}
+
+/// The Ory Network projects of the stack, through the console API.
+fn console(
+    stack: &Stack,
+    args: &Args,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Targets, Error> {
+    let options = &args.options;
+    let key = var("ORY_WORKSPACE_API_KEY").ok_or_else(|| {
+        Error::Config(
+            "ORY_WORKSPACE_API_KEY is not set: create a workspace API key in the Ory Console \
+             (Workspace settings -> API keys) and export it"
+                .into(),
+        )
+    })?;
+    let console_url = options
+        .console_url
+        .clone()
+        .or_else(|| var("ORY_CONSOLE_API_URL"))
+        .or_else(|| var("ORY_CONSOLE_URL"))
+        .unwrap_or_else(|| DEFAULT_CONSOLE_URL.to_owned());
+    let timeout = options
+        .request_timeout
+        .map_or(REQUEST_TIMEOUT, Duration::from_secs);
+    let client = Arc::new(ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?);
+    // `import` reads the project its ID names, whatever the stack declares.
+    if matches!(args.command, Command::Import { .. }) {
+        return Ok(Targets::Console {
+            client,
+            units: Vec::new(),
+        });
+    }
+    let defaults = ProjectDefaults {
+        flag: options.project.clone(),
+        env: var("ORY_PROJECT_ID").or_else(|| var("ORY_PROJECT")),
+    };
+    let units: Vec<Arc<Unit<ConsoleProject>>> = group_by_project(stack, &defaults)?
+        .into_iter()
+        .map(|(project, actions)| {
+            Arc::new(Unit {
+                target: ConsoleProject::new(Arc::clone(&client), project),
+                actions,
+            })
+        })
+        .collect();
+    if units.is_empty() {
+        return Err(Error::Config(
+            "the stack declares no actions and names no project: nothing to do".into(),
+        ));
+    }
+    Ok(Targets::Console { client, units })
+}
+
+/// Where the project of actions that name none comes from, most specific first.
+#[derive(Clone, Debug, Default)]
+struct ProjectDefaults {
+    /// `--project`.
+    flag: Option<String>,
+    /// `ORY_PROJECT_ID` or `ORY_PROJECT`.
+    env: Option<String>,
+}
+
+/// Splits a stack by project: an action's own `project_id`, else `--project`, else the stack's
+/// project, else the environment. Projects keep the order in which they first appear.
+fn group_by_project(
+    stack: &Stack,
+    defaults: &ProjectDefaults,
+) -> Result<Vec<(String, Vec<Action>)>, Error> {
+    let fallback = match (&defaults.flag, stack.project_id()) {
+        (Some(flag), _) => Some(flag.clone()),
+        (None, Some(project)) => Some(project.resolve()?),
+        (None, None) => defaults.env.clone(),
+    };
+    let mut groups: Vec<(String, Vec<Action>)> = Vec::new();
+    for action in stack.actions() {
+        let project_id = match action.project_id() {
+            Some(id) => id.resolve()?,
+            None => fallback.clone().ok_or_else(|| {
+                Error::Config(format!(
+                    "no project for {action}: set ORY_PROJECT_ID, pass --project, or give the \
+                     stack or the action a project_id"
+                ))
+            })?,
+        };
+        match groups.iter_mut().find(|(id, _)| *id == project_id) {
+            Some((_, actions)) => actions.push(action.clone()),
+            None => groups.push((project_id, vec![action.clone()])),
+        }
+    }
+    if groups.is_empty()
+        && let Some(project_id) = fallback
+    {
+        // An empty stack still owns what its prune policy says, so it is planned too.
+        groups.push((project_id, Vec::new()));
+    }
+    Ok(groups)
+}
+
+/// The hook lists `--target` limits a run to: every list of a named flow, and the lists of the
+/// actions with a given name. `None` without targets.
+pub(super) fn target_scopes(
+    stack: &Stack,
+    targets: &[String],
+) -> Result<Option<BTreeSet<Scope>>, Error> {
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    let mut scopes = BTreeSet::new();
+    for target in targets {
+        if let Some(flow) = Flow::from_name(target) {
+            scopes.extend(Scope::ALL.iter().filter(|s| s.flow() == flow));
+            continue;
+        }
+        let named: Vec<&Action> = stack
+            .actions()
+            .iter()
+            .filter(|a| a.name() == Some(target.as_str()))
+            .collect();
+        if named.is_empty() {
+            let names: Vec<&str> = stack.actions().iter().filter_map(|a| a.name()).collect();
+            let mut candidates: Vec<&str> = Flow::names().collect();
+            candidates.extend(&names);
+            let near = did_you_mean(target, candidates)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            let named = if names.is_empty() {
+                "the stack names none".to_owned()
+            } else {
+                one_of(names.iter().copied())
+            };
+            return Err(Error::Config(format!(
+                "unknown target `{target}`: expected a flow ({}) or the name of an action \
+                 ({named}){near}",
+                one_of(Flow::names()),
+            )));
+        }
+        scopes.extend(named.iter().flat_map(|a| a.scopes().iter().copied()));
+    }
+    Ok(Some(scopes))
+}
+
+/// A line on `err` as each of several targets finishes: `[2/3] project …: planned`.
+pub(super) fn progress<'a>(
+    err: &'a mut dyn Write,
+    labels: Vec<String>,
+    done: &'static str,
+) -> impl FnMut(usize, bool) + 'a {
+    let mut finished = 0;
+    move |index, ok| {
+        finished += 1;
+        if labels.len() > 1 {
+            let _ = writeln!(
+                err,
+                "[{finished}/{}] {}: {}",
+                labels.len(),
+                labels[index],
+                if ok { done } else { "failed" }
+            );
+        }
+    }
+}
+
+/// Writes `error: …` and returns the exit code of an error.
+pub(super) fn fail(err: &mut dyn Write, error: impl std::fmt::Display) -> u8 {
+    let _ = writeln!(err, "error: {error}");
+    EXIT_ERROR
+}

@@ -1,0 +1,131 @@
+//! [`HookLists`]: the hook lists of one identity configuration, by scope, as every target reads
+//! them and the planner takes them.
+
+use std::collections::BTreeMap;
+
+use ory_actions_core::Scope;
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// The hook lists of one identity configuration, by scope. An absent list is not there.
+/// `Debug` shows how long each list is, never its entries, which may hold secrets.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct HookLists {
+    lists: BTreeMap<Scope, Vec<Value>>,
+}
+
+impl std::fmt::Debug for HookLists {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.lists.iter().map(|(scope, list)| (scope, list.len())))
+            .finish()
+    }
+}
+
+impl HookLists {
+    /// Reads every hook list under `root`, the JSON pointer of the identity configuration in
+    /// `document` (`""` when the document is the configuration itself). Error pointers name the
+    /// place in `document`.
+    ///
+    /// A list that exists but is not an array, or a path through something that is not an
+    /// object, is an error: nothing sensible can be written there.
+    pub(crate) fn read(document: &Value, root: &str) -> Result<Self, Error> {
+        let mut lists = BTreeMap::new();
+        for &scope in Scope::ALL {
+            let pointer = format!("{root}{}", scope.config_pointer());
+            if let Some(list) = read_list(document, &pointer)? {
+                lists.insert(scope, list.clone());
+            }
+        }
+        Ok(HookLists { lists })
+    }
+
+    /// The list of `scope`, if there is one.
+    pub(crate) fn get(&self, scope: Scope) -> Option<&Vec<Value>> {
+        self.lists.get(&scope)
+    }
+
+    /// The entries of `scope`'s list; none when the list is absent.
+    pub(crate) fn entries(&self, scope: Scope) -> &[Value] {
+        self.get(scope).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The number of entries in the list of `scope` (0 when absent).
+    pub(crate) fn len(&self, scope: Scope) -> usize {
+        self.get(scope).map_or(0, Vec::len)
+    }
+
+    /// Every list there is, in scope order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Scope, &Vec<Value>)> {
+        self.lists.iter().map(|(scope, list)| (*scope, list))
+    }
+}
+
+fn read_list<'a>(document: &'a Value, pointer: &str) -> Result<Option<&'a Vec<Value>>, Error> {
+    let mut node = document;
+    let mut walked = String::new();
+    for segment in pointer.trim_start_matches('/').split('/') {
+        let Value::Object(map) = node else {
+            return Err(Error::RemoteDocument {
+                pointer: walked,
+                problem: format!("expected an object, found {}", kind(node)),
+            });
+        };
+        walked.push('/');
+        walked.push_str(segment);
+        match map.get(segment) {
+            Some(next) => node = next,
+            None => return Ok(None),
+        }
+    }
+    match node {
+        Value::Array(list) => Ok(Some(list)),
+        other => Err(Error::RemoteDocument {
+            pointer: walked,
+            problem: format!("a hook list must be an array, found {}", kind(other)),
+        }),
+    }
+}
+
+/// "an object", "null", … for messages about unexpected JSON.
+pub(crate) fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const PROJECT: &str = "/services/identity/config";
+
+    #[test]
+    fn lists_that_are_not_arrays_are_errors() {
+        let doc = json!({"services": {"identity": {"config": {"selfservice": {"flows": {
+            "login": {"before": {"hooks": {"oops": true}}}
+        }}}}}});
+        let err = HookLists::read(&doc, PROJECT).expect_err("an error");
+        assert!(err.to_string().contains("login/before/hooks"), "{err}");
+        let doc = json!({"services": {"identity": {"config": null}}});
+        assert!(HookLists::read(&doc, PROJECT).is_err());
+        let doc = json!({"services": {"identity": {"config": {}}}});
+        let lists = HookLists::read(&doc, PROJECT).unwrap();
+        assert_eq!(lists.len(Scope::LoginBefore), 0);
+        let config = json!({"selfservice": {"flows": {"login": {"before": {"hooks": [1]}}}}});
+        assert_eq!(
+            HookLists::read(&config, "")
+                .unwrap()
+                .len(Scope::LoginBefore),
+            1
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Web hook entries, both ways: what an [`Action`](crate::Action) renders into a hook list
+//! ([`render`]), what an entry a target holds means ([`entry`]), and the lists themselves
+//! ([`lists`]). Every target and every output goes through here, so an entry is written and
+//! read in one place, and secrets are found in one place.
+
+mod entry;
+mod lists;
+mod render;
+
+pub(crate) use entry::{
+    Entry, HookKey, StoredAuth, StoredBody, WebHook, mask_credentials, rendered_web_hook,
+};
+pub(crate) use lists::{HookLists, kind};
+pub(crate) use render::wipe;
+pub use render::{REDACTED, RenderedHook, Secrets};

@@ -1,0 +1,247 @@
+//! Comparing a declared hook with the one a target holds, field by field and by meaning.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ory_actions_core::Scope;
+use ory_actions_core::jsonnet::dedent;
+use serde_json::Value;
+
+use super::{Desired, FetchedBodies, FieldChange, Shown, Warning};
+use crate::hooks::{REDACTED, StoredAuth, StoredBody, WebHook};
+
+/// A hook with nothing set, to list every field of a create as a change from nothing.
+pub(super) fn absent(hook: &WebHook) -> WebHook {
+    WebHook {
+        url: hook.url.clone(),
+        method: hook.method.clone(),
+        body: StoredBody::None,
+        can_interrupt: false,
+        response_ignore: false,
+        response_parse: false,
+        auth: None,
+        headers: BTreeMap::new(),
+        emit_analytics_event: None,
+        id: None,
+        extra: BTreeMap::new(),
+    }
+}
+
+/// What comparisons can draw on.
+pub(super) struct Compare<'a> {
+    pub(super) bodies: &'a FetchedBodies,
+    /// Whether the declared secrets were read; when not, secret values are not compared.
+    pub(super) secrets: bool,
+    /// Whether the target stores `headers`, `emit_analytics_event` and `id`.
+    pub(super) extras: bool,
+}
+
+/// The fields in which `remote` differs from `want`, by meaning.
+pub(super) fn compare(
+    desired: &Desired<'_>,
+    remote: &WebHook,
+    ctx: &Compare<'_>,
+    scope: Scope,
+    warnings: &mut Vec<Warning>,
+) -> Vec<FieldChange> {
+    let want = &desired.hook;
+    let bodies = ctx.bodies;
+    let mut fields = Vec::new();
+    let shown_body = |body: &StoredBody| match body {
+        StoredBody::None => Shown::Absent,
+        StoredBody::Text(text) => Shown::Text(text.clone()),
+        StoredBody::Url(url) => match bodies.get(url) {
+            Some(Ok(text)) => Shown::Text(text.clone()),
+            Some(Err(reason)) => Shown::Unreadable(format!("{url} ({reason})")),
+            None => Shown::Unreadable(url.clone()),
+        },
+        StoredBody::Opaque(raw) => match bodies.get(raw) {
+            Some(Ok(text)) => Shown::Text(text.clone()),
+            _ => Shown::Value(Value::String(raw.clone())),
+        },
+    };
+    let (before, after) = (shown_body(&remote.body), shown_body(&want.body));
+    let same_body = match (&before, &after) {
+        // Indentation common to all lines means nothing to Jsonnet, and inline bodies lose it.
+        (Shown::Text(a), Shown::Text(b)) => dedent(a) == dedent(b),
+        (a, b) => a == b,
+    };
+    if !same_body {
+        if let (StoredBody::Url(url), Shown::Unreadable(reason)) = (&remote.body, &before) {
+            warnings.push(Warning::BodyUnreadable {
+                scope,
+                url: remote.url.clone(),
+                reason: reason
+                    .strip_prefix(url.as_str())
+                    .unwrap_or(reason)
+                    .trim()
+                    .into(),
+            });
+        }
+        fields.push(FieldChange {
+            field: "body".into(),
+            before,
+            after,
+        });
+    }
+    let mut flag = |field: &str, before: bool, after: bool| {
+        if before != after {
+            fields.push(FieldChange {
+                field: field.into(),
+                before: Shown::Value(before.into()),
+                after: Shown::Value(after.into()),
+            });
+        }
+    };
+    flag("can_interrupt", remote.can_interrupt, want.can_interrupt);
+    flag(
+        "response.ignore",
+        remote.response_ignore,
+        want.response_ignore,
+    );
+    flag("response.parse", remote.response_parse, want.response_parse);
+    compare_auth(
+        remote.auth.as_ref(),
+        want.auth.as_ref(),
+        ctx.secrets,
+        &mut fields,
+    );
+    if ctx.extras {
+        compare_extras(desired, remote, ctx, &mut fields);
+    }
+    fields
+}
+
+/// `headers`, `emit_analytics_event`, `id` and fields this version does not model. A header
+/// value shows only when the stack declares it as plain text.
+fn compare_extras(
+    desired: &Desired<'_>,
+    remote: &WebHook,
+    ctx: &Compare<'_>,
+    fields: &mut Vec<FieldChange>,
+) {
+    let want = &desired.hook;
+    let names: BTreeSet<&String> = remote.headers.keys().chain(want.headers.keys()).collect();
+    for name in names {
+        let secret = desired.secret_headers.contains(name.as_str());
+        let (before, after) = (remote.headers.get(name), want.headers.get(name));
+        if before == after || (secret && !ctx.secrets && before.is_some()) {
+            continue;
+        }
+        let plain = after.is_some() && !secret;
+        let shown = |value: Option<&String>| match value {
+            None => Shown::Absent,
+            Some(_) if !plain => Shown::Sensitive,
+            Some(value) => Shown::Value(Value::String(value.clone())),
+        };
+        fields.push(FieldChange {
+            field: format!("headers.{name}"),
+            before: shown(before),
+            after: shown(after),
+        });
+    }
+    let (before, after) = (
+        remote.emit_analytics_event.unwrap_or(true),
+        want.emit_analytics_event.unwrap_or(true),
+    );
+    if before != after {
+        fields.push(FieldChange {
+            field: "emit_analytics_event".into(),
+            before: Shown::Value(before.into()),
+            after: Shown::Value(after.into()),
+        });
+    }
+    if remote.id != want.id {
+        let shown = |id: &Option<String>| {
+            id.as_ref()
+                .map_or(Shown::Absent, |id| Shown::Value(Value::String(id.clone())))
+        };
+        fields.push(FieldChange {
+            field: "id".into(),
+            before: shown(&remote.id),
+            after: shown(&want.id),
+        });
+    }
+    let keys: BTreeSet<&String> = remote.extra.keys().chain(want.extra.keys()).collect();
+    for key in keys {
+        let (before, after) = (remote.extra.get(key), want.extra.get(key));
+        if before != after {
+            let shown = |v: Option<&Value>| v.map_or(Shown::Absent, |v| Shown::Value(v.clone()));
+            fields.push(FieldChange {
+                field: key.clone(),
+                before: shown(before),
+                after: shown(after),
+            });
+        }
+    }
+}
+
+fn compare_auth(
+    before: Option<&StoredAuth>,
+    after: Option<&StoredAuth>,
+    secrets: bool,
+    fields: &mut Vec<FieldChange>,
+) {
+    let plain = |v: &str| Shown::Value(Value::String(v.to_owned()));
+    let mut push = |field: &str, before: Shown, after: Shown| {
+        fields.push(FieldChange {
+            field: field.into(),
+            before,
+            after,
+        });
+    };
+    match (before, after) {
+        (None, None) => {}
+        (
+            Some(StoredAuth::ApiKey {
+                name: n0,
+                value: v0,
+                location: l0,
+            }),
+            Some(StoredAuth::ApiKey {
+                name: n1,
+                value: v1,
+                location: l1,
+            }),
+        ) => {
+            if n0 != n1 {
+                push("auth.name", plain(n0), plain(n1));
+            }
+            if l0 != l1 {
+                push("auth.in", plain(l0), plain(l1));
+            }
+            if secrets && v0 != v1 {
+                push("auth.value", Shown::Sensitive, Shown::Sensitive);
+            }
+        }
+        (
+            Some(StoredAuth::BasicAuth {
+                user: u0,
+                password: p0,
+            }),
+            Some(StoredAuth::BasicAuth {
+                user: u1,
+                password: p1,
+            }),
+        ) => {
+            if u0 != u1 {
+                push("auth.user", plain(u0), plain(u1));
+            }
+            if secrets && p0 != p1 {
+                push("auth.password", Shown::Sensitive, Shown::Sensitive);
+            }
+        }
+        (before, after) => {
+            let shown = |auth: Option<&StoredAuth>| match auth {
+                None => Shown::Absent,
+                Some(StoredAuth::ApiKey { name, location, .. }) => Shown::Value(
+                    serde_json::json!({"type": "api_key", "name": name, "in": location, "value": REDACTED}),
+                ),
+                Some(StoredAuth::BasicAuth { user, .. }) => Shown::Value(
+                    serde_json::json!({"type": "basic_auth", "user": user, "password": REDACTED}),
+                ),
+                Some(StoredAuth::Other(_)) => Shown::Sensitive,
+            };
+            push("auth", shown(before), shown(after));
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! The planner: declared actions and a target's hook lists in, a [`ProjectPlan`] out. Pure: no I/O.
+//!
+//! Identity is the natural key (hook list, HTTP method, URL); nothing is stored anywhere else.
+//! Entries the stack does not own — every entry that is not a web hook, and web hooks nobody
+//! declared unless the prune policy owns them — keep their place and order. New hooks go in
+//! before a `session` entry, so that signing in after registration stays last.
+
+mod compare;
+mod warning;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use ory_actions_core::{Platform, Scope};
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::error::Error;
+use crate::hooks::{Entry, HookKey, HookLists, Secrets, StoredBody, WebHook, rendered_web_hook};
+use crate::stack::Prune;
+use crate::target::TargetName;
+use compare::{Compare, absent, compare};
+pub(crate) use warning::Warning;
+use warning::flow_wide_warnings;
+
+/// Whether the plan makes the project match the stack, or removes what the stack owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Create, update and delete until the project matches the stack.
+    Apply,
+    /// Delete the declared hooks and those the prune policy owns.
+    Destroy,
+}
+
+/// What happens to one web hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ChangeKind {
+    /// A declared hook that is not there yet.
+    Create,
+    /// A declared hook that is there, with other settings.
+    Update,
+    /// An owned hook that goes away.
+    Delete,
+    /// A declared hook that is there as declared.
+    Unchanged,
+}
+
+impl ChangeKind {
+    /// `create`, `update`, `delete` or `no-op`: the names of the JSON form.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Create => "create",
+            ChangeKind::Update => "update",
+            ChangeKind::Delete => "delete",
+            ChangeKind::Unchanged => "no-op",
+        }
+    }
+}
+
+/// A value as a plan shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Shown {
+    /// Not set.
+    Absent,
+    /// A plain JSON value.
+    Value(Value),
+    /// A Jsonnet body.
+    Text(String),
+    /// A body stored at a URL whose content could not be read.
+    Unreadable(String),
+    /// A secret: never shown.
+    Sensitive,
+}
+
+/// One field that differs.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FieldChange {
+    /// The field, as in the hook's `config`: `body`, `response.ignore`, `auth.value`, …
+    pub(crate) field: String,
+    /// The value now.
+    pub(crate) before: Shown,
+    /// The value after the change.
+    pub(crate) after: Shown,
+}
+
+/// What happens to one web hook, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Change {
+    /// Create, update, delete or unchanged.
+    pub(crate) kind: ChangeKind,
+    /// The hook list.
+    pub(crate) scope: Scope,
+    /// The HTTP method.
+    pub(crate) method: String,
+    /// The URL.
+    pub(crate) url: String,
+    /// The declaring action's name, if it has one.
+    pub(crate) name: Option<String>,
+    /// For deletes: true when the prune policy, not a declaration, owns the hook.
+    pub(crate) pruned: bool,
+    /// The fields that differ (for creates, every field set).
+    pub(crate) fields: Vec<FieldChange>,
+}
+
+/// A web hook the stack does not own; left alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Unmanaged {
+    /// The hook list.
+    pub(crate) scope: Scope,
+    /// The HTTP method.
+    pub(crate) method: String,
+    /// The URL.
+    pub(crate) url: String,
+}
+
+/// One hook list the apply replaces, whole.
+#[derive(Clone, PartialEq)]
+pub(crate) struct ListWrite {
+    /// The list.
+    pub(crate) scope: Scope,
+    /// The list after the change. Holds secret values: never shown.
+    pub(crate) entries: Vec<Value>,
+}
+
+impl Drop for ListWrite {
+    fn drop(&mut self) {
+        for entry in &mut self.entries {
+            crate::hooks::wipe(entry);
+        }
+    }
+}
+
+impl fmt::Debug for ListWrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListWrite")
+            .field("scope", &self.scope)
+            .field("entries", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a run does to one target.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ProjectPlan {
+    /// The project or configuration file.
+    pub(crate) target: TargetName,
+    /// The revision the plan was made against.
+    pub(crate) revision_id: String,
+    /// Every declared or owned hook and what happens to it, in list order.
+    pub(crate) changes: Vec<Change>,
+    /// Web hooks the stack does not own.
+    pub(crate) unmanaged: Vec<Unmanaged>,
+    /// Things worth knowing.
+    pub(crate) warnings: Vec<Warning>,
+    /// The lists to replace; empty when nothing changes.
+    pub(crate) writes: Vec<ListWrite>,
+    /// The secret values the writes hold, to keep them out of messages.
+    pub(crate) secrets: SecretValues,
+}
+
+/// Secret values; `Debug` shows only how many there are, and they are overwritten when dropped.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct SecretValues(pub(crate) Vec<String>);
+
+impl Drop for SecretValues {
+    fn drop(&mut self) {
+        self.0.iter_mut().for_each(zeroize::Zeroize::zeroize);
+    }
+}
+
+impl fmt::Debug for SecretValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} secret value(s)", self.0.len())
+    }
+}
+
+impl ProjectPlan {
+    /// Whether applying changes anything.
+    pub(crate) fn has_changes(&self) -> bool {
+        !self.writes.is_empty()
+    }
+
+    /// How many hooks are created, updated and deleted.
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
+        let count = |kind| self.changes.iter().filter(|c| c.kind == kind).count();
+        (
+            count(ChangeKind::Create),
+            count(ChangeKind::Update),
+            count(ChangeKind::Delete),
+        )
+    }
+}
+
+/// The content of bodies stored at URLs, fetched before planning: URL → text or why not.
+pub(crate) type FetchedBodies = BTreeMap<String, Result<String, String>>;
+
+/// A declared hook: the entry to write and its meaning.
+struct Desired<'a> {
+    action: &'a Action,
+    key: HookKey,
+    entry: Value,
+    hook: WebHook,
+    /// Names of the headers whose values are secrets.
+    secret_headers: BTreeSet<String>,
+    /// JSON pointers (within `entry`) of every secret value.
+    secret_pointers: Vec<String>,
+}
+
+impl Drop for Desired<'_> {
+    fn drop(&mut self) {
+        crate::hooks::wipe(&mut self.entry);
+    }
+}
+
+impl Desired<'_> {
+    /// The secret values in the entry (only real values when rendered with resolved secrets).
+    fn secret_values(&self) -> impl Iterator<Item = String> + '_ {
+        self.secret_pointers
+            .iter()
+            .filter_map(|p| self.entry.pointer(p).and_then(Value::as_str))
+            .filter(|v| !v.is_empty() && *v != crate::hooks::REDACTED)
+            .map(str::to_owned)
+    }
+}
+
+/// Renders the actions of one project into the hooks to compare, refusing two declarations of
+/// the same hook.
+fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'a>>, Error> {
+    let mut out: Vec<Desired<'a>> = Vec::new();
+    for &action in actions {
+        for mut rendered in action.render(secrets)? {
+            let scope = rendered.scope;
+            let entry = std::mem::take(&mut rendered.entry);
+            let secret_pointers = std::mem::take(&mut rendered.secrets);
+            let hook = rendered_web_hook(&entry);
+            let secret_headers: BTreeSet<String> = secret_pointers
+                .iter()
+                .filter_map(|p| p.strip_prefix("/config/headers/"))
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            let key = hook.key(scope);
+            if let Some(first) = out.iter().find(|d| d.key == key) {
+                return Err(Error::DuplicateHook {
+                    hook: format!("{} {} in {}", key.method, key.url, key.scope),
+                    first: first.action.to_string(),
+                    second: action.to_string(),
+                });
+            }
+            out.push(Desired {
+                action,
+                key,
+                entry,
+                hook,
+                secret_headers,
+                secret_pointers,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The stored bodies the planner will need to compare (links, or file paths), of the hooks the
+/// stack declares.
+pub(crate) fn bodies_to_fetch(
+    lists: &HookLists,
+    actions: &[&Action],
+) -> Result<Vec<String>, Error> {
+    let declared: BTreeSet<HookKey> = desired(actions, Secrets::Redacted)?
+        .into_iter()
+        .map(|d| d.key.clone())
+        .collect();
+    let mut urls = BTreeSet::new();
+    for (scope, list) in lists.iter() {
+        for entry in list {
+            if let Entry::WebHook(hook) = Entry::read(entry)
+                && let StoredBody::Url(reference) | StoredBody::Opaque(reference) = &hook.body
+                && declared.contains(&hook.key(scope))
+            {
+                urls.insert(reference.clone());
+            }
+        }
+    }
+    Ok(urls.into_iter().collect())
+}
+
+/// Everything the planner needs for one target.
+pub(crate) struct PlanInput<'a> {
+    /// The project or configuration file.
+    pub(crate) target: TargetName,
+    /// Which lists and fields the target has.
+    pub(crate) platform: Platform,
+    /// The revision `lists` belong to.
+    pub(crate) revision_id: &'a str,
+    /// The target's hook lists.
+    pub(crate) lists: &'a HookLists,
+    /// The target's actions.
+    pub(crate) actions: &'a [&'a Action],
+    /// The prune policy.
+    pub(crate) prune: &'a Prune,
+    /// Apply or destroy.
+    pub(crate) mode: Mode,
+    /// Bodies stored at URLs, fetched beforehand (see [`bodies_to_fetch`]).
+    pub(crate) bodies: &'a FetchedBodies,
+    /// Whether secrets are read to compare them (apply) or left out (a plan for display only
+    /// cannot tell whether a secret changed).
+    pub(crate) secrets: Secrets,
+    /// When set (`--target`), only these hook lists are planned; the others stay as they are.
+    pub(crate) only: Option<&'a BTreeSet<Scope>>,
+}
+
+/// Plans one project.
+pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
+    let lists = input.lists;
+    let stores_extras = input.platform.stores_extras();
+    let declared = desired(input.actions, input.secrets)?;
+    let planner = ListPlanner {
+        declared: &declared,
+        wanted: match input.mode {
+            Mode::Apply => declared.iter().collect(),
+            Mode::Destroy => Vec::new(),
+        },
+        prune: input.prune,
+        ctx: Compare {
+            bodies: input.bodies,
+            secrets: input.secrets == Secrets::Resolved,
+            extras: stores_extras,
+        },
+    };
+    let mut plan = ProjectPlan {
+        target: input.target,
+        revision_id: input.revision_id.to_owned(),
+        changes: Vec::new(),
+        unmanaged: Vec::new(),
+        warnings: Vec::new(),
+        writes: Vec::new(),
+        secrets: SecretValues::default(),
+    };
+    let mut new_lengths = BTreeMap::new();
+    let targeted = |scope: Scope| input.only.is_none_or(|only| only.contains(&scope));
+    for &scope in Scope::ALL {
+        let old = lists.entries(scope);
+        if !targeted(scope) {
+            new_lengths.insert(scope, old.len());
+            continue;
+        }
+        let (new, changed) = planner.plan_list(scope, old, &mut plan);
+        new_lengths.insert(scope, new.len());
+        if changed {
+            plan.writes.push(ListWrite {
+                scope,
+                entries: new,
+            });
+        }
+    }
+    if input.secrets == Secrets::Resolved {
+        plan.secrets.0 = declared.iter().flat_map(|d| d.secret_values()).collect();
+    }
+    if input.mode == Mode::Apply {
+        if !stores_extras {
+            plan.warnings
+                .extend(input.actions.iter().filter_map(|action| {
+                    let fields = action.extras().set_fields();
+                    (!fields.is_empty()).then(|| Warning::NotStored {
+                        action: action.to_string(),
+                        fields,
+                    })
+                }));
+        }
+        plan.warnings.extend(
+            declared
+                .iter()
+                .filter(|d| d.hook.body == StoredBody::None && targeted(d.key.scope))
+                .map(|d| Warning::NoBody {
+                    scope: d.key.scope,
+                    url: d.key.url.clone(),
+                }),
+        );
+    }
+    plan.warnings
+        .extend(flow_wide_warnings(lists, &new_lengths, &plan.writes));
+    Ok(plan)
+}
+
+/// Rebuilds hook lists: what the stack declares, owns and leaves alone.
+struct ListPlanner<'a> {
+    declared: &'a [Desired<'a>],
+    wanted: Vec<&'a Desired<'a>>,
+    prune: &'a Prune,
+    ctx: Compare<'a>,
+}
+
+impl ListPlanner<'_> {
+    fn name_of(&self, key: &HookKey) -> Option<String> {
+        self.declared
+            .iter()
+            .find(|d| d.key == *key)
+            .and_then(|d| d.action.name().map(str::to_owned))
+    }
+
+    /// The list of `scope` after the change, and whether it differs from `old`. Records the
+    /// changes, unmanaged hooks and warnings in `plan`.
+    fn plan_list(&self, scope: Scope, old: &[Value], plan: &mut ProjectPlan) -> (Vec<Value>, bool) {
+        let mut new: Vec<Value> = Vec::with_capacity(old.len() + 1);
+        let mut matched: BTreeSet<&HookKey> = BTreeSet::new();
+        let mut changed = false;
+        for (index, entry) in old.iter().enumerate() {
+            let hook = match Entry::read(entry) {
+                Entry::WebHook(hook) => hook,
+                Entry::Malformed(problem) => {
+                    plan.warnings.push(Warning::Malformed {
+                        scope,
+                        index,
+                        problem,
+                    });
+                    new.push(entry.clone());
+                    continue;
+                }
+                Entry::Other => {
+                    new.push(entry.clone());
+                    continue;
+                }
+            };
+            let key = hook.key(scope);
+            let is_declared = self.declared.iter().any(|d| d.key == key);
+            match self.wanted.iter().find(|d| d.key == key) {
+                Some(want) if !matched.contains(&want.key) => {
+                    matched.insert(&want.key);
+                    let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
+                    let kind = if fields.is_empty() {
+                        new.push(entry.clone());
+                        ChangeKind::Unchanged
+                    } else {
+                        new.push(want.entry.clone());
+                        changed = true;
+                        ChangeKind::Update
+                    };
+                    plan.changes
+                        .push(change(kind, &key, self.name_of(&key), false, fields));
+                }
+                _ if is_declared || self.prune.owns(&hook.url) => {
+                    changed = true;
+                    plan.changes.push(change(
+                        ChangeKind::Delete,
+                        &key,
+                        self.name_of(&key),
+                        !is_declared,
+                        Vec::new(),
+                    ));
+                }
+                _ => {
+                    new.push(entry.clone());
+                    plan.unmanaged.push(Unmanaged {
+                        scope,
+                        method: key.method,
+                        url: key.url,
+                    });
+                }
+            }
+        }
+        let at = new
+            .iter()
+            .position(|e| e.get("hook").and_then(Value::as_str) == Some("session"))
+            .unwrap_or(new.len());
+        let creates = self
+            .wanted
+            .iter()
+            .filter(|d| d.key.scope == scope && !matched.contains(&d.key));
+        for (offset, want) in creates.enumerate() {
+            new.insert(at + offset, want.entry.clone());
+            changed = true;
+            let fields = compare(want, &absent(&want.hook), &self.ctx, scope, &mut Vec::new());
+            plan.changes.push(change(
+                ChangeKind::Create,
+                &want.key,
+                self.name_of(&want.key),
+                false,
+                fields,
+            ));
+        }
+        (new, changed)
+    }
+}
+
+fn change(
+    kind: ChangeKind,
+    key: &HookKey,
+    name: Option<String>,
+    pruned: bool,
+    fields: Vec<FieldChange>,
+) -> Change {
+    Change {
+        kind,
+        scope: key.scope,
+        method: key.method.clone(),
+        url: key.url.clone(),
+        name,
+        pruned,
+        fields,
+    }
+}
+
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! What a plan warns about: things worth knowing before applying that do not stop it, most of
+//! them about which hook lists Kratos runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use ory_actions_core::{Flow, Method, Scope, Timing};
+
+use crate::hooks::HookLists;
+use crate::plan::ListWrite;
+
+/// Something worth knowing before applying, that does not stop the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub(crate) enum Warning {
+    /// The first hook of a per-method list switches the flow-wide list off for that method.
+    ShadowsFlowWide {
+        /// The per-method list that gets its first entry.
+        list: Scope,
+        /// The flow-wide list, which will no longer run for that method.
+        flow_wide: Scope,
+        /// How many entries the flow-wide list holds.
+        hooks: usize,
+    },
+    /// A per-method list becomes empty, so the flow-wide list runs for that method again.
+    FlowWideResumes {
+        /// The per-method list that becomes empty.
+        list: Scope,
+        /// The flow-wide list.
+        flow_wide: Scope,
+    },
+    /// A hook in a flow-wide list does not run for methods whose own list is not empty.
+    FallbackSkipped {
+        /// The flow-wide list.
+        flow_wide: Scope,
+        /// The methods whose own list holds entries.
+        methods: Vec<Method>,
+    },
+    /// A web hook without a body: Kratos fails every call of it.
+    NoBody {
+        /// The hook list.
+        scope: Scope,
+        /// The URL.
+        url: String,
+    },
+    /// A web hook entry of the project that this version cannot read; left untouched.
+    Malformed {
+        /// The hook list.
+        scope: Scope,
+        /// The entry's position in the list.
+        index: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A body Ory stores at a URL that could not be read; the hook is rewritten to be sure.
+    BodyUnreadable {
+        /// The hook list.
+        scope: Scope,
+        /// The hook's URL.
+        url: String,
+        /// Why the body could not be read.
+        reason: String,
+    },
+    /// An action sets fields that Ory Network does not store; the hook works without them.
+    NotStored {
+        /// The action.
+        action: String,
+        /// The fields (`headers`, `emit_analytics_event`, `id`).
+        fields: Vec<&'static str>,
+    },
+    /// A warning Ory returned with a write.
+    Ory {
+        /// Ory's code.
+        code: String,
+        /// Ory's message.
+        message: String,
+    },
+}
+
+impl Warning {
+    /// A stable identifier, used in the JSON form.
+    pub(crate) fn code(&self) -> &str {
+        match self {
+            Warning::ShadowsFlowWide { .. } => "shadows_flow_wide",
+            Warning::FlowWideResumes { .. } => "flow_wide_resumes",
+            Warning::FallbackSkipped { .. } => "fallback_skipped",
+            Warning::NoBody { .. } => "no_body",
+            Warning::Malformed { .. } => "malformed_remote_hook",
+            Warning::BodyUnreadable { .. } => "body_unreadable",
+            Warning::NotStored { .. } => "not_stored",
+            Warning::Ory { code, .. } => code,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::ShadowsFlowWide {
+                list,
+                flow_wide,
+                hooks,
+            } => write!(
+                f,
+                "the first hook in {list} switches the flow-wide list off for {}: Kratos runs a \
+                 per-method list instead of the flow-wide one, so {} of {flow_wide} will no \
+                 longer run for that method",
+                list.method().map_or("", |m| m.as_str()),
+                if *hooks == 1 {
+                    "the hook".to_owned()
+                } else {
+                    format!("the {hooks} hooks")
+                }
+            ),
+            Warning::FlowWideResumes { list, flow_wide } => write!(
+                f,
+                "{list} becomes empty, so the hooks of {flow_wide} run for {} again",
+                list.method().map_or("", |m| m.as_str())
+            ),
+            Warning::FallbackSkipped { flow_wide, methods } => write!(
+                f,
+                "hooks in {flow_wide} do not run for {} because those methods have hooks of \
+                 their own (Kratos runs the flow-wide list only for methods whose list is empty)",
+                methods
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Warning::NoBody { scope, url } => write!(
+                f,
+                "the web hook {url} in {scope} has no body: Kratos fails every call of a web \
+                 hook without one; add `body`"
+            ),
+            Warning::Malformed {
+                scope,
+                index,
+                problem,
+            } => write!(
+                f,
+                "entry {index} of {scope} is a web_hook that cannot be read ({problem}); it is \
+                 left untouched"
+            ),
+            Warning::BodyUnreadable { scope, url, reason } => write!(
+                f,
+                "the stored body of {url} in {scope} could not be read ({reason}); the hook is \
+                 rewritten with the declared body"
+            ),
+            Warning::NotStored { action, fields } => write!(
+                f,
+                "Ory Network does not store `{}` of a web hook, so {action} runs without {}; \
+                 they take effect on self-hosted Kratos only",
+                fields.join("`, `"),
+                if fields.len() == 1 { "it" } else { "them" }
+            ),
+            Warning::Ory { code, message } => write!(f, "Ory: {message} ({code})"),
+        }
+    }
+}
+
+/// Warnings about Kratos's rule that a non-empty per-method list replaces the flow-wide list.
+pub(super) fn flow_wide_warnings(
+    before: &HookLists,
+    after: &BTreeMap<Scope, usize>,
+    writes: &[ListWrite],
+) -> Vec<Warning> {
+    let written: BTreeSet<Scope> = writes.iter().map(|w| w.scope).collect();
+    let mut warnings = Vec::new();
+    for &flow in Flow::ALL {
+        let Some(flow_wide) = Scope::find(flow, Timing::After, None) else {
+            continue;
+        };
+        let per_method = flow.after_method_scopes();
+        if per_method.is_empty() {
+            continue;
+        }
+        let fallback_len = after.get(&flow_wide).copied().unwrap_or(0);
+        for &list in &per_method {
+            if !written.contains(&list) {
+                continue;
+            }
+            let (was, is) = (before.len(list), after.get(&list).copied().unwrap_or(0));
+            if was == 0 && is > 0 && fallback_len > 0 {
+                warnings.push(Warning::ShadowsFlowWide {
+                    list,
+                    flow_wide,
+                    hooks: fallback_len,
+                });
+            }
+            if was > 0 && is == 0 && fallback_len > 0 {
+                warnings.push(Warning::FlowWideResumes { list, flow_wide });
+            }
+        }
+        if written.contains(&flow_wide) && fallback_len > 0 {
+            let warned: Vec<Scope> = warnings
+                .iter()
+                .filter_map(|w| match w {
+                    Warning::ShadowsFlowWide { list, .. } => Some(*list),
+                    _ => None,
+                })
+                .collect();
+            let methods: Vec<Method> = per_method
+                .iter()
+                .filter(|s| after.get(s).copied().unwrap_or(0) > 0 && !warned.contains(s))
+                .filter_map(|s| s.method())
+                .collect();
+            if !methods.is_empty() {
+                warnings.push(Warning::FallbackSkipped { flow_wide, methods });
+            }
+        }
+    }
+    warnings
+}

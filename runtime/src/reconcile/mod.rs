@@ -1,0 +1,360 @@
+//! Reconciling targets with the stack: one read per target, a pure plan, one revision-checked
+//! write, and a bounded re-read and re-plan when someone else wrote first. Works the same on
+//! every [`Target`].
+
+pub(crate) mod retry;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use ory_actions_core::Scope;
+use tokio::sync::Mutex;
+use tokio::task::JoinSet;
+
+use crate::action::Action;
+use crate::error::Error;
+use crate::export::{FoundHook, web_hooks};
+use crate::hooks::{Secrets, StoredBody};
+use crate::plan::{
+    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Warning, bodies_to_fetch,
+    plan_project,
+};
+use crate::stack::Prune;
+use crate::target::{Snapshot, Target};
+use retry::{Policy, Tries};
+
+/// How many times a write is tried when the target changed in between (Ory answered 409, the
+/// file changed on disk): enough for a dozen writers landing on one project at once, each
+/// backing off at random.
+pub(crate) const MAX_ATTEMPTS: u32 = 16;
+
+/// A target and the actions that go there.
+#[derive(Debug)]
+pub(crate) struct Unit<T> {
+    /// The project or file.
+    pub(crate) target: T,
+    /// Its actions, in declaration order.
+    pub(crate) actions: Vec<Action>,
+}
+
+/// Bodies stored elsewhere (at URLs, or in files beside a configuration), read at most once
+/// per run.
+#[derive(Clone, Default)]
+struct BodyCache {
+    fetched: Arc<Mutex<FetchedBodies>>,
+}
+
+impl BodyCache {
+    async fn fetch<T: Target>(&self, target: &T, references: Vec<String>) -> FetchedBodies {
+        let mut out = FetchedBodies::new();
+        for reference in references {
+            let known = self.fetched.lock().await.get(&reference).cloned();
+            let content = match known {
+                Some(content) => content,
+                None => {
+                    let content = target.fetch_body(&reference).await;
+                    self.fetched
+                        .lock()
+                        .await
+                        .insert(reference.clone(), content.clone());
+                    content
+                }
+            };
+            out.insert(reference, content);
+        }
+        out
+    }
+}
+
+/// Everything one run shares.
+#[derive(Clone)]
+pub(crate) struct Reconciler {
+    prune: Prune,
+    mode: Mode,
+    bodies: BodyCache,
+    only: Option<BTreeSet<Scope>>,
+    policy: Policy,
+}
+
+/// What happened to one target in an apply.
+#[derive(Debug)]
+pub(crate) struct Applied {
+    /// The plan that was written (after any re-plan).
+    pub(crate) plan: ProjectPlan,
+    /// How many writes were tried (1 unless someone else wrote in between).
+    pub(crate) attempts: u32,
+    /// The revision after the write; the plan's revision when nothing was written.
+    pub(crate) revision_id: String,
+}
+
+impl Reconciler {
+    /// A run in `mode` with the stack's prune policy.
+    pub(crate) fn new(prune: Prune, mode: Mode) -> Self {
+        Reconciler {
+            prune,
+            mode,
+            bodies: BodyCache::default(),
+            only: None,
+            policy: Policy::within(retry::DEFAULT_DEADLINE),
+        }
+    }
+
+    /// Retries transient failures for at most `budget` from now (default two minutes).
+    pub(crate) fn deadline(mut self, budget: std::time::Duration) -> Self {
+        self.policy = Policy::within(budget);
+        self
+    }
+
+    /// Limits the run to these hook lists (`--target`): no other list is planned or written.
+    pub(crate) fn only(mut self, scopes: Option<BTreeSet<Scope>>) -> Self {
+        self.only = scopes;
+        self
+    }
+
+    /// Reads a target, trying again on transient failures until the deadline.
+    async fn read<T: Target>(&self, target: &T) -> Result<Snapshot, Error> {
+        let mut tries = Tries::of("read");
+        loop {
+            match target.read().await {
+                Err(error) if retry::is_transient(&error) => {
+                    let wait =
+                        tries.failed(&self.policy, tries.count() + 1, &error, || target.label())?;
+                    tokio::time::sleep(wait).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Reads one target and plans it.
+    pub(crate) async fn plan<T: Target>(&self, unit: &Unit<T>) -> Result<ProjectPlan, Error> {
+        let snapshot = self.read(&unit.target).await?;
+        self.plan_snapshot(unit, &snapshot).await
+    }
+
+    async fn plan_snapshot<T: Target>(
+        &self,
+        unit: &Unit<T>,
+        snapshot: &Snapshot,
+    ) -> Result<ProjectPlan, Error> {
+        let actions: Vec<&Action> = unit.actions.iter().collect();
+        let (secrets, bodies) = match self.mode {
+            Mode::Apply => {
+                let references = bodies_to_fetch(&snapshot.lists, &actions)?;
+                let bodies = self.bodies.fetch(&unit.target, references).await;
+                (Secrets::Resolved, bodies)
+            }
+            Mode::Destroy => (Secrets::Redacted, FetchedBodies::new()),
+        };
+        plan_project(PlanInput {
+            target: unit.target.name(),
+            platform: unit.target.platform(),
+            revision_id: &snapshot.revision,
+            lists: &snapshot.lists,
+            actions: &actions,
+            prune: &self.prune,
+            mode: self.mode,
+            bodies: &bodies,
+            secrets,
+            only: self.only.as_ref(),
+        })
+    }
+
+    /// Reads one target for `export` and `import`: its web hooks, and the bodies they keep
+    /// elsewhere.
+    pub(crate) async fn read_hooks<T: Target>(
+        &self,
+        target: &T,
+    ) -> Result<(Vec<FoundHook>, FetchedBodies), Error> {
+        let snapshot = self.read(target).await?;
+        let hooks = web_hooks(&snapshot.lists);
+        let references = hooks
+            .iter()
+            .filter_map(|h| match &h.hook.body {
+                StoredBody::Url(r) | StoredBody::Opaque(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect();
+        let bodies = self.bodies.fetch(target, references).await;
+        Ok((hooks, bodies))
+    }
+
+    /// Plans every target concurrently. Results come back in the order of `units`; `done`
+    /// hears of each target as it finishes (its index, and whether it succeeded).
+    pub(crate) async fn plan_all<T: Target>(
+        &self,
+        units: &[Arc<Unit<T>>],
+        done: &mut dyn FnMut(usize, bool),
+    ) -> Vec<Result<ProjectPlan, Error>> {
+        let mut tasks = JoinSet::new();
+        for (index, unit) in units.iter().enumerate() {
+            let this = self.clone();
+            let unit = Arc::clone(unit);
+            tasks.spawn(async move { (index, this.plan(&unit).await) });
+        }
+        collect(tasks, units.len(), done).await
+    }
+
+    /// Writes the confirmed `plan`. When someone else wrote first (a conflict), reads and plans
+    /// again and writes again only if the new plan makes the same changes (at most
+    /// [`MAX_ATTEMPTS`] writes). When a write fails on the way (429, 5xx, a timeout, a broken
+    /// connection) it may still have landed, so the target is read again before anything is
+    /// written again. Then checks that what the target holds afterwards matches the stack.
+    pub(crate) async fn apply<T: Target>(
+        &self,
+        unit: &Unit<T>,
+        confirmed: ProjectPlan,
+    ) -> Result<Applied, Error> {
+        let confirmed_intent = intent(&confirmed);
+        let mut plan = confirmed;
+        let mut attempts = 0;
+        let mut conflicts = 0;
+        let mut tries = Tries::of("update");
+        loop {
+            if !plan.has_changes() {
+                let revision_id = plan.revision_id.clone();
+                return Ok(Applied {
+                    plan,
+                    attempts,
+                    revision_id,
+                });
+            }
+            attempts += 1;
+            let wait = match unit.target.write(&plan.revision_id, &plan.writes).await {
+                Ok(written) => {
+                    let warnings: Vec<Warning> = written
+                        .warnings
+                        .into_iter()
+                        .map(|(code, message)| Warning::Ory { code, message })
+                        .collect();
+                    let revision_id = self
+                        .verify(unit, &plan, &written.snapshot, &warnings)
+                        .await?;
+                    plan.warnings.extend(warnings);
+                    return Ok(Applied {
+                        plan,
+                        attempts,
+                        revision_id,
+                    });
+                }
+                Err(conflict) if conflict.is_conflict() => {
+                    conflicts += 1;
+                    if conflicts >= MAX_ATTEMPTS {
+                        return Err(Error::Conflict {
+                            target: unit.target.label(),
+                            attempts: conflicts,
+                            cause: unit.target.conflict_cause(),
+                        });
+                    }
+                    // Writers that collide back off apart, so one of them gets through.
+                    self.policy.conflict_wait(conflicts)
+                }
+                Err(error) if retry::is_transient(&error) => {
+                    Some(tries.failed(&self.policy, attempts, &error, || unit.target.label())?)
+                }
+                Err(mut error) => {
+                    error.scrub(&plan.secrets.0);
+                    return Err(error);
+                }
+            };
+            if let Some(wait) = wait {
+                tokio::time::sleep(wait).await;
+            }
+            // Read again before writing again: the failed write may have landed, or someone
+            // else may have written. If the target now matches, the work is done.
+            let again = self.plan(unit).await?;
+            if again.has_changes() && intent(&again) != confirmed_intent {
+                return Err(Error::PlanChanged {
+                    target: unit.target.label(),
+                });
+            }
+            plan = again;
+        }
+    }
+
+    /// Checks what a target holds after a write: a new revision, and a plan against it that
+    /// changes nothing. Returns the new revision.
+    async fn verify<T: Target>(
+        &self,
+        unit: &Unit<T>,
+        written: &ProjectPlan,
+        after: &Snapshot,
+        warnings: &[Warning],
+    ) -> Result<String, Error> {
+        let mut problems = Vec::new();
+        if after.revision == written.revision_id {
+            problems.push(format!("the revision is still {}", after.revision));
+        }
+        let check = self.plan_snapshot(unit, after).await?;
+        for change in check
+            .changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Unchanged)
+        {
+            let hook = format!("{} {} in {}", change.method, change.url, change.scope);
+            problems.push(match change.kind {
+                ChangeKind::Create => format!("it dropped {hook}"),
+                ChangeKind::Delete => format!("it kept {hook}, although deleted"),
+                _ => {
+                    let fields: Vec<&str> =
+                        change.fields.iter().map(|f| f.field.as_str()).collect();
+                    format!("it stored {hook} with other {}", fields.join(", "))
+                }
+            });
+        }
+        if problems.is_empty() {
+            Ok(after.revision.clone())
+        } else {
+            Err(Error::NotApplied {
+                target: unit.target.label(),
+                problems,
+                warnings: warnings.iter().map(ToString::to_string).collect(),
+            })
+        }
+    }
+
+    /// Applies every plan concurrently. Results come back in the order of `units`.
+    pub(crate) async fn apply_all<T: Target>(
+        &self,
+        units: &[Arc<Unit<T>>],
+        plans: Vec<ProjectPlan>,
+        done: &mut dyn FnMut(usize, bool),
+    ) -> Vec<Result<Applied, Error>> {
+        let mut tasks = JoinSet::new();
+        for (index, (unit, plan)) in units.iter().zip(plans).enumerate() {
+            let this = self.clone();
+            let unit = Arc::clone(unit);
+            tasks.spawn(async move { (index, this.apply(&unit, plan).await) });
+        }
+        collect(tasks, units.len(), done).await
+    }
+}
+
+async fn collect<T: 'static>(
+    mut tasks: JoinSet<(usize, Result<T, Error>)>,
+    n: usize,
+    done: &mut dyn FnMut(usize, bool),
+) -> Vec<Result<T, Error>> {
+    let mut slots: BTreeMap<usize, Result<T, Error>> = BTreeMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, result)) => {
+                done(index, result.is_ok());
+                slots.insert(index, result);
+            }
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+    (0..n)
+        .map(|i| slots.remove(&i).expect("every task reports"))
+        .collect()
+}
+
+/// What a plan changes, to tell whether a plan made after a conflict is the one confirmed.
+fn intent(plan: &ProjectPlan) -> Vec<Change> {
+    plan.changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Unchanged)
+        .cloned()
+        .collect()
+}
