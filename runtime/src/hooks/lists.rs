@@ -2,6 +2,7 @@
 //! them and the planner takes them.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use ory_actions_core::Scope;
 use serde_json::Value;
@@ -97,6 +98,32 @@ pub(crate) fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// One hook list the apply replaces, whole.
+#[derive(Clone, PartialEq)]
+pub(crate) struct ListWrite {
+    /// The list.
+    pub(crate) scope: Scope,
+    /// The list after the change. Holds secret values: never shown.
+    pub(crate) entries: Vec<Value>,
+}
+
+impl Drop for ListWrite {
+    fn drop(&mut self) {
+        for entry in &mut self.entries {
+            super::wipe(entry);
+        }
+    }
+}
+
+impl fmt::Debug for ListWrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListWrite")
+            .field("scope", &self.scope)
+            .field("entries", &self.entries.len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -16,7 +16,9 @@ use serde_json::Value;
 
 use crate::action::Action;
 use crate::error::Error;
-use crate::hooks::{Entry, HookKey, HookLists, Secrets, StoredBody, WebHook, rendered_web_hook};
+use crate::hooks::{
+    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, WebHook, rendered_web_hook,
+};
 use crate::stack::Prune;
 use crate::target::TargetName;
 use compare::{Compare, absent, compare};
@@ -111,32 +113,6 @@ pub(crate) struct Unmanaged {
     pub(crate) method: String,
     /// The URL.
     pub(crate) url: String,
-}
-
-/// One hook list the apply replaces, whole.
-#[derive(Clone, PartialEq)]
-pub(crate) struct ListWrite {
-    /// The list.
-    pub(crate) scope: Scope,
-    /// The list after the change. Holds secret values: never shown.
-    pub(crate) entries: Vec<Value>,
-}
-
-impl Drop for ListWrite {
-    fn drop(&mut self) {
-        for entry in &mut self.entries {
-            crate::hooks::wipe(entry);
-        }
-    }
-}
-
-impl fmt::Debug for ListWrite {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListWrite")
-            .field("scope", &self.scope)
-            .field("entries", &self.entries.len())
-            .finish_non_exhaustive()
-    }
 }
 
 /// What a run does to one target.

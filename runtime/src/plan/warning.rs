@@ -6,8 +6,7 @@ use std::fmt;
 
 use ory_actions_core::{Flow, Method, Scope, Timing};
 
-use crate::hooks::HookLists;
-use crate::plan::ListWrite;
+use crate::hooks::{HookLists, ListWrite};
 
 /// Something worth knowing before applying, that does not stop the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,8 +14,7 @@ use std::future::Future;
 use ory_actions_core::Platform;
 
 use crate::error::Error;
-use crate::hooks::HookLists;
-use crate::plan::ListWrite;
+use crate::hooks::{HookLists, ListWrite};
 
 /// A target's hook lists at one moment.
 #[derive(Clone, Debug)]

@@ -11,8 +11,7 @@ use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::hooks::HookLists;
-use crate::plan::ListWrite;
+use crate::hooks::{HookLists, ListWrite};
 use crate::target::{Snapshot, Target, TargetName, Written};
 pub(crate) use client::{ApiKey, ConsoleClient};
 

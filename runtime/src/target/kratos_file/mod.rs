@@ -20,8 +20,7 @@ use yaml_edit::{Document, ScalarType, YamlValue};
 use ory_actions_core::Platform;
 
 use crate::error::Error;
-use crate::hooks::HookLists;
-use crate::plan::ListWrite;
+use crate::hooks::{HookLists, ListWrite};
 use crate::target::{Snapshot, Target, TargetName, Written};
 
 #[cfg(feature = "schema")]
