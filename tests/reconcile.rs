@@ -159,6 +159,36 @@ fn refused_credentials_and_unknown_projects_are_explained_and_nothing_is_written
 }
 
 #[test]
+fn the_api_key_is_never_sent_over_plain_http_to_another_host() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    // The testkit's own loopback URL is plain http, and accepted.
+    assert_eq!(run(&kit, &project, seed_stack(), &["plan"]).code, 0);
+    for url in ["http://api.console.ory.sh", "http://192.0.2.1:4000"] {
+        let env = BTreeMap::from([
+            ("ORY_WORKSPACE_API_KEY", kit.api_key()),
+            ("ORY_CONSOLE_API_URL", url.to_owned()),
+            ("ORY_PROJECT_ID", project.clone()),
+        ]);
+        let refused = run_env(seed_stack(), &["plan"], &env);
+        assert_eq!(refused.code, 1, "{url}");
+        assert!(refused.err.contains("is not https"), "{}", refused.err);
+        assert!(!refused.err.contains(&kit.api_key()), "{}", refused.err);
+    }
+    // The flag is held to the same rule, and is refused before any request.
+    kit.clear_requests();
+    let refused = run(
+        &kit,
+        &project,
+        seed_stack(),
+        &["plan", "--console-url", "http://api.example.com"],
+    );
+    assert_eq!(refused.code, 1);
+    assert!(refused.err.contains("is not https"), "{}", refused.err);
+    assert!(kit.requests().is_empty());
+}
+
+#[test]
 fn a_write_ory_acknowledges_but_does_not_keep_fails_naming_what_was_dropped() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());

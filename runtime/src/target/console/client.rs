@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{ApiFailure, Error};
+use crate::hooks::mask_credentials;
 
 /// The workspace API key; `Debug` never shows it.
 #[derive(Clone)]
@@ -82,12 +83,31 @@ fn install_tls_provider() {
 
 impl ConsoleClient {
     /// A client for the console API at `base_url` (for example `https://api.console.ory.sh`).
+    ///
+    /// The workspace API key goes with every request, so the URL must be `https`; plain `http`
+    /// is accepted on loopback only, for local stand-ins such as the testkit. Redirects are not
+    /// followed, so the key is never sent anywhere else.
     pub(crate) fn new(base_url: &str, key: ApiKey, timeout: Duration) -> Result<Self, Error> {
         install_tls_provider();
         let base = base_url.trim_end_matches('/').to_owned();
         if let Err(problem) = ory_actions_core::address::check_url(&base) {
             return Err(Error::Config(format!(
-                "the console API URL `{base}` is not usable: {problem}"
+                "the console API URL `{}` is not usable: {problem}",
+                mask_credentials(&base)
+            )));
+        }
+        let parsed = reqwest::Url::parse(&base).map_err(|e| {
+            Error::Config(format!(
+                "the console API URL `{}` is not usable: {e}",
+                mask_credentials(&base)
+            ))
+        })?;
+        if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && is_loopback(&parsed))) {
+            return Err(Error::Config(format!(
+                "the console API URL `{}` is not https: the workspace API key goes with every \
+                 request and would travel in clear; use an https URL (plain http only on \
+                 loopback, for local stand-ins such as the testkit)",
+                mask_credentials(&base)
             )));
         }
         let builder = || {
@@ -95,14 +115,12 @@ impl ConsoleClient {
                 .timeout(timeout)
                 .connect_timeout(timeout.min(Duration::from_secs(10)))
                 .user_agent(concat!("ory-actions/", env!("CARGO_PKG_VERSION")))
+                .redirect(reqwest::redirect::Policy::none())
         };
         let failed =
             |e: reqwest::Error| Error::Config(format!("cannot set up the HTTP client: {e}"));
         let http = builder().build().map_err(failed)?;
-        let bodies = builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(failed)?;
+        let bodies = builder().build().map_err(failed)?;
         Ok(ConsoleClient {
             http,
             bodies,
@@ -181,14 +199,7 @@ impl ConsoleClient {
     /// are sent, no redirects followed, and at most 1 MiB is read.
     pub(crate) async fn fetch_body(&self, url: &str) -> Result<String, String> {
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
-        let host = parsed.host_str().unwrap_or_default();
-        let loopback = host == "localhost"
-            || host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback)) {
+        if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && is_loopback(&parsed))) {
             return Err("only https links to stored bodies are read".into());
         }
         let response = self
@@ -254,6 +265,17 @@ impl ConsoleClient {
             retry_after,
         }))
     }
+}
+
+/// Whether a URL names this machine: `localhost` or a loopback address.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Ory's error message out of `{"error": {"message", "reason", …}}`.
@@ -350,6 +372,36 @@ mod tests {
         );
         assert_eq!(ory_message(&json!({"error": {"code": 1}})), None);
         assert_eq!(ory_message(&json!([])), None);
+    }
+
+    #[test]
+    fn the_key_goes_over_https_only_or_to_loopback() {
+        let client = |url: &str| ConsoleClient::new(url, ApiKey::new("k"), Duration::from_secs(1));
+        for url in [
+            "https://api.console.ory.sh",
+            "http://127.0.0.1:4000",
+            "http://localhost:4000/",
+            "http://[::1]:4000",
+        ] {
+            assert!(client(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://api.console.ory.sh",
+            "http://10.0.0.1:4000",
+            "http://localhost.example.com",
+            "ftp://api.console.ory.sh",
+        ] {
+            let err = client(url).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                err.contains("not https") || err.contains("not usable"),
+                "{url}: {err}"
+            );
+        }
+        let err = client("http://user:pw@api.example.com")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(!err.contains("pw"), "{err}");
     }
 
     #[test]
