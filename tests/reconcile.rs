@@ -53,6 +53,191 @@ fn apply_converges_in_one_read_and_one_write() {
     converges(Options::default());
 }
 
+/// The seed stack with an api key on the welcome hook and basic auth on the audit hook, the
+/// secrets read from files in `dir`.
+fn seed_with_auth(dir: &std::path::Path) -> Stack {
+    let key = dir.join("key");
+    let password = dir.join("password");
+    let actions = seed_stack().actions().to_vec();
+    Stack::new().actions_from(actions.into_iter().map(|action| {
+        match action.name() {
+            Some("welcome_email") => {
+                Action::builder(action.flow(), action.timing(), action.url().to_owned())
+                    .name("welcome_email")
+                    .auth_method(ory_actions::Method::Password)
+                    .body(action.body().unwrap().source().to_owned())
+                    .auth(ory_actions::Auth::api_key(
+                        "X-Api-Key",
+                        ory_actions::Secret::file(&key),
+                        ory_actions::ApiKeyIn::Header,
+                    ))
+                    .build()
+                    .unwrap()
+            }
+            Some("audit_log") => {
+                Action::builder(action.flow(), action.timing(), action.url().to_owned())
+                    .name("audit_log")
+                    .auth_method(ory_actions::Method::Password)
+                    .response_ignore(true)
+                    .auth(ory_actions::Auth::basic_auth(
+                        "ory",
+                        ory_actions::Secret::file(&password),
+                    ))
+                    .build()
+                    .unwrap()
+            }
+            _ => action,
+        }
+    }))
+}
+
+/// The api key and basic auth password Ory holds for the seed stack's hooks.
+fn stored_secrets(kit: &ory_actions_runtime::testkit::TestKit, project: &str) -> (Value, Value) {
+    let welcome = list(kit, project, Scope::RegistrationAfterPassword);
+    let welcome = welcome
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["config"]["url"] == "https://api.example.com/webhooks/welcome")
+        .unwrap();
+    let audit = list(kit, project, Scope::SettingsAfterPassword);
+    (
+        welcome["config"]["auth"]["config"]["value"].clone(),
+        audit[0]["config"]["auth"]["config"]["password"].clone(),
+    )
+}
+
+#[test]
+fn secrets_converge_whether_ory_returns_them_or_not() {
+    for returned in [true, false] {
+        let dir = std::env::temp_dir().join(format!(
+            "ory-actions-returned-{returned}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("key"), "key-one").unwrap();
+        std::fs::write(dir.join("password"), "password-one").unwrap();
+        let kit = testkit(Options::default().return_secrets(returned));
+        let project = kit.add_project(sample_config());
+
+        let applied = run(&kit, &project, seed_with_auth(&dir), &["apply", "--yes"]);
+        assert_eq!(
+            applied.code, 0,
+            "{returned}: {}{}",
+            applied.out, applied.err
+        );
+        assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 1));
+        assert_eq!(
+            stored_secrets(&kit, &project),
+            (json!("key-one"), json!("password-one"))
+        );
+
+        // The next apply changes nothing; where Ory keeps the secrets to itself, the plan says
+        // that it could not compare them.
+        kit.clear_requests();
+        let again = run(&kit, &project, seed_with_auth(&dir), &["apply", "--yes"]);
+        assert_eq!(again.code, 0, "{returned}: {}{}", again.out, again.err);
+        assert!(
+            again.out.contains("No changes."),
+            "{returned}: {}",
+            again.out
+        );
+        assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 0));
+        assert_eq!(
+            again
+                .out
+                .matches("not returned by Ory, cannot be compared")
+                .count(),
+            if returned { 0 } else { 2 },
+            "{}",
+            again.out
+        );
+
+        // Someone else's hook with a secret of its own, in the same list.
+        kit.edit(&project, |config| {
+            let list = config
+                .pointer_mut("/selfservice/flows/registration/after/password/hooks")
+                .and_then(Value::as_array_mut)
+                .unwrap();
+            list.insert(0, json!({"hook": "web_hook", "config": {
+                "url": "https://theirs.example.com/hook", "method": "POST", "body": "base64://e30=",
+                "auth": {"type": "basic_auth", "config": {"user": "them", "password": "theirs-s3cret"}},
+                "can_interrupt": false, "response": {"ignore": false, "parse": false}}}));
+        });
+        // A new hook in the list of hooks whose secrets Ory did not return leaves those secrets
+        // where they are: the declared one's and someone else's.
+        let mut stack = seed_with_auth(&dir);
+        stack = stack.action(
+            Action::builder(
+                Flow::Registration,
+                Timing::After,
+                "https://api.example.com/second",
+            )
+            .auth_method(ory_actions::Method::Password)
+            .body("{}")
+            .build()
+            .unwrap(),
+        );
+        let added = run(&kit, &project, stack, &["apply", "--yes"]);
+        assert_eq!(added.code, 0, "{returned}: {}{}", added.out, added.err);
+        let welcome = list(&kit, &project, Scope::RegistrationAfterPassword);
+        assert_eq!(
+            hook_names(&welcome),
+            [
+                "https://theirs.example.com/hook",
+                "https://api.example.com/webhooks/welcome",
+                "https://api.example.com/second",
+                "session"
+            ]
+        );
+        assert_eq!(
+            welcome[0]["config"]["auth"]["config"]["password"],
+            "theirs-s3cret"
+        );
+        assert_eq!(welcome[1]["config"]["auth"]["config"]["value"], "key-one");
+
+        // A rotated secret: seen where Ory returns secrets; sent on request where it does not.
+        std::fs::write(dir.join("key"), "key-two").unwrap();
+        let rotated = run(&kit, &project, seed_with_auth(&dir), &["apply", "--yes"]);
+        assert_eq!(
+            rotated.code, 0,
+            "{returned}: {}{}",
+            rotated.out, rotated.err
+        );
+        if !returned {
+            assert_eq!(stored_secrets(&kit, &project).0, json!("key-one"));
+            let resent = run(
+                &kit,
+                &project,
+                seed_with_auth(&dir),
+                &["apply", "--yes", "--resend-secrets=welcome_email"],
+            );
+            assert_eq!(resent.code, 0, "{}{}", resent.out, resent.err);
+            assert!(
+                resent.out.contains("sent again (--resend-secrets)"),
+                "{}",
+                resent.out
+            );
+            assert!(
+                resent.out.contains("0 created, 1 updated"),
+                "{}",
+                resent.out
+            );
+        }
+        assert_eq!(
+            stored_secrets(&kit, &project),
+            (json!("key-two"), json!("password-one"))
+        );
+        for output in [&applied, &again, &added, &rotated] {
+            let all = format!("{}{}", output.out, output.err);
+            for secret in ["key-one", "key-two", "password-one", "theirs-s3cret"] {
+                assert!(!all.contains(secret), "{all}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
 #[test]
 fn apply_converges_when_ory_stores_bodies_as_urls() {
     converges(Options::default().bodies_as_urls(true));

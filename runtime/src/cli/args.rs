@@ -46,6 +46,9 @@ pub(crate) struct Options {
     pub(crate) config: Option<String>,
     pub(crate) schema: Option<String>,
     pub(crate) targets: Vec<String>,
+    /// `--resend-secrets` (every action) and `--resend-secrets=NAME` (these actions).
+    pub(crate) resend_all: bool,
+    pub(crate) resend: Vec<String>,
     pub(crate) deadline: Option<u64>,
     pub(crate) request_timeout: Option<u64>,
     pub(crate) no_color: bool,
@@ -88,6 +91,10 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Long("config") => options.config = Some(string(parser.value())?),
             Long("schema") => options.schema = Some(string(parser.value())?),
             Long("target") => options.targets.push(string(parser.value())?),
+            Long("resend-secrets") => match parser.optional_value() {
+                Some(name) => options.resend.push(string(Ok(name))?),
+                None => options.resend_all = true,
+            },
             Long("deadline") => options.deadline = Some(seconds(parser.value(), "--deadline")?),
             Long("request-timeout") => {
                 options.request_timeout = Some(seconds(parser.value(), "--request-timeout")?);
@@ -120,8 +127,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             "detailed-exitcode",
             "expect-no-changes",
             "target",
+            "resend-secrets",
         ],
-        Some("apply") => &["yes", "expect-no-changes", "target"],
+        Some("apply") => &["yes", "expect-no-changes", "target", "resend-secrets"],
         Some("destroy") => &["yes", "target"],
         Some("render") => &["json", "target"],
         _ => &[],
@@ -133,6 +141,10 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         ("expect-no-changes", switches.expect_no_changes),
         ("yes", switches.yes),
         ("target", !options.targets.is_empty()),
+        (
+            "resend-secrets",
+            options.resend_all || !options.resend.is_empty(),
+        ),
     ];
     if let Some(name) = name
         && COMMANDS.contains(&name)
@@ -263,5 +275,26 @@ mod tests {
                 .contains("unknown command `frob`")
         );
         assert_eq!(parse_words(&["plan", "-h"]).unwrap().command, Command::Help);
+        let resend = parse_words(&[
+            "apply",
+            "--resend-secrets=welcome",
+            "--resend-secrets=audit",
+        ])
+        .unwrap()
+        .options;
+        assert_eq!(
+            (resend.resend_all, resend.resend),
+            (false, vec!["welcome".into(), "audit".into()])
+        );
+        assert!(
+            parse_words(&["apply", "--resend-secrets"])
+                .unwrap()
+                .options
+                .resend_all
+        );
+        assert_eq!(
+            parse_words(&["destroy", "--resend-secrets"]).unwrap_err(),
+            "`--resend-secrets` does not go with `destroy`"
+        );
     }
 }

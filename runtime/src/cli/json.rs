@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::text::Summary;
-use crate::hooks::{REDACTED, mask_credentials};
+use crate::hooks::REDACTED;
 use crate::plan::{Mode, ProjectPlan, Shown};
 use crate::target::TargetName;
 
@@ -62,6 +62,10 @@ struct FieldJson<'a> {
     after: Value,
     before: Value,
     field: &'a str,
+    /// Why the field is listed although it is not known to differ (a secret the target did not
+    /// return, or one sent again); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
     sensitive: bool,
 }
 
@@ -139,6 +143,7 @@ fn project(plan: &ProjectPlan) -> ProjectJson<'_> {
                         after: shown(&field.after),
                         before: shown(&field.before),
                         field: &field.field,
+                        note: field.note,
                         sensitive: field.before == Shown::Sensitive
                             || field.after == Shown::Sensitive,
                     })
@@ -149,7 +154,7 @@ fn project(plan: &ProjectPlan) -> ProjectJson<'_> {
                 name: change.name.as_deref(),
                 pruned: change.pruned,
                 timing: change.scope.timing().as_str(),
-                url: mask_credentials(&change.url),
+                url: change.url.to_string(),
             })
             .collect(),
         project_id: plan.target.id(),
@@ -167,7 +172,7 @@ fn project(plan: &ProjectPlan) -> ProjectJson<'_> {
                 list: hook.scope.pointer(),
                 method: &hook.method,
                 timing: hook.scope.timing().as_str(),
-                url: mask_credentials(&hook.url),
+                url: hook.url.to_string(),
             })
             .collect(),
         warnings: plan

@@ -177,9 +177,12 @@ Usage: {} <command> [options]
 
 Commands:
   plan [--json | --markdown] [--detailed-exitcode] [--expect-no-changes]
+       [--resend-secrets[=NAME]]
                       show what apply would change
-  apply [--yes] [--expect-no-changes]
-                      make Ory match the stack
+  apply [--yes] [--expect-no-changes] [--resend-secrets[=NAME]]
+                      make Ory match the stack; --resend-secrets sends secrets again
+                      (of every action, or of the action NAME) for rotation, where Ory
+                      does not return them to compare
   destroy [--yes]     remove the hooks the stack owns
   render [--json]     print the hook entries, without contacting Ory
   export              print `action!` code for every web hook the project has

@@ -15,7 +15,7 @@ use super::text::Style;
 use super::{EXIT_ERROR, Io};
 use crate::action::Action;
 use crate::error::Error;
-use crate::plan::Mode;
+use crate::plan::{Mode, Resend};
 use crate::reconcile::{Reconciler, Unit, retry};
 use crate::stack::Stack;
 use crate::target::console::{ApiKey, ConsoleClient, ConsoleProject};
@@ -59,6 +59,7 @@ impl Setup {
         };
         let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
             .only(target_scopes(stack, &options.targets)?)
+            .resend(resend(stack, options)?)
             .deadline(
                 options
                     .deadline
@@ -241,6 +242,33 @@ fn group_by_project(
         groups.push((project_id, Vec::new()));
     }
     Ok(groups)
+}
+
+/// Whose secrets `--resend-secrets` sends again: every action's, or those of the actions named.
+fn resend(stack: &Stack, options: &Options) -> Result<Resend, Error> {
+    if options.resend_all {
+        return Ok(Resend::All);
+    }
+    if options.resend.is_empty() {
+        return Ok(Resend::None);
+    }
+    let names: Vec<&str> = stack.actions().iter().filter_map(|a| a.name()).collect();
+    for wanted in &options.resend {
+        if !names.contains(&wanted.as_str()) {
+            let near = did_you_mean(wanted, names.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            return Err(Error::Config(format!(
+                "`--resend-secrets={wanted}` names no action: the stack names {}{near}",
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    one_of(names.iter().copied())
+                }
+            )));
+        }
+    }
+    Ok(Resend::Named(options.resend.iter().cloned().collect()))
 }
 
 /// The hook lists `--target` limits a run to: every list of a named flow, and the lists of the

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::hooks::{REDACTED, mask_credentials};
+use crate::hooks::REDACTED;
 use crate::plan::{Change, ChangeKind, FieldChange, ProjectPlan, Shown};
 use crate::target::TargetName;
 
@@ -142,12 +142,13 @@ fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
         ),
         TargetName::KratosConfig(_) => writeln!(out, "{}:", style.bold(&plan.target.to_string())),
     };
+    // Unchanged hooks show only when a field could not be compared.
     let shown: Vec<&Change> = plan
         .changes
         .iter()
-        .filter(|c| c.kind != ChangeKind::Unchanged)
+        .filter(|c| c.kind != ChangeKind::Unchanged || !c.fields.is_empty())
         .collect();
-    if shown.is_empty() {
+    if shown.iter().all(|c| c.kind == ChangeKind::Unchanged) {
         let _ = writeln!(out, "  no changes");
     }
     for change in shown {
@@ -162,7 +163,7 @@ fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
                 "    {} {} {}",
                 style.dim(&hook.scope.to_string()),
                 hook.method,
-                mask_credentials(&hook.url)
+                hook.url
             );
         }
     }
@@ -182,7 +183,7 @@ fn change_text(out: &mut String, change: &Change, style: Style) {
         ChangeKind::Delete => ("-", Style::red),
         ChangeKind::Unchanged => (" ", Style::dim),
     };
-    let url = mask_credentials(&change.url);
+    let url = &change.url;
     let title = match &change.name {
         Some(name) => format!("{name}: {} {url}", change.method),
         None => format!("{} {url}", change.method),
@@ -201,6 +202,15 @@ fn change_text(out: &mut String, change: &Change, style: Style) {
 
 fn field_text(out: &mut String, kind: ChangeKind, field: &FieldChange, style: Style) {
     let name = &field.field;
+    if let Some(note) = field.note {
+        let sign = if field.changes() {
+            style.yellow("~")
+        } else {
+            style.dim("?")
+        };
+        let _ = writeln!(out, "      {sign} {name}: {REDACTED} ({note})");
+        return;
+    }
     match (&field.before, &field.after) {
         (Shown::Text(before), Shown::Text(after)) => {
             let _ = writeln!(out, "      {} {name}:", style.yellow("~"));

@@ -3,6 +3,7 @@
 use ory_actions_core::{HttpMethod, Scope, Timing};
 
 use super::FoundHook;
+use crate::hooks::HookUrl;
 
 /// A Terraform `ory_action` import ID, parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +19,7 @@ pub(crate) struct ImportId {
     /// The HTTP method, when the ID names one.
     pub(crate) method: Option<String>,
     /// The URL.
-    pub(crate) url: String,
+    pub(crate) url: HookUrl,
 }
 
 impl ImportId {
@@ -60,7 +61,7 @@ impl ImportId {
             timing,
             auth_method,
             method,
-            url: rest.to_owned(),
+            url: HookUrl::new(rest),
         })
     }
 
@@ -111,7 +112,7 @@ pub(crate) fn find_for_import(
             message.push_str(&format!("\n  {} {}", hook.hook.method, hook.hook.url));
         }
     }
-    let bare = |url: &str| url.trim_end_matches('/').to_owned();
+    let bare = |url: &HookUrl| url.with_credentials().trim_end_matches('/').to_owned();
     let near = hooks
         .iter()
         .find(|h| h.scope == scope && bare(&h.hook.url) == bare(&id.url))
@@ -157,15 +158,18 @@ mod tests {
         assert_eq!(id.flow, "registration");
         assert_eq!(id.auth_method.as_deref(), Some("password"));
         assert_eq!(id.method, None);
-        assert_eq!(id.url, "https://api.example.com/webhooks/welcome");
+        assert_eq!(
+            id.url.with_credentials(),
+            "https://api.example.com/webhooks/welcome"
+        );
 
         let id = ImportId::parse("p:login:after:oidc:PUT:http://h.example:8080/a:b?c=d:e").unwrap();
         assert_eq!(id.method.as_deref(), Some("PUT"));
-        assert_eq!(id.url, "http://h.example:8080/a:b?c=d:e");
+        assert_eq!(id.url.with_credentials(), "http://h.example:8080/a:b?c=d:e");
 
         let id = ImportId::parse("p:login:before:https://h.example:8443/validate").unwrap();
         assert_eq!((id.auth_method, id.method), (None, None));
-        assert_eq!(id.url, "https://h.example:8443/validate");
+        assert_eq!(id.url.with_credentials(), "https://h.example:8443/validate");
 
         let id = ImportId::parse("p:login:before:DELETE:https://h.example/x").unwrap();
         assert_eq!(id.method.as_deref(), Some("DELETE"));

@@ -15,7 +15,7 @@ mod import;
 pub(crate) use import::{ImportId, find_for_import};
 
 use crate::action::{Action, Auth, Secret};
-use crate::hooks::{Entry, HookLists, StoredAuth, StoredBody, WebHook, mask_credentials};
+use crate::hooks::{Entry, HookLists, StoredAuth, StoredBody, WebHook};
 use crate::plan::FetchedBodies;
 
 /// One web hook found in a project, ready to become code.
@@ -68,9 +68,7 @@ impl Exported {
                 exported.items.push(format!(
                     "// Not exported: {} {} in {} is stored twice; this is the second copy, \
                      which a plan of the exported code deletes.\n",
-                    found.hook.method,
-                    mask_credentials(&found.hook.url),
-                    found.scope
+                    found.hook.method, found.hook.url, found.scope
                 ));
                 continue;
             }
@@ -104,7 +102,7 @@ impl Exported {
                 Err(why) => exported.items.push(format!(
                     "// Not exported: {} {} in {}: {why}.\n",
                     found.hook.method,
-                    mask_credentials(&found.hook.url),
+                    found.hook.url,
                     scopes
                         .iter()
                         .map(ToString::to_string)
@@ -156,12 +154,7 @@ fn action_code(
     var: &str,
 ) -> Result<(String, Vec<(String, String)>), String> {
     let hook = &found.hook;
-    let described = format!(
-        "{} {} in {}",
-        hook.method,
-        mask_credentials(&hook.url),
-        found.scope
-    );
+    let described = format!("{} {} in {}", hook.method, hook.url, found.scope);
     let method = HttpMethod::from_name(&hook.method).ok_or_else(|| {
         format!(
             "the HTTP method `{}` is not one `action!` takes",
@@ -201,11 +194,15 @@ fn action_code(
     };
 
     // Check what will be printed with the same rules `action!` applies.
-    let mut builder = Action::builder(found.scope.flow(), found.scope.timing(), hook.url.clone())
-        .method(method)
-        .can_interrupt(hook.can_interrupt)
-        .response_ignore(hook.response_ignore)
-        .response_parse(hook.response_parse);
+    let mut builder = Action::builder(
+        found.scope.flow(),
+        found.scope.timing(),
+        hook.url.with_credentials().to_owned(),
+    )
+    .method(method)
+    .can_interrupt(hook.can_interrupt)
+    .response_ignore(hook.response_ignore)
+    .response_parse(hook.response_parse);
     if needs_auth_method {
         builder = builder.auth_method(if methods.is_empty() {
             AuthMethods::Fallback
@@ -291,7 +288,7 @@ fn action_code(
     if needs_auth_method {
         field("auth_method", auth_method);
     }
-    field("url", literal(&hook.url));
+    field("url", literal(hook.url.with_credentials()));
     if method != HttpMethod::Post {
         field("method", method.as_str().into());
     }

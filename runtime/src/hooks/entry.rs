@@ -1,4 +1,6 @@
-//! What a web hook entry means.
+//! The web hook entry codec: what a `{"hook": "web_hook", "config": {…}}` entry means
+//! ([`WebHook::decode`]), how one is written for each platform ([`WebHook::encode`]), and where
+//! its secrets sit ([`secret_pointers`]).
 //!
 //! The same view serves the entries a project holds and the entries the stack renders, so the
 //! two are compared by meaning: an absent field equals its default, and a body is its Jsonnet
@@ -11,7 +13,11 @@ use base64::engine::general_purpose::STANDARD;
 use ory_actions_core::Scope;
 use serde_json::Value;
 
-use super::kind;
+use ory_actions_core::Platform;
+use serde_json::{Map, json};
+use zeroize::Zeroize as _;
+
+use super::{HookUrl, REDACTED, kind};
 
 /// The order a person writes the keys of a hook entry in, at the object reached by `path` (the
 /// keys from the entry down: `[]` is the entry, `["config"]` its config, `["config", "auth"]`
@@ -46,7 +52,7 @@ pub(crate) fn entry_key_order(path: &[&str]) -> Option<&'static [&'static str]> 
 pub(crate) struct HookKey {
     pub(crate) scope: Scope,
     pub(crate) method: String,
-    pub(crate) url: String,
+    pub(crate) url: HookUrl,
 }
 
 /// The body of a web hook as stored.
@@ -62,35 +68,52 @@ pub(crate) enum StoredBody {
     Opaque(String),
 }
 
-/// How Ory authenticates to a web hook, as stored.
+/// How Ory authenticates to a web hook, as stored. A secret a target did not return (absent,
+/// empty, or a redaction placeholder) is `None`: it cannot be compared.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) enum StoredAuth {
     ApiKey {
         name: String,
-        value: String,
+        value: Option<String>,
         location: String,
     },
     BasicAuth {
         user: String,
-        password: String,
+        password: Option<String>,
     },
     /// A shape this version does not know, kept whole.
     Other(Value),
 }
 
+impl StoredAuth {
+    /// The secret value, when there is one.
+    pub(crate) fn secret(&self) -> Option<&str> {
+        match self {
+            StoredAuth::ApiKey { value, .. } => value.as_deref(),
+            StoredAuth::BasicAuth { password, .. } => password.as_deref(),
+            StoredAuth::Other(_) => None,
+        }
+    }
+}
+
 impl std::fmt::Debug for StoredAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |secret: &Option<String>| secret.as_ref().map(|_| REDACTED);
         match self {
-            StoredAuth::ApiKey { name, location, .. } => f
+            StoredAuth::ApiKey {
+                name,
+                value,
+                location,
+            } => f
                 .debug_struct("ApiKey")
                 .field("name", name)
-                .field("value", &super::REDACTED)
+                .field("value", &shown(value))
                 .field("in", location)
                 .finish(),
-            StoredAuth::BasicAuth { user, .. } => f
+            StoredAuth::BasicAuth { user, password } => f
                 .debug_struct("BasicAuth")
                 .field("user", user)
-                .field("password", &super::REDACTED)
+                .field("password", &shown(password))
                 .finish(),
             StoredAuth::Other(_) => f.write_str("Other(..)"),
         }
@@ -101,7 +124,7 @@ impl std::fmt::Debug for StoredAuth {
 /// unknown fields, which may hold secrets.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct WebHook {
-    pub(crate) url: String,
+    pub(crate) url: HookUrl,
     pub(crate) method: String,
     pub(crate) body: StoredBody,
     pub(crate) can_interrupt: bool,
@@ -121,7 +144,7 @@ pub(crate) struct WebHook {
 impl std::fmt::Debug for WebHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebHook")
-            .field("url", &mask_credentials(&self.url))
+            .field("url", &self.url)
             .field("method", &self.method)
             .field("body", &self.body)
             .field("can_interrupt", &self.can_interrupt)
@@ -150,7 +173,7 @@ impl Entry {
     /// Reads an entry of a hook list.
     pub(crate) fn read(entry: &Value) -> Entry {
         match entry.get("hook").and_then(Value::as_str) {
-            Some("web_hook") => match WebHook::read(entry) {
+            Some("web_hook") => match WebHook::decode(entry) {
                 Ok(hook) => Entry::WebHook(Box::new(hook)),
                 Err(problem) => Entry::Malformed(problem),
             },
@@ -159,8 +182,28 @@ impl Entry {
     }
 }
 
+impl Drop for WebHook {
+    /// Overwrites the secrets it holds, so that they do not outlive their use.
+    fn drop(&mut self) {
+        match &mut self.auth {
+            Some(StoredAuth::ApiKey { value: secret, .. })
+            | Some(StoredAuth::BasicAuth {
+                password: secret, ..
+            }) => {
+                if let Some(secret) = secret {
+                    secret.zeroize();
+                }
+            }
+            _ => {}
+        }
+        self.headers.values_mut().for_each(|value| value.zeroize());
+    }
+}
+
 impl WebHook {
-    fn read(entry: &Value) -> Result<WebHook, String> {
+    /// What `entry` (`{"hook": "web_hook", "config": {…}}`) means, defaults filled in; or why it
+    /// cannot be read.
+    pub(crate) fn decode(entry: &Value) -> Result<WebHook, String> {
         let config = match entry.get("config") {
             Some(Value::Object(config)) => config,
             Some(other) => return Err(format!("its `config` is {}", kind(other))),
@@ -237,7 +280,7 @@ impl WebHook {
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
         Ok(WebHook {
-            url,
+            url: HookUrl::new(url),
             method,
             body,
             can_interrupt: flag(config.get("can_interrupt"), "can_interrupt")?,
@@ -259,6 +302,148 @@ impl WebHook {
             url: self.url.clone(),
         }
     }
+
+    /// The entry for a hook list on `platform`. Ory Network's form has every field written
+    /// out, defaults included, as Ory Network stores them; self-hosted Kratos's form leaves out
+    /// what holds Kratos's default, as a person writes it (`url` and `method` are required by
+    /// the schema and always written). Both decode to this hook again.
+    pub(crate) fn encode(&self, platform: Platform) -> Value {
+        let full = platform == Platform::OryNetwork;
+        let mut config = Map::new();
+        config.insert("url".into(), self.url.with_credentials().into());
+        config.insert("method".into(), self.method.clone().into());
+        match &self.body {
+            StoredBody::None => {}
+            StoredBody::Text(text) => {
+                config.insert(
+                    "body".into(),
+                    format!("base64://{}", STANDARD.encode(text)).into(),
+                );
+            }
+            StoredBody::Url(raw) | StoredBody::Opaque(raw) => {
+                config.insert("body".into(), raw.clone().into());
+            }
+        }
+        if let Some(auth) = &self.auth {
+            config.insert("auth".into(), encode_auth(auth));
+        }
+        if !self.headers.is_empty() {
+            let headers: Map<String, Value> = self
+                .headers
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone().into()))
+                .collect();
+            config.insert("headers".into(), headers.into());
+        }
+        if full {
+            config.insert(
+                "response".into(),
+                json!({"ignore": self.response_ignore, "parse": self.response_parse}),
+            );
+        } else if self.response_ignore || self.response_parse {
+            let mut response = Map::new();
+            for (key, set) in [
+                ("ignore", self.response_ignore),
+                ("parse", self.response_parse),
+            ] {
+                if set {
+                    response.insert(key.into(), true.into());
+                }
+            }
+            config.insert("response".into(), response.into());
+        }
+        if full || self.can_interrupt {
+            config.insert("can_interrupt".into(), self.can_interrupt.into());
+        }
+        match self.emit_analytics_event {
+            Some(false) => {
+                config.insert("emit_analytics_event".into(), false.into());
+            }
+            Some(true) if full => {
+                config.insert("emit_analytics_event".into(), true.into());
+            }
+            _ => {}
+        }
+        if let Some(id) = &self.id {
+            config.insert("id".into(), id.clone().into());
+        }
+        for (key, value) in &self.extra {
+            config.insert(key.clone(), value.clone());
+        }
+        json!({"hook": "web_hook", "config": config})
+    }
+}
+
+fn encode_auth(auth: &StoredAuth) -> Value {
+    // A secret that is not known is written as the placeholder; such an entry is only ever
+    // shown, never written to a target.
+    let secret = |value: &Option<String>| value.clone().unwrap_or_else(|| REDACTED.to_owned());
+    match auth {
+        StoredAuth::ApiKey {
+            name,
+            value,
+            location,
+        } => json!({
+            "type": "api_key",
+            "config": {"name": name, "value": secret(value), "in": location},
+        }),
+        StoredAuth::BasicAuth { user, password } => json!({
+            "type": "basic_auth",
+            "config": {"user": user, "password": secret(password)},
+        }),
+        StoredAuth::Other(value) => value.clone(),
+    }
+}
+
+/// Which header values of an entry are secrets.
+pub(crate) enum SecretHeaders<'a> {
+    /// Every header value: an entry of unknown origin may carry a credential in any of them.
+    All,
+    /// These headers only (names as in the entry).
+    Only(&'a std::collections::BTreeSet<String>),
+}
+
+/// The JSON pointers (within `entry`) of every secret value it holds: the api key value, the
+/// basic auth password, and header values as `headers` says. The one description of where
+/// secrets sit in an entry.
+pub(crate) fn secret_pointers(entry: &Value, headers: SecretHeaders<'_>) -> Vec<String> {
+    let mut pointers = Vec::new();
+    for key in ["value", "password"] {
+        let pointer = format!("/config/auth/config/{key}");
+        if entry.pointer(&pointer).is_some() {
+            pointers.push(pointer);
+        }
+    }
+    if let Some(Value::Object(map)) = entry.pointer("/config/headers") {
+        for name in map.keys() {
+            let secret = match headers {
+                SecretHeaders::All => true,
+                SecretHeaders::Only(names) => names.contains(name),
+            };
+            if secret {
+                pointers.push(format!(
+                    "/config/headers/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                ));
+            }
+        }
+    }
+    pointers
+}
+
+/// Whether a stored secret is really there: not empty and not a redaction placeholder
+/// (`(sensitive)`, `****`, `REDACTED`), which is what a target that does not return secrets
+/// may put in its place.
+fn returned_secret(value: Option<String>) -> Option<String> {
+    let value = value?;
+    let trimmed = value.trim();
+    let placeholder = trimmed.is_empty()
+        || trimmed == REDACTED
+        || trimmed.chars().all(|c| c == '*')
+        || trimmed
+            .trim_matches(['[', ']'])
+            .eq_ignore_ascii_case("redacted");
+    (!placeholder).then_some(value)
 }
 
 fn read_body(body: String) -> StoredBody {
@@ -286,41 +471,31 @@ fn read_auth(auth: &Value) -> StoredAuth {
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
+    let unknown = || StoredAuth::Other(auth.clone());
+    let shape_known = |keys: &[&str]| {
+        config.and_then(Value::as_object).is_some_and(|config| {
+            config.iter().all(|(key, value)| {
+                keys.contains(&key.as_str()) && (value.is_string() || value.is_null())
+            })
+        })
+    };
     match auth.get("type").and_then(Value::as_str) {
-        Some("api_key") => match (field("name"), field("value")) {
-            (Some(name), Some(value)) => StoredAuth::ApiKey {
+        Some("api_key") if shape_known(&["name", "value", "in"]) => match field("name") {
+            Some(name) => StoredAuth::ApiKey {
                 name,
-                value,
+                value: returned_secret(field("value")),
                 location: field("in").unwrap_or_else(|| "header".into()),
             },
-            _ => StoredAuth::Other(auth.clone()),
+            None => unknown(),
         },
-        Some("basic_auth") => match (field("user"), field("password")) {
-            (Some(user), Some(password)) => StoredAuth::BasicAuth { user, password },
-            _ => StoredAuth::Other(auth.clone()),
+        Some("basic_auth") if shape_known(&["user", "password"]) => match field("user") {
+            Some(user) => StoredAuth::BasicAuth {
+                user,
+                password: returned_secret(field("password")),
+            },
+            None => unknown(),
         },
-        _ => StoredAuth::Other(auth.clone()),
-    }
-}
-
-/// Parses an entry the runtime rendered; those are always well-formed.
-pub(crate) fn rendered_web_hook(entry: &Value) -> WebHook {
-    WebHook::read(entry).expect("rendered entries are well-formed web hooks")
-}
-
-/// A URL with any password in it replaced by `****`.
-pub(crate) fn mask_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:****@{host}{tail}")
-        }
-        None => url.to_owned(),
+        _ => unknown(),
     }
 }
 
@@ -329,18 +504,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn credentials_in_urls_are_masked() {
-        assert_eq!(
-            mask_credentials("https://u:pw@h.example:8/x?y"),
-            "https://u:****@h.example:8/x?y"
-        );
-        assert_eq!(
-            mask_credentials("https://h.example/a@b"),
-            "https://h.example/a@b"
-        );
-    }
 
     #[test]
     fn absent_fields_read_as_their_defaults() {
@@ -361,7 +524,7 @@ mod tests {
     fn an_absent_method_is_post_and_an_empty_one_get() {
         let read = |config: Value| match Entry::read(&json!({"hook": "web_hook", "config": config}))
         {
-            Entry::WebHook(hook) => hook.method,
+            Entry::WebHook(hook) => hook.method.clone(),
             _ => panic!("a web hook"),
         };
         assert_eq!(read(json!({"url": "https://x/"})), "POST");

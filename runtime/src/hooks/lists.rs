@@ -101,18 +101,25 @@ pub(crate) fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// One hook list the apply replaces, whole.
+/// One hook list an apply changes: as it was read, and as it is to be.
 #[derive(Clone, PartialEq)]
 pub(crate) struct ListWrite {
     /// The list.
     pub(crate) scope: Scope,
+    /// The list as read; `None` when the target had no such list. A target may write only the
+    /// entries that differ from it.
+    pub(crate) before: Option<Vec<Value>>,
     /// The list after the change. Holds secret values: never shown.
     pub(crate) entries: Vec<Value>,
 }
 
 impl Drop for ListWrite {
     fn drop(&mut self) {
-        for entry in &mut self.entries {
+        for entry in self
+            .entries
+            .iter_mut()
+            .chain(self.before.iter_mut().flatten())
+        {
             super::wipe(entry);
         }
     }

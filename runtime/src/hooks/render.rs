@@ -1,13 +1,14 @@
-//! The hook entries Kratos expects for an action, and where they go.
+//! Rendering: the hook entries an [`Action`] puts into each of its hook lists.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use ory_actions_core::Scope;
-use serde_json::{Map, Value, json};
+use ory_actions_core::{Platform, Scope};
+use serde_json::Value;
 
-use crate::action::{Action, Auth, HeaderValue};
+use super::HookUrl;
+use super::entry::{SecretHeaders, StoredAuth, StoredBody, WebHook, secret_pointers};
+use crate::action::{Action, Auth, HeaderValue, Secret};
 use crate::error::Error;
 
 /// What to do with secret values when rendering.
@@ -30,8 +31,10 @@ pub const REDACTED: &str = "(sensitive)";
 pub struct RenderedHook {
     pub(crate) scope: Scope,
     pub(crate) entry: Value,
-    /// JSON pointers (within `entry`) of the values that are secrets.
-    pub(crate) secrets: Vec<String>,
+    /// What the entry means.
+    pub(crate) hook: WebHook,
+    /// The names of the headers whose values are secrets.
+    pub(crate) secret_headers: BTreeSet<String>,
 }
 
 impl RenderedHook {
@@ -53,8 +56,8 @@ impl RenderedHook {
     /// The entry with every secret value replaced by `(sensitive)`.
     pub fn redacted_entry(&self) -> Value {
         let mut entry = self.entry.clone();
-        for pointer in &self.secrets {
-            if let Some(secret) = entry.pointer_mut(pointer) {
+        for pointer in secret_pointers(&entry, SecretHeaders::Only(&self.secret_headers)) {
+            if let Some(secret) = entry.pointer_mut(&pointer) {
                 *secret = Value::String(REDACTED.into());
             }
         }
@@ -66,18 +69,9 @@ impl RenderedHook {
 /// so that they do not outlive their use.
 pub(crate) fn wipe(entry: &mut Value) {
     use zeroize::Zeroize as _;
-    if let Some(auth) = entry.pointer_mut("/config/auth/config") {
-        for key in ["value", "password"] {
-            if let Some(Value::String(secret)) = auth.get_mut(key) {
-                secret.zeroize();
-            }
-        }
-    }
-    if let Some(Value::Object(headers)) = entry.pointer_mut("/config/headers") {
-        for value in headers.values_mut() {
-            if let Value::String(secret) = value {
-                secret.zeroize();
-            }
+    for pointer in secret_pointers(entry, SecretHeaders::All) {
+        if let Some(Value::String(secret)) = entry.pointer_mut(&pointer) {
+            secret.zeroize();
         }
     }
 }
@@ -86,11 +80,6 @@ impl Drop for RenderedHook {
     fn drop(&mut self) {
         wipe(&mut self.entry);
     }
-}
-
-/// Escapes a key for use in a JSON pointer.
-pub(crate) fn pointer_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 impl fmt::Debug for RenderedHook {
@@ -118,86 +107,81 @@ impl Action {
     /// defaults included, as Ory Network stores them. With [`Secrets::Resolved`] secret values
     /// are read from their sources, which fails when a variable or file is missing.
     pub fn render(&self, secrets: Secrets) -> Result<Vec<RenderedHook>, Error> {
-        let mut config = Map::new();
-        config.insert("url".into(), self.url().into());
-        config.insert("method".into(), self.method().as_str().into());
-        if let Some(body) = self.body() {
-            let encoded = STANDARD.encode(body.source());
-            config.insert("body".into(), format!("base64://{encoded}").into());
-        }
-        let flags = self.flags();
-        config.insert("can_interrupt".into(), flags.can_interrupt.into());
-        config.insert(
-            "response".into(),
-            json!({ "ignore": flags.response_ignore, "parse": flags.response_parse }),
-        );
-        let mut secret_pointers = Vec::new();
-        if let Some(auth) = self.auth() {
-            config.insert("auth".into(), self.render_auth(auth, secrets)?);
-            secret_pointers.push(match auth {
-                Auth::ApiKey { .. } => "/config/auth/config/value".to_owned(),
-                Auth::BasicAuth { .. } => "/config/auth/config/password".to_owned(),
-            });
-        }
-        let extras = self.extras();
-        if !extras.headers.is_empty() {
-            let mut headers = Map::new();
-            for (name, value) in &extras.headers {
-                let value = match value {
-                    HeaderValue::Plain(value) => value.to_string(),
-                    HeaderValue::Secret(secret) => {
-                        secret_pointers.push(format!("/config/headers/{}", pointer_segment(name)));
-                        match secrets {
-                            Secrets::Redacted => REDACTED.to_owned(),
-                            Secrets::Resolved => {
-                                secret.resolve(&format!("the `{name}` header of {self}"))?
-                            }
-                        }
-                    }
-                };
-                headers.insert(name.to_string(), value.into());
-            }
-            config.insert("headers".into(), headers.into());
-        }
-        if let Some(emit) = extras.emit_analytics_event {
-            config.insert("emit_analytics_event".into(), emit.into());
-        }
-        if let Some(id) = &extras.id {
-            config.insert("id".into(), id.as_ref().into());
-        }
-        let entry = json!({ "hook": "web_hook", "config": config });
+        self.render_on(Platform::OryNetwork, secrets)
+    }
+
+    /// The entry for each hook list, written as `platform` keeps it (see [`WebHook::encode`]).
+    pub(crate) fn render_on(
+        &self,
+        platform: Platform,
+        secrets: Secrets,
+    ) -> Result<Vec<RenderedHook>, Error> {
+        let (hook, secret_headers) = self.web_hook(secrets)?;
+        let entry = hook.encode(platform);
         Ok(self
             .scopes()
             .iter()
             .map(|&scope| RenderedHook {
                 scope,
                 entry: entry.clone(),
-                secrets: secret_pointers.clone(),
+                hook: hook.clone(),
+                secret_headers: secret_headers.clone(),
             })
             .collect())
     }
 
-    fn render_auth(&self, auth: &Auth, secrets: Secrets) -> Result<Value, Error> {
-        let secret = match secrets {
-            Secrets::Redacted => REDACTED.to_owned(),
-            Secrets::Resolved => {
-                let what = match auth {
-                    Auth::ApiKey { .. } => "the api key",
-                    Auth::BasicAuth { .. } => "the basic auth password",
-                };
-                auth.secret().resolve(&format!("{what} of {self}"))?
+    /// What the action's entries mean, and which of its headers are secrets.
+    fn web_hook(&self, secrets: Secrets) -> Result<(WebHook, BTreeSet<String>), Error> {
+        let resolve = |secret: &Secret, what: String| -> Result<String, Error> {
+            match secrets {
+                Secrets::Redacted => Ok(REDACTED.to_owned()),
+                Secrets::Resolved => secret.resolve(&what),
             }
         };
-        Ok(match auth {
-            Auth::ApiKey { name, location, .. } => json!({
-                "type": "api_key",
-                "config": { "name": name, "value": secret, "in": location.as_str() },
+        let auth = match self.auth() {
+            None => None,
+            Some(auth @ Auth::ApiKey { name, location, .. }) => Some(StoredAuth::ApiKey {
+                name: name.clone(),
+                value: Some(resolve(auth.secret(), format!("the api key of {self}"))?),
+                location: location.as_str().to_owned(),
             }),
-            Auth::BasicAuth { user, .. } => json!({
-                "type": "basic_auth",
-                "config": { "user": user, "password": secret },
+            Some(auth @ Auth::BasicAuth { user, .. }) => Some(StoredAuth::BasicAuth {
+                user: user.clone(),
+                password: Some(resolve(
+                    auth.secret(),
+                    format!("the basic auth password of {self}"),
+                )?),
             }),
-        })
+        };
+        let mut headers = BTreeMap::new();
+        let mut secret_headers = BTreeSet::new();
+        for (name, value) in self.headers() {
+            let value = match value {
+                HeaderValue::Plain(value) => value.to_string(),
+                HeaderValue::Secret(secret) => {
+                    secret_headers.insert(name.to_owned());
+                    resolve(secret, format!("the `{name}` header of {self}"))?
+                }
+            };
+            headers.insert(name.to_owned(), value);
+        }
+        let flags = self.flags();
+        let hook = WebHook {
+            url: HookUrl::new(self.url()),
+            method: self.method().as_str().to_owned(),
+            body: self.body().map_or(StoredBody::None, |body| {
+                StoredBody::Text(body.source().to_owned())
+            }),
+            can_interrupt: flags.can_interrupt,
+            response_ignore: flags.response_ignore,
+            response_parse: flags.response_parse,
+            auth,
+            headers,
+            emit_analytics_event: self.emit_analytics_event(),
+            id: self.id().map(str::to_owned),
+            extra: BTreeMap::new(),
+        };
+        Ok((hook, secret_headers))
     }
 }
 
@@ -205,8 +189,10 @@ impl Action {
 mod tests {
     use ory_actions_core::{ApiKeyIn, Flow, Method, Timing};
 
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
     use super::*;
-    use crate::action::Secret;
 
     fn action(var: &str) -> Action {
         Action::builder(Flow::Login, Timing::After, "https://hooks.example/login")

@@ -33,7 +33,41 @@ pub(super) struct Compare<'a> {
     pub(super) secrets: bool,
     /// Whether the target stores `headers`, `emit_analytics_event` and `id`.
     pub(super) extras: bool,
+    /// Whether the target always holds a hook's secrets (a file does); when it does not, a
+    /// secret left out of what it returns cannot be compared.
+    pub(super) returns_secrets: bool,
+    /// The actions whose secrets are sent again whatever the comparison says.
+    pub(super) resend: &'a Resend,
 }
+
+/// Which actions' secrets `apply --resend-secrets` sends again, for rotation when a target does
+/// not return secrets to compare.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Resend {
+    /// None: secrets are compared where they can be.
+    #[default]
+    None,
+    /// Every action's.
+    All,
+    /// The actions with these names.
+    Named(BTreeSet<String>),
+}
+
+impl Resend {
+    /// Whether the secrets of the action named `name` go again.
+    pub(crate) fn covers(&self, name: Option<&str>) -> bool {
+        match self {
+            Resend::None => false,
+            Resend::All => true,
+            Resend::Named(names) => name.is_some_and(|n| names.contains(n)),
+        }
+    }
+}
+
+/// Why a field was not compared, or was sent although it compared equal.
+pub(super) const NOT_RETURNED: &str = "not returned by Ory, cannot be compared";
+/// A secret sent again by `--resend-secrets`.
+pub(super) const RESENT: &str = "sent again (--resend-secrets)";
 
 /// The fields in which `remote` differs from `want`, by meaning.
 pub(super) fn compare(
@@ -43,7 +77,7 @@ pub(super) fn compare(
     scope: Scope,
     warnings: &mut Vec<Warning>,
 ) -> Vec<FieldChange> {
-    let want = &desired.hook;
+    let want = desired.hook();
     let bodies = ctx.bodies;
     let mut fields = Vec::new();
     let shown_body = |body: &StoredBody| match body {
@@ -81,6 +115,7 @@ pub(super) fn compare(
             field: "body".into(),
             before,
             after,
+            note: None,
         });
     }
     let mut flag = |field: &str, before: bool, after: bool| {
@@ -89,6 +124,7 @@ pub(super) fn compare(
                 field: field.into(),
                 before: Shown::Value(before.into()),
                 after: Shown::Value(after.into()),
+                note: None,
             });
         }
     };
@@ -102,7 +138,8 @@ pub(super) fn compare(
     compare_auth(
         remote.auth.as_ref(),
         want.auth.as_ref(),
-        ctx.secrets,
+        ctx,
+        ctx.resend.covers(desired.action.name()),
         &mut fields,
     );
     if ctx.extras {
@@ -119,10 +156,10 @@ fn compare_extras(
     ctx: &Compare<'_>,
     fields: &mut Vec<FieldChange>,
 ) {
-    let want = &desired.hook;
+    let want = desired.hook();
     let names: BTreeSet<&String> = remote.headers.keys().chain(want.headers.keys()).collect();
     for name in names {
-        let secret = desired.secret_headers.contains(name.as_str());
+        let secret = desired.rendered.secret_headers.contains(name.as_str());
         let (before, after) = (remote.headers.get(name), want.headers.get(name));
         if before == after || (secret && !ctx.secrets && before.is_some()) {
             continue;
@@ -137,6 +174,7 @@ fn compare_extras(
             field: format!("headers.{name}"),
             before: shown(before),
             after: shown(after),
+            note: None,
         });
     }
     let (before, after) = (
@@ -148,6 +186,7 @@ fn compare_extras(
             field: "emit_analytics_event".into(),
             before: Shown::Value(before.into()),
             after: Shown::Value(after.into()),
+            note: None,
         });
     }
     if remote.id != want.id {
@@ -159,6 +198,7 @@ fn compare_extras(
             field: "id".into(),
             before: shown(&remote.id),
             after: shown(&want.id),
+            note: None,
         });
     }
     let keys: BTreeSet<&String> = remote.extra.keys().chain(want.extra.keys()).collect();
@@ -170,6 +210,7 @@ fn compare_extras(
                 field: key.clone(),
                 before: shown(before),
                 after: shown(after),
+                note: None,
             });
         }
     }
@@ -178,17 +219,33 @@ fn compare_extras(
 fn compare_auth(
     before: Option<&StoredAuth>,
     after: Option<&StoredAuth>,
-    secrets: bool,
+    ctx: &Compare<'_>,
+    resend: bool,
     fields: &mut Vec<FieldChange>,
 ) {
     let plain = |v: &str| Shown::Value(Value::String(v.to_owned()));
-    let mut push = |field: &str, before: Shown, after: Shown| {
+    let mut push = |field: &str, before: Shown, after: Shown, note: Option<&'static str>| {
         fields.push(FieldChange {
             field: field.into(),
             before,
             after,
+            note,
         });
     };
+    // A secret: sent again on request; not compared where the target left it out; else
+    // compared when the declared one was read.
+    let secret =
+        |stored: &Option<String>, declared: &Option<String>| -> Option<Option<&'static str>> {
+            if resend && ctx.secrets {
+                Some(Some(RESENT))
+            } else if stored.is_none() && !ctx.returns_secrets {
+                Some(Some(NOT_RETURNED))
+            } else if ctx.secrets && stored != declared {
+                Some(None)
+            } else {
+                None
+            }
+        };
     match (before, after) {
         (None, None) => {}
         (
@@ -204,13 +261,13 @@ fn compare_auth(
             }),
         ) => {
             if n0 != n1 {
-                push("auth.name", plain(n0), plain(n1));
+                push("auth.name", plain(n0), plain(n1), None);
             }
             if l0 != l1 {
-                push("auth.in", plain(l0), plain(l1));
+                push("auth.in", plain(l0), plain(l1), None);
             }
-            if secrets && v0 != v1 {
-                push("auth.value", Shown::Sensitive, Shown::Sensitive);
+            if let Some(note) = secret(v0, v1) {
+                push("auth.value", Shown::Sensitive, Shown::Sensitive, note);
             }
         }
         (
@@ -224,10 +281,10 @@ fn compare_auth(
             }),
         ) => {
             if u0 != u1 {
-                push("auth.user", plain(u0), plain(u1));
+                push("auth.user", plain(u0), plain(u1), None);
             }
-            if secrets && p0 != p1 {
-                push("auth.password", Shown::Sensitive, Shown::Sensitive);
+            if let Some(note) = secret(p0, p1) {
+                push("auth.password", Shown::Sensitive, Shown::Sensitive, note);
             }
         }
         (before, after) => {
@@ -241,7 +298,7 @@ fn compare_auth(
                 ),
                 Some(StoredAuth::Other(_)) => Shown::Sensitive,
             };
-            push("auth", shown(before), shown(after));
+            push("auth", shown(before), shown(after), None);
         }
     }
 }

@@ -17,10 +17,12 @@ use serde_json::Value;
 use crate::action::Action;
 use crate::error::Error;
 use crate::hooks::{
-    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, WebHook, rendered_web_hook,
+    Entry, HookKey, HookLists, HookUrl, ListWrite, RenderedHook, Secrets, StoredAuth, StoredBody,
+    WebHook,
 };
 use crate::stack::Prune;
 use crate::target::TargetName;
+pub(crate) use compare::Resend;
 use compare::{Compare, absent, compare};
 pub(crate) use warning::Warning;
 use warning::flow_wide_warnings;
@@ -74,7 +76,7 @@ pub(crate) enum Shown {
     Sensitive,
 }
 
-/// One field that differs.
+/// One field that differs, or that could not be compared (see [`FieldChange::note`]).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct FieldChange {
     /// The field, as in the hook's `config`: `body`, `response.ignore`, `auth.value`, …
@@ -83,6 +85,16 @@ pub(crate) struct FieldChange {
     pub(crate) before: Shown,
     /// The value after the change.
     pub(crate) after: Shown,
+    /// Why the field is listed although it is not known to differ: a secret the target did
+    /// not return ([`compare::NOT_RETURNED`], not a change) or one sent again on request.
+    pub(crate) note: Option<&'static str>,
+}
+
+impl FieldChange {
+    /// Whether the field makes the hook change (a field that could not be compared does not).
+    pub(crate) fn changes(&self) -> bool {
+        self.note != Some(compare::NOT_RETURNED)
+    }
 }
 
 /// What happens to one web hook, and why.
@@ -95,7 +107,7 @@ pub(crate) struct Change {
     /// The HTTP method.
     pub(crate) method: String,
     /// The URL.
-    pub(crate) url: String,
+    pub(crate) url: HookUrl,
     /// The declaring action's name, if it has one.
     pub(crate) name: Option<String>,
     /// For deletes: true when the prune policy, not a declaration, owns the hook.
@@ -112,7 +124,7 @@ pub(crate) struct Unmanaged {
     /// The HTTP method.
     pub(crate) method: String,
     /// The URL.
-    pub(crate) url: String,
+    pub(crate) url: HookUrl,
 }
 
 /// What a run does to one target.
@@ -174,47 +186,49 @@ pub(crate) type FetchedBodies = BTreeMap<String, Result<String, String>>;
 struct Desired<'a> {
     action: &'a Action,
     key: HookKey,
-    entry: Value,
-    hook: WebHook,
-    /// Names of the headers whose values are secrets.
-    secret_headers: BTreeSet<String>,
-    /// JSON pointers (within `entry`) of every secret value.
-    secret_pointers: Vec<String>,
-}
-
-impl Drop for Desired<'_> {
-    fn drop(&mut self) {
-        crate::hooks::wipe(&mut self.entry);
-    }
+    rendered: RenderedHook,
 }
 
 impl Desired<'_> {
+    /// What the declared entry means.
+    fn hook(&self) -> &WebHook {
+        &self.rendered.hook
+    }
+
+    /// The entry to write.
+    fn entry(&self) -> &Value {
+        &self.rendered.entry
+    }
+
     /// The secret values in the entry (only real values when rendered with resolved secrets).
     fn secret_values(&self) -> impl Iterator<Item = String> + '_ {
-        self.secret_pointers
-            .iter()
-            .filter_map(|p| self.entry.pointer(p).and_then(Value::as_str))
+        let hook = self.hook();
+        hook.auth
+            .as_ref()
+            .and_then(StoredAuth::secret)
+            .into_iter()
+            .chain(
+                self.rendered
+                    .secret_headers
+                    .iter()
+                    .filter_map(|name| hook.headers.get(name).map(String::as_str)),
+            )
             .filter(|v| !v.is_empty() && *v != crate::hooks::REDACTED)
             .map(str::to_owned)
     }
 }
 
-/// Renders the actions of one project into the hooks to compare, refusing two declarations of
-/// the same hook.
-fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'a>>, Error> {
+/// Renders the actions of one target into the hooks to compare, as `platform` keeps them,
+/// refusing two declarations of the same hook.
+fn desired<'a>(
+    actions: &[&'a Action],
+    platform: Platform,
+    secrets: Secrets,
+) -> Result<Vec<Desired<'a>>, Error> {
     let mut out: Vec<Desired<'a>> = Vec::new();
     for &action in actions {
-        for mut rendered in action.render(secrets)? {
-            let scope = rendered.scope;
-            let entry = std::mem::take(&mut rendered.entry);
-            let secret_pointers = std::mem::take(&mut rendered.secrets);
-            let hook = rendered_web_hook(&entry);
-            let secret_headers: BTreeSet<String> = secret_pointers
-                .iter()
-                .filter_map(|p| p.strip_prefix("/config/headers/"))
-                .map(|s| s.replace("~1", "/").replace("~0", "~"))
-                .collect();
-            let key = hook.key(scope);
+        for rendered in action.render_on(platform, secrets)? {
+            let key = rendered.hook.key(rendered.scope);
             if let Some(first) = out.iter().find(|d| d.key == key) {
                 return Err(Error::DuplicateHook {
                     hook: format!("{} {} in {}", key.method, key.url, key.scope),
@@ -225,10 +239,7 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
             out.push(Desired {
                 action,
                 key,
-                entry,
-                hook,
-                secret_headers,
-                secret_pointers,
+                rendered,
             });
         }
     }
@@ -240,8 +251,9 @@ fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'
 pub(crate) fn bodies_to_fetch(
     lists: &HookLists,
     actions: &[&Action],
+    platform: Platform,
 ) -> Result<Vec<String>, Error> {
-    let declared: BTreeSet<HookKey> = desired(actions, Secrets::Redacted)?
+    let declared: BTreeSet<HookKey> = desired(actions, platform, Secrets::Redacted)?
         .into_iter()
         .map(|d| d.key.clone())
         .collect();
@@ -282,13 +294,15 @@ pub(crate) struct PlanInput<'a> {
     pub(crate) secrets: Secrets,
     /// When set (`--target`), only these hook lists are planned; the others stay as they are.
     pub(crate) only: Option<&'a BTreeSet<Scope>>,
+    /// Whose secrets are sent again whatever the comparison says.
+    pub(crate) resend: &'a Resend,
 }
 
 /// Plans one project.
 pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
     let lists = input.lists;
     let stores_extras = input.platform.stores_extras();
-    let declared = desired(input.actions, input.secrets)?;
+    let declared = desired(input.actions, input.platform, input.secrets)?;
     let planner = ListPlanner {
         declared: &declared,
         wanted: match input.mode {
@@ -300,6 +314,8 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             bodies: input.bodies,
             secrets: input.secrets == Secrets::Resolved,
             extras: stores_extras,
+            returns_secrets: input.platform == Platform::Kratos,
+            resend: input.resend,
         },
     };
     let mut plan = ProjectPlan {
@@ -324,6 +340,7 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         if changed {
             plan.writes.push(ListWrite {
                 scope,
+                before: lists.get(scope).cloned(),
                 entries: new,
             });
         }
@@ -345,7 +362,7 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         plan.warnings.extend(
             declared
                 .iter()
-                .filter(|d| d.hook.body == StoredBody::None && targeted(d.key.scope))
+                .filter(|d| d.hook().body == StoredBody::None && targeted(d.key.scope))
                 .map(|d| Warning::NoBody {
                     scope: d.key.scope,
                     url: d.key.url.clone(),
@@ -402,18 +419,21 @@ impl ListPlanner<'_> {
                 Some(want) if !matched.contains(&want.key) => {
                     matched.insert(&want.key);
                     let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
-                    let kind = if fields.is_empty() {
-                        new.push(entry.clone());
+                    let kind = if !fields.iter().any(FieldChange::changes) {
+                        // What the target left out is written from the declaration, so that a
+                        // write of this list never drops a secret it could not return.
+                        let uncompared = fields.iter().any(|f| !f.changes());
+                        new.push(if uncompared { want.entry() } else { entry }.clone());
                         ChangeKind::Unchanged
                     } else {
-                        new.push(want.entry.clone());
+                        new.push(want.entry().clone());
                         changed = true;
                         ChangeKind::Update
                     };
                     plan.changes
                         .push(change(kind, &key, self.name_of(&key), false, fields));
                 }
-                _ if is_declared || self.prune.owns(&hook.url) => {
+                _ if is_declared || self.prune.owns(hook.url.with_credentials()) => {
                     changed = true;
                     plan.changes.push(change(
                         ChangeKind::Delete,
@@ -442,9 +462,15 @@ impl ListPlanner<'_> {
             .iter()
             .filter(|d| d.key.scope == scope && !matched.contains(&d.key));
         for (offset, want) in creates.enumerate() {
-            new.insert(at + offset, want.entry.clone());
+            new.insert(at + offset, want.entry().clone());
             changed = true;
-            let fields = compare(want, &absent(&want.hook), &self.ctx, scope, &mut Vec::new());
+            let fields = compare(
+                want,
+                &absent(want.hook()),
+                &self.ctx,
+                scope,
+                &mut Vec::new(),
+            );
             plan.changes.push(change(
                 ChangeKind::Create,
                 &want.key,

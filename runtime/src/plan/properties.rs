@@ -143,7 +143,11 @@ fn plan_of(doc: &Value, actions: &[&Action], prune: &Prune, bodies: &FetchedBodi
 /// The key of a web hook entry, or `None` for other entries.
 fn key_of(scope: Scope, entry: &Value) -> Option<(Scope, String, String)> {
     match Entry::read(entry) {
-        Entry::WebHook(hook) => Some((scope, hook.method.clone(), hook.url.clone())),
+        Entry::WebHook(hook) => Some((
+            scope,
+            hook.method.clone(),
+            hook.url.with_credentials().to_owned(),
+        )),
         _ => None,
     }
 }

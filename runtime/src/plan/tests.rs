@@ -67,6 +67,7 @@ pub(super) fn input<'a>(
         bodies,
         secrets: Secrets::Redacted,
         only: None,
+        resend: &Resend::None,
     }
 }
 
@@ -214,7 +215,7 @@ fn a_body_stored_at_a_url_is_compared_by_content() {
     let action = welcome();
     let actions = [&action];
     assert_eq!(
-        bodies_to_fetch(&lists_of(&doc), &actions).unwrap(),
+        bodies_to_fetch(&lists_of(&doc), &actions, Platform::OryNetwork).unwrap(),
         ["https://storage.example/bodies/1"]
     );
     let run = |content: Result<String, String>| {
@@ -256,7 +257,7 @@ fn destroy_removes_what_is_declared_and_pruned_only() {
     assert!(
         plan.changes
             .iter()
-            .any(|c| c.pruned && c.url == "https://h.example/old")
+            .any(|c| c.pruned && c.url.with_credentials() == "https://h.example/old")
     );
     let after = applied(&doc, &plan);
     assert_eq!(
@@ -347,6 +348,76 @@ fn malformed_entries_stay_and_are_reported() {
 }
 
 #[test]
+fn secrets_a_target_leaves_out_are_noted_not_changed_and_never_dropped() {
+    let path = std::env::temp_dir().join(format!("ory-actions-left-out-{}", std::process::id()));
+    std::fs::write(&path, "kept-s3cret").unwrap();
+    let keyed = Action::builder(Flow::Login, Timing::Before, "https://h.example/keyed")
+        .name("keyed")
+        .body("{}")
+        .auth(Auth::basic_auth("ory", Secret::file(&path)))
+        .build()
+        .unwrap();
+    let other = Action::builder(Flow::Login, Timing::Before, "https://h.example/new")
+        .body("{}")
+        .build()
+        .unwrap();
+    // Ory returns the hook without its password, in each way a target may leave it out.
+    for password in [None, Some(""), Some("****"), Some("(sensitive)")] {
+        let mut config = json!({"user": "ory"});
+        if let Some(password) = password {
+            config["password"] = password.into();
+        }
+        let doc = project(&[(
+            Scope::LoginBefore,
+            json!([{"hook": "web_hook", "config": {"url": "https://h.example/keyed",
+                "method": "POST", "body": "base64://e30=",
+                "auth": {"type": "basic_auth", "config": config}}}]),
+        )]);
+        let (actions, bodies, lists) = ([&keyed, &other], FetchedBodies::new(), lists_of(&doc));
+        let resolved = |platform, resend: &Resend| {
+            plan_project(PlanInput {
+                secrets: Secrets::Resolved,
+                platform,
+                resend,
+                ..input(&lists, &actions, &bodies)
+            })
+            .unwrap()
+        };
+        let plan = resolved(Platform::OryNetwork, &Resend::None);
+        // The new hook is created; the kept one is unchanged, with a note on its password.
+        assert_eq!(plan.counts(), (1, 0, 0), "{password:?}");
+        let kept = &plan.changes[0];
+        assert_eq!(kept.kind, ChangeKind::Unchanged);
+        assert_eq!(kept.fields.len(), 1);
+        assert_eq!(kept.fields[0].field, "auth.password");
+        assert_eq!(
+            kept.fields[0].note,
+            Some("not returned by Ory, cannot be compared")
+        );
+        // The list is written for the new hook: the kept hook goes with its password.
+        assert_eq!(
+            plan.writes[0].entries[0]["config"]["auth"]["config"]["password"],
+            "kept-s3cret"
+        );
+        // On request, the password is sent again: an update.
+        let resent = resolved(
+            Platform::OryNetwork,
+            &Resend::Named(["keyed".into()].into()),
+        );
+        assert_eq!(resent.counts(), (1, 1, 0));
+        assert_eq!(
+            resent.changes[0].fields[0].note,
+            Some("sent again (--resend-secrets)")
+        );
+        // A Kratos file keeps secrets, so one missing there is a change to write.
+        let file = resolved(Platform::Kratos, &Resend::None);
+        assert_eq!(file.counts(), (1, 1, 0), "{password:?}");
+        assert_eq!(file.changes[0].fields[0].note, None);
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
 fn secrets_are_compared_only_when_read_and_never_shown() {
     let path = std::env::temp_dir().join(format!("ory-actions-plan-{}", std::process::id()));
     std::fs::write(&path, "new-s3cret").unwrap();
@@ -381,7 +452,8 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
         [FieldChange {
             field: "auth.value".into(),
             before: Shown::Sensitive,
-            after: Shown::Sensitive
+            after: Shown::Sensitive,
+            note: None
         }]
     );
     let shown = format!("{resolved:?}");

@@ -6,7 +6,7 @@ use std::fmt;
 
 use ory_actions_core::{Flow, Method, Scope, Timing};
 
-use crate::hooks::{HookLists, ListWrite};
+use crate::hooks::{HookLists, HookUrl, ListWrite};
 
 /// Something worth knowing before applying, that does not stop the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub(crate) enum Warning {
         /// The hook list.
         scope: Scope,
         /// The URL.
-        url: String,
+        url: HookUrl,
     },
     /// A web hook entry of the project that this version cannot read; left untouched.
     Malformed {
@@ -56,7 +56,7 @@ pub(crate) enum Warning {
         /// The hook list.
         scope: Scope,
         /// The hook's URL.
-        url: String,
+        url: HookUrl,
         /// Why the body could not be read.
         reason: String,
     },

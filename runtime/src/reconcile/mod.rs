@@ -16,8 +16,8 @@ use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
 use crate::hooks::{Secrets, StoredBody};
 use crate::plan::{
-    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Warning, bodies_to_fetch,
-    plan_project,
+    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Resend, Warning,
+    bodies_to_fetch, plan_project,
 };
 use crate::stack::Prune;
 use crate::target::{Snapshot, Target};
@@ -73,6 +73,7 @@ pub(crate) struct Reconciler {
     mode: Mode,
     bodies: BodyCache,
     only: Option<BTreeSet<Scope>>,
+    resend: Resend,
     policy: Policy,
 }
 
@@ -95,6 +96,7 @@ impl Reconciler {
             mode,
             bodies: BodyCache::default(),
             only: None,
+            resend: Resend::None,
             policy: Policy::within(retry::DEFAULT_DEADLINE),
         }
     }
@@ -108,6 +110,12 @@ impl Reconciler {
     /// Limits the run to these hook lists (`--target`): no other list is planned or written.
     pub(crate) fn only(mut self, scopes: Option<BTreeSet<Scope>>) -> Self {
         self.only = scopes;
+        self
+    }
+
+    /// Sends these actions' secrets again whatever the comparison says (`--resend-secrets`).
+    pub(crate) fn resend(mut self, resend: Resend) -> Self {
+        self.resend = resend;
         self
     }
 
@@ -129,18 +137,21 @@ impl Reconciler {
     /// Reads one target and plans it.
     pub(crate) async fn plan<T: Target>(&self, unit: &Unit<T>) -> Result<ProjectPlan, Error> {
         let snapshot = self.read(&unit.target).await?;
-        self.plan_snapshot(unit, &snapshot).await
+        self.plan_snapshot(unit, &snapshot, &self.resend).await
     }
 
+    /// Plans `unit` against `snapshot`, sending again the secrets `resend` names.
     async fn plan_snapshot<T: Target>(
         &self,
         unit: &Unit<T>,
         snapshot: &Snapshot,
+        resend: &Resend,
     ) -> Result<ProjectPlan, Error> {
         let actions: Vec<&Action> = unit.actions.iter().collect();
         let (secrets, bodies) = match self.mode {
             Mode::Apply => {
-                let references = bodies_to_fetch(&snapshot.lists, &actions)?;
+                let references =
+                    bodies_to_fetch(&snapshot.lists, &actions, unit.target.platform())?;
                 let bodies = self.bodies.fetch(&unit.target, references).await;
                 (Secrets::Resolved, bodies)
             }
@@ -157,6 +168,7 @@ impl Reconciler {
             bodies: &bodies,
             secrets,
             only: self.only.as_ref(),
+            resend,
         })
     }
 
@@ -285,7 +297,8 @@ impl Reconciler {
         if after.revision == written.revision_id {
             problems.push(format!("the revision is still {}", after.revision));
         }
-        let check = self.plan_snapshot(unit, after).await?;
+        // Secrets sent again were written; checking asks only whether anything still differs.
+        let check = self.plan_snapshot(unit, after, &Resend::None).await?;
         for change in check
             .changes
             .iter()

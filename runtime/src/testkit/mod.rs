@@ -74,6 +74,7 @@ pub struct Options {
     api_key: String,
     schema: Option<PathBuf>,
     bodies_as_urls: bool,
+    return_secrets: bool,
 }
 
 impl Default for Options {
@@ -82,6 +83,7 @@ impl Default for Options {
             api_key: DEFAULT_API_KEY.to_owned(),
             schema: None,
             bodies_as_urls: false,
+            return_secrets: true,
         }
     }
 }
@@ -102,6 +104,14 @@ impl Options {
     /// Store bodies as links to templates the testkit serves, as Ory Network may.
     pub fn bodies_as_urls(mut self, yes: bool) -> Self {
         self.bodies_as_urls = yes;
+        self
+    }
+
+    /// Whether answers hold the secrets of web hooks (`auth.config.value` and
+    /// `auth.config.password`; default true). With false they are left out of every answer, as
+    /// the Terraform provider says Ory Network may do, and kept where they are stored.
+    pub fn return_secrets(mut self, yes: bool) -> Self {
+        self.return_secrets = yes;
         self
     }
 }
@@ -202,6 +212,7 @@ struct State {
     api_key: String,
     schema: Option<KratosSchema>,
     bodies_as_urls: bool,
+    return_secrets: bool,
     base_url: String,
     projects: BTreeMap<String, Project>,
     faults: Vec<Fault>,
@@ -244,6 +255,7 @@ impl TestKit {
             api_key: options.api_key,
             schema,
             bodies_as_urls: options.bodies_as_urls,
+            return_secrets: options.return_secrets,
             base_url: url.clone(),
             projects: BTreeMap::new(),
             faults: Vec::new(),
@@ -587,10 +599,11 @@ fn take_fault(state: &mut State, wanted: fn(&Fault) -> bool) -> Option<Fault> {
 fn read(state: &mut State, id: &str) -> Answer {
     let stale = take_fault(state, |f| matches!(f, Fault::StaleRead)).is_some();
     let project = &state.projects[id];
-    match (&project.previous, stale) {
-        (Some(previous), true) => json_answer(200, previous),
-        _ => json_answer(200, &project.document),
-    }
+    let document = match (&project.previous, stale) {
+        (Some(previous), true) => previous,
+        _ => &project.document,
+    };
+    json_answer(200, &answered(document, state.return_secrets))
 }
 
 fn write(state: &mut State, id: &str, revision: Option<&str>, body: &[u8]) -> Answer {
@@ -636,7 +649,8 @@ fn write(state: &mut State, id: &str, revision: Option<&str>, body: &[u8]) -> An
     }
     if take_fault(state, |f| matches!(f, Fault::IgnoreWrite)).is_some() {
         let unchanged = state.projects[id].document.clone();
-        return json_answer(200, &json!({"project": unchanged, "warnings": []}));
+        let answer = answered(&unchanged, state.return_secrets);
+        return json_answer(200, &json!({"project": answer, "warnings": []}));
     }
     let base_url = state.base_url.clone();
     let bodies_as_urls = state.bodies_as_urls;
@@ -647,8 +661,27 @@ fn write(state: &mut State, id: &str, revision: Option<&str>, body: &[u8]) -> An
     json_answer(
         200,
         &json!({
-            "project": project.document,
+            "project": answered(&project.document, state.return_secrets),
             "warnings": warnings.into_iter().map(|(code, message)| json!({"code": code, "message": message})).collect::<Vec<_>>(),
         }),
     )
+}
+
+/// A project as an answer holds it: without web hook secrets unless they are returned.
+fn answered(document: &Value, return_secrets: bool) -> Value {
+    let mut document = document.clone();
+    if !return_secrets {
+        for &scope in ory_actions_core::Scope::ALL {
+            let Some(Value::Array(list)) = document.pointer_mut(scope.pointer()) else {
+                continue;
+            };
+            for entry in list {
+                if let Some(Value::Object(auth)) = entry.pointer_mut("/config/auth/config") {
+                    auth.remove("value");
+                    auth.remove("password");
+                }
+            }
+        }
+    }
+    document
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{ApiFailure, Error};
-use crate::hooks::mask_credentials;
+use crate::hooks::HookUrl;
 
 /// The workspace API key; `Debug` never shows it.
 #[derive(Clone)]
@@ -93,13 +93,13 @@ impl ConsoleClient {
         if let Err(problem) = ory_actions_core::address::check_url(&base) {
             return Err(Error::Config(format!(
                 "the console API URL `{}` is not usable: {problem}",
-                mask_credentials(&base)
+                HookUrl::new(base.as_str())
             )));
         }
         let parsed = reqwest::Url::parse(&base).map_err(|e| {
             Error::Config(format!(
                 "the console API URL `{}` is not usable: {e}",
-                mask_credentials(&base)
+                HookUrl::new(base.as_str())
             ))
         })?;
         if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && is_loopback(&parsed))) {
@@ -107,7 +107,7 @@ impl ConsoleClient {
                 "the console API URL `{}` is not https: the workspace API key goes with every \
                  request and would travel in clear; use an https URL (plain http only on \
                  loopback, for local stand-ins such as the testkit)",
-                mask_credentials(&base)
+                HookUrl::new(base.as_str())
             )));
         }
         let builder = || {

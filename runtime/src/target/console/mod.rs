@@ -11,7 +11,7 @@ use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::hooks::{HookLists, ListWrite};
+use crate::hooks::{HookLists, ListWrite, wipe};
 use crate::target::{Snapshot, Target, TargetName, Written};
 pub(crate) use client::{ApiKey, ConsoleClient};
 
@@ -51,14 +51,19 @@ impl Target for ConsoleProject {
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
-        let operations: Vec<Value> = writes
-            .iter()
-            .map(|w| json!({"op": "replace", "path": w.scope.pointer(), "value": w.entries}))
-            .collect();
+        let mut operations: Vec<Value> = writes.iter().flat_map(operations).collect();
         let outcome = self
             .client
             .patch_project(&self.project_id, revision, &operations)
-            .await?;
+            .await;
+        // The operations carry the secrets of the entries they write.
+        for value in operations.iter_mut().filter_map(|op| op.get_mut("value")) {
+            match value {
+                Value::Array(entries) => entries.iter_mut().for_each(wipe),
+                entry => wipe(entry),
+            }
+        }
+        let outcome = outcome?;
         let snapshot = snapshot(&outcome.project).map_err(|e| match e {
             Error::RemoteDocument { pointer, problem } => Error::AnswerUnreadable {
                 target: self.label(),
@@ -85,6 +90,56 @@ impl Target for ConsoleProject {
     }
 }
 
+/// The JSON Patch operations that turn a list as read into the list to be: only the entries
+/// that differ are removed, replaced or added, so an entry that stays is never sent back, and
+/// nothing Ory left out of what it returned (a secret it does not return) is lost. A list the
+/// project does not have is added whole (`replace` creates its parents).
+fn operations(write: &ListWrite) -> Vec<Value> {
+    let path = write.scope.pointer();
+    let Some(before) = &write.before else {
+        return vec![json!({"op": "replace", "path": path, "value": write.entries})];
+    };
+    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
+    let old: Vec<String> = before.iter().map(key).collect();
+    let new: Vec<String> = write.entries.iter().map(key).collect();
+    let mut operations = Vec::new();
+    // From the end backwards, so that the indices of what comes before stay valid.
+    let mut diff = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
+    diff.reverse();
+    for op in diff {
+        let (at, removed, added) = match op {
+            similar::DiffOp::Equal { .. } => continue,
+            similar::DiffOp::Delete {
+                old_index, old_len, ..
+            } => (old_index, old_len, 0..0),
+            similar::DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, 0, new_index..new_index + new_len),
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (old_index, old_len, new_index..new_index + new_len),
+        };
+        let replaced = removed.min(added.len());
+        for offset in (replaced..removed).rev() {
+            operations.push(json!({"op": "remove", "path": format!("{path}/{}", at + offset)}));
+        }
+        for (offset, index) in added.enumerate() {
+            let op = if offset < replaced { "replace" } else { "add" };
+            operations.push(json!({
+                "op": op,
+                "path": format!("{path}/{}", at + offset),
+                "value": write.entries[index],
+            }));
+        }
+    }
+    operations
+}
+
 /// The hook lists and revision of a project document as the console API returns it.
 fn snapshot(document: &Value) -> Result<Snapshot, Error> {
     let revision = document
@@ -99,4 +154,84 @@ fn snapshot(document: &Value) -> Result<Snapshot, Error> {
         revision,
         lists: HookLists::read(document, IDENTITY_CONFIG_POINTER)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use ory_actions_core::Scope;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Applies the operations as JSON Patch does, to the list alone.
+    fn apply(list: &mut Vec<Value>, operations: &[Value]) {
+        let prefix = format!("{}/", Scope::LoginBefore.pointer());
+        for op in operations {
+            let index: usize = op["path"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(&prefix)
+                .unwrap()
+                .parse()
+                .unwrap();
+            match op["op"].as_str().unwrap() {
+                "remove" => {
+                    list.remove(index);
+                }
+                "replace" => list[index] = op["value"].clone(),
+                "add" => list.insert(index, op["value"].clone()),
+                other => panic!("unexpected op {other}"),
+            }
+        }
+    }
+
+    fn write(before: Option<Vec<Value>>, entries: Vec<Value>) -> ListWrite {
+        ListWrite {
+            scope: Scope::LoginBefore,
+            before,
+            entries,
+        }
+    }
+
+    #[test]
+    fn only_entries_that_differ_are_sent() {
+        let (a, b, c, d) = (
+            json!({"hook": "a"}),
+            json!({"hook": "b"}),
+            json!({"hook": "c"}),
+            json!({"hook": "d"}),
+        );
+        let ops = operations(&write(
+            Some(vec![a.clone(), b.clone(), c.clone()]),
+            vec![a.clone(), d.clone(), c.clone()],
+        ));
+        assert_eq!(
+            ops,
+            vec![
+                json!({"op": "replace", "path": format!("{}/1", Scope::LoginBefore.pointer()), "value": d})
+            ]
+        );
+        assert!(operations(&write(Some(vec![a.clone()]), vec![a.clone()])).is_empty());
+        let whole = operations(&write(None, vec![b.clone()]));
+        assert_eq!(
+            whole,
+            vec![json!({"op": "replace", "path": Scope::LoginBefore.pointer(), "value": [b]})]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn the_operations_turn_the_old_list_into_the_new(
+            old in proptest::collection::vec(0u8..6, 0..8),
+            new in proptest::collection::vec(0u8..6, 0..8),
+        ) {
+            let entry = |n: &u8| json!({"hook": "web_hook", "config": {"url": format!("https://h/{n}")}});
+            let old: Vec<Value> = old.iter().map(entry).collect();
+            let new: Vec<Value> = new.iter().map(entry).collect();
+            let ops = operations(&write(Some(old.clone()), new.clone()));
+            let mut list = old;
+            apply(&mut list, &ops);
+            prop_assert_eq!(list, new);
+        }
+    }
 }

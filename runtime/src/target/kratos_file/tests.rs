@@ -59,6 +59,7 @@ fn an_edit_touches_only_the_lists_it_writes() {
     let writes = [
         ListWrite {
             scope: Scope::RegistrationAfterPassword,
+            before: None,
             entries: vec![
                 web_hook("https://hooks.example/welcome"),
                 json!({"hook": "session"}),
@@ -66,6 +67,7 @@ fn an_edit_touches_only_the_lists_it_writes() {
         },
         ListWrite {
             scope: Scope::SettingsAfterProfile,
+            before: None,
             entries: vec![web_hook("https://hooks.example/profile")],
         },
     ];
@@ -111,6 +113,7 @@ fn a_json_file_stays_json() {
         &revision,
         &[ListWrite {
             scope: Scope::LoginBefore,
+            before: None,
             entries: vec![web_hook("https://hooks.example/guard?x=1&y=\"q\"")],
         }],
     )
@@ -138,6 +141,7 @@ fn a_file_changed_since_it_was_read_is_not_overwritten() {
             &revision,
             &[ListWrite {
                 scope: Scope::LoginBefore,
+                before: None,
                 entries: vec![],
             }],
         )
@@ -216,6 +220,7 @@ fn lists_shared_through_anchors_are_not_edited_behind_the_users_back() {
         &revision,
         &[ListWrite {
             scope: Scope::RegistrationAfterPassword,
+            before: None,
             entries: vec![
                 web_hook("https://hooks.example/welcome"),
                 json!({"hook": "session"}),
@@ -260,6 +265,7 @@ fn json_files_take_any_unicode() {
         &revision,
         &[ListWrite {
             scope: Scope::LoginBefore,
+            before: None,
             entries: vec![hook.clone()],
         }],
     )
@@ -290,6 +296,7 @@ fn a_write_keeps_the_owner_mode_and_symbolic_link() {
         &revision,
         &[ListWrite {
             scope: Scope::LoginBefore,
+            before: None,
             entries: vec![],
         }],
     )
@@ -323,6 +330,7 @@ fn entries_that_stay_keep_their_comments_when_others_change() {
         &revision(&file),
         &[ListWrite {
             scope: Scope::LoginAfterPassword,
+            before: None,
             entries: vec![
                 json!({"hook": "revoke_active_sessions"}),
                 json!({"hook": "require_verified_address"}),
