@@ -176,19 +176,6 @@ impl Error {
             Error::Api(ApiFailure { status: 409, .. }) | Error::FileChanged { .. }
         )
     }
-
-    /// Replaces every occurrence of the given secret values in messages that came from Ory.
-    pub(crate) fn scrub(&mut self, secrets: &[String]) {
-        if let Error::Api(ApiFailure {
-            message: Some(message),
-            ..
-        }) = self
-        {
-            for secret in secrets.iter().filter(|s| !s.is_empty()) {
-                *message = message.replace(secret.as_str(), crate::hooks::REDACTED);
-            }
-        }
-    }
 }
 
 /// An error status from the console API, explained.

@@ -265,7 +265,7 @@ impl Reconciler {
                     Some(tries.failed(&self.policy, attempts, &error, || unit.target.label())?)
                 }
                 Err(mut error) => {
-                    error.scrub(&plan.secrets.0);
+                    scrub(&mut error, &plan.secrets.0);
                     return Err(error);
                 }
             };
@@ -361,6 +361,20 @@ async fn collect<T: 'static>(
     (0..n)
         .map(|i| slots.remove(&i).expect("every task reports"))
         .collect()
+}
+
+/// Replaces every occurrence of the given secret values in a message that came from Ory (a
+/// validation error may quote what was sent).
+fn scrub(error: &mut Error, secrets: &[String]) {
+    if let Error::Api(crate::error::ApiFailure {
+        message: Some(message),
+        ..
+    }) = error
+    {
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            *message = message.replace(secret.as_str(), crate::hooks::REDACTED);
+        }
+    }
 }
 
 /// What a plan changes, to tell whether a plan made after a conflict is the one confirmed.
