@@ -8,6 +8,9 @@
 pub(crate) mod console;
 pub(crate) mod kratos_file;
 
+#[cfg(test)]
+mod conformance;
+
 use std::fmt;
 use std::future::Future;
 
