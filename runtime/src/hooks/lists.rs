@@ -113,6 +113,58 @@ pub(crate) struct ListWrite {
     pub(crate) entries: Vec<Value>,
 }
 
+/// One step of turning a list into another: at index `at` (of the list as it is when the step is
+/// taken), `removed` entries go and the new list's entries `added` come in their place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EntryEdit {
+    pub(crate) at: usize,
+    pub(crate) removed: usize,
+    pub(crate) added: std::ops::Range<usize>,
+}
+
+/// The steps that turn the list `old` into `new`, touching only the entries that differ, from
+/// the end of the list backwards, so that taking one step leaves the indices of the next valid.
+pub(crate) fn entry_edits(old: &[Value], new: &[Value]) -> Vec<EntryEdit> {
+    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
+    let old: Vec<String> = old.iter().map(key).collect();
+    let new: Vec<String> = new.iter().map(key).collect();
+    let mut edits: Vec<EntryEdit> =
+        similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new)
+            .into_iter()
+            .filter_map(|op| match op {
+                similar::DiffOp::Equal { .. } => None,
+                similar::DiffOp::Delete {
+                    old_index, old_len, ..
+                } => Some(EntryEdit {
+                    at: old_index,
+                    removed: old_len,
+                    added: 0..0,
+                }),
+                similar::DiffOp::Insert {
+                    old_index,
+                    new_index,
+                    new_len,
+                } => Some(EntryEdit {
+                    at: old_index,
+                    removed: 0,
+                    added: new_index..new_index + new_len,
+                }),
+                similar::DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => Some(EntryEdit {
+                    at: old_index,
+                    removed: old_len,
+                    added: new_index..new_index + new_len,
+                }),
+            })
+            .collect();
+    edits.reverse();
+    edits
+}
+
 impl Drop for ListWrite {
     fn drop(&mut self) {
         for entry in self

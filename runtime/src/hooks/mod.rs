@@ -11,7 +11,7 @@ mod url;
 #[allow(unused_imports)] // the Kratos file writer orders keys with it next
 pub(crate) use entry::entry_key_order;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
-pub(crate) use lists::{HookLists, ListWrite, kind};
+pub(crate) use lists::{EntryEdit, HookLists, ListWrite, entry_edits, kind};
 pub(crate) use render::wipe;
 pub use render::{REDACTED, RenderedHook, Secrets};
 pub(crate) use url::HookUrl;

@@ -11,7 +11,7 @@ use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::hooks::{HookLists, ListWrite, wipe};
+use crate::hooks::{EntryEdit, HookLists, ListWrite, entry_edits, wipe};
 use crate::target::{Snapshot, Target, TargetName, Written};
 pub(crate) use client::{ApiKey, ConsoleClient};
 
@@ -99,31 +99,8 @@ fn operations(write: &ListWrite) -> Vec<Value> {
     let Some(before) = &write.before else {
         return vec![json!({"op": "replace", "path": path, "value": write.entries})];
     };
-    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
-    let old: Vec<String> = before.iter().map(key).collect();
-    let new: Vec<String> = write.entries.iter().map(key).collect();
     let mut operations = Vec::new();
-    // From the end backwards, so that the indices of what comes before stay valid.
-    let mut diff = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
-    diff.reverse();
-    for op in diff {
-        let (at, removed, added) = match op {
-            similar::DiffOp::Equal { .. } => continue,
-            similar::DiffOp::Delete {
-                old_index, old_len, ..
-            } => (old_index, old_len, 0..0),
-            similar::DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, 0, new_index..new_index + new_len),
-            similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (old_index, old_len, new_index..new_index + new_len),
-        };
+    for EntryEdit { at, removed, added } in entry_edits(before, &write.entries) {
         let replaced = removed.min(added.len());
         for offset in (replaced..removed).rev() {
             operations.push(json!({"op": "remove", "path": format!("{path}/{}", at + offset)}));
