@@ -7,7 +7,6 @@ mod entry;
 mod lists;
 mod render;
 
-#[allow(unused_imports)] // the Kratos file writer orders keys with it next
 pub(crate) use entry::entry_key_order;
 pub(crate) use entry::{
     Entry, HookKey, StoredAuth, StoredBody, WebHook, mask_credentials, rendered_web_hook,

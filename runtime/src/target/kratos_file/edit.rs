@@ -9,7 +9,7 @@ use serde_json::Value;
 use yaml_edit::path::YamlPath as _;
 use yaml_edit::{Document, YamlValue};
 
-use super::yaml_values::to_yaml;
+use super::yaml_values::{list_node, to_yaml};
 use super::{Format, KratosFile, yaml_path};
 use crate::error::Error;
 use crate::hooks::ListWrite;
@@ -43,9 +43,8 @@ impl KratosFile {
                 edit_entries(&sequence, old, &write.entries);
                 continue;
             }
-            let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
             document
-                .try_set_path(&path, list)
+                .try_set_path(&path, list_node(&write.entries))
                 .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
         }
         let mut edited = document.to_string();
@@ -112,8 +111,10 @@ fn list_at(config: &Value, scope: Scope) -> Option<&Vec<Value>> {
 }
 
 /// Turns the entries of `sequence` (which hold `old`) into `new`, removing and inserting only
-/// the entries that differ, from the end backwards so that indices stay valid.
+/// the entries that differ, from the end backwards so that indices stay valid. Inserted entries
+/// are copied from `new` written as YAML.
 fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
+    let written = list_node(new);
     let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
     let old_keys: Vec<String> = old.iter().map(key).collect();
     let new_keys: Vec<String> = new.iter().map(key).collect();
@@ -141,8 +142,11 @@ fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
         for _ in 0..removed {
             sequence.remove(old_index);
         }
-        for (offset, entry) in new[new_range].iter().enumerate() {
-            sequence.insert(old_index + offset, to_yaml(entry));
+        for (offset, new_index) in new_range.enumerate() {
+            let entry = written
+                .get(new_index)
+                .expect("the written list has every new entry");
+            sequence.insert(old_index + offset, entry);
         }
     }
 }

@@ -26,6 +26,7 @@ use yaml_values::to_json;
 
 mod atomic;
 mod edit;
+mod key_order;
 mod yaml_values;
 
 #[cfg(feature = "schema")]

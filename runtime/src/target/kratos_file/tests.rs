@@ -347,3 +347,73 @@ fn entries_that_stay_keep_their_comments_when_others_change() {
     assert_eq!(list[2]["config"]["url"], "https://hooks.example/new");
     assert_eq!(list.as_array().unwrap().len(), 3);
 }
+
+/// A web hook with every kind of field, its JSON keys in no particular order.
+fn full_web_hook(url: &str) -> Value {
+    let mut hook = web_hook(url);
+    hook["config"]["auth"] =
+        json!({"type": "api_key", "config": {"value": "v", "name": "X-Key", "in": "header"}});
+    hook["config"]["headers"] = json!({"X-B": "b", "X-A": "a"});
+    hook["config"]["id"] = json!("welcome");
+    hook
+}
+
+#[test]
+fn entries_are_written_as_a_person_writes_them() {
+    let dir = temp_dir("written-order");
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, FIXTURE).unwrap();
+    let file = KratosFile::new(&path);
+    let hook = full_web_hook("https://hooks.example/welcome");
+    file.write_lists(
+        &revision(&file),
+        &[
+            // Into a list that is there (entry by entry) and into one that is not (whole).
+            ListWrite {
+                scope: Scope::RegistrationAfterPassword,
+                entries: vec![hook.clone(), json!({"hook": "session"})],
+            },
+            ListWrite {
+                scope: Scope::SettingsAfterProfile,
+                entries: vec![hook],
+            },
+        ],
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let entry = |indent: &str| {
+        [
+            "- hook: web_hook",
+            "  config:",
+            "    url: https://hooks.example/welcome",
+            "    method: POST",
+            "    body: base64://e30=",
+            "    auth:",
+            "      type: api_key",
+            "      config:",
+            "        name: X-Key",
+            "        value: v",
+            "        in: header",
+            "    headers:",
+            "      X-A: a",
+            "      X-B: b",
+            "    response:",
+            "      ignore: false",
+            "      parse: false",
+            "    can_interrupt: false",
+            "    id: welcome",
+        ]
+        .map(|line| format!("{indent}{line}\n"))
+        .concat()
+    };
+    let registration = format!(
+        "        password:\n          hooks:\n{}            - hook: session   # sign in after sign up\n    settings:\n",
+        entry("            ")
+    );
+    assert!(text.contains(&registration), "{text}");
+    let settings = format!(
+        "      privileged_session_max_age: 15m\n      after:\n        profile:\n          hooks:\n{}\nidentity:\n",
+        entry("            ")
+    );
+    assert!(text.contains(&settings), "{text}");
+}

@@ -1,10 +1,13 @@
 //! Between the YAML editor's values and JSON values: a YAML configuration read as JSON, and the
-//! JSON entries of a hook list turned into YAML to write.
+//! JSON entries of a hook list turned into the YAML written for them, laid out as a person
+//! writes it (block mappings, keys in [`key_order`](super::key_order)).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Number, Value};
-use yaml_edit::{ScalarType, YamlValue};
+use yaml_edit::{MappingBuilder, ScalarType, SequenceBuilder, YamlValue};
+
+use super::key_order::{EntryPath, child_path, in_written_order};
 
 /// A YAML value as JSON: scalars by their YAML type; mapping keys by their string form.
 pub(super) fn to_json(value: &YamlValue) -> Value {
@@ -59,4 +62,44 @@ pub(super) fn to_yaml(value: &Value) -> YamlValue {
                 .collect::<BTreeMap<_, _>>(),
         ),
     }
+}
+
+/// A hook list as YAML: a block sequence of block mappings, each entry's keys in the order a
+/// person writes them (`- hook: web_hook`, then `config:` with `url:` first). An empty list is
+/// `[]`. (`YamlValue::OrderedMapping` would keep an order too, but it writes a `!!omap` tag.)
+pub(super) fn list_node(entries: &[Value]) -> yaml_edit::Sequence {
+    sequence(entries, Some(&[]))
+}
+
+/// `items` as a sequence; objects among them sit at `item_path`.
+fn sequence(items: &[Value], item_path: EntryPath<'_>) -> yaml_edit::Sequence {
+    let builder = items
+        .iter()
+        .fold(SequenceBuilder::new(), |builder, item| match item {
+            Value::Object(object) => builder.item(mapping(object, item_path)),
+            Value::Array(items) => builder.item(sequence(items, None)),
+            scalar => builder.item(to_yaml(scalar)),
+        });
+    builder
+        .build_document()
+        .as_sequence()
+        .expect("a built sequence is a sequence")
+}
+
+/// `object`, at `path`, as a mapping with its keys in written order.
+fn mapping(object: &Map<String, Value>, path: EntryPath<'_>) -> yaml_edit::Mapping {
+    let builder = in_written_order(object, path).into_iter().fold(
+        MappingBuilder::new(),
+        |builder, (key, value)| match value {
+            Value::Object(object) => {
+                builder.pair(key, mapping(object, child_path(path, key).as_deref()))
+            }
+            Value::Array(items) => builder.pair(key, sequence(items, None)),
+            scalar => builder.pair(key, to_yaml(scalar)),
+        },
+    );
+    builder
+        .build_document()
+        .as_mapping()
+        .expect("a built mapping is a mapping")
 }
