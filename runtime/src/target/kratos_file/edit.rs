@@ -1,15 +1,17 @@
 //! Editing the text of the file: replacing the hook lists of the writes and nothing else. In
 //! YAML a list that exists is edited entry by entry, so the entries that stay keep their text and
-//! comments; in JSON each list is replaced in place.
+//! comments, and a list that is not there is added by the YAML editor; a JSON text is edited by
+//! [`json_text`].
 
 use std::str::FromStr;
 
 use ory_actions_core::Scope;
 use serde_json::Value;
+use yaml_edit::Document;
 use yaml_edit::path::YamlPath as _;
-use yaml_edit::{Document, YamlValue};
 
-use super::yaml_values::{list_node, to_yaml};
+use super::json_text;
+use super::yaml_values::list_node;
 use super::{Format, KratosFile, yaml_path};
 use crate::error::Error;
 use crate::hooks::ListWrite;
@@ -54,42 +56,21 @@ impl KratosFile {
         Ok(edited)
     }
 
-    /// A JSON file: each list that exists is replaced in place by its JSON text; a list that
-    /// does not exist yet is added through the YAML editor, which writes JSON flow style there.
+    /// A JSON file: each list is replaced where it is, or added with any objects above it that
+    /// are missing, in the file's own style ([`json_text`]).
     fn edit_json(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
+        let style = json_text::Style::of(text);
         let mut edited = text.to_owned();
-        let mut missing = Vec::new();
-        // Replace from the end of the text backwards, so earlier offsets stay valid.
-        let mut spans = Vec::new();
-        {
-            let document = Document::from_str(text)
-                .map_err(|e| self.problem(format!("it is not valid JSON: {e}")))?;
-            for write in writes {
-                match document.try_get_path(&yaml_path(write.scope)) {
-                    Ok(node) => {
-                        let range = node.byte_range();
-                        spans.push((range.start as usize, range.end as usize, write));
-                    }
-                    Err(_) => missing.push(write),
-                }
-            }
-        }
-        spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
-        for (start, end, write) in spans {
-            let list = serde_json::to_string(&write.entries).expect("JSON values serialise");
-            edited.replace_range(start..end, &list);
-        }
-        if !missing.is_empty() {
-            let document = Document::from_str(&edited)
-                .map_err(|e| self.problem(format!("it is not valid JSON: {e}")))?;
-            for write in missing {
-                let path = yaml_path(write.scope);
-                let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
-                document
-                    .try_set_path(&path, list)
-                    .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
-            }
-            edited = document.to_string();
+        for write in writes {
+            let path = yaml_path(write.scope);
+            let segments: Vec<&str> = path.split('.').collect();
+            edited = json_text::set_list(&edited, &segments, &write.entries, &style).ok_or_else(
+                || {
+                    self.problem(format!(
+                        "cannot set `{path}`: the file does not have objects all the way down to it"
+                    ))
+                },
+            )?;
         }
         if serde_json::from_str::<Value>(&edited).is_err() {
             return Err(self.problem(

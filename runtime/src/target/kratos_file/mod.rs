@@ -3,9 +3,10 @@
 //! This module owns the [`KratosFile`] type and its [`Target`] implementation: reading and
 //! parsing the file, the bodies it names, and the write protocol (a file changed by someone else
 //! since it was read is not overwritten; an edit must give exactly the expected configuration).
-//! Only the hook lists that change are rewritten ([`edit`]), with a lossless YAML editor:
-//! comments, key order, quoting and everything else stay byte for byte. The file is replaced
-//! atomically ([`atomic`]), so a crash never leaves half a configuration.
+//! Only the hook lists that change are rewritten ([`edit`]), with a lossless YAML editor or,
+//! for JSON, in the file's own layout ([`json_text`]): comments, key order, quoting and
+//! everything else stay byte for byte, and what is written looks hand-written ([`key_order`]).
+//! The file is replaced atomically ([`atomic`]), so a crash never leaves half a configuration.
 
 use std::fs::File;
 use std::hash::{Hash, Hasher};
@@ -26,6 +27,7 @@ use yaml_values::to_json;
 
 mod atomic;
 mod edit;
+mod json_text;
 mod key_order;
 mod yaml_values;
 

@@ -44,8 +44,9 @@ pub(super) fn to_json(value: &YamlValue) -> Value {
     }
 }
 
-/// A JSON value as YAML, for the lists written.
-pub(super) fn to_yaml(value: &Value) -> YamlValue {
+/// A JSON value as a YAML value. The builders below take scalars from it; a mapping made here
+/// would have its keys sorted, so objects go through [`mapping`] instead.
+fn to_yaml(value: &Value) -> YamlValue {
     match value {
         Value::Null => YamlValue::Scalar(yaml_edit::ScalarValue::null()),
         Value::Bool(b) => YamlValue::scalar(*b),
