@@ -24,7 +24,6 @@ use super::{HookUrl, REDACTED, kind};
 /// the auth object): `hook` before `config`; `url`, `method`, `body`, `auth`, `headers`,
 /// `response`, `can_interrupt`, … in a config. `None` where no order is preferred (header
 /// names, unknown objects). Keys a level does not list go after the listed ones.
-#[allow(dead_code)] // the Kratos file writer orders keys with it next
 pub(crate) fn entry_key_order(path: &[&str]) -> Option<&'static [&'static str]> {
     match path {
         [] => Some(&["hook", "config"]),

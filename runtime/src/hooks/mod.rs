@@ -8,7 +8,6 @@ mod lists;
 mod render;
 mod url;
 
-#[allow(unused_imports)] // the Kratos file writer orders keys with it next
 pub(crate) use entry::entry_key_order;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
 pub(crate) use lists::{EntryEdit, HookLists, ListWrite, entry_edits, kind};

@@ -1,27 +1,35 @@
 //! The self-hosted Kratos target: a configuration file (YAML or JSON), edited in place.
 //!
-//! Only the hook lists that change are rewritten, with a lossless YAML editor: comments, key
-//! order, quoting and everything else stay byte for byte. The file is replaced atomically (a
-//! temporary file beside it, then a rename), so a crash never leaves half a configuration, and a
-//! file changed by someone else since it was read is not overwritten.
+//! This module owns the [`KratosFile`] type and its [`Target`] implementation: reading and
+//! parsing the file, the bodies it names, and the write protocol (a file changed by someone else
+//! since it was read is not overwritten; an edit must give exactly the expected configuration).
+//! Only the hook lists that change are rewritten ([`edit`]), with a lossless YAML editor or,
+//! for JSON, in the file's own layout ([`json_text`]): comments, key order, quoting and
+//! everything else stay byte for byte, and what is written looks hand-written ([`key_order`]).
+//! The file is replaced atomically ([`atomic`]), so a crash never leaves half a configuration.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use ory_actions_core::Scope;
-use serde_json::{Map, Number, Value, json};
-use yaml_edit::path::YamlPath as _;
-use yaml_edit::{Document, ScalarType, YamlValue};
-
-use ory_actions_core::Platform;
+use ory_actions_core::{Platform, Scope};
+use serde_json::{Value, json};
+use yaml_edit::{Document, YamlValue};
 
 use crate::error::Error;
 use crate::hooks::{HookLists, ListWrite};
 use crate::target::{Snapshot, Target, TargetName, Written};
+
+use atomic::write_atomically;
+use yaml_values::to_json;
+
+mod atomic;
+mod edit;
+mod json_text;
+mod key_order;
+mod yaml_values;
 
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
@@ -263,137 +271,6 @@ impl KratosFile {
         .map_err(|e| self.problem(format!("cannot write it (it is unchanged): {e}")))?;
         Ok(written)
     }
-
-    /// The file's text with the lists of `writes` replaced. With `before` (the configuration
-    /// as read), a block list that exists is edited entry by entry: entries that stay keep
-    /// their text and comments; without it, every list is written whole.
-    fn edit(
-        &self,
-        text: &str,
-        writes: &[ListWrite],
-        before: Option<&Value>,
-    ) -> Result<String, Error> {
-        if self.format == Format::Json {
-            return self.edit_json(text, writes);
-        }
-        let document = Document::from_str(text)
-            .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
-        for write in writes {
-            let path = yaml_path(write.scope);
-            let old = before.and_then(|config| list_at(config, write.scope));
-            let sequence = document
-                .try_get_path(&path)
-                .ok()
-                .and_then(|node| node.as_sequence().cloned())
-                .filter(|sequence| !sequence.is_flow_style() && !sequence.is_empty());
-            if let (Some(old), Some(sequence)) = (old, sequence)
-                && sequence.len() == old.len()
-            {
-                edit_entries(&sequence, old, &write.entries);
-                continue;
-            }
-            let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
-            document
-                .try_set_path(&path, list)
-                .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
-        }
-        let mut edited = document.to_string();
-        if text.ends_with('\n') && !edited.ends_with('\n') {
-            edited.push('\n');
-        }
-        Ok(edited)
-    }
-
-    /// A JSON file: each list that exists is replaced in place by its JSON text; a list that
-    /// does not exist yet is added through the YAML editor, which writes JSON flow style there.
-    fn edit_json(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
-        let mut edited = text.to_owned();
-        let mut missing = Vec::new();
-        // Replace from the end of the text backwards, so earlier offsets stay valid.
-        let mut spans = Vec::new();
-        {
-            let document = Document::from_str(text)
-                .map_err(|e| self.problem(format!("it is not valid JSON: {e}")))?;
-            for write in writes {
-                match document.try_get_path(&yaml_path(write.scope)) {
-                    Ok(node) => {
-                        let range = node.byte_range();
-                        spans.push((range.start as usize, range.end as usize, write));
-                    }
-                    Err(_) => missing.push(write),
-                }
-            }
-        }
-        spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
-        for (start, end, write) in spans {
-            let list = serde_json::to_string(&write.entries).expect("JSON values serialise");
-            edited.replace_range(start..end, &list);
-        }
-        if !missing.is_empty() {
-            let document = Document::from_str(&edited)
-                .map_err(|e| self.problem(format!("it is not valid JSON: {e}")))?;
-            for write in missing {
-                let path = yaml_path(write.scope);
-                let list: Vec<YamlValue> = write.entries.iter().map(to_yaml).collect();
-                document
-                    .try_set_path(&path, list)
-                    .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
-            }
-            edited = document.to_string();
-        }
-        if serde_json::from_str::<Value>(&edited).is_err() {
-            return Err(self.problem(
-                "editing it would not leave valid JSON; nothing was written (add the hook list \
-                 to the file by hand, or convert it to YAML)",
-            ));
-        }
-        Ok(edited)
-    }
-}
-
-/// The hook list of `scope` in an identity configuration, if it is there.
-fn list_at(config: &Value, scope: Scope) -> Option<&Vec<Value>> {
-    let mut node = config;
-    for segment in yaml_path(scope).split('.') {
-        node = node.get(segment)?;
-    }
-    node.as_array()
-}
-
-/// Turns the entries of `sequence` (which hold `old`) into `new`, removing and inserting only
-/// the entries that differ, from the end backwards so that indices stay valid.
-fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
-    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
-    let old_keys: Vec<String> = old.iter().map(key).collect();
-    let new_keys: Vec<String> = new.iter().map(key).collect();
-    let mut operations =
-        similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys);
-    operations.reverse();
-    for operation in operations {
-        let (old_index, removed, new_range) = match operation {
-            similar::DiffOp::Equal { .. } => continue,
-            similar::DiffOp::Delete {
-                old_index, old_len, ..
-            } => (old_index, old_len, 0..0),
-            similar::DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, 0, new_index..new_index + new_len),
-            similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (old_index, old_len, new_index..new_index + new_len),
-        };
-        for _ in 0..removed {
-            sequence.remove(old_index);
-        }
-        for (offset, entry) in new[new_range].iter().enumerate() {
-            sequence.insert(old_index + offset, to_yaml(entry));
-        }
-    }
 }
 
 /// Sets the hook list of `scope` in an identity configuration, creating parents.
@@ -425,114 +302,6 @@ fn revision_of(text: &str) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut hasher);
     format!("{:016x}-{}", hasher.finish(), text.len())
-}
-
-/// Writes `bytes` to a temporary file beside `path` with `write`, makes it durable and renames
-/// it over `path`. On any failure the temporary file is removed and `path` is untouched.
-pub(crate) fn write_atomically(
-    path: &Path,
-    bytes: &[u8],
-    write: impl FnOnce(&mut File, &[u8]) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "config".into());
-    let temporary = directory.join(format!(
-        ".{name}.ory-actions-{}-{:x}.tmp",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    ));
-    let result = (|| {
-        // A new file, never one that is already there (or a link someone left at this name).
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
-        if let Ok(metadata) = std::fs::metadata(path) {
-            file.set_permissions(metadata.permissions())?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt as _;
-                // Keep the owner, so that a Kratos running as another user can still read it.
-                let _ =
-                    std::os::unix::fs::fchown(&file, Some(metadata.uid()), Some(metadata.gid()));
-            }
-        }
-        write(&mut file, bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temporary, path)?;
-        if let Ok(directory) = File::open(directory) {
-            let _ = directory.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
-}
-
-/// A YAML value as JSON: scalars by their YAML type; mapping keys by their string form.
-fn to_json(value: &YamlValue) -> Value {
-    match value {
-        YamlValue::Scalar(scalar) => match scalar.scalar_type() {
-            ScalarType::Null => Value::Null,
-            ScalarType::Boolean => scalar.to_bool().map_or(Value::Null, Value::Bool),
-            ScalarType::Integer => scalar
-                .to_i64()
-                .map_or_else(|| Value::String(scalar.value().to_owned()), Value::from),
-            ScalarType::Float => scalar
-                .to_f64()
-                .and_then(Number::from_f64)
-                .map_or_else(|| Value::String(scalar.value().to_owned()), Value::Number),
-            _ => Value::String(scalar.value().to_owned()),
-        },
-        YamlValue::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
-        YamlValue::Mapping(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), to_json(v)))
-                .collect::<Map<_, _>>(),
-        ),
-        YamlValue::OrderedMapping(pairs) | YamlValue::Pairs(pairs) => Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.clone(), to_json(v)))
-                .collect::<Map<_, _>>(),
-        ),
-        YamlValue::Set(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
-        other => match other.as_sequence() {
-            Some(items) => Value::Array(items.iter().map(to_json).collect()),
-            None => Value::String(other.to_yaml_string(0)),
-        },
-    }
-}
-
-/// A JSON value as YAML, for the lists written.
-fn to_yaml(value: &Value) -> YamlValue {
-    match value {
-        Value::Null => YamlValue::Scalar(yaml_edit::ScalarValue::null()),
-        Value::Bool(b) => YamlValue::scalar(*b),
-        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => YamlValue::scalar(i),
-            (None, Some(f)) => YamlValue::scalar(f),
-            _ => YamlValue::scalar(n.to_string()),
-        },
-        Value::String(s) => YamlValue::scalar(s.as_str()),
-        Value::Array(items) => YamlValue::Sequence(items.iter().map(to_yaml).collect()),
-        Value::Object(map) => YamlValue::Mapping(
-            map.iter()
-                .map(|(k, v)| (k.clone(), to_yaml(v)))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -355,3 +355,266 @@ fn entries_that_stay_keep_their_comments_when_others_change() {
     assert_eq!(list[2]["config"]["url"], "https://hooks.example/new");
     assert_eq!(list.as_array().unwrap().len(), 3);
 }
+
+/// A web hook with every kind of field, its JSON keys in no particular order.
+fn full_web_hook(url: &str) -> Value {
+    let mut hook = web_hook(url);
+    hook["config"]["auth"] =
+        json!({"type": "api_key", "config": {"value": "v", "name": "X-Key", "in": "header"}});
+    hook["config"]["headers"] = json!({"X-B": "b", "X-A": "a"});
+    hook["config"]["id"] = json!("welcome");
+    hook
+}
+
+#[test]
+fn entries_are_written_as_a_person_writes_them() {
+    let dir = temp_dir("written-order");
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, FIXTURE).unwrap();
+    let file = KratosFile::new(&path);
+    let hook = full_web_hook("https://hooks.example/welcome");
+    file.write_lists(
+        &revision(&file),
+        &[
+            // Into a list that is there (entry by entry) and into one that is not (whole).
+            ListWrite {
+                scope: Scope::RegistrationAfterPassword,
+                entries: vec![hook.clone(), json!({"hook": "session"})],
+            },
+            ListWrite {
+                scope: Scope::SettingsAfterProfile,
+                entries: vec![hook],
+            },
+        ],
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let entry = |indent: &str| {
+        [
+            "- hook: web_hook",
+            "  config:",
+            "    url: https://hooks.example/welcome",
+            "    method: POST",
+            "    body: base64://e30=",
+            "    auth:",
+            "      type: api_key",
+            "      config:",
+            "        name: X-Key",
+            "        value: v",
+            "        in: header",
+            "    headers:",
+            "      X-A: a",
+            "      X-B: b",
+            "    response:",
+            "      ignore: false",
+            "      parse: false",
+            "    can_interrupt: false",
+            "    id: welcome",
+        ]
+        .map(|line| format!("{indent}{line}\n"))
+        .concat()
+    };
+    let registration = format!(
+        "        password:\n          hooks:\n{}            - hook: session   # sign in after sign up\n    settings:\n",
+        entry("            ")
+    );
+    assert!(text.contains(&registration), "{text}");
+    let settings = format!(
+        "      privileged_session_max_age: 15m\n      after:\n        profile:\n          hooks:\n{}\nidentity:\n",
+        entry("            ")
+    );
+    assert!(text.contains(&settings), "{text}");
+}
+
+/// Writes the fixture `text` as `kratos.json`, then a web hook into registration's password
+/// list (which is there, holding `session`) and into login's (which is not, nor is
+/// `login.after`); returns the text written.
+fn write_into_json(name: &str, text: &str) -> String {
+    let dir = temp_dir(name);
+    let path = dir.join("kratos.json");
+    std::fs::write(&path, text).unwrap();
+    let file = KratosFile::new(&path);
+    let written = file
+        .write_lists(
+            &revision(&file),
+            &[
+                ListWrite {
+                    scope: Scope::RegistrationAfterPassword,
+                    entries: vec![
+                        web_hook("https://hooks.example/welcome"),
+                        json!({"hook": "session"}),
+                    ],
+                },
+                ListWrite {
+                    scope: Scope::LoginAfterPassword,
+                    entries: vec![json!({"hook": "web_hook", "config": {
+                        "url": "https://hooks.example/login", "method": "PUT",
+                        "auth": {"type": "basic_auth", "config": {"user": "u", "password": "p"}}}})],
+                },
+            ],
+        )
+        .unwrap();
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(on_disk, written.text);
+    on_disk
+}
+
+/// `text` with the one occurrence of `from` replaced by `to`.
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from:?} in {text}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn a_multi_line_json_file_gets_lists_in_its_own_two_space_style() {
+    let fixture = include_str!("kratos-2-spaces.json");
+    let text = write_into_json("json-2-spaces", fixture);
+    let expected = replace_once(
+        fixture,
+        r#"
+            "hooks": [
+              {
+                "hook": "session"
+              }
+            ]
+"#,
+        r#"
+            "hooks": [
+              {
+                "hook": "web_hook",
+                "config": {
+                  "url": "https://hooks.example/welcome",
+                  "method": "POST",
+                  "body": "base64://e30=",
+                  "response": {
+                    "ignore": false,
+                    "parse": false
+                  },
+                  "can_interrupt": false
+                }
+              },
+              {
+                "hook": "session"
+              }
+            ]
+"#,
+    );
+    let expected = replace_once(
+        &expected,
+        r#"
+        "ui_url": "http://localhost:4455/login"
+      }
+"#,
+        r#"
+        "ui_url": "http://localhost:4455/login",
+        "after": {
+          "password": {
+            "hooks": [
+              {
+                "hook": "web_hook",
+                "config": {
+                  "url": "https://hooks.example/login",
+                  "method": "PUT",
+                  "auth": {
+                    "type": "basic_auth",
+                    "config": {
+                      "user": "u",
+                      "password": "p"
+                    }
+                  }
+                }
+              }
+            ]
+          }
+        }
+      }
+"#,
+    );
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn a_multi_line_json_file_gets_lists_in_its_own_four_space_style() {
+    let fixture = include_str!("kratos-4-spaces.json");
+    let text = write_into_json("json-4-spaces", fixture);
+    let expected = replace_once(
+        fixture,
+        r#"
+                        "hooks": [
+                            {
+                                "hook": "session"
+                            }
+                        ]
+"#,
+        r#"
+                        "hooks": [
+                            {
+                                "hook": "web_hook",
+                                "config": {
+                                    "url": "https://hooks.example/welcome",
+                                    "method": "POST",
+                                    "body": "base64://e30=",
+                                    "response": {
+                                        "ignore": false,
+                                        "parse": false
+                                    },
+                                    "can_interrupt": false
+                                }
+                            },
+                            {
+                                "hook": "session"
+                            }
+                        ]
+"#,
+    );
+    let expected = replace_once(
+        &expected,
+        r#"
+                "ui_url": "http://localhost:4455/login"
+            }
+"#,
+        r#"
+                "ui_url": "http://localhost:4455/login",
+                "after": {
+                    "password": {
+                        "hooks": [
+                            {
+                                "hook": "web_hook",
+                                "config": {
+                                    "url": "https://hooks.example/login",
+                                    "method": "PUT",
+                                    "auth": {
+                                        "type": "basic_auth",
+                                        "config": {
+                                            "user": "u",
+                                            "password": "p"
+                                        }
+                                    }
+                                }
+                            }
+                        ]
+                    }
+                }
+            }
+"#,
+    );
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn a_one_line_json_file_stays_on_one_line() {
+    let fixture = include_str!("kratos-compact.json");
+    let text = write_into_json("json-compact", fixture);
+    let expected = replace_once(
+        fixture,
+        r#""password":{"hooks":[{"hook":"session"}]}"#,
+        r#""password":{"hooks":[{"hook":"web_hook","config":{"url":"https://hooks.example/welcome","method":"POST","body":"base64://e30=","response":{"ignore":false,"parse":false},"can_interrupt":false}},{"hook":"session"}]}"#,
+    );
+    let expected = replace_once(
+        &expected,
+        r#""login":{"ui_url":"http://localhost:4455/login"}"#,
+        r#""login":{"ui_url":"http://localhost:4455/login","after":{"password":{"hooks":[{"hook":"web_hook","config":{"url":"https://hooks.example/login","method":"PUT","auth":{"type":"basic_auth","config":{"user":"u","password":"p"}}}}]}}}"#,
+    );
+    assert_eq!(text, expected);
+    assert_eq!(text.lines().count(), 1);
+}

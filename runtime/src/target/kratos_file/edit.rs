@@ -1,0 +1,133 @@
+//! Editing the text of the file: replacing the hook lists of the writes and nothing else. In
+//! YAML a list that exists is edited entry by entry, so the entries that stay keep their text and
+//! comments, and a list that is not there is added by the YAML editor; a JSON text is edited by
+//! [`json_text`].
+
+use std::str::FromStr;
+
+use ory_actions_core::Scope;
+use serde_json::Value;
+use yaml_edit::Document;
+use yaml_edit::path::YamlPath as _;
+
+use super::json_text;
+use super::yaml_values::list_node;
+use super::{Format, KratosFile, yaml_path};
+use crate::error::Error;
+use crate::hooks::ListWrite;
+
+impl KratosFile {
+    /// The file's text with the lists of `writes` replaced. With `before` (the configuration
+    /// as read), a block list that exists is edited entry by entry: entries that stay keep
+    /// their text and comments; without it, every list is written whole.
+    pub(super) fn edit(
+        &self,
+        text: &str,
+        writes: &[ListWrite],
+        before: Option<&Value>,
+    ) -> Result<String, Error> {
+        if self.format == Format::Json {
+            return self.edit_json(text, writes);
+        }
+        let document = Document::from_str(text)
+            .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
+        for write in writes {
+            let path = yaml_path(write.scope);
+            let old = before.and_then(|config| list_at(config, write.scope));
+            let sequence = document
+                .try_get_path(&path)
+                .ok()
+                .and_then(|node| node.as_sequence().cloned())
+                .filter(|sequence| !sequence.is_flow_style() && !sequence.is_empty());
+            if let (Some(old), Some(sequence)) = (old, sequence)
+                && sequence.len() == old.len()
+            {
+                edit_entries(&sequence, old, &write.entries);
+                continue;
+            }
+            document
+                .try_set_path(&path, list_node(&write.entries))
+                .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
+        }
+        let mut edited = document.to_string();
+        if text.ends_with('\n') && !edited.ends_with('\n') {
+            edited.push('\n');
+        }
+        Ok(edited)
+    }
+
+    /// A JSON file: each list is replaced where it is, or added with any objects above it that
+    /// are missing, in the file's own style ([`json_text`]).
+    fn edit_json(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
+        let style = json_text::Style::of(text);
+        let mut edited = text.to_owned();
+        for write in writes {
+            let path = yaml_path(write.scope);
+            let segments: Vec<&str> = path.split('.').collect();
+            edited = json_text::set_list(&edited, &segments, &write.entries, &style).ok_or_else(
+                || {
+                    self.problem(format!(
+                        "cannot set `{path}`: the file does not have objects all the way down to it"
+                    ))
+                },
+            )?;
+        }
+        if serde_json::from_str::<Value>(&edited).is_err() {
+            return Err(self.problem(
+                "editing it would not leave valid JSON; nothing was written (add the hook list \
+                 to the file by hand, or convert it to YAML)",
+            ));
+        }
+        Ok(edited)
+    }
+}
+
+/// The hook list of `scope` in an identity configuration, if it is there.
+fn list_at(config: &Value, scope: Scope) -> Option<&Vec<Value>> {
+    let mut node = config;
+    for segment in yaml_path(scope).split('.') {
+        node = node.get(segment)?;
+    }
+    node.as_array()
+}
+
+/// Turns the entries of `sequence` (which hold `old`) into `new`, removing and inserting only
+/// the entries that differ, from the end backwards so that indices stay valid. Inserted entries
+/// are copied from `new` written as YAML.
+fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
+    let written = list_node(new);
+    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
+    let old_keys: Vec<String> = old.iter().map(key).collect();
+    let new_keys: Vec<String> = new.iter().map(key).collect();
+    let mut operations =
+        similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys);
+    operations.reverse();
+    for operation in operations {
+        let (old_index, removed, new_range) = match operation {
+            similar::DiffOp::Equal { .. } => continue,
+            similar::DiffOp::Delete {
+                old_index, old_len, ..
+            } => (old_index, old_len, 0..0),
+            similar::DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, 0, new_index..new_index + new_len),
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (old_index, old_len, new_index..new_index + new_len),
+        };
+        for _ in 0..removed {
+            sequence.remove(old_index);
+        }
+        for (offset, new_index) in new_range.enumerate() {
+            let entry = written
+                .get(new_index)
+                .expect("the written list has every new entry");
+            sequence.insert(old_index + offset, entry);
+        }
+    }
+}
