@@ -14,7 +14,7 @@ use super::json_text;
 use super::yaml_values::list_node;
 use super::{Format, KratosFile, yaml_path};
 use crate::error::Error;
-use crate::hooks::ListWrite;
+use crate::hooks::{EntryEdit, ListWrite, entry_edits};
 
 impl KratosFile {
     /// The file's text with the lists of `writes` replaced. With `before` (the configuration
@@ -96,38 +96,15 @@ fn list_at(config: &Value, scope: Scope) -> Option<&Vec<Value>> {
 /// are copied from `new` written as YAML.
 fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
     let written = list_node(new);
-    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
-    let old_keys: Vec<String> = old.iter().map(key).collect();
-    let new_keys: Vec<String> = new.iter().map(key).collect();
-    let mut operations =
-        similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys);
-    operations.reverse();
-    for operation in operations {
-        let (old_index, removed, new_range) = match operation {
-            similar::DiffOp::Equal { .. } => continue,
-            similar::DiffOp::Delete {
-                old_index, old_len, ..
-            } => (old_index, old_len, 0..0),
-            similar::DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, 0, new_index..new_index + new_len),
-            similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (old_index, old_len, new_index..new_index + new_len),
-        };
+    for EntryEdit { at, removed, added } in entry_edits(old, new) {
         for _ in 0..removed {
-            sequence.remove(old_index);
+            sequence.remove(at);
         }
-        for (offset, new_index) in new_range.enumerate() {
+        for (offset, new_index) in added.enumerate() {
             let entry = written
                 .get(new_index)
                 .expect("the written list has every new entry");
-            sequence.insert(old_index + offset, entry);
+            sequence.insert(at + offset, entry);
         }
     }
 }

@@ -379,10 +379,12 @@ fn entries_are_written_as_a_person_writes_them() {
             // Into a list that is there (entry by entry) and into one that is not (whole).
             ListWrite {
                 scope: Scope::RegistrationAfterPassword,
+                before: None,
                 entries: vec![hook.clone(), json!({"hook": "session"})],
             },
             ListWrite {
                 scope: Scope::SettingsAfterProfile,
+                before: None,
                 entries: vec![hook],
             },
         ],
@@ -440,6 +442,7 @@ fn write_into_json(name: &str, text: &str) -> String {
             &[
                 ListWrite {
                     scope: Scope::RegistrationAfterPassword,
+                    before: None,
                     entries: vec![
                         web_hook("https://hooks.example/welcome"),
                         json!({"hook": "session"}),
@@ -447,6 +450,7 @@ fn write_into_json(name: &str, text: &str) -> String {
                 },
                 ListWrite {
                     scope: Scope::LoginAfterPassword,
+                    before: None,
                     entries: vec![json!({"hook": "web_hook", "config": {
                         "url": "https://hooks.example/login", "method": "PUT",
                         "auth": {"type": "basic_auth", "config": {"user": "u", "password": "p"}}}})],
