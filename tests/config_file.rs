@@ -116,6 +116,21 @@ fn the_quickstart_applies_to_its_config_and_leaves_the_rest_byte_for_byte() {
         "{after}"
     );
     assert!(after.contains("privileged_session_max_age: 15m"));
+    // Entries look hand-written: `hook` first, `url` and `method` leading the config, and what
+    // holds Kratos's defaults left out.
+    assert!(
+        after.contains(
+            "          - hook: web_hook\n            config:\n              url: https://hooks.example.com/guard\n              method: POST\n"
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains("                response:\n                  ignore: true\n"),
+        "{after}"
+    );
+    for default in ["can_interrupt: false", "parse: false", "ignore: false"] {
+        assert!(!after.contains(default), "{default} in {after}");
+    }
 
     let again = run(&path, stack(), &["plan", "--detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}{}", again.out, again.err);
@@ -316,4 +331,83 @@ fn a_write_the_kratos_schema_refuses_is_not_made() {
         applied.err
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+/// Runs `apply` against `config`, with `edit` run on the file where the user confirms the plan.
+fn apply_with_edit_at_confirmation(config: &Path, edit: impl Fn(&Path)) -> Run {
+    let env = BTreeMap::from([("ORY_KRATOS_CONFIG", config.display().to_string())]);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut confirm = |_: &str| {
+        edit(config);
+        true
+    };
+    let code = ory_actions::cli::run_with(
+        Stack::new().actions_from(quickstart::actions()),
+        ["apply"],
+        &|name| env.get(name).cloned(),
+        ory_actions::cli::Io {
+            out: &mut out,
+            err: &mut err,
+            confirm: Some(&mut confirm),
+            color: false,
+        },
+    );
+    Run {
+        code,
+        out: String::from_utf8(out).unwrap(),
+        err: String::from_utf8(err).unwrap(),
+    }
+}
+
+#[test]
+fn a_file_changed_on_disk_after_the_plan_is_read_again_and_never_overwritten() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kratos/kratos.yaml");
+
+    // Someone else's edit that leaves the plan as it was: read again, planned again, written.
+    let path = copy_to_temp(&source, "changed-same-plan");
+    let applied = apply_with_edit_at_confirmation(&path, |config| {
+        let text = std::fs::read_to_string(config).unwrap();
+        std::fs::write(config, format!("{text}# edited while the plan was shown\n")).unwrap();
+    });
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert!(
+        applied
+            .out
+            .contains("4 created, 0 updated, 0 deleted, after 2 attempts"),
+        "{}",
+        applied.out
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains("# edited while the plan was shown"),
+        "{after}"
+    );
+    assert!(
+        after.contains("https://hooks.example.com/verified"),
+        "{after}"
+    );
+
+    // Someone else's edit that changes the plan: nothing is written, exit code 3, and the
+    // message speaks of the file.
+    let path = copy_to_temp(&source, "changed-other-plan");
+    let refused = apply_with_edit_at_confirmation(&path, |config| {
+        let text = std::fs::read_to_string(config).unwrap().replace(
+            "      ui_url: http://127.0.0.1:4455/verification\n",
+            "      ui_url: http://127.0.0.1:4455/verification\n      after:\n        hooks:\n          \
+             - hook: web_hook\n            config:\n              url: https://hooks.example.com/verified\n              \
+             method: POST\n",
+        );
+        std::fs::write(config, text).unwrap();
+    });
+    assert_eq!(refused.code, 3, "{}{}", refused.out, refused.err);
+    assert!(
+        refused.err.contains(&format!(
+            "Kratos config {} was changed by someone else after the plan was confirmed",
+            path.display()
+        )),
+        "{}",
+        refused.err
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(!after.contains("hooks.example.com/welcome"), "{after}");
 }
