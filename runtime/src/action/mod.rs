@@ -2,9 +2,14 @@
 //! [`ActionBuilder`] for actions made at run time.
 
 mod auth;
+mod read;
 
 pub(crate) use auth::read_env;
 pub use auth::{Auth, Secret};
+// Public because `Error::Read` holds it; `lib.rs` does not re-export it yet (outside this
+// change), which is what this allow is for.
+#[allow(unreachable_pub)]
+pub use read::ReadError;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -21,8 +26,6 @@ use ory_actions_core::{
     AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Scope, ScopeError,
     Timing, UrlError,
 };
-
-use crate::error::Error;
 
 /// A Jsonnet template for the request body, checked for syntax and for its `ctx` parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -80,15 +83,14 @@ pub enum ProjectId {
 
 impl ProjectId {
     /// The project id, reading the environment if it comes from there.
-    pub fn resolve(&self) -> Result<String, Error> {
+    pub fn resolve(&self) -> Result<String, ReadError> {
         match self {
             ProjectId::Literal(id) => Ok(id.to_string()),
             ProjectId::Env(var) => {
                 let id = read_env(var, "a project id")?;
-                check_project_id(&id).map_err(|problem| {
-                    Error::Config(format!(
-                        "environment variable `{var}` does not hold a project id: {problem}"
-                    ))
+                check_project_id(&id).map_err(|problem| ReadError::NotProjectId {
+                    var: var.to_string(),
+                    problem,
                 })?;
                 Ok(id)
             }
