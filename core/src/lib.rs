@@ -7,8 +7,10 @@
 //!
 //! - [`scope`]: the 29 hook lists Kratos has, which flow, timing and authentication method each
 //!   belongs to, and where it lives in the project document.
-//! - [`rules`]: the cross-field rules of a web hook (`response.ignore` against `response.parse`
-//!   and `can_interrupt`, and flags that make a hook never run).
+//! - [`rules`]: the rules that involve several values: which lists `auth_method` names, the
+//!   request headers together, and the flags (`response.ignore` against `response.parse` and
+//!   `can_interrupt`, and flags that make a hook never run). Each problem carries its place in
+//!   the input, which the macro maps to a span and the builder to a field name.
 //! - [`address`], [`jsonnet`], [`names`]: checks of single values.
 //! - [`suggest`]: "did you mean" for near misses.
 

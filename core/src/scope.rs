@@ -464,6 +464,11 @@ pub enum ScopeError {
         /// The method.
         method: Method,
     },
+    /// `all` or `fallback` inside a list, where it means nothing.
+    StandsAlone {
+        /// `"all"` or `"fallback"`.
+        name: &'static str,
+    },
 }
 
 /// Joins names as "a, b, c or d", each in backticks.
@@ -551,6 +556,10 @@ impl fmt::Display for ScopeError {
             ScopeError::DuplicateMethod { method } => {
                 write!(f, "`{method}` is named twice in `auth_method`")
             }
+            ScopeError::StandsAlone { name } => write!(
+                f,
+                "`{name}` stands alone: write `auth_method: {name}` instead of a list"
+            ),
         }
     }
 }
@@ -567,61 +576,6 @@ fn allowed_methods(methods: &[Method]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
-}
-
-/// The per-method list of `flow` and `timing` for the method written as `name`; tells an
-/// unknown name (with a suggestion) from a known method the flow has no list for.
-pub fn method_scope(flow: Flow, timing: Timing, name: &str) -> Result<Scope, ScopeError> {
-    match Method::from_name(name).and_then(|m| Scope::find(flow, timing, Some(m))) {
-        Some(scope) => Ok(scope),
-        None if CANDIDATE_METHODS.contains(&name) => Err(ScopeError::NoSuchList {
-            flow,
-            method: name.to_owned(),
-        }),
-        None => Err(ScopeError::UnknownMethod {
-            name: name.to_owned(),
-            flow,
-        }),
-    }
-}
-
-/// Resolves a flow, timing and `auth_method` to the hook lists they name.
-///
-/// `auth_method` is required for `after` hooks of login, registration and settings, and
-/// refused everywhere else. The lists come back in the order the methods were named, without
-/// duplicates.
-pub fn resolve(
-    flow: Flow,
-    timing: Timing,
-    auth_method: Option<&AuthMethods>,
-) -> Result<Vec<Scope>, ScopeError> {
-    match (flow.needs_auth_method(timing), auth_method) {
-        (false, None) => {
-            Ok(vec![Scope::find(flow, timing, None).expect(
-                "every flow has a `before` list and a flow-wide `after` list",
-            )])
-        }
-        (false, Some(_)) => Err(ScopeError::AuthMethodNotAllowed { flow, timing }),
-        (true, None) => Err(ScopeError::AuthMethodRequired { flow }),
-        (true, Some(AuthMethods::Fallback)) => Ok(vec![
-            Scope::find(flow, timing, None).expect("every flow has a flow-wide `after` list"),
-        ]),
-        (true, Some(AuthMethods::All)) => Ok(flow.after_method_scopes()),
-        (true, Some(AuthMethods::Only(methods))) => {
-            if methods.is_empty() {
-                return Err(ScopeError::EmptyList);
-            }
-            let mut scopes = Vec::with_capacity(methods.len());
-            for &method in methods {
-                let scope = method_scope(flow, timing, method.as_str())?;
-                if scopes.contains(&scope) {
-                    return Err(ScopeError::DuplicateMethod { method });
-                }
-                scopes.push(scope);
-            }
-            Ok(scopes)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -652,60 +606,6 @@ mod tests {
         assert_eq!(Flow::Settings.after_method_scopes().len(), 7);
         assert!(Flow::Recovery.after_method_scopes().is_empty());
         assert!(Flow::Verification.after_method_scopes().is_empty());
-    }
-
-    #[test]
-    fn resolve_follows_the_auth_method_rules() {
-        use Flow::*;
-        use Timing::*;
-        assert_eq!(resolve(Login, Before, None), Ok(vec![Scope::LoginBefore]));
-        assert_eq!(
-            resolve(Recovery, After, None),
-            Ok(vec![Scope::RecoveryAfter])
-        );
-        assert_eq!(
-            resolve(Registration, After, None),
-            Err(ScopeError::AuthMethodRequired { flow: Registration })
-        );
-        assert_eq!(
-            resolve(Verification, After, Some(&Method::Code.into())),
-            Err(ScopeError::AuthMethodNotAllowed {
-                flow: Verification,
-                timing: After
-            })
-        );
-        assert_eq!(
-            resolve(Registration, After, Some(&Method::Totp.into())),
-            Err(ScopeError::NoSuchList {
-                flow: Registration,
-                method: "totp".into()
-            })
-        );
-        assert_eq!(
-            resolve(
-                Registration,
-                After,
-                Some(&[Method::Oidc, Method::Password].into())
-            ),
-            Ok(vec![
-                Scope::RegistrationAfterOidc,
-                Scope::RegistrationAfterPassword
-            ])
-        );
-        assert_eq!(
-            resolve(Settings, After, Some(&[Method::Oidc, Method::Oidc].into())),
-            Err(ScopeError::DuplicateMethod {
-                method: Method::Oidc
-            })
-        );
-        assert_eq!(
-            resolve(Settings, After, Some(&AuthMethods::Fallback)),
-            Ok(vec![Scope::SettingsAfter])
-        );
-        assert_eq!(
-            resolve(Login, After, Some(&AuthMethods::Only(vec![]))),
-            Err(ScopeError::EmptyList)
-        );
     }
 
     #[test]

@@ -69,8 +69,11 @@ fn every_candidate_scope_of_the_reference_table() {
         match result {
             Ok(action) => {
                 assert!(valid, "accepted an invalid combination: {row}");
-                assert_eq!(action.scopes.len(), 1);
-                assert_eq!(Some(action.scopes[0].pointer()), row["pointer"].as_str());
+                assert_eq!(action.lists.scopes.len(), 1);
+                assert_eq!(
+                    Some(action.lists.scopes[0].pointer()),
+                    row["pointer"].as_str()
+                );
                 accepted += 1;
             }
             Err(messages) => {
@@ -145,7 +148,7 @@ fn auth_method_lists_name_each_bad_method() {
     })
     .unwrap_or_else(|m| panic!("{m:?}"));
     assert_eq!(
-        action.scopes,
+        action.lists.scopes,
         [
             ory_actions_core::Scope::LoginAfterOidc,
             ory_actions_core::Scope::LoginAfterPassword

@@ -17,11 +17,11 @@ use std::fmt;
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::{check_body, dedent};
 use ory_actions_core::names::{
-    check_basic_user, check_env_var, check_header_value, check_not_empty, check_project_id,
-    check_token, is_credential_header,
+    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
-use ory_actions_core::rules::check_flags;
-use ory_actions_core::scope::resolve;
+use ory_actions_core::rules::{
+    AuthMethodLists, HeaderValueKind, check_flags, check_headers, resolve,
+};
 use ory_actions_core::{
     AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Scope, ScopeError,
     Timing, UrlError,
@@ -236,16 +236,13 @@ impl Action {
         &self.extras
     }
 
-    /// Builds an action from parts that went through [`check`]; used by the builder and by the
-    /// expansion of `action!`.
+    /// Builds an action from its parts, checking every rule with [`check`]; used by the builder
+    /// and by the expansion of `action!`.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
-        let problems = check(&parts);
-        if !problems.is_empty() {
-            return Err(InvalidAction { problems });
-        }
+        let lists = check(&parts).map_err(|problems| InvalidAction { problems })?;
         Ok(Action {
             name: parts.name,
-            scopes: parts.scopes,
+            scopes: lists.scopes,
             url: parts.url,
             method: parts.method,
             body: parts.body,
@@ -290,7 +287,9 @@ impl fmt::Display for Action {
 /// The parts of an action before they are checked.
 pub(crate) struct Parts {
     pub(crate) name: Option<Cow<'static, str>>,
-    pub(crate) scopes: Vec<Scope>,
+    pub(crate) flow: Flow,
+    pub(crate) timing: Timing,
+    pub(crate) auth_method: Option<AuthMethods>,
     pub(crate) url: Cow<'static, str>,
     pub(crate) method: HttpMethod,
     pub(crate) body: Option<Body>,
@@ -300,14 +299,20 @@ pub(crate) struct Parts {
     pub(crate) extras: Extras,
 }
 
-/// Every rule of an action that is not already in its types; the same rules `action!` checks.
-fn check(parts: &Parts) -> Vec<Problem> {
+/// Every rule of an action that is not already in its types, with the functions of
+/// `ory-actions-core` that `action!` calls at compile time; the hook lists, or every problem.
+fn check(parts: &Parts) -> Result<AuthMethodLists, Vec<Problem>> {
     let mut problems = Vec::new();
-    if let Err(e) = check_scope_set(&parts.scopes) {
-        problems.push(Problem::Scope(e));
-    }
+    let lists = match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
+        Ok(lists) => Some(lists),
+        Err(found) => {
+            problems.extend(found.into_iter().map(|(_, e)| Problem::Scope(e)));
+            None
+        }
+    };
+    let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
     problems.extend(
-        check_flags(&parts.scopes, parts.flags)
+        check_flags(scopes.unwrap_or_default(), parts.flags)
             .into_iter()
             .map(Problem::Flags),
     );
@@ -329,40 +334,17 @@ fn check(parts: &Parts) -> Vec<Problem> {
             if let Err(e) = check_token("api key name", name) {
                 problems.push(Problem::Name(e));
             }
-            problems.extend(check_secret(value));
+            problems.extend(check_secret(value).map(Problem::Name));
         }
         Some(Auth::BasicAuth { user, password }) => {
             if let Err(e) = check_basic_user(user) {
                 problems.push(Problem::Name(e));
             }
-            problems.extend(check_secret(password));
+            problems.extend(check_secret(password).map(Problem::Name));
         }
         None => {}
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for (name, value) in &parts.extras.headers {
-        let problem = check_token("header name", name).err().or_else(|| {
-            if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-                return Some(NameError::DuplicateHeader {
-                    name: name.to_string(),
-                });
-            }
-            match value {
-                HeaderValue::Plain(_) if is_credential_header(name) => {
-                    Some(NameError::CredentialHeader {
-                        name: name.to_string(),
-                    })
-                }
-                HeaderValue::Plain(value) => check_header_value(name, value).err(),
-                HeaderValue::Secret(secret) => match check_secret(secret) {
-                    Some(Problem::Name(e)) => Some(e),
-                    _ => None,
-                },
-            }
-        });
-        problems.extend(problem.map(Problem::Name));
-        seen.push(name);
-    }
+    problems.extend(check_header_list(&parts.extras.headers));
     if let Some(id) = &parts.extras.id
         && let Err(e) = check_not_empty("`id`", id)
     {
@@ -381,48 +363,51 @@ fn check(parts: &Parts) -> Vec<Problem> {
         }
         None => {}
     }
+    match lists {
+        Some(lists) if problems.is_empty() => Ok(lists),
+        _ => Err(problems),
+    }
+}
+
+/// The problems of the request headers, each named by its place: the rules of
+/// `ory-actions-core` for the headers together, then where each secret value comes from.
+fn check_header_list(headers: &[(Cow<'static, str>, HeaderValue)]) -> Vec<Problem> {
+    let written: Vec<(&str, HeaderValueKind<'_>)> = headers
+        .iter()
+        .map(|(name, value)| {
+            let kind = match value {
+                HeaderValue::Plain(value) => HeaderValueKind::Literal(value),
+                HeaderValue::Secret(_) => HeaderValueKind::Secret,
+            };
+            (name.as_ref(), kind)
+        })
+        .collect();
+    let found = check_headers(&written);
+    let mut problems = Vec::new();
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let problem = match (found.iter().find(|(i, _, _)| *i == index), value) {
+            (Some((_, _, problem)), _) => Some(problem.clone()),
+            (None, HeaderValue::Secret(secret)) => check_secret(secret),
+            (None, HeaderValue::Plain(_)) => None,
+        };
+        problems.extend(problem.map(|problem| Problem::Header {
+            position: index + 1,
+            name: name.to_string(),
+            problem,
+        }));
+    }
     problems
 }
 
-fn check_secret(secret: &Secret) -> Option<Problem> {
+/// Where a secret comes from: a portable environment variable name, or a file path.
+fn check_secret(secret: &Secret) -> Option<NameError> {
     match secret {
-        Secret::Env(var) => check_env_var(var).err().map(Problem::Name),
-        Secret::File(path) if path.as_os_str().is_empty() => {
-            Some(Problem::Name(NameError::Empty {
-                what: "a secret file path",
-            }))
-        }
+        Secret::Env(var) => check_env_var(var).err(),
+        Secret::File(path) if path.as_os_str().is_empty() => Some(NameError::Empty {
+            what: "a secret file path",
+        }),
         Secret::File(_) => None,
     }
-}
-
-/// Checks that a set of hook lists is one `auth_method` could name: one flow and timing, no list
-/// twice, and a flow-wide list only on its own.
-fn check_scope_set(scopes: &[Scope]) -> Result<(), ScopeError> {
-    let Some(first) = scopes.first() else {
-        return Err(ScopeError::EmptyList);
-    };
-    let flow = first.flow();
-    let timing = first.timing();
-    for (i, scope) in scopes.iter().enumerate() {
-        let method = scope.method();
-        if scope.flow() != flow || scope.timing() != timing {
-            return Err(ScopeError::NoSuchList {
-                flow,
-                method: scope.to_string(),
-            });
-        }
-        if scopes[..i].contains(scope) {
-            return Err(match method {
-                Some(method) => ScopeError::DuplicateMethod { method },
-                None => ScopeError::AuthMethodNotAllowed { flow, timing },
-            });
-        }
-        if method.is_none() && scopes.len() > 1 {
-            return Err(ScopeError::AuthMethodNotAllowed { flow, timing });
-        }
-    }
-    Ok(())
 }
 
 /// One broken rule of an action.
@@ -439,6 +424,15 @@ pub enum Problem {
     Body(BodyError),
     /// A name, id or environment variable is malformed.
     Name(NameError),
+    /// A request header breaks a rule: its name, its value, or where its secret comes from.
+    Header {
+        /// Its place among the headers, counting from 1.
+        position: usize,
+        /// Its name, as given.
+        name: String,
+        /// What is wrong.
+        problem: NameError,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -449,6 +443,11 @@ impl fmt::Display for Problem {
             Problem::Url(e) => e.fmt(f),
             Problem::Body(e) => e.fmt(f),
             Problem::Name(e) => e.fmt(f),
+            Problem::Header {
+                position,
+                name,
+                problem,
+            } => write!(f, "header {position} (`{name}`): {problem}"),
         }
     }
 }
@@ -612,35 +611,11 @@ impl ActionBuilder {
 
     /// Checks every rule and returns the action, or every problem found.
     pub fn build(self) -> Result<Action, InvalidAction> {
-        let scopes = match resolve(self.flow, self.timing, self.auth_method.as_ref()) {
-            Ok(scopes) => scopes,
-            Err(e) => {
-                // Report the other problems too, checked as if the hook went into one list.
-                let mut invalid = Action::checked(Parts {
-                    scopes: vec![
-                        Scope::find(self.flow, self.timing, None)
-                            .expect("every flow has a `before` list and a flow-wide `after` list"),
-                    ],
-                    ..self.into_parts(Vec::new())
-                })
-                .err()
-                .unwrap_or(InvalidAction {
-                    problems: Vec::new(),
-                });
-                invalid
-                    .problems
-                    .retain(|p| !matches!(p, Problem::Flags(FlagError::NeverRuns { .. })));
-                invalid.problems.insert(0, Problem::Scope(e));
-                return Err(invalid);
-            }
-        };
-        Action::checked(self.into_parts(scopes))
-    }
-
-    fn into_parts(self, scopes: Vec<Scope>) -> Parts {
-        Parts {
+        Action::checked(Parts {
             name: self.name,
-            scopes,
+            flow: self.flow,
+            timing: self.timing,
+            auth_method: self.auth_method,
             url: self.url,
             method: self.method,
             body: self.body,
@@ -648,7 +623,7 @@ impl ActionBuilder {
             auth: self.auth,
             project_id: self.project_id,
             extras: self.extras,
-        }
+        })
     }
 }
 
@@ -658,10 +633,21 @@ mod tests {
 
     use super::*;
 
+    fn kind(problem: &Problem) -> &'static str {
+        match problem {
+            Problem::Scope(_) => "scope",
+            Problem::Flags(_) => "flags",
+            Problem::Url(_) => "url",
+            Problem::Body(_) => "body",
+            Problem::Name(_) => "name",
+            Problem::Header { .. } => "header",
+        }
+    }
+
     #[test]
     fn the_builder_collects_every_problem() {
         let err = Action::builder(Flow::Registration, Timing::After, "ftp://x")
-            .auth_method(Method::Totp)
+            .auth_method([Method::Totp, Method::Password, Method::Password])
             .response_ignore(true)
             .response_parse(true)
             .body("function(context) {}")
@@ -670,32 +656,64 @@ mod tests {
                 Secret::env("1KEY"),
                 ApiKeyIn::Header,
             ))
+            .header("Authorization", "Bearer abc")
+            .secret_header("X-Key", Secret::env("1KEY"))
             .build()
             .unwrap_err();
-        let kinds: Vec<&str> = err
-            .problems()
-            .iter()
-            .map(|p| match p {
-                Problem::Scope(_) => "scope",
-                Problem::Flags(_) => "flags",
-                Problem::Url(_) => "url",
-                Problem::Body(_) => "body",
-                Problem::Name(_) => "name",
-            })
-            .collect();
-        assert_eq!(kinds, ["scope", "flags", "url", "body", "name", "name"]);
+        let kinds: Vec<&str> = err.problems().iter().map(kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "scope", "scope", "flags", "url", "body", "name", "name", "header", "header"
+            ]
+        );
     }
 
     #[test]
-    fn scope_sets_must_be_one_auth_method() {
-        use Scope::*;
-        assert!(check_scope_set(&[LoginAfterPassword, LoginAfterOidc]).is_ok());
-        assert!(check_scope_set(&[LoginAfter]).is_ok());
-        assert!(check_scope_set(&[]).is_err());
-        assert!(check_scope_set(&[LoginAfter, LoginAfterOidc]).is_err());
-        assert!(check_scope_set(&[LoginAfterOidc, LoginAfterOidc]).is_err());
-        assert!(check_scope_set(&[LoginAfterOidc, RegistrationAfterOidc]).is_err());
-        assert!(check_scope_set(&[LoginBefore, LoginAfter]).is_err());
+    fn header_problems_are_named_by_their_place() {
+        let err = Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+            .header("X-Tenant", "acme")
+            .secret_header("x-tenant", Secret::env("TENANT"))
+            .secret_header("X-Key", Secret::env("1KEY"))
+            .header("Content-Type", "text/plain")
+            .build()
+            .unwrap_err();
+        let shown: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "header 2 (`x-tenant`): header `x-tenant` is given twice (header names are \
+                 case-insensitive)",
+                "header 3 (`X-Key`): `1KEY` is not an environment variable name: use letters, \
+                 digits and `_`, not starting with a digit",
+                "header 4 (`Content-Type`): Kratos sends web hook bodies as `application/json` \
+                 or `application/x-www-form-urlencoded` only; a `Content-Type` of `text/plain` \
+                 fails every call",
+            ]
+        );
+    }
+
+    #[test]
+    fn auth_method_problems_read_as_before() {
+        let err = Action::builder(Flow::Verification, Timing::After, "https://h.example/x")
+            .auth_method(Method::Code)
+            .response_parse(true)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid action: `after` hooks of verification run from one list for every method: \
+             remove `auth_method`"
+        );
+        let err = Action::builder(Flow::Settings, Timing::After, "https://h.example/x")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "invalid action: `auth_method` is required for `after` hooks of settings"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
