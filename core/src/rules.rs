@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::names::{NameError, check_header_value, check_token, is_credential_header};
-use crate::scope::{AuthMethods, CANDIDATE_METHODS, Flow, Method, Scope, ScopeError, Timing};
+use crate::scope::{AuthMethods, Flow, Method, Scope, ScopeError, Timing};
 
 /// `auth_method` as written, for [`check_auth_methods`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +42,8 @@ pub struct AuthMethodLists {
     /// `auth_method` as a typed value; `None` where the flow and timing have one list only.
     pub auth_method: Option<AuthMethods>,
     /// The lists, in the order the methods were named, without duplicates. For `all`, every
-    /// per-method list of the flow.
+    /// per-method list of the flow on any platform (Ory Network has them all); see
+    /// [`Scope::exists_on`] for the lists of one platform.
     pub scopes: Vec<Scope>,
 }
 
@@ -148,17 +149,17 @@ pub fn resolve(
 /// The per-method list of `flow` and `timing` for the method written as `name`; tells an
 /// unknown name (with a suggestion) from a known method the flow has no list for.
 fn method_scope(flow: Flow, timing: Timing, name: &str) -> Result<(Method, Scope), ScopeError> {
-    let found =
-        Method::from_name(name).and_then(|m| Some((m, Scope::find(flow, timing, Some(m))?)));
-    match found {
-        Some(found) => Ok(found),
-        None if CANDIDATE_METHODS.contains(&name) => Err(ScopeError::NoSuchList {
-            flow,
-            method: name.to_owned(),
-        }),
-        None => Err(ScopeError::UnknownMethod {
+    let Some(method) = Method::from_name(name) else {
+        return Err(ScopeError::UnknownMethod {
             name: name.to_owned(),
             flow,
+        });
+    };
+    match Scope::find(flow, timing, Some(method)) {
+        Some(scope) => Ok((method, scope)),
+        None => Err(ScopeError::NoSuchList {
+            flow,
+            method: name.to_owned(),
         }),
     }
 }
@@ -361,6 +362,13 @@ mod tests {
             }])
         );
         assert_eq!(
+            scopes(Login, Before, Some(&Method::Saml.into())),
+            Err(vec![ScopeError::AuthMethodNotAllowed {
+                flow: Login,
+                timing: Before
+            }])
+        );
+        assert_eq!(
             scopes(Registration, After, Some(&Method::Totp.into())),
             Err(vec![ScopeError::NoSuchList {
                 flow: Registration,
@@ -371,12 +379,18 @@ mod tests {
             scopes(
                 Registration,
                 After,
-                Some(&[Method::Oidc, Method::Password].into())
+                Some(&[Method::Oidc, Method::Saml].into())
             ),
             Ok(vec![
                 Scope::RegistrationAfterOidc,
-                Scope::RegistrationAfterPassword
+                Scope::RegistrationAfterSaml
             ])
+        );
+        assert_eq!(
+            scopes(Settings, After, Some(&[Method::Oidc, Method::Oidc].into())),
+            Err(vec![ScopeError::DuplicateMethod {
+                method: Method::Oidc
+            }])
         );
         assert_eq!(
             scopes(Settings, After, Some(&AuthMethods::Fallback)),
@@ -393,6 +407,7 @@ mod tests {
         let all = resolve(Login, After, Some(&AuthMethods::All)).unwrap();
         assert_eq!(all.auth_method, Some(AuthMethods::All));
         assert_eq!(all.scopes, Flow::Login.after_method_scopes());
+        assert!(all.scopes.contains(&Scope::LoginAfterSaml));
     }
 
     #[test]

@@ -5,6 +5,9 @@ pub use core::{concat, env, include_str};
 pub use std::borrow::Cow;
 pub use std::vec;
 
+/// Not used by the expansion: the only path to `Platform` outside this crate until `lib.rs`
+/// re-exports it (the argument of `Action::scopes_on`); `tests/reference_scopes.rs` uses it.
+pub use ory_actions_core::Platform;
 pub use ory_actions_core::{ApiKeyIn, AuthMethods, Flags, Flow, HttpMethod, Method, Timing};
 
 use crate::action::{Action, Extras, Parts};

@@ -23,8 +23,8 @@ use ory_actions_core::rules::{
     AuthMethodLists, HeaderValueKind, check_flags, check_headers, resolve,
 };
 use ory_actions_core::{
-    AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Scope, ScopeError,
-    Timing, UrlError,
+    AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Platform, Scope,
+    ScopeError, Timing, UrlError,
 };
 
 /// A Jsonnet template for the request body, checked for syntax and for its `ctx` parameter.
@@ -105,7 +105,10 @@ impl ProjectId {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Action {
     name: Option<Cow<'static, str>>,
+    /// The lists on Ory Network, which has every list.
     scopes: Vec<Scope>,
+    /// Whether `auth_method` said `all`, which means fewer lists where there are fewer.
+    auth_method_all: bool,
     url: Cow<'static, str>,
     method: HttpMethod,
     body: Option<Body>,
@@ -182,9 +185,48 @@ impl Action {
         self.scopes[0].timing()
     }
 
-    /// The hook lists the action goes into, one entry each; never empty.
+    /// The hook lists the action goes into on Ory Network, one entry each; never empty.
+    ///
+    /// Ory Network has every list ([`Scope::ALL`]); for the lists of a platform, which may be
+    /// fewer, see [`Action::scopes_on`].
     pub fn scopes(&self) -> &[Scope] {
         &self.scopes
+    }
+
+    /// The hook lists the action goes into on `platform`, one entry each; never empty.
+    ///
+    /// `auth_method: all` stands for every per-method list the platform has, so on self-hosted
+    /// Kratos it leaves out the `saml` lists only Ory Network has; a method named explicitly
+    /// whose list the platform lacks is an error.
+    ///
+    /// ```
+    /// use ory_actions_runtime::{Action, AuthMethods, Flow, Method, Timing};
+    /// use ory_actions_core::Platform;
+    ///
+    /// let all = Action::builder(Flow::Login, Timing::After, "https://h.example/all")
+    ///     .auth_method(AuthMethods::All)
+    ///     .build()?;
+    /// assert_eq!(all.scopes_on(Platform::OryNetwork).unwrap().len(), 8);
+    /// assert_eq!(all.scopes_on(Platform::Kratos).unwrap().len(), 7);
+    ///
+    /// let saml = Action::builder(Flow::Login, Timing::After, "https://h.example/saml")
+    ///     .auth_method([Method::Password, Method::Saml])
+    ///     .build()?;
+    /// assert_eq!(saml.scopes_on(Platform::OryNetwork).unwrap().len(), 2);
+    /// assert!(saml.scopes_on(Platform::Kratos).unwrap_err().to_string()
+    ///     .starts_with("self-hosted Kratos has no `saml` hook list"));
+    /// # Ok::<(), ory_actions_runtime::InvalidAction>(())
+    /// ```
+    pub fn scopes_on(&self, platform: Platform) -> Result<Vec<Scope>, ScopeError> {
+        let mut scopes = Vec::with_capacity(self.scopes.len());
+        for &scope in &self.scopes {
+            if scope.exists_on(platform) {
+                scopes.push(scope);
+            } else if !self.auth_method_all {
+                return Err(ScopeError::NotOnPlatform { scope, platform });
+            }
+        }
+        Ok(scopes)
     }
 
     /// The URL Ory calls.
@@ -239,10 +281,14 @@ impl Action {
     /// Builds an action from its parts, checking every rule with [`check`]; used by the builder
     /// and by the expansion of `action!`.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
-        let lists = check(&parts).map_err(|problems| InvalidAction { problems })?;
+        let lists = check(&parts).map_err(|problems| InvalidAction {
+            action: None,
+            problems,
+        })?;
         Ok(Action {
             name: parts.name,
             scopes: lists.scopes,
+            auth_method_all: lists.auth_method == Some(AuthMethods::All),
             url: parts.url,
             method: parts.method,
             body: parts.body,
@@ -262,6 +308,7 @@ impl fmt::Display for Action {
         }
         match self.scopes.as_slice() {
             [scope] => write!(f, "{scope}")?,
+            _ if self.auth_method_all => write!(f, "{} {} all", self.flow(), self.timing())?,
             scopes => {
                 let methods: Vec<&str> = scopes
                     .iter()
@@ -452,13 +499,24 @@ impl fmt::Display for Problem {
     }
 }
 
-/// An action that breaks rules of Ory Actions; lists every problem found.
+/// An action that breaks rules of Ory Actions, or of the platform it is planned for; lists every
+/// problem found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAction {
+    /// The action, when it was made and then refused where it was planned.
+    action: Option<String>,
     problems: Vec<Problem>,
 }
 
 impl InvalidAction {
+    /// `action` cannot go where it was planned, because of `problem`.
+    pub(crate) fn planned(action: &Action, problem: Problem) -> Self {
+        InvalidAction {
+            action: Some(action.to_string()),
+            problems: vec![problem],
+        }
+    }
+
     /// Every problem, in the order the rules were checked.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
@@ -467,7 +525,10 @@ impl InvalidAction {
 
 impl fmt::Display for InvalidAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid action: ")?;
+        match &self.action {
+            Some(action) => write!(f, "invalid action `{action}`: ")?,
+            None => f.write_str("invalid action: ")?,
+        }
         for (i, problem) in self.problems.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -714,6 +775,55 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn all_means_the_lists_of_the_platform_and_a_named_method_must_exist_there() {
+        let all = Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
+            .auth_method(AuthMethods::All)
+            .build()
+            .unwrap();
+        assert_eq!(all.scopes(), Flow::Registration.after_method_scopes());
+        assert_eq!(
+            all.scopes_on(Platform::OryNetwork).unwrap(),
+            Flow::Registration.after_method_scopes()
+        );
+        assert_eq!(
+            all.scopes_on(Platform::Kratos).unwrap(),
+            Flow::Registration.after_method_scopes_on(Platform::Kratos)
+        );
+        assert!(
+            !all.scopes_on(Platform::Kratos)
+                .unwrap()
+                .contains(&Scope::RegistrationAfterSaml)
+        );
+        assert_eq!(
+            all.to_string(),
+            "registration after all: POST https://h.example/x"
+        );
+
+        let listed = Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
+            .auth_method(Flow::Registration.after_methods())
+            .build()
+            .unwrap();
+        assert_eq!(listed.scopes(), all.scopes());
+        assert_eq!(
+            listed.scopes_on(Platform::Kratos),
+            Err(ScopeError::NotOnPlatform {
+                scope: Scope::RegistrationAfterSaml,
+                platform: Platform::Kratos
+            })
+        );
+        let password = Action::builder(Flow::Settings, Timing::After, "https://h.example/x")
+            .auth_method(Method::Password)
+            .build()
+            .unwrap();
+        for platform in Platform::ALL {
+            assert_eq!(
+                password.scopes_on(*platform).unwrap(),
+                [Scope::SettingsAfterPassword]
+            );
+        }
     }
 
     #[test]

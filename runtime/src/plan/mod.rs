@@ -14,7 +14,7 @@ use std::fmt;
 use ory_actions_core::{Platform, Scope};
 use serde_json::Value;
 
-use crate::action::Action;
+use crate::action::{Action, InvalidAction, Problem};
 use crate::error::Error;
 use crate::hooks::{
     Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, WebHook, rendered_web_hook,
@@ -199,13 +199,25 @@ impl Desired<'_> {
     }
 }
 
-/// Renders the actions of one project into the hooks to compare, refusing two declarations of
-/// the same hook.
-fn desired<'a>(actions: &[&'a Action], secrets: Secrets) -> Result<Vec<Desired<'a>>, Error> {
+/// Renders the actions of one target into the hooks to compare, in the lists `platform` has;
+/// refuses an action that names a list the platform lacks, and two declarations of the same
+/// hook.
+fn desired<'a>(
+    actions: &[&'a Action],
+    platform: Platform,
+    secrets: Secrets,
+) -> Result<Vec<Desired<'a>>, Error> {
     let mut out: Vec<Desired<'a>> = Vec::new();
     for &action in actions {
+        let scopes = action
+            .scopes_on(platform)
+            .map_err(|problem| InvalidAction::planned(action, Problem::Scope(problem)))?;
         for mut rendered in action.render(secrets)? {
             let scope = rendered.scope;
+            if !scopes.contains(&scope) {
+                // `all` on a platform with fewer lists: not one of its lists.
+                continue;
+            }
             let entry = std::mem::take(&mut rendered.entry);
             let secret_pointers = std::mem::take(&mut rendered.secrets);
             let hook = rendered_web_hook(&entry);
@@ -241,7 +253,9 @@ pub(crate) fn bodies_to_fetch(
     lists: &HookLists,
     actions: &[&Action],
 ) -> Result<Vec<String>, Error> {
-    let declared: BTreeSet<HookKey> = desired(actions, Secrets::Redacted)?
+    // The lists of every platform (Ory Network has them all): a list the target lacks holds
+    // nothing to fetch, and `plan_project` refuses an action that names one.
+    let declared: BTreeSet<HookKey> = desired(actions, Platform::OryNetwork, Secrets::Redacted)?
         .into_iter()
         .map(|d| d.key.clone())
         .collect();
@@ -288,7 +302,7 @@ pub(crate) struct PlanInput<'a> {
 pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
     let lists = input.lists;
     let stores_extras = input.platform.stores_extras();
-    let declared = desired(input.actions, input.secrets)?;
+    let declared = desired(input.actions, input.platform, input.secrets)?;
     let planner = ListPlanner {
         declared: &declared,
         wanted: match input.mode {
