@@ -36,14 +36,16 @@
 ///     response_ignore: true,
 ///     body: "function(ctx) { id: ctx.identity.id }",
 /// };
-/// assert_eq!(audit.scopes().len(), 7);
+/// // Every per-method list of settings: the seven of self-hosted Kratos, and `saml` on Ory
+/// // Network (a plan against a Kratos configuration file leaves that one out).
+/// assert_eq!(audit.scopes().len(), 8);
 /// ```
 pub use ory_actions_macros::action;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
-    FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Problem, ProjectId,
-    Prune, REDACTED, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack, Timing, UrlError,
-    cli,
+    FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform, Problem,
+    ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack,
+    Timing, UrlError, cli,
 };
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).

@@ -1,8 +1,11 @@
-//! The runtime's scope table against the 120 rows of the reference `kratos-hook-scopes.json`.
+//! The runtime's scope table against the 120 rows of the reference `kratos-hook-scopes.json`,
+//! which describes self-hosted Kratos; Ory Network has the `saml` lists besides (reference,
+//! section 1).
 
 use std::path::PathBuf;
 
-use ory_actions::Scope;
+use ory_actions::Platform;
+use ory_actions::{Method, Scope};
 
 #[test]
 fn the_scope_table_matches_all_120_reference_rows() {
@@ -27,7 +30,7 @@ fn the_scope_table_matches_all_120_reference_rows() {
         let flow = row["flow"].as_str().unwrap();
         let timing = row["timing"].as_str().unwrap();
         let method = row["auth_method"].as_str();
-        let found = Scope::lookup(flow, timing, method);
+        let found = Scope::lookup(flow, timing, method).filter(|s| s.exists_on(Platform::Kratos));
         if row["valid"] == true {
             let scope = found.unwrap_or_else(|| panic!("missing a valid scope: {row}"));
             assert_eq!(Some(scope.pointer()), row["pointer"].as_str(), "{row}");
@@ -46,5 +49,37 @@ fn the_scope_table_matches_all_120_reference_rows() {
             assert_eq!(found, None, "an invalid combination has a scope: {row}");
         }
     }
-    assert_eq!(seen, Scope::ALL, "every scope, in reference order");
+    let kratos: Vec<Scope> = Scope::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.exists_on(Platform::Kratos))
+        .collect();
+    assert_eq!(seen, kratos, "every Kratos scope, in reference order");
+}
+
+#[test]
+fn the_saml_lists_exist_on_ory_network_only() {
+    let saml: Vec<Scope> = Scope::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.method() == Some(Method::Saml))
+        .collect();
+    let pointers: Vec<&str> = saml.iter().map(|s| s.pointer()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/services/identity/config/selfservice/flows/login/after/saml/hooks",
+            "/services/identity/config/selfservice/flows/registration/after/saml/hooks",
+            "/services/identity/config/selfservice/flows/settings/after/saml/hooks",
+        ]
+    );
+    for scope in &saml {
+        assert!(scope.exists_on(Platform::OryNetwork), "{scope:?}");
+        assert!(!scope.exists_on(Platform::Kratos), "{scope:?}");
+    }
+    // Every other list exists on both.
+    for scope in Scope::ALL.iter().filter(|s| !saml.contains(s)) {
+        assert!(scope.exists_on(Platform::OryNetwork) && scope.exists_on(Platform::Kratos));
+    }
+    assert_eq!(Scope::ALL.len(), 32);
 }

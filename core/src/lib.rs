@@ -5,10 +5,13 @@
 //! run time, where the builder turns it into a typed error. Keeping the facts in one small crate
 //! means the two can never disagree.
 //!
-//! - [`scope`]: the 29 hook lists Kratos has, which flow, timing and authentication method each
-//!   belongs to, and where it lives in the project document.
-//! - [`rules`]: the cross-field rules of a web hook (`response.ignore` against `response.parse`
-//!   and `can_interrupt`, and flags that make a hook never run).
+//! - [`scope`]: the 32 hook lists Ory has (29 on self-hosted Kratos, and three `saml` lists on
+//!   Ory Network only), which flow, timing and authentication method each belongs to, and where
+//!   it lives in the project document.
+//! - [`rules`]: the rules that involve several values: which lists `auth_method` names, the
+//!   request headers together, and the flags (`response.ignore` against `response.parse` and
+//!   `can_interrupt`, and flags that make a hook never run). Each problem carries its place in
+//!   the input, which the macro maps to a span and the builder to a field name.
 //! - [`address`], [`jsonnet`], [`names`]: checks of single values.
 //! - [`suggest`]: "did you mean" for near misses.
 

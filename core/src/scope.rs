@@ -2,8 +2,10 @@
 //!
 //! Kratos keeps web hooks in lists under `selfservice.flows.<flow>.<timing>`. A `before` list and
 //! the flow-wide `after.hooks` list exist for every flow with hooks; login, registration and
-//! settings also have one `after` list per authentication method. [`Scope`] names exactly the 29
-//! lists the Kratos configuration schema allows, so a value of it is always a list Ory accepts.
+//! settings also have one `after` list per authentication method. [`Scope`] names exactly the 32
+//! lists Ory accepts somewhere: the 29 the Kratos configuration schema allows, and the `saml`
+//! lists that only Ory Network has ([`Scope::exists_on`]). This table is the one place that says
+//! which list exists where.
 
 use std::fmt;
 
@@ -26,7 +28,7 @@ pub const CANDIDATE_FLOWS: [&str; 6] = [
     "logout",
 ];
 
-/// Every method name that could key a per-method list, including `saml`, which keys none.
+/// Every method name that keys a per-method list somewhere (`saml` on Ory Network only).
 pub const CANDIDATE_METHODS: [&str; 9] = [
     "password",
     "oidc",
@@ -128,6 +130,8 @@ named_enum! {
         LookupSecret = "lookup_secret",
         /// Profile updates (settings only).
         Profile = "profile",
+        /// SAML single sign-on (Ory Network only: self-hosted Kratos has no `saml` lists).
+        Saml = "saml",
     }
 }
 
@@ -171,6 +175,18 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// Both platforms.
+    pub const ALL: &'static [Platform] = &[Platform::OryNetwork, Platform::Kratos];
+
+    /// What ory-actions manages there, for messages: "an Ory Network project", "a Kratos
+    /// configuration file".
+    pub const fn target(self) -> &'static str {
+        match self {
+            Platform::OryNetwork => "an Ory Network project",
+            Platform::Kratos => "a Kratos configuration file",
+        }
+    }
+
     /// Whether a web hook keeps `headers`, `emit_analytics_event` and `id` there: Kratos does;
     /// Ory Network's stored hook model has no place for them.
     pub const fn stores_extras(self) -> bool {
@@ -226,13 +242,17 @@ mod accepts {
 }
 
 macro_rules! scopes {
-    ($($variant:ident = $flow:ident $timing:ident $method:tt $path:literal $accepts:ident;)*) => {
-        /// One hook list of the Kratos configuration: a flow, a timing and, for the per-method
+    ($(
+        $variant:ident = $flow:ident $timing:ident $method:tt $path:literal $accepts:ident
+        $(only $only:ident)?;
+    )*) => {
+        /// One hook list of the identity configuration: a flow, a timing and, for the per-method
         /// `after` lists, an authentication method.
         ///
-        /// Only the 29 lists the Kratos schema allows exist as values, so an illegal combination
-        /// cannot be represented. `…After` without a method is the flow-wide `after.hooks` list,
-        /// which Kratos runs only for methods whose own list is empty.
+        /// Only the 32 lists Ory accepts exist as values, so an illegal combination cannot be
+        /// represented: the 29 of the Kratos schema, and the three `saml` lists only Ory Network
+        /// has (see [`Scope::exists_on`]). `…After` without a method is the flow-wide
+        /// `after.hooks` list, which Kratos runs only for methods whose own list is empty.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Scope {
             $(
@@ -281,10 +301,18 @@ macro_rules! scopes {
             pub const fn accepts(self) -> &'static [&'static str] {
                 match self { $(Scope::$variant => accepts::$accepts,)* }
             }
+
+            /// Whether `platform` has this list: self-hosted Kratos has no `saml` lists, Ory
+            /// Network has every list.
+            pub const fn exists_on(self, platform: Platform) -> bool {
+                match self { $(Scope::$variant => scopes!(@on platform $($only)?),)* }
+            }
         }
     };
     (@method -) => { None };
     (@method $method:ident) => { Some(Method::$method) };
+    (@on $platform:ident) => { true };
+    (@on $platform:ident $only:ident) => { matches!($platform, Platform::$only) };
 }
 
 scopes! {
@@ -297,6 +325,7 @@ scopes! {
     LoginAfterPasskey = Login After Passkey "login/after/passkey" LOGIN;
     LoginAfterTotp = Login After Totp "login/after/totp" LOGIN;
     LoginAfterLookupSecret = Login After LookupSecret "login/after/lookup_secret" LOGIN;
+    LoginAfterSaml = Login After Saml "login/after/saml" LOGIN only OryNetwork;
     RegistrationBefore = Registration Before - "registration/before" SELF_SERVICE;
     RegistrationAfter = Registration After - "registration/after" SELF_SERVICE;
     RegistrationAfterPassword = Registration After Password "registration/after/password" REGISTRATION_METHOD;
@@ -304,6 +333,7 @@ scopes! {
     RegistrationAfterCode = Registration After Code "registration/after/code" REGISTRATION_METHOD;
     RegistrationAfterWebauthn = Registration After Webauthn "registration/after/webauthn" REGISTRATION_METHOD;
     RegistrationAfterPasskey = Registration After Passkey "registration/after/passkey" REGISTRATION_METHOD;
+    RegistrationAfterSaml = Registration After Saml "registration/after/saml" REGISTRATION_METHOD only OryNetwork;
     RecoveryBefore = Recovery Before - "recovery/before" SELF_SERVICE;
     RecoveryAfter = Recovery After - "recovery/after" RECOVERY_AFTER;
     SettingsBefore = Settings Before - "settings/before" SELF_SERVICE;
@@ -315,12 +345,14 @@ scopes! {
     SettingsAfterTotp = Settings After Totp "settings/after/totp" SETTINGS_METHOD;
     SettingsAfterLookupSecret = Settings After LookupSecret "settings/after/lookup_secret" SETTINGS_METHOD;
     SettingsAfterProfile = Settings After Profile "settings/after/profile" SETTINGS_PROFILE;
+    SettingsAfterSaml = Settings After Saml "settings/after/saml" SETTINGS_METHOD only OryNetwork;
     VerificationBefore = Verification Before - "verification/before" SELF_SERVICE;
     VerificationAfter = Verification After - "verification/after" SELF_SERVICE;
 }
 
 impl Scope {
-    /// The list for this flow, timing and method, if Kratos has one.
+    /// The list for this flow, timing and method, if Ory has one (on some platform: see
+    /// [`Scope::exists_on`]).
     pub fn find(flow: Flow, timing: Timing, method: Option<Method>) -> Option<Scope> {
         Scope::ALL
             .iter()
@@ -329,7 +361,7 @@ impl Scope {
     }
 
     /// The list named by the strings of the reference table (`"login"`, `"after"`,
-    /// `Some("password")`); `None` for every combination Kratos does not have.
+    /// `Some("password")`); `None` for every combination Ory has on no platform.
     pub fn lookup(flow: &str, timing: &str, method: Option<&str>) -> Option<Scope> {
         let method = match method {
             None => None,
@@ -359,21 +391,39 @@ impl fmt::Display for Scope {
 }
 
 impl Flow {
-    /// The methods that have their own `after` list in this flow, in schema order.
+    /// The methods that have their own `after` list in this flow on some platform (Ory Network
+    /// has them all), in schema order.
     pub fn after_methods(self) -> Vec<Method> {
-        Scope::ALL
-            .iter()
-            .filter(|s| s.flow() == self)
-            .filter_map(|s| s.method())
+        self.after_method_scopes()
+            .into_iter()
+            .filter_map(Scope::method)
             .collect()
     }
 
-    /// The per-method `after` lists of this flow: what `auth_method: all` stands for.
+    /// The methods that have their own `after` list in this flow on `platform`.
+    pub fn after_methods_on(self, platform: Platform) -> Vec<Method> {
+        self.after_method_scopes_on(platform)
+            .into_iter()
+            .filter_map(Scope::method)
+            .collect()
+    }
+
+    /// The per-method `after` lists of this flow on some platform: what `auth_method: all`
+    /// stands for on Ory Network, which has them all.
     pub fn after_method_scopes(self) -> Vec<Scope> {
         Scope::ALL
             .iter()
             .copied()
             .filter(|s| s.flow() == self && s.method().is_some())
+            .collect()
+    }
+
+    /// The per-method `after` lists of this flow on `platform`: what `auth_method: all` stands
+    /// for there.
+    pub fn after_method_scopes_on(self, platform: Platform) -> Vec<Scope> {
+        self.after_method_scopes()
+            .into_iter()
+            .filter(|s| s.exists_on(platform))
             .collect()
     }
 
@@ -450,7 +500,7 @@ pub enum ScopeError {
         /// The timing.
         timing: Timing,
     },
-    /// A method this flow has no list for (`registration` has no `totp` list, nothing has `saml`).
+    /// A method this flow has no list for (`registration` has no `totp` list).
     NoSuchList {
         /// The flow.
         flow: Flow,
@@ -463,6 +513,19 @@ pub enum ScopeError {
     DuplicateMethod {
         /// The method.
         method: Method,
+    },
+    /// `all` or `fallback` inside a list, where it means nothing.
+    StandsAlone {
+        /// `"all"` or `"fallback"`.
+        name: &'static str,
+    },
+    /// A list that exists on another platform but not on this one (self-hosted Kratos has no
+    /// `saml` lists).
+    NotOnPlatform {
+        /// The list.
+        scope: Scope,
+        /// The platform that lacks it.
+        platform: Platform,
     },
 }
 
@@ -502,25 +565,22 @@ impl fmt::Display for ScopeError {
                 "unknown timing `{name}`: expected `before` or `after`{}",
                 suggestion(name, Timing::names())
             ),
-            ScopeError::UnknownMethod { name, flow } => {
-                let allowed = flow.after_methods();
-                write!(
-                    f,
-                    "unknown auth_method `{name}`: {flow} after accepts {}{}",
-                    allowed_methods(&allowed),
-                    suggestion(
-                        name,
-                        allowed
-                            .iter()
-                            .map(|m| m.as_str())
-                            .chain(["all", "fallback"])
-                    )
+            ScopeError::UnknownMethod { name, flow } => write!(
+                f,
+                "unknown auth_method `{name}`: {flow} after accepts {}{}",
+                allowed_methods(*flow),
+                suggestion(
+                    name,
+                    flow.after_methods()
+                        .iter()
+                        .map(|m| m.as_str())
+                        .chain(["all", "fallback"])
                 )
-            }
+            ),
             ScopeError::AuthMethodRequired { flow } => write!(
                 f,
                 "`auth_method` is required for `after` hooks of {flow}: use {}",
-                allowed_methods(&flow.after_methods())
+                allowed_methods(*flow)
             ),
             ScopeError::AuthMethodNotAllowed {
                 flow,
@@ -536,14 +596,11 @@ impl fmt::Display for ScopeError {
                 f,
                 "`after` hooks of {flow} run from one list for every method: remove `auth_method`"
             ),
-            ScopeError::NoSuchList { flow, method } => {
-                let allowed = flow.after_methods();
-                write!(
-                    f,
-                    "{flow} has no `{method}` hook list: {flow} after accepts {}",
-                    allowed_methods(&allowed)
-                )
-            }
+            ScopeError::NoSuchList { flow, method } => write!(
+                f,
+                "{flow} has no `{method}` hook list: {flow} after accepts {}",
+                allowed_methods(*flow)
+            ),
             ScopeError::EmptyList => write!(
                 f,
                 "`auth_method` names no method: list at least one, or use `all` or `fallback`"
@@ -551,76 +608,67 @@ impl fmt::Display for ScopeError {
             ScopeError::DuplicateMethod { method } => {
                 write!(f, "`{method}` is named twice in `auth_method`")
             }
+            ScopeError::StandsAlone { name } => write!(
+                f,
+                "`{name}` stands alone: write `auth_method: {name}` instead of a list"
+            ),
+            ScopeError::NotOnPlatform { scope, platform } => {
+                let name = scope.method().map_or("flow-wide", Method::as_str);
+                write!(f, "{platform} has no `{name}` hook list")?;
+                for &other in Platform::ALL.iter().filter(|p| *p != platform) {
+                    let flows: Vec<&str> = Scope::ALL
+                        .iter()
+                        .filter(|s| s.method() == scope.method() && s.exists_on(other))
+                        .map(|s| s.flow().as_str())
+                        .collect();
+                    if !flows.is_empty() {
+                        write!(f, " ({other} has one after {})", and_list(&flows))?;
+                    }
+                }
+                write!(
+                    f,
+                    ": remove `{name}` from `auth_method` to manage {}",
+                    platform.target()
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for ScopeError {}
 
-fn allowed_methods(methods: &[Method]) -> String {
-    let names: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+/// What `auth_method` accepts after `flow`, naming the lists some platform lacks.
+fn allowed_methods(flow: Flow) -> String {
+    let names: Vec<String> = flow
+        .after_method_scopes()
+        .into_iter()
+        .filter_map(|scope| {
+            let method = scope.method()?;
+            let only: Vec<Platform> = Platform::ALL
+                .iter()
+                .copied()
+                .filter(|p| scope.exists_on(*p))
+                .collect();
+            Some(match only.as_slice() {
+                [platform] if only.len() < Platform::ALL.len() => {
+                    format!("`{method}` ({platform} only)")
+                }
+                _ => format!("`{method}`"),
+            })
+        })
+        .collect();
     format!(
         "{}, a list of them, `all` (every per-method list) or `fallback` (the flow-wide list)",
-        names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        names.join(", ")
     )
 }
 
-/// The per-method list of `flow` and `timing` for the method written as `name`; tells an
-/// unknown name (with a suggestion) from a known method the flow has no list for.
-pub fn method_scope(flow: Flow, timing: Timing, name: &str) -> Result<Scope, ScopeError> {
-    match Method::from_name(name).and_then(|m| Scope::find(flow, timing, Some(m))) {
-        Some(scope) => Ok(scope),
-        None if CANDIDATE_METHODS.contains(&name) => Err(ScopeError::NoSuchList {
-            flow,
-            method: name.to_owned(),
-        }),
-        None => Err(ScopeError::UnknownMethod {
-            name: name.to_owned(),
-            flow,
-        }),
-    }
-}
-
-/// Resolves a flow, timing and `auth_method` to the hook lists they name.
-///
-/// `auth_method` is required for `after` hooks of login, registration and settings, and
-/// refused everywhere else. The lists come back in the order the methods were named, without
-/// duplicates.
-pub fn resolve(
-    flow: Flow,
-    timing: Timing,
-    auth_method: Option<&AuthMethods>,
-) -> Result<Vec<Scope>, ScopeError> {
-    match (flow.needs_auth_method(timing), auth_method) {
-        (false, None) => {
-            Ok(vec![Scope::find(flow, timing, None).expect(
-                "every flow has a `before` list and a flow-wide `after` list",
-            )])
-        }
-        (false, Some(_)) => Err(ScopeError::AuthMethodNotAllowed { flow, timing }),
-        (true, None) => Err(ScopeError::AuthMethodRequired { flow }),
-        (true, Some(AuthMethods::Fallback)) => Ok(vec![
-            Scope::find(flow, timing, None).expect("every flow has a flow-wide `after` list"),
-        ]),
-        (true, Some(AuthMethods::All)) => Ok(flow.after_method_scopes()),
-        (true, Some(AuthMethods::Only(methods))) => {
-            if methods.is_empty() {
-                return Err(ScopeError::EmptyList);
-            }
-            let mut scopes = Vec::with_capacity(methods.len());
-            for &method in methods {
-                let scope = method_scope(flow, timing, method.as_str())?;
-                if scopes.contains(&scope) {
-                    return Err(ScopeError::DuplicateMethod { method });
-                }
-                scopes.push(scope);
-            }
-            Ok(scopes)
-        }
+/// Joins names as "a, b and c".
+fn and_list(names: &[&str]) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -629,8 +677,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn there_are_29_lists_and_pointers_follow_from_their_parts() {
-        assert_eq!(Scope::ALL.len(), 29);
+    fn there_are_32_lists_and_pointers_follow_from_their_parts() {
+        assert_eq!(Scope::ALL.len(), 32);
         for &scope in Scope::ALL {
             let mut expected = format!("{FLOWS_POINTER}/{}/{}", scope.flow(), scope.timing());
             if let Some(method) = scope.method() {
@@ -642,70 +690,74 @@ mod tests {
                 format!("{IDENTITY_CONFIG_POINTER}{}", scope.config_pointer())
             );
             assert!(scope.accepts().contains(&"web_hook"), "{scope:?}");
+            assert_eq!(
+                Scope::find(scope.flow(), scope.timing(), scope.method()),
+                Some(scope)
+            );
         }
     }
 
     #[test]
-    fn all_expands_to_every_per_method_list() {
-        assert_eq!(Flow::Login.after_method_scopes().len(), 7);
-        assert_eq!(Flow::Registration.after_method_scopes().len(), 5);
-        assert_eq!(Flow::Settings.after_method_scopes().len(), 7);
-        assert!(Flow::Recovery.after_method_scopes().is_empty());
-        assert!(Flow::Verification.after_method_scopes().is_empty());
+    fn saml_lists_exist_on_ory_network_only_and_accept_what_the_password_list_does() {
+        let kratos: Vec<Scope> = Scope::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.exists_on(Platform::Kratos))
+            .collect();
+        assert_eq!(kratos.len(), 29);
+        assert!(Scope::ALL.iter().all(|s| s.exists_on(Platform::OryNetwork)));
+        let saml: Vec<Scope> = Scope::ALL
+            .iter()
+            .copied()
+            .filter(|s| !s.exists_on(Platform::Kratos))
+            .collect();
+        assert_eq!(
+            saml,
+            [
+                Scope::LoginAfterSaml,
+                Scope::RegistrationAfterSaml,
+                Scope::SettingsAfterSaml
+            ]
+        );
+        for scope in saml {
+            assert_eq!(scope.method(), Some(Method::Saml));
+            let password = Scope::find(scope.flow(), Timing::After, Some(Method::Password));
+            assert_eq!(Some(scope.accepts()), password.map(Scope::accepts));
+        }
     }
 
     #[test]
-    fn resolve_follows_the_auth_method_rules() {
-        use Flow::*;
-        use Timing::*;
-        assert_eq!(resolve(Login, Before, None), Ok(vec![Scope::LoginBefore]));
+    fn all_expands_to_every_per_method_list_of_a_platform() {
+        assert_eq!(Flow::Login.after_method_scopes().len(), 8);
+        assert_eq!(Flow::Registration.after_method_scopes().len(), 6);
+        assert_eq!(Flow::Settings.after_method_scopes().len(), 8);
         assert_eq!(
-            resolve(Recovery, After, None),
-            Ok(vec![Scope::RecoveryAfter])
+            Flow::Login.after_method_scopes_on(Platform::OryNetwork),
+            Flow::Login.after_method_scopes()
         );
         assert_eq!(
-            resolve(Registration, After, None),
-            Err(ScopeError::AuthMethodRequired { flow: Registration })
+            Flow::Login.after_method_scopes_on(Platform::Kratos).len(),
+            7
         );
         assert_eq!(
-            resolve(Verification, After, Some(&Method::Code.into())),
-            Err(ScopeError::AuthMethodNotAllowed {
-                flow: Verification,
-                timing: After
-            })
+            Flow::Registration.after_methods_on(Platform::Kratos),
+            [
+                Method::Password,
+                Method::Oidc,
+                Method::Code,
+                Method::Webauthn,
+                Method::Passkey
+            ]
         );
-        assert_eq!(
-            resolve(Registration, After, Some(&Method::Totp.into())),
-            Err(ScopeError::NoSuchList {
-                flow: Registration,
-                method: "totp".into()
-            })
-        );
-        assert_eq!(
-            resolve(
-                Registration,
-                After,
-                Some(&[Method::Oidc, Method::Password].into())
-            ),
-            Ok(vec![
-                Scope::RegistrationAfterOidc,
-                Scope::RegistrationAfterPassword
-            ])
-        );
-        assert_eq!(
-            resolve(Settings, After, Some(&[Method::Oidc, Method::Oidc].into())),
-            Err(ScopeError::DuplicateMethod {
-                method: Method::Oidc
-            })
-        );
-        assert_eq!(
-            resolve(Settings, After, Some(&AuthMethods::Fallback)),
-            Ok(vec![Scope::SettingsAfter])
-        );
-        assert_eq!(
-            resolve(Login, After, Some(&AuthMethods::Only(vec![]))),
-            Err(ScopeError::EmptyList)
-        );
+        assert_eq!(Flow::Settings.after_methods_on(Platform::Kratos).len(), 7);
+        for platform in Platform::ALL {
+            assert!(Flow::Recovery.after_method_scopes_on(*platform).is_empty());
+            assert!(
+                Flow::Verification
+                    .after_method_scopes_on(*platform)
+                    .is_empty()
+            );
+        }
     }
 
     #[test]
@@ -717,8 +769,8 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "registration has no `totp` hook list: registration after accepts `password`, `oidc`, \
-             `code`, `webauthn`, `passkey`, a list of them, `all` (every per-method list) or \
-             `fallback` (the flow-wide list)"
+             `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, `all` \
+             (every per-method list) or `fallback` (the flow-wide list)"
         );
         let e = ScopeError::UnknownFlow {
             name: "registraton".into(),
@@ -726,6 +778,16 @@ mod tests {
         assert!(
             e.to_string().ends_with("did you mean `registration`?"),
             "{e}"
+        );
+        let e = ScopeError::NotOnPlatform {
+            scope: Scope::SettingsAfterSaml,
+            platform: Platform::Kratos,
+        };
+        assert_eq!(
+            e.to_string(),
+            "self-hosted Kratos has no `saml` hook list (Ory Network has one after login, \
+             registration and settings): remove `saml` from `auth_method` to manage a Kratos \
+             configuration file"
         );
     }
 }

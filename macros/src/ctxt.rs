@@ -32,6 +32,17 @@ impl Errors {
         self.list().push(syn::Error::new_spanned(node, message));
     }
 
+    /// The value of `result`; or `None`, with its error reported at `span`.
+    pub(crate) fn handle<T>(&mut self, span: Span, result: Result<T, impl Display>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.at(span, problem);
+                None
+            }
+        }
+    }
+
     /// An error that stops parsing.
     pub(crate) fn push(&mut self, error: syn::Error) {
         self.list().push(error);

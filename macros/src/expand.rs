@@ -4,13 +4,26 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Ident, LitStr};
 
+use ory_actions_core::AuthMethods;
+
 use crate::model::{Action, Auth, Body, HeaderValue, ProjectId, Secret};
 
 /// The expression `action!` expands to: a value of the runtime's `Action` type.
 pub(crate) fn action(action: &Action) -> TokenStream {
     let private = quote!(::ory_actions::__private);
     let name = option(action.name.as_ref().map(|name| quote!(#name)));
-    let scopes = action.scopes.iter().map(variant);
+    let flow = variant(&action.flow);
+    let timing = variant(&action.timing);
+    let auth_method = option(action.lists.auth_method.as_ref().map(
+        |auth_method| match auth_method {
+            AuthMethods::All => quote!(#private::AuthMethods::All),
+            AuthMethods::Fallback => quote!(#private::AuthMethods::Fallback),
+            AuthMethods::Only(methods) => {
+                let methods = methods.iter().map(variant);
+                quote!(#private::AuthMethods::Only(#private::vec![#(#private::Method::#methods),*]))
+            }
+        },
+    ));
     let url = &action.url;
     let method = variant(&action.method);
     let body = option(action.body.as_ref().map(|body| match body {
@@ -64,7 +77,9 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     quote! {
         #private::action(#private::ActionParts {
             name: #name,
-            scopes: &[#(#private::Scope::#scopes),*],
+            flow: #private::Flow::#flow,
+            timing: #private::Timing::#timing,
+            auth_method: #auth_method,
             url: #url,
             method: #private::HttpMethod::#method,
             body: #body,

@@ -1,12 +1,16 @@
 //! The typed model between validation and expansion: an action whose every rule holds.
 
-use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
+use ory_actions_core::rules::AuthMethodLists;
+use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Timing};
 use syn::LitStr;
 
 /// A checked declaration. Expansion turns it into tokens without checking anything again.
 pub(crate) struct Action {
     pub(crate) name: Option<LitStr>,
-    pub(crate) scopes: Vec<Scope>,
+    pub(crate) flow: Flow,
+    pub(crate) timing: Timing,
+    /// `auth_method` and the hook lists it names.
+    pub(crate) lists: AuthMethodLists,
     pub(crate) url: LitStr,
     pub(crate) method: HttpMethod,
     pub(crate) body: Option<Body>,

@@ -9,13 +9,15 @@ use std::path::Path;
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::check_body;
 use ory_actions_core::names::{
-    NameError, check_basic_user, check_env_var, check_header_value, check_not_empty,
-    check_project_id, check_token, is_credential_header,
+    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
-use ory_actions_core::rules::{FlagError, check_flags};
-use ory_actions_core::scope::{self, one_of};
+use ory_actions_core::rules::{
+    AuthMethodLists, AuthMethodPart, HeaderPart, HeaderValueKind, WrittenAuthMethod,
+    check_auth_methods, check_flags, check_headers,
+};
+use ory_actions_core::scope::one_of;
 use ory_actions_core::suggest::did_you_mean;
-use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Scope, ScopeError, Timing};
+use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, ScopeError, Timing};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
@@ -51,8 +53,8 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
 
     let flow = required(get("flow"), "flow", errors).and_then(|f| flow(&f.value, errors));
     let timing = required(get("timing"), "timing", errors).and_then(|f| timing(&f.value, errors));
-    let scopes = match (flow, timing) {
-        (Some(flow), Some(timing)) => scopes(flow, timing, get("auth_method"), errors),
+    let lists = match (flow, timing) {
+        (Some(flow), Some(timing)) => auth_method(flow, timing, get("auth_method"), errors),
         _ => None,
     };
     let url = required(get("url"), "url", errors).and_then(|f| url(&f.value, errors));
@@ -71,14 +73,9 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         response_ignore: response_ignore.unwrap_or(false),
         response_parse: response_parse.unwrap_or(false),
     };
-    for problem in check_flags(scopes.as_deref().unwrap_or_default(), flags) {
-        let key = match problem {
-            FlagError::IgnoreWithParse => "response_parse",
-            FlagError::IgnoreWithInterrupt => "can_interrupt",
-            FlagError::NeverRuns { flag, .. } => flag,
-            _ => "response_ignore",
-        };
-        let field = get(key).expect("a flag that is set was written");
+    let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
+    for problem in check_flags(scopes.unwrap_or_default(), flags) {
+        let field = get(problem.field()).expect("a flag that is set was written");
         errors.spanned(field, problem);
     }
     let auth = get("auth").map(|f| auth(&f.value, errors));
@@ -94,7 +91,9 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
     }
     Some(model::Action {
         name: name.flatten(),
-        scopes: scopes?,
+        flow: flow?,
+        timing: timing?,
+        lists: lists?,
         url: url?,
         method: method?,
         body: body.flatten(),
@@ -212,91 +211,88 @@ fn timing(value: &Value, errors: &mut Errors) -> Option<Timing> {
     })
 }
 
-/// Resolves `auth_method` to hook lists, reporting each bad method at its own token.
-fn scopes(
+/// Resolves `auth_method` to hook lists with the rules of `ory-actions-core`, pointing each
+/// problem at its token: a bad method at its name, an empty list at its brackets, a misplaced
+/// `auth_method` at the whole field, a missing one at the call site.
+fn auth_method(
     flow: Flow,
     timing: Timing,
     field: Option<&Field>,
     errors: &mut Errors,
-) -> Option<Vec<Scope>> {
-    let flow_wide = Scope::find(flow, timing, None);
-    match (flow.needs_auth_method(timing), field) {
-        (false, None) => Some(vec![flow_wide?]),
-        (false, Some(field)) => {
-            errors.spanned(field, ScopeError::AuthMethodNotAllowed { flow, timing });
-            None
-        }
-        (true, None) => {
-            errors.at(Span::call_site(), ScopeError::AuthMethodRequired { flow });
-            None
-        }
-        (true, Some(field)) => match &field.value {
-            Value::Ident(ident) if ident == "all" => Some(flow.after_method_scopes()),
-            Value::Ident(ident) if ident == "fallback" => Some(vec![flow_wide?]),
-            Value::Ident(ident) => method_scope(flow, timing, ident, errors).map(|s| vec![s]),
-            Value::List { bracket, items } => {
-                if items.is_empty() {
-                    errors.at(bracket.span.join(), ScopeError::EmptyList);
-                    return None;
-                }
-                let mut scopes: Vec<Scope> = Vec::new();
-                let mut ok = true;
-                for item in items {
-                    let scope = match item {
-                        Value::Ident(ident) if ident == "all" || ident == "fallback" => {
-                            errors.at(
-                                ident.span(),
-                                format!(
-                                    "`{ident}` stands alone: write `auth_method: {ident}` \
-                                     instead of a list"
-                                ),
-                            );
-                            None
-                        }
-                        Value::Ident(ident) => {
-                            let scope = method_scope(flow, timing, ident, errors);
-                            if let Some(scope) = scope.filter(|s| scopes.contains(s)) {
-                                let method = scope.method().expect("a per-method list");
-                                errors.at(ident.span(), ScopeError::DuplicateMethod { method });
-                                ok = false;
-                            }
-                            scope
-                        }
-                        other => {
-                            wrong_kind(
-                                "auth_method",
-                                other,
-                                "a list of method names such as `[password, oidc]`",
-                                errors,
-                            );
-                            None
-                        }
-                    };
-                    match scope {
-                        Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
-                        Some(_) => {}
-                        None => ok = false,
-                    }
-                }
-                ok.then_some(scopes)
+) -> Option<AuthMethodLists> {
+    let value = field.map(|f| &f.value);
+    let items: Vec<&Value> = match value {
+        Some(Value::List { items, .. }) => items.iter().collect(),
+        Some(ident @ Value::Ident(_)) => vec![ident],
+        _ => Vec::new(),
+    };
+    let names: Vec<Option<String>> = items
+        .iter()
+        .map(|item| match item {
+            Value::Ident(ident) => Some(ident.unraw().to_string()),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<Option<&str>> = names.iter().map(Option::as_deref).collect();
+    let written = match (value, names.as_slice()) {
+        (None, _) => WrittenAuthMethod::Absent,
+        (Some(Value::Ident(_)), [Some(name)]) => WrittenAuthMethod::Name(name),
+        (Some(Value::List { .. }), names) => WrittenAuthMethod::List(names),
+        (Some(_), _) => WrittenAuthMethod::Unreadable,
+    };
+    let problems = match check_auth_methods(flow, timing, written) {
+        Ok(lists) => return Some(lists),
+        Err(problems) => problems,
+    };
+    // A problem with `auth_method` as a whole is the only one there is.
+    let whole = problems
+        .iter()
+        .find(|(at, _)| !matches!(at, AuthMethodPart::Name(_)));
+    if let Some((at, problem)) = whole {
+        match (at, field) {
+            (
+                AuthMethodPart::Value,
+                Some(Field {
+                    value: Value::List { bracket, .. },
+                    ..
+                }),
+            ) => {
+                errors.at(bracket.span.join(), problem);
             }
-            other => {
-                wrong_kind(
-                    "auth_method",
-                    other,
-                    "a method such as `password`, a list `[password, oidc]`, `all` or `fallback`",
-                    errors,
-                );
-                None
-            }
-        },
+            (_, Some(field)) => errors.spanned(field, problem),
+            (_, None) => errors.at(Span::call_site(), problem),
+        }
+        return None;
     }
-}
-
-fn method_scope(flow: Flow, timing: Timing, ident: &Ident, errors: &mut Errors) -> Option<Scope> {
-    scope::method_scope(flow, timing, &ident.unraw().to_string())
-        .map_err(|problem| errors.at(ident.span(), problem))
-        .ok()
+    if matches!(written, WrittenAuthMethod::Unreadable)
+        && let Some(value) = value
+    {
+        wrong_kind(
+            "auth_method",
+            value,
+            "a method such as `password`, a list `[password, oidc]`, `all` or `fallback`",
+            errors,
+        );
+    }
+    for (index, item) in items.iter().enumerate() {
+        match item {
+            Value::Ident(ident) => {
+                let problem = problems
+                    .iter()
+                    .find(|(at, _)| *at == AuthMethodPart::Name(index));
+                if let Some((_, problem)) = problem {
+                    errors.at(ident.span(), problem);
+                }
+            }
+            other => wrong_kind(
+                "auth_method",
+                other,
+                "a list of method names such as `[password, oidc]`",
+                errors,
+            ),
+        }
+    }
+    None
 }
 
 /// A string literal; reports every other kind of value.
@@ -322,13 +318,8 @@ fn string<'a>(
 
 fn url(value: &Value, errors: &mut Errors) -> Option<LitStr> {
     let lit = string("url", value, "\"https://api.example.com/hook\"", errors)?;
-    match check_url(&lit.value()) {
-        Ok(()) => Some(lit.clone()),
-        Err(problem) => {
-            errors.at(lit.span(), problem);
-            None
-        }
-    }
+    errors.handle(lit.span(), check_url(&lit.value()))?;
+    Some(lit.clone())
 }
 
 fn http_method(value: &Value, errors: &mut Errors) -> Option<HttpMethod> {
@@ -388,13 +379,10 @@ fn single_string_arg<'a>(
 
 fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
     match value {
-        Value::Str(lit) => match check_body(&lit.value()) {
-            Ok(_) => Some(model::Body::Inline(lit.clone())),
-            Err(problem) => {
-                errors.at(lit.span(), problem);
-                None
-            }
-        },
+        Value::Str(lit) => {
+            errors.handle(lit.span(), check_body(&lit.value()))?;
+            Some(model::Body::Inline(lit.clone()))
+        }
         Value::Call { name, args, .. } if name == "file" => {
             let lit = single_string_arg(name, args, "templates/body.jsonnet", errors)?;
             let relative = lit.value();
@@ -412,13 +400,10 @@ fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
                     return None;
                 }
             };
-            match check_body(&source) {
-                Ok(_) => Some(model::Body::File(lit.clone())),
-                Err(problem) => {
-                    errors.at(lit.span(), format!("in `{relative}`: {problem}"));
-                    None
-                }
-            }
+            let checked =
+                check_body(&source).map_err(|problem| format!("in `{relative}`: {problem}"));
+            errors.handle(lit.span(), checked)?;
+            Some(model::Body::File(lit.clone()))
         }
         Value::Call { name, .. } => {
             errors.at(
@@ -476,23 +461,16 @@ fn secret(key: &str, value: &Value, errors: &mut Errors) -> Option<model::Secret
         }
         Value::Call { name, args, .. } if name == "env" => {
             let lit = single_string_arg(name, args, "VAR", errors)?;
-            match check_env_var(&lit.value()) {
-                Ok(()) => Some(model::Secret::Env(lit.clone())),
-                Err(problem) => {
-                    errors.at(lit.span(), problem);
-                    None
-                }
-            }
+            errors.handle(lit.span(), check_env_var(&lit.value()))?;
+            Some(model::Secret::Env(lit.clone()))
         }
         Value::Call { name, args, .. } if name == "secret_file" => {
             let lit = single_string_arg(name, args, "/run/secrets/hook", errors)?;
-            match check_not_empty("the secret file path", &lit.value()) {
-                Ok(()) => Some(model::Secret::File(lit.clone())),
-                Err(problem) => {
-                    errors.at(lit.span(), problem);
-                    None
-                }
-            }
+            errors.handle(
+                lit.span(),
+                check_not_empty("the secret file path", &lit.value()),
+            )?;
+            Some(model::Secret::File(lit.clone()))
         }
         Value::Call { name, .. } => {
             let name_text = name.to_string();
@@ -548,10 +526,8 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             let fields = fields_by_key(fields, &["name", "value", "in"], what, errors);
             let name = match fields.get("name") {
                 Some(f) => string("name", &f.value, "\"X-Api-Key\"", errors).and_then(|lit| {
-                    check_token("api key name", &lit.value())
-                        .map_err(|problem| errors.at(lit.span(), problem))
-                        .ok()
-                        .map(|()| lit.clone())
+                    errors.handle(lit.span(), check_token("api key name", &lit.value()))?;
+                    Some(lit.clone())
                 }),
                 None => {
                     missing("name", API_KEY_EXAMPLE, errors);
@@ -593,10 +569,8 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             let fields = fields_by_key(fields, &["user", "password"], what, errors);
             let user = match fields.get("user") {
                 Some(f) => string("user", &f.value, "\"ory\"", errors).and_then(|lit| {
-                    check_basic_user(&lit.value())
-                        .map_err(|problem| errors.at(lit.span(), problem))
-                        .ok()
-                        .map(|()| lit.clone())
+                    errors.handle(lit.span(), check_basic_user(&lit.value()))?;
+                    Some(lit.clone())
                 }),
                 None => {
                     missing("user", BASIC_AUTH_EXAMPLE, errors);
@@ -631,22 +605,14 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
 
 fn project_id(value: &Value, errors: &mut Errors) -> Option<model::ProjectId> {
     match value {
-        Value::Str(lit) => match check_project_id(&lit.value()) {
-            Ok(()) => Some(model::ProjectId::Literal(lit.clone())),
-            Err(problem) => {
-                errors.at(lit.span(), problem);
-                None
-            }
-        },
+        Value::Str(lit) => {
+            errors.handle(lit.span(), check_project_id(&lit.value()))?;
+            Some(model::ProjectId::Literal(lit.clone()))
+        }
         Value::Call { name, args, .. } if name == "env" => {
             let lit = single_string_arg(name, args, "ORY_PROJECT_ID", errors)?;
-            match check_env_var(&lit.value()) {
-                Ok(()) => Some(model::ProjectId::Env(lit.clone())),
-                Err(problem) => {
-                    errors.at(lit.span(), problem);
-                    None
-                }
-            }
+            errors.handle(lit.span(), check_env_var(&lit.value()))?;
+            Some(model::ProjectId::Env(lit.clone()))
         }
         other => {
             wrong_kind(
@@ -662,13 +628,8 @@ fn project_id(value: &Value, errors: &mut Errors) -> Option<model::ProjectId> {
 
 fn name(value: &Value, errors: &mut Errors) -> Option<LitStr> {
     let lit = string("name", value, "\"welcome_email\"", errors)?;
-    match check_not_empty("`name`", &lit.value()) {
-        Ok(()) => Some(lit.clone()),
-        Err(problem) => {
-            errors.at(lit.span(), problem);
-            None
-        }
-    }
+    errors.handle(lit.span(), check_not_empty("`name`", &lit.value()))?;
+    Some(lit.clone())
 }
 
 fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
@@ -681,44 +642,46 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
         );
         return None;
     };
+    let names: Vec<String> = entries.iter().map(|e| e.key.value()).collect();
+    let literals: Vec<Option<String>> = entries
+        .iter()
+        .map(|e| match &e.value {
+            Value::Str(lit) => Some(lit.value()),
+            _ => None,
+        })
+        .collect();
+    let written: Vec<(&str, HeaderValueKind<'_>)> = entries
+        .iter()
+        .zip(names.iter().zip(&literals))
+        .map(|(entry, (name, literal))| {
+            let kind = match (&entry.value, literal) {
+                (_, Some(literal)) => HeaderValueKind::Literal(literal),
+                (Value::Call { .. }, None) => HeaderValueKind::Secret,
+                (_, None) => HeaderValueKind::Unreadable,
+            };
+            (name.as_str(), kind)
+        })
+        .collect();
+    let problems = check_headers(&written);
+    let mut ok = problems.is_empty();
     let mut headers: Vec<model::Header> = Vec::new();
-    let mut ok = true;
-    for entry in entries {
-        let name = entry.key.value();
-        let mut problem = check_token("header name", &name).err();
-        if problem.is_none()
-            && headers
-                .iter()
-                .any(|h| h.name.value().eq_ignore_ascii_case(&name))
-        {
-            problem = Some(NameError::DuplicateHeader { name: name.clone() });
-        }
-        if let Some(problem) = problem {
-            errors.at(entry.key.span(), problem);
-            ok = false;
+    for (index, (entry, name)) in entries.iter().zip(&names).enumerate() {
+        if let Some((_, part, problem)) = problems.iter().find(|(i, _, _)| *i == index) {
+            match (part, &entry.value) {
+                (HeaderPart::Value, Value::Str(lit)) => errors.at(lit.span(), problem),
+                (HeaderPart::Value, value) => errors.spanned(value, problem),
+                (HeaderPart::Name, _) => errors.at(entry.key.span(), problem),
+            }
             continue;
         }
         let value = match &entry.value {
-            Value::Str(lit) if is_credential_header(&name) => {
-                errors.at(
-                    lit.span(),
-                    NameError::CredentialHeader { name: name.clone() },
-                );
-                None
-            }
-            Value::Str(lit) => match check_header_value(&name, &lit.value()) {
-                Ok(()) => Some(model::HeaderValue::Plain(lit.clone())),
-                Err(problem) => {
-                    errors.at(lit.span(), problem);
-                    None
-                }
-            },
+            Value::Str(lit) => Some(model::HeaderValue::Plain(lit.clone())),
             other @ Value::Call { .. } => {
-                secret(&name, other, errors).map(model::HeaderValue::Secret)
+                secret(name, other, errors).map(model::HeaderValue::Secret)
             }
             other => {
                 wrong_kind(
-                    &name,
+                    name,
                     other,
                     "a string literal, `env(\"VAR\")` or `secret_file(\"path\")`",
                     errors,
@@ -739,13 +702,8 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
 
 fn hook_id(value: &Value, errors: &mut Errors) -> Option<LitStr> {
     let lit = string("id", value, "\"welcome-email\"", errors)?;
-    match check_not_empty("`id`", &lit.value()) {
-        Ok(()) => Some(lit.clone()),
-        Err(problem) => {
-            errors.at(lit.span(), problem);
-            None
-        }
-    }
+    errors.handle(lit.span(), check_not_empty("`id`", &lit.value()))?;
+    Some(lit.clone())
 }
 
 #[cfg(test)]

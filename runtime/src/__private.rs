@@ -5,7 +5,7 @@ pub use core::{concat, env, include_str};
 pub use std::borrow::Cow;
 pub use std::vec;
 
-pub use ory_actions_core::{ApiKeyIn, Flags, HttpMethod, Scope};
+pub use ory_actions_core::{ApiKeyIn, AuthMethods, Flags, Flow, HttpMethod, Method, Timing};
 
 use crate::action::{Action, Extras, Parts};
 pub use crate::action::{Auth, Secret};
@@ -15,8 +15,12 @@ pub use crate::action::{Body, HeaderValue, ProjectId};
 pub struct ActionParts {
     /// `name`.
     pub name: Option<&'static str>,
-    /// The hook lists `flow`, `timing` and `auth_method` resolved to.
-    pub scopes: &'static [Scope],
+    /// `flow`.
+    pub flow: Flow,
+    /// `timing`.
+    pub timing: Timing,
+    /// `auth_method`, when given.
+    pub auth_method: Option<AuthMethods>,
     /// `url`.
     pub url: &'static str,
     /// `method`.
@@ -49,7 +53,9 @@ pub struct ActionParts {
 pub fn action(parts: ActionParts) -> Action {
     let parts = Parts {
         name: parts.name.map(Cow::Borrowed),
-        scopes: parts.scopes.to_vec(),
+        flow: parts.flow,
+        timing: parts.timing,
+        auth_method: parts.auth_method,
         url: Cow::Borrowed(parts.url),
         method: parts.method,
         body: parts.body,

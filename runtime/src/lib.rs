@@ -23,12 +23,13 @@ pub mod testkit;
 pub mod __private;
 
 pub use action::{
-    Action, ActionBuilder, Auth, Body, HeaderValue, InvalidAction, Problem, ProjectId, Secret,
+    Action, ActionBuilder, Auth, Body, HeaderValue, InvalidAction, Problem, ProjectId, ReadError,
+    Secret,
 };
 pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
-    ApiKeyIn, AuthMethods, BodyError, FlagError, Flow, HttpMethod, Method, NameError, Scope,
-    ScopeError, Timing, UrlError,
+    ApiKeyIn, AuthMethods, BodyError, FlagError, Flow, HttpMethod, Method, NameError, Platform,
+    Scope, ScopeError, Timing, UrlError,
 };
 pub use stack::{Prune, Stack};

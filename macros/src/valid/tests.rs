@@ -3,6 +3,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use ory_actions_core::Platform;
+
 use super::validate;
 use crate::ast::Input;
 use crate::ctxt::Errors;
@@ -44,6 +46,7 @@ fn every_candidate_scope_of_the_reference_table() {
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 120);
     let mut accepted = 0;
+    let mut saml = 0;
     for row in rows {
         let flow: syn::Ident = syn::parse_str(row["flow"].as_str().unwrap()).unwrap();
         let timing: syn::Ident = syn::parse_str(row["timing"].as_str().unwrap()).unwrap();
@@ -68,9 +71,17 @@ fn every_candidate_scope_of_the_reference_table() {
         });
         match result {
             Ok(action) => {
-                assert!(valid, "accepted an invalid combination: {row}");
-                assert_eq!(action.scopes.len(), 1);
-                assert_eq!(Some(action.scopes[0].pointer()), row["pointer"].as_str());
+                let scopes = &action.lists.scopes;
+                assert_eq!(scopes.len(), 1);
+                if scopes[0].exists_on(Platform::Kratos) {
+                    assert!(valid, "accepted an invalid combination: {row}");
+                    assert_eq!(Some(scopes[0].pointer()), row["pointer"].as_str());
+                } else {
+                    // A list the Kratos table has not, which Ory Network has.
+                    assert!(!valid, "{row}");
+                    assert_eq!(row["auth_method"], "saml", "{row}");
+                    saml += 1;
+                }
                 accepted += 1;
             }
             Err(messages) => {
@@ -79,7 +90,7 @@ fn every_candidate_scope_of_the_reference_table() {
             }
         }
     }
-    assert_eq!(accepted, 29);
+    assert_eq!((accepted, saml), (32, 3));
 }
 
 #[test]
@@ -122,22 +133,23 @@ fn all_problems_are_reported_together() {
 #[test]
 fn auth_method_lists_name_each_bad_method() {
     let messages = errors(quote! {
-        flow: registration, timing: after, auth_method: [password, totp, pasword, password, saml],
+        flow: registration, timing: after, auth_method: [password, totp, pasword, password, profile, saml],
         url: "https://hooks.example/x",
     });
     assert_eq!(
         messages,
         [
             "registration has no `totp` hook list: registration after accepts `password`, \
-             `oidc`, `code`, `webauthn`, `passkey`, a list of them, `all` (every per-method \
-             list) or `fallback` (the flow-wide list)",
+             `oidc`, `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, \
+             `all` (every per-method list) or `fallback` (the flow-wide list)",
             "unknown auth_method `pasword`: registration after accepts `password`, `oidc`, \
-             `code`, `webauthn`, `passkey`, a list of them, `all` (every per-method list) or \
-             `fallback` (the flow-wide list); did you mean `password`?",
+             `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, `all` \
+             (every per-method list) or `fallback` (the flow-wide list); did you mean \
+             `password`?",
             "`password` is named twice in `auth_method`",
-            "registration has no `saml` hook list: registration after accepts `password`, \
-             `oidc`, `code`, `webauthn`, `passkey`, a list of them, `all` (every per-method \
-             list) or `fallback` (the flow-wide list)",
+            "registration has no `profile` hook list: registration after accepts `password`, \
+             `oidc`, `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, \
+             `all` (every per-method list) or `fallback` (the flow-wide list)",
         ]
     );
     let action = check(quote! {
@@ -145,11 +157,19 @@ fn auth_method_lists_name_each_bad_method() {
     })
     .unwrap_or_else(|m| panic!("{m:?}"));
     assert_eq!(
-        action.scopes,
+        action.lists.scopes,
         [
             ory_actions_core::Scope::LoginAfterOidc,
             ory_actions_core::Scope::LoginAfterPassword
         ]
+    );
+    let action = check(quote! {
+        flow: settings, timing: after, auth_method: saml, url: "https://hooks.example/x",
+    })
+    .unwrap_or_else(|m| panic!("{m:?}"));
+    assert_eq!(
+        action.lists.scopes,
+        [ory_actions_core::Scope::SettingsAfterSaml]
     );
 }
 

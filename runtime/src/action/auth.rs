@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ory_actions_core::ApiKeyIn;
 
-use crate::error::Error;
+use super::ReadError;
 
 /// Where a secret is read from when the program runs. Never the secret itself.
 ///
@@ -31,7 +31,7 @@ impl Secret {
     }
 
     /// Reads the secret. `what` says what it is for, in errors.
-    pub(crate) fn resolve(&self, what: &str) -> Result<String, Error> {
+    pub(crate) fn resolve(&self, what: &str) -> Result<String, ReadError> {
         match self {
             Secret::Env(var) => read_env(var, what),
             Secret::File(path) => read_file(path, what),
@@ -39,22 +39,22 @@ impl Secret {
     }
 }
 
-pub(crate) fn read_env(var: &str, what: &str) -> Result<String, Error> {
+pub(crate) fn read_env(var: &str, what: &str) -> Result<String, ReadError> {
     match std::env::var(var) {
         Ok(value) if !value.is_empty() => Ok(value),
-        Ok(_) | Err(std::env::VarError::NotUnicode(_)) => Err(Error::InvalidEnv {
+        Ok(_) | Err(std::env::VarError::NotUnicode(_)) => Err(ReadError::InvalidEnv {
             var: var.into(),
             what: what.into(),
         }),
-        Err(std::env::VarError::NotPresent) => Err(Error::MissingEnv {
+        Err(std::env::VarError::NotPresent) => Err(ReadError::MissingEnv {
             var: var.into(),
             what: what.into(),
         }),
     }
 }
 
-fn read_file(path: &Path, what: &str) -> Result<String, Error> {
-    let mut value = std::fs::read_to_string(path).map_err(|source| Error::SecretFile {
+fn read_file(path: &Path, what: &str) -> Result<String, ReadError> {
+    let mut value = std::fs::read_to_string(path).map_err(|source| ReadError::SecretFile {
         path: path.into(),
         what: what.into(),
         source,
@@ -66,7 +66,7 @@ fn read_file(path: &Path, what: &str) -> Result<String, Error> {
         }
     }
     if value.is_empty() {
-        return Err(Error::EmptySecretFile {
+        return Err(ReadError::EmptySecretFile {
             path: path.into(),
             what: what.into(),
         });

@@ -2,9 +2,11 @@
 //! [`ActionBuilder`] for actions made at run time.
 
 mod auth;
+mod read;
 
 pub(crate) use auth::read_env;
 pub use auth::{Auth, Secret};
+pub use read::ReadError;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,17 +14,15 @@ use std::fmt;
 use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::{check_body, dedent};
 use ory_actions_core::names::{
-    check_basic_user, check_env_var, check_header_value, check_not_empty, check_project_id,
-    check_token, is_credential_header,
+    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
-use ory_actions_core::rules::check_flags;
-use ory_actions_core::scope::resolve;
+use ory_actions_core::rules::{
+    AuthMethodLists, HeaderValueKind, check_flags, check_headers, resolve,
+};
 use ory_actions_core::{
-    AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Scope, ScopeError,
-    Timing, UrlError,
+    AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Platform, Scope,
+    ScopeError, Timing, UrlError,
 };
-
-use crate::error::Error;
 
 /// A Jsonnet template for the request body, checked for syntax and for its `ctx` parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -80,15 +80,14 @@ pub enum ProjectId {
 
 impl ProjectId {
     /// The project id, reading the environment if it comes from there.
-    pub fn resolve(&self) -> Result<String, Error> {
+    pub fn resolve(&self) -> Result<String, ReadError> {
         match self {
             ProjectId::Literal(id) => Ok(id.to_string()),
             ProjectId::Env(var) => {
                 let id = read_env(var, "a project id")?;
-                check_project_id(&id).map_err(|problem| {
-                    Error::Config(format!(
-                        "environment variable `{var}` does not hold a project id: {problem}"
-                    ))
+                check_project_id(&id).map_err(|problem| ReadError::NotProjectId {
+                    var: var.to_string(),
+                    problem,
                 })?;
                 Ok(id)
             }
@@ -103,7 +102,10 @@ impl ProjectId {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Action {
     name: Option<Cow<'static, str>>,
+    /// The lists on Ory Network, which has every list.
     scopes: Vec<Scope>,
+    /// Whether `auth_method` said `all`, which means fewer lists where there are fewer.
+    auth_method_all: bool,
     url: Cow<'static, str>,
     method: HttpMethod,
     body: Option<Body>,
@@ -180,9 +182,48 @@ impl Action {
         self.scopes[0].timing()
     }
 
-    /// The hook lists the action goes into, one entry each; never empty.
+    /// The hook lists the action goes into on Ory Network, one entry each; never empty.
+    ///
+    /// Ory Network has every list ([`Scope::ALL`]); for the lists of a platform, which may be
+    /// fewer, see [`Action::scopes_on`].
     pub fn scopes(&self) -> &[Scope] {
         &self.scopes
+    }
+
+    /// The hook lists the action goes into on `platform`, one entry each; never empty.
+    ///
+    /// `auth_method: all` stands for every per-method list the platform has, so on self-hosted
+    /// Kratos it leaves out the `saml` lists only Ory Network has; a method named explicitly
+    /// whose list the platform lacks is an error.
+    ///
+    /// ```
+    /// use ory_actions_runtime::{Action, AuthMethods, Flow, Method, Timing};
+    /// use ory_actions_core::Platform;
+    ///
+    /// let all = Action::builder(Flow::Login, Timing::After, "https://h.example/all")
+    ///     .auth_method(AuthMethods::All)
+    ///     .build()?;
+    /// assert_eq!(all.scopes_on(Platform::OryNetwork).unwrap().len(), 8);
+    /// assert_eq!(all.scopes_on(Platform::Kratos).unwrap().len(), 7);
+    ///
+    /// let saml = Action::builder(Flow::Login, Timing::After, "https://h.example/saml")
+    ///     .auth_method([Method::Password, Method::Saml])
+    ///     .build()?;
+    /// assert_eq!(saml.scopes_on(Platform::OryNetwork).unwrap().len(), 2);
+    /// assert!(saml.scopes_on(Platform::Kratos).unwrap_err().to_string()
+    ///     .starts_with("self-hosted Kratos has no `saml` hook list"));
+    /// # Ok::<(), ory_actions_runtime::InvalidAction>(())
+    /// ```
+    pub fn scopes_on(&self, platform: Platform) -> Result<Vec<Scope>, ScopeError> {
+        let mut scopes = Vec::with_capacity(self.scopes.len());
+        for &scope in &self.scopes {
+            if scope.exists_on(platform) {
+                scopes.push(scope);
+            } else if !self.auth_method_all {
+                return Err(ScopeError::NotOnPlatform { scope, platform });
+            }
+        }
+        Ok(scopes)
     }
 
     /// The URL Ory calls.
@@ -234,16 +275,17 @@ impl Action {
         &self.extras
     }
 
-    /// Builds an action from parts that went through [`check`]; used by the builder and by the
-    /// expansion of `action!`.
+    /// Builds an action from its parts, checking every rule with [`check`]; used by the builder
+    /// and by the expansion of `action!`.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
-        let problems = check(&parts);
-        if !problems.is_empty() {
-            return Err(InvalidAction { problems });
-        }
+        let lists = check(&parts).map_err(|problems| InvalidAction {
+            action: None,
+            problems,
+        })?;
         Ok(Action {
             name: parts.name,
-            scopes: parts.scopes,
+            scopes: lists.scopes,
+            auth_method_all: lists.auth_method == Some(AuthMethods::All),
             url: parts.url,
             method: parts.method,
             body: parts.body,
@@ -263,6 +305,7 @@ impl fmt::Display for Action {
         }
         match self.scopes.as_slice() {
             [scope] => write!(f, "{scope}")?,
+            _ if self.auth_method_all => write!(f, "{} {} all", self.flow(), self.timing())?,
             scopes => {
                 let methods: Vec<&str> = scopes
                     .iter()
@@ -288,7 +331,9 @@ impl fmt::Display for Action {
 /// The parts of an action before they are checked.
 pub(crate) struct Parts {
     pub(crate) name: Option<Cow<'static, str>>,
-    pub(crate) scopes: Vec<Scope>,
+    pub(crate) flow: Flow,
+    pub(crate) timing: Timing,
+    pub(crate) auth_method: Option<AuthMethods>,
     pub(crate) url: Cow<'static, str>,
     pub(crate) method: HttpMethod,
     pub(crate) body: Option<Body>,
@@ -298,14 +343,20 @@ pub(crate) struct Parts {
     pub(crate) extras: Extras,
 }
 
-/// Every rule of an action that is not already in its types; the same rules `action!` checks.
-fn check(parts: &Parts) -> Vec<Problem> {
+/// Every rule of an action that is not already in its types, with the functions of
+/// `ory-actions-core` that `action!` calls at compile time; the hook lists, or every problem.
+fn check(parts: &Parts) -> Result<AuthMethodLists, Vec<Problem>> {
     let mut problems = Vec::new();
-    if let Err(e) = check_scope_set(&parts.scopes) {
-        problems.push(Problem::Scope(e));
-    }
+    let lists = match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
+        Ok(lists) => Some(lists),
+        Err(found) => {
+            problems.extend(found.into_iter().map(|(_, e)| Problem::Scope(e)));
+            None
+        }
+    };
+    let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
     problems.extend(
-        check_flags(&parts.scopes, parts.flags)
+        check_flags(scopes.unwrap_or_default(), parts.flags)
             .into_iter()
             .map(Problem::Flags),
     );
@@ -327,40 +378,17 @@ fn check(parts: &Parts) -> Vec<Problem> {
             if let Err(e) = check_token("api key name", name) {
                 problems.push(Problem::Name(e));
             }
-            problems.extend(check_secret(value));
+            problems.extend(check_secret(value).map(Problem::Name));
         }
         Some(Auth::BasicAuth { user, password }) => {
             if let Err(e) = check_basic_user(user) {
                 problems.push(Problem::Name(e));
             }
-            problems.extend(check_secret(password));
+            problems.extend(check_secret(password).map(Problem::Name));
         }
         None => {}
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for (name, value) in &parts.extras.headers {
-        let problem = check_token("header name", name).err().or_else(|| {
-            if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-                return Some(NameError::DuplicateHeader {
-                    name: name.to_string(),
-                });
-            }
-            match value {
-                HeaderValue::Plain(_) if is_credential_header(name) => {
-                    Some(NameError::CredentialHeader {
-                        name: name.to_string(),
-                    })
-                }
-                HeaderValue::Plain(value) => check_header_value(name, value).err(),
-                HeaderValue::Secret(secret) => match check_secret(secret) {
-                    Some(Problem::Name(e)) => Some(e),
-                    _ => None,
-                },
-            }
-        });
-        problems.extend(problem.map(Problem::Name));
-        seen.push(name);
-    }
+    problems.extend(check_header_list(&parts.extras.headers));
     if let Some(id) = &parts.extras.id
         && let Err(e) = check_not_empty("`id`", id)
     {
@@ -379,48 +407,51 @@ fn check(parts: &Parts) -> Vec<Problem> {
         }
         None => {}
     }
+    match lists {
+        Some(lists) if problems.is_empty() => Ok(lists),
+        _ => Err(problems),
+    }
+}
+
+/// The problems of the request headers, each named by its place: the rules of
+/// `ory-actions-core` for the headers together, then where each secret value comes from.
+fn check_header_list(headers: &[(Cow<'static, str>, HeaderValue)]) -> Vec<Problem> {
+    let written: Vec<(&str, HeaderValueKind<'_>)> = headers
+        .iter()
+        .map(|(name, value)| {
+            let kind = match value {
+                HeaderValue::Plain(value) => HeaderValueKind::Literal(value),
+                HeaderValue::Secret(_) => HeaderValueKind::Secret,
+            };
+            (name.as_ref(), kind)
+        })
+        .collect();
+    let found = check_headers(&written);
+    let mut problems = Vec::new();
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let problem = match (found.iter().find(|(i, _, _)| *i == index), value) {
+            (Some((_, _, problem)), _) => Some(problem.clone()),
+            (None, HeaderValue::Secret(secret)) => check_secret(secret),
+            (None, HeaderValue::Plain(_)) => None,
+        };
+        problems.extend(problem.map(|problem| Problem::Header {
+            position: index + 1,
+            name: name.to_string(),
+            problem,
+        }));
+    }
     problems
 }
 
-fn check_secret(secret: &Secret) -> Option<Problem> {
+/// Where a secret comes from: a portable environment variable name, or a file path.
+fn check_secret(secret: &Secret) -> Option<NameError> {
     match secret {
-        Secret::Env(var) => check_env_var(var).err().map(Problem::Name),
-        Secret::File(path) if path.as_os_str().is_empty() => {
-            Some(Problem::Name(NameError::Empty {
-                what: "a secret file path",
-            }))
-        }
+        Secret::Env(var) => check_env_var(var).err(),
+        Secret::File(path) if path.as_os_str().is_empty() => Some(NameError::Empty {
+            what: "a secret file path",
+        }),
         Secret::File(_) => None,
     }
-}
-
-/// Checks that a set of hook lists is one `auth_method` could name: one flow and timing, no list
-/// twice, and a flow-wide list only on its own.
-fn check_scope_set(scopes: &[Scope]) -> Result<(), ScopeError> {
-    let Some(first) = scopes.first() else {
-        return Err(ScopeError::EmptyList);
-    };
-    let flow = first.flow();
-    let timing = first.timing();
-    for (i, scope) in scopes.iter().enumerate() {
-        let method = scope.method();
-        if scope.flow() != flow || scope.timing() != timing {
-            return Err(ScopeError::NoSuchList {
-                flow,
-                method: scope.to_string(),
-            });
-        }
-        if scopes[..i].contains(scope) {
-            return Err(match method {
-                Some(method) => ScopeError::DuplicateMethod { method },
-                None => ScopeError::AuthMethodNotAllowed { flow, timing },
-            });
-        }
-        if method.is_none() && scopes.len() > 1 {
-            return Err(ScopeError::AuthMethodNotAllowed { flow, timing });
-        }
-    }
-    Ok(())
 }
 
 /// One broken rule of an action.
@@ -437,6 +468,15 @@ pub enum Problem {
     Body(BodyError),
     /// A name, id or environment variable is malformed.
     Name(NameError),
+    /// A request header breaks a rule: its name, its value, or where its secret comes from.
+    Header {
+        /// Its place among the headers, counting from 1.
+        position: usize,
+        /// Its name, as given.
+        name: String,
+        /// What is wrong.
+        problem: NameError,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -447,17 +487,33 @@ impl fmt::Display for Problem {
             Problem::Url(e) => e.fmt(f),
             Problem::Body(e) => e.fmt(f),
             Problem::Name(e) => e.fmt(f),
+            Problem::Header {
+                position,
+                name,
+                problem,
+            } => write!(f, "header {position} (`{name}`): {problem}"),
         }
     }
 }
 
-/// An action that breaks rules of Ory Actions; lists every problem found.
+/// An action that breaks rules of Ory Actions, or of the platform it is planned for; lists every
+/// problem found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAction {
+    /// The action, when it was made and then refused where it was planned.
+    action: Option<String>,
     problems: Vec<Problem>,
 }
 
 impl InvalidAction {
+    /// `action` cannot go where it was planned, because of `problem`.
+    pub(crate) fn planned(action: &Action, problem: Problem) -> Self {
+        InvalidAction {
+            action: Some(action.to_string()),
+            problems: vec![problem],
+        }
+    }
+
     /// Every problem, in the order the rules were checked.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
@@ -466,7 +522,10 @@ impl InvalidAction {
 
 impl fmt::Display for InvalidAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid action: ")?;
+        match &self.action {
+            Some(action) => write!(f, "invalid action `{action}`: ")?,
+            None => f.write_str("invalid action: ")?,
+        }
         for (i, problem) in self.problems.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -610,35 +669,11 @@ impl ActionBuilder {
 
     /// Checks every rule and returns the action, or every problem found.
     pub fn build(self) -> Result<Action, InvalidAction> {
-        let scopes = match resolve(self.flow, self.timing, self.auth_method.as_ref()) {
-            Ok(scopes) => scopes,
-            Err(e) => {
-                // Report the other problems too, checked as if the hook went into one list.
-                let mut invalid = Action::checked(Parts {
-                    scopes: vec![
-                        Scope::find(self.flow, self.timing, None)
-                            .expect("every flow has a `before` list and a flow-wide `after` list"),
-                    ],
-                    ..self.into_parts(Vec::new())
-                })
-                .err()
-                .unwrap_or(InvalidAction {
-                    problems: Vec::new(),
-                });
-                invalid
-                    .problems
-                    .retain(|p| !matches!(p, Problem::Flags(FlagError::NeverRuns { .. })));
-                invalid.problems.insert(0, Problem::Scope(e));
-                return Err(invalid);
-            }
-        };
-        Action::checked(self.into_parts(scopes))
-    }
-
-    fn into_parts(self, scopes: Vec<Scope>) -> Parts {
-        Parts {
+        Action::checked(Parts {
             name: self.name,
-            scopes,
+            flow: self.flow,
+            timing: self.timing,
+            auth_method: self.auth_method,
             url: self.url,
             method: self.method,
             body: self.body,
@@ -646,7 +681,7 @@ impl ActionBuilder {
             auth: self.auth,
             project_id: self.project_id,
             extras: self.extras,
-        }
+        })
     }
 }
 
@@ -656,10 +691,21 @@ mod tests {
 
     use super::*;
 
+    fn kind(problem: &Problem) -> &'static str {
+        match problem {
+            Problem::Scope(_) => "scope",
+            Problem::Flags(_) => "flags",
+            Problem::Url(_) => "url",
+            Problem::Body(_) => "body",
+            Problem::Name(_) => "name",
+            Problem::Header { .. } => "header",
+        }
+    }
+
     #[test]
     fn the_builder_collects_every_problem() {
         let err = Action::builder(Flow::Registration, Timing::After, "ftp://x")
-            .auth_method(Method::Totp)
+            .auth_method([Method::Totp, Method::Password, Method::Password])
             .response_ignore(true)
             .response_parse(true)
             .body("function(context) {}")
@@ -668,32 +714,113 @@ mod tests {
                 Secret::env("1KEY"),
                 ApiKeyIn::Header,
             ))
+            .header("Authorization", "Bearer abc")
+            .secret_header("X-Key", Secret::env("1KEY"))
             .build()
             .unwrap_err();
-        let kinds: Vec<&str> = err
-            .problems()
-            .iter()
-            .map(|p| match p {
-                Problem::Scope(_) => "scope",
-                Problem::Flags(_) => "flags",
-                Problem::Url(_) => "url",
-                Problem::Body(_) => "body",
-                Problem::Name(_) => "name",
-            })
-            .collect();
-        assert_eq!(kinds, ["scope", "flags", "url", "body", "name", "name"]);
+        let kinds: Vec<&str> = err.problems().iter().map(kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "scope", "scope", "flags", "url", "body", "name", "name", "header", "header"
+            ]
+        );
     }
 
     #[test]
-    fn scope_sets_must_be_one_auth_method() {
-        use Scope::*;
-        assert!(check_scope_set(&[LoginAfterPassword, LoginAfterOidc]).is_ok());
-        assert!(check_scope_set(&[LoginAfter]).is_ok());
-        assert!(check_scope_set(&[]).is_err());
-        assert!(check_scope_set(&[LoginAfter, LoginAfterOidc]).is_err());
-        assert!(check_scope_set(&[LoginAfterOidc, LoginAfterOidc]).is_err());
-        assert!(check_scope_set(&[LoginAfterOidc, RegistrationAfterOidc]).is_err());
-        assert!(check_scope_set(&[LoginBefore, LoginAfter]).is_err());
+    fn header_problems_are_named_by_their_place() {
+        let err = Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+            .header("X-Tenant", "acme")
+            .secret_header("x-tenant", Secret::env("TENANT"))
+            .secret_header("X-Key", Secret::env("1KEY"))
+            .header("Content-Type", "text/plain")
+            .build()
+            .unwrap_err();
+        let shown: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "header 2 (`x-tenant`): header `x-tenant` is given twice (header names are \
+                 case-insensitive)",
+                "header 3 (`X-Key`): `1KEY` is not an environment variable name: use letters, \
+                 digits and `_`, not starting with a digit",
+                "header 4 (`Content-Type`): Kratos sends web hook bodies as `application/json` \
+                 or `application/x-www-form-urlencoded` only; a `Content-Type` of `text/plain` \
+                 fails every call",
+            ]
+        );
+    }
+
+    #[test]
+    fn auth_method_problems_read_as_before() {
+        let err = Action::builder(Flow::Verification, Timing::After, "https://h.example/x")
+            .auth_method(Method::Code)
+            .response_parse(true)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid action: `after` hooks of verification run from one list for every method: \
+             remove `auth_method`"
+        );
+        let err = Action::builder(Flow::Settings, Timing::After, "https://h.example/x")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "invalid action: `auth_method` is required for `after` hooks of settings"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn all_means_the_lists_of_the_platform_and_a_named_method_must_exist_there() {
+        let all = Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
+            .auth_method(AuthMethods::All)
+            .build()
+            .unwrap();
+        assert_eq!(all.scopes(), Flow::Registration.after_method_scopes());
+        assert_eq!(
+            all.scopes_on(Platform::OryNetwork).unwrap(),
+            Flow::Registration.after_method_scopes()
+        );
+        assert_eq!(
+            all.scopes_on(Platform::Kratos).unwrap(),
+            Flow::Registration.after_method_scopes_on(Platform::Kratos)
+        );
+        assert!(
+            !all.scopes_on(Platform::Kratos)
+                .unwrap()
+                .contains(&Scope::RegistrationAfterSaml)
+        );
+        assert_eq!(
+            all.to_string(),
+            "registration after all: POST https://h.example/x"
+        );
+
+        let listed = Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
+            .auth_method(Flow::Registration.after_methods())
+            .build()
+            .unwrap();
+        assert_eq!(listed.scopes(), all.scopes());
+        assert_eq!(
+            listed.scopes_on(Platform::Kratos),
+            Err(ScopeError::NotOnPlatform {
+                scope: Scope::RegistrationAfterSaml,
+                platform: Platform::Kratos
+            })
+        );
+        let password = Action::builder(Flow::Settings, Timing::After, "https://h.example/x")
+            .auth_method(Method::Password)
+            .build()
+            .unwrap();
+        for platform in Platform::ALL {
+            assert_eq!(
+                password.scopes_on(*platform).unwrap(),
+                [Scope::SettingsAfterPassword]
+            );
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) async fn run<T: Target>(reconciler: &Reconciler, targets: &[&T], io: 
                 } else {
                     "WEBHOOK".to_owned()
                 };
-                let exported = Exported::new(&hooks, &bodies, &prefix);
+                let exported = Exported::new(&hooks, &bodies, &prefix, target.platform());
                 let _ = write!(io.out, "{}", exported.module(&target.label()));
                 if !exported.secrets.is_empty() {
                     let _ = writeln!(

@@ -25,7 +25,7 @@ pub(super) async fn run<T: Target>(
     };
     match find_for_import(&id, &hooks) {
         Ok(found) => {
-            let exported = Exported::new(&found, &bodies, "WEBHOOK");
+            let exported = Exported::new(&found, &bodies, "WEBHOOK", target.platform());
             let _ = write!(io.out, "{}", exported.module(&target.label()));
             EXIT_OK
         }

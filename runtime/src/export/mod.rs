@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use ory_actions_core::names::is_credential_header;
-use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Scope, Timing};
+use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Platform, Scope, Timing};
 
 mod import;
 
@@ -51,7 +51,13 @@ pub(crate) struct Exported {
 
 impl Exported {
     /// The hooks as code, placeholders named `{prefix}_1_API_KEY` and so on.
-    pub(crate) fn new(hooks: &[FoundHook], bodies: &FetchedBodies, prefix: &str) -> Self {
+    /// `all` stands for every per-method list the flow has on `platform`.
+    pub(crate) fn new(
+        hooks: &[FoundHook],
+        bodies: &FetchedBodies,
+        prefix: &str,
+        platform: Platform,
+    ) -> Self {
         let mut exported = Exported::default();
         let mut seen = Vec::new();
         let mut merged: Vec<usize> = Vec::new();
@@ -94,7 +100,7 @@ impl Exported {
                 }
             }
             let var = format!("{prefix}_{}", n + 1);
-            match action_code(found, &scopes, bodies, &var) {
+            match action_code(found, &scopes, bodies, &var, platform) {
                 Ok((code, secrets)) => {
                     exported.items.push(code);
                     exported.secrets.extend(secrets);
@@ -152,6 +158,7 @@ fn action_code(
     scopes: &[Scope],
     bodies: &FetchedBodies,
     var: &str,
+    platform: Platform,
 ) -> Result<(String, Vec<(String, String)>), String> {
     let hook = &found.hook;
     let described = format!("{} {} in {}", hook.method, hook.url, found.scope);
@@ -183,7 +190,9 @@ fn action_code(
     let auth_method = match methods.as_slice() {
         [] => "fallback".to_owned(),
         [method] => method.as_str().to_owned(),
-        _ if scopes.len() == found.scope.flow().after_methods().len() => "all".to_owned(),
+        _ if scopes.len() == found.scope.flow().after_methods_on(platform).len() => {
+            "all".to_owned()
+        }
         many => format!(
             "[{}]",
             many.iter()
@@ -396,7 +405,7 @@ mod tests {
             ]}}
         }}}}}});
         let hooks = web_hooks(&lists(&document));
-        let exported = Exported::new(&hooks, &FetchedBodies::new(), "W");
+        let exported = Exported::new(&hooks, &FetchedBodies::new(), "W", Platform::OryNetwork);
         let code = exported.module("test");
         assert_eq!(code.matches("// Not exported:").count(), 6, "{code}");
         assert_eq!(code.matches("action! {").count(), 1, "{code}");
@@ -430,7 +439,8 @@ mod tests {
                 "profile": list(&hook)
             }}
         }}}}}});
-        let exported = Exported::new(&web_hooks(&lists(&document)), &FetchedBodies::new(), "W");
+        let hooks = web_hooks(&lists(&document));
+        let exported = Exported::new(&hooks, &FetchedBodies::new(), "W", Platform::Kratos);
         let code = exported.module("test");
         assert_eq!(code.matches("action! {").count(), 3, "{code}");
         assert!(code.contains("auth_method: [password, oidc],"), "{code}");

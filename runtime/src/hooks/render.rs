@@ -135,7 +135,7 @@ impl Action {
         let resolve = |secret: &Secret, what: String| -> Result<String, Error> {
             match secrets {
                 Secrets::Redacted => Ok(REDACTED.to_owned()),
-                Secrets::Resolved => secret.resolve(&what),
+                Secrets::Resolved => Ok(secret.resolve(&what)?),
             }
         };
         let auth = match self.auth() {

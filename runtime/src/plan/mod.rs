@@ -14,7 +14,7 @@ use std::fmt;
 use ory_actions_core::{Platform, Scope};
 use serde_json::Value;
 
-use crate::action::Action;
+use crate::action::{Action, InvalidAction, Problem};
 use crate::error::Error;
 use crate::hooks::{
     Entry, HookKey, HookLists, HookUrl, ListWrite, RenderedHook, Secrets, StoredAuth, StoredBody,
@@ -218,8 +218,9 @@ impl Desired<'_> {
     }
 }
 
-/// Renders the actions of one target into the hooks to compare, as `platform` keeps them,
-/// refusing two declarations of the same hook.
+/// Renders the actions of one target into the hooks to compare, in the lists `platform` has and
+/// as it keeps them; refuses an action that names a list the platform lacks, and two
+/// declarations of the same hook.
 fn desired<'a>(
     actions: &[&'a Action],
     platform: Platform,
@@ -227,7 +228,14 @@ fn desired<'a>(
 ) -> Result<Vec<Desired<'a>>, Error> {
     let mut out: Vec<Desired<'a>> = Vec::new();
     for &action in actions {
+        let scopes = action
+            .scopes_on(platform)
+            .map_err(|problem| InvalidAction::planned(action, Problem::Scope(problem)))?;
         for rendered in action.render_on(platform, secrets)? {
+            if !scopes.contains(&rendered.scope) {
+                // `all` on a platform with fewer lists: not one of its lists.
+                continue;
+            }
             let key = rendered.hook.key(rendered.scope);
             if let Some(first) = out.iter().find(|d| d.key == key) {
                 return Err(Error::DuplicateHook {

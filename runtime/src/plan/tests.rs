@@ -555,3 +555,69 @@ fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
     );
     assert!(!format!("{plan:?}").contains("Bearer old"));
 }
+
+fn on(platform: Platform, doc: &Value, actions: &[&Action]) -> Result<ProjectPlan, Error> {
+    let (lists, bodies) = (lists_of(doc), FetchedBodies::new());
+    plan_project(PlanInput {
+        platform,
+        ..input(&lists, actions, &bodies)
+    })
+}
+
+#[test]
+fn a_saml_list_named_for_self_hosted_kratos_is_refused_before_anything_is_written() {
+    let saml = Action::builder(Flow::Login, Timing::After, "https://h.example/sso")
+        .auth_method([Method::Password, Method::Saml])
+        .name("sso_audit")
+        .body("{}")
+        .build()
+        .unwrap();
+    let doc = project(&[]);
+    let plan = on(Platform::OryNetwork, &doc, &[&saml]).unwrap();
+    let written: Vec<Scope> = plan.writes.iter().map(|w| w.scope).collect();
+    assert_eq!(written, [Scope::LoginAfterPassword, Scope::LoginAfterSaml]);
+
+    let err = on(Platform::Kratos, &doc, &[&welcome(), &saml]).unwrap_err();
+    assert!(matches!(err, Error::InvalidAction(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "invalid action `sso_audit (login after [password, saml]: POST https://h.example/sso)`: \
+         self-hosted Kratos has no `saml` hook list (Ory Network has one after login, \
+         registration and settings): remove `saml` from `auth_method` to manage a Kratos \
+         configuration file"
+    );
+}
+
+#[test]
+fn all_is_every_per_method_list_of_the_platform_planned_for() {
+    let all = Action::builder(Flow::Settings, Timing::After, "https://h.example/audit")
+        .auth_method(AuthMethods::All)
+        .body("{}")
+        .build()
+        .unwrap();
+    let doc = project(&[]);
+    let lists_written = |platform| -> Vec<Scope> {
+        let plan = on(platform, &doc, &[&all]).unwrap();
+        assert_eq!(plan.counts().0, plan.writes.len(), "one create per list");
+        plan.writes.iter().map(|w| w.scope).collect()
+    };
+    let network = lists_written(Platform::OryNetwork);
+    assert_eq!(network, Flow::Settings.after_method_scopes());
+    assert!(network.contains(&Scope::SettingsAfterSaml));
+    let kratos = lists_written(Platform::Kratos);
+    assert_eq!(
+        kratos,
+        Flow::Settings.after_method_scopes_on(Platform::Kratos)
+    );
+    assert_eq!(kratos.len(), 7);
+    assert!(!kratos.contains(&Scope::SettingsAfterSaml));
+
+    // Applied on self-hosted Kratos, the next plan there has nothing left to do.
+    let kratos_plan = on(Platform::Kratos, &doc, &[&all]).unwrap();
+    let after = applied(&doc, &kratos_plan);
+    assert!(!on(Platform::Kratos, &after, &[&all]).unwrap().has_changes());
+    // The same document on Ory Network still lacks the saml list.
+    let network_plan = on(Platform::OryNetwork, &after, &[&all]).unwrap();
+    let missing: Vec<Scope> = network_plan.writes.iter().map(|w| w.scope).collect();
+    assert_eq!(missing, [Scope::SettingsAfterSaml]);
+}

@@ -1,11 +1,12 @@
 //! What Ory Network does to hooks when it stores them, as far as it is known: defaults written
 //! out; `id`, `headers` and `emit_analytics_event` dropped (its stored hook model has no place
-//! for them); per-method keys a flow does not have dropped; and, optionally, bodies moved to a
-//! URL that serves the stored template.
+//! for them); per-method keys a flow does not have on Ory Network dropped (`saml` stays: Ory
+//! Network has `saml` lists); and, optionally, bodies moved to a URL that serves the stored
+//! template.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ory_actions_core::{Flow, Scope, Timing};
+use ory_actions_core::{Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
 
 /// Body templates the testkit serves at `/bodies/{index}`.
@@ -99,7 +100,7 @@ fn drop_unknown_method_keys(project: &mut Value, warnings: &mut Vec<(String, Str
         let Some(Value::Object(after)) = project.pointer_mut(&pointer) else {
             continue;
         };
-        let methods = flow.after_methods();
+        let methods = flow.after_methods_on(Platform::OryNetwork);
         let unknown: Vec<String> = after
             .keys()
             .filter(|key| {
@@ -130,7 +131,8 @@ mod tests {
                  "body": "base64://e30=", "id": "a", "headers": {"X": "1"}}},
                 {"hook": "b2b_sso"}
             ]}},
-            "registration": {"after": {"totp": {"hooks": []}, "password": {"hooks": []}}}
+            "registration": {"after": {"totp": {"hooks": []}, "password": {"hooks": []},
+                "saml": {"hooks": [{"hook": "session"}]}}}
         }}}}}});
         let mut store = BodyStore::default();
         let warnings = normalize(&mut project, &mut store, "http://127.0.0.1:1", true);
@@ -148,7 +150,7 @@ mod tests {
         );
         assert_eq!(
             flows["registration"]["after"],
-            json!({"password": {"hooks": []}})
+            json!({"password": {"hooks": []}, "saml": {"hooks": [{"hook": "session"}]}})
         );
         assert_eq!(store.get(0), Some("{}"));
     }

@@ -55,5 +55,5 @@ fn main() {
     );
 
     let all = action! { flow: login, timing: after, auth_method: all, url: "https://h.example" };
-    assert_eq!(all.scopes().len(), 7);
+    assert_eq!(all.scopes().len(), 8);
 }
