@@ -411,3 +411,45 @@ fn a_file_changed_on_disk_after_the_plan_is_read_again_and_never_overwritten() {
     let after = std::fs::read_to_string(&path).unwrap();
     assert!(!after.contains("hooks.example.com/welcome"), "{after}");
 }
+
+#[test]
+fn a_saml_list_is_refused_for_a_kratos_file_and_all_leaves_it_out() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kratos/kratos.yaml");
+    let path = copy_to_temp(&source, "saml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let sso = Action::builder(Flow::Login, Timing::After, "https://hooks.example.com/sso")
+        .name("sso")
+        .auth_method([Method::Password, Method::Saml])
+        .body("{}")
+        .build()
+        .unwrap();
+    for args in [&["plan"][..], &["apply", "--yes"]] {
+        let refused = run(&path, Stack::new().action(sso.clone()), args);
+        assert_eq!(refused.code, 1, "{}{}", refused.out, refused.err);
+        assert!(
+            refused
+                .err
+                .contains("self-hosted Kratos has no `saml` hook list"),
+            "{}",
+            refused.err
+        );
+        assert!(
+            refused.out.contains(&format!(
+                "Plan incomplete: Kratos config {} could not be planned (see the errors).",
+                path.display()
+            )),
+            "{}",
+            refused.out
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    }
+    let everywhere = Action::builder(Flow::Settings, Timing::After, "https://hooks.example.com/s")
+        .auth_method(ory_actions::AuthMethods::All)
+        .body("{}")
+        .build()
+        .unwrap();
+    let applied = run(&path, Stack::new().action(everywhere), &["apply", "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    assert!(applied.out.contains("7 created"), "{}", applied.out);
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("saml"));
+}

@@ -41,6 +41,7 @@ pub(super) async fn run<T: Target>(
     };
     let mut planned: Vec<(Arc<Unit<T>>, ProjectPlan)> = Vec::new();
     let mut failures: Vec<(String, String)> = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
     let results = reconciler
         .plan_all(units, &mut progress(&mut *err, labels(), "planned"))
         .await;
@@ -50,6 +51,7 @@ pub(super) async fn run<T: Target>(
             Err(e) => {
                 fail(err, &e);
                 failures.push((unit.target.name().id().to_owned(), e.to_string()));
+                failed.push(unit.target.label());
             }
         }
     }
@@ -57,8 +59,8 @@ pub(super) async fn run<T: Target>(
     let summary = Summary::of(&plans);
     let _ = match format {
         PlanFormat::Json => writeln!(out, "{}", pretty(&PlanJson::new(&plans, mode, &failures))),
-        PlanFormat::Markdown => write!(out, "{}", plan_markdown(&plans, failures.len())),
-        PlanFormat::Text => write!(out, "{}", plan_text(&plans, failures.len(), style)),
+        PlanFormat::Markdown => write!(out, "{}", plan_markdown(&plans, &failed)),
+        PlanFormat::Text => write!(out, "{}", plan_text(&plans, &failed, style)),
     };
     if !failures.is_empty() {
         return EXIT_ERROR;

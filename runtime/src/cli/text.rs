@@ -84,25 +84,29 @@ impl Summary {
     }
 }
 
-/// The human form of the plans of the projects that could be planned; `failed` counts those
-/// that could not (their errors are reported apart), and makes the summary say the plan is
+/// The human form of the plans of the targets that could be planned; `failed` names those that
+/// could not (their errors are reported apart), and makes the summary say the plan is
 /// incomplete.
-pub(crate) fn plan_text(plans: &[ProjectPlan], failed: usize, style: Style) -> String {
+pub(crate) fn plan_text(plans: &[ProjectPlan], failed: &[String], style: Style) -> String {
     let mut out = String::new();
     for plan in plans {
         project_text(&mut out, plan, style);
     }
     let summary = Summary::of(plans);
-    if failed > 0 {
+    if !failed.is_empty() {
+        let others = if plans.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the others would get {} to create, {} to update, {} to delete",
+                summary.create, summary.update, summary.delete
+            )
+        };
         let _ = writeln!(
             out,
-            "{} {failed} of {} project(s) could not be planned (see the errors); the others \
-             would get {} to create, {} to update, {} to delete.",
+            "{} {} could not be planned (see the errors){others}.",
             style.red("Plan incomplete:"),
-            failed + plans.len(),
-            summary.create,
-            summary.update,
-            summary.delete,
+            failed.join(", "),
         );
     } else if summary.has_changes() {
         let _ = writeln!(
@@ -272,10 +276,13 @@ fn shown_inline(shown: &Shown) -> String {
 
 /// The plan as Markdown, for a pull-request comment: the summary, then the plan in a `diff`
 /// block so that creates and deletes show in colour.
-pub(crate) fn plan_markdown(plans: &[ProjectPlan], failed: usize) -> String {
+pub(crate) fn plan_markdown(plans: &[ProjectPlan], failed: &[String]) -> String {
     let summary = Summary::of(plans);
-    let headline = if failed > 0 {
-        format!("**Plan incomplete:** {failed} project(s) could not be planned.")
+    let headline = if !failed.is_empty() {
+        format!(
+            "**Plan incomplete:** {} could not be planned.",
+            failed.join(", ")
+        )
     } else if summary.has_changes() {
         format!(
             "**{} to create, {} to update, {} to delete** ({} unchanged).",
