@@ -180,12 +180,12 @@ Commands:
        [--resend-secrets[=NAME]]
                       show what apply would change
   apply [--yes] [--expect-no-changes] [--resend-secrets[=NAME]]
-                      make Ory match the stack; --resend-secrets sends secrets again
-                      (of every action, or of the action NAME) for rotation, where Ory
-                      does not return them to compare
+                      make the project (or file) match the stack; --resend-secrets
+                      sends secrets again (of every action, or of the action NAME) for
+                      rotation, where Ory does not return them to compare
   destroy [--yes]     remove the hooks the stack owns
-  render [--json]     print the hook entries, without contacting Ory
-  export              print `action!` code for every web hook the project has
+  render [--json]     print the hook entries, without reading or writing anything
+  export              print `action!` code for every web hook the project (or file) has
   import ID           print `action!` code for the hook a Terraform import ID names
                       (project:flow:after:auth_method[:METHOD]:url, project:flow:before[:METHOD]:url)
 
