@@ -7,7 +7,7 @@ use ory_actions_core::jsonnet::dedent;
 use serde_json::Value;
 
 use super::{Desired, FetchedBodies, FieldChange, Shown, Warning};
-use crate::hooks::{REDACTED, StoredAuth, StoredBody, WebHook};
+use crate::hooks::{HookUrl, REDACTED, StoredAuth, StoredBody, WebHook};
 
 /// A hook with nothing set, to list every field of a create as a change from nothing.
 pub(super) fn absent(hook: &WebHook) -> WebHook {
@@ -85,8 +85,8 @@ pub(super) fn compare(
         StoredBody::Text(text) => Shown::Text(text.clone()),
         StoredBody::Url(url) => match bodies.get(url) {
             Some(Ok(text)) => Shown::Text(text.clone()),
-            Some(Err(reason)) => Shown::Unreadable(format!("{url} ({reason})")),
-            None => Shown::Unreadable(url.clone()),
+            Some(Err(reason)) => Shown::Unreadable(format!("{} ({reason})", HookUrl::new(url))),
+            None => Shown::Unreadable(HookUrl::new(url).to_string()),
         },
         StoredBody::Opaque(raw) => match bodies.get(raw) {
             Some(Ok(text)) => Shown::Text(text.clone()),
@@ -105,7 +105,7 @@ pub(super) fn compare(
                 scope,
                 url: remote.url.clone(),
                 reason: reason
-                    .strip_prefix(url.as_str())
+                    .strip_prefix(HookUrl::new(url.as_str()).to_string().as_str())
                     .unwrap_or(reason)
                     .trim()
                     .into(),
