@@ -9,21 +9,31 @@
 /// | `flow` | `login`, `registration`, `recovery`, `settings` or `verification` | required |
 /// | `timing` | `before` or `after` | required |
 /// | `auth_method` | a method, a list `[password, oidc]`, `all` or `fallback`; required for `after` on login, registration and settings, refused elsewhere | |
-/// | `url` | an absolute `http`/`https` URL, as a string literal | required |
+/// | `url` | an absolute `http`/`https` URL: a string literal or an expression | required |
 /// | `method` | `GET`, `POST`, `PUT`, `PATCH` or `DELETE` | `POST` |
-/// | `body` | a Jsonnet string literal, or `file("path")` relative to the crate's `Cargo.toml` | none |
+/// | `body` | Jsonnet: a string literal, `file("path")` relative to the crate's `Cargo.toml`, or an expression | none |
 /// | `can_interrupt`, `response_ignore`, `response_parse` | `true` or `false` | `false` |
 /// | `auth` | `api_key { name: "…", value: env("VAR"), in: header }` or `basic_auth { user: "…", password: env("VAR") }` | none |
-/// | `project_id` | a string literal or `env("VAR")` | the stack's project |
-/// | `name` | a string literal | none |
-/// | `headers` | a map `{ "X-Tenant": "acme", "Authorization": env("VAR") }`; values are literals or secrets (credential headers only secrets) | none |
+/// | `project_id` | a string literal, `env("VAR")` or an expression | the stack's project |
+/// | `name` | a string literal or an expression | none |
+/// | `headers` | a map `{ "X-Tenant": "acme", "Authorization": env("VAR") }`; values are literals, expressions or secrets (credential headers only secrets) | none |
 /// | `emit_analytics_event` | `true` or `false` | Kratos's default (true) |
-/// | `id` | a string literal that labels Kratos's logs | none |
+/// | `id` | a string literal or an expression that labels Kratos's logs | none |
 ///
 /// Ory Network does not store `headers`, `emit_analytics_event` or `id`; plans say so.
 ///
-/// Secrets are `env("VAR")` or `secret_file("path")`, read when the program runs.
-/// The expansion is an [`Action`].
+/// Secrets are `env("VAR")` or `secret_file("path")`, read when the program runs, or a
+/// [`Secret`] the program computed (`Secret::value(…)`), never a bare string.
+///
+/// Where a value may be an expression (`url`, `body`, `name`, `id`, `project_id`, header
+/// values, the api key's `name` and the basic auth `user`), anything that is not a literal or one
+/// of the forms above is Rust, evaluated when the program runs: `format!("https://{host}/x")`,
+/// a variable, a `String`, `&str` or `Cow<str>`. Literals are checked at compile time; computed
+/// values by [`Action::check`], with the same rules, which the command line runs for every
+/// action before it reads, writes or shows anything (exit 1, each problem with the place of its
+/// `action!`). The structural keys (`flow`, `timing`, `auth_method`, `method`, the flags,
+/// `emit_analytics_event`) are always literals. The expansion is an [`Action`]; declaring never
+/// fails.
 ///
 /// ```
 /// use ory_actions::action;
@@ -44,8 +54,8 @@ pub use ory_actions_macros::action;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
     FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform, Problem,
-    ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret, Secrets, Stack,
-    Timing, UrlError, cli,
+    ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret, SecretValue,
+    Secrets, Stack, Timing, UrlError, cli,
 };
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).

@@ -1,12 +1,14 @@
 //! Stage one: the syntax of `action! { … }`, with the span of every token kept.
 //!
 //! An invocation is a comma-separated list of `key: value` fields. A value is an identifier, a
-//! literal, a list `[a, b]`, a call `env("VAR")` or a struct `api_key { … }`. What each key
-//! accepts is decided in [`crate::valid`]; this stage only knows the shapes.
+//! literal, a list `[a, b]`, a call `env("VAR")`, a struct `api_key { … }`, a map, or else any
+//! Rust expression (`format!("…")`, `tenant.url()`), kept as its tokens up to the next comma.
+//! What each key accepts is decided in [`crate::valid`]; this stage only knows the shapes.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, TokenStreamExt};
 use syn::ext::IdentExt;
+use syn::parse::discouraged::Speculative as _;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Lit, LitBool, LitStr, Token, braced, bracketed, parenthesized, token};
@@ -54,6 +56,8 @@ pub(crate) enum Value {
         brace: token::Brace,
         entries: Punctuated<MapEntry, Token![,]>,
     },
+    /// Any other Rust expression, as its tokens: `format!("…")`, `tenant.url()`, `&name`.
+    Expr(TokenStream),
 }
 
 /// `"key": value` in a map.
@@ -103,6 +107,45 @@ impl Parse for Field {
 
 impl Parse for Value {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        // One of the macro's own shapes, when that is the whole value; else an expression. A
+        // list, map or struct that does not parse is reported as such, not taken for one.
+        let fork = input.fork();
+        match Value::parse_shape(&fork) {
+            Ok(value) if fork.is_empty() || fork.peek(Token![,]) => {
+                input.advance_to(&fork);
+                return Ok(value);
+            }
+            Err(error)
+                if input.peek(token::Bracket)
+                    || input.peek(token::Brace)
+                    || (input.peek(Ident::peek_any) && input.peek2(token::Brace)) =>
+            {
+                return Err(error);
+            }
+            _ => {}
+        }
+        let tokens = input.step(|cursor| {
+            let mut rest = *cursor;
+            let mut tokens = TokenStream::new();
+            while let Some((tree, next)) = rest.token_tree() {
+                if matches!(&tree, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
+                    break;
+                }
+                tokens.extend([tree]);
+                rest = next;
+            }
+            Ok((tokens, rest))
+        })?;
+        if tokens.is_empty() {
+            return Value::parse_shape(input);
+        }
+        Ok(Value::Expr(tokens))
+    }
+}
+
+impl Value {
+    /// The macro's own shapes of value.
+    fn parse_shape(input: ParseStream<'_>) -> syn::Result<Self> {
         if input.peek(Lit) {
             return Ok(match input.parse::<Lit>()? {
                 Lit::Str(s) => Value::Str(s),
@@ -161,6 +204,7 @@ impl Value {
             Value::Call { .. } => "a call",
             Value::Struct { .. } => "a struct",
             Value::Map { .. } => "a map",
+            Value::Expr(_) => "an expression",
         }
     }
 }
@@ -194,6 +238,7 @@ impl ToTokens for Value {
                 brace.surround(tokens, |t| fields.to_tokens(t));
             }
             Value::Map { brace, entries } => brace.surround(tokens, |t| entries.to_tokens(t)),
+            Value::Expr(expr) => tokens.extend(expr.clone()),
         }
     }
 }

@@ -1,17 +1,18 @@
 //! Stage three: tokens for a checked declaration. Nothing is checked again here.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
 use syn::{Ident, LitStr};
 
 use ory_actions_core::AuthMethods;
 
-use crate::model::{Action, Auth, Body, HeaderValue, ProjectId, Secret};
+use crate::model::{Action, Auth, Body, HeaderValue, ProjectId, Secret, Text};
 
 /// The expression `action!` expands to: a value of the runtime's `Action` type.
 pub(crate) fn action(action: &Action) -> TokenStream {
     let private = quote!(::ory_actions::__private);
-    let name = option(action.name.as_ref().map(|name| quote!(#name)));
+    let name = option(action.name.as_ref().map(text));
     let flow = variant(&action.flow);
     let timing = variant(&action.timing);
     let auth_method = option(action.lists.auth_method.as_ref().map(
@@ -24,13 +25,17 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             }
         },
     ));
-    let url = &action.url;
+    let url = text(&action.url);
     let method = variant(&action.method);
     let body = option(action.body.as_ref().map(|body| match body {
         Body::Inline(source) => quote!(#private::Body::inline(#source)),
         Body::File(path) => {
             let content = include_relative(path);
             quote!(#private::Body::from_file(#path, #content))
+        }
+        Body::Computed(source) => {
+            let source = computed_text(source);
+            quote!(#private::Body::inline(#source))
         }
     }));
     let can_interrupt = action.flags.can_interrupt;
@@ -42,11 +47,13 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             value,
             location,
         } => {
+            let name = text(name);
             let value = secret(value);
             let location = variant(location);
             quote!(#private::Auth::api_key(#name, #value, #private::ApiKeyIn::#location))
         }
         Auth::BasicAuth { user, password } => {
+            let user = text(user);
             let password = secret(password);
             quote!(#private::Auth::basic_auth(#user, #password))
         }
@@ -57,6 +64,10 @@ pub(crate) fn action(action: &Action) -> TokenStream {
         }
         ProjectId::Env(var) => {
             quote!(#private::ProjectId::Env(#private::Cow::Borrowed(#var)))
+        }
+        ProjectId::Computed(id) => {
+            let id = computed_text(id);
+            quote!(#private::ProjectId::Literal(#id))
         }
     }));
     let headers = action.headers.iter().map(|header| {
@@ -69,11 +80,14 @@ pub(crate) fn action(action: &Action) -> TokenStream {
                 let value = secret(value);
                 quote!(#private::HeaderValue::Secret(#value))
             }
+            HeaderValue::Computed(value) => {
+                quote_spanned!(value.span()=> #private::header(#value))
+            }
         };
-        quote!((#name, #value))
+        quote!((#private::Cow::Borrowed(#name), #value))
     });
     let emit_analytics_event = option(action.emit_analytics_event.map(|emit| quote!(#emit)));
-    let id = option(action.id.as_ref().map(|id| quote!(#id)));
+    let id = option(action.id.as_ref().map(text));
     quote! {
         #private::action(#private::ActionParts {
             name: #name,
@@ -93,6 +107,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             headers: #private::vec![#(#headers),*],
             emit_analytics_event: #emit_analytics_event,
             id: #id,
+            location: #private::Location::new(#private::file!(), #private::line!(), #private::column!()),
         })
     }
 }
@@ -124,7 +139,24 @@ fn secret(secret: &Secret) -> TokenStream {
     match secret {
         Secret::Env(var) => quote!(::ory_actions::__private::Secret::env(#var)),
         Secret::File(path) => quote!(::ory_actions::__private::Secret::file(#path)),
+        // Typed as a `Secret` where it is written, so that a bare string is a type error there.
+        Secret::Computed(value) => {
+            quote_spanned!(value.span()=> ::ory_actions::__private::secret(#value))
+        }
     }
+}
+
+/// A text value: a literal borrowed as it is, or an expression the program evaluates.
+fn text(text: &Text) -> TokenStream {
+    match text {
+        Text::Literal(lit) => quote!(::ory_actions::__private::Cow::Borrowed(#lit)),
+        Text::Computed(value) => computed_text(value),
+    }
+}
+
+/// An expression of a `str`-like type, owned; a value of another type is a type error at it.
+fn computed_text(value: &TokenStream) -> TokenStream {
+    quote_spanned!(value.span()=> ::ory_actions::__private::text(#value))
 }
 
 /// `include_str!` of a path relative to the calling crate's manifest directory, so that rustc

@@ -2,16 +2,17 @@
 
 use ory_actions_core::rules::AuthMethodLists;
 use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Timing};
+use proc_macro2::TokenStream;
 use syn::LitStr;
 
 /// A checked declaration. Expansion turns it into tokens without checking anything again.
 pub(crate) struct Action {
-    pub(crate) name: Option<LitStr>,
+    pub(crate) name: Option<Text>,
     pub(crate) flow: Flow,
     pub(crate) timing: Timing,
     /// `auth_method` and the hook lists it names.
     pub(crate) lists: AuthMethodLists,
-    pub(crate) url: LitStr,
+    pub(crate) url: Text,
     pub(crate) method: HttpMethod,
     pub(crate) body: Option<Body>,
     pub(crate) flags: Flags,
@@ -19,7 +20,16 @@ pub(crate) struct Action {
     pub(crate) project_id: Option<ProjectId>,
     pub(crate) headers: Vec<Header>,
     pub(crate) emit_analytics_event: Option<bool>,
-    pub(crate) id: Option<LitStr>,
+    pub(crate) id: Option<Text>,
+}
+
+/// A text value: a literal checked at compile time, or an expression the program evaluates,
+/// checked when it runs.
+pub(crate) enum Text {
+    /// Written in the invocation.
+    Literal(LitStr),
+    /// A Rust expression of a `str`-like type.
+    Computed(TokenStream),
 }
 
 /// One request header.
@@ -34,6 +44,8 @@ pub(crate) enum HeaderValue {
     Plain(LitStr),
     /// Read when the program runs.
     Secret(Secret),
+    /// A Rust expression: text (a `String`, `&str`, …) or a `Secret`, by its type.
+    Computed(TokenStream),
 }
 
 /// The request body template.
@@ -42,6 +54,8 @@ pub(crate) enum Body {
     Inline(LitStr),
     /// `file("path")`, relative to the calling crate's manifest directory.
     File(LitStr),
+    /// A Rust expression: the template's text.
+    Computed(TokenStream),
 }
 
 /// Where a secret is read from when the program runs.
@@ -50,18 +64,20 @@ pub(crate) enum Secret {
     Env(LitStr),
     /// `secret_file("path")`.
     File(LitStr),
+    /// A Rust expression of type `Secret`.
+    Computed(TokenStream),
 }
 
 /// `auth: …`.
 pub(crate) enum Auth {
     /// `api_key { name, value, in }`.
     ApiKey {
-        name: LitStr,
+        name: Text,
         value: Secret,
         location: ApiKeyIn,
     },
     /// `basic_auth { user, password }`.
-    BasicAuth { user: LitStr, password: Secret },
+    BasicAuth { user: Text, password: Secret },
 }
 
 /// `project_id: …`.
@@ -70,4 +86,6 @@ pub(crate) enum ProjectId {
     Literal(LitStr),
     /// `env("VAR")`.
     Env(LitStr),
+    /// A Rust expression: the id as text.
+    Computed(TokenStream),
 }

@@ -10,6 +10,7 @@ use ory_actions_core::address::check_url;
 use ory_actions_core::jsonnet::check_body;
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
+    is_credential_header,
 };
 use ory_actions_core::rules::{
     AuthMethodLists, AuthMethodPart, HeaderPart, HeaderValueKind, WrittenAuthMethod,
@@ -18,7 +19,8 @@ use ory_actions_core::rules::{
 use ory_actions_core::scope::one_of;
 use ory_actions_core::suggest::did_you_mean;
 use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, ScopeError, Timing};
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens as _;
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token};
@@ -295,6 +297,39 @@ fn auth_method(
     None
 }
 
+/// The tokens of a value the program computes: a variable, an expression, or a call of a
+/// function that is not one of the macro's own `forms` nor a near miss of one (`evn("X")` is
+/// reported as a misspelt `env`, not compiled as a call).
+fn computed(value: &Value, forms: &[&str]) -> Option<TokenStream> {
+    match value {
+        Value::Ident(_) | Value::Expr(_) => Some(value.to_token_stream()),
+        Value::Call { name, .. } => {
+            let name = name.unraw().to_string();
+            (!forms.contains(&name.as_str())
+                && did_you_mean(&name, forms.iter().copied()).is_none())
+            .then(|| value.to_token_stream())
+        }
+        _ => None,
+    }
+}
+
+/// A text value: a string literal that passes `check`, or an expression checked when the
+/// program runs; reports every other kind of value.
+fn text<E: std::fmt::Display>(
+    key: &str,
+    value: &Value,
+    example: &str,
+    check: impl FnOnce(&str) -> Result<(), E>,
+    errors: &mut Errors,
+) -> Option<model::Text> {
+    if let Some(tokens) = computed(value, &[]) {
+        return Some(model::Text::Computed(tokens));
+    }
+    let lit = string(key, value, example, errors)?;
+    errors.handle(lit.span(), check(&lit.value()))?;
+    Some(model::Text::Literal(lit.clone()))
+}
+
 /// A string literal; reports every other kind of value.
 fn string<'a>(
     key: &str,
@@ -308,7 +343,7 @@ fn string<'a>(
             wrong_kind(
                 key,
                 other,
-                &format!("a string literal such as `{key}: {example}`"),
+                &format!("a string literal or an expression such as `{key}: {example}`"),
                 errors,
             );
             None
@@ -316,10 +351,14 @@ fn string<'a>(
     }
 }
 
-fn url(value: &Value, errors: &mut Errors) -> Option<LitStr> {
-    let lit = string("url", value, "\"https://api.example.com/hook\"", errors)?;
-    errors.handle(lit.span(), check_url(&lit.value()))?;
-    Some(lit.clone())
+fn url(value: &Value, errors: &mut Errors) -> Option<model::Text> {
+    text(
+        "url",
+        value,
+        "\"https://api.example.com/hook\"",
+        check_url,
+        errors,
+    )
 }
 
 fn http_method(value: &Value, errors: &mut Errors) -> Option<HttpMethod> {
@@ -405,6 +444,9 @@ fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
             errors.handle(lit.span(), checked)?;
             Some(model::Body::File(lit.clone()))
         }
+        other if computed(other, &["file"]).is_some() => {
+            computed(other, &["file"]).map(model::Body::Computed)
+        }
         Value::Call { name, .. } => {
             errors.at(
                 name.span(),
@@ -472,6 +514,9 @@ fn secret(key: &str, value: &Value, errors: &mut Errors) -> Option<model::Secret
             )?;
             Some(model::Secret::File(lit.clone()))
         }
+        other if computed(other, &["env", "secret_file"]).is_some() => {
+            computed(other, &["env", "secret_file"]).map(model::Secret::Computed)
+        }
         Value::Call { name, .. } => {
             let name_text = name.to_string();
             errors.at(
@@ -525,10 +570,13 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             let what = "`api_key`";
             let fields = fields_by_key(fields, &["name", "value", "in"], what, errors);
             let name = match fields.get("name") {
-                Some(f) => string("name", &f.value, "\"X-Api-Key\"", errors).and_then(|lit| {
-                    errors.handle(lit.span(), check_token("api key name", &lit.value()))?;
-                    Some(lit.clone())
-                }),
+                Some(f) => text(
+                    "name",
+                    &f.value,
+                    "\"X-Api-Key\"",
+                    |name| check_token("api key name", name),
+                    errors,
+                ),
                 None => {
                     missing("name", API_KEY_EXAMPLE, errors);
                     None
@@ -568,10 +616,7 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
             let what = "`basic_auth`";
             let fields = fields_by_key(fields, &["user", "password"], what, errors);
             let user = match fields.get("user") {
-                Some(f) => string("user", &f.value, "\"ory\"", errors).and_then(|lit| {
-                    errors.handle(lit.span(), check_basic_user(&lit.value()))?;
-                    Some(lit.clone())
-                }),
+                Some(f) => text("user", &f.value, "\"ory\"", check_basic_user, errors),
                 None => {
                     missing("user", BASIC_AUTH_EXAMPLE, errors);
                     None
@@ -614,11 +659,14 @@ fn project_id(value: &Value, errors: &mut Errors) -> Option<model::ProjectId> {
             errors.handle(lit.span(), check_env_var(&lit.value()))?;
             Some(model::ProjectId::Env(lit.clone()))
         }
+        other if computed(other, &["env"]).is_some() => {
+            computed(other, &["env"]).map(model::ProjectId::Computed)
+        }
         other => {
             wrong_kind(
                 "project_id",
                 other,
-                "a string literal or `env(\"VAR\")`",
+                "a string literal, `env(\"VAR\")` or an expression",
                 errors,
             );
             None
@@ -626,10 +674,14 @@ fn project_id(value: &Value, errors: &mut Errors) -> Option<model::ProjectId> {
     }
 }
 
-fn name(value: &Value, errors: &mut Errors) -> Option<LitStr> {
-    let lit = string("name", value, "\"welcome_email\"", errors)?;
-    errors.handle(lit.span(), check_not_empty("`name`", &lit.value()))?;
-    Some(lit.clone())
+fn name(value: &Value, errors: &mut Errors) -> Option<model::Text> {
+    text(
+        "name",
+        value,
+        "\"welcome_email\"",
+        |name| check_not_empty("`name`", name),
+        errors,
+    )
 }
 
 fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
@@ -656,6 +708,9 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
         .map(|(entry, (name, literal))| {
             let kind = match (&entry.value, literal) {
                 (_, Some(literal)) => HeaderValueKind::Literal(literal),
+                (value, None) if computed(value, &["env", "secret_file"]).is_some() => {
+                    HeaderValueKind::Unreadable
+                }
                 (Value::Call { .. }, None) => HeaderValueKind::Secret,
                 (_, None) => HeaderValueKind::Unreadable,
             };
@@ -676,6 +731,16 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
         }
         let value = match &entry.value {
             Value::Str(lit) => Some(model::HeaderValue::Plain(lit.clone())),
+            // A credential header's computed value must be a `Secret`; another header's may be
+            // text or a `Secret`, as its type says.
+            other if computed(other, &["env", "secret_file"]).is_some() => {
+                let tokens = computed(other, &["env", "secret_file"])?;
+                Some(if is_credential_header(name) {
+                    model::HeaderValue::Secret(model::Secret::Computed(tokens))
+                } else {
+                    model::HeaderValue::Computed(tokens)
+                })
+            }
             other @ Value::Call { .. } => {
                 secret(name, other, errors).map(model::HeaderValue::Secret)
             }
@@ -700,10 +765,14 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
     ok.then_some(headers)
 }
 
-fn hook_id(value: &Value, errors: &mut Errors) -> Option<LitStr> {
-    let lit = string("id", value, "\"welcome-email\"", errors)?;
-    errors.handle(lit.span(), check_not_empty("`id`", &lit.value()))?;
-    Some(lit.clone())
+fn hook_id(value: &Value, errors: &mut Errors) -> Option<model::Text> {
+    text(
+        "id",
+        value,
+        "\"welcome-email\"",
+        |id| check_not_empty("`id`", id),
+        errors,
+    )
 }
 
 #[cfg(test)]

@@ -1,20 +1,22 @@
 //! What the expansion of `action!` builds with. Not a public API: it may change in any release.
 
 pub use core::option::Option;
-pub use core::{concat, env, include_str};
+pub use core::{column, concat, env, file, include_str, line};
 pub use std::borrow::Cow;
 pub use std::vec;
 
 pub use ory_actions_core::{ApiKeyIn, AuthMethods, Flags, Flow, HttpMethod, Method, Timing};
 
+pub use crate::action::Location;
 use crate::action::{Action, Extras, Parts};
 pub use crate::action::{Auth, Secret};
 pub use crate::action::{Body, HeaderValue, ProjectId};
 
-/// The checked fields of one `action!` invocation.
+/// The fields of one `action!` invocation: literals the macro checked, and values the program
+/// computed.
 pub struct ActionParts {
     /// `name`.
-    pub name: Option<&'static str>,
+    pub name: Option<Cow<'static, str>>,
     /// `flow`.
     pub flow: Flow,
     /// `timing`.
@@ -22,7 +24,7 @@ pub struct ActionParts {
     /// `auth_method`, when given.
     pub auth_method: Option<AuthMethods>,
     /// `url`.
-    pub url: &'static str,
+    pub url: Cow<'static, str>,
     /// `method`.
     pub method: HttpMethod,
     /// `body`.
@@ -34,48 +36,102 @@ pub struct ActionParts {
     /// `project_id`.
     pub project_id: Option<ProjectId>,
     /// `headers`.
-    pub headers: Vec<(&'static str, HeaderValue)>,
+    pub headers: Vec<(Cow<'static, str>, HeaderValue)>,
     /// `emit_analytics_event`.
     pub emit_analytics_event: Option<bool>,
     /// `id`.
-    pub id: Option<&'static str>,
+    pub id: Option<Cow<'static, str>>,
+    /// Where the invocation is.
+    pub location: Location,
+}
+
+/// A value the program computed where `action!` takes text: a `String`, a `&str`, a
+/// `Cow<str>`, anything that is a `str`.
+pub fn text(value: impl AsRef<str>) -> Cow<'static, str> {
+    Cow::Owned(value.as_ref().to_owned())
+}
+
+/// A secret the program computed: a [`Secret`], never a bare string.
+pub fn secret(value: Secret) -> Secret {
+    value
+}
+
+/// A header value the program computed: text, or a [`Secret`].
+pub fn header(value: impl IntoHeaderValue) -> HeaderValue {
+    value.into_header_value()
+}
+
+/// What a computed header value may be: text (shown in plans) or a [`Secret`] (never shown).
+pub trait IntoHeaderValue {
+    /// The header value.
+    fn into_header_value(self) -> HeaderValue;
+}
+
+impl IntoHeaderValue for Secret {
+    fn into_header_value(self) -> HeaderValue {
+        HeaderValue::Secret(self)
+    }
+}
+
+impl IntoHeaderValue for String {
+    fn into_header_value(self) -> HeaderValue {
+        HeaderValue::Plain(Cow::Owned(self))
+    }
+}
+
+impl IntoHeaderValue for &str {
+    fn into_header_value(self) -> HeaderValue {
+        HeaderValue::Plain(text(self))
+    }
+}
+
+impl IntoHeaderValue for &&str {
+    fn into_header_value(self) -> HeaderValue {
+        HeaderValue::Plain(text(self))
+    }
+}
+
+impl IntoHeaderValue for &String {
+    fn into_header_value(self) -> HeaderValue {
+        HeaderValue::Plain(text(self))
+    }
+}
+
+impl IntoHeaderValue for Cow<'_, str> {
+    fn into_header_value(self) -> HeaderValue {
+        HeaderValue::Plain(text(self))
+    }
 }
 
 /// Builds the action of an `action!` invocation.
 ///
-/// The macro has checked every rule at compile time with the same functions the runtime uses;
-/// they are checked once more here so that nothing that bypasses the macro can make an invalid
-/// action.
+/// The macro has checked every literal and every structural rule at compile time with the same
+/// functions the runtime uses. They run again here, over the computed values too: what a
+/// computed value breaks is kept for [`Action::check`], so declaring never fails.
 ///
 /// # Panics
 ///
-/// When the parts break a rule, which the expansion of `action!` never does.
+/// When a structural rule is broken, which the expansion of `action!` never does.
 pub fn action(parts: ActionParts) -> Action {
+    let location = parts.location;
     let parts = Parts {
-        name: parts.name.map(Cow::Borrowed),
+        name: parts.name,
         flow: parts.flow,
         timing: parts.timing,
         auth_method: parts.auth_method,
-        url: Cow::Borrowed(parts.url),
+        url: parts.url,
         method: parts.method,
         body: parts.body,
         flags: parts.flags,
         auth: parts.auth,
         project_id: parts.project_id,
         extras: Extras {
-            headers: parts
-                .headers
-                .into_iter()
-                .map(|(name, value)| (Cow::Borrowed(name), value))
-                .collect(),
+            headers: parts.headers,
             emit_analytics_event: parts.emit_analytics_event,
-            id: parts.id.map(Cow::Borrowed),
+            id: parts.id,
         },
     };
-    match Action::checked(parts) {
-        Ok(action) => action,
-        Err(invalid) => panic!("action! produced an {invalid}; please report this as a bug"),
-    }
+    Action::declared(parts, location)
 }
 
 /// Stands in for the action of an `action!` invocation that has compile errors, so that the

@@ -24,7 +24,7 @@ pub mod __private;
 
 pub use action::{
     Action, ActionBuilder, Auth, Body, HeaderValue, InvalidAction, Problem, ProjectId, ReadError,
-    Secret,
+    Secret, SecretValue,
 };
 pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};

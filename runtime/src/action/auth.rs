@@ -7,9 +7,13 @@ use ory_actions_core::ApiKeyIn;
 
 use super::ReadError;
 
-/// Where a secret is read from when the program runs. Never the secret itself.
+/// What stands in place of a secret whenever one would be shown.
+pub const REDACTED: &str = "(sensitive)";
+
+/// Where a secret is read from when the program runs, or a secret the program computed.
 ///
-/// `Debug` and `Display` show the source (`env("WEBHOOK_KEY")`), never the value.
+/// `Debug` and `Display` show the source (`env("WEBHOOK_KEY")`), never the value; a computed
+/// value shows as `(sensitive)`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Secret {
     /// An environment variable.
@@ -17,6 +21,24 @@ pub enum Secret {
     /// A file; a relative path is taken from the working directory of the program. One
     /// trailing line break is dropped.
     File(PathBuf),
+    /// A value the program computed (read from a secret manager, say); see [`Secret::value`].
+    Value(SecretValue),
+}
+
+/// A secret's value held by the program: never shown, overwritten in memory when dropped.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SecretValue(String);
+
+impl Drop for SecretValue {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
 }
 
 impl Secret {
@@ -30,12 +52,31 @@ impl Secret {
         Secret::File(path.into())
     }
 
+    /// A secret the program computed, for example one read from a secret manager:
+    ///
+    /// ```
+    /// use ory_actions_runtime::Secret;
+    ///
+    /// let from_vault = String::from("s3cr3t"); // what a secret manager returned
+    /// let secret = Secret::value(from_vault);
+    /// assert_eq!(format!("{secret} {secret:?}"), "(sensitive) (sensitive)");
+    /// ```
+    pub fn value(value: impl Into<String>) -> Self {
+        Secret::Value(SecretValue(value.into()))
+    }
+
     /// Reads the secret. `what` says what it is for, in errors.
     pub(crate) fn resolve(&self, what: &str) -> Result<String, ReadError> {
         match self {
             Secret::Env(var) => read_env(var, what),
             Secret::File(path) => read_file(path, what),
+            Secret::Value(value) => Ok(value.0.clone()),
         }
+    }
+
+    /// Whether the secret is a computed value that is empty.
+    pub(crate) fn is_empty_value(&self) -> bool {
+        matches!(self, Secret::Value(value) if value.0.is_empty())
     }
 }
 
@@ -85,6 +126,7 @@ impl fmt::Display for Secret {
         match self {
             Secret::Env(var) => write!(f, "env({var:?})"),
             Secret::File(path) => write!(f, "secret_file({:?})", path.display().to_string()),
+            Secret::Value(_) => f.write_str(REDACTED),
         }
     }
 }

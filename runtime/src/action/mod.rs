@@ -5,7 +5,7 @@ mod auth;
 mod read;
 
 pub(crate) use auth::read_env;
-pub use auth::{Auth, Secret};
+pub use auth::{Auth, REDACTED, Secret, SecretValue};
 pub use read::ReadError;
 
 use std::borrow::Cow;
@@ -99,7 +99,7 @@ impl ProjectId {
 ///
 /// Made by `action! { … }` or by [`Action::builder`]; either way every rule has been checked,
 /// so a value of this type is a hook Ory accepts and runs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Action {
     name: Option<Cow<'static, str>>,
     /// The lists on Ory Network, which has every list.
@@ -113,6 +113,65 @@ pub struct Action {
     auth: Option<Auth>,
     project_id: Option<ProjectId>,
     extras: Extras,
+    /// Where `action!` declared it, when it did.
+    declared_at: Option<Location>,
+    /// The problems of values `action!` computed when the program ran; empty when valid.
+    deferred: Deferred,
+}
+
+impl fmt::Debug for Action {
+    /// The fields as declared; the problems of computed values when there are any.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Action");
+        debug
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .field("auth_method_all", &self.auth_method_all)
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("body", &self.body)
+            .field("flags", &self.flags)
+            .field("auth", &self.auth)
+            .field("project_id", &self.project_id)
+            .field("extras", &self.extras);
+        if !self.deferred.0.is_empty() {
+            debug.field("problems", &self.deferred.0);
+        }
+        debug.finish()
+    }
+}
+
+/// A place in the user's source: where an `action!` was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    file: &'static str,
+    line: u32,
+    column: u32,
+}
+
+impl Location {
+    /// `file:line:column`, as `file!()`, `line!()` and `column!()` give them.
+    pub const fn new(file: &'static str, line: u32, column: u32) -> Self {
+        Location { file, line, column }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Problems found in computed values, kept until the action is checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Deferred(Vec<Problem>);
+
+impl std::hash::Hash for Deferred {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for problem in &self.0 {
+            problem.to_string().hash(state);
+        }
+    }
 }
 
 /// A request header's value: written in the code, or a secret read when the program runs.
@@ -280,6 +339,7 @@ impl Action {
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
         let lists = check(&parts).map_err(|problems| InvalidAction {
             action: None,
+            location: None,
             problems,
         })?;
         Ok(Action {
@@ -293,6 +353,66 @@ impl Action {
             auth: parts.auth,
             project_id: parts.project_id,
             extras: parts.extras,
+            declared_at: None,
+            deferred: Deferred::default(),
+        })
+    }
+
+    /// Builds the action of an `action!` invocation at `location`. The macro checked every
+    /// literal value and every structural rule at compile time; the problems of values the
+    /// program computed are kept, and reported by [`Action::check`].
+    pub(crate) fn declared(parts: Parts, location: Location) -> Action {
+        let (lists, problems) = match check(&parts) {
+            Ok(lists) => (lists, Vec::new()),
+            Err(problems) => match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
+                Ok(lists)
+                    if !problems
+                        .iter()
+                        .any(|p| matches!(p, Problem::Scope(_) | Problem::Flags(_))) =>
+                {
+                    (lists, problems)
+                }
+                _ => panic!(
+                    "action! at {location} produced an {}; please report this as a bug",
+                    InvalidAction {
+                        action: None,
+                        location: None,
+                        problems,
+                    }
+                ),
+            },
+        };
+        Action {
+            name: parts.name,
+            scopes: lists.scopes,
+            auth_method_all: lists.auth_method == Some(AuthMethods::All),
+            url: parts.url,
+            method: parts.method,
+            body: parts.body,
+            flags: parts.flags,
+            auth: parts.auth,
+            project_id: parts.project_id,
+            extras: parts.extras,
+            declared_at: Some(location),
+            deferred: Deferred(problems),
+        }
+    }
+
+    /// Checks the values the program computed for this action (a `format!`ed URL, a body read
+    /// at run time, …) with the rules `action!` applies to literals at compile time. Declaring
+    /// an action never fails; the command line runs this check for every action before it reads
+    /// or writes anything, and [`Action::render`] fails with it.
+    pub fn check(&self) -> Result<(), InvalidAction> {
+        if self.deferred.0.is_empty() {
+            return Ok(());
+        }
+        Err(InvalidAction {
+            action: Some(match &self.name {
+                Some(name) => name.to_string(),
+                None => self.to_string(),
+            }),
+            location: self.declared_at,
+            problems: self.deferred.0.clone(),
         })
     }
 }
@@ -451,6 +571,10 @@ fn check_secret(secret: &Secret) -> Option<NameError> {
             what: "a secret file path",
         }),
         Secret::File(_) => None,
+        Secret::Value(_) if secret.is_empty_value() => Some(NameError::Empty {
+            what: "a computed secret",
+        }),
+        Secret::Value(_) => None,
     }
 }
 
@@ -500,8 +624,10 @@ impl fmt::Display for Problem {
 /// problem found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAction {
-    /// The action, when it was made and then refused where it was planned.
+    /// The action, when it was made and then refused where it was planned or checked.
     action: Option<String>,
+    /// Where `action!` declared it, when it did.
+    location: Option<Location>,
     problems: Vec<Problem>,
 }
 
@@ -510,6 +636,7 @@ impl InvalidAction {
     pub(crate) fn planned(action: &Action, problem: Problem) -> Self {
         InvalidAction {
             action: Some(action.to_string()),
+            location: action.declared_at,
             problems: vec![problem],
         }
     }
@@ -518,10 +645,28 @@ impl InvalidAction {
     pub fn problems(&self) -> &[Problem] {
         &self.problems
     }
+
+    /// One line per problem: `src/main.rs:42:9: action `welcome`: …`.
+    pub fn lines(&self) -> Vec<String> {
+        let mut prefix = String::new();
+        if let Some(location) = self.location {
+            prefix.push_str(&format!("{location}: "));
+        }
+        if let Some(action) = &self.action {
+            prefix.push_str(&format!("action `{action}`: "));
+        }
+        self.problems
+            .iter()
+            .map(|problem| format!("{prefix}{problem}"))
+            .collect()
+    }
 }
 
 impl fmt::Display for InvalidAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(location) = self.location {
+            write!(f, "{location}: ")?;
+        }
         match &self.action {
             Some(action) => write!(f, "invalid action `{action}`: ")?,
             None => f.write_str("invalid action: ")?,

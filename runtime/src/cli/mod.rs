@@ -39,6 +39,7 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use crate::action::InvalidAction;
 use crate::stack::Stack;
 use args::Command;
 use text::Style;
@@ -121,13 +122,29 @@ pub fn run_with(
     let style = Style::new(
         io.color && !args.options.no_color && env("NO_COLOR").is_none_or(|v| v.is_empty()),
     );
-    match &args.command {
-        Command::Help => {
-            let _ = write!(io.out, "{}", usage());
-            return EXIT_OK;
+    if args.command == Command::Help {
+        let _ = write!(io.out, "{}", usage());
+        return EXIT_OK;
+    }
+    // Values the program computed are checked before anything is read, written or shown.
+    let invalid: Vec<InvalidAction> = stack
+        .actions()
+        .iter()
+        .filter_map(|action| action.check().err())
+        .collect();
+    if !invalid.is_empty() {
+        for line in invalid.iter().flat_map(InvalidAction::lines) {
+            let _ = writeln!(io.err, "error: {line}");
         }
-        Command::Render { json } => return render::render(&stack, &args.options, *json, io),
-        _ => {}
+        let _ = writeln!(
+            io.err,
+            "error: {} action(s) have invalid computed values; nothing was read or written",
+            invalid.len()
+        );
+        return EXIT_ERROR;
+    }
+    if let Command::Render { json } = args.command {
+        return render::render(&stack, &args.options, json, io);
     }
     if tokio::runtime::Handle::try_current().is_ok() {
         let _ = writeln!(

@@ -20,8 +20,7 @@ pub enum Secrets {
     Resolved,
 }
 
-/// What stands in place of a secret whenever an entry is shown.
-pub const REDACTED: &str = "(sensitive)";
+pub use crate::action::REDACTED;
 
 /// One hook entry and the hook list it belongs in.
 ///
@@ -116,6 +115,7 @@ impl Action {
         platform: Platform,
         secrets: Secrets,
     ) -> Result<Vec<RenderedHook>, Error> {
+        self.check()?;
         let (hook, secret_headers) = self.web_hook(secrets)?;
         let entry = hook.encode(platform);
         Ok(self

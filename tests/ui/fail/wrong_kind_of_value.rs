@@ -4,7 +4,7 @@ fn main() {
     let _ = action! {
         flow: "login",
         timing: before,
-        url: https,
+        url: 443,
         can_interrupt: "yes",
     };
 }
