@@ -26,7 +26,8 @@
 /// [`Secret`] the program computed (`Secret::value(…)`), never a bare string.
 ///
 /// Where a value may be an expression (`url`, `body`, `name`, `id`, `project_id`, header
-/// values, the api key's `name` and the basic auth `user`), anything that is not a literal or one
+/// values and names (a variable or `(expression)`), the api key's `name` and the basic auth
+/// `user`), anything that is not a literal or one
 /// of the forms above is Rust, evaluated when the program runs: `format!("https://{host}/x")`,
 /// a variable, a `String`, `&str` or `Cow<str>`. Literals are checked at compile time; computed
 /// values by [`Action::check`], with the same rules, which the command line runs for every

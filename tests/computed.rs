@@ -42,6 +42,7 @@ fn invalid_computed_values_stop_every_command_before_anything_is_read_or_written
         body: body,
     };
     let project = String::from("not a project id!");
+    let header = format!("X-Tenant:{}", "acme");
     let line_of_second = line!() + 1;
     let second = action! {
         flow: login,
@@ -49,6 +50,7 @@ fn invalid_computed_values_stop_every_command_before_anything_is_read_or_written
         url: "https://hooks.example.com/guard",
         body: "{}",
         project_id: project,
+        headers: { (header): "acme" },
     };
     let env = BTreeMap::from([("ORY_KRATOS_CONFIG", path.display().to_string())]);
     for args in [
@@ -76,14 +78,20 @@ fn invalid_computed_values_stop_every_command_before_anything_is_read_or_written
             "{}",
             run.err
         );
+        let second_place = format!("error: tests/computed.rs:{line_of_second}:");
         assert!(
-            lines[2].starts_with(&format!("error: tests/computed.rs:{line_of_second}:"))
-                && lines[2].contains("not an Ory project id"),
+            lines[2].starts_with(&second_place)
+                && lines[2].contains("`X-Tenant:acme` is not a valid header name"),
             "{}",
             run.err
         );
         assert!(
-            lines[3].contains("2 action(s) have invalid computed values"),
+            lines[3].starts_with(&second_place) && lines[3].contains("not an Ory project id"),
+            "{}",
+            run.err
+        );
+        assert!(
+            lines[4].contains("2 action(s) have invalid computed values"),
             "{}",
             run.err
         );

@@ -62,16 +62,55 @@ pub(crate) enum Value {
 
 /// `"key": value` in a map.
 pub(crate) struct MapEntry {
-    pub(crate) key: LitStr,
+    pub(crate) key: MapKey,
     pub(crate) value: Value,
+}
+
+/// The key of a map entry: a string literal, or a name the program computes, written as a
+/// variable or a parenthesized expression.
+pub(crate) enum MapKey {
+    /// `"X-Tenant"`.
+    Str(LitStr),
+    /// `name` or `(expression)`.
+    Computed(TokenStream),
 }
 
 impl Parse for MapEntry {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let key = input.parse()?;
+        let key = if input.peek(LitStr) {
+            MapKey::Str(input.parse()?)
+        } else if input.peek(token::Paren) || input.peek(Ident::peek_any) {
+            MapKey::Computed(input.step(|cursor| {
+                let (tree, rest) = cursor.token_tree().expect("peeked a token");
+                // `(expression)`: the expression, without the parentheses that delimit it.
+                let tokens = match tree {
+                    proc_macro2::TokenTree::Group(group)
+                        if group.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+                    {
+                        group.stream()
+                    }
+                    tree => TokenStream::from(tree),
+                };
+                Ok((tokens, rest))
+            })?)
+        } else {
+            return Err(input.error(
+                "expected a header name: a string literal, a variable or a parenthesized \
+                 expression such as `(format!(\"X-{tenant}\"))`",
+            ));
+        };
         input.parse::<Token![:]>()?;
         let value = input.parse()?;
         Ok(MapEntry { key, value })
+    }
+}
+
+impl ToTokens for MapKey {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            MapKey::Str(lit) => lit.to_tokens(tokens),
+            MapKey::Computed(expr) => tokens.extend(expr.clone()),
+        }
     }
 }
 

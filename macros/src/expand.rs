@@ -84,7 +84,8 @@ pub(crate) fn action(action: &Action) -> TokenStream {
                 quote_spanned!(value.span()=> #private::header(#value))
             }
         };
-        quote!((#private::Cow::Borrowed(#name), #value))
+        let name = text(name);
+        quote!((#name, #value))
     });
     let emit_analytics_event = option(action.emit_analytics_event.map(|emit| quote!(#emit)));
     let id = option(action.id.as_ref().map(text));

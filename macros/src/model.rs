@@ -34,7 +34,7 @@ pub(crate) enum Text {
 
 /// One request header.
 pub(crate) struct Header {
-    pub(crate) name: LitStr,
+    pub(crate) name: Text,
     pub(crate) value: HeaderValue,
 }
 

@@ -25,7 +25,7 @@ use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token};
 
-use crate::ast::{Field, Input, Value};
+use crate::ast::{Field, Input, MapEntry, MapKey, Value};
 use crate::ctxt::Errors;
 use crate::model;
 
@@ -694,18 +694,26 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
         );
         return None;
     };
-    let names: Vec<String> = entries.iter().map(|e| e.key.value()).collect();
-    let literals: Vec<Option<String>> = entries
+    // Names the program computes are checked when it runs; the others here, together.
+    let literal_names: Vec<(usize, &MapEntry, String)> = entries
         .iter()
-        .map(|e| match &e.value {
+        .enumerate()
+        .filter_map(|(index, entry)| match &entry.key {
+            MapKey::Str(lit) => Some((index, entry, lit.value())),
+            MapKey::Computed(_) => None,
+        })
+        .collect();
+    let literals: Vec<Option<String>> = literal_names
+        .iter()
+        .map(|(_, e, _)| match &e.value {
             Value::Str(lit) => Some(lit.value()),
             _ => None,
         })
         .collect();
-    let written: Vec<(&str, HeaderValueKind<'_>)> = entries
+    let written: Vec<(&str, HeaderValueKind<'_>)> = literal_names
         .iter()
-        .zip(names.iter().zip(&literals))
-        .map(|(entry, (name, literal))| {
+        .zip(&literals)
+        .map(|((_, entry, name), literal)| {
             let kind = match (&entry.value, literal) {
                 (_, Some(literal)) => HeaderValueKind::Literal(literal),
                 (value, None) if computed(value, &["env", "secret_file"]).is_some() => {
@@ -717,36 +725,44 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
             (name.as_str(), kind)
         })
         .collect();
-    let problems = check_headers(&written);
+    let problems: Vec<(usize, HeaderPart, ory_actions_core::NameError)> = check_headers(&written)
+        .into_iter()
+        .map(|(i, part, problem)| (literal_names[i].0, part, problem))
+        .collect();
     let mut ok = problems.is_empty();
     let mut headers: Vec<model::Header> = Vec::new();
-    for (index, (entry, name)) in entries.iter().zip(&names).enumerate() {
+    for (index, entry) in entries.iter().enumerate() {
         if let Some((_, part, problem)) = problems.iter().find(|(i, _, _)| *i == index) {
             match (part, &entry.value) {
                 (HeaderPart::Value, Value::Str(lit)) => errors.at(lit.span(), problem),
                 (HeaderPart::Value, value) => errors.spanned(value, problem),
-                (HeaderPart::Name, _) => errors.at(entry.key.span(), problem),
+                (HeaderPart::Name, _) => errors.spanned(&entry.key, problem),
             }
             continue;
         }
+        let (name, name_text) = match &entry.key {
+            MapKey::Str(lit) => (model::Text::Literal(lit.clone()), lit.value()),
+            MapKey::Computed(tokens) => (model::Text::Computed(tokens.clone()), String::new()),
+        };
         let value = match &entry.value {
             Value::Str(lit) => Some(model::HeaderValue::Plain(lit.clone())),
             // A credential header's computed value must be a `Secret`; another header's may be
-            // text or a `Secret`, as its type says.
+            // text or a `Secret`, as its type says (a computed name's, too: it is checked when
+            // the program runs).
             other if computed(other, &["env", "secret_file"]).is_some() => {
                 let tokens = computed(other, &["env", "secret_file"])?;
-                Some(if is_credential_header(name) {
+                Some(if is_credential_header(&name_text) {
                     model::HeaderValue::Secret(model::Secret::Computed(tokens))
                 } else {
                     model::HeaderValue::Computed(tokens)
                 })
             }
             other @ Value::Call { .. } => {
-                secret(name, other, errors).map(model::HeaderValue::Secret)
+                secret(&name_text, other, errors).map(model::HeaderValue::Secret)
             }
             other => {
                 wrong_kind(
-                    name,
+                    &name_text,
                     other,
                     "a string literal, `env(\"VAR\")` or `secret_file(\"path\")`",
                     errors,
@@ -755,10 +771,7 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
             }
         };
         match value {
-            Some(value) => headers.push(model::Header {
-                name: entry.key.clone(),
-                value,
-            }),
+            Some(value) => headers.push(model::Header { name, value }),
             None => ok = false,
         }
     }

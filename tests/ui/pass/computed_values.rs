@@ -22,7 +22,11 @@ fn main() {
                 auth_method: [password, oidc],
                 url: format!("https://{host}/welcome/{tenant}"),
                 body: body_of(tenant),
-                headers: { "X-Tenant": tenant, "X-Request-Signature": Secret::value("from-vault") },
+                headers: {
+                    "X-Tenant": tenant,
+                    "X-Request-Signature": Secret::value("from-vault"),
+                    (format!("X-{tenant}-Id")): "1",
+                },
                 id: String::from("welcome"),
             }
         })
@@ -34,6 +38,7 @@ fn main() {
     let project = String::from("550e8400-e29b-41d4-a716-446655440000");
     let key = Secret::value(String::from("s3cr3t"));
     let user = "ory".to_owned();
+    let header = String::from("X-Region");
     let guard = action! {
         name: name,
         flow: login,
@@ -42,7 +47,7 @@ fn main() {
         body: "function(ctx) { url: ctx.request_url }",
         project_id: project.clone(),
         auth: api_key { name: "X-Api-Key".to_lowercase(), value: key, in: header },
-        headers: { "Authorization": Secret::value(format!("Bearer {}", "t0ken")) },
+        headers: { "Authorization": Secret::value(format!("Bearer {}", "t0ken")), header: "eu" },
     };
     assert!(guard.check().is_ok());
     let basic = action! {
