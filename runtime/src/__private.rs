@@ -47,13 +47,46 @@ pub struct ActionParts {
 
 /// A value the program computed where `action!` takes text: a `String`, a `&str`, a
 /// `Cow<str>`, anything that is a `str`.
-pub fn text(value: impl AsRef<str>) -> Cow<'static, str> {
-    Cow::Owned(value.as_ref().to_owned())
+pub fn text(value: impl ComputedText) -> Cow<'static, str> {
+    Cow::Owned(value.as_text().to_owned())
+}
+
+/// What a computed text value may be: anything that is a `str`.
+#[diagnostic::on_unimplemented(
+    message = "a computed value of `action!` must be text, not `{Self}`",
+    label = "expected a `String`, `&str` or `Cow<str>` here"
+)]
+pub trait ComputedText {
+    /// The text.
+    fn as_text(&self) -> &str;
+}
+
+impl<T: AsRef<str> + ?Sized> ComputedText for T {
+    fn as_text(&self) -> &str {
+        self.as_ref()
+    }
 }
 
 /// A secret the program computed: a [`Secret`], never a bare string.
-pub fn secret(value: Secret) -> Secret {
-    value
+pub fn secret(value: impl ComputedSecret) -> Secret {
+    value.into_secret()
+}
+
+/// What a computed secret may be: only a [`Secret`]. The message of a wrong type says what to
+/// write, instead of rustc's suggestion of a `Secret` variant that would misread the value.
+#[diagnostic::on_unimplemented(
+    message = "a computed secret must be a `Secret`, not `{Self}`",
+    label = "write `Secret::value(…)` around it, so that it is never shown and is wiped from memory"
+)]
+pub trait ComputedSecret {
+    /// The secret.
+    fn into_secret(self) -> Secret;
+}
+
+impl ComputedSecret for Secret {
+    fn into_secret(self) -> Secret {
+        self
+    }
 }
 
 /// A header value the program computed: text, or a [`Secret`].
@@ -87,7 +120,7 @@ impl IntoHeaderValue for &str {
 
 impl IntoHeaderValue for &&str {
     fn into_header_value(self) -> HeaderValue {
-        HeaderValue::Plain(text(self))
+        HeaderValue::Plain(text(*self))
     }
 }
 
@@ -99,7 +132,7 @@ impl IntoHeaderValue for &String {
 
 impl IntoHeaderValue for Cow<'_, str> {
     fn into_header_value(self) -> HeaderValue {
-        HeaderValue::Plain(text(self))
+        HeaderValue::Plain(text(&*self))
     }
 }
 
