@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use jrsonnet_parser::{Expr, IStr, LocExpr, ParserSettings, Source};
+use jrsonnet_parser::{
+    ArgsDesc, BindSpec, CompSpec, Expr, FieldName, IStr, LocExpr, Member, ObjBody, ParserSettings,
+    Source,
+};
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +50,19 @@ pub enum BodyError {
         /// Its size in bytes.
         bytes: usize,
     },
+    /// The template uses what Kratos's Jsonnet VM does not offer: `import`, `importstr`,
+    /// `importbin`, `std.extVar` or `std.native`.
+    Unavailable {
+        /// What it uses.
+        what: &'static str,
+        /// Line in the template, from 1.
+        line: usize,
+        /// Column in that line, from 1.
+        column: usize,
+    },
+    /// The template is a function of `ctx` whose result is a function, which cannot be
+    /// manifested as JSON.
+    ReturnsFunction,
 }
 
 /// The largest body template accepted: far above any real web hook payload, and small enough
@@ -91,6 +107,18 @@ impl fmt::Display for BodyError {
             BodyError::TooLarge { bytes } => write!(
                 f,
                 "the Jsonnet body is {bytes} bytes; at most {MAX_BODY_BYTES} are accepted"
+            ),
+            BodyError::Unavailable { what, line, column } => write!(
+                f,
+                "the Jsonnet body uses `{what}` at line {line}, column {column}, which Kratos's \
+                 Jsonnet VM does not offer (it refuses imports and has no external variables or \
+                 native functions): every call of this web hook would fail; put what it needs \
+                 in the template itself"
+            ),
+            BodyError::ReturnsFunction => f.write_str(
+                "the Jsonnet body is a function of `ctx` that returns a function, which Kratos \
+                 cannot send as JSON: return an object, such as `function(ctx) { id: \
+                 ctx.identity.id }`",
             ),
         }
     }
@@ -165,7 +193,143 @@ fn parse_and_check(source: &str) -> Result<BodyShape, BodyError> {
         column: e.location.column,
         expected: e.expected.to_string(),
     })?;
+    if let Some((what, offset)) = unavailable(&parsed) {
+        let (line, column) = line_and_column(source, offset);
+        return Err(BodyError::Unavailable { what, line, column });
+    }
     top_level_shape(&parsed)
+}
+
+/// The line and column (from 1) of a byte offset in `source`.
+fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |text| text.chars().count())
+        + 1;
+    (line, column)
+}
+
+/// The first use, in source order, of what Kratos's VM does not offer, and its byte offset.
+fn unavailable(expr: &LocExpr) -> Option<(&'static str, usize)> {
+    let at = |what: &'static str| Some((what, expr.span().1 as usize));
+    fn all<'a>(mut exprs: impl Iterator<Item = &'a LocExpr>) -> Option<(&'static str, usize)> {
+        exprs.find_map(unavailable)
+    }
+    let binds = |binds: &[BindSpec]| {
+        binds.iter().find_map(|bind| match bind {
+            BindSpec::Field { value, .. } => unavailable(value),
+            BindSpec::Function { params, value, .. } => params
+                .iter()
+                .filter_map(|p| p.1.as_ref())
+                .find_map(unavailable)
+                .or_else(|| unavailable(value)),
+        })
+    };
+    let args = |args: &ArgsDesc| {
+        all(args
+            .unnamed
+            .iter()
+            .chain(args.named.iter().map(|(_, value)| value)))
+    };
+    let comps = |specs: &[CompSpec]| {
+        specs.iter().find_map(|spec| match spec {
+            CompSpec::IfSpec(condition) => unavailable(&condition.0),
+            CompSpec::ForSpec(each) => unavailable(&each.1),
+        })
+    };
+    let field = |field: &jrsonnet_parser::FieldMember| {
+        let name = match &field.name {
+            FieldName::Dyn(name) => unavailable(name),
+            FieldName::Fixed(_) => None,
+        };
+        name.or_else(|| {
+            field
+                .params
+                .iter()
+                .flat_map(|params| params.iter())
+                .filter_map(|p| p.1.as_ref())
+                .find_map(unavailable)
+        })
+        .or_else(|| unavailable(&field.value))
+    };
+    let object = |body: &ObjBody| match body {
+        ObjBody::MemberList(members) => members.iter().find_map(|member| match member {
+            Member::Field(f) => field(f),
+            Member::BindStmt(bind) => binds(std::slice::from_ref(bind)),
+            Member::AssertStmt(assert) => {
+                unavailable(&assert.0).or_else(|| assert.1.as_ref().and_then(unavailable))
+            }
+        }),
+        ObjBody::ObjComp(comp) => binds(&comp.pre_locals)
+            .or_else(|| field(&comp.field))
+            .or_else(|| binds(&comp.post_locals))
+            .or_else(|| comps(&comp.compspecs)),
+    };
+    match expr.expr() {
+        Expr::Import(_) => at("import"),
+        Expr::ImportStr(_) => at("importstr"),
+        Expr::ImportBin(_) => at("importbin"),
+        Expr::Index { indexable, parts } => {
+            if let Expr::Var(name) = indexable.expr()
+                && &**name == "std"
+                && let Some(first) = parts.first()
+                && let Expr::Str(member) = first.value.expr()
+            {
+                match &**member {
+                    "extVar" => return at("std.extVar"),
+                    "native" => return at("std.native"),
+                    _ => {}
+                }
+            }
+            unavailable(indexable).or_else(|| all(parts.iter().map(|p| &p.value)))
+        }
+        Expr::Literal(_) | Expr::Str(_) | Expr::Num(_) | Expr::Var(_) => None,
+        Expr::Arr(items) => all(items.iter()),
+        Expr::ArrComp(item, specs) => unavailable(item).or_else(|| comps(specs)),
+        Expr::Obj(body) => object(body),
+        Expr::ObjExtend(base, body) => unavailable(base).or_else(|| object(body)),
+        Expr::Parened(inner) | Expr::UnaryOp(_, inner) | Expr::ErrorStmt(inner) => {
+            unavailable(inner)
+        }
+        Expr::BinaryOp(left, _, right) => unavailable(left).or_else(|| unavailable(right)),
+        Expr::AssertExpr(assert, rest) => unavailable(&assert.0)
+            .or_else(|| assert.1.as_ref().and_then(unavailable))
+            .or_else(|| unavailable(rest)),
+        Expr::LocalExpr(locals, rest) => binds(locals).or_else(|| unavailable(rest)),
+        Expr::Apply(function, arguments, _) => unavailable(function).or_else(|| args(arguments)),
+        Expr::Function(params, body) => params
+            .iter()
+            .filter_map(|p| p.1.as_ref())
+            .find_map(unavailable)
+            .or_else(|| unavailable(body)),
+        Expr::IfElse {
+            cond,
+            cond_then,
+            cond_else,
+        } => unavailable(&cond.0)
+            .or_else(|| unavailable(cond_then))
+            .or_else(|| cond_else.as_ref().and_then(unavailable)),
+        Expr::Slice(sliced, desc) => unavailable(sliced).or_else(|| {
+            [&desc.start, &desc.end, &desc.step]
+                .into_iter()
+                .flatten()
+                .find_map(unavailable)
+        }),
+    }
+}
+
+/// Whether `expr`, under `local`, `assert` and parentheses, is a function literal.
+fn is_function(expr: &LocExpr) -> bool {
+    match expr.expr() {
+        Expr::Parened(inner) | Expr::LocalExpr(_, inner) | Expr::AssertExpr(_, inner) => {
+            is_function(inner)
+        }
+        Expr::Function(..) => true,
+        _ => false,
+    }
 }
 
 /// Rewrites the escape `\/` (legal Jsonnet, which jrsonnet does not know) as `\\`, which has
@@ -192,7 +356,7 @@ fn top_level_shape(expr: &LocExpr) -> Result<BodyShape, BodyError> {
         Expr::Parened(inner) | Expr::LocalExpr(_, inner) | Expr::AssertExpr(_, inner) => {
             top_level_shape(inner)
         }
-        Expr::Function(params, _) => {
+        Expr::Function(params, result) => {
             let names: Vec<String> = params
                 .iter()
                 .map(|p| p.0.name().map_or_else(|| "_".into(), |n| n.to_string()))
@@ -204,6 +368,9 @@ fn top_level_shape(expr: &LocExpr) -> Result<BodyShape, BodyError> {
                 if name != "ctx" && param.1.is_none() {
                     return Err(BodyError::ParamNeedsDefault { name: name.clone() });
                 }
+            }
+            if is_function(result) {
+                return Err(BodyError::ReturnsFunction);
             }
             Ok(BodyShape::Function)
         }
@@ -279,6 +446,62 @@ mod tests {
             panic!("expected a syntax error");
         };
         assert_eq!((line, column), (1, 11));
+    }
+
+    #[test]
+    fn what_kratos_s_vm_does_not_offer_is_refused() {
+        let unavailable = |source: &str| match check_body(source) {
+            Err(BodyError::Unavailable { what, line, column }) => Some((what, line, column)),
+            _ => None,
+        };
+        assert_eq!(
+            unavailable("local lib = import 'lib.libsonnet';\nfunction(ctx) lib.body(ctx)"),
+            Some(("import", 1, 13))
+        );
+        assert_eq!(
+            unavailable("function(ctx) {\n  text: importstr 'a.txt',\n}"),
+            Some(("importstr", 2, 9))
+        );
+        assert_eq!(
+            unavailable("function(ctx) { b: importbin 'a.bin' }"),
+            Some(("importbin", 1, 20))
+        );
+        assert_eq!(
+            unavailable("function(ctx) {\n  env: std.extVar('ENV'),\n}"),
+            Some(("std.extVar", 2, 8))
+        );
+        assert_eq!(
+            unavailable("function(ctx) [x for x in [std.native('f')(1)]]"),
+            Some(("std.native", 1, 28))
+        );
+        assert_eq!(
+            unavailable("function(ctx, d = std.extVar('d')) {}"),
+            Some(("std.extVar", 1, 19))
+        );
+        // Other members of `std`, and fields named like them, are fine.
+        for fine in [
+            "function(ctx) { a: std.get(ctx, 'session', null), b: std.objectHas(ctx, 'x') }",
+            "function(ctx) { import_id: ctx.flow.id, extVar: 1 }",
+            "local s = { extVar: 1 }; function(ctx) { v: s.extVar }",
+        ] {
+            assert_eq!(check_body(fine), Ok(BodyShape::Function), "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_function_of_ctx_that_returns_a_function_is_refused() {
+        assert_eq!(
+            check_body("function(ctx) function(x) x"),
+            Err(BodyError::ReturnsFunction)
+        );
+        assert_eq!(
+            check_body("function(ctx) local f = 1; (function(y) y)"),
+            Err(BodyError::ReturnsFunction)
+        );
+        assert_eq!(
+            check_body("function(ctx) { f: function(x) x }.f(ctx)"),
+            Ok(BodyShape::Function)
+        );
     }
 
     #[test]
