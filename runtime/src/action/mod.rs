@@ -334,54 +334,50 @@ impl Action {
         &self.extras
     }
 
-    /// Builds an action from its parts, checking every rule with [`check`]; used by the builder
-    /// and by the expansion of `action!`.
+    /// Builds an action from its parts, checking every rule with [`check`]; used by the
+    /// builder.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
-        let lists = check(&parts).map_err(|problems| InvalidAction {
-            action: None,
-            location: None,
-            problems,
-        })?;
-        Ok(Action {
-            name: parts.name,
-            scopes: lists.scopes,
-            auth_method_all: lists.auth_method == Some(AuthMethods::All),
-            url: parts.url,
-            method: parts.method,
-            body: parts.body,
-            flags: parts.flags,
-            auth: parts.auth,
-            project_id: parts.project_id,
-            extras: parts.extras,
-            declared_at: None,
-            deferred: Deferred::default(),
-        })
+        match check(&parts) {
+            (Some(lists), problems) if problems.is_empty() => {
+                Ok(Action::assemble(parts, lists, None, Vec::new()))
+            }
+            (_, problems) => Err(InvalidAction {
+                action: None,
+                location: None,
+                problems,
+            }),
+        }
     }
 
     /// Builds the action of an `action!` invocation at `location`. The macro checked every
     /// literal value and every structural rule at compile time; the problems of values the
     /// program computed are kept, and reported by [`Action::check`].
     pub(crate) fn declared(parts: Parts, location: Location) -> Action {
-        let (lists, problems) = match check(&parts) {
-            Ok(lists) => (lists, Vec::new()),
-            Err(problems) => match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
-                Ok(lists)
-                    if !problems
-                        .iter()
-                        .any(|p| matches!(p, Problem::Scope(_) | Problem::Flags(_))) =>
-                {
-                    (lists, problems)
+        match check(&parts) {
+            (Some(lists), problems)
+                if !problems
+                    .iter()
+                    .any(|p| matches!(p, Problem::Scope(_) | Problem::Flags(_))) =>
+            {
+                Action::assemble(parts, lists, Some(location), problems)
+            }
+            (_, problems) => panic!(
+                "action! at {location} produced an {}; please report this as a bug",
+                InvalidAction {
+                    action: None,
+                    location: None,
+                    problems,
                 }
-                _ => panic!(
-                    "action! at {location} produced an {}; please report this as a bug",
-                    InvalidAction {
-                        action: None,
-                        location: None,
-                        problems,
-                    }
-                ),
-            },
-        };
+            ),
+        }
+    }
+
+    fn assemble(
+        parts: Parts,
+        lists: AuthMethodLists,
+        declared_at: Option<Location>,
+        problems: Vec<Problem>,
+    ) -> Action {
         Action {
             name: parts.name,
             scopes: lists.scopes,
@@ -393,7 +389,7 @@ impl Action {
             auth: parts.auth,
             project_id: parts.project_id,
             extras: parts.extras,
-            declared_at: Some(location),
+            declared_at,
             deferred: Deferred(problems),
         }
     }
@@ -464,8 +460,9 @@ pub(crate) struct Parts {
 }
 
 /// Every rule of an action that is not already in its types, with the functions of
-/// `ory-actions-core` that `action!` calls at compile time; the hook lists, or every problem.
-fn check(parts: &Parts) -> Result<AuthMethodLists, Vec<Problem>> {
+/// `ory-actions-core` that `action!` calls at compile time: the hook lists, when `auth_method`
+/// names some, and every problem found.
+fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
     let mut problems = Vec::new();
     let lists = match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
         Ok(lists) => Some(lists),
@@ -527,10 +524,7 @@ fn check(parts: &Parts) -> Result<AuthMethodLists, Vec<Problem>> {
         }
         None => {}
     }
-    match lists {
-        Some(lists) if problems.is_empty() => Ok(lists),
-        _ => Err(problems),
-    }
+    (lists, problems)
 }
 
 /// The problems of the request headers, each named by its place: the rules of
