@@ -93,6 +93,14 @@ pub enum Error {
         /// What went wrong.
         problem: String,
     },
+    /// An identity JSON schema that sample traits cannot be made from.
+    #[error("identity schema{}: {problem}", path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default())]
+    IdentitySchema {
+        /// The file, when it was read from one.
+        path: Option<PathBuf>,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The configuration file changed between the plan and the write.
     #[error("Kratos config {} changed on disk since it was read", path.display())]
     FileChanged {

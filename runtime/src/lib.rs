@@ -12,6 +12,7 @@ pub mod cli;
 mod error;
 mod export;
 mod hooks;
+pub mod payload;
 mod plan;
 mod reconcile;
 mod stack;
@@ -29,7 +30,8 @@ pub use action::{
 pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
-    ApiKeyIn, AuthMethods, BodyError, FlagError, Flow, HttpMethod, Method, NameError, Platform,
+    ApiKeyIn, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, Method, NameError, Platform,
     Scope, ScopeError, Timing, UrlError,
 };
+pub use payload::{Phase, Samples};
 pub use stack::{Prune, Stack};

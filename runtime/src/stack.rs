@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::action::{Action, ProjectId};
+use crate::payload::Samples;
 
 /// Which web hooks that the stack does not declare it owns, and so deletes.
 ///
@@ -49,6 +50,7 @@ pub struct Stack {
     project: Option<ProjectId>,
     prune: Prune,
     actions: Vec<Action>,
+    samples: Samples,
 }
 
 impl Stack {
@@ -68,6 +70,18 @@ impl Stack {
     pub fn project_from_env(mut self, var: impl Into<Cow<'static, str>>) -> Self {
         self.project = Some(ProjectId::Env(var.into()));
         self
+    }
+
+    /// The sample contexts that `render --payloads`, plan's body checks and
+    /// [`Stack::snapshot`] evaluate bodies with (default: [`Samples::new`]).
+    pub fn samples(mut self, samples: Samples) -> Self {
+        self.samples = samples;
+        self
+    }
+
+    /// The sample contexts of this stack.
+    pub fn sample_contexts(&self) -> &Samples {
+        &self.samples
     }
 
     /// Which undeclared web hooks the stack owns.

@@ -1,0 +1,242 @@
+//! Evaluating a body template the way Kratos does: the context as the top-level argument
+//! `ctx`, no imports, no external variables, no native functions, and the result manifested as
+//! JSON.
+//!
+//! The evaluator is jrsonnet's. Kratos runs go-jsonnet; the two agree on the language and the
+//! standard library that web hook bodies use, and the syntax is held to go-jsonnet's before
+//! anything is evaluated ([`ory_actions_core::jsonnet::check_body`]). The tests in
+//! `tests/payloads.rs` compare the payloads with go-jsonnet's output.
+
+use std::time::Duration;
+
+use jrsonnet_evaluator::function::TlaArg;
+use jrsonnet_evaluator::gc::GcHashMap;
+use jrsonnet_evaluator::manifest::JsonFormat;
+use jrsonnet_evaluator::trace::PathResolver;
+use jrsonnet_evaluator::error::ErrorKind;
+use jrsonnet_evaluator::{IStr, State, Val, apply_tla};
+use serde_json::Value;
+
+use super::{Encoding, Payload, PayloadError};
+
+/// How long one evaluation may take. Web hook bodies take microseconds; a template that loops
+/// forever is reported instead of stopping the program.
+const TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// The stack the evaluator runs on: jrsonnet recurses per nested call and value.
+const STACK: usize = 256 << 20;
+
+/// Evaluates `source` with each of `contexts` on a thread of its own (the evaluator's values
+/// are not `Send`, and a runaway template must not hang the caller). The template is parsed
+/// once.
+pub(super) fn evaluate(
+    source: &str,
+    contexts: &[Value],
+    encoding: Encoding,
+) -> Vec<Result<Payload, PayloadError>> {
+    let source = source.to_owned();
+    let texts: Vec<String> = contexts.iter().map(Value::to_string).collect();
+    let count = texts.len();
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name("ory-actions-payload".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let _ = sender.send(run(&source, &texts, encoding));
+        });
+    let failed = |message: String| (0..count).map(|_| Err(PayloadError::Evaluator(message.clone()))).collect();
+    if let Err(e) = spawned {
+        return failed(format!("cannot start the Jsonnet evaluator: {e}"));
+    }
+    match receiver.recv_timeout(TIME_LIMIT) {
+        Ok(results) => results,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => failed(format!(
+            "the template did not finish within {} s",
+            TIME_LIMIT.as_secs()
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            failed("the Jsonnet evaluator stopped without an answer".into())
+        }
+    }
+}
+
+fn run(source: &str, contexts: &[String], encoding: Encoding) -> Vec<Result<Payload, PayloadError>> {
+    let mut builder = State::builder();
+    builder.context_initializer(jrsonnet_stdlib::ContextInitializer::new(
+        PathResolver::Absolute,
+    ));
+    // The default import resolver refuses every import, as Kratos's does.
+    let state = builder.build();
+    let template = state.evaluate_snippet("body.jsonnet", source);
+    contexts
+        .iter()
+        .map(|ctx| match &template {
+            Ok(template) => call(&state, source, template.clone(), ctx, encoding),
+            Err(e) => cancelled_or(failure(source, e), encoding),
+        })
+        .collect()
+}
+
+/// Whether Kratos skips the hook for this failure: a JSON body whose error text holds
+/// `RUNTIME ERROR: cancel`.
+fn cancelled_or(error: PayloadError, encoding: Encoding) -> Result<Payload, PayloadError> {
+    match &error {
+        PayloadError::Fails { message, .. }
+            if encoding == Encoding::Json && message.starts_with("cancel") =>
+        {
+            Ok(Payload::Cancelled)
+        }
+        _ => Err(error),
+    }
+}
+
+fn call(
+    state: &State,
+    source: &str,
+    template: Val,
+    ctx: &str,
+    encoding: Encoding,
+) -> Result<Payload, PayloadError> {
+    let ctx_value = state
+        .evaluate_snippet("ctx.json", ctx)
+        .map_err(|e| PayloadError::Evaluator(format!("the context is not JSON: {e}")))?;
+    let mut args: GcHashMap<IStr, TlaArg> = GcHashMap::new();
+    args.insert("ctx".into(), TlaArg::Val(ctx_value));
+    let manifested = apply_tla(state.clone(), &args, template).and_then(|result| {
+        if matches!(result, Val::Func(_)) {
+            Ok(None)
+        } else {
+            result.manifest(JsonFormat::default()).map(Some)
+        }
+    });
+    let text = match manifested {
+        Ok(Some(text)) => text,
+        Ok(None) => return Err(PayloadError::Function),
+        Err(e) => return cancelled_or(failure(source, &e), encoding),
+    };
+    let mut json: Value = serde_json::from_str(&text)
+        .map_err(|e| PayloadError::Evaluator(format!("the result is not JSON: {e}")))?;
+    exact_integers(&mut json);
+    match encoding {
+        Encoding::Json => Ok(Payload::Json(json)),
+        Encoding::Form => form(json),
+    }
+}
+
+/// Writes whole numbers as go-jsonnet does: every digit of the double (`1152921504606846976`
+/// for 2^60), where jrsonnet writes the shortest text that reads back as the same double
+/// (`1152921504606847000`). Both are the same double; the digits a receiver sees differ.
+fn exact_integers(value: &mut Value) {
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float.abs() < 1.8e19
+            {
+                *number = if float >= 0.0 {
+                    (float as u64).into()
+                } else {
+                    (float as i64).into()
+                };
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(exact_integers),
+        Value::Object(fields) => fields.values_mut().for_each(exact_integers),
+        _ => {}
+    }
+}
+
+/// A form body: Kratos unmarshals the result into `map[string]string`.
+fn form(json: Value) -> Result<Payload, PayloadError> {
+    let Value::Object(fields) = json else {
+        return Err(PayloadError::NotForm {
+            field: None,
+            found: kind(&json),
+        });
+    };
+    let mut form = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        match value {
+            Value::String(text) => form.push((name, text)),
+            other => {
+                return Err(PayloadError::NotForm {
+                    field: Some(name),
+                    found: kind(&other),
+                });
+            }
+        }
+    }
+    Ok(Payload::Form(form))
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An evaluation error as the user sees it: the message, and the innermost place in the
+/// template with the text there.
+fn failure(source: &str, error: &jrsonnet_evaluator::Error) -> PayloadError {
+    let message = match error.error() {
+        ErrorKind::RuntimeError(text) => text.to_string(),
+        ErrorKind::AssertionFailed(text) if !text.is_empty() => text.to_string(),
+        ErrorKind::NoSuchField(field, _) => format!("field does not exist: {field}"),
+        other => other.to_string(),
+    };
+    let place = error
+        .trace()
+        .0
+        .iter()
+        .filter_map(|frame| frame.location.as_ref())
+        .find(|span| span.0.source_path().to_string() == "body.jsonnet")
+        .map(|span| {
+            let (start, end) = (widened(source, span.1 as usize), span.2 as usize);
+            let (line, column) = line_and_column(source, start);
+            let expression = source
+                .get(start..end.max(start))
+                .unwrap_or_default()
+                .to_owned();
+            (line, column, expression)
+        });
+    match place {
+        Some((line, column, expression)) => PayloadError::Fails {
+            message,
+            line: Some(line),
+            column: Some(column),
+            expression: Some(expression),
+        },
+        None => PayloadError::Fails {
+            message,
+            line: None,
+            column: None,
+            expression: None,
+        },
+    }
+}
+
+/// jrsonnet places a failed field access on the field's name (`session`); go-jsonnet on the
+/// whole chain (`ctx.session`), which says more. Widens a name preceded by `.` to the chain.
+fn widened(source: &str, start: usize) -> usize {
+    let bytes = source.as_bytes();
+    if start == 0 || start > bytes.len() || bytes[start - 1] != b'.' {
+        return start;
+    }
+    let mut at = start;
+    while at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || matches!(bytes[at - 1], b'_' | b'.')) {
+        at -= 1;
+    }
+    at
+}
+
+fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
+    let before = source.get(..offset.min(source.len())).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |t| t.chars().count()) + 1;
+    (line, column)
+}

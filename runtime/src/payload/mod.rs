@@ -1,0 +1,229 @@
+//! Payloads: what a web hook's body evaluates to for a context, as Kratos evaluates it, with
+//! sample contexts of the shape Kratos sends, and a snapshot of a whole stack for tests.
+//!
+//! ```
+//! use ory_actions::{action, payload::{Payload, Samples}};
+//!
+//! let welcome = action! {
+//!     flow: registration,
+//!     timing: after,
+//!     auth_method: password,
+//!     url: "https://api.example.com/welcome",
+//!     body: "function(ctx) { email: ctx.identity.traits.email }",
+//! };
+//! let payloads = welcome.payloads(&Samples::new());
+//! let Ok(Payload::Json(json)) = &payloads[0].result else { panic!() };
+//! assert_eq!(json["email"], "jane.doe@example.com");
+//! ```
+
+mod eval;
+mod sample;
+mod schema;
+mod snapshot;
+
+use std::fmt;
+
+use ory_actions_core::jsonnet::check_body;
+use ory_actions_core::{BodyError, Scope};
+use serde_json::Value;
+
+pub use sample::{Phase, Samples, passes};
+
+use crate::action::{Action, HeaderValue};
+
+/// How Kratos sends a body: JSON, or form-encoded when the hook's `Content-Type` header says
+/// `application/x-www-form-urlencoded`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/json` (the default).
+    Json,
+    /// `application/x-www-form-urlencoded`: the template must give a flat object of strings.
+    Form,
+}
+
+impl Encoding {
+    /// The encoding of `action`'s requests.
+    pub fn of(action: &Action) -> Encoding {
+        let form = action.headers().any(|(name, value)| {
+            name.eq_ignore_ascii_case("content-type")
+                && matches!(value, HeaderValue::Plain(text)
+                    if text.split(';').next().is_some_and(|t| {
+                        t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                    }))
+        });
+        if form { Encoding::Form } else { Encoding::Json }
+    }
+}
+
+/// What a body evaluates to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    /// The JSON document Kratos sends.
+    Json(Value),
+    /// The fields of a form-encoded body, in order.
+    Form(Vec<(String, String)>),
+    /// The template raised `error "cancel"`: Kratos skips the hook without an error.
+    Cancelled,
+}
+
+impl Payload {
+    /// The payload as JSON: a form as an object of strings, `null` when cancelled.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Payload::Json(json) => json.clone(),
+            Payload::Form(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            ),
+            Payload::Cancelled => Value::Null,
+        }
+    }
+}
+
+/// Why a body gives no payload: Kratos would fail the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The template is not one Kratos can evaluate (syntax, imports, `ctx`).
+    Invalid(BodyError),
+    /// Evaluating it failed.
+    Fails {
+        /// What went wrong, as the evaluator says it.
+        message: String,
+        /// Line in the template, from 1, where it went wrong.
+        line: Option<usize>,
+        /// Column in that line, from 1.
+        column: Option<usize>,
+        /// The text of the failing expression.
+        expression: Option<String>,
+    },
+    /// The result is a function, which cannot be sent as JSON.
+    Function,
+    /// A form-encoded body that is not a flat object of strings.
+    NotForm {
+        /// The field that is not a string (none when the result is not an object at all).
+        field: Option<String>,
+        /// What was found instead.
+        found: &'static str,
+    },
+    /// The evaluator itself could not answer (no thread, or the template ran too long).
+    Evaluator(String),
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayloadError::Invalid(e) => e.fmt(f),
+            PayloadError::Fails {
+                message,
+                line,
+                column,
+                expression,
+            } => {
+                if let (Some(line), Some(column)) = (line, column) {
+                    write!(f, "line {line}, column {column}: ")?;
+                }
+                f.write_str(message)?;
+                match expression {
+                    Some(text) if !text.is_empty() => {
+                        let text = text.lines().next().unwrap_or_default();
+                        write!(f, " (in `{text}`)")
+                    }
+                    _ => Ok(()),
+                }
+            }
+            PayloadError::Function => {
+                f.write_str("the template gives a function, which cannot be sent as JSON")
+            }
+            PayloadError::NotForm { field: None, found } => write!(
+                f,
+                "a form-encoded body must be a flat object of strings, but the template gives \
+                 {found}"
+            ),
+            PayloadError::NotForm {
+                field: Some(field),
+                found,
+            } => write!(
+                f,
+                "a form-encoded body must be a flat object of strings, but `{field}` is {found} \
+                 (wrap it in std.toString(…))"
+            ),
+            PayloadError::Evaluator(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}
+
+/// Evaluates the body template `source` with `ctx`, as Kratos does: the template is checked
+/// with go-jsonnet's rules first, then called with `ctx`; `error "cancel"` on a JSON body is
+/// [`Payload::Cancelled`].
+pub fn evaluate(source: &str, ctx: &Value, encoding: Encoding) -> Result<Payload, PayloadError> {
+    evaluate_all(source, std::slice::from_ref(ctx), encoding)
+        .pop()
+        .unwrap_or_else(|| Err(PayloadError::Evaluator("no result".into())))
+}
+
+/// [`evaluate`] for several contexts, parsing the template once.
+pub(crate) fn evaluate_all(
+    source: &str,
+    contexts: &[Value],
+    encoding: Encoding,
+) -> Vec<Result<Payload, PayloadError>> {
+    if let Err(e) = check_body(source) {
+        return contexts
+            .iter()
+            .map(|_| Err(PayloadError::Invalid(e.clone())))
+            .collect();
+    }
+    eval::evaluate(source, contexts, encoding)
+}
+
+/// The payload of one of an action's hook lists for its sample context.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SamplePayload {
+    /// The hook list.
+    pub scope: Scope,
+    /// The phase the hook runs in there.
+    pub phase: Phase,
+    /// The sample context.
+    pub context: Value,
+    /// The payload, or why Kratos would fail the call.
+    pub result: Result<Payload, PayloadError>,
+}
+
+impl Action {
+    /// The payload of this action's body in each of its hook lists, for the sample context of
+    /// that list and phase. Empty when the action has no body.
+    pub fn payloads(&self, samples: &Samples) -> Vec<SamplePayload> {
+        self.payloads_in(self.scopes(), samples)
+    }
+
+    /// [`Action::payloads`] for the lists `scopes`.
+    pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
+        let Some(body) = self.body() else {
+            return Vec::new();
+        };
+        let places: Vec<(Scope, Phase, Value)> = scopes
+            .iter()
+            .map(|&scope| {
+                let phase = Phase::of(scope, self.flags());
+                (scope, phase, samples.context(scope, phase))
+            })
+            .collect();
+        let contexts: Vec<Value> = places.iter().map(|(_, _, ctx)| ctx.clone()).collect();
+        let results = evaluate_all(body.source(), &contexts, Encoding::of(self));
+        places
+            .into_iter()
+            .zip(results)
+            .map(|((scope, phase, context), result)| SamplePayload {
+                scope,
+                phase,
+                context,
+                result,
+            })
+            .collect()
+    }
+}

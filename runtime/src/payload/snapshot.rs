@@ -1,0 +1,142 @@
+//! A stack as one stable, readable document, for snapshot tests (`insta::assert_snapshot!`).
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use ory_actions_core::Platform;
+use serde_json::Value;
+
+use super::{Payload, Phase};
+use crate::action::Action;
+use crate::error::Error;
+use crate::hooks::{HookLists, Secrets, StoredBody, WebHook};
+use crate::plan::{Mode, PlanInput, Resend, plan_project};
+use crate::stack::{Prune, Stack};
+use crate::target::TargetName;
+
+impl Stack {
+    /// The stack as a document for snapshot tests: every hook list as it would be after
+    /// applying the stack to an empty Ory Network project, each entry with its body decoded and
+    /// its payload for the sample context of its list ([`Stack::samples`]), secrets redacted.
+    ///
+    /// ```
+    /// # use ory_actions::{action, Stack};
+    /// let stack = Stack::new().action(action! {
+    ///     flow: login,
+    ///     timing: after,
+    ///     auth_method: password,
+    ///     url: "https://api.example.com/login",
+    ///     body: "function(ctx) { id: ctx.identity.id }",
+    /// });
+    /// let document = stack.snapshot().unwrap();
+    /// assert!(document.contains("login after password"));
+    /// // insta::assert_snapshot!(document);
+    /// ```
+    pub fn snapshot(&self) -> Result<String, Error> {
+        self.snapshot_on(Platform::OryNetwork)
+    }
+
+    /// [`Stack::snapshot`] for `platform`: a self-hosted Kratos configuration has no `saml`
+    /// lists and keeps only the fields written.
+    pub fn snapshot_on(&self, platform: Platform) -> Result<String, Error> {
+        for action in self.actions() {
+            action.check()?;
+        }
+        let actions: Vec<&Action> = self.actions().iter().collect();
+        let empty = HookLists::default();
+        let plan = plan_project(PlanInput {
+            target: match platform {
+                Platform::OryNetwork => TargetName::Project("snapshot".into()),
+                Platform::Kratos => TargetName::KratosConfig("snapshot".into()),
+            },
+            platform,
+            revision_id: "",
+            lists: &empty,
+            actions: &actions,
+            prune: &Prune::None,
+            mode: Mode::Apply,
+            bodies: &Default::default(),
+            secrets: Secrets::Redacted,
+            only: None,
+            resend: &Resend::None,
+        })?;
+        let mut out = String::new();
+        for write in &plan.writes {
+            let scope = write.scope;
+            let _ = writeln!(out, "=== {scope} ({})", scope.config_pointer());
+            for (index, entry) in write.entries.iter().enumerate() {
+                let hook = WebHook::decode(entry).ok();
+                let owner = hook.as_ref().and_then(|hook| {
+                    let key = hook.key(scope);
+                    actions.iter().copied().find(|action| {
+                        action.scopes().contains(&scope)
+                            && action
+                                .render_on(platform, Secrets::Redacted)
+                                .is_ok_and(|rendered| {
+                                    rendered.iter().any(|r| r.hook.key(scope) == key)
+                                })
+                    })
+                });
+                let title = owner
+                    .and_then(Action::name)
+                    .map(|name| format!(" {name}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "\n--- [{index}]{title}");
+                let mut shown = entry.clone();
+                if let Some(body) = shown.pointer_mut("/config/body")
+                    && matches!(hook.as_ref().map(|h| &h.body), Some(StoredBody::Text(_)))
+                {
+                    *body = Value::String("base64://… (decoded below)".into());
+                }
+                let _ = writeln!(out, "{}", pretty(&shown));
+                if let Some(WebHook {
+                    body: StoredBody::Text(source),
+                    ..
+                }) = &hook
+                {
+                    let _ = writeln!(out, "body:\n{}", indent(source));
+                }
+                if let Some(action) = owner {
+                    for sample in action.payloads_in(&[scope], self.sample_contexts()) {
+                        let _ = writeln!(out, "{}", payload_text(sample.phase, &sample.result));
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        let declared: BTreeSet<_> = plan.writes.iter().map(|w| w.scope).collect();
+        if declared.is_empty() {
+            out.push_str("(no hooks)\n");
+        }
+        Ok(out)
+    }
+}
+
+fn payload_text(phase: Phase, result: &Result<Payload, super::PayloadError>) -> String {
+    let heading = format!("payload ({} sample context):", phase.as_str());
+    match result {
+        Ok(Payload::Cancelled) => format!("{heading} cancelled (`error \"cancel\"`: Kratos skips the hook)"),
+        Ok(payload @ Payload::Form(_)) => {
+            format!("{heading} form-encoded\n{}", indent(&pretty(&payload.to_json())))
+        }
+        Ok(Payload::Json(json)) => format!("{heading}\n{}", indent(&pretty(json))),
+        Err(e) => format!("{heading} FAILS: {e}"),
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!("    {line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
