@@ -30,7 +30,7 @@ pub(crate) fn actions() -> Vec<Action> {
             body: r#"
                 function(ctx) {
                   email: ctx.identity.traits.email,
-                  name: ctx.identity.traits.name,
+                  name: std.get(ctx.identity.traits, 'name', null),
                   created_at: ctx.identity.created_at
                 }
             "#,

@@ -52,15 +52,15 @@
 /// assert_eq!(audit.scopes().len(), 8);
 /// ```
 pub use ory_actions_macros::action;
-pub use ory_actions_runtime::{
-    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
-    FlagError, Flags, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform, Problem,
-    ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret, SecretValue,
-    Secrets, Stack, Timing, UrlError, cli,
-};
 /// Payloads: bodies evaluated as Kratos evaluates them, for sample contexts of the shape Kratos
 /// sends; see [`Stack::snapshot`] for snapshot tests.
 pub use ory_actions_runtime::payload;
+pub use ory_actions_runtime::{
+    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
+    FlagError, Flags, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform,
+    Problem, ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret,
+    SecretValue, Secrets, Stack, Timing, UrlError, cli,
+};
 pub use ory_actions_runtime::{Phase, Samples};
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).

@@ -68,7 +68,11 @@ fn payloads_equal_go_jsonnet_s() {
     let expected: BTreeMap<String, Value> =
         serde_json::from_str(include_str!("payloads/gojsonnet.json")).unwrap();
     let cases = cases();
-    assert_eq!(expected.len(), cases.len(), "gojsonnet.json is not up to date");
+    assert_eq!(
+        expected.len(),
+        cases.len(),
+        "gojsonnet.json is not up to date"
+    );
     for case in &cases {
         let want = &expected[&case.name];
         let got = payload::evaluate(&case.template, &context_of(case), encoding_of(case));
@@ -121,4 +125,175 @@ fn failures_say_where_and_what() {
         payload::evaluate("local x = import 'x.libsonnet'; x", &ctx, Encoding::Json),
         Err(PayloadError::Invalid(_))
     ));
+}
+
+#[allow(dead_code)]
+#[path = "../examples/seed.rs"]
+mod seed;
+
+#[allow(dead_code)]
+#[path = "../examples/quickstart.rs"]
+mod quickstart;
+
+struct Run {
+    code: u8,
+    out: String,
+    err: String,
+}
+
+fn run(stack: ory_actions::Stack, args: &[&str], env: &[(&str, String)]) -> Run {
+    let env: BTreeMap<&str, String> = env.iter().cloned().collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ory_actions::cli::run_with(
+        stack,
+        args.iter().copied(),
+        &|name| env.get(name).cloned(),
+        ory_actions::cli::Io {
+            out: &mut out,
+            err: &mut err,
+            confirm: None,
+            color: false,
+        },
+    );
+    Run {
+        code,
+        out: String::from_utf8(out).unwrap(),
+        err: String::from_utf8(err).unwrap(),
+    }
+}
+
+#[test]
+fn the_seed_and_quickstart_stacks_snapshot() {
+    // The seed's welcome body reads `traits.name`: its identities have a name.
+    let seed = ory_actions::Stack::new()
+        .actions_from(seed::actions())
+        .samples(Samples::new().traits(serde_json::json!({
+            "email": "jane.doe@example.com",
+            "name": { "first": "Jane", "last": "Doe" },
+        })));
+    insta::assert_snapshot!("seed_stack_document", seed.snapshot().unwrap());
+    let quickstart = ory_actions::Stack::new().actions_from(quickstart::actions());
+    insta::assert_snapshot!(
+        "quickstart_stack_document",
+        quickstart
+            .snapshot_on(ory_actions::Platform::Kratos)
+            .unwrap()
+    );
+}
+
+#[test]
+fn render_payloads_prints_each_entry_s_payload_and_context() {
+    let stack = ory_actions::Stack::new().actions_from(quickstart::actions());
+    let text = run(stack.clone(), &["render", "--payloads"], &[]);
+    assert_eq!(text.code, 0, "{}", text.err);
+    assert!(
+        text.out.contains(
+            "registration after password (post-persist):\n{\n  \"email\": \"jane.doe@example.com\""
+        ),
+        "{}",
+        text.out
+    );
+    let json = run(stack, &["render", "--payloads", "--json"], &[]);
+    assert_eq!(json.code, 0, "{}", json.err);
+    let entries: Vec<Value> = serde_json::from_str(&json.out).unwrap();
+    // welcome in two lists, login_guard, crm_verified.
+    assert_eq!(entries.len(), 4);
+    let first = &entries[0];
+    assert_eq!(first["name"], "welcome");
+    assert_eq!(first["flow"], "registration");
+    assert_eq!(first["timing"], "after");
+    assert_eq!(first["auth_method"], "password");
+    assert_eq!(
+        first["context"]["identity"]["traits"]["email"],
+        "jane.doe@example.com"
+    );
+    assert_eq!(first["payload"]["method"], "password");
+    assert_eq!(entries[2]["auth_method"], Value::Null);
+    assert!(entries[2]["context"].get("identity").is_none());
+}
+
+#[test]
+fn render_payloads_takes_traits_from_an_identity_schema() {
+    let dir = std::env::temp_dir().join(format!("ory-actions-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("identity.schema.json");
+    std::fs::write(
+        &schema,
+        r#"{"properties":{"traits":{"type":"object","properties":{
+            "email":{"type":"string","format":"email"},
+            "name":{"type":"object","properties":{"first":{"type":"string","default":"Ada"}}}}}}}"#,
+    )
+    .unwrap();
+    let stack = ory_actions::Stack::new().action(ory_actions::action! {
+        flow: login,
+        timing: after,
+        auth_method: password,
+        url: "https://api.example.com/login",
+        body: "function(ctx) { first: ctx.identity.traits.name.first }",
+    });
+    let schema = schema.display().to_string();
+    let run = run(
+        stack,
+        &["render", "--payloads", "--identity-schema", &schema],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(run.out.contains("\"first\": \"Ada\""), "{}", run.out);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failing_body_is_an_error_of_render_payloads_and_a_warning_of_plan() {
+    // A computed body: the macro cannot see it, so only evaluating it finds the typo.
+    let template = String::from("function(ctx) {\n  email: ctx.identity.traits.emial,\n}");
+    let stack = ory_actions::Stack::new().action(ory_actions::action! {
+        name: "typo",
+        flow: registration,
+        timing: after,
+        auth_method: password,
+        url: "https://api.example.com/welcome",
+        body: template,
+    });
+    let rendered = run(stack.clone(), &["render", "--payloads"], &[]);
+    assert_eq!(rendered.code, 1);
+    assert!(
+        rendered.out.contains(
+            "registration after password (post-persist): the body fails: line 2, column 10: \
+             field does not exist: emial (in `ctx.identity.traits.emial`)"
+        ),
+        "{}",
+        rendered.out
+    );
+    let dir = std::env::temp_dir().join(format!("ory-actions-body-fails-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("kratos.yaml");
+    std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();
+    let env = [("ORY_KRATOS_CONFIG", config.display().to_string())];
+    let plan = run(stack, &["plan", "--json"], &env);
+    assert_eq!(plan.code, 0, "{}", plan.err);
+    let json: Value = serde_json::from_str(&plan.out).unwrap();
+    let warnings = json
+        .pointer("/targets/0/warnings")
+        .or_else(|| json.pointer("/warnings"));
+    let text = warnings
+        .map(Value::to_string)
+        .unwrap_or_else(|| plan.out.clone());
+    assert!(text.contains("body_fails"), "{}", plan.out);
+    assert!(text.contains("emial"), "{}", plan.out);
+
+    let cancels = ory_actions::Stack::new().action(ory_actions::action! {
+        flow: recovery,
+        timing: after,
+        url: "https://api.example.com/never",
+        body: "error \"cancel\"",
+    });
+    let plan = run(cancels, &["plan"], &env);
+    assert_eq!(plan.code, 0, "{}", plan.err);
+    assert!(
+        plan.out
+            .contains("is `error \"cancel\"`, so Kratos skips this hook on every call"),
+        "{}",
+        plan.out
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

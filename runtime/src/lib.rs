@@ -15,6 +15,7 @@ mod hooks;
 pub mod payload;
 mod plan;
 mod reconcile;
+mod snapshot;
 mod stack;
 mod target;
 #[cfg(feature = "testkit")]
@@ -30,8 +31,8 @@ pub use action::{
 pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
-    ApiKeyIn, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, Method, NameError, Platform,
-    Scope, ScopeError, Timing, UrlError,
+    ApiKeyIn, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, Method, NameError,
+    Platform, Scope, ScopeError, Timing, UrlError,
 };
 pub use payload::{Phase, Samples};
 pub use stack::{Prune, Stack};

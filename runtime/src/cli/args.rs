@@ -28,8 +28,9 @@ pub(crate) enum Command {
     Apply { yes: bool, expect_no_changes: bool },
     /// `destroy`: remove the hooks the stack owns.
     Destroy { yes: bool },
-    /// `render`: the hook entries, without contacting anything.
-    Render { json: bool },
+    /// `render`: the hook entries (or, with `--payloads`, what their bodies send), without
+    /// contacting anything.
+    Render { json: bool, payloads: bool },
     /// `export`: `action!` code for every web hook of the target.
     Export,
     /// `import ID`: `action!` code for the hook a Terraform import ID names.
@@ -52,6 +53,8 @@ pub(crate) struct Options {
     pub(crate) deadline: Option<u64>,
     pub(crate) request_timeout: Option<u64>,
     pub(crate) no_color: bool,
+    /// `--identity-schema FILE`: sample traits from this identity JSON schema.
+    pub(crate) identity_schema: Option<String>,
 }
 
 /// A parsed command line.
@@ -69,6 +72,7 @@ struct Switches {
     detailed_exitcode: bool,
     expect_no_changes: bool,
     yes: bool,
+    payloads: bool,
 }
 
 /// Parses `args` (without the program name).
@@ -83,6 +87,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         match arg {
             Long("json") => switches.json = true,
             Long("markdown") => switches.markdown = true,
+            Long("payloads") => switches.payloads = true,
+            Long("identity-schema") => options.identity_schema = Some(string(parser.value())?),
             Long("detailed-exitcode") => switches.detailed_exitcode = true,
             Long("expect-no-changes") => switches.expect_no_changes = true,
             Long("yes") | Short('y') | Long("auto-approve") => switches.yes = true,
@@ -128,10 +134,17 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             "expect-no-changes",
             "target",
             "resend-secrets",
+            "identity-schema",
         ],
-        Some("apply") => &["yes", "expect-no-changes", "target", "resend-secrets"],
+        Some("apply") => &[
+            "yes",
+            "expect-no-changes",
+            "target",
+            "resend-secrets",
+            "identity-schema",
+        ],
         Some("destroy") => &["yes", "target"],
-        Some("render") => &["json", "target"],
+        Some("render") => &["json", "target", "payloads", "identity-schema"],
         _ => &[],
     };
     let given = [
@@ -140,6 +153,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         ("detailed-exitcode", switches.detailed_exitcode),
         ("expect-no-changes", switches.expect_no_changes),
         ("yes", switches.yes),
+        ("payloads", switches.payloads),
+        ("identity-schema", options.identity_schema.is_some()),
         ("target", !options.targets.is_empty()),
         (
             "resend-secrets",
@@ -173,6 +188,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some("destroy") => Command::Destroy { yes: switches.yes },
         Some("render") => Command::Render {
             json: switches.json,
+            payloads: switches.payloads,
         },
         Some("export") => Command::Export,
         Some("import") => match words.get(1) {

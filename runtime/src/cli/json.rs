@@ -220,6 +220,99 @@ pub(crate) struct RenderedJson<'a> {
     pub(crate) name: Option<&'a str>,
 }
 
+/// One hook entry's payload for its sample context (`render --payloads --json`).
+#[derive(Serialize)]
+pub(crate) struct PayloadJson<'a> {
+    pub(crate) name: Option<&'a str>,
+    pub(crate) flow: &'static str,
+    pub(crate) timing: &'static str,
+    /// The per-method list's method; `null` for a flow-wide or `before` list.
+    pub(crate) auth_method: Option<&'static str>,
+    /// The JSON pointer of the hook list in an Ory Network project.
+    pub(crate) list: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) phase: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) context: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) payload: Option<Value>,
+    /// `application/x-www-form-urlencoded`: the payload's fields are sent form-encoded.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) form: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) cancelled: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) no_body: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<PayloadErrorJson>,
+}
+
+/// Why a payload fails.
+#[derive(Serialize)]
+pub(crate) struct PayloadErrorJson {
+    pub(crate) message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) expression: Option<String>,
+}
+
+impl<'a> PayloadJson<'a> {
+    pub(crate) fn new(
+        action: &'a crate::action::Action,
+        scope: ory_actions_core::Scope,
+        sample: Option<crate::payload::SamplePayload>,
+    ) -> Self {
+        use crate::payload::{Payload, PayloadError};
+        let mut json = PayloadJson {
+            name: action.name(),
+            flow: scope.flow().as_str(),
+            timing: scope.timing().as_str(),
+            auth_method: scope.method().map(|m| m.as_str()),
+            list: scope.pointer(),
+            phase: None,
+            context: None,
+            payload: None,
+            form: false,
+            cancelled: false,
+            no_body: sample.is_none(),
+            error: None,
+        };
+        let Some(sample) = sample else {
+            return json;
+        };
+        json.phase = Some(sample.phase.as_str());
+        json.context = Some(sample.context);
+        match sample.result {
+            Ok(Payload::Cancelled) => json.cancelled = true,
+            Ok(payload) => {
+                json.form = matches!(payload, Payload::Form(_));
+                json.payload = Some(payload.to_json());
+            }
+            Err(error) => {
+                let (line, column, expression) = match &error {
+                    PayloadError::Fails {
+                        line,
+                        column,
+                        expression,
+                        ..
+                    } => (*line, *column, expression.clone()),
+                    _ => (None, None, None),
+                };
+                json.error = Some(PayloadErrorJson {
+                    message: error.to_string(),
+                    line,
+                    column,
+                    expression,
+                });
+            }
+        }
+        json
+    }
+}
+
 /// Pretty JSON of a value that always serialises.
 pub(crate) fn pretty(value: &impl Serialize) -> String {
     serde_json::to_string_pretty(value).expect("the JSON forms serialise")

@@ -143,8 +143,22 @@ pub fn run_with(
         );
         return EXIT_ERROR;
     }
-    if let Command::Render { json } = args.command {
-        return render::render(&stack, &args.options, json, io);
+    let stack = match &args.options.identity_schema {
+        Some(path) => match stack.sample_contexts().clone().identity_schema_file(path) {
+            Ok(samples) => stack.samples(samples),
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => stack,
+    };
+    if let Command::Render { json, payloads } = args.command {
+        return if payloads {
+            render::payloads(&stack, &args.options, json, io)
+        } else {
+            render::render(&stack, &args.options, json, io)
+        };
     }
     if tokio::runtime::Handle::try_current().is_ok() {
         let _ = writeln!(
@@ -201,7 +215,9 @@ Commands:
                       sends secrets again (of every action, or of the action NAME) for
                       rotation, where Ory does not return them to compare
   destroy [--yes]     remove the hooks the stack owns
-  render [--json]     print the hook entries, without reading or writing anything
+  render [--json] [--payloads]
+                      print the hook entries, without reading or writing anything;
+                      --payloads prints what each body sends, for its sample context
   export              print `action!` code for every web hook the project (or file) has
   import ID           print `action!` code for the hook a Terraform import ID names
                       (project:flow:after:auth_method[:METHOD]:url, project:flow:before[:METHOD]:url)
@@ -219,6 +235,9 @@ Options:
                       connections (default 120)
   --request-timeout SECONDS
                       how long one request to Ory may take (default 30)
+  --identity-schema FILE
+                      plan, apply, render: sample traits from this identity JSON schema
+                      for evaluating bodies
   --no-color          no colours (also NO_COLOR)
   -h, --help          this text
 

@@ -1,12 +1,14 @@
 //! `render`: every hook entry and its list, secrets redacted; contacts nothing.
 
 use super::args::Options;
-use super::json::{RenderedJson, pretty};
+use super::json::{PayloadJson, RenderedJson, pretty};
 use super::setup::{fail, target_scopes};
 use super::{EXIT_ERROR, EXIT_OK, Io};
 use crate::action::Action;
 use crate::hooks::Secrets;
+use crate::payload::Payload;
 use crate::stack::Stack;
+use ory_actions_core::Scope;
 
 /// Prints the entries of the stack's actions (of those `--target` names), as text or JSON.
 pub(super) fn render(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -> u8 {
@@ -41,6 +43,78 @@ pub(super) fn render(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -
     } else {
         write!(io.out, "{text}")
     };
+    if written.is_err() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Prints what each hook entry's body sends for its sample context (`render --payloads`);
+/// exit 1 when a body fails, as Kratos would fail the call.
+pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -> u8 {
+    let only = match target_scopes(stack, &options.targets) {
+        Ok(only) => only,
+        Err(e) => return fail(io.err, e),
+    };
+    let mut entries = Vec::new();
+    let mut text = String::new();
+    let mut failed = 0;
+    for action in stack.actions() {
+        let scopes: Vec<Scope> = action
+            .scopes()
+            .iter()
+            .copied()
+            .filter(|s| only.as_ref().is_none_or(|only| only.contains(s)))
+            .collect();
+        if scopes.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("# {action}\n"));
+        if action.body().is_none() {
+            text.push_str(
+                "(no body: Kratos fails every call of a web hook without one; add `body`)\n\n",
+            );
+            for &scope in &scopes {
+                entries.push(PayloadJson::new(action, scope, None));
+            }
+            continue;
+        }
+        for sample in action.payloads_in(&scopes, stack.sample_contexts()) {
+            let heading = format!("{} ({})", sample.scope, sample.phase.as_str());
+            match &sample.result {
+                Ok(Payload::Cancelled) => text.push_str(&format!(
+                    "{heading}: cancelled (`error \"cancel\"`): Kratos skips the hook\n"
+                )),
+                Ok(payload @ Payload::Form(_)) => text.push_str(&format!(
+                    "{heading}, form-encoded:\n{}\n",
+                    pretty(&payload.to_json())
+                )),
+                Ok(Payload::Json(value)) => {
+                    text.push_str(&format!("{heading}:\n{}\n", pretty(value)));
+                }
+                Err(e) => {
+                    failed += 1;
+                    text.push_str(&format!("{heading}: the body fails: {e}\n"));
+                }
+            }
+            entries.push(PayloadJson::new(action, sample.scope, Some(sample)));
+        }
+        text.push('\n');
+    }
+    let written = if json {
+        writeln!(io.out, "{}", pretty(&entries))
+    } else {
+        write!(io.out, "{text}")
+    };
+    if failed > 0 {
+        let _ = writeln!(
+            io.err,
+            "error: {failed} payload(s) fail for their sample context: Kratos would fail those \
+             calls"
+        );
+        return EXIT_ERROR;
+    }
     if written.is_err() {
         EXIT_ERROR
     } else {

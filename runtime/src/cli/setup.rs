@@ -60,6 +60,7 @@ impl Setup {
         let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
             .only(target_scopes(stack, &options.targets)?)
             .resend(resend(stack, options)?)
+            .samples(stack.sample_contexts().clone())
             .deadline(
                 options
                     .deadline

@@ -9,11 +9,11 @@
 
 use std::time::Duration;
 
+use jrsonnet_evaluator::error::ErrorKind;
 use jrsonnet_evaluator::function::TlaArg;
 use jrsonnet_evaluator::gc::GcHashMap;
 use jrsonnet_evaluator::manifest::JsonFormat;
 use jrsonnet_evaluator::trace::PathResolver;
-use jrsonnet_evaluator::error::ErrorKind;
 use jrsonnet_evaluator::{IStr, State, Val, apply_tla};
 use serde_json::Value;
 
@@ -44,7 +44,11 @@ pub(super) fn evaluate(
         .spawn(move || {
             let _ = sender.send(run(&source, &texts, encoding));
         });
-    let failed = |message: String| (0..count).map(|_| Err(PayloadError::Evaluator(message.clone()))).collect();
+    let failed = |message: String| {
+        (0..count)
+            .map(|_| Err(PayloadError::Evaluator(message.clone())))
+            .collect()
+    };
     if let Err(e) = spawned {
         return failed(format!("cannot start the Jsonnet evaluator: {e}"));
     }
@@ -60,7 +64,11 @@ pub(super) fn evaluate(
     }
 }
 
-fn run(source: &str, contexts: &[String], encoding: Encoding) -> Vec<Result<Payload, PayloadError>> {
+fn run(
+    source: &str,
+    contexts: &[String],
+    encoding: Encoding,
+) -> Vec<Result<Payload, PayloadError>> {
     let mut builder = State::builder();
     builder.context_initializer(jrsonnet_stdlib::ContextInitializer::new(
         PathResolver::Absolute,
@@ -228,7 +236,8 @@ fn widened(source: &str, start: usize) -> usize {
         return start;
     }
     let mut at = start;
-    while at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || matches!(bytes[at - 1], b'_' | b'.')) {
+    while at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || matches!(bytes[at - 1], b'_' | b'.'))
+    {
         at -= 1;
     }
     at

@@ -2,15 +2,14 @@
 //! sample contexts of the shape Kratos sends, and a snapshot of a whole stack for tests.
 //!
 //! ```
-//! use ory_actions::{action, payload::{Payload, Samples}};
+//! use ory_actions_runtime::payload::{Payload, Samples};
+//! use ory_actions_runtime::{Action, Flow, Method, Timing};
 //!
-//! let welcome = action! {
-//!     flow: registration,
-//!     timing: after,
-//!     auth_method: password,
-//!     url: "https://api.example.com/welcome",
-//!     body: "function(ctx) { email: ctx.identity.traits.email }",
-//! };
+//! let welcome = Action::builder(Flow::Registration, Timing::After, "https://api.example.com/welcome")
+//!     .auth_method(Method::Password)
+//!     .body("function(ctx) { email: ctx.identity.traits.email }")
+//!     .build()
+//!     .unwrap();
 //! let payloads = welcome.payloads(&Samples::new());
 //! let Ok(Payload::Json(json)) = &payloads[0].result else { panic!() };
 //! assert_eq!(json["email"], "jane.doe@example.com");
@@ -19,7 +18,6 @@
 mod eval;
 mod sample;
 mod schema;
-mod snapshot;
 
 use std::fmt;
 
@@ -47,9 +45,9 @@ impl Encoding {
         let form = action.headers().any(|(name, value)| {
             name.eq_ignore_ascii_case("content-type")
                 && matches!(value, HeaderValue::Plain(text)
-                    if text.split(';').next().is_some_and(|t| {
-                        t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                    }))
+                if text.split(';').next().is_some_and(|t| {
+                    t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                }))
         });
         if form { Encoding::Form } else { Encoding::Json }
     }

@@ -68,7 +68,7 @@ pub fn passes(flow: Flow, timing: Timing) -> (bool, bool) {
 /// traits made from an identity JSON schema) for the bodies of your stack.
 ///
 /// ```
-/// use ory_actions::{Samples, Scope, Phase};
+/// use ory_actions_runtime::{Phase, Samples, Scope};
 /// use serde_json::json;
 ///
 /// let samples = Samples::new().traits(json!({ "email": "ada@example.com", "name": "Ada" }));
@@ -197,10 +197,7 @@ impl Samples {
             _ => ("POST", format!("{BASE}/self-service/{path}?flow={flow_id}")),
         };
         let mut ctx = Map::new();
-        ctx.insert(
-            "flow".into(),
-            self.flow_object(scope, phase, &identity),
-        );
+        ctx.insert("flow".into(), self.flow_object(scope, phase, &identity));
         ctx.insert(
             "request_headers".into(),
             json!({

@@ -8,9 +8,9 @@ const DEPTH: usize = 16;
 
 /// Sample traits for the identity schema `schema`.
 pub(super) fn sample_traits(schema: &Value) -> Result<Value, String> {
-    let traits = schema
-        .pointer("/properties/traits")
-        .ok_or("it has no `properties.traits`: an identity schema describes the identity's traits there")?;
+    let traits = schema.pointer("/properties/traits").ok_or(
+        "it has no `properties.traits`: an identity schema describes the identity's traits there",
+    )?;
     let traits = resolve(schema, traits, 0)?;
     if !is_object_schema(traits) {
         return Err("its `properties.traits` is not an object schema".into());
@@ -73,7 +73,11 @@ fn sample(root: &Value, schema: &Value, name: &str, depth: usize) -> Result<Opti
     let kind = if schema.get("properties").is_some() {
         "object"
     } else {
-        kinds.iter().copied().find(|k| *k != "null").unwrap_or("string")
+        kinds
+            .iter()
+            .copied()
+            .find(|k| *k != "null")
+            .unwrap_or("string")
     };
     Ok(Some(match kind {
         "object" => {
@@ -117,18 +121,19 @@ fn string(schema: &Value, name: &str) -> String {
         Some("date-time") => "2026-01-01T12:00:00Z".to_owned(),
         Some("tel") => "+15555550100".to_owned(),
         Some("uuid") => "6f3b2a1c-9d8e-4f7a-b6c5-0e1d2c3b4a59".to_owned(),
-        _ if schema.pointer("/ory.sh~1kratos/credentials/password/identifier") == Some(&json!(true))
+        _ if schema.pointer("/ory.sh~1kratos/credentials/password/identifier")
+            == Some(&json!(true))
             && name.contains("mail") =>
         {
             "jane.doe@example.com".to_owned()
         }
         _ => format!("sample {name}"),
     };
-    let min = schema
-        .get("minLength")
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let max = schema
+        .get("maxLength")
         .and_then(Value::as_u64)
-        .unwrap_or(0) as usize;
-    let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+        .map(|m| m as usize);
     let mut text = text;
     while text.chars().count() < min {
         text.push('x');

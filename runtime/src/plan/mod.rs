@@ -20,10 +20,13 @@ use crate::hooks::{
     Entry, HookKey, HookLists, HookUrl, ListWrite, RenderedHook, Secrets, StoredAuth, StoredBody,
     WebHook,
 };
+use crate::payload::{Payload, Samples};
 use crate::stack::Prune;
 use crate::target::TargetName;
 pub(crate) use compare::Resend;
 use compare::{Compare, absent, compare};
+use ory_actions_core::BodyShape;
+use ory_actions_core::jsonnet::check_body;
 pub(crate) use warning::Warning;
 use warning::flow_wide_warnings;
 
@@ -304,6 +307,9 @@ pub(crate) struct PlanInput<'a> {
     pub(crate) only: Option<&'a BTreeSet<Scope>>,
     /// Whose secrets are sent again whatever the comparison says.
     pub(crate) resend: &'a Resend,
+    /// The sample contexts declared bodies are evaluated with, to warn about bodies that fail;
+    /// `None` evaluates nothing.
+    pub(crate) samples: Option<&'a Samples>,
 }
 
 /// Plans one project.
@@ -377,9 +383,60 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
                 }),
         );
     }
+    if input.mode == Mode::Apply
+        && let Some(samples) = input.samples
+    {
+        plan.warnings.extend(body_warnings(
+            input.actions,
+            input.platform,
+            samples,
+            &targeted,
+        ));
+    }
     plan.warnings
         .extend(flow_wide_warnings(lists, &new_lengths, &plan.writes));
     Ok(plan)
+}
+
+/// Evaluates each declared body for the sample context of each of its lists: a body that fails
+/// there would fail Kratos's call; one that always cancels makes Kratos skip the hook.
+fn body_warnings(
+    actions: &[&Action],
+    platform: Platform,
+    samples: &Samples,
+    targeted: &dyn Fn(Scope) -> bool,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for &action in actions {
+        let Some(body) = action.body() else { continue };
+        let scopes: Vec<Scope> = action
+            .scopes_on(platform)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&s| targeted(s))
+            .collect();
+        if scopes.is_empty() {
+            continue;
+        }
+        let payloads = action.payloads_in(&scopes, samples);
+        if let Some(failed) = payloads.iter().find(|p| p.result.is_err()) {
+            if let Err(error) = &failed.result {
+                warnings.push(Warning::BodyFails {
+                    action: action.to_string(),
+                    scope: failed.scope,
+                    phase: failed.phase.as_str(),
+                    problem: error.to_string(),
+                });
+            }
+        } else if check_body(body.source()) == Ok(BodyShape::Constant)
+            && payloads.iter().all(|p| p.result == Ok(Payload::Cancelled))
+        {
+            warnings.push(Warning::BodyCancels {
+                action: action.to_string(),
+            });
+        }
+    }
+    warnings
 }
 
 /// Rebuilds hook lists: what the stack declares, owns and leaves alone.

@@ -68,6 +68,7 @@ pub(super) fn input<'a>(
         secrets: Secrets::Redacted,
         only: None,
         resend: &Resend::None,
+        samples: None,
     }
 }
 
@@ -379,6 +380,7 @@ fn secrets_a_target_leaves_out_are_noted_not_changed_and_never_dropped() {
                 secrets: Secrets::Resolved,
                 platform,
                 resend,
+                samples: None,
                 ..input(&lists, &actions, &bodies)
             })
             .unwrap()

@@ -67,6 +67,24 @@ pub(crate) enum Warning {
         /// The fields (`headers`, `emit_analytics_event`, `id`).
         fields: Vec<&'static str>,
     },
+    /// A declared body fails for the sample context of one of its lists: Kratos would fail the
+    /// call (a typo in `ctx`, a field the phase lacks, an `error`).
+    BodyFails {
+        /// The action.
+        action: String,
+        /// The first list it fails in.
+        scope: Scope,
+        /// The phase there.
+        phase: &'static str,
+        /// What fails, with line, column and expression.
+        problem: String,
+    },
+    /// A constant body that raises `error "cancel"`: legal, and Kratos skips the hook on every
+    /// call.
+    BodyCancels {
+        /// The action.
+        action: String,
+    },
     /// A warning Ory returned with a write.
     Ory {
         /// Ory's code.
@@ -87,6 +105,8 @@ impl Warning {
             Warning::Malformed { .. } => "malformed_remote_hook",
             Warning::BodyUnreadable { .. } => "body_unreadable",
             Warning::NotStored { .. } => "not_stored",
+            Warning::BodyFails { .. } => "body_fails",
+            Warning::BodyCancels { .. } => "body_cancels",
             Warning::Ory { code, .. } => code,
         }
     }
@@ -151,6 +171,33 @@ impl fmt::Display for Warning {
                  they take effect on self-hosted Kratos only",
                 fields.join("`, `"),
                 if fields.len() == 1 { "it" } else { "them" }
+            ),
+            Warning::BodyFails {
+                action,
+                scope,
+                phase,
+                problem,
+            } if problem.contains(".traits") || problem.contains(".metadata_") => write!(
+                f,
+                "the body of {action} fails for the sample context of {scope} ({phase}): \
+                 {problem}; Kratos fails the call for identities without it (set the sample \
+                 traits with `--identity-schema` or `Stack::samples`, or guard the read with \
+                 `std.get(…)`; see `render --payloads`)"
+            ),
+            Warning::BodyFails {
+                action,
+                scope,
+                phase,
+                problem,
+            } => write!(
+                f,
+                "the body of {action} fails for the sample context of {scope} ({phase}): \
+                 {problem}; Kratos would fail this call (see `render --payloads`)"
+            ),
+            Warning::BodyCancels { action } => write!(
+                f,
+                "note: the body of {action} is `error \"cancel\"`, so Kratos skips this hook on \
+                 every call (it is never sent)"
             ),
             Warning::Ory { code, message } => write!(f, "Ory: {message} ({code})"),
         }

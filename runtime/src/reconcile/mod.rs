@@ -15,6 +15,7 @@ use crate::action::Action;
 use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
 use crate::hooks::{Secrets, StoredBody};
+use crate::payload::Samples;
 use crate::plan::{
     Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Resend, Warning,
     bodies_to_fetch, plan_project,
@@ -75,6 +76,7 @@ pub(crate) struct Reconciler {
     only: Option<BTreeSet<Scope>>,
     resend: Resend,
     policy: Policy,
+    samples: Samples,
 }
 
 /// What happened to one target in an apply.
@@ -98,7 +100,14 @@ impl Reconciler {
             only: None,
             resend: Resend::None,
             policy: Policy::within(retry::DEFAULT_DEADLINE),
+            samples: Samples::default(),
         }
+    }
+
+    /// Evaluates declared bodies with these sample contexts, and warns about those that fail.
+    pub(crate) fn samples(mut self, samples: Samples) -> Self {
+        self.samples = samples;
+        self
     }
 
     /// Retries transient failures for at most `budget` from now (default two minutes).
@@ -169,6 +178,7 @@ impl Reconciler {
             secrets,
             only: self.only.as_ref(),
             resend,
+            samples: Some(&self.samples),
         })
     }
 

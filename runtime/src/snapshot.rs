@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use ory_actions_core::Platform;
 use serde_json::Value;
 
-use super::{Payload, Phase};
 use crate::action::Action;
 use crate::error::Error;
 use crate::hooks::{HookLists, Secrets, StoredBody, WebHook};
+use crate::payload::{Payload, PayloadError, Phase};
 use crate::plan::{Mode, PlanInput, Resend, plan_project};
 use crate::stack::{Prune, Stack};
 use crate::target::TargetName;
@@ -20,17 +20,16 @@ impl Stack {
     /// its payload for the sample context of its list ([`Stack::samples`]), secrets redacted.
     ///
     /// ```
-    /// # use ory_actions::{action, Stack};
-    /// let stack = Stack::new().action(action! {
-    ///     flow: login,
-    ///     timing: after,
-    ///     auth_method: password,
-    ///     url: "https://api.example.com/login",
-    ///     body: "function(ctx) { id: ctx.identity.id }",
-    /// });
-    /// let document = stack.snapshot().unwrap();
-    /// assert!(document.contains("login after password"));
-    /// // insta::assert_snapshot!(document);
+    /// use ory_actions_runtime::{Action, Flow, Method, Stack, Timing};
+    ///
+    /// let login = Action::builder(Flow::Login, Timing::After, "https://api.example.com/login")
+    ///     .auth_method(Method::Password)
+    ///     .body("function(ctx) { id: ctx.identity.id }")
+    ///     .build()
+    ///     .unwrap();
+    /// let document = Stack::new().action(login).snapshot().unwrap();
+    /// assert!(document.contains("=== login after password"));
+    /// // In a test: insta::assert_snapshot!(document);
     /// ```
     pub fn snapshot(&self) -> Result<String, Error> {
         self.snapshot_on(Platform::OryNetwork)
@@ -59,6 +58,7 @@ impl Stack {
             secrets: Secrets::Redacted,
             only: None,
             resend: &Resend::None,
+            samples: None,
         })?;
         let mut out = String::new();
         for write in &plan.writes {
@@ -66,17 +66,16 @@ impl Stack {
             let _ = writeln!(out, "=== {scope} ({})", scope.config_pointer());
             for (index, entry) in write.entries.iter().enumerate() {
                 let hook = WebHook::decode(entry).ok();
-                let owner = hook.as_ref().and_then(|hook| {
-                    let key = hook.key(scope);
-                    actions.iter().copied().find(|action| {
-                        action.scopes().contains(&scope)
-                            && action
-                                .render_on(platform, Secrets::Redacted)
-                                .is_ok_and(|rendered| {
-                                    rendered.iter().any(|r| r.hook.key(scope) == key)
-                                })
-                    })
-                });
+                let owner =
+                    hook.as_ref().and_then(|hook| {
+                        let key = hook.key(scope);
+                        actions.iter().copied().find(|action| {
+                            action.scopes().contains(&scope)
+                                && action.render_on(platform, Secrets::Redacted).is_ok_and(
+                                    |rendered| rendered.iter().any(|r| r.hook.key(scope) == key),
+                                )
+                        })
+                    });
                 let title = owner
                     .and_then(Action::name)
                     .map(|name| format!(" {name}"))
@@ -112,12 +111,17 @@ impl Stack {
     }
 }
 
-fn payload_text(phase: Phase, result: &Result<Payload, super::PayloadError>) -> String {
+fn payload_text(phase: Phase, result: &Result<Payload, PayloadError>) -> String {
     let heading = format!("payload ({} sample context):", phase.as_str());
     match result {
-        Ok(Payload::Cancelled) => format!("{heading} cancelled (`error \"cancel\"`: Kratos skips the hook)"),
+        Ok(Payload::Cancelled) => {
+            format!("{heading} cancelled (`error \"cancel\"`: Kratos skips the hook)")
+        }
         Ok(payload @ Payload::Form(_)) => {
-            format!("{heading} form-encoded\n{}", indent(&pretty(&payload.to_json())))
+            format!(
+                "{heading} form-encoded\n{}",
+                indent(&pretty(&payload.to_json()))
+            )
         }
         Ok(Payload::Json(json)) => format!("{heading}\n{}", indent(&pretty(json))),
         Err(e) => format!("{heading} FAILS: {e}"),
