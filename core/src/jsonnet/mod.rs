@@ -1,12 +1,14 @@
 //! The body of a web hook: a Jsonnet template that Kratos evaluates with the context as the
 //! top-level argument `ctx`.
 
+mod ast;
+mod lex;
+mod parse;
+mod scope;
+
 use std::fmt;
 
-use jrsonnet_parser::{
-    ArgsDesc, BindSpec, CompSpec, Expr, FieldName, IStr, LocExpr, Member, ObjBody, ParserSettings,
-    Source,
-};
+use ast::{Bind, Expr, FieldName, ForSpec, Import, Member, Node, Param};
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,14 +23,24 @@ pub enum BodyShape {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BodyError {
-    /// The template does not parse.
+    /// The template does not parse as go-jsonnet (the engine Kratos runs) reads Jsonnet.
     Syntax {
         /// Line in the template, from 1.
         line: usize,
-        /// Column in that line, from 1.
+        /// Column in that line, from 1, in characters.
         column: usize,
-        /// What the parser expected there.
-        expected: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The template parses, but go-jsonnet refuses it before evaluating it: an unknown escape
+    /// in a string, an unknown variable, `self`, `super` or `$` outside any object.
+    Static {
+        /// Line in the template, from 1.
+        line: usize,
+        /// Column in that line, from 1, in characters.
+        column: usize,
+        /// What is wrong there.
+        message: String,
     },
     /// The body is a URL, not Jsonnet source.
     Url {
@@ -79,10 +91,18 @@ impl fmt::Display for BodyError {
             BodyError::Syntax {
                 line,
                 column,
-                expected,
+                message,
             } => write!(
                 f,
-                "the Jsonnet body does not parse: line {line}, column {column}: expected {expected}"
+                "the Jsonnet body does not parse: line {line}, column {column}: {message}"
+            ),
+            BodyError::Static {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "the Jsonnet body cannot run: line {line}, column {column}: {message}"
             ),
             BodyError::Url { scheme } => write!(
                 f,
@@ -166,13 +186,12 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
             bytes: source.len(),
         });
     }
-    let source = escaped_slashes_as_backslashes(source);
     // A deeply nested template must not overflow the caller's stack, which may be rustc's.
     let spawned = std::thread::Builder::new()
         .name("ory-actions-jsonnet".into())
         .stack_size(PARSER_STACK)
         .spawn({
-            let source = source.clone();
+            let source = source.to_owned();
             move || parse_and_check(&source)
         });
     match spawned {
@@ -180,27 +199,52 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
         // No thread to be had: the size limit still bounds the depth.
-        Err(_) => parse_and_check(&source),
+        Err(_) => parse_and_check(source),
+    }
+}
+
+/// A problem at a byte offset of the template, before it gets a line and column.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(offset: usize, message: String) -> Self {
+        Problem { offset, message }
     }
 }
 
 fn parse_and_check(source: &str) -> Result<BodyShape, BodyError> {
-    let settings = ParserSettings {
-        source: Source::new_virtual("body.jsonnet".into(), IStr::from(source)),
+    let at = |problem: Problem| {
+        let (line, column) = line_and_column(source, problem.offset);
+        (line, column, problem.message)
     };
-    let parsed = jrsonnet_parser::parse(source, &settings).map_err(|e| BodyError::Syntax {
-        line: e.location.line,
-        column: e.location.column,
-        expected: e.expected.to_string(),
+    let tree = lex::lex(source).and_then(parse::parse).map_err(|problem| {
+        let (line, column, message) = at(problem);
+        BodyError::Syntax {
+            line,
+            column,
+            message,
+        }
     })?;
-    if let Some((what, offset)) = unavailable(&parsed) {
+    scope::check(&tree).map_err(|problem| {
+        let (line, column, message) = at(problem);
+        BodyError::Static {
+            line,
+            column,
+            message,
+        }
+    })?;
+    if let Some((what, offset)) = unavailable(&tree) {
         let (line, column) = line_and_column(source, offset);
         return Err(BodyError::Unavailable { what, line, column });
     }
-    top_level_shape(&parsed)
+    top_level_shape(&tree)
 }
 
-/// The line and column (from 1) of a byte offset in `source`.
+/// The line and column (from 1, in characters) of a byte offset in `source`.
 fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
     let before = &source[..offset.min(source.len())];
     let line = before.matches('\n').count() + 1;
@@ -213,118 +257,117 @@ fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The first use, in source order, of what Kratos's VM does not offer, and its byte offset.
-fn unavailable(expr: &LocExpr) -> Option<(&'static str, usize)> {
-    let at = |what: &'static str| Some((what, expr.span().1 as usize));
-    fn all<'a>(mut exprs: impl Iterator<Item = &'a LocExpr>) -> Option<(&'static str, usize)> {
-        exprs.find_map(unavailable)
-    }
-    let binds = |binds: &[BindSpec]| {
-        binds.iter().find_map(|bind| match bind {
-            BindSpec::Field { value, .. } => unavailable(value),
-            BindSpec::Function { params, value, .. } => params
-                .iter()
-                .filter_map(|p| p.1.as_ref())
-                .find_map(unavailable)
-                .or_else(|| unavailable(value)),
-        })
-    };
-    let args = |args: &ArgsDesc| {
-        all(args
-            .unnamed
-            .iter()
-            .chain(args.named.iter().map(|(_, value)| value)))
-    };
-    let comps = |specs: &[CompSpec]| {
-        specs.iter().find_map(|spec| match spec {
-            CompSpec::IfSpec(condition) => unavailable(&condition.0),
-            CompSpec::ForSpec(each) => unavailable(&each.1),
-        })
-    };
-    let field = |field: &jrsonnet_parser::FieldMember| {
-        let name = match &field.name {
-            FieldName::Dyn(name) => unavailable(name),
-            FieldName::Fixed(_) => None,
+fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
+    let mut found = Vec::new();
+    each_node(root, &mut |node| {
+        let member = match &node.expr {
+            Expr::Field(target, member) => Some((target, member.as_str())),
+            Expr::Index(target, index) => match &index.expr {
+                Expr::Str(_, member) => Some((target, member.as_str())),
+                _ => None,
+            },
+            _ => None,
         };
-        name.or_else(|| {
-            field
-                .params
-                .iter()
-                .flat_map(|params| params.iter())
-                .filter_map(|p| p.1.as_ref())
-                .find_map(unavailable)
-        })
-        .or_else(|| unavailable(&field.value))
-    };
-    let object = |body: &ObjBody| match body {
-        ObjBody::MemberList(members) => members.iter().find_map(|member| match member {
-            Member::Field(f) => field(f),
-            Member::BindStmt(bind) => binds(std::slice::from_ref(bind)),
-            Member::AssertStmt(assert) => {
-                unavailable(&assert.0).or_else(|| assert.1.as_ref().and_then(unavailable))
-            }
-        }),
-        ObjBody::ObjComp(comp) => binds(&comp.pre_locals)
-            .or_else(|| field(&comp.field))
-            .or_else(|| binds(&comp.post_locals))
-            .or_else(|| comps(&comp.compspecs)),
-    };
-    match expr.expr() {
-        Expr::Import(_) => at("import"),
-        Expr::ImportStr(_) => at("importstr"),
-        Expr::ImportBin(_) => at("importbin"),
-        Expr::Index { indexable, parts } => {
-            if let Expr::Var(name) = indexable.expr()
-                && &**name == "std"
-                && let Some(first) = parts.first()
-                && let Expr::Str(member) = first.value.expr()
-            {
-                match &**member {
-                    "extVar" => return at("std.extVar"),
-                    "native" => return at("std.native"),
-                    _ => {}
+        let what = match (&node.expr, member) {
+            (Expr::Import(Import::Code, _), _) => "import",
+            (Expr::Import(Import::Str, _), _) => "importstr",
+            (Expr::Import(Import::Bin, _), _) => "importbin",
+            (_, Some((target, member))) if matches!(&target.expr, Expr::Var(std) if std == "std") => {
+                match member {
+                    "extVar" => "std.extVar",
+                    "native" => "std.native",
+                    _ => return,
                 }
             }
-            unavailable(indexable).or_else(|| all(parts.iter().map(|p| &p.value)))
-        }
-        Expr::Literal(_) | Expr::Str(_) | Expr::Num(_) | Expr::Var(_) => None,
-        Expr::Arr(items) => all(items.iter()),
-        Expr::ArrComp(item, specs) => unavailable(item).or_else(|| comps(specs)),
-        Expr::Obj(body) => object(body),
-        Expr::ObjExtend(base, body) => unavailable(base).or_else(|| object(body)),
-        Expr::Parened(inner) | Expr::UnaryOp(_, inner) | Expr::ErrorStmt(inner) => {
-            unavailable(inner)
-        }
-        Expr::BinaryOp(left, _, right) => unavailable(left).or_else(|| unavailable(right)),
-        Expr::AssertExpr(assert, rest) => unavailable(&assert.0)
-            .or_else(|| assert.1.as_ref().and_then(unavailable))
-            .or_else(|| unavailable(rest)),
-        Expr::LocalExpr(locals, rest) => binds(locals).or_else(|| unavailable(rest)),
-        Expr::Apply(function, arguments, _) => unavailable(function).or_else(|| args(arguments)),
-        Expr::Function(params, body) => params
+            _ => return,
+        };
+        found.push((what, node.at));
+    });
+    found.into_iter().min_by_key(|(_, offset)| *offset)
+}
+
+/// Calls `visit` on `node` and every node below it.
+fn each_node(node: &Node, visit: &mut dyn FnMut(&Node)) {
+    visit(node);
+    let mut all = |nodes: &mut dyn Iterator<Item = &Node>| nodes.for_each(|n| each_node(n, visit));
+    fn params(params: &[Param]) -> impl Iterator<Item = &Node> {
+        params.iter().filter_map(|p| p.default.as_ref())
+    }
+    fn bind(bind: &Bind) -> impl Iterator<Item = &Node> {
+        params(bind.params.as_deref().unwrap_or_default()).chain(std::iter::once(&bind.value))
+    }
+    fn specs(specs: &[ForSpec]) -> impl Iterator<Item = &Node> {
+        specs
             .iter()
-            .filter_map(|p| p.1.as_ref())
-            .find_map(unavailable)
-            .or_else(|| unavailable(body)),
-        Expr::IfElse {
-            cond,
-            cond_then,
-            cond_else,
-        } => unavailable(&cond.0)
-            .or_else(|| unavailable(cond_then))
-            .or_else(|| cond_else.as_ref().and_then(unavailable)),
-        Expr::Slice(sliced, desc) => unavailable(sliced).or_else(|| {
-            [&desc.start, &desc.end, &desc.step]
-                .into_iter()
-                .flatten()
-                .find_map(unavailable)
-        }),
+            .flat_map(|s| std::iter::once(&s.source).chain(&s.conditions))
+    }
+    fn members(members: &[Member]) -> impl Iterator<Item = &Node> {
+        members
+            .iter()
+            .flat_map(|m| -> Box<dyn Iterator<Item = &Node>> {
+                match m {
+                    Member::Local(b) => Box::new(bind(b)),
+                    Member::Assert(cond, message) => {
+                        Box::new(std::iter::once(cond).chain(message.as_ref()))
+                    }
+                    Member::Field {
+                        name,
+                        params: ps,
+                        value,
+                        ..
+                    } => {
+                        let name = match name {
+                            FieldName::Fixed => None,
+                            FieldName::Str(n) | FieldName::Computed(n) => Some(n),
+                        };
+                        Box::new(
+                            name.into_iter()
+                                .chain(params(ps.as_deref().unwrap_or_default()))
+                                .chain(std::iter::once(value)),
+                        )
+                    }
+                }
+            })
+    }
+    match &node.expr {
+        Expr::Literal | Expr::Str(..) | Expr::SelfRef | Expr::Dollar | Expr::Var(_) => {}
+        Expr::Super(index) => all(&mut index.iter().map(|b| &**b)),
+        Expr::InSuper(inner)
+        | Expr::Unary(inner)
+        | Expr::Error(inner)
+        | Expr::Parens(inner)
+        | Expr::Field(inner, _)
+        | Expr::Import(_, inner) => all(&mut std::iter::once(&**inner)),
+        Expr::Array(items) => all(&mut items.iter()),
+        Expr::ArrayComp(body, s) => all(&mut std::iter::once(&**body).chain(specs(s))),
+        Expr::Object(m) => all(&mut members(m)),
+        Expr::ObjectComp(m, s) => all(&mut members(m).chain(specs(s))),
+        Expr::ApplyBrace(left, right) | Expr::Index(left, right) | Expr::Binary(left, _, right) => {
+            all(&mut [&**left, &**right].into_iter())
+        }
+        Expr::Apply(target, positional, named) => all(&mut std::iter::once(&**target)
+            .chain(positional)
+            .chain(named.iter().map(|(_, v)| v))),
+        Expr::Slice(target, parts) => {
+            all(&mut std::iter::once(&**target).chain(parts.iter().flatten().map(|b| &**b)))
+        }
+        Expr::If(cond, then, otherwise) => all(&mut [&**cond, &**then]
+            .into_iter()
+            .chain(otherwise.iter().map(|b| &**b))),
+        Expr::Function(ps, body) => all(&mut params(ps).chain(std::iter::once(&**body))),
+        Expr::Local(binds, body) => {
+            all(&mut binds.iter().flat_map(bind).chain(std::iter::once(&**body)))
+        }
+        Expr::Assert(cond, message, rest) => all(&mut [&**cond, &**rest]
+            .into_iter()
+            .chain(message.iter().map(|b| &**b))),
     }
 }
 
 /// Whether `expr`, under `local`, `assert` and parentheses, is a function literal.
-fn is_function(expr: &LocExpr) -> bool {
-    match expr.expr() {
-        Expr::Parened(inner) | Expr::LocalExpr(_, inner) | Expr::AssertExpr(_, inner) => {
+fn is_function(node: &Node) -> bool {
+    match &node.expr {
+        Expr::Parens(inner) | Expr::Local(_, inner) | Expr::Assert(_, _, inner) => {
             is_function(inner)
         }
         Expr::Function(..) => true,
@@ -332,41 +375,21 @@ fn is_function(expr: &LocExpr) -> bool {
     }
 }
 
-/// Rewrites the escape `\/` (legal Jsonnet, which jrsonnet does not know) as `\\`, which has
-/// the same length and the same validity, so that syntax errors keep their line and column.
-/// Only used for checking; the template sent to Kratos is the original.
-fn escaped_slashes_as_backslashes(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    let mut chars = source.chars();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '\\' {
-            match chars.next() {
-                Some('/') => out.push('\\'),
-                Some(next) => out.push(next),
-                None => {}
-            }
-        }
-    }
-    out
-}
-
-fn top_level_shape(expr: &LocExpr) -> Result<BodyShape, BodyError> {
-    match expr.expr() {
-        Expr::Parened(inner) | Expr::LocalExpr(_, inner) | Expr::AssertExpr(_, inner) => {
+fn top_level_shape(node: &Node) -> Result<BodyShape, BodyError> {
+    match &node.expr {
+        Expr::Parens(inner) | Expr::Local(_, inner) | Expr::Assert(_, _, inner) => {
             top_level_shape(inner)
         }
         Expr::Function(params, result) => {
-            let names: Vec<String> = params
-                .iter()
-                .map(|p| p.0.name().map_or_else(|| "_".into(), |n| n.to_string()))
-                .collect();
+            let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
             if !names.iter().any(|n| n == "ctx") {
                 return Err(BodyError::MissingCtx { params: names });
             }
-            for (param, name) in params.iter().zip(&names) {
-                if name != "ctx" && param.1.is_none() {
-                    return Err(BodyError::ParamNeedsDefault { name: name.clone() });
+            for param in params {
+                if param.name != "ctx" && param.default.is_none() {
+                    return Err(BodyError::ParamNeedsDefault {
+                        name: param.name.clone(),
+                    });
                 }
             }
             if is_function(result) {

@@ -1,0 +1,403 @@
+//! What go-jsonnet refuses after parsing and before evaluating, in the order it looks: first
+//! its desugarer (escapes in strings, `$` outside any object), then its static analysis
+//! (unknown variables, `self` and `super` outside any object). Each walks the tree in the
+//! order go-jsonnet's does, so the first problem found is the one Kratos would report.
+
+use super::Problem;
+use super::ast::{Bind, Expr, FieldName, ForSpec, Member, Node, Param};
+use crate::suggest::did_you_mean;
+
+/// Runs both of go-jsonnet's checks.
+pub(crate) fn check(root: &Node) -> Result<(), Problem> {
+    desugar(root, 0)?;
+    let mut scope = vec!["std".to_owned()];
+    analyze(root, false, &mut scope)
+}
+
+/// The desugarer's checks; `level` counts the objects around, as go-jsonnet counts them (a
+/// field name is outside its object, everything else in a member inside).
+fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
+    let each = |nodes: &mut dyn Iterator<Item = &Node>| {
+        for n in nodes {
+            desugar(n, level)?;
+        }
+        Ok(())
+    };
+    match &node.expr {
+        Expr::Literal | Expr::SelfRef | Expr::Var(_) => Ok(()),
+        Expr::Str(kind, text) if kind.escaped() => unescape(node.at, text),
+        Expr::Str(..) => Ok(()),
+        Expr::Dollar if level == 0 => Err(Problem::new(
+            node.at,
+            "`$` is used outside any object: `$` is the outermost object around it".into(),
+        )),
+        Expr::Dollar => Ok(()),
+        Expr::Super(index) => each(&mut index.iter().map(|b| &**b)),
+        Expr::InSuper(inner)
+        | Expr::Unary(inner)
+        | Expr::Error(inner)
+        | Expr::Parens(inner)
+        | Expr::Field(inner, _)
+        | Expr::Import(_, inner) => desugar(inner, level),
+        Expr::Array(items) => each(&mut items.iter()),
+        Expr::ArrayComp(body, specs) => {
+            desugar(body, level)?;
+            desugar_specs(specs, level)
+        }
+        Expr::Object(members) => desugar_members(members, level),
+        Expr::ObjectComp(members, specs) => {
+            desugar_members(members, level)?;
+            desugar_specs(specs, level)
+        }
+        Expr::ApplyBrace(left, right) | Expr::Index(left, right) | Expr::Binary(left, _, right) => {
+            each(&mut [&**left, &**right].into_iter())
+        }
+        Expr::Apply(target, positional, named) => each(
+            &mut std::iter::once(&**target)
+                .chain(positional)
+                .chain(named.iter().map(|(_, value)| value)),
+        ),
+        Expr::Slice(target, parts) => {
+            each(&mut std::iter::once(&**target).chain(parts.iter().flatten().map(|b| &**b)))
+        }
+        Expr::If(cond, then, otherwise) => each(
+            &mut [&**cond, &**then]
+                .into_iter()
+                .chain(otherwise.iter().map(|b| &**b)),
+        ),
+        Expr::Function(params, body) => desugar_function(params, body, level),
+        Expr::Local(binds, body) => {
+            binds.iter().try_for_each(|b| desugar_bind(b, level))?;
+            desugar(body, level)
+        }
+        // Desugared into `if cond then rest else error message`.
+        Expr::Assert(cond, message, rest) => each(
+            &mut [&**cond, &**rest]
+                .into_iter()
+                .chain(message.iter().map(|b| &**b)),
+        ),
+    }
+}
+
+fn desugar_function(params: &[Param], body: &Node, level: usize) -> Result<(), Problem> {
+    params
+        .iter()
+        .filter_map(|p| p.default.as_ref())
+        .try_for_each(|d| desugar(d, level))?;
+    desugar(body, level)
+}
+
+fn desugar_bind(bind: &Bind, level: usize) -> Result<(), Problem> {
+    match &bind.params {
+        Some(params) => desugar_function(params, &bind.value, level),
+        None => desugar(&bind.value, level),
+    }
+}
+
+/// go-jsonnet's order: asserts, then each field's name and value, then the locals.
+fn desugar_members(members: &[Member], level: usize) -> Result<(), Problem> {
+    for member in members {
+        if let Member::Assert(cond, message) = member {
+            desugar(cond, level + 1)?;
+            if let Some(message) = message {
+                desugar(message, level + 1)?;
+            }
+        }
+    }
+    for member in members {
+        if let Member::Field {
+            name,
+            params,
+            value,
+            ..
+        } = member
+        {
+            if let FieldName::Str(name) | FieldName::Computed(name) = name {
+                desugar(name, level)?;
+            }
+            match params {
+                Some(params) => desugar_function(params, value, level + 1)?,
+                None => desugar(value, level + 1)?,
+            }
+        }
+    }
+    for member in members {
+        if let Member::Local(bind) = member {
+            desugar_bind(bind, level + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// The last `for` clause first: its conditions, then its source; then the one before.
+fn desugar_specs(specs: &[ForSpec], level: usize) -> Result<(), Problem> {
+    for spec in specs.iter().rev() {
+        spec.conditions.iter().try_for_each(|c| desugar(c, level))?;
+        desugar(&spec.source, level)?;
+    }
+    Ok(())
+}
+
+/// The escapes go-jsonnet reads in `"…"` and `'…'`.
+fn unescape(at: usize, text: &str) -> Result<(), Problem> {
+    const ESCAPES: &str = "the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, \
+                           `\\r`, `\\t` and `\\uXXXX`";
+    let bytes = text.as_bytes();
+    let mut chars = text.char_indices();
+    while let Some((_, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let Some((i, escaped)) = chars.next() else {
+            return Err(Problem::new(
+                at,
+                format!("this string ends inside an escape: {ESCAPES}"),
+            ));
+        };
+        match escaped {
+            '"' | '\'' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' => {}
+            'u' => {
+                let digits = bytes.get(i + 1..i + 5);
+                if !digits.is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit)) {
+                    return Err(Problem::new(
+                        at,
+                        "`\\u` in a string takes four hexadecimal digits, such as `\\u00e9`".into(),
+                    ));
+                }
+                for _ in 0..4 {
+                    chars.next();
+                }
+            }
+            other => {
+                return Err(Problem::new(
+                    at,
+                    format!(
+                        "unknown escape `\\{}` in a string: {ESCAPES}",
+                        other.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The static analysis: every variable bound, `self` and `super` inside an object.
+fn analyze(node: &Node, in_object: bool, scope: &mut Vec<String>) -> Result<(), Problem> {
+    let outside = |what: &str| {
+        Err(Problem::new(
+            node.at,
+            format!("`{what}` is used outside any object: it names the object around it"),
+        ))
+    };
+    match &node.expr {
+        Expr::Literal | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
+        Expr::Var(name) if scope.iter().any(|bound| bound == name) => Ok(()),
+        Expr::Var(name) => Err(Problem::new(node.at, unknown_variable(name, scope))),
+        Expr::SelfRef if !in_object => outside("self"),
+        Expr::SelfRef => Ok(()),
+        Expr::Super(_) | Expr::InSuper(_) if !in_object => outside("super"),
+        Expr::Super(index) => match index {
+            Some(index) => analyze(index, in_object, scope),
+            None => Ok(()),
+        },
+        Expr::InSuper(inner)
+        | Expr::Unary(inner)
+        | Expr::Error(inner)
+        | Expr::Parens(inner)
+        | Expr::Field(inner, _) => analyze(inner, in_object, scope),
+        Expr::Array(items) => items
+            .iter()
+            .try_for_each(|item| analyze(item, in_object, scope)),
+        Expr::ArrayComp(body, specs) => analyze_specs(specs, in_object, scope, &mut |scope| {
+            analyze(body, in_object, scope)
+        }),
+        Expr::Object(members) => analyze_members(members, in_object, scope),
+        Expr::ObjectComp(members, specs) => analyze_specs(specs, in_object, scope, &mut |scope| {
+            analyze_members(members, in_object, scope)
+        }),
+        Expr::ApplyBrace(left, right)
+        | Expr::Index(left, right)
+        | Expr::Binary(left, false, right) => {
+            analyze(left, in_object, scope)?;
+            analyze(right, in_object, scope)
+        }
+        // `a in b` is `std.objectHasAll(b, a)`.
+        Expr::Binary(left, true, right) => {
+            analyze(right, in_object, scope)?;
+            analyze(left, in_object, scope)
+        }
+        Expr::Apply(target, positional, named) => {
+            analyze(target, in_object, scope)?;
+            positional
+                .iter()
+                .chain(named.iter().map(|(_, value)| value))
+                .try_for_each(|arg| analyze(arg, in_object, scope))
+        }
+        Expr::Slice(target, parts) => {
+            analyze(target, in_object, scope)?;
+            parts
+                .iter()
+                .flatten()
+                .try_for_each(|part| analyze(part, in_object, scope))
+        }
+        Expr::If(cond, then, otherwise) => {
+            analyze(cond, in_object, scope)?;
+            analyze(then, in_object, scope)?;
+            match otherwise {
+                Some(otherwise) => analyze(otherwise, in_object, scope),
+                None => Ok(()),
+            }
+        }
+        Expr::Function(params, body) => analyze_function(params, body, in_object, scope),
+        Expr::Local(binds, body) => {
+            let base = scope.len();
+            scope.extend(binds.iter().map(|b| b.name.clone()));
+            let result = binds
+                .iter()
+                .try_for_each(|b| analyze_bind(b, in_object, scope))
+                .and_then(|()| analyze(body, in_object, scope));
+            scope.truncate(base);
+            result
+        }
+        Expr::Assert(cond, message, rest) => {
+            analyze(cond, in_object, scope)?;
+            analyze(rest, in_object, scope)?;
+            match message {
+                Some(message) => analyze(message, in_object, scope),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+fn analyze_function(
+    params: &[Param],
+    body: &Node,
+    in_object: bool,
+    scope: &mut Vec<String>,
+) -> Result<(), Problem> {
+    let base = scope.len();
+    scope.extend(params.iter().map(|p| p.name.clone()));
+    let result = params
+        .iter()
+        .filter_map(|p| p.default.as_ref())
+        .try_for_each(|d| analyze(d, in_object, scope))
+        .and_then(|()| analyze(body, in_object, scope));
+    scope.truncate(base);
+    result
+}
+
+fn analyze_bind(bind: &Bind, in_object: bool, scope: &mut Vec<String>) -> Result<(), Problem> {
+    match &bind.params {
+        Some(params) => analyze_function(params, &bind.value, in_object, scope),
+        None => analyze(&bind.value, in_object, scope),
+    }
+}
+
+/// go-jsonnet's order: the locals, the field values, the asserts (all inside the object, with
+/// the locals in scope), then the field names (outside it).
+fn analyze_members(
+    members: &[Member],
+    in_object: bool,
+    scope: &mut Vec<String>,
+) -> Result<(), Problem> {
+    let base = scope.len();
+    scope.extend(members.iter().filter_map(|m| match m {
+        Member::Local(bind) => Some(bind.name.clone()),
+        _ => None,
+    }));
+    let inside = |scope: &mut Vec<String>| -> Result<(), Problem> {
+        for member in members {
+            if let Member::Local(bind) = member {
+                analyze_bind(bind, true, scope)?;
+            }
+        }
+        for member in members {
+            if let Member::Field { params, value, .. } = member {
+                match params {
+                    Some(params) => analyze_function(params, value, true, scope)?,
+                    None => analyze(value, true, scope)?,
+                }
+            }
+        }
+        for member in members {
+            if let Member::Assert(cond, message) = member {
+                analyze(cond, true, scope)?;
+                if let Some(message) = message {
+                    analyze(message, true, scope)?;
+                }
+            }
+        }
+        Ok(())
+    };
+    let result = inside(scope);
+    scope.truncate(base);
+    result?;
+    for member in members {
+        if let Member::Field {
+            name: FieldName::Computed(name),
+            ..
+        } = member
+        {
+            analyze(name, in_object, scope)?;
+        }
+    }
+    Ok(())
+}
+
+/// A comprehension is `std.flatMap(function(var) if conditions then inner else [], source)`
+/// nested from the first `for` clause outwards: conditions, then what is inside, then the
+/// source of the next clause, each with the variables of the clauses before it.
+fn analyze_specs(
+    specs: &[ForSpec],
+    in_object: bool,
+    scope: &mut Vec<String>,
+    body: &mut dyn FnMut(&mut Vec<String>) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    let Some((first, _)) = specs.split_first() else {
+        return body(scope);
+    };
+    clause(specs, 0, in_object, scope, body)?;
+    analyze(&first.source, in_object, scope)
+}
+
+fn clause(
+    specs: &[ForSpec],
+    i: usize,
+    in_object: bool,
+    scope: &mut Vec<String>,
+    body: &mut dyn FnMut(&mut Vec<String>) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    scope.push(specs[i].var.clone());
+    let result = (|| {
+        specs[i]
+            .conditions
+            .iter()
+            .try_for_each(|c| analyze(c, in_object, scope))?;
+        match specs.get(i + 1) {
+            None => body(scope),
+            Some(next) => {
+                clause(specs, i + 1, in_object, scope, body)?;
+                analyze(&next.source, in_object, scope)
+            }
+        }
+    })();
+    scope.pop();
+    result
+}
+
+fn unknown_variable(name: &str, scope: &[String]) -> String {
+    if name == "ctx" {
+        return "`ctx` is not bound here: Kratos passes the context only to a top-level \
+                `function(ctx) …`"
+            .into();
+    }
+    match did_you_mean(name, scope.iter().map(String::as_str)) {
+        Some(near) => format!("unknown variable `{name}`: did you mean `{near}`?"),
+        None => format!(
+            "unknown variable `{name}`: the names in scope are `std`, parameters, `local`s \
+             and comprehension variables"
+        ),
+    }
+}

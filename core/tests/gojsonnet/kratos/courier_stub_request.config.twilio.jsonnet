@@ -1,0 +1,5 @@
+function(ctx) {
+  from: "Kratos Test",
+  to: ctx.recipient,
+  body: ctx.body
+}

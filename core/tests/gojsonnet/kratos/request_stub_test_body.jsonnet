@@ -1,0 +1,5 @@
+function(ctx) {
+  from: ctx.from,
+  to: ctx.to,
+  body: ctx.body,
+}
