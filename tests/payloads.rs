@@ -89,13 +89,30 @@ fn payloads_equal_go_jsonnet_s() {
             let Err(error) = got else {
                 panic!("{name}: go-jsonnet fails ({want}), ory-actions gives {got:?}");
             };
-            if let (Some(line), PayloadError::Fails { line: ours, .. }) =
-                (want["line"].as_u64(), &error)
+            if let Some(message) = want["error"]
+                .as_str()
+                .and_then(|m| m.strip_prefix("RUNTIME ERROR: "))
+            {
+                assert!(
+                    error
+                        .to_string()
+                        .to_lowercase()
+                        .contains(&message.to_lowercase()),
+                    "{name}: go-jsonnet says `{message}`, ory-actions `{error}`"
+                );
+            }
+            if let (
+                Some(line),
+                Some(column),
+                PayloadError::Fails {
+                    line: l, column: c, ..
+                },
+            ) = (want["line"].as_u64(), want["column"].as_u64(), &error)
             {
                 assert_eq!(
-                    *ours,
-                    Some(line as usize),
-                    "{name}: go-jsonnet fails at line {line}: {error}"
+                    (*l, *c),
+                    (Some(line as usize), Some(column as usize)),
+                    "{name}: go-jsonnet fails at {line}:{column}: {error}"
                 );
             }
         }

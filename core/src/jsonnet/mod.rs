@@ -203,6 +203,40 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
     }
 }
 
+/// The byte offsets of the backslash of every `\/` escape in the template's quoted strings
+/// (go-jsonnet reads `"\/"` as `/`; some other Jsonnet implementations do not know the
+/// escape). Empty when the template does not lex.
+pub fn slash_escapes(source: &str) -> Vec<usize> {
+    let Ok(tokens) = lex::lex(source) else {
+        return Vec::new();
+    };
+    let mut offsets = Vec::new();
+    for token in tokens {
+        let lex::Kind::Str(kind) = token.kind else {
+            continue;
+        };
+        if !kind.escaped() {
+            continue;
+        }
+        let Some(quote) = source[token.start..].chars().next() else {
+            continue;
+        };
+        let mut chars = source[token.start + quote.len_utf8()..].char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some((_, '/')) = chars.next() {
+                        offsets.push(token.start + quote.len_utf8() + at);
+                    }
+                }
+                c if c == quote => break,
+                _ => {}
+            }
+        }
+    }
+    offsets
+}
+
 /// A problem at a byte offset of the template, before it gets a line and column.
 #[derive(Debug)]
 pub(crate) struct Problem {
@@ -404,6 +438,14 @@ fn top_level_shape(node: &Node) -> Result<BodyShape, BodyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slash_escapes_are_found_in_quoted_strings_only() {
+        let source = "{ a: \"h:\\/\\/x\", b: '\\\\/', c: @\"\\/\", d: |||\n  \\/\n||| } // \\/";
+        assert_eq!(slash_escapes(source), vec![8, 10]);
+        assert_eq!(slash_escapes("{ a: 'x\\/' }"), vec![7]);
+        assert!(slash_escapes("{").is_empty());
+    }
 
     #[test]
     fn functions_of_ctx_and_constants_are_fine() {

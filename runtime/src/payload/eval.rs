@@ -75,7 +75,12 @@ fn run(
     ));
     // The default import resolver refuses every import, as Kratos's does.
     let state = builder.build();
-    let template = state.evaluate_snippet("body.jsonnet", source);
+    let (rewritten, removed) = without_slash_escapes(source);
+    let source = &Source {
+        text: source,
+        removed: &removed,
+    };
+    let template = state.evaluate_snippet("body.jsonnet", rewritten.as_str());
     contexts
         .iter()
         .map(|ctx| match &template {
@@ -100,7 +105,7 @@ fn cancelled_or(error: PayloadError, encoding: Encoding) -> Result<Payload, Payl
 
 fn call(
     state: &State,
-    source: &str,
+    source: &Source<'_>,
     template: Val,
     ctx: &str,
     encoding: Encoding,
@@ -190,7 +195,7 @@ fn kind(value: &Value) -> &'static str {
 
 /// An evaluation error as the user sees it: the message, and the innermost place in the
 /// template with the text there.
-fn failure(source: &str, error: &jrsonnet_evaluator::Error) -> PayloadError {
+fn failure(source: &Source<'_>, error: &jrsonnet_evaluator::Error) -> PayloadError {
     let message = match error.error() {
         ErrorKind::RuntimeError(text) => text.to_string(),
         ErrorKind::AssertionFailed(text) if !text.is_empty() => text.to_string(),
@@ -204,9 +209,11 @@ fn failure(source: &str, error: &jrsonnet_evaluator::Error) -> PayloadError {
         .filter_map(|frame| frame.location.as_ref())
         .find(|span| span.0.source_path().to_string() == "body.jsonnet")
         .map(|span| {
-            let (start, end) = (widened(source, span.1 as usize), span.2 as usize);
-            let (line, column) = line_and_column(source, start);
+            let (start, end) = (source.original(span.1), source.original(span.2));
+            let start = widened(source.text, start);
+            let (line, column) = line_and_column(source.text, start);
             let expression = source
+                .text
                 .get(start..end.max(start))
                 .unwrap_or_default()
                 .to_owned();
@@ -226,6 +233,42 @@ fn failure(source: &str, error: &jrsonnet_evaluator::Error) -> PayloadError {
             expression: None,
         },
     }
+}
+
+/// The template as written, and where a backslash was taken out of it for jrsonnet.
+struct Source<'a> {
+    text: &'a str,
+    /// Byte offsets in `text` of the removed backslashes, in order.
+    removed: &'a [usize],
+}
+
+impl Source<'_> {
+    /// The offset in the template as written of `offset` in the template as evaluated.
+    fn original(&self, offset: u32) -> usize {
+        let mut original = offset as usize;
+        for &at in self.removed {
+            if at <= original {
+                original += 1;
+            } else {
+                break;
+            }
+        }
+        original
+    }
+}
+
+/// go-jsonnet reads the escape `\/` as `/`; jrsonnet does not know it. The template with each
+/// such backslash taken out (inside quoted strings only), and where they were.
+fn without_slash_escapes(source: &str) -> (String, Vec<usize>) {
+    let removed = ory_actions_core::jsonnet::slash_escapes(source);
+    let mut text = String::with_capacity(source.len());
+    let mut from = 0;
+    for &at in &removed {
+        text.push_str(&source[from..at]);
+        from = at + 1;
+    }
+    text.push_str(&source[from..]);
+    (text, removed)
 }
 
 /// jrsonnet places a failed field access on the field's name (`session`); go-jsonnet on the
