@@ -2,11 +2,14 @@
 //! top-level argument `ctx`.
 
 mod ast;
+mod excerpt;
 mod lex;
 mod parse;
 mod scope;
 
 use std::fmt;
+
+pub use excerpt::excerpt;
 
 use ast::{Bind, Expr, FieldName, ForSpec, Import, Member, Node, Param};
 
@@ -140,6 +143,18 @@ impl fmt::Display for BodyError {
                  cannot send as JSON: return an object, such as `function(ctx) { id: \
                  ctx.identity.id }`",
             ),
+        }
+    }
+}
+
+impl BodyError {
+    /// The line and column (from 1) in the template the problem is at, when it is at one.
+    pub fn place(&self) -> Option<(usize, usize)> {
+        match self {
+            BodyError::Syntax { line, column, .. }
+            | BodyError::Static { line, column, .. }
+            | BodyError::Unavailable { line, column, .. } => Some((*line, *column)),
+            _ => None,
         }
     }
 }
