@@ -1,4 +1,5 @@
-//! Payloads equal go-jsonnet's: every template of `tests/payloads/cases.json`, evaluated against
+//! Payloads equal go-jsonnet's: every template of `tests/payloads/cases.json` (ours, and the
+//! patterns of Kratos's and Ory's documentation templates), evaluated against
 //! its sample context, gives what go-jsonnet (the engine Kratos runs) gave for the same
 //! template and context (`tests/payloads/gojsonnet.json`, made by `tests/payloads/gojsonnet.py`).
 //! The sample contexts themselves are pinned in `tests/payloads/contexts.json`.
@@ -18,6 +19,9 @@ struct Case {
     flags: BTreeMap<String, bool>,
     encoding: String,
     template: String,
+    /// The sample identity's traits, when not the default.
+    #[serde(default)]
+    traits: Option<Value>,
 }
 
 fn cases() -> Vec<Case> {
@@ -33,7 +37,11 @@ fn context_of(case: &Case) -> Value {
         response_ignore: flag("response_ignore"),
         response_parse: flag("response_parse"),
     };
-    Samples::new().context(scope, Phase::of(scope, flags))
+    let samples = match &case.traits {
+        Some(traits) => Samples::new().traits(traits.clone()),
+        None => Samples::new(),
+    };
+    samples.context(scope, Phase::of(scope, flags))
 }
 
 fn encoding_of(case: &Case) -> Encoding {

@@ -17,7 +17,8 @@ pub enum Phase {
     /// A `before` hook: the flow was just created; nobody has signed in.
     Before,
     /// A registration or settings `after` hook with `response_parse` or `can_interrupt` in a
-    /// per-method list: it runs before the identity is saved, and may change it.
+    /// per-method list: it runs before the identity is saved, and may change it (its sample
+    /// identity has zero timestamps and unsaved addresses).
     PrePersist,
     /// Any other `after` hook: it runs once the flow's work is done (for registration and
     /// settings, after the identity is saved).
@@ -224,18 +225,34 @@ impl Samples {
         Value::Object(ctx)
     }
 
-    /// The identity as a hook in `phase` sees it: before the identity is saved, its id is the
-    /// nil UUID and its timestamps Go's zero time.
+    /// The identity as a hook in `phase` sees it. Before the identity is saved it has its id,
+    /// but its timestamps and its addresses' ids and timestamps are Go's zero values, and no
+    /// verification was sent yet (as in the pre-persist context Ory's webhook guide shows).
     fn identity_in(&self, phase: Phase) -> Value {
         let mut identity = self.identity.clone();
-        if phase == Phase::PrePersist
-            && let Some(fields) = identity.as_object_mut()
-        {
+        if phase != Phase::PrePersist {
+            return identity;
+        }
+        let unsaved = |record: &mut Value| {
+            let Some(fields) = record.as_object_mut() else {
+                return;
+            };
             for (key, value) in fields.iter_mut() {
                 match key.as_str() {
-                    "id" => *value = json!(NIL_ID),
                     "created_at" | "updated_at" => *value = json!(ZERO_TIME),
+                    "status" => *value = json!("pending"),
                     _ => {}
+                }
+            }
+        };
+        unsaved(&mut identity);
+        for list in ["verifiable_addresses", "recovery_addresses"] {
+            if let Some(Value::Array(addresses)) = identity.get_mut(list) {
+                for address in addresses {
+                    unsaved(address);
+                    if let Some(id) = address.get_mut("id") {
+                        *id = json!(NIL_ID);
+                    }
                 }
             }
         }
