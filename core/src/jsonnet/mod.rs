@@ -1,12 +1,16 @@
 //! The body of a web hook: a Jsonnet template that Kratos evaluates with the context as the
 //! top-level argument `ctx`.
 
+pub mod ctx;
+
 use std::fmt;
 
 use jrsonnet_parser::{
     ArgsDesc, BindSpec, CompSpec, Expr, FieldName, IStr, LocExpr, Member, ObjBody, ParserSettings,
     Source,
 };
+
+pub use ctx::{CtxError, CtxErrorKind, CtxShape, check_ctx};
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
