@@ -2,6 +2,7 @@
 //! top-level argument `ctx`.
 
 mod ast;
+pub mod ctx;
 mod excerpt;
 mod lex;
 mod parse;
@@ -12,6 +13,8 @@ use std::fmt;
 pub use excerpt::excerpt;
 
 use ast::{Bind, Expr, FieldName, ForSpec, Import, Member, Node, Param};
+
+pub use ctx::{CtxError, CtxErrorKind, CtxShape, check_ctx};
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
