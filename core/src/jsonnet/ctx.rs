@@ -14,14 +14,13 @@
 //! cannot follow (an alias, a computed key, a shadowing `ctx`, a guard it does not understand),
 //! it stays silent: it never refuses a body Kratos would run.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use jrsonnet_parser::{
-    BinaryOpType, BindSpec, CompSpec, Destruct, Expr, FieldMember, FieldName, IStr, LiteralType,
-    LocExpr, Member, ObjBody, ParamsDesc, ParserSettings, Source, UnaryOpType, Visibility,
-};
-
+use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
+use super::lex::{self, Kind, Token};
+use super::parse;
 use crate::scope::{Flow, Timing};
 use crate::suggest::did_you_mean;
 
@@ -405,50 +404,50 @@ pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
     if source.len() > super::MAX_BODY_BYTES {
         return Vec::new();
     }
-    let source = super::escaped_slashes_as_backslashes(source);
-    // The walk recurses once per nesting level, as the parser does.
+    // The parser and the walk recurse once per nesting level.
     let spawned = std::thread::Builder::new()
         .name("ory-actions-jsonnet-ctx".into())
         .stack_size(super::PARSER_STACK)
         .spawn({
-            let source = source.clone();
+            let source = source.to_owned();
             move || analyse(&source, shape)
         });
     match spawned {
         Ok(thread) => thread
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        Err(_) => analyse(&source, shape),
+        Err(_) => analyse(source, shape),
     }
 }
 
 fn analyse(source: &str, shape: CtxShape) -> Vec<CtxError> {
-    let settings = ParserSettings {
-        source: Source::new_virtual("body.jsonnet".into(), IStr::from(source)),
+    let Ok(tokens) = lex::lex(source) else {
+        return Vec::new();
     };
-    let Ok(parsed) = jrsonnet_parser::parse(source, &settings) else {
+    let Ok(tree) = parse::parse(tokens.clone()) else {
         return Vec::new();
     };
     let mut used = HashSet::new();
-    collect_vars(&parsed, &mut used);
+    collect_vars(&tree, &mut used);
     let mut walker = Walker {
         source,
+        tokens: &tokens,
         shape,
         used,
         errors: Vec::new(),
     };
     let mut env = Env::top();
-    let mut top = &parsed;
+    let mut top = &tree;
     // Down to the function of `ctx`, through what `check_body` looks through.
     loop {
-        match top.expr() {
-            Expr::Parened(inner) | Expr::AssertExpr(_, inner) => top = inner,
-            Expr::LocalExpr(binds, inner) => {
+        match &top.expr {
+            Expr::Parens(inner) | Expr::Assert(_, _, inner) => top = inner,
+            Expr::Local(binds, inner) => {
                 env = env.bind(binds);
                 top = inner;
             }
             Expr::Function(params, body) => {
-                if params.iter().any(|p| p.0.name().as_deref() == Some("ctx")) {
+                if params.iter().any(|p| p.name == "ctx") {
                     // Defaults of other parameters are evaluated only if used: not followed.
                     env = env.params(params);
                     env.ctx = true;
@@ -459,140 +458,77 @@ fn analyse(source: &str, shape: CtxShape) -> Vec<CtxError> {
             _ => break,
         }
     }
-    walker.errors
+    let mut errors = walker.errors;
+    errors.sort_by_key(|(offset, _)| *offset);
+    errors.into_iter().map(|(_, error)| error).collect()
 }
 
 /// Every variable name the template refers to, to skip locals nothing uses (Jsonnet is lazy:
 /// an unused local is never evaluated).
-fn collect_vars(expr: &LocExpr, into: &mut HashSet<String>) {
-    if let Expr::Var(name) = expr.expr() {
-        into.insert(name.to_string());
+fn collect_vars<'a>(node: &'a Node, into: &mut HashSet<&'a str>) {
+    if let Expr::Var(name) = &node.expr {
+        into.insert(name);
     }
-    for child in children(expr) {
+    for child in node.children() {
         collect_vars(child, into);
     }
 }
 
-/// Every direct sub-expression.
-fn children(expr: &LocExpr) -> Vec<&LocExpr> {
-    fn binds<'a>(out: &mut Vec<&'a LocExpr>, binds: &'a [BindSpec]) {
-        for bind in binds {
-            match bind {
-                BindSpec::Field { value, .. } => out.push(value),
-                BindSpec::Function { params, value, .. } => {
-                    defaults(out, params);
-                    out.push(value);
-                }
+/// One step of a chain of reads: `.name` or `[index]`.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Name(&'a str),
+    Index(&'a Node),
+}
+
+impl<'a> Part<'a> {
+    /// The name read, when it is written out: `.name`, `['name']`, `["name"]`.
+    fn literal(self) -> Option<Cow<'a, str>> {
+        match self {
+            Part::Name(name) => Some(Cow::Borrowed(name)),
+            Part::Index(index) => literal(index),
+        }
+    }
+}
+
+/// `target.a[b]…`: the target (without parentheses) and the reads on it, first to last;
+/// `None` unless `node` is a field access or an index.
+fn chain(node: &Node) -> Option<(&Node, Vec<Part<'_>>)> {
+    let mut parts = Vec::new();
+    let mut target = node;
+    loop {
+        match &target.expr {
+            Expr::Field(inner, name) => {
+                parts.push(Part::Name(name));
+                target = inner;
             }
-        }
-    }
-    fn defaults<'a>(out: &mut Vec<&'a LocExpr>, params: &'a ParamsDesc) {
-        out.extend(params.iter().filter_map(|p| p.1.as_ref()));
-    }
-    fn specs<'a>(out: &mut Vec<&'a LocExpr>, specs: &'a [CompSpec]) {
-        for spec in specs {
-            match spec {
-                CompSpec::IfSpec(c) => out.push(&c.0),
-                CompSpec::ForSpec(f) => out.push(&f.1),
+            Expr::Index(inner, index) => {
+                parts.push(Part::Index(index));
+                target = inner;
             }
+            _ => break,
         }
     }
-    fn field<'a>(out: &mut Vec<&'a LocExpr>, field: &'a FieldMember) {
-        if let FieldName::Dyn(name) = &field.name {
-            out.push(name);
-        }
-        if let Some(params) = &field.params {
-            defaults(out, params);
-        }
-        out.push(&field.value);
+    if parts.is_empty() {
+        return None;
     }
-    fn object<'a>(out: &mut Vec<&'a LocExpr>, body: &'a ObjBody) {
-        match body {
-            ObjBody::MemberList(members) => {
-                for member in members {
-                    match member {
-                        Member::Field(f) => field(out, f),
-                        Member::BindStmt(b) => binds(out, std::slice::from_ref(b)),
-                        Member::AssertStmt(a) => {
-                            out.push(&a.0);
-                            out.extend(a.1.as_ref());
-                        }
-                    }
-                }
-            }
-            ObjBody::ObjComp(comp) => {
-                binds(out, &comp.pre_locals);
-                field(out, &comp.field);
-                binds(out, &comp.post_locals);
-                specs(out, &comp.compspecs);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    match expr.expr() {
-        Expr::Literal(_) | Expr::Str(_) | Expr::Num(_) | Expr::Var(_) => {}
-        Expr::Arr(items) => out.extend(items),
-        Expr::ArrComp(item, s) => {
-            out.push(item);
-            specs(&mut out, s);
-        }
-        Expr::Obj(body) => object(&mut out, body),
-        Expr::ObjExtend(base, body) => {
-            out.push(base);
-            object(&mut out, body);
-        }
-        Expr::Parened(e)
-        | Expr::UnaryOp(_, e)
-        | Expr::Import(e)
-        | Expr::ImportStr(e)
-        | Expr::ImportBin(e)
-        | Expr::ErrorStmt(e) => out.push(e),
-        Expr::BinaryOp(a, _, b) => {
-            out.push(a);
-            out.push(b);
-        }
-        Expr::AssertExpr(a, rest) => {
-            out.push(&a.0);
-            out.extend(a.1.as_ref());
-            out.push(rest);
-        }
-        Expr::LocalExpr(b, rest) => {
-            binds(&mut out, b);
-            out.push(rest);
-        }
-        Expr::Apply(f, args, _) => {
-            out.push(f);
-            out.extend(&args.unnamed);
-            out.extend(args.named.iter().map(|(_, v)| v));
-        }
-        Expr::Index { indexable, parts } => {
-            out.push(indexable);
-            out.extend(parts.iter().map(|p| &p.value));
-        }
-        Expr::Function(params, body) => {
-            defaults(&mut out, params);
-            out.push(body);
-        }
-        Expr::IfElse {
-            cond,
-            cond_then,
-            cond_else,
-        } => {
-            out.push(&cond.0);
-            out.push(cond_then);
-            out.extend(cond_else.as_ref());
-        }
-        Expr::Slice(sliced, desc) => {
-            out.push(sliced);
-            out.extend([&desc.start, &desc.end, &desc.step].into_iter().flatten());
-        }
-    }
-    out
+    parts.reverse();
+    Some((unparen(target), parts))
+}
+
+/// The reads of `chain` when they are on the variable `var`.
+fn chain_on<'a>(node: &'a Node, var: &str) -> Option<Vec<Part<'a>>> {
+    let (target, parts) = chain(node)?;
+    is_var(target, var).then_some(parts)
+}
+
+fn is_var(node: &Node, var: &str) -> bool {
+    matches!(&unparen(node).expr, Expr::Var(v) if v == var)
 }
 
 /// A field known to be present: `["session"]` for `ctx.session`, `["flow", "x"]` for
 /// `ctx.flow.x`.
-type Path = Vec<IStr>;
+type Path = Vec<String>;
 
 /// What holds where an expression evaluated to true (or to false).
 #[derive(Clone, Debug)]
@@ -632,18 +568,19 @@ impl Facts {
 
 /// What is known at one place in the template.
 #[derive(Clone, Debug)]
-struct Env {
+struct Env<'a> {
     /// `ctx` is the top-level function's parameter here (not shadowed).
     ctx: bool,
     /// A guard the analysis cannot follow encloses this place: report nothing.
     silent: bool,
     /// Fields known to be present here.
     present: Vec<Path>,
-    /// Names bound by locals (with their value) and by parameters (without), innermost last.
-    locals: Vec<(IStr, Option<LocExpr>)>,
+    /// Names bound by locals (with their value) and by parameters, functions and `for`
+    /// (without), innermost last.
+    locals: Vec<(&'a str, Option<&'a Node>)>,
 }
 
-impl Env {
+impl<'a> Env<'a> {
     fn top() -> Self {
         Env {
             ctx: false,
@@ -653,7 +590,7 @@ impl Env {
         }
     }
 
-    fn with(&self, facts: Facts) -> Env {
+    fn with(&self, facts: Facts) -> Env<'a> {
         let mut env = self.clone();
         match facts {
             Facts::Known(paths) => env.present.extend(paths),
@@ -662,139 +599,144 @@ impl Env {
         env
     }
 
-    fn bind(&self, binds: &[BindSpec]) -> Env {
+    fn bind(&self, binds: impl IntoIterator<Item = &'a Bind>) -> Env<'a> {
         let mut env = self.clone();
         for bind in binds {
-            match bind {
-                BindSpec::Field { into, value } => env.name(into, Some(value.clone())),
-                BindSpec::Function { name, .. } => env.name(&Destruct::Full(name.clone()), None),
-            }
+            let value = match bind.params {
+                Some(_) => None,
+                None => Some(&bind.value),
+            };
+            env.name(&bind.name, value);
         }
         env
     }
 
-    fn params(&self, params: &ParamsDesc) -> Env {
+    fn params(&self, params: &'a [Param]) -> Env<'a> {
         let mut env = self.clone();
-        for param in params.iter() {
-            env.name(&param.0, None);
+        for param in params {
+            env.name(&param.name, None);
         }
         env
     }
 
-    fn name(&mut self, into: &Destruct, value: Option<LocExpr>) {
-        match into.name() {
-            Some(name) => {
-                if &*name == "ctx" {
-                    self.ctx = false;
-                }
-                self.locals.push((name, value));
-            }
-            // A destructuring pattern may bind anything, `ctx` included.
-            None => self.ctx = false,
+    fn name(&mut self, name: &'a str, value: Option<&'a Node>) {
+        if name == "ctx" {
+            self.ctx = false;
         }
+        self.locals.push((name, value));
     }
 
-    fn local(&self, name: &str) -> Option<&Option<LocExpr>> {
+    fn local(&self, name: &str) -> Option<Option<&'a Node>> {
         self.locals
             .iter()
             .rev()
-            .find(|(n, _)| &**n == name)
-            .map(|(_, v)| v)
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     fn is_present(&self, path: &[&str]) -> bool {
         self.present
             .iter()
-            .any(|p| p.len() == path.len() && p.iter().zip(path).all(|(a, b)| &**a == *b))
+            .any(|p| p.len() == path.len() && p.iter().zip(path).all(|(a, b)| a == b))
     }
 }
 
 /// How deep a condition is followed through locals.
 const MAX_LOCAL_DEPTH: usize = 8;
 
-/// `expr` without parentheses.
-fn unparen(mut expr: &LocExpr) -> &LocExpr {
-    while let Expr::Parened(inner) = expr.expr() {
-        expr = inner;
+/// `node` without parentheses.
+fn unparen(mut node: &Node) -> &Node {
+    while let Expr::Parens(inner) = &node.expr {
+        node = inner;
     }
-    expr
+    node
 }
 
-fn literal(expr: &LocExpr) -> Option<&IStr> {
-    match unparen(expr).expr() {
-        Expr::Str(s) => Some(s),
-        _ => None,
-    }
-}
-
-fn is_null(expr: &LocExpr) -> bool {
-    matches!(unparen(expr).expr(), Expr::Literal(LiteralType::Null))
+/// The value of a string literal (in parentheses or not).
+fn literal(node: &Node) -> Option<Cow<'_, str>> {
+    unparen(node).string()
 }
 
 /// `std.<name>` for a presence test: `objectHas`, `objectHasAll` or `objectHasEx`.
-fn is_presence_test(function: &LocExpr) -> bool {
-    match unparen(function).expr() {
-        Expr::Index { indexable, parts } if parts.len() == 1 => {
-            matches!(unparen(indexable).expr(), Expr::Var(v) if &**v == "std")
-                && literal(&parts[0].value)
-                    .is_some_and(|m| matches!(&**m, "objectHas" | "objectHasAll" | "objectHasEx"))
-        }
+fn is_presence_test(function: &Node) -> bool {
+    match chain_on(unparen(function), "std").as_deref() {
+        Some([member]) => member
+            .literal()
+            .is_some_and(|m| matches!(&*m, "objectHas" | "objectHasAll" | "objectHasEx")),
         _ => false,
     }
 }
 
-fn is_std_call(function: &LocExpr) -> bool {
-    match unparen(function).expr() {
-        Expr::Index { indexable, .. } => {
-            matches!(unparen(indexable).expr(), Expr::Var(v) if &**v == "std")
-        }
-        _ => false,
+fn is_std_call(function: &Node) -> bool {
+    chain_on(unparen(function), "std").is_some()
+}
+
+/// The offset just past a token.
+fn token_end(token: &Token) -> usize {
+    match token.kind {
+        Kind::Identifier => token.start + token.text.len(),
+        _ => token.start + 1,
     }
+}
+
+/// The index of the token that closes the bracket at `open`; `open` itself when it is no
+/// opening bracket.
+fn closing(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::ParenL | Kind::BracketL | Kind::BraceL => depth += 1,
+            Kind::ParenR | Kind::BracketR | Kind::BraceR => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+    None
 }
 
 struct Walker<'a> {
     source: &'a str,
+    tokens: &'a [Token],
     shape: CtxShape,
-    used: HashSet<String>,
-    errors: Vec<CtxError>,
+    used: HashSet<&'a str>,
+    /// The problems found, with the offset of the read.
+    errors: Vec<(usize, CtxError)>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
-    fn object_path(&self, expr: &LocExpr, env: &Env) -> Option<Path> {
+    fn object_path(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
         if !env.ctx {
             return None;
         }
-        match unparen(expr).expr() {
-            Expr::Var(v) if &**v == "ctx" => Some(Vec::new()),
-            Expr::Index { indexable, parts }
-                if parts.len() == 1
-                    && matches!(unparen(indexable).expr(), Expr::Var(v) if &**v == "ctx") =>
-            {
-                literal(&parts[0].value).map(|field| vec![field.clone()])
-            }
+        let node = unparen(node);
+        if is_var(node, "ctx") {
+            return Some(Vec::new());
+        }
+        match chain_on(node, "ctx").as_deref() {
+            Some([field]) => field.literal().map(|field| vec![field.into_owned()]),
             _ => None,
         }
     }
 
     /// The field a presence test `'F' in O` or `std.objectHas(O, 'F')` proves present.
-    fn presence(&self, expr: &LocExpr, env: &Env) -> Option<Path> {
-        let (field, object) = match unparen(expr).expr() {
-            Expr::BinaryOp(field, BinaryOpType::In, object) => (field, object),
-            Expr::Apply(function, args, _)
-                if is_presence_test(function) && args.unnamed.len() >= 2 =>
-            {
-                (&args.unnamed[1], &args.unnamed[0])
+    fn presence(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
+        let (field, object) = match &unparen(node).expr {
+            Expr::Binary(field, BinaryOp::In, object) => (&**field, &**object),
+            Expr::Apply(function, args, _) if is_presence_test(function) && args.len() >= 2 => {
+                (&args[1], &args[0])
             }
             _ => return None,
         };
         let mut path = self.object_path(object, env)?;
-        path.push(literal(field)?.clone());
+        path.push(literal(field)?.into_owned());
         Some(path)
     }
 
     /// What holds where `cond` evaluated to `holds`.
-    fn facts(&self, cond: &LocExpr, holds: bool, env: &Env, depth: usize) -> Facts {
+    fn facts(&self, cond: &'a Node, holds: bool, env: &Env<'a>, depth: usize) -> Facts {
         if let Some(path) = self.presence(cond, env) {
             return if holds {
                 Facts::Known(vec![path])
@@ -802,15 +744,15 @@ impl Walker<'_> {
                 Facts::none()
             };
         }
-        match unparen(cond).expr() {
-            Expr::UnaryOp(UnaryOpType::Not, inner) => self.facts(inner, !holds, env, depth),
-            Expr::BinaryOp(a, op @ (BinaryOpType::And | BinaryOpType::Or), b) => {
+        match &unparen(cond).expr {
+            Expr::Unary(UnaryOp::Not, inner) => self.facts(inner, !holds, env, depth),
+            Expr::Binary(a, op @ (BinaryOp::And | BinaryOp::Or), b) => {
                 let (a, b) = (
                     self.facts(a, holds, env, depth),
                     self.facts(b, holds, env, depth),
                 );
                 // `a && b` is true when both are; false when one is.
-                if (*op == BinaryOpType::And) == holds {
+                if (*op == BinaryOp::And) == holds {
                     a.and(b)
                 } else {
                     a.or(b)
@@ -830,15 +772,15 @@ impl Walker<'_> {
         }
     }
 
-    /// Whether `expr` may test which fields `ctx` has in a way [`Walker::facts`] does not
+    /// Whether `node` may test which fields `ctx` has in a way [`Walker::facts`] does not
     /// follow: a presence test or `ctx` (or `ctx.identity`, …) used as a value, a call of a
     /// function that is not `std`'s, or a local whose value is such.
-    fn suspect(&self, expr: &LocExpr, env: &Env, depth: usize) -> bool {
-        if self.presence(expr, env).is_some() {
+    fn suspect(&self, node: &'a Node, env: &Env<'a>, depth: usize) -> bool {
+        if self.presence(node, env).is_some() {
             return true;
         }
-        match expr.expr() {
-            Expr::Var(v) if &**v == "ctx" => return true,
+        match &node.expr {
+            Expr::Var(v) if v == "ctx" => return true,
             Expr::Var(v) => {
                 return match env.local(v) {
                     Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {
@@ -848,223 +790,204 @@ impl Walker<'_> {
                     Some(None) | None => false,
                 };
             }
-            Expr::Index { indexable, parts } if matches!(unparen(indexable).expr(), Expr::Var(v) if &**v == "ctx") =>
-            {
-                let deep_enough = match parts.first().and_then(|p| literal(&p.value)) {
-                    Some(field) => {
-                        parts.len() >= 2 || !matches!(&**field, "identity" | "session" | "flow")
-                    }
-                    None => false,
-                };
-                return !deep_enough || parts.iter().any(|p| self.suspect(&p.value, env, depth));
+            Expr::Field(..) | Expr::Index(..) => {
+                if let Some(parts) = chain_on(node, "ctx") {
+                    let deep_enough = match parts[0].literal() {
+                        Some(field) => {
+                            parts.len() >= 2 || !matches!(&*field, "identity" | "session" | "flow")
+                        }
+                        None => false,
+                    };
+                    return !deep_enough
+                        || parts.iter().any(
+                            |p| matches!(p, Part::Index(index) if self.suspect(index, env, depth)),
+                        );
+                }
             }
             Expr::Apply(function, ..) if !is_std_call(function) => return true,
             _ => {}
         }
-        children(expr)
+        node.children()
             .into_iter()
             .any(|child| self.suspect(child, env, depth))
     }
 
-    fn walk(&mut self, expr: &LocExpr, env: &Env) {
-        match expr.expr() {
-            Expr::Index { indexable, parts }
-                if env.ctx
-                    && matches!(unparen(indexable).expr(), Expr::Var(v) if &**v == "ctx") =>
-            {
-                self.read(expr, parts, env);
-                for part in parts {
-                    self.walk(&part.value, env);
+    fn walk(&mut self, node: &'a Node, env: &Env<'a>) {
+        if env.ctx
+            && let Some(parts) = chain_on(node, "ctx")
+        {
+            self.read(node, &parts, env);
+            for part in parts {
+                if let Part::Index(index) = part {
+                    self.walk(index, env);
                 }
             }
-            Expr::BinaryOp(a, op @ (BinaryOpType::And | BinaryOpType::Or), b) => {
+            return;
+        }
+        match &node.expr {
+            Expr::Binary(a, op @ (BinaryOp::And | BinaryOp::Or), b) => {
                 self.walk(a, env);
                 // `b` is evaluated only where `a` is true (`&&`) or false (`||`).
-                let facts = self.facts(a, *op == BinaryOpType::And, env, 0);
+                let facts = self.facts(a, *op == BinaryOp::And, env, 0);
                 self.walk(b, &env.with(facts));
             }
-            Expr::IfElse {
-                cond,
-                cond_then,
-                cond_else,
-            } => {
-                self.walk(&cond.0, env);
-                self.walk(cond_then, &env.with(self.facts(&cond.0, true, env, 0)));
-                if let Some(otherwise) = cond_else {
-                    self.walk(otherwise, &env.with(self.facts(&cond.0, false, env, 0)));
+            Expr::If(cond, then, otherwise) => {
+                self.walk(cond, env);
+                self.walk(then, &env.with(self.facts(cond, true, env, 0)));
+                if let Some(otherwise) = otherwise {
+                    self.walk(otherwise, &env.with(self.facts(cond, false, env, 0)));
                 }
             }
-            Expr::AssertExpr(assert, rest) => {
-                self.walk(&assert.0, env);
-                if let Some(message) = &assert.1 {
-                    self.walk(message, &env.with(self.facts(&assert.0, false, env, 0)));
+            Expr::Assert(cond, message, rest) => {
+                self.walk(cond, env);
+                if let Some(message) = message {
+                    self.walk(message, &env.with(self.facts(cond, false, env, 0)));
                 }
-                self.walk(rest, &env.with(self.facts(&assert.0, true, env, 0)));
+                self.walk(rest, &env.with(self.facts(cond, true, env, 0)));
             }
-            Expr::LocalExpr(binds, rest) => {
+            Expr::Local(binds, rest) => {
                 let inner = env.bind(binds);
                 self.binds(binds, &inner);
                 self.walk(rest, &inner);
             }
-            Expr::Function(params, body) => {
-                let inner = env.params(params);
-                for default in params.iter().filter_map(|p| p.1.as_ref()) {
-                    self.walk(default, &inner);
+            Expr::Function(params, body) => self.function(params, body, env),
+            Expr::Object(members) => self.object(members, env),
+            Expr::ObjectComp(members, specs) => {
+                let inner = self.specs(specs, env);
+                let locals = locals(members);
+                let inner = inner.bind(locals.iter().copied());
+                self.binds(locals, &inner);
+                for member in members {
+                    self.field(member, &inner);
                 }
-                self.walk(body, &inner);
             }
-            Expr::Obj(body) => self.object(body, env),
-            Expr::ObjExtend(base, body) => {
-                self.walk(base, env);
-                self.object(body, env);
-            }
-            Expr::ArrComp(item, specs) => {
+            Expr::ArrayComp(item, specs) => {
                 let inner = self.specs(specs, env);
                 self.walk(item, &inner);
             }
             _ => {
-                for child in children(expr) {
+                for child in node.children() {
                     self.walk(child, env);
                 }
             }
         }
     }
 
+    /// The defaults and the body of a function, with its parameters bound.
+    fn function(&mut self, params: &'a [Param], body: &'a Node, env: &Env<'a>) {
+        let inner = env.params(params);
+        for default in params.iter().filter_map(|p| p.default.as_ref()) {
+            self.walk(default, &inner);
+        }
+        self.walk(body, &inner);
+    }
+
     /// The values of locals something refers to (an unused local is never evaluated).
-    fn binds(&mut self, binds: &[BindSpec], env: &Env) {
+    fn binds(&mut self, binds: impl IntoIterator<Item = &'a Bind>, env: &Env<'a>) {
         for bind in binds {
-            match bind {
-                BindSpec::Field { into, value } => {
-                    if into.name().is_none_or(|name| self.used.contains(&*name)) {
-                        self.walk(value, env);
-                    }
-                }
-                BindSpec::Function {
-                    name,
-                    params,
-                    value,
-                } => {
-                    if self.used.contains(&**name) {
-                        let inner = env.params(params);
-                        for default in params.iter().filter_map(|p| p.1.as_ref()) {
-                            self.walk(default, &inner);
-                        }
-                        self.walk(value, &inner);
-                    }
-                }
+            if !self.used.contains(bind.name.as_str()) {
+                continue;
+            }
+            match &bind.params {
+                Some(params) => self.function(params, &bind.value, env),
+                None => self.walk(&bind.value, env),
             }
         }
     }
 
     /// Walks the `for` and `if` of a comprehension; what holds inside it.
-    fn specs(&mut self, specs: &[CompSpec], env: &Env) -> Env {
+    fn specs(&mut self, specs: &'a [ForSpec], env: &Env<'a>) -> Env<'a> {
         let mut env = env.clone();
         for spec in specs {
-            match spec {
-                CompSpec::ForSpec(each) => {
-                    self.walk(&each.1, &env);
-                    env.name(&each.0, None);
-                }
-                CompSpec::IfSpec(cond) => {
-                    self.walk(&cond.0, &env);
-                    env = env.with(self.facts(&cond.0, true, &env, 0));
-                }
+            self.walk(&spec.source, &env);
+            env.name(&spec.var, None);
+            for cond in &spec.conditions {
+                self.walk(cond, &env);
+                env = env.with(self.facts(cond, true, &env, 0));
             }
         }
         env
     }
 
-    fn object(&mut self, body: &ObjBody, env: &Env) {
-        match body {
-            ObjBody::MemberList(members) => {
-                let locals: Vec<BindSpec> = members
-                    .iter()
-                    .filter_map(|m| match m {
-                        Member::BindStmt(b) => Some(b.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                let mut inner = env.bind(&locals);
-                self.binds(&locals, &inner);
-                // The object's assertions hold before any field is read.
-                for member in members {
-                    if let Member::AssertStmt(assert) = member {
-                        self.walk(&assert.0, &inner);
-                        if let Some(message) = &assert.1 {
-                            self.walk(
-                                message,
-                                &inner.with(self.facts(&assert.0, false, &inner, 0)),
-                            );
-                        }
-                    }
-                }
-                for member in members {
-                    if let Member::AssertStmt(assert) = member {
-                        inner = inner.with(self.facts(&assert.0, true, &inner, 0));
-                    }
-                }
-                for member in members {
-                    if let Member::Field(field) = member {
-                        self.field(field, &inner);
-                    }
+    fn object(&mut self, members: &'a [Member], env: &Env<'a>) {
+        let locals = locals(members);
+        let mut inner = env.bind(locals.iter().copied());
+        self.binds(locals, &inner);
+        // The object's assertions hold before any field is read.
+        for member in members {
+            if let Member::Assert(cond, message) = member {
+                self.walk(cond, &inner);
+                if let Some(message) = message {
+                    self.walk(message, &inner.with(self.facts(cond, false, &inner, 0)));
                 }
             }
-            ObjBody::ObjComp(comp) => {
-                let inner = self.specs(&comp.compspecs, env);
-                let locals: Vec<BindSpec> = comp
-                    .pre_locals
-                    .iter()
-                    .chain(&comp.post_locals)
-                    .cloned()
-                    .collect();
-                let inner = inner.bind(&locals);
-                self.binds(&locals, &inner);
-                self.field(&comp.field, &inner);
+        }
+        for member in members {
+            if let Member::Assert(cond, _) = member {
+                inner = inner.with(self.facts(cond, true, &inner, 0));
             }
+        }
+        for member in members {
+            self.field(member, &inner);
         }
     }
 
-    fn field(&mut self, field: &FieldMember, env: &Env) {
+    /// The name and value of `member` if it is a field.
+    fn field(&mut self, member: &'a Member, env: &Env<'a>) {
+        let Member::Field {
+            name,
+            params,
+            value,
+            colons,
+        } = member
+        else {
+            return;
+        };
         // A hidden field is evaluated only if something reads it: not followed.
-        if field.visibility == Visibility::Hidden {
+        if *colons == 2 {
             return;
         }
         let mut env = env.clone();
-        if let FieldName::Dyn(name) = &field.name {
+        if let FieldName::Computed(name) = name {
             self.walk(name, &env);
             // `[if guard then 'name']: value`: the value is evaluated only where the name is
             // not null.
-            if let Expr::IfElse {
-                cond, cond_else, ..
-            } = unparen(name).expr()
-                && cond_else.as_ref().is_none_or(is_null)
+            if let Expr::If(cond, _, otherwise) = &unparen(name).expr
+                && otherwise.as_deref().is_none_or(|o| self.is_null(o))
             {
-                env = env.with(self.facts(&cond.0, true, &env, 0));
+                env = env.with(self.facts(cond, true, &env, 0));
             }
         }
-        if let Some(params) = &field.params {
-            env = env.params(params);
-            for default in params.iter().filter_map(|p| p.1.as_ref()) {
-                self.walk(default, &env);
-            }
+        match params {
+            Some(params) => self.function(params, value, &env),
+            None => self.walk(value, &env),
         }
-        self.walk(&field.value, &env);
     }
 
-    /// Checks one read `ctx.X…` (`expr`, with `parts` after `ctx`).
-    fn read(&mut self, expr: &LocExpr, parts: &[jrsonnet_parser::IndexPart], env: &Env) {
+    fn is_null(&self, node: &Node) -> bool {
+        let node = unparen(node);
+        // A literal is `null`, `true`, `false` or a number.
+        matches!(node.expr, Expr::Literal)
+            && self
+                .source
+                .get(node.at..)
+                .is_some_and(|rest| rest.starts_with("null"))
+    }
+
+    /// Checks one read `ctx.X…` (`node`, with `parts` after `ctx`).
+    fn read(&mut self, node: &Node, parts: &[Part<'_>], env: &Env<'a>) {
         if env.silent {
             return;
         }
-        let Some(field) = parts.first().and_then(|p| literal(&p.value)) else {
+        let Some(field) = parts[0].literal() else {
             return;
         };
-        let field = &**field;
+        let field = &*field;
         let Some(known) = TOP_LEVEL.iter().find(|f| **f == field) else {
             if !env.is_present(&[field]) {
                 self.report(
-                    expr,
-                    &parts[0],
+                    node,
+                    1,
                     CtxErrorKind::UnknownField {
                         field: field.to_owned(),
                         suggestion: did_you_mean(field, TOP_LEVEL),
@@ -1077,8 +1000,8 @@ impl Walker<'_> {
             // Under a guard of it, this read is dead code in this hook.
             if !env.is_present(&[field]) {
                 self.report(
-                    expr,
-                    &parts[0],
+                    node,
+                    1,
                     CtxErrorKind::NotPassed {
                         field: known,
                         shape: self.shape,
@@ -1087,13 +1010,13 @@ impl Walker<'_> {
             }
             return;
         }
-        let (Some(keys), Some(second)) = (
+        let (Some(keys), Some(key)) = (
             self.shape.keys_of(field),
-            parts.get(1).and_then(|p| literal(&p.value)),
+            parts.get(1).and_then(|p| p.literal()),
         ) else {
             return;
         };
-        let key = &**second;
+        let key = &*key;
         if keys.contains(&key) || env.is_present(&[field, key]) {
             return;
         }
@@ -1106,33 +1029,53 @@ impl Walker<'_> {
                 shape: self.shape,
             },
         };
-        self.report(expr, &parts[1], kind);
+        self.report(node, 2, kind);
     }
 
-    /// Reports the read from the start of `expr` to the end of `last`.
-    fn report(&mut self, expr: &LocExpr, last: &jrsonnet_parser::IndexPart, kind: CtxErrorKind) {
-        let start = expr.span().1 as usize;
-        let mut end = last.value.span().2 as usize;
-        // `ctx['x']`: the part is the string; the read ends at the bracket.
-        let before = self
-            .source
-            .get(..last.value.span().1 as usize)
-            .unwrap_or_default();
-        if before.trim_end().ends_with('[') {
-            let rest = self.source.get(end..).unwrap_or_default();
-            if let Some(after) = rest.trim_start().strip_prefix(']') {
-                end = self.source.len() - after.len();
-            }
-        }
+    /// Reports the read from the start of `node` to the end of its `parts`-th read.
+    fn report(&mut self, node: &Node, parts: usize, kind: CtxErrorKind) {
+        let start = node.at;
+        let end = self.read_end(start, parts).unwrap_or(start);
         let text = self.source.get(start..end).unwrap_or_default().to_owned();
         let (line, column) = super::line_and_column(self.source, start);
-        self.errors.push(CtxError {
-            line,
-            column,
-            text,
-            kind,
-        });
+        self.errors.push((
+            start,
+            CtxError {
+                line,
+                column,
+                text,
+                kind,
+            },
+        ));
     }
+
+    /// Where the read that starts at `start` ends after `parts` steps: past `ctx` (in any
+    /// parentheses), then past each `.name` or `[…]`.
+    fn read_end(&self, start: usize, parts: usize) -> Option<usize> {
+        let tokens = self.tokens;
+        let first = tokens.binary_search_by_key(&start, |t| t.start).ok()?;
+        let mut last = closing(tokens, first)?;
+        for _ in 0..parts {
+            let next = last + 1;
+            last = match tokens.get(next)?.kind {
+                Kind::Dot => next + 1,
+                Kind::BracketL => closing(tokens, next)?,
+                _ => return None,
+            };
+        }
+        Some(token_end(tokens.get(last)?))
+    }
+}
+
+/// The `local`s of an object.
+fn locals(members: &[Member]) -> Vec<&Bind> {
+    members
+        .iter()
+        .filter_map(|m| match m {
+            Member::Local(bind) => Some(bind),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

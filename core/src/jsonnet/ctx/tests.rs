@@ -476,3 +476,47 @@ fn deep_templates_do_not_overflow() {
         }]
     );
 }
+
+#[test]
+fn escaped_and_verbatim_keys_are_read_as_go_jsonnet_reads_them() {
+    let source = "function(ctx) {\n  a: ctx['ses\\u0073ion'],\n  b: ctx[@'identty'],\n  \
+                  c: ctx.identity[\"cred\\u0065ntials\"],\n  d: ctx['\\/x'],\n  \
+                  e: ctx[|||\n    flow\n  |||],\n}";
+    assert_eq!(
+        found(source, Flow::Registration, Timing::After),
+        [
+            (2, 6, "ctx['ses\\u0073ion']".to_owned()),
+            (3, 6, "ctx[@'identty']".to_owned()),
+            (4, 6, "ctx.identity[\"cred\\u0065ntials\"]".to_owned()),
+            (5, 6, "ctx['\\/x']".to_owned()),
+            (6, 6, "ctx[|||\n    flow\n  |||]".to_owned()),
+        ]
+    );
+    assert_eq!(
+        kinds(source, Flow::Registration, Timing::After)[3],
+        CtxErrorKind::UnknownField {
+            field: "/x".into(),
+            suggestion: None
+        }
+    );
+    // An escape go-jsonnet refuses is check_body's to report.
+    fine_everywhere("function(ctx) { a: ctx['\\q'] }");
+}
+
+#[test]
+fn problems_come_in_source_order() {
+    // The object's `local` is walked first, and is still reported after the field before it.
+    let source = "function(ctx) { a: ctx.foo, local l = ctx.bar, b: l }";
+    assert_eq!(
+        found(source, Flow::Login, Timing::After),
+        [(1, 20, "ctx.foo".to_owned()), (1, 39, "ctx.bar".to_owned())]
+    );
+    assert_eq!(
+        found(
+            "function(ctx) { a: ((ctx)).foo, b: (ctx.session).idd }",
+            Flow::Login,
+            Timing::After
+        ),
+        [(1, 20, "((ctx)).foo".to_owned())]
+    );
+}
