@@ -133,3 +133,55 @@ fn actions_made_in_a_loop_plan_apply_and_converge() {
         assert!(again.out.contains("No changes."), "{}", again.out);
     }
 }
+
+#[test]
+fn a_computed_body_that_reads_what_the_hook_lacks_is_refused_before_anything_is_written() {
+    let path = copy_of("examples/environments/staging.yaml", "ctx");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let field = "session";
+    let body = format!("function(ctx) {{\n  id: ctx.identity.id,\n  sid: ctx.{field}.id,\n}}");
+    let line = line!() + 1;
+    let welcome = action! {
+        name: "welcome",
+        flow: registration,
+        timing: after,
+        auth_method: password,
+        url: "https://hooks.example.com/welcome",
+        body: body,
+    };
+    let problems: Vec<String> = welcome
+        .check()
+        .unwrap_err()
+        .problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("the Jsonnet body reads `ctx.session` at line 3, column 8")
+            && problems[0]
+                .contains("only passed to login after, settings before and settings after hooks"),
+        "{}",
+        problems[0]
+    );
+    let env = BTreeMap::from([("ORY_KRATOS_CONFIG", path.display().to_string())]);
+    let run = run_env(Stack::new().action(welcome), &["apply", "--yes"], &env);
+    assert_eq!(run.code, 1, "{}{}", run.out, run.err);
+    assert!(
+        run.err
+            .starts_with(&format!("error: tests/computed.rs:{line}:"))
+            && run.err.contains("`ctx.session`"),
+        "{}",
+        run.err
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    // Guarded, the same read is fine.
+    let guarded = action! {
+        flow: registration,
+        timing: after,
+        auth_method: password,
+        url: "https://hooks.example.com/welcome",
+        body: format!("function(ctx) {{ sid: if '{field}' in ctx then ctx.{field}.id }}"),
+    };
+    guarded.check().unwrap();
+}

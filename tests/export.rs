@@ -71,7 +71,7 @@ fn temp_dir(name: &str) -> PathBuf {
 #[test]
 fn a_kratos_config_exports_to_code_that_plans_no_changes() {
     let dir = temp_dir("file");
-    let template = "function(ctx) {\n  identity_id: ctx.identity.id,\n  flow: ctx.flow.id,\n}\n";
+    let template = "function(ctx) {\n  url: ctx.request_url,\n  flow: ctx.flow.id,\n}\n";
     std::fs::write(dir.join("template.jsonnet"), template).unwrap();
     let config = include_str!("../runtime/src/target/kratos_file/kratos.yaml")
         .replace("file:///etc/kratos/guard.jsonnet", "template.jsonnet")

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ory_actions_core::address::check_url;
-use ory_actions_core::jsonnet::check_body;
+use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
     is_credential_header,
@@ -63,7 +63,10 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
     let method = get("method").map_or(Some(HttpMethod::default()), |f| {
         http_method(&f.value, errors)
     });
-    let body = get("body").map(|f| body(&f.value, errors));
+    let shape = flow
+        .zip(timing)
+        .map(|(flow, timing)| CtxShape::of(flow, timing));
+    let body = get("body").map(|f| body(&f.value, shape, errors));
     let flag = |key: &str, errors: &mut Errors| {
         get(key).map_or(Some(false), |f| boolean(key, &f.value, errors))
     };
@@ -416,11 +419,36 @@ fn single_string_arg<'a>(
     }
 }
 
-fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
+/// The reads of `ctx` a body that Kratos can call makes and the hook's context lacks, one
+/// error each on the body's literal; `false` when there are any.
+fn body_ctx(
+    source: &str,
+    checked: BodyShape,
+    shape: Option<CtxShape>,
+    lit: &LitStr,
+    file: Option<&str>,
+    errors: &mut Errors,
+) -> bool {
+    let Some(shape) = shape.filter(|_| checked == BodyShape::Function) else {
+        return true;
+    };
+    let problems = check_ctx(source, shape);
+    for problem in &problems {
+        match file {
+            Some(file) => errors.at(lit.span(), format!("in `{file}`: {problem}")),
+            None => errors.at(lit.span(), problem),
+        }
+    }
+    problems.is_empty()
+}
+
+fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<model::Body> {
     match value {
         Value::Str(lit) => {
-            errors.handle(lit.span(), check_body(&lit.value()))?;
-            Some(model::Body::Inline(lit.clone()))
+            let source = lit.value();
+            let checked = errors.handle(lit.span(), check_body(&source))?;
+            body_ctx(&source, checked, shape, lit, None, errors)
+                .then(|| model::Body::Inline(lit.clone()))
         }
         Value::Call { name, args, .. } if name == "file" => {
             let lit = single_string_arg(name, args, "templates/body.jsonnet", errors)?;
@@ -441,8 +469,9 @@ fn body(value: &Value, errors: &mut Errors) -> Option<model::Body> {
             };
             let checked =
                 check_body(&source).map_err(|problem| format!("in `{relative}`: {problem}"));
-            errors.handle(lit.span(), checked)?;
-            Some(model::Body::File(lit.clone()))
+            let checked = errors.handle(lit.span(), checked)?;
+            body_ctx(&source, checked, shape, lit, Some(&relative), errors)
+                .then(|| model::Body::File(lit.clone()))
         }
         other if computed(other, &["file"]).is_some() => {
             computed(other, &["file"]).map(model::Body::Computed)

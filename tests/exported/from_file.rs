@@ -13,7 +13,7 @@ pub fn actions() -> Vec<Action> {
             url: "https://guard.example/check",
             body: r#"
                 function(ctx) {
-                  identity_id: ctx.identity.id,
+                  url: ctx.request_url,
                   flow: ctx.flow.id,
                 }
             "#,

@@ -1,6 +1,8 @@
 //! The syntax tree of a template, as go-jsonnet's parser builds it (before desugaring), with
 //! the byte offset where go-jsonnet locates each node.
 
+use std::borrow::Cow;
+
 use super::lex::StrKind;
 
 /// An expression and the byte offset go-jsonnet reports for it.
@@ -8,6 +10,141 @@ use super::lex::StrKind;
 pub(crate) struct Node {
     pub(crate) at: usize,
     pub(crate) expr: Expr,
+}
+
+impl Node {
+    /// The value of a string literal, escapes read; `None` for anything else, and for a string
+    /// with an escape go-jsonnet refuses or one that is no character (a lone surrogate).
+    pub(crate) fn string(&self) -> Option<Cow<'_, str>> {
+        let Expr::Str(kind, text) = &self.expr else {
+            return None;
+        };
+        if !kind.escaped() || !text.contains('\\') {
+            return Some(Cow::Borrowed(text));
+        }
+        let mut value = String::with_capacity(text.len());
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                value.push(c);
+                continue;
+            }
+            value.push(match chars.next()? {
+                c @ ('"' | '\'' | '\\' | '/') => c,
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => {
+                    let mut code = 0;
+                    for _ in 0..4 {
+                        code = code * 16 + chars.next()?.to_digit(16)?;
+                    }
+                    char::from_u32(code)?
+                }
+                _ => return None,
+            });
+        }
+        Some(Cow::Owned(value))
+    }
+
+    /// The nodes right below this one, in source order.
+    pub(crate) fn children(&self) -> Vec<&Node> {
+        fn params<'a>(out: &mut Vec<&'a Node>, params: &'a [Param]) {
+            out.extend(params.iter().filter_map(|p| p.default.as_ref()));
+        }
+        fn bind<'a>(out: &mut Vec<&'a Node>, bind: &'a Bind) {
+            params(out, bind.params.as_deref().unwrap_or_default());
+            out.push(&bind.value);
+        }
+        fn specs<'a>(out: &mut Vec<&'a Node>, specs: &'a [ForSpec]) {
+            for spec in specs {
+                out.push(&spec.source);
+                out.extend(&spec.conditions);
+            }
+        }
+        fn members<'a>(out: &mut Vec<&'a Node>, members: &'a [Member]) {
+            for member in members {
+                match member {
+                    Member::Local(b) => bind(out, b),
+                    Member::Assert(cond, message) => {
+                        out.push(cond);
+                        out.extend(message);
+                    }
+                    Member::Field {
+                        name,
+                        params: ps,
+                        value,
+                        ..
+                    } => {
+                        if let FieldName::Str(n) | FieldName::Computed(n) = name {
+                            out.push(n);
+                        }
+                        params(out, ps.as_deref().unwrap_or_default());
+                        out.push(value);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        match &self.expr {
+            Expr::Literal | Expr::Str(..) | Expr::SelfRef | Expr::Dollar | Expr::Var(_) => {}
+            Expr::Super(index) => out.extend(index.as_deref()),
+            Expr::InSuper(inner)
+            | Expr::Unary(_, inner)
+            | Expr::Error(inner)
+            | Expr::Parens(inner)
+            | Expr::Field(inner, _)
+            | Expr::Import(_, inner) => out.push(inner),
+            Expr::Array(items) => out.extend(items),
+            Expr::ArrayComp(body, s) => {
+                out.push(body);
+                specs(&mut out, s);
+            }
+            Expr::Object(m) => members(&mut out, m),
+            Expr::ObjectComp(m, s) => {
+                members(&mut out, m);
+                specs(&mut out, s);
+            }
+            Expr::ApplyBrace(left, right)
+            | Expr::Index(left, right)
+            | Expr::Binary(left, _, right) => {
+                out.push(left);
+                out.push(right);
+            }
+            Expr::Apply(target, positional, named) => {
+                out.push(target);
+                out.extend(positional);
+                out.extend(named.iter().map(|(_, v)| v));
+            }
+            Expr::Slice(target, parts) => {
+                out.push(target);
+                out.extend(parts.iter().flatten().map(|b| &**b));
+            }
+            Expr::If(cond, then, otherwise) => {
+                out.push(cond);
+                out.push(then);
+                out.extend(otherwise.as_deref());
+            }
+            Expr::Function(ps, body) => {
+                params(&mut out, ps);
+                out.push(body);
+            }
+            Expr::Local(binds, body) => {
+                for b in binds {
+                    bind(&mut out, b);
+                }
+                out.push(body);
+            }
+            Expr::Assert(cond, message, rest) => {
+                out.push(cond);
+                out.extend(message.as_deref());
+                out.push(rest);
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug)]
@@ -33,10 +170,9 @@ pub(crate) enum Expr {
     /// `target.name`.
     Field(Box<Node>, String),
     Slice(Box<Node>, [Option<Box<Node>>; 3]),
-    /// A binary operator; `true` for `in`, which go-jsonnet turns into a call with the
-    /// operands swapped.
-    Binary(Box<Node>, bool, Box<Node>),
-    Unary(Box<Node>),
+    /// A binary operator; go-jsonnet turns `in` into a call with the operands swapped.
+    Binary(Box<Node>, BinaryOp, Box<Node>),
+    Unary(UnaryOp, Box<Node>),
     If(Box<Node>, Box<Node>, Option<Box<Node>>),
     Function(Vec<Param>, Box<Node>),
     Local(Vec<Bind>, Box<Node>),
@@ -45,6 +181,79 @@ pub(crate) enum Expr {
     Error(Box<Node>),
     Import(Import, Box<Node>),
     Parens(Box<Node>),
+}
+
+/// The binary operators, `in` included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BinaryOp {
+    Mul,
+    Div,
+    Mod,
+    Add,
+    Sub,
+    ShiftL,
+    ShiftR,
+    Less,
+    LessEq,
+    Greater,
+    GreaterEq,
+    Eq,
+    NotEq,
+    BitAnd,
+    BitXor,
+    BitOr,
+    And,
+    Or,
+    In,
+}
+
+impl BinaryOp {
+    /// The operator an operator token spells (`in` is a keyword, not an operator token).
+    pub(crate) fn of(text: &str) -> Option<Self> {
+        Some(match text {
+            "*" => BinaryOp::Mul,
+            "/" => BinaryOp::Div,
+            "%" => BinaryOp::Mod,
+            "+" => BinaryOp::Add,
+            "-" => BinaryOp::Sub,
+            "<<" => BinaryOp::ShiftL,
+            ">>" => BinaryOp::ShiftR,
+            "<" => BinaryOp::Less,
+            "<=" => BinaryOp::LessEq,
+            ">" => BinaryOp::Greater,
+            ">=" => BinaryOp::GreaterEq,
+            "==" => BinaryOp::Eq,
+            "!=" => BinaryOp::NotEq,
+            "&" => BinaryOp::BitAnd,
+            "^" => BinaryOp::BitXor,
+            "|" => BinaryOp::BitOr,
+            "&&" => BinaryOp::And,
+            "||" => BinaryOp::Or,
+            _ => return None,
+        })
+    }
+}
+
+/// The unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UnaryOp {
+    Not,
+    BitNot,
+    Plus,
+    Minus,
+}
+
+impl UnaryOp {
+    /// The operator an operator token spells.
+    pub(crate) fn of(text: &str) -> Option<Self> {
+        Some(match text {
+            "!" => UnaryOp::Not,
+            "~" => UnaryOp::BitNot,
+            "+" => UnaryOp::Plus,
+            "-" => UnaryOp::Minus,
+            _ => return None,
+        })
+    }
 }
 
 /// The three ways to read another file, none of which Kratos offers.

@@ -2,6 +2,7 @@
 //! top-level argument `ctx`.
 
 mod ast;
+pub mod ctx;
 mod excerpt;
 mod lex;
 mod parse;
@@ -11,7 +12,9 @@ use std::fmt;
 
 pub use excerpt::excerpt;
 
-use ast::{Bind, Expr, FieldName, ForSpec, Import, Member, Node, Param};
+use ast::{Expr, Import, Node};
+
+pub use ctx::{CtxError, CtxErrorKind, CtxShape, check_ctx};
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -338,78 +341,8 @@ fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
 /// Calls `visit` on `node` and every node below it.
 fn each_node(node: &Node, visit: &mut dyn FnMut(&Node)) {
     visit(node);
-    let mut all = |nodes: &mut dyn Iterator<Item = &Node>| nodes.for_each(|n| each_node(n, visit));
-    fn params(params: &[Param]) -> impl Iterator<Item = &Node> {
-        params.iter().filter_map(|p| p.default.as_ref())
-    }
-    fn bind(bind: &Bind) -> impl Iterator<Item = &Node> {
-        params(bind.params.as_deref().unwrap_or_default()).chain(std::iter::once(&bind.value))
-    }
-    fn specs(specs: &[ForSpec]) -> impl Iterator<Item = &Node> {
-        specs
-            .iter()
-            .flat_map(|s| std::iter::once(&s.source).chain(&s.conditions))
-    }
-    fn members(members: &[Member]) -> impl Iterator<Item = &Node> {
-        members
-            .iter()
-            .flat_map(|m| -> Box<dyn Iterator<Item = &Node>> {
-                match m {
-                    Member::Local(b) => Box::new(bind(b)),
-                    Member::Assert(cond, message) => {
-                        Box::new(std::iter::once(cond).chain(message.as_ref()))
-                    }
-                    Member::Field {
-                        name,
-                        params: ps,
-                        value,
-                        ..
-                    } => {
-                        let name = match name {
-                            FieldName::Fixed => None,
-                            FieldName::Str(n) | FieldName::Computed(n) => Some(n),
-                        };
-                        Box::new(
-                            name.into_iter()
-                                .chain(params(ps.as_deref().unwrap_or_default()))
-                                .chain(std::iter::once(value)),
-                        )
-                    }
-                }
-            })
-    }
-    match &node.expr {
-        Expr::Literal | Expr::Str(..) | Expr::SelfRef | Expr::Dollar | Expr::Var(_) => {}
-        Expr::Super(index) => all(&mut index.iter().map(|b| &**b)),
-        Expr::InSuper(inner)
-        | Expr::Unary(inner)
-        | Expr::Error(inner)
-        | Expr::Parens(inner)
-        | Expr::Field(inner, _)
-        | Expr::Import(_, inner) => all(&mut std::iter::once(&**inner)),
-        Expr::Array(items) => all(&mut items.iter()),
-        Expr::ArrayComp(body, s) => all(&mut std::iter::once(&**body).chain(specs(s))),
-        Expr::Object(m) => all(&mut members(m)),
-        Expr::ObjectComp(m, s) => all(&mut members(m).chain(specs(s))),
-        Expr::ApplyBrace(left, right) | Expr::Index(left, right) | Expr::Binary(left, _, right) => {
-            all(&mut [&**left, &**right].into_iter())
-        }
-        Expr::Apply(target, positional, named) => all(&mut std::iter::once(&**target)
-            .chain(positional)
-            .chain(named.iter().map(|(_, v)| v))),
-        Expr::Slice(target, parts) => {
-            all(&mut std::iter::once(&**target).chain(parts.iter().flatten().map(|b| &**b)))
-        }
-        Expr::If(cond, then, otherwise) => all(&mut [&**cond, &**then]
-            .into_iter()
-            .chain(otherwise.iter().map(|b| &**b))),
-        Expr::Function(ps, body) => all(&mut params(ps).chain(std::iter::once(&**body))),
-        Expr::Local(binds, body) => {
-            all(&mut binds.iter().flat_map(bind).chain(std::iter::once(&**body)))
-        }
-        Expr::Assert(cond, message, rest) => all(&mut [&**cond, &**rest]
-            .into_iter()
-            .chain(message.iter().map(|b| &**b))),
+    for child in node.children() {
+        each_node(child, visit);
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::Problem;
-use super::ast::{Bind, Expr, FieldName, ForSpec, Import, Member, Node, Param};
+use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Import, Member, Node, Param, UnaryOp};
 use super::lex::{Kind, StrKind, Token};
 
 const APPLY: u8 = 2;
@@ -13,24 +13,20 @@ const UNARY: u8 = 4;
 const MAX: u8 = 16;
 const IN: u8 = 8;
 
-fn binary_precedence(op: &str) -> Option<u8> {
-    Some(match op {
-        "*" | "/" | "%" => 5,
-        "+" | "-" => 6,
-        "<<" | ">>" => 7,
-        ">" | ">=" | "<" | "<=" => 8,
-        "==" | "!=" => 9,
-        "&" => 10,
-        "^" => 11,
-        "|" => 12,
-        "&&" => 13,
-        "||" => 14,
-        _ => return None,
-    })
-}
-
-fn is_unary(op: &str) -> bool {
-    matches!(op, "!" | "~" | "+" | "-")
+fn binary_precedence(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => 5,
+        BinaryOp::Add | BinaryOp::Sub => 6,
+        BinaryOp::ShiftL | BinaryOp::ShiftR => 7,
+        BinaryOp::Greater | BinaryOp::GreaterEq | BinaryOp::Less | BinaryOp::LessEq => 8,
+        BinaryOp::In => IN,
+        BinaryOp::Eq | BinaryOp::NotEq => 9,
+        BinaryOp::BitAnd => 10,
+        BinaryOp::BitXor => 11,
+        BinaryOp::BitOr => 12,
+        BinaryOp::And => 13,
+        BinaryOp::Or => 14,
+    }
 }
 
 /// Parses the tokens of a whole template.
@@ -240,37 +236,44 @@ impl Parser {
         let begin = self.peek();
         let at = begin.start;
         let mut lhs = if begin.kind == Kind::Operator {
-            if !is_unary(&begin.text) {
+            let Some(op) = UnaryOp::of(&begin.text) else {
                 return Err(Problem::new(at, not_unary(begin)));
-            }
+            };
             self.pop();
             let operand = self.parse(UNARY)?;
-            node(at, Expr::Unary(Box::new(operand)))
+            node(at, Expr::Unary(op, Box::new(operand)))
         } else {
             self.terminal()?
         };
         loop {
             let next = self.peek();
-            let level = match next.kind {
-                Kind::In => IN,
+            let (level, binary) = match next.kind {
+                Kind::In => (IN, Some(BinaryOp::In)),
                 Kind::Operator if next.text == ":" || next.text == "::" => return Ok(lhs),
-                Kind::Operator => match binary_precedence(&next.text) {
-                    Some(level) => level,
+                Kind::Operator => match BinaryOp::of(&next.text) {
+                    Some(op) => (binary_precedence(op), Some(op)),
                     None => return Err(Problem::new(next.start, not_binary(next))),
                 },
-                Kind::Dot | Kind::BracketL | Kind::ParenL | Kind::BraceL => APPLY,
+                Kind::Dot | Kind::BracketL | Kind::ParenL | Kind::BraceL => (APPLY, None),
                 _ => return Ok(lhs),
             };
             if level > prec {
                 return Ok(lhs);
             }
-            lhs = self.operator(level, at, lhs)?;
+            lhs = self.operator(level, binary, at, lhs)?;
         }
     }
 
-    /// The operator at the next token applied to `lhs`, which started at `at`.
+    /// The operator at the next token applied to `lhs`, which started at `at`; `binary` is
+    /// the binary operator that token is, if it is one.
     #[inline(never)]
-    fn operator(&mut self, prec: u8, at: usize, lhs: Node) -> Result<Node, Problem> {
+    fn operator(
+        &mut self,
+        prec: u8,
+        binary: Option<BinaryOp>,
+        at: usize,
+        lhs: Node,
+    ) -> Result<Node, Problem> {
         let op = self.pop();
         Ok(match op.kind {
             Kind::BracketL => self.index(at, lhs)?,
@@ -294,11 +297,9 @@ impl Parser {
                 node(at, Expr::InSuper(Box::new(lhs)))
             }
             _ => {
+                let op = binary.expect("`operators` passes the binary operator it found");
                 let rhs = self.parse(prec - 1)?;
-                node(
-                    at,
-                    Expr::Binary(Box::new(lhs), op.kind == Kind::In, Box::new(rhs)),
-                )
+                node(at, Expr::Binary(Box::new(lhs), op, Box::new(rhs)))
             }
         })
     }

@@ -4,7 +4,7 @@
 //! order go-jsonnet's does, so the first problem found is the one Kratos would report.
 
 use super::Problem;
-use super::ast::{Bind, Expr, FieldName, ForSpec, Member, Node, Param};
+use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param};
 use crate::suggest::did_you_mean;
 
 /// Runs both of go-jsonnet's checks.
@@ -34,7 +34,7 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
         Expr::Dollar => Ok(()),
         Expr::Super(index) => each(&mut index.iter().map(|b| &**b)),
         Expr::InSuper(inner)
-        | Expr::Unary(inner)
+        | Expr::Unary(_, inner)
         | Expr::Error(inner)
         | Expr::Parens(inner)
         | Expr::Field(inner, _)
@@ -202,7 +202,7 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Vec<String>) -> Result<(), 
             None => Ok(()),
         },
         Expr::InSuper(inner)
-        | Expr::Unary(inner)
+        | Expr::Unary(_, inner)
         | Expr::Error(inner)
         | Expr::Parens(inner)
         | Expr::Field(inner, _) => analyze(inner, in_object, scope),
@@ -216,16 +216,14 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Vec<String>) -> Result<(), 
         Expr::ObjectComp(members, specs) => analyze_specs(specs, in_object, scope, &mut |scope| {
             analyze_members(members, in_object, scope)
         }),
-        Expr::ApplyBrace(left, right)
-        | Expr::Index(left, right)
-        | Expr::Binary(left, false, right) => {
-            analyze(left, in_object, scope)?;
-            analyze(right, in_object, scope)
-        }
         // `a in b` is `std.objectHasAll(b, a)`.
-        Expr::Binary(left, true, right) => {
+        Expr::Binary(left, BinaryOp::In, right) => {
             analyze(right, in_object, scope)?;
             analyze(left, in_object, scope)
+        }
+        Expr::ApplyBrace(left, right) | Expr::Index(left, right) | Expr::Binary(left, _, right) => {
+            analyze(left, in_object, scope)?;
+            analyze(right, in_object, scope)
         }
         Expr::Apply(target, positional, named) => {
             analyze(target, in_object, scope)?;

@@ -222,3 +222,56 @@ fn odd_input_is_an_error_not_a_panic() {
         assert!(!messages.is_empty(), "{tokens}");
     }
 }
+
+#[test]
+fn reads_of_ctx_the_hook_lacks_are_errors_on_the_body() {
+    let messages = errors(quote! {
+        flow: registration,
+        timing: after,
+        auth_method: password,
+        url: "https://hooks.example.com/a",
+        body: "function(ctx) {\n  sid: ctx.session.id,\n  id: ctx.identty.id,\n}",
+    });
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].starts_with("the Jsonnet body reads `ctx.session` at line 2, column 8")
+            && messages[0]
+                .contains("only passed to login after, settings before and settings after"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("`ctx.identty` at line 3, column 7")
+            && messages[1].ends_with("did you mean `identity`?"),
+        "{}",
+        messages[1]
+    );
+    // The same body where the hook has a session; guarded reads anywhere.
+    assert!(
+        check(quote! {
+            flow: settings,
+            timing: after,
+            auth_method: profile,
+            url: "https://hooks.example.com/a",
+            body: "function(ctx) { sid: ctx.session.id, id: ctx.identity.id }",
+        })
+        .is_ok()
+    );
+    assert!(
+        check(quote! {
+            flow: login,
+            timing: before,
+            url: "https://hooks.example.com/a",
+            body: "function(ctx) { s: if 'session' in ctx then ctx.session.id }",
+        })
+        .is_ok()
+    );
+    // An unknown flow or timing leaves the body's reads unchecked.
+    let messages = errors(quote! {
+        flow: registraton,
+        timing: after,
+        url: "https://hooks.example.com/a",
+        body: "function(ctx) { sid: ctx.session.id }",
+    });
+    assert_eq!(messages.len(), 1, "{messages:?}");
+}

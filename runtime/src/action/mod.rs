@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use ory_actions_core::address::check_url;
-use ory_actions_core::jsonnet::{check_body, dedent};
+use ory_actions_core::jsonnet::{BodyShape, CtxError, CtxShape, check_body, check_ctx, dedent};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
@@ -480,10 +480,20 @@ fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
     if let Err(e) = check_url(&parts.url) {
         problems.push(Problem::Url(e));
     }
-    if let Some(body) = &parts.body
-        && let Err(e) = check_body(body.source())
-    {
-        problems.push(Problem::Body(e));
+    if let Some(body) = &parts.body {
+        match check_body(body.source()) {
+            Err(e) => problems.push(Problem::Body(e)),
+            Ok(BodyShape::Function) => {
+                let shape = CtxShape::of(parts.flow, parts.timing);
+                problems.extend(check_ctx(body.source(), shape).into_iter().map(|error| {
+                    Problem::Ctx {
+                        file: body.file().map(str::to_owned),
+                        error,
+                    }
+                }));
+            }
+            Ok(BodyShape::Constant) => {}
+        }
     }
     if let Some(name) = &parts.name
         && let Err(e) = check_not_empty("`name`", name)
@@ -584,6 +594,13 @@ pub enum Problem {
     Url(UrlError),
     /// The body is not a template Kratos can evaluate.
     Body(BodyError),
+    /// The body reads a field of `ctx` that the hook's context lacks, so every call fails.
+    Ctx {
+        /// The file the template was read from, if it was.
+        file: Option<String>,
+        /// The read and what is wrong with it.
+        error: CtxError,
+    },
     /// A name, id or environment variable is malformed.
     Name(NameError),
     /// A request header breaks a rule: its name, its value, or where its secret comes from.
@@ -604,6 +621,11 @@ impl fmt::Display for Problem {
             Problem::Flags(e) => e.fmt(f),
             Problem::Url(e) => e.fmt(f),
             Problem::Body(e) => e.fmt(f),
+            Problem::Ctx {
+                file: Some(file),
+                error,
+            } => write!(f, "in `{file}`: {error}"),
+            Problem::Ctx { file: None, error } => error.fmt(f),
             Problem::Name(e) => e.fmt(f),
             Problem::Header {
                 position,
@@ -836,6 +858,7 @@ mod tests {
             Problem::Flags(_) => "flags",
             Problem::Url(_) => "url",
             Problem::Body(_) => "body",
+            Problem::Ctx { .. } => "ctx",
             Problem::Name(_) => "name",
             Problem::Header { .. } => "header",
         }
@@ -974,5 +997,48 @@ mod tests {
             action.to_string(),
             "audit (login after [password, oidc]: PUT https://h.example/x)"
         );
+    }
+
+    #[test]
+    fn the_builder_refuses_reads_of_ctx_the_hook_lacks() {
+        let err = Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
+            .auth_method(Method::Password)
+            .body("\n    function(ctx) {\n      sid: ctx.session.id,\n    }\n")
+            .build()
+            .unwrap_err();
+        let kinds: Vec<&str> = err.problems().iter().map(kind).collect();
+        assert_eq!(kinds, ["ctx"]);
+        // Lines and columns are those of the template as sent, without the indentation.
+        assert!(
+            err.problems()[0]
+                .to_string()
+                .starts_with("the Jsonnet body reads `ctx.session` at line 2, column 8"),
+            "{}",
+            err.problems()[0]
+        );
+        let err = Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+            .body_template(Body::from_file(
+                "templates/audit.jsonnet",
+                "function(ctx) { id: ctx.identity.id }",
+            ))
+            .build()
+            .unwrap_err();
+        assert!(
+            err.problems()[0]
+                .to_string()
+                .starts_with("in `templates/audit.jsonnet`: the Jsonnet body reads `ctx.identity`"),
+            "{}",
+            err.problems()[0]
+        );
+        for body in [
+            "function(ctx) { sid: if 'session' in ctx then ctx.session.id }",
+            "{ constant: true }",
+        ] {
+            Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
+                .auth_method(Method::Password)
+                .body(body)
+                .build()
+                .unwrap();
+        }
     }
 }

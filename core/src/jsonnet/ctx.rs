@@ -1,0 +1,1082 @@
+//! What Kratos passes as `ctx` to a web hook's body, and the reads of `ctx` a body makes that
+//! fail on every call.
+//!
+//! Kratos JSON-encodes its `templateContext` (`selfservice/hook/web_hook.go`) and hands it to the
+//! template as `ctx`. `identity` and `session` are `omitempty` pointers that only some phases
+//! set, so where a phase has none the key is absent and `ctx.session` fails ("field does not
+//! exist"). The keys below are the JSON keys the Go structs can emit, read from ory/kratos at
+//! commit b86338da (the union over every release since v1.0.0: no key was ever removed).
+//!
+//! The analysis finds reads `ctx.X`, `ctx['X']` and `ctx.X.Y` for `X` in `identity`, `session`
+//! and `flow` (deeper levels are user-defined traits and metadata), and reports those that fail
+//! whenever they are evaluated. It follows `ctx` only where it is sure what it refers to and
+//! whether a read is guarded (`'session' in ctx`, `std.objectHas(ctx, 'session')`, …); wherever it
+//! cannot follow (an alias, a computed key, a shadowing `ctx`, a guard it does not understand),
+//! it stays silent: it never refuses a body Kratos would run.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+
+use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
+use super::lex::{self, Kind, Token};
+use super::parse;
+use crate::scope::{Flow, Timing};
+use crate::suggest::did_you_mean;
+
+/// The top-level fields of `ctx` every hook gets (`templateContext` in
+/// `selfservice/hook/web_hook.go`).
+pub const ALWAYS: [&str; 5] = [
+    "flow",
+    "request_headers",
+    "request_method",
+    "request_url",
+    "request_cookies",
+];
+
+/// Every top-level field `ctx` can have: [`ALWAYS`], then `identity` and `session`, which only
+/// some phases pass.
+pub const TOP_LEVEL: [&str; 7] = [
+    "flow",
+    "request_headers",
+    "request_method",
+    "request_url",
+    "request_cookies",
+    "identity",
+    "session",
+];
+
+/// The keys `ctx.identity` can have: the JSON keys of `Identity` (`identity/identity.go`),
+/// `omitempty` ones included, minus [`IDENTITY_REMOVED`].
+pub const IDENTITY: [&str; 14] = [
+    "id",
+    "external_id",
+    "schema_id",
+    "schema_url",
+    "state",
+    "state_changed_at",
+    "traits",
+    "verifiable_addresses",
+    "recovery_addresses",
+    "metadata_public",
+    "created_at",
+    "updated_at",
+    "organization_id",
+    "region",
+];
+
+/// Keys of `Identity` that its `MarshalJSON` always clears, so that `ctx.identity` never has
+/// them: credentials and admin metadata are not given to web hooks.
+pub const IDENTITY_REMOVED: [&str; 2] = ["credentials", "metadata_admin"];
+
+/// The keys `ctx.session` can have: the JSON keys of `Session` (`session/session.go`).
+pub const SESSION: [&str; 10] = [
+    "id",
+    "active",
+    "expires_at",
+    "authenticated_at",
+    "authenticator_assurance_level",
+    "authentication_methods",
+    "issued_at",
+    "identity",
+    "devices",
+    "tokenized",
+];
+
+/// The keys of `ctx.flow` in a login flow (`selfservice/flow/login/flow.go`).
+pub const LOGIN_FLOW: [&str; 20] = [
+    "id",
+    "organization_id",
+    "oauth2_login_challenge",
+    "oauth2_login_request",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "created_at",
+    "updated_at",
+    "refresh",
+    "requested_aal",
+    "session_token_exchange_code",
+    "state",
+    "transient_payload",
+    "identity_schema",
+    "test_context",
+];
+
+/// The keys of `ctx.flow` in a registration flow (`selfservice/flow/registration/flow.go`).
+pub const REGISTRATION_FLOW: [&str; 15] = [
+    "id",
+    "oauth2_login_challenge",
+    "oauth2_login_request",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "organization_id",
+    "transient_payload",
+    "session_token_exchange_code",
+    "state",
+    "identity_schema",
+];
+
+/// The keys of `ctx.flow` in a settings flow (`selfservice/flow/settings/flow.go`).
+pub const SETTINGS_FLOW: [&str; 13] = [
+    "id",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "identity",
+    "state",
+    "organization_id",
+    "continue_with",
+    "transient_payload",
+];
+
+/// The keys of `ctx.flow` in a recovery flow (`selfservice/flow/recovery/flow.go`).
+pub const RECOVERY_FLOW: [&str; 11] = [
+    "id",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "state",
+    "continue_with",
+    "transient_payload",
+];
+
+/// The keys of `ctx.flow` in a verification flow (`selfservice/flow/verification/flow.go`).
+pub const VERIFICATION_FLOW: [&str; 10] = [
+    "id",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "state",
+    "transient_payload",
+];
+
+/// The keys of `ctx.flow` for a flow.
+pub fn flow_keys(flow: Flow) -> &'static [&'static str] {
+    match flow {
+        Flow::Login => &LOGIN_FLOW,
+        Flow::Registration => &REGISTRATION_FLOW,
+        Flow::Settings => &SETTINGS_FLOW,
+        Flow::Recovery => &RECOVERY_FLOW,
+        Flow::Verification => &VERIFICATION_FLOW,
+    }
+}
+
+/// What `ctx` holds for the hooks of one flow and timing.
+///
+/// `identity`: every `after` hook (login; registration pre- and post-persist; settings pre- and
+/// post-persist; recovery; verification). `session`: login after, settings before and settings
+/// after. Every other `before` hook gets neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CtxShape {
+    flow: Flow,
+    timing: Timing,
+}
+
+impl CtxShape {
+    /// The context of the hooks of `flow` at `timing`.
+    pub fn of(flow: Flow, timing: Timing) -> Self {
+        CtxShape { flow, timing }
+    }
+
+    /// The flow.
+    pub fn flow(self) -> Flow {
+        self.flow
+    }
+
+    /// The timing.
+    pub fn timing(self) -> Timing {
+        self.timing
+    }
+
+    /// Whether `ctx.identity` is passed.
+    pub fn has_identity(self) -> bool {
+        self.timing == Timing::After
+    }
+
+    /// Whether `ctx.session` is passed.
+    pub fn has_session(self) -> bool {
+        matches!(
+            (self.flow, self.timing),
+            (Flow::Login, Timing::After) | (Flow::Settings, _)
+        )
+    }
+
+    /// The top-level fields of `ctx`, in the order of [`TOP_LEVEL`].
+    pub fn fields(self) -> Vec<&'static str> {
+        TOP_LEVEL
+            .into_iter()
+            .filter(|field| self.has(field))
+            .collect()
+    }
+
+    /// Whether `ctx` has the top-level field `field`.
+    pub fn has(self, field: &str) -> bool {
+        match field {
+            "identity" => self.has_identity(),
+            "session" => self.has_session(),
+            _ => ALWAYS.contains(&field),
+        }
+    }
+
+    /// The keys of the object `ctx.<field>`, for `identity`, `session` and `flow`; `None` for
+    /// any other field.
+    pub fn keys_of(self, field: &str) -> Option<&'static [&'static str]> {
+        match field {
+            "identity" => Some(&IDENTITY),
+            "session" => Some(&SESSION),
+            "flow" => Some(flow_keys(self.flow)),
+            _ => None,
+        }
+    }
+
+    /// Every flow and timing whose `ctx` has `field`.
+    pub fn hooks_with(field: &str) -> Vec<CtxShape> {
+        Flow::ALL
+            .iter()
+            .flat_map(|flow| {
+                Timing::ALL
+                    .iter()
+                    .map(|timing| CtxShape::of(*flow, *timing))
+            })
+            .filter(|shape| shape.has(field))
+            .collect()
+    }
+}
+
+impl fmt::Display for CtxShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.flow, self.timing)
+    }
+}
+
+/// A read of `ctx` that fails on every call: where it is and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CtxError {
+    /// Line of the read in the template, from 1.
+    pub line: usize,
+    /// Column of the read in that line, from 1.
+    pub column: usize,
+    /// The read as written, such as `ctx.session.id` or `ctx['identty']`.
+    pub text: String,
+    /// What is wrong.
+    pub kind: CtxErrorKind,
+}
+
+/// What is wrong with a read of `ctx`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CtxErrorKind {
+    /// `ctx.X` where `ctx` never has `X`.
+    UnknownField {
+        /// The field read.
+        field: String,
+        /// A field it has, if one is close.
+        suggestion: Option<&'static str>,
+    },
+    /// `ctx.identity` or `ctx.session` in a hook that does not get it.
+    NotPassed {
+        /// `identity` or `session`.
+        field: &'static str,
+        /// The hook's flow and timing.
+        shape: CtxShape,
+    },
+    /// `ctx.X.Y` where `ctx.X` never has `Y`.
+    UnknownKey {
+        /// `identity`, `session` or `flow`.
+        object: &'static str,
+        /// The key read.
+        key: String,
+        /// A key it has, if one is close.
+        suggestion: Option<&'static str>,
+        /// The hook's flow and timing (whose flow object it is).
+        shape: CtxShape,
+    },
+    /// `ctx.identity.credentials` or `ctx.identity.metadata_admin`, which Kratos removes.
+    Removed {
+        /// The key read.
+        key: &'static str,
+    },
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    and_list(&names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>())
+}
+
+impl fmt::Display for CtxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let CtxError {
+            line,
+            column,
+            text,
+            kind,
+        } = self;
+        write!(
+            f,
+            "the Jsonnet body reads `{text}` at line {line}, column {column}, "
+        )?;
+        match kind {
+            CtxErrorKind::UnknownField { field, suggestion } => {
+                write!(f, "but Kratos's `ctx` has no field `{field}`")?;
+                match suggestion {
+                    Some(s) => write!(f, ": did you mean `{s}`?"),
+                    None => write!(f, " (it has {})", quoted(&TOP_LEVEL)),
+                }
+            }
+            CtxErrorKind::NotPassed { field, shape } => {
+                let hooks: Vec<String> = CtxShape::hooks_with(field)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                write!(
+                    f,
+                    "which {shape} hooks do not get: `ctx.{field}` is only passed to {} hooks, \
+                     so every call of this web hook would fail (\"field does not exist\"); \
+                     guard the read with `if '{field}' in ctx then … else …` or use \
+                     `std.get(ctx, '{field}', null)`",
+                    and_list(&hooks)
+                )
+            }
+            CtxErrorKind::UnknownKey {
+                object,
+                key,
+                suggestion,
+                shape,
+            } => {
+                let (what, keys) = match *object {
+                    "identity" => ("an identity".to_owned(), &IDENTITY[..]),
+                    "session" => ("a session".to_owned(), &SESSION[..]),
+                    _ => (format!("a {} flow", shape.flow), flow_keys(shape.flow)),
+                };
+                write!(f, "but {what} in `ctx.{object}` has no key `{key}`")?;
+                match suggestion {
+                    Some(s) => write!(f, ": did you mean `{s}`?"),
+                    None => write!(f, " (it has {})", quoted(keys)),
+                }
+            }
+            CtxErrorKind::Removed { key } => write!(
+                f,
+                "but Kratos removes `{key}` from the identity it passes to web hooks, so every \
+                 call of this web hook would fail (\"field does not exist\")"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CtxError {}
+
+/// The reads of `ctx` in `source` that fail on every call of a hook whose context is `shape`,
+/// in source order.
+///
+/// Only a template that parses and is a function of `ctx` is analysed (check it with
+/// [`check_body`](super::check_body) first); anything else has no problems here.
+pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
+    if source.len() > super::MAX_BODY_BYTES {
+        return Vec::new();
+    }
+    // The parser and the walk recurse once per nesting level.
+    let spawned = std::thread::Builder::new()
+        .name("ory-actions-jsonnet-ctx".into())
+        .stack_size(super::PARSER_STACK)
+        .spawn({
+            let source = source.to_owned();
+            move || analyse(&source, shape)
+        });
+    match spawned {
+        Ok(thread) => thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(_) => analyse(source, shape),
+    }
+}
+
+fn analyse(source: &str, shape: CtxShape) -> Vec<CtxError> {
+    let Ok(tokens) = lex::lex(source) else {
+        return Vec::new();
+    };
+    let Ok(tree) = parse::parse(tokens.clone()) else {
+        return Vec::new();
+    };
+    let mut used = HashSet::new();
+    collect_vars(&tree, &mut used);
+    let mut walker = Walker {
+        source,
+        tokens: &tokens,
+        shape,
+        used,
+        errors: Vec::new(),
+    };
+    let mut env = Env::top();
+    let mut top = &tree;
+    // Down to the function of `ctx`, through what `check_body` looks through.
+    loop {
+        match &top.expr {
+            Expr::Parens(inner) | Expr::Assert(_, _, inner) => top = inner,
+            Expr::Local(binds, inner) => {
+                env = env.bind(binds);
+                top = inner;
+            }
+            Expr::Function(params, body) => {
+                if params.iter().any(|p| p.name == "ctx") {
+                    // Defaults of other parameters are evaluated only if used: not followed.
+                    env = env.params(params);
+                    env.ctx = true;
+                    walker.walk(body, &env);
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    let mut errors = walker.errors;
+    errors.sort_by_key(|(offset, _)| *offset);
+    errors.into_iter().map(|(_, error)| error).collect()
+}
+
+/// Every variable name the template refers to, to skip locals nothing uses (Jsonnet is lazy:
+/// an unused local is never evaluated).
+fn collect_vars<'a>(node: &'a Node, into: &mut HashSet<&'a str>) {
+    if let Expr::Var(name) = &node.expr {
+        into.insert(name);
+    }
+    for child in node.children() {
+        collect_vars(child, into);
+    }
+}
+
+/// One step of a chain of reads: `.name` or `[index]`.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Name(&'a str),
+    Index(&'a Node),
+}
+
+impl<'a> Part<'a> {
+    /// The name read, when it is written out: `.name`, `['name']`, `["name"]`.
+    fn literal(self) -> Option<Cow<'a, str>> {
+        match self {
+            Part::Name(name) => Some(Cow::Borrowed(name)),
+            Part::Index(index) => literal(index),
+        }
+    }
+}
+
+/// `target.a[b]…`: the target (without parentheses) and the reads on it, first to last;
+/// `None` unless `node` is a field access or an index.
+fn chain(node: &Node) -> Option<(&Node, Vec<Part<'_>>)> {
+    let mut parts = Vec::new();
+    let mut target = node;
+    loop {
+        match &target.expr {
+            Expr::Field(inner, name) => {
+                parts.push(Part::Name(name));
+                target = inner;
+            }
+            Expr::Index(inner, index) => {
+                parts.push(Part::Index(index));
+                target = inner;
+            }
+            _ => break,
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.reverse();
+    Some((unparen(target), parts))
+}
+
+/// The reads of `chain` when they are on the variable `var`.
+fn chain_on<'a>(node: &'a Node, var: &str) -> Option<Vec<Part<'a>>> {
+    let (target, parts) = chain(node)?;
+    is_var(target, var).then_some(parts)
+}
+
+fn is_var(node: &Node, var: &str) -> bool {
+    matches!(&unparen(node).expr, Expr::Var(v) if v == var)
+}
+
+/// A field known to be present: `["session"]` for `ctx.session`, `["flow", "x"]` for
+/// `ctx.flow.x`.
+type Path = Vec<String>;
+
+/// What holds where an expression evaluated to true (or to false).
+#[derive(Clone, Debug)]
+enum Facts {
+    /// These fields are present.
+    Known(Vec<Path>),
+    /// The condition may test the presence of fields in a way the analysis does not follow.
+    Opaque,
+}
+
+impl Facts {
+    fn none() -> Self {
+        Facts::Known(Vec::new())
+    }
+
+    /// Both hold.
+    fn and(self, other: Facts) -> Facts {
+        match (self, other) {
+            (Facts::Known(mut a), Facts::Known(b)) => {
+                a.extend(b);
+                Facts::Known(a)
+            }
+            _ => Facts::Opaque,
+        }
+    }
+
+    /// One of them holds.
+    fn or(self, other: Facts) -> Facts {
+        match (self, other) {
+            (Facts::Known(a), Facts::Known(b)) => {
+                Facts::Known(a.into_iter().filter(|p| b.contains(p)).collect())
+            }
+            _ => Facts::Opaque,
+        }
+    }
+}
+
+/// What is known at one place in the template.
+#[derive(Clone, Debug)]
+struct Env<'a> {
+    /// `ctx` is the top-level function's parameter here (not shadowed).
+    ctx: bool,
+    /// A guard the analysis cannot follow encloses this place: report nothing.
+    silent: bool,
+    /// Fields known to be present here.
+    present: Vec<Path>,
+    /// Names bound by locals (with their value) and by parameters, functions and `for`
+    /// (without), innermost last.
+    locals: Vec<(&'a str, Option<&'a Node>)>,
+}
+
+impl<'a> Env<'a> {
+    fn top() -> Self {
+        Env {
+            ctx: false,
+            silent: false,
+            present: Vec::new(),
+            locals: Vec::new(),
+        }
+    }
+
+    fn with(&self, facts: Facts) -> Env<'a> {
+        let mut env = self.clone();
+        match facts {
+            Facts::Known(paths) => env.present.extend(paths),
+            Facts::Opaque => env.silent = true,
+        }
+        env
+    }
+
+    fn bind(&self, binds: impl IntoIterator<Item = &'a Bind>) -> Env<'a> {
+        let mut env = self.clone();
+        for bind in binds {
+            let value = match bind.params {
+                Some(_) => None,
+                None => Some(&bind.value),
+            };
+            env.name(&bind.name, value);
+        }
+        env
+    }
+
+    fn params(&self, params: &'a [Param]) -> Env<'a> {
+        let mut env = self.clone();
+        for param in params {
+            env.name(&param.name, None);
+        }
+        env
+    }
+
+    fn name(&mut self, name: &'a str, value: Option<&'a Node>) {
+        if name == "ctx" {
+            self.ctx = false;
+        }
+        self.locals.push((name, value));
+    }
+
+    fn local(&self, name: &str) -> Option<Option<&'a Node>> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+
+    fn is_present(&self, path: &[&str]) -> bool {
+        self.present
+            .iter()
+            .any(|p| p.len() == path.len() && p.iter().zip(path).all(|(a, b)| a == b))
+    }
+}
+
+/// How deep a condition is followed through locals.
+const MAX_LOCAL_DEPTH: usize = 8;
+
+/// `node` without parentheses.
+fn unparen(mut node: &Node) -> &Node {
+    while let Expr::Parens(inner) = &node.expr {
+        node = inner;
+    }
+    node
+}
+
+/// The value of a string literal (in parentheses or not).
+fn literal(node: &Node) -> Option<Cow<'_, str>> {
+    unparen(node).string()
+}
+
+/// `std.<name>` for a presence test: `objectHas`, `objectHasAll` or `objectHasEx`.
+fn is_presence_test(function: &Node) -> bool {
+    match chain_on(unparen(function), "std").as_deref() {
+        Some([member]) => member
+            .literal()
+            .is_some_and(|m| matches!(&*m, "objectHas" | "objectHasAll" | "objectHasEx")),
+        _ => false,
+    }
+}
+
+fn is_std_call(function: &Node) -> bool {
+    chain_on(unparen(function), "std").is_some()
+}
+
+/// The offset just past a token.
+fn token_end(token: &Token) -> usize {
+    match token.kind {
+        Kind::Identifier => token.start + token.text.len(),
+        _ => token.start + 1,
+    }
+}
+
+/// The index of the token that closes the bracket at `open`; `open` itself when it is no
+/// opening bracket.
+fn closing(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::ParenL | Kind::BracketL | Kind::BraceL => depth += 1,
+            Kind::ParenR | Kind::BracketR | Kind::BraceR => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+    None
+}
+
+struct Walker<'a> {
+    source: &'a str,
+    tokens: &'a [Token],
+    shape: CtxShape,
+    used: HashSet<&'a str>,
+    /// The problems found, with the offset of the read.
+    errors: Vec<(usize, CtxError)>,
+}
+
+impl<'a> Walker<'a> {
+    /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
+    fn object_path(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
+        if !env.ctx {
+            return None;
+        }
+        let node = unparen(node);
+        if is_var(node, "ctx") {
+            return Some(Vec::new());
+        }
+        match chain_on(node, "ctx").as_deref() {
+            Some([field]) => field.literal().map(|field| vec![field.into_owned()]),
+            _ => None,
+        }
+    }
+
+    /// The field a presence test `'F' in O` or `std.objectHas(O, 'F')` proves present.
+    fn presence(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
+        let (field, object) = match &unparen(node).expr {
+            Expr::Binary(field, BinaryOp::In, object) => (&**field, &**object),
+            Expr::Apply(function, args, _) if is_presence_test(function) && args.len() >= 2 => {
+                (&args[1], &args[0])
+            }
+            _ => return None,
+        };
+        let mut path = self.object_path(object, env)?;
+        path.push(literal(field)?.into_owned());
+        Some(path)
+    }
+
+    /// What holds where `cond` evaluated to `holds`.
+    fn facts(&self, cond: &'a Node, holds: bool, env: &Env<'a>, depth: usize) -> Facts {
+        if let Some(path) = self.presence(cond, env) {
+            return if holds {
+                Facts::Known(vec![path])
+            } else {
+                Facts::none()
+            };
+        }
+        match &unparen(cond).expr {
+            Expr::Unary(UnaryOp::Not, inner) => self.facts(inner, !holds, env, depth),
+            Expr::Binary(a, op @ (BinaryOp::And | BinaryOp::Or), b) => {
+                let (a, b) = (
+                    self.facts(a, holds, env, depth),
+                    self.facts(b, holds, env, depth),
+                );
+                // `a && b` is true when both are; false when one is.
+                if (*op == BinaryOp::And) == holds {
+                    a.and(b)
+                } else {
+                    a.or(b)
+                }
+            }
+            Expr::Var(name) => match env.local(name) {
+                Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {
+                    self.facts(value, holds, env, depth + 1)
+                }
+                // A parameter or a function: it may carry a guard the analysis cannot see.
+                Some(_) => Facts::Opaque,
+                None if self.suspect(cond, env, depth) => Facts::Opaque,
+                None => Facts::none(),
+            },
+            _ if self.suspect(cond, env, depth) => Facts::Opaque,
+            _ => Facts::none(),
+        }
+    }
+
+    /// Whether `node` may test which fields `ctx` has in a way [`Walker::facts`] does not
+    /// follow: a presence test or `ctx` (or `ctx.identity`, …) used as a value, a call of a
+    /// function that is not `std`'s, or a local whose value is such.
+    fn suspect(&self, node: &'a Node, env: &Env<'a>, depth: usize) -> bool {
+        if self.presence(node, env).is_some() {
+            return true;
+        }
+        match &node.expr {
+            Expr::Var(v) if v == "ctx" => return true,
+            Expr::Var(v) => {
+                return match env.local(v) {
+                    Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {
+                        self.suspect(value, env, depth + 1)
+                    }
+                    Some(Some(_)) => true,
+                    Some(None) | None => false,
+                };
+            }
+            Expr::Field(..) | Expr::Index(..) => {
+                if let Some(parts) = chain_on(node, "ctx") {
+                    let deep_enough = match parts[0].literal() {
+                        Some(field) => {
+                            parts.len() >= 2 || !matches!(&*field, "identity" | "session" | "flow")
+                        }
+                        None => false,
+                    };
+                    return !deep_enough
+                        || parts.iter().any(
+                            |p| matches!(p, Part::Index(index) if self.suspect(index, env, depth)),
+                        );
+                }
+            }
+            Expr::Apply(function, ..) if !is_std_call(function) => return true,
+            _ => {}
+        }
+        node.children()
+            .into_iter()
+            .any(|child| self.suspect(child, env, depth))
+    }
+
+    fn walk(&mut self, node: &'a Node, env: &Env<'a>) {
+        if env.ctx
+            && let Some(parts) = chain_on(node, "ctx")
+        {
+            self.read(node, &parts, env);
+            for part in parts {
+                if let Part::Index(index) = part {
+                    self.walk(index, env);
+                }
+            }
+            return;
+        }
+        match &node.expr {
+            Expr::Binary(a, op @ (BinaryOp::And | BinaryOp::Or), b) => {
+                self.walk(a, env);
+                // `b` is evaluated only where `a` is true (`&&`) or false (`||`).
+                let facts = self.facts(a, *op == BinaryOp::And, env, 0);
+                self.walk(b, &env.with(facts));
+            }
+            Expr::If(cond, then, otherwise) => {
+                self.walk(cond, env);
+                self.walk(then, &env.with(self.facts(cond, true, env, 0)));
+                if let Some(otherwise) = otherwise {
+                    self.walk(otherwise, &env.with(self.facts(cond, false, env, 0)));
+                }
+            }
+            Expr::Assert(cond, message, rest) => {
+                self.walk(cond, env);
+                if let Some(message) = message {
+                    self.walk(message, &env.with(self.facts(cond, false, env, 0)));
+                }
+                self.walk(rest, &env.with(self.facts(cond, true, env, 0)));
+            }
+            Expr::Local(binds, rest) => {
+                let inner = env.bind(binds);
+                self.binds(binds, &inner);
+                self.walk(rest, &inner);
+            }
+            Expr::Function(params, body) => self.function(params, body, env),
+            Expr::Object(members) => self.object(members, env),
+            Expr::ObjectComp(members, specs) => {
+                let inner = self.specs(specs, env);
+                let locals = locals(members);
+                let inner = inner.bind(locals.iter().copied());
+                self.binds(locals, &inner);
+                for member in members {
+                    self.field(member, &inner);
+                }
+            }
+            Expr::ArrayComp(item, specs) => {
+                let inner = self.specs(specs, env);
+                self.walk(item, &inner);
+            }
+            _ => {
+                for child in node.children() {
+                    self.walk(child, env);
+                }
+            }
+        }
+    }
+
+    /// The defaults and the body of a function, with its parameters bound.
+    fn function(&mut self, params: &'a [Param], body: &'a Node, env: &Env<'a>) {
+        let inner = env.params(params);
+        for default in params.iter().filter_map(|p| p.default.as_ref()) {
+            self.walk(default, &inner);
+        }
+        self.walk(body, &inner);
+    }
+
+    /// The values of locals something refers to (an unused local is never evaluated).
+    fn binds(&mut self, binds: impl IntoIterator<Item = &'a Bind>, env: &Env<'a>) {
+        for bind in binds {
+            if !self.used.contains(bind.name.as_str()) {
+                continue;
+            }
+            match &bind.params {
+                Some(params) => self.function(params, &bind.value, env),
+                None => self.walk(&bind.value, env),
+            }
+        }
+    }
+
+    /// Walks the `for` and `if` of a comprehension; what holds inside it.
+    fn specs(&mut self, specs: &'a [ForSpec], env: &Env<'a>) -> Env<'a> {
+        let mut env = env.clone();
+        for spec in specs {
+            self.walk(&spec.source, &env);
+            env.name(&spec.var, None);
+            for cond in &spec.conditions {
+                self.walk(cond, &env);
+                env = env.with(self.facts(cond, true, &env, 0));
+            }
+        }
+        env
+    }
+
+    fn object(&mut self, members: &'a [Member], env: &Env<'a>) {
+        let locals = locals(members);
+        let mut inner = env.bind(locals.iter().copied());
+        self.binds(locals, &inner);
+        // The object's assertions hold before any field is read.
+        for member in members {
+            if let Member::Assert(cond, message) = member {
+                self.walk(cond, &inner);
+                if let Some(message) = message {
+                    self.walk(message, &inner.with(self.facts(cond, false, &inner, 0)));
+                }
+            }
+        }
+        for member in members {
+            if let Member::Assert(cond, _) = member {
+                inner = inner.with(self.facts(cond, true, &inner, 0));
+            }
+        }
+        for member in members {
+            self.field(member, &inner);
+        }
+    }
+
+    /// The name and value of `member` if it is a field.
+    fn field(&mut self, member: &'a Member, env: &Env<'a>) {
+        let Member::Field {
+            name,
+            params,
+            value,
+            colons,
+        } = member
+        else {
+            return;
+        };
+        // A hidden field is evaluated only if something reads it: not followed.
+        if *colons == 2 {
+            return;
+        }
+        let mut env = env.clone();
+        if let FieldName::Computed(name) = name {
+            self.walk(name, &env);
+            // `[if guard then 'name']: value`: the value is evaluated only where the name is
+            // not null.
+            if let Expr::If(cond, _, otherwise) = &unparen(name).expr
+                && otherwise.as_deref().is_none_or(|o| self.is_null(o))
+            {
+                env = env.with(self.facts(cond, true, &env, 0));
+            }
+        }
+        match params {
+            Some(params) => self.function(params, value, &env),
+            None => self.walk(value, &env),
+        }
+    }
+
+    fn is_null(&self, node: &Node) -> bool {
+        let node = unparen(node);
+        // A literal is `null`, `true`, `false` or a number.
+        matches!(node.expr, Expr::Literal)
+            && self
+                .source
+                .get(node.at..)
+                .is_some_and(|rest| rest.starts_with("null"))
+    }
+
+    /// Checks one read `ctx.X…` (`node`, with `parts` after `ctx`).
+    fn read(&mut self, node: &Node, parts: &[Part<'_>], env: &Env<'a>) {
+        if env.silent {
+            return;
+        }
+        let Some(field) = parts[0].literal() else {
+            return;
+        };
+        let field = &*field;
+        let Some(known) = TOP_LEVEL.iter().find(|f| **f == field) else {
+            if !env.is_present(&[field]) {
+                self.report(
+                    node,
+                    1,
+                    CtxErrorKind::UnknownField {
+                        field: field.to_owned(),
+                        suggestion: did_you_mean(field, TOP_LEVEL),
+                    },
+                );
+            }
+            return;
+        };
+        if !self.shape.has(field) {
+            // Under a guard of it, this read is dead code in this hook.
+            if !env.is_present(&[field]) {
+                self.report(
+                    node,
+                    1,
+                    CtxErrorKind::NotPassed {
+                        field: known,
+                        shape: self.shape,
+                    },
+                );
+            }
+            return;
+        }
+        let (Some(keys), Some(key)) = (
+            self.shape.keys_of(field),
+            parts.get(1).and_then(|p| p.literal()),
+        ) else {
+            return;
+        };
+        let key = &*key;
+        if keys.contains(&key) || env.is_present(&[field, key]) {
+            return;
+        }
+        let kind = match IDENTITY_REMOVED.iter().find(|k| **k == key) {
+            Some(removed) if field == "identity" => CtxErrorKind::Removed { key: removed },
+            _ => CtxErrorKind::UnknownKey {
+                object: known,
+                key: key.to_owned(),
+                suggestion: did_you_mean(key, keys.iter().copied()),
+                shape: self.shape,
+            },
+        };
+        self.report(node, 2, kind);
+    }
+
+    /// Reports the read from the start of `node` to the end of its `parts`-th read.
+    fn report(&mut self, node: &Node, parts: usize, kind: CtxErrorKind) {
+        let start = node.at;
+        let end = self.read_end(start, parts).unwrap_or(start);
+        let text = self.source.get(start..end).unwrap_or_default().to_owned();
+        let (line, column) = super::line_and_column(self.source, start);
+        self.errors.push((
+            start,
+            CtxError {
+                line,
+                column,
+                text,
+                kind,
+            },
+        ));
+    }
+
+    /// Where the read that starts at `start` ends after `parts` steps: past `ctx` (in any
+    /// parentheses), then past each `.name` or `[…]`.
+    fn read_end(&self, start: usize, parts: usize) -> Option<usize> {
+        let tokens = self.tokens;
+        let first = tokens.binary_search_by_key(&start, |t| t.start).ok()?;
+        let mut last = closing(tokens, first)?;
+        for _ in 0..parts {
+            let next = last + 1;
+            last = match tokens.get(next)?.kind {
+                Kind::Dot => next + 1,
+                Kind::BracketL => closing(tokens, next)?,
+                _ => return None,
+            };
+        }
+        Some(token_end(tokens.get(last)?))
+    }
+}
+
+/// The `local`s of an object.
+fn locals(members: &[Member]) -> Vec<&Bind> {
+    members
+        .iter()
+        .filter_map(|m| match m {
+            Member::Local(bind) => Some(bind),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

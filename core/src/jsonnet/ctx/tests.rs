@@ -1,0 +1,522 @@
+use super::*;
+
+const ALL_SHAPES: [(Flow, Timing); 10] = [
+    (Flow::Login, Timing::Before),
+    (Flow::Login, Timing::After),
+    (Flow::Registration, Timing::Before),
+    (Flow::Registration, Timing::After),
+    (Flow::Recovery, Timing::Before),
+    (Flow::Recovery, Timing::After),
+    (Flow::Settings, Timing::Before),
+    (Flow::Settings, Timing::After),
+    (Flow::Verification, Timing::Before),
+    (Flow::Verification, Timing::After),
+];
+
+fn shape(flow: Flow, timing: Timing) -> CtxShape {
+    CtxShape::of(flow, timing)
+}
+
+/// `(line, column, text)` of every problem of `source` in `flow` `timing` hooks.
+fn found(source: &str, flow: Flow, timing: Timing) -> Vec<(usize, usize, String)> {
+    check_ctx(source, shape(flow, timing))
+        .into_iter()
+        .map(|e| (e.line, e.column, e.text))
+        .collect()
+}
+
+fn kinds(source: &str, flow: Flow, timing: Timing) -> Vec<CtxErrorKind> {
+    check_ctx(source, shape(flow, timing))
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+/// Fine in every hook.
+fn fine_everywhere(source: &str) {
+    for (flow, timing) in ALL_SHAPES {
+        assert_eq!(
+            check_ctx(source, shape(flow, timing)),
+            vec![],
+            "{flow} {timing}: {source}"
+        );
+    }
+}
+
+#[test]
+fn what_each_phase_passes() {
+    let fields = |flow, timing| shape(flow, timing).fields();
+    let base = ALWAYS.to_vec();
+    for flow in Flow::ALL {
+        let before = fields(*flow, Timing::Before);
+        if *flow == Flow::Settings {
+            assert_eq!(before, [&base[..], &["session"]].concat());
+        } else {
+            assert_eq!(before, base, "{flow} before");
+        }
+    }
+    assert_eq!(
+        fields(Flow::Login, Timing::After),
+        [&base[..], &["identity", "session"]].concat()
+    );
+    assert_eq!(
+        fields(Flow::Settings, Timing::After),
+        [&base[..], &["identity", "session"]].concat()
+    );
+    for flow in [Flow::Registration, Flow::Recovery, Flow::Verification] {
+        assert_eq!(
+            fields(flow, Timing::After),
+            [&base[..], &["identity"]].concat()
+        );
+    }
+    let named = |field| {
+        CtxShape::hooks_with(field)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        named("session"),
+        ["login after", "settings before", "settings after"]
+    );
+    assert_eq!(
+        named("identity"),
+        [
+            "login after",
+            "registration after",
+            "recovery after",
+            "settings after",
+            "verification after"
+        ]
+    );
+}
+
+#[test]
+fn keys_are_those_kratos_encodes() {
+    let s = shape(Flow::Settings, Timing::After);
+    assert_eq!(s.keys_of("identity"), Some(&IDENTITY[..]));
+    assert_eq!(s.keys_of("session"), Some(&SESSION[..]));
+    assert!(s.keys_of("flow").unwrap().contains(&"continue_with"));
+    assert!(
+        !shape(Flow::Login, Timing::After)
+            .keys_of("flow")
+            .unwrap()
+            .contains(&"continue_with")
+    );
+    assert_eq!(s.keys_of("request_headers"), None);
+    for keys in [
+        &IDENTITY[..],
+        &SESSION,
+        &LOGIN_FLOW,
+        &REGISTRATION_FLOW,
+        &SETTINGS_FLOW,
+        &RECOVERY_FLOW,
+        &VERIFICATION_FLOW,
+    ] {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), keys.len(), "no key twice: {keys:?}");
+        for common in ["id", "state"] {
+            assert!(keys.contains(&common) || keys == SESSION, "{common}");
+        }
+    }
+    for removed in IDENTITY_REMOVED {
+        assert!(!IDENTITY.contains(&removed));
+    }
+}
+
+#[test]
+fn an_unknown_top_level_field_is_refused_with_a_suggestion() {
+    let source = "function(ctx) {\n  id: ctx.identty.id,\n  u: ctx['request_ur'],\n}";
+    assert_eq!(
+        found(source, Flow::Login, Timing::After),
+        [
+            (2, 7, "ctx.identty".to_owned()),
+            (3, 6, "ctx['request_ur']".to_owned())
+        ]
+    );
+    assert_eq!(
+        kinds(source, Flow::Login, Timing::After),
+        [
+            CtxErrorKind::UnknownField {
+                field: "identty".into(),
+                suggestion: Some("identity")
+            },
+            CtxErrorKind::UnknownField {
+                field: "request_ur".into(),
+                suggestion: Some("request_url")
+            },
+        ]
+    );
+    // Kratos's own template that fails (`selfservice/hook/stub/bad_template.jsonnet`).
+    let bad = "function(ctx) {\n  flow_id: ctx.foo,\n}\n";
+    for (flow, timing) in ALL_SHAPES {
+        assert_eq!(
+            kinds(bad, flow, timing),
+            [CtxErrorKind::UnknownField {
+                field: "foo".into(),
+                suggestion: None
+            }]
+        );
+    }
+    let message = check_ctx(bad, shape(Flow::Login, Timing::Before))[0].to_string();
+    assert_eq!(
+        message,
+        "the Jsonnet body reads `ctx.foo` at line 2, column 12, but Kratos's `ctx` has no field \
+         `foo` (it has `flow`, `request_headers`, `request_method`, `request_url`, \
+         `request_cookies`, `identity` and `session`)"
+    );
+    let message = check_ctx(source, shape(Flow::Login, Timing::After))[0].to_string();
+    assert_eq!(
+        message,
+        "the Jsonnet body reads `ctx.identty` at line 2, column 7, but Kratos's `ctx` has no \
+         field `identty`: did you mean `identity`?"
+    );
+}
+
+#[test]
+fn identity_and_session_where_the_hook_has_none_are_refused() {
+    let source = "function(ctx) { sid: ctx.session.id, uid: ctx.identity.id }";
+    assert_eq!(
+        found(source, Flow::Registration, Timing::After),
+        [(1, 22, "ctx.session".to_owned())]
+    );
+    assert_eq!(
+        found(source, Flow::Login, Timing::Before),
+        [
+            (1, 22, "ctx.session".to_owned()),
+            (1, 43, "ctx.identity".to_owned())
+        ]
+    );
+    assert_eq!(
+        found(source, Flow::Settings, Timing::Before),
+        [(1, 43, "ctx.identity".to_owned())]
+    );
+    assert_eq!(found(source, Flow::Login, Timing::After), []);
+    assert_eq!(found(source, Flow::Settings, Timing::After), []);
+    let message = check_ctx(source, shape(Flow::Registration, Timing::After))[0].to_string();
+    assert_eq!(
+        message,
+        "the Jsonnet body reads `ctx.session` at line 1, column 22, which registration after \
+         hooks do not get: `ctx.session` is only passed to login after, settings before and \
+         settings after hooks, so every call of this web hook would fail (\"field does not \
+         exist\"); guard the read with `if 'session' in ctx then … else …` or use \
+         `std.get(ctx, 'session', null)`"
+    );
+    // Reading it to compare is a read too.
+    assert_eq!(
+        found(
+            "function(ctx) { s: ctx.session != null }",
+            Flow::Verification,
+            Timing::After
+        ),
+        [(1, 20, "ctx.session".to_owned())]
+    );
+    // `ctx["session"]` and parentheses are the same read.
+    assert_eq!(
+        found(
+            "function(ctx) { s: (ctx)[ \"session\" ].id }",
+            Flow::Recovery,
+            Timing::Before
+        ),
+        [(1, 20, "(ctx)[ \"session\" ]".to_owned())]
+    );
+}
+
+#[test]
+fn an_unknown_key_of_identity_session_or_flow_is_refused() {
+    let source = "function(ctx) {\n  t: ctx.identity.trait.email,\n  a: ctx.session.aal,\n  \
+                  c: ctx.flow.continue_with,\n  p: ctx.identity['credentials'],\n}";
+    assert_eq!(
+        found(source, Flow::Login, Timing::After),
+        [
+            (2, 6, "ctx.identity.trait".to_owned()),
+            (3, 6, "ctx.session.aal".to_owned()),
+            (4, 6, "ctx.flow.continue_with".to_owned()),
+            (5, 6, "ctx.identity['credentials']".to_owned()),
+        ]
+    );
+    let errors = check_ctx(source, shape(Flow::Login, Timing::After));
+    assert_eq!(
+        errors[0].to_string(),
+        "the Jsonnet body reads `ctx.identity.trait` at line 2, column 6, but an identity in \
+         `ctx.identity` has no key `trait`: did you mean `traits`?"
+    );
+    assert!(
+        errors[1]
+            .to_string()
+            .contains("a session in `ctx.session` has no key `aal` (it has `id`, `active`"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2]
+            .to_string()
+            .contains("a login flow in `ctx.flow` has no key `continue_with`"),
+        "{}",
+        errors[2]
+    );
+    assert_eq!(
+        errors[3].to_string(),
+        "the Jsonnet body reads `ctx.identity['credentials']` at line 5, column 6, but Kratos \
+         removes `credentials` from the identity it passes to web hooks, so every call of this \
+         web hook would fail (\"field does not exist\")"
+    );
+    // Settings flows have `continue_with`; deeper levels are the user's.
+    assert_eq!(
+        found(
+            "function(ctx) { c: ctx.flow.continue_with, t: ctx.identity.traits.anything.x, \
+             m: ctx.identity.metadata_public.plan, s: ctx.session.identity.whatever }",
+            Flow::Settings,
+            Timing::After
+        ),
+        []
+    );
+    // Every key Kratos can emit is fine.
+    for (flow, timing) in ALL_SHAPES {
+        let s = shape(flow, timing);
+        for field in s.fields() {
+            for key in s.keys_of(field).unwrap_or_default() {
+                let source = format!("function(ctx) {{ v: ctx.{field}.{key} }}");
+                assert_eq!(check_ctx(&source, s), [], "{source} in {s}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reads_anywhere_in_the_template_are_found() {
+    let source = "local base = { a: 1 };\nfunction(ctx, extra = 1)\n  local s = ctx.sesion;\n  \
+                  base + {\n    list: [ctx.flow.idd, std.length(ctx.request_headerz)],\n    \
+                  each: [x for x in ctx.identity.verifiable_adresses],\n    call: \
+                  std.join(',', [s]),\n  }";
+    assert_eq!(
+        found(source, Flow::Login, Timing::After),
+        [
+            (3, 13, "ctx.sesion".to_owned()),
+            (5, 12, "ctx.flow.idd".to_owned()),
+            (5, 37, "ctx.request_headerz".to_owned()),
+            (6, 23, "ctx.identity.verifiable_adresses".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn guarded_reads_are_fine() {
+    let guarded = [
+        "function(ctx) { s: if 'session' in ctx then ctx.session.id else null }",
+        "function(ctx) { s: if 'session' in ctx then ctx.session.id }",
+        "function(ctx) { s: if std.objectHas(ctx, 'session') then ctx.session.id }",
+        "function(ctx) { s: if std.objectHasAll(ctx, \"session\") then ctx['session'].id }",
+        "function(ctx) { s: if std.objectHasEx(ctx, 'session', true) then ctx.session.id }",
+        "function(ctx) { s: std.get(ctx, 'session', null) }",
+        "function(ctx) { s: std.get(ctx, 'session', {}).id }",
+        "function(ctx) { s: 'session' in ctx && ctx.session.active }",
+        "function(ctx) { s: !('session' in ctx) || ctx.session.active }",
+        "function(ctx) { s: if !std.objectHas(ctx, 'session') then null else ctx.session.id }",
+        "function(ctx) { s: if !('session' in ctx) then null else ctx.session.id }",
+        "function(ctx) { s: if 'identity' in ctx && 'session' in ctx then ctx.session.id + \
+         ctx.identity.id }",
+        "function(ctx) { s: if !('identity' in ctx && 'session' in ctx) then null else \
+         ctx.session.id }",
+        "function(ctx) { s: if ('session' in ctx) then (if true then ctx.session.id) }",
+        "function(ctx) { [if 'session' in ctx then 'sid']: ctx.session.id }",
+        "function(ctx) { [if 'session' in ctx then 'sid' else null]: ctx.session.id }",
+        "function(ctx) { [k]: ctx.session[k] for k in ['id'] if 'session' in ctx }",
+        "function(ctx) { ids: [ctx.session.id for x in [1] if std.objectHas(ctx, 'session')] }",
+        "function(ctx) { ids: [s.id for s in (if 'session' in ctx then [ctx.session] else [])] }",
+        "function(ctx) local has = 'session' in ctx; { s: if has then ctx.session.id }",
+        "function(ctx) assert 'session' in ctx; { s: ctx.session.id }",
+        "function(ctx) { assert std.objectHas(ctx, 'session'), s: ctx.session.id }",
+        "function(ctx) { t: if std.objectHas(ctx.flow, 'foo') then ctx.flow.foo }",
+        "function(ctx) { t: if 'identty' in ctx then ctx.identty }",
+    ];
+    for source in guarded {
+        fine_everywhere(source);
+    }
+}
+
+#[test]
+fn a_guard_does_not_cover_the_other_branch() {
+    let r = (Flow::Registration, Timing::After);
+    let refused = [
+        "function(ctx) { s: if 'session' in ctx then null else ctx.session.id }",
+        "function(ctx) { s: 'session' in ctx || ctx.session.active }",
+        "function(ctx) { s: if 'identity' in ctx then ctx.session.id }",
+        "function(ctx) { s: if 'session' in ctx || 'identity' in ctx then ctx.session.id }",
+        "function(ctx) { s: if std.objectHas(ctx.flow, 'session') then ctx.session.id }",
+        "function(ctx) { [if 'session' in ctx then 'sid' else 'none']: ctx.session.id }",
+        "function(ctx) { s: [ctx.session.id for x in [1]] }",
+    ];
+    for source in refused {
+        assert_eq!(found(source, r.0, r.1).len(), 1, "{source}");
+    }
+    // Under a guard of a field the hook lacks, the read is dead code there; where the hook has
+    // it, the guard holds and the keys are checked.
+    let typo = "function(ctx) { s: if 'session' in ctx then ctx.session.idd }";
+    assert_eq!(found(typo, r.0, r.1), []);
+    assert_eq!(
+        found(
+            "function(ctx) { s: if 'session' in ctx then ctx.session.idd }",
+            Flow::Login,
+            Timing::After
+        ),
+        [(1, 45, "ctx.session.idd".to_owned())]
+    );
+}
+
+#[test]
+fn what_the_analysis_cannot_follow_is_never_refused() {
+    let unfollowed = [
+        // Aliases, computed keys, `ctx` as a value.
+        "function(ctx) local c = ctx; { s: c.session.id }",
+        "function(ctx) local k = 'session'; { s: ctx[k].id }",
+        "function(ctx) { s: ctx['sess' + 'ion'] }",
+        "function(ctx) { s: std.prune(ctx).session }",
+        "function(ctx) { all: ctx, p: std.prune(ctx) }",
+        "function(ctx) local f(c) = c.session.id; { s: f(ctx) }",
+        "function(ctx) { f(c):: c.session, s: self.f(ctx) }",
+        "function(ctx) { c: ctx, s: self.c.session.id }",
+        // Shadowed `ctx`.
+        "function(ctx) local ctx = { session: { id: 1 } }; { s: ctx.session.id }",
+        "function(ctx) local f(ctx) = ctx.session.id; { s: f({ session: { id: 1 } }) }",
+        "function(ctx) { s: [ctx.session for ctx in [{ session: 1 }]] }",
+        "function(ctx) { local ctx = { session: 1 }, s: ctx.session }",
+        "function(ctx) { s: (function(ctx) ctx.session)({ session: 1 }) }",
+        // Guards it does not understand.
+        "function(ctx) { s: if std.member(std.objectFields(ctx), 'session') then \
+         ctx.session.id }",
+        "function(ctx) { s: if std.objectHas(ctx, 'session') == false then null else \
+         ctx.session.id }",
+        "function(ctx) local has(k) = std.objectHas(ctx, k); { s: if has('session') then \
+         ctx.session.id }",
+        "function(ctx) local keys = std.objectFields(ctx); { s: if std.member(keys, 'session') \
+         then ctx.session.id }",
+        "function(ctx) local f(ok) = if ok then ctx.session.id; { s: f('session' in ctx) }",
+        "function(ctx) { s: if std.length(std.objectFields(ctx)) > 6 then ctx.session.id }",
+        "function(ctx) { s: if std.objectHas(ctx.flow, k) then ctx.flow.foo, local k = 'foo' }",
+        // Never evaluated: unused locals, hidden fields.
+        "function(ctx) local unused = ctx.session.id; { a: 1 }",
+        "function(ctx) { hidden:: ctx.session.id, a: 1 }",
+        // Not a function of `ctx`: `ctx` is no parameter there.
+        "{ s: ctx.session }",
+        "local ctx = { session: 1 }; { s: ctx.session }",
+        "function(context) { s: context.session }",
+        // Does not parse: the syntax check reports it.
+        "function(ctx) { s: ctx.session,, }",
+    ];
+    for source in unfollowed {
+        fine_everywhere(source);
+    }
+}
+
+#[test]
+fn kratos_s_own_templates_are_fine() {
+    // `selfservice/hook/stub/test_body.jsonnet`
+    let test_body = r#"function(ctx) std.prune({
+  flow_id: ctx.flow.id,
+  identity_id: if std.objectHas(ctx, "identity") then ctx.identity.id,
+  session_id: if std.objectHas(ctx, "session") then ctx.session.id,
+  headers: ctx.request_headers,
+  url: ctx.request_url,
+  method: ctx.request_method,
+  cookies: ctx.request_cookies,
+  transient_payload: if std.objectHas(ctx.flow, "transient_payload") then ctx.flow.transient_payload,
+})
+"#;
+    // `test/e2e/profiles/webhooks/webhook_body.jsonnet`
+    let e2e = r#"function(ctx) {
+    identity_id: if std.objectHas(ctx, "identity") then ctx.identity.id else null,
+    email: if std.objectHas(ctx, "identity") then ctx.identity.traits.email else null,
+    flow_id: ctx.flow.id,
+    flow_type: ctx.flow.type,
+    identity: if std.objectHas(ctx, "identity") then ctx.identity else null,
+    ctx: ctx
+}
+"#;
+    // Ory's documented examples.
+    let documented = r#"function(ctx) {
+  userId: ctx.identity.id,
+  traits: {
+    email: ctx.identity.traits.email,
+    name: ctx.identity.traits.name,
+    newsletterConsent: ctx.identity.metadata_public.consent.newsletter,
+  },
+}
+"#;
+    let cancel = r#"function(ctx)
+  if std.startsWith(ctx.identity.traits.email, "test-") then
+    error "cancel"
+  else
+    { email: ctx.identity.traits.email, flow: ctx.flow.id, method: ctx.flow.active }
+"#;
+    for source in [test_body, e2e, "{}", "error \"cancel\""] {
+        fine_everywhere(source);
+    }
+    for (flow, timing) in ALL_SHAPES {
+        let expected = if timing == Timing::After { 0 } else { 1 };
+        assert_eq!(found(documented, flow, timing).len(), expected * 4);
+        assert_eq!(found(cancel, flow, timing).len(), expected * 2);
+    }
+}
+
+#[test]
+fn deep_templates_do_not_overflow() {
+    let deep = format!(
+        "function(ctx) {}ctx.identty{}",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    assert_eq!(
+        kinds(&deep, Flow::Login, Timing::After),
+        [CtxErrorKind::UnknownField {
+            field: "identty".into(),
+            suggestion: Some("identity")
+        }]
+    );
+}
+
+#[test]
+fn escaped_and_verbatim_keys_are_read_as_go_jsonnet_reads_them() {
+    let source = "function(ctx) {\n  a: ctx['ses\\u0073ion'],\n  b: ctx[@'identty'],\n  \
+                  c: ctx.identity[\"cred\\u0065ntials\"],\n  d: ctx['\\/x'],\n  \
+                  e: ctx[|||\n    flow\n  |||],\n}";
+    assert_eq!(
+        found(source, Flow::Registration, Timing::After),
+        [
+            (2, 6, "ctx['ses\\u0073ion']".to_owned()),
+            (3, 6, "ctx[@'identty']".to_owned()),
+            (4, 6, "ctx.identity[\"cred\\u0065ntials\"]".to_owned()),
+            (5, 6, "ctx['\\/x']".to_owned()),
+            (6, 6, "ctx[|||\n    flow\n  |||]".to_owned()),
+        ]
+    );
+    assert_eq!(
+        kinds(source, Flow::Registration, Timing::After)[3],
+        CtxErrorKind::UnknownField {
+            field: "/x".into(),
+            suggestion: None
+        }
+    );
+    // An escape go-jsonnet refuses is check_body's to report.
+    fine_everywhere("function(ctx) { a: ctx['\\q'] }");
+}
+
+#[test]
+fn problems_come_in_source_order() {
+    // The object's `local` is walked first, and is still reported after the field before it.
+    let source = "function(ctx) { a: ctx.foo, local l = ctx.bar, b: l }";
+    assert_eq!(
+        found(source, Flow::Login, Timing::After),
+        [(1, 20, "ctx.foo".to_owned()), (1, 39, "ctx.bar".to_owned())]
+    );
+    assert_eq!(
+        found(
+            "function(ctx) { a: ((ctx)).foo, b: (ctx.session).idd }",
+            Flow::Login,
+            Timing::After
+        ),
+        [(1, 20, "((ctx)).foo".to_owned())]
+    );
+}
