@@ -313,11 +313,10 @@ fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
     let mut found = Vec::new();
     each_node(root, &mut |node| {
         let member = match &node.expr {
-            Expr::Field(target, member) => Some((target, member.as_str())),
-            Expr::Index(target, index) => match &index.expr {
-                Expr::Str(_, member) => Some((target, member.as_str())),
-                _ => None,
-            },
+            Expr::Field(target, member) => {
+                Some((target, std::borrow::Cow::Borrowed(member.as_str())))
+            }
+            Expr::Index(target, index) => index.string().map(|member| (target, member)),
             _ => None,
         };
         let what = match (&node.expr, member) {
@@ -325,7 +324,7 @@ fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
             (Expr::Import(Import::Str, _), _) => "importstr",
             (Expr::Import(Import::Bin, _), _) => "importbin",
             (_, Some((target, member))) if matches!(&target.expr, Expr::Var(std) if std == "std") => {
-                match member {
+                match &*member {
                     "extVar" => "std.extVar",
                     "native" => "std.native",
                     _ => return,
@@ -486,6 +485,10 @@ mod tests {
         assert_eq!(
             unavailable("function(ctx) [x for x in [std.native('f')(1)]]"),
             Some(("std.native", 1, 28))
+        );
+        assert_eq!(
+            unavailable("function(ctx) std['ext\\u0056ar']('x')"),
+            Some(("std.extVar", 1, 15))
         );
         assert_eq!(
             unavailable("function(ctx, d = std.extVar('d')) {}"),

@@ -25,7 +25,7 @@ use ory_actions_core::jsonnet::check_body;
 use ory_actions_core::{BodyError, Scope};
 use serde_json::Value;
 
-pub use sample::{Phase, Samples, passes};
+pub use sample::{Phase, Samples};
 
 use crate::action::{Action, HeaderValue};
 

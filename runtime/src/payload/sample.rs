@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use ory_actions_core::jsonnet::CtxShape;
 use ory_actions_core::{Flags, Flow, Method, Scope, Timing};
 use serde_json::{Map, Value, json};
 
@@ -49,18 +50,6 @@ impl Phase {
             Phase::PrePersist => "pre-persist",
             Phase::PostPersist => "post-persist",
         }
-    }
-}
-
-/// Whether Kratos passes `identity` and `session` to a hook of `flow` at `timing` (reference
-/// section 4: login after both; registration after identity; settings before session; settings
-/// after both; verification and recovery after identity; other before hooks neither).
-pub fn passes(flow: Flow, timing: Timing) -> (bool, bool) {
-    match (flow, timing) {
-        (Flow::Login, Timing::After) | (Flow::Settings, Timing::After) => (true, true),
-        (Flow::Settings, Timing::Before) => (false, true),
-        (Flow::Registration | Flow::Verification | Flow::Recovery, Timing::After) => (true, false),
-        (_, Timing::Before) => (false, false),
     }
 }
 
@@ -189,7 +178,8 @@ impl Samples {
     /// The context Kratos passes a hook of the list `scope` in `phase`.
     pub fn context(&self, scope: Scope, phase: Phase) -> Value {
         let flow = scope.flow();
-        let (has_identity, has_session) = passes(flow, scope.timing());
+        let shape = CtxShape::of(flow, scope.timing());
+        let (has_identity, has_session) = (shape.has_identity(), shape.has_session());
         let identity = self.identity_in(phase);
         let flow_id = FLOW_ID;
         let path = flow.as_str();
@@ -341,4 +331,57 @@ fn session(scope: Scope, identity: &Value) -> Value {
             "location": "Berlin, DE",
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use ory_actions_core::jsonnet::ctx::{IDENTITY, SESSION, TOP_LEVEL, flow_keys};
+
+    use super::*;
+
+    /// Every sample context has exactly the top-level fields Kratos passes that hook, and only
+    /// keys Kratos's structs can emit (the lists the compile-time `ctx` check uses).
+    #[test]
+    fn sample_contexts_have_kratos_s_shape() {
+        let samples = Samples::new();
+        for &scope in Scope::ALL {
+            for flags in [
+                Flags::default(),
+                Flags {
+                    response_parse: true,
+                    ..Flags::default()
+                },
+            ] {
+                let phase = Phase::of(scope, flags);
+                let ctx = samples.context(scope, phase);
+                let shape = CtxShape::of(scope.flow(), scope.timing());
+                let fields: Vec<&str> = ctx
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                let mut expected = shape.fields();
+                expected.sort_unstable();
+                assert_eq!(fields, expected, "{scope} {phase:?}");
+                for key in ctx["flow"].as_object().unwrap().keys() {
+                    assert!(
+                        flow_keys(scope.flow()).contains(&key.as_str()),
+                        "{scope}: flow.{key}"
+                    );
+                }
+                if let Some(identity) = ctx.get("identity") {
+                    for key in identity.as_object().unwrap().keys() {
+                        assert!(IDENTITY.contains(&key.as_str()), "{scope}: identity.{key}");
+                    }
+                }
+                if let Some(session) = ctx.get("session") {
+                    for key in session.as_object().unwrap().keys() {
+                        assert!(SESSION.contains(&key.as_str()), "{scope}: session.{key}");
+                    }
+                }
+                assert!(fields.iter().all(|f| TOP_LEVEL.contains(f)));
+            }
+        }
+    }
 }
