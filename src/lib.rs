@@ -55,8 +55,8 @@ pub use ory_actions_macros::action;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
     FlagError, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform, Problem,
-    ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret, SecretValue,
-    Secrets, Stack, Timing, UrlError, cli,
+    ProjectId, Prune, REDACTED, ReadError, ReferenceError, RenderedHook, Scope, ScopeError, Secret,
+    SecretValue, Secrets, Stack, Timing, UrlError, cli,
 };
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).

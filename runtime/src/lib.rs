@@ -30,6 +30,6 @@ pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
     ApiKeyIn, AuthMethods, BodyError, FlagError, Flow, HttpMethod, Method, NameError, Platform,
-    Scope, ScopeError, Timing, UrlError,
+    ReferenceError, Scope, ScopeError, Timing, UrlError,
 };
 pub use stack::{Prune, Stack};

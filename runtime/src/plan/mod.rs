@@ -70,7 +70,7 @@ pub(crate) enum Shown {
     Value(Value),
     /// A Jsonnet body.
     Text(String),
-    /// A body stored at a URL whose content could not be read.
+    /// A body stored at a URL or in a file whose content could not be read (or is not shown).
     Unreadable(String),
     /// A secret: never shown.
     Sensitive,
@@ -269,10 +269,10 @@ pub(crate) fn bodies_to_fetch(
     for (scope, list) in lists.iter() {
         for entry in list {
             if let Entry::WebHook(hook) = Entry::read(entry)
-                && let StoredBody::Url(reference) | StoredBody::Opaque(reference) = &hook.body
+                && let Some(reference) = hook.body.reference()
                 && declared.contains(&hook.key(scope))
             {
-                urls.insert(reference.clone());
+                urls.insert(reference.to_owned());
             }
         }
     }
