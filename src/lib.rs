@@ -58,8 +58,8 @@ pub use ory_actions_runtime::payload;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
     FlagError, Flags, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform,
-    Problem, ProjectId, Prune, REDACTED, ReadError, RenderedHook, Scope, ScopeError, Secret,
-    SecretValue, Secrets, Stack, Timing, UrlError, cli,
+    Problem, ProjectId, Prune, REDACTED, ReadError, ReferenceError, RenderedHook, Scope,
+    ScopeError, Secret, SecretValue, Secrets, Stack, Timing, UrlError, cli,
 };
 pub use ory_actions_runtime::{Phase, Samples};
 

@@ -453,3 +453,140 @@ fn a_saml_list_is_refused_for_a_kratos_file_and_all_leaves_it_out() {
     assert!(applied.out.contains("7 created"), "{}", applied.out);
     assert!(!std::fs::read_to_string(&path).unwrap().contains("saml"));
 }
+
+/// A configuration whose hooks name their bodies by path, as Kratos reads them: a path relative
+/// to Kratos's working directory, a path inside Kratos's container, and a file that is not a
+/// template. Returns the folder and the configuration's path.
+fn config_with_body_paths(name: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("ory-actions-file-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["workdir/templates", "container"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let template = "function(ctx) { id: ctx.identity.id }\n";
+    std::fs::write(dir.join("workdir/templates/welcome.jsonnet"), template).unwrap();
+    std::fs::write(dir.join("container/welcome.jsonnet"), template).unwrap();
+    std::fs::write(dir.join("key.json"), "{\"private_key\": \"s3cret-key\"}\n").unwrap();
+    let hook = |url: &str, body: &str| {
+        format!(
+            "            - hook: web_hook\n              config:\n                url: {url}\n                method: POST\n                body: {body}\n"
+        )
+    };
+    let config = format!(
+        "selfservice:\n  flows:\n    registration:\n      after:\n        password:\n          hooks:\n{}{}{}{}",
+        hook(
+            "https://h.example/relative",
+            "file://templates/welcome.jsonnet"
+        ),
+        hook(
+            "https://h.example/container",
+            "file:///etc/config/kratos/welcome.jsonnet"
+        ),
+        hook(
+            "https://h.example/key",
+            &format!("file://{}", dir.join("key.json").display())
+        ),
+        hook("https://h.example/bare", "templates/welcome.jsonnet"),
+    );
+    let path = dir.join("kratos.yaml");
+    std::fs::write(&path, config).unwrap();
+    (dir, path)
+}
+
+/// The actions of [`config_with_body_paths`], each with the template inline, and one that
+/// names the bare path as a reference.
+fn body_path_stack() -> Stack {
+    let inline = |url: &str| {
+        Action::builder(Flow::Registration, Timing::After, url.to_owned())
+            .auth_method(Method::Password)
+            .body("function(ctx) { id: ctx.identity.id }")
+            .build()
+            .unwrap()
+    };
+    Stack::new()
+        .action(inline("https://h.example/relative"))
+        .action(inline("https://h.example/container"))
+        .action(inline("https://h.example/key"))
+        .action(
+            Action::builder(Flow::Registration, Timing::After, "https://h.example/bare")
+                .auth_method(Method::Password)
+                .body_kratos_file("templates/welcome.jsonnet")
+                .build()
+                .unwrap(),
+        )
+}
+
+#[test]
+fn body_paths_are_read_where_kratos_reads_them() {
+    let (dir, path) = config_with_body_paths("kratos-dir");
+    let workdir = dir.join("workdir").display().to_string();
+    let container = format!("/etc/config/kratos={}", dir.join("container").display());
+
+    // Without --kratos-dir a relative path is read from the current directory, as Kratos reads
+    // it from its own; this test's current directory has no `templates/`.
+    let plain = run(&path, body_path_stack(), &["plan"]);
+    assert_eq!(plain.code, 0, "{}", plain.err);
+    assert!(
+        plain.out.contains("Plan: 0 to create, 3 to update"),
+        "{}",
+        plain.out
+    );
+    assert!(plain.out.contains("--kratos-dir"), "{}", plain.out);
+    assert!(plain.out.contains("--path-map"), "{}", plain.out);
+
+    // With them, both templates are found; the declared reference matches the bare path
+    // without reading anything; the key file is read but never shown.
+    let flags = run(
+        &path,
+        body_path_stack(),
+        &["plan", "--kratos-dir", &workdir, "--path-map", &container],
+    );
+    assert_eq!(flags.code, 0, "{}", flags.err);
+    assert!(
+        flags.out.contains("Plan: 0 to create, 1 to update"),
+        "{}",
+        flags.out
+    );
+    assert!(
+        flags
+            .out
+            .contains("is not a Jsonnet template, so it is not shown"),
+        "{}",
+        flags.out
+    );
+    assert!(!flags.out.contains("s3cret"), "{}", flags.out);
+
+    // The same from the environment, maps separated by commas (the longest prefix wins).
+    let env = BTreeMap::from([
+        ("ORY_KRATOS_CONFIG", path.display().to_string()),
+        ("ORY_ACTIONS_KRATOS_DIR", workdir.clone()),
+        (
+            "ORY_ACTIONS_PATH_MAP",
+            format!("/etc=/nowhere, {container}"),
+        ),
+    ]);
+    let from_env = run_env(body_path_stack(), &["plan"], &env);
+    assert_eq!(from_env.code, 0, "{}", from_env.err);
+    assert_eq!(from_env.out, flags.out);
+
+    // A flag wins over the variable.
+    let overridden = run_env(
+        body_path_stack(),
+        &["plan", "--kratos-dir", "/nowhere"],
+        &env,
+    );
+    assert!(
+        overridden.out.contains("Plan: 0 to create, 2 to update"),
+        "{}",
+        overridden.out
+    );
+
+    let bad = run(&path, body_path_stack(), &["plan", "--path-map", "etc=./x"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.err
+            .contains("--path-map: a path map starts with an absolute path"),
+        "{}",
+        bad.err
+    );
+}

@@ -19,6 +19,10 @@ mod from_file;
 #[path = "exported/from_project.rs"]
 mod from_project;
 
+#[allow(dead_code, unreachable_pub)]
+#[path = "exported/from_kratos_stub.rs"]
+mod from_kratos_stub;
+
 mod common;
 
 use common::{Run, run_env};
@@ -105,7 +109,11 @@ hooks_note: none
     );
     let path = dir.join("kratos.yaml");
     std::fs::write(&path, &config).unwrap();
-    let env = BTreeMap::from([("ORY_KRATOS_CONFIG", path.display().to_string())]);
+    // `template.jsonnet` is relative to Kratos's working directory, here the test's folder.
+    let env = BTreeMap::from([
+        ("ORY_KRATOS_CONFIG", path.display().to_string()),
+        ("ORY_ACTIONS_KRATOS_DIR", dir.display().to_string()),
+    ]);
     let exported = run(&env, Stack::new(), &["export"]);
     assert_eq!(exported.code, 0, "{}", exported.err);
     assert!(exported.err.contains("1 secret(s)"), "{}", exported.err);
@@ -248,5 +256,65 @@ fn import_prints_the_hook_an_id_names_or_what_is_near() {
         elsewhere.err.contains("(another list)"),
         "{}",
         elsewhere.err
+    );
+}
+
+/// Kratos's own `driver/config/stub/.kratos.yaml` (its 13 web hooks, 11 of them with the body
+/// `/path/to/template.jsonnet`, which is not on this machine), as it is.
+const KRATOS_STUB: &str = include_str!("exported/kratos_stub.yaml");
+
+#[test]
+fn bodies_not_on_this_machine_are_exported_as_references_that_plan_no_changes() {
+    let dir = temp_dir("stub");
+    let path = dir.join(".kratos.yaml");
+    std::fs::write(&path, KRATOS_STUB).unwrap();
+    let env = BTreeMap::from([("ORY_KRATOS_CONFIG", path.display().to_string())]);
+    let exported = run(&env, Stack::new(), &["export"]);
+    assert_eq!(exported.code, 0, "{}", exported.err);
+    assert_eq!(
+        exported.out.matches("action! {").count(),
+        13,
+        "{}",
+        exported.out
+    );
+    assert!(
+        !exported.out.contains("// Not exported"),
+        "{}",
+        exported.out
+    );
+    assert_eq!(
+        exported
+            .out
+            .matches("body: kratos_file(\"/path/to/template.jsonnet\"),")
+            .count(),
+        11,
+        "{}",
+        exported.out
+    );
+    assert!(exported.out.contains("--path-map"), "{}", exported.out);
+    assert!(!exported.out.contains("super-secret"), "{}", exported.out);
+    assert_golden(
+        "from_kratos_stub.rs",
+        &exported.out,
+        &path.display().to_string(),
+    );
+
+    // Compiled into this test and planned against the same file: nothing changes, although
+    // the template cannot be read here (the references are the same).
+    set_env(&[
+        ("WEBHOOK_3_PASSWORD", "super-secret"),
+        ("WEBHOOK_6_API_KEY", "My-Key-Value"),
+    ]);
+    let plan = run(
+        &env,
+        Stack::new().actions_from(from_kratos_stub::actions()),
+        &["plan", "--detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+    assert!(
+        plan.out
+            .contains("No changes. The hooks match the stack (13 unchanged)."),
+        "{}",
+        plan.out
     );
 }

@@ -65,7 +65,7 @@ fn seed_with_auth(dir: &std::path::Path) -> Stack {
                 Action::builder(action.flow(), action.timing(), action.url().to_owned())
                     .name("welcome_email")
                     .auth_method(ory_actions::Method::Password)
-                    .body(action.body().unwrap().source().to_owned())
+                    .body(action.body().unwrap().source().unwrap().to_owned())
                     .auth(ory_actions::Auth::api_key(
                         "X-Api-Key",
                         ory_actions::Secret::file(&key),

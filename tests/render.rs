@@ -80,7 +80,7 @@ fn file_bodies_auth_and_project() {
     );
     assert_eq!(
         actions[0].body().unwrap().source(),
-        include_str!("templates/audit.jsonnet")
+        Some(include_str!("templates/audit.jsonnet"))
     );
     insta::assert_snapshot!("file_bodies_auth_and_project", rendered(&actions));
     insta::assert_debug_snapshot!("debug_of_an_action_with_auth", actions[1]);

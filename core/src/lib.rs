@@ -12,12 +12,14 @@
 //!   request headers together, and the flags (`response.ignore` against `response.parse` and
 //!   `can_interrupt`, and flags that make a hook never run). Each problem carries its place in
 //!   the input, which the macro maps to a span and the builder to a field name.
-//! - [`address`], [`jsonnet`], [`names`]: checks of single values.
+//! - [`address`], [`jsonnet`], [`names`], [`reference`]: checks of single values (a body
+//!   reference is a template Kratos fetches or reads itself).
 //! - [`suggest`]: "did you mean" for near misses.
 
 pub mod address;
 pub mod jsonnet;
 pub mod names;
+pub mod reference;
 pub mod rules;
 pub mod scope;
 pub mod suggest;
@@ -25,6 +27,7 @@ pub mod suggest;
 pub use address::UrlError;
 pub use jsonnet::{BodyError, BodyShape};
 pub use names::NameError;
+pub use reference::ReferenceError;
 pub use rules::{FlagError, Flags};
 pub use scope::{
     ApiKeyIn, AuthMethods, Flow, HttpMethod, Method, Platform, Scope, ScopeError, Timing,

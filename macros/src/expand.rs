@@ -33,6 +33,14 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             let content = include_relative(path);
             quote!(#private::Body::from_file(#path, #content))
         }
+        Body::Url(url) => {
+            let url = text(url);
+            quote!(#private::Body::url(#url))
+        }
+        Body::KratosFile(path) => {
+            let path = text(path);
+            quote!(#private::Body::kratos_file(#path))
+        }
         Body::Computed(source) => {
             let source = computed_text(source);
             quote!(#private::Body::inline(#source))

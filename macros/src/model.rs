@@ -54,6 +54,10 @@ pub(crate) enum Body {
     Inline(LitStr),
     /// `file("path")`, relative to the calling crate's manifest directory.
     File(LitStr),
+    /// `url("https://…")`: a template Kratos fetches.
+    Url(Text),
+    /// `kratos_file("/path")`: a template Kratos reads from its disk.
+    KratosFile(Text),
     /// A Rust expression: the template's text.
     Computed(TokenStream),
 }

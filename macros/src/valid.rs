@@ -12,6 +12,7 @@ use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
     is_credential_header,
 };
+use ory_actions_core::reference::{check_body_url, check_kratos_path};
 use ory_actions_core::rules::{
     AuthMethodLists, AuthMethodPart, HeaderPart, HeaderValueKind, WrittenAuthMethod,
     check_auth_methods, check_flags, check_headers,
@@ -473,15 +474,18 @@ fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<m
             body_ctx(&source, checked, shape, lit, Some(&relative), errors)
                 .then(|| model::Body::File(lit.clone()))
         }
-        other if computed(other, &["file"]).is_some() => {
-            computed(other, &["file"]).map(model::Body::Computed)
+        Value::Call { name, args, .. } if name == "url" || name == "kratos_file" => {
+            body_reference(name, args, errors)
+        }
+        other if computed(other, BODY_FORMS).is_some() => {
+            computed(other, BODY_FORMS).map(model::Body::Computed)
         }
         Value::Call { name, .. } => {
             errors.at(
                 name.span(),
                 format!(
-                    "unknown function `{name}` for `body`: expected a string literal or \
-                     `file(\"path/to/template.jsonnet\")`"
+                    "unknown function `{name}` for `body`: expected a string literal, {BODY_CALLS}{}",
+                    did_you_mean_suffix(&name.unraw().to_string(), BODY_FORMS.iter().copied())
                 ),
             );
             None
@@ -490,12 +494,73 @@ fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<m
             wrong_kind(
                 "body",
                 other,
-                "a Jsonnet string literal or `file(\"path/to/template.jsonnet\")`",
+                &format!("a Jsonnet string literal, {BODY_CALLS}"),
                 errors,
             );
             None
         }
     }
+}
+
+/// The functions `body` takes.
+const BODY_FORMS: &[&str] = &["file", "url", "kratos_file"];
+
+/// How they are written, for messages.
+const BODY_CALLS: &str = "`file(\"path/to/template.jsonnet\")` (read when this crate is \
+                          built), `url(\"https://…\")` (fetched by Kratos) or \
+                          `kratos_file(\"/path/on/kratos\")` (read by Kratos)";
+
+/// `url("https://…")` or `kratos_file("/path")`: a body Kratos resolves itself, passed through
+/// as written. A literal is checked here; an expression when the program runs.
+fn body_reference(
+    name: &Ident,
+    args: &Punctuated<Value, Token![,]>,
+    errors: &mut Errors,
+) -> Option<model::Body> {
+    let is_url = name == "url";
+    let example = if is_url {
+        "https://example.com/body.jsonnet"
+    } else {
+        "/etc/config/kratos/body.jsonnet"
+    };
+    let text = match args.first() {
+        Some(arg) if args.len() == 1 => match arg {
+            Value::Str(lit) => {
+                let checked = if is_url {
+                    check_body_url(&lit.value())
+                } else {
+                    check_kratos_path(&lit.value())
+                };
+                errors.handle(lit.span(), checked)?;
+                model::Text::Literal(lit.clone())
+            }
+            other => match computed(other, &[]) {
+                Some(tokens) => model::Text::Computed(tokens),
+                None => {
+                    errors.at(
+                        name.span(),
+                        format!(
+                            "`{name}` takes one string literal or expression: \
+                             `{name}(\"{example}\")`"
+                        ),
+                    );
+                    return None;
+                }
+            },
+        },
+        _ => {
+            errors.at(
+                name.span(),
+                format!("`{name}` takes one string literal or expression: `{name}(\"{example}\")`"),
+            );
+            return None;
+        }
+    };
+    Some(if is_url {
+        model::Body::Url(text)
+    } else {
+        model::Body::KratosFile(text)
+    })
 }
 
 /// Reads a body template: a regular file of at most the body size limit.

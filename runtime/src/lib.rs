@@ -32,7 +32,7 @@ pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
     ApiKeyIn, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, Method, NameError,
-    Platform, Scope, ScopeError, Timing, UrlError,
+    Platform, ReferenceError, Scope, ScopeError, Timing, UrlError,
 };
 pub use payload::{Phase, Samples};
 pub use stack::{Prune, Stack};

@@ -95,6 +95,12 @@ impl Stack {
                 {
                     let _ = writeln!(out, "body:\n{}", indent(source));
                 }
+                if let Some(reference) = owner.and_then(Action::body).and_then(|b| b.reference()) {
+                    let _ = writeln!(
+                        out,
+                        "payload: not evaluated (Kratos fetches or reads `{reference}` itself)"
+                    );
+                }
                 if let Some(action) = owner {
                     for sample in action.payloads_in(&[scope], self.sample_contexts()) {
                         let _ = writeln!(out, "{}", payload_text(sample.phase, &sample.result));

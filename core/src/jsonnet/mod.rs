@@ -112,8 +112,19 @@ impl fmt::Display for BodyError {
             ),
             BodyError::Url { scheme } => write!(
                 f,
-                "`body` is Jsonnet source, not a `{scheme}` URL: write the template inline or \
-                 read it with `file(\"path/to/template.jsonnet\")`"
+                "`body` is Jsonnet source, not a `{scheme}` URL: {}",
+                match *scheme {
+                    "http" | "https" =>
+                        "for a template Kratos fetches, write \
+                                         `url(\"https://…\")`",
+                    "file" =>
+                        "for a template Kratos reads from its disk, write \
+                               `kratos_file(\"/path/to/template.jsonnet\")`; to inline a file \
+                               of this crate, `file(\"path/to/template.jsonnet\")`",
+                    _ =>
+                        "write the template inline or read it with \
+                          `file(\"path/to/template.jsonnet\")`",
+                }
             ),
             BodyError::MissingCtx { params } if params.is_empty() => f.write_str(
                 "the Jsonnet body is a function without parameters: Kratos passes the flow's \

@@ -16,19 +16,48 @@ use ory_actions_core::jsonnet::{BodyShape, CtxError, CtxShape, check_body, check
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
+use ory_actions_core::reference::{FILE_SCHEME, check_body_url, check_kratos_path};
 use ory_actions_core::rules::{
     AuthMethodLists, HeaderValueKind, check_flags, check_headers, resolve,
 };
 use ory_actions_core::{
-    AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Platform, Scope,
-    ScopeError, Timing, UrlError,
+    AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError, Platform,
+    ReferenceError, Scope, ScopeError, Timing, UrlError,
 };
 
-/// A Jsonnet template for the request body, checked for syntax and for its `ctx` parameter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The request body: a Jsonnet template written in the program (checked for syntax and for its
+/// `ctx` parameter), or a reference to one that Kratos resolves itself — a URL it fetches
+/// ([`Body::url`]) or a file it reads from its own disk ([`Body::kratos_file`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Body {
-    source: Cow<'static, str>,
-    file: Option<Cow<'static, str>>,
+    kind: BodyKind,
+}
+
+impl fmt::Debug for Body {
+    /// `Body { source: "…", file: … }` for a template; `Body { url: "…" }` or
+    /// `Body { kratos_file: "…" }` for a reference.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Body");
+        match &self.kind {
+            BodyKind::Template { source, file } => out.field("source", source).field("file", file),
+            BodyKind::Url(url) => out.field("url", url),
+            BodyKind::KratosFile(path) => out.field("kratos_file", path),
+        };
+        out.finish()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum BodyKind {
+    /// The Jsonnet source, and the file it was read from, if it was (kept for messages).
+    Template {
+        source: Cow<'static, str>,
+        file: Option<Cow<'static, str>>,
+    },
+    /// `http(s)://…`, fetched by Kratos.
+    Url(Cow<'static, str>),
+    /// A path Kratos reads, written as `file://` and the path.
+    KratosFile(Cow<'static, str>),
 }
 
 impl Body {
@@ -38,12 +67,14 @@ impl Body {
         let source = source.into();
         let dedented = dedent(&source);
         Body {
-            source: if dedented == *source {
-                source
-            } else {
-                Cow::Owned(dedented)
+            kind: BodyKind::Template {
+                source: if dedented == *source {
+                    source
+                } else {
+                    Cow::Owned(dedented)
+                },
+                file: None,
             },
-            file: None,
         }
     }
 
@@ -53,19 +84,64 @@ impl Body {
         source: impl Into<Cow<'static, str>>,
     ) -> Self {
         Body {
-            source: source.into(),
-            file: Some(file.into()),
+            kind: BodyKind::Template {
+                source: source.into(),
+                file: Some(file.into()),
+            },
         }
     }
 
-    /// The Jsonnet source.
-    pub fn source(&self) -> &str {
-        &self.source
+    /// A template Kratos fetches from this `http`/`https` URL each time it runs the hook (it
+    /// caches it for an hour). The entry carries the URL as written.
+    pub fn url(url: impl Into<Cow<'static, str>>) -> Self {
+        Body {
+            kind: BodyKind::Url(url.into()),
+        }
+    }
+
+    /// A template Kratos reads from this path on its own machine (or in its container): the
+    /// entry carries `file://` and the path. A relative path is relative to Kratos's working
+    /// directory, as Kratos reads it.
+    pub fn kratos_file(path: impl Into<Cow<'static, str>>) -> Self {
+        Body {
+            kind: BodyKind::KratosFile(path.into()),
+        }
+    }
+
+    /// The Jsonnet source, when the template is written in the program (inline or read from a
+    /// file at build time); `None` for a body Kratos resolves itself.
+    pub fn source(&self) -> Option<&str> {
+        match &self.kind {
+            BodyKind::Template { source, .. } => Some(source),
+            BodyKind::Url(_) | BodyKind::KratosFile(_) => None,
+        }
     }
 
     /// The file the template was read from, if it was.
     pub fn file(&self) -> Option<&str> {
-        self.file.as_deref()
+        match &self.kind {
+            BodyKind::Template { file, .. } => file.as_deref(),
+            BodyKind::Url(_) | BodyKind::KratosFile(_) => None,
+        }
+    }
+
+    /// What the entry's `body` holds for a body Kratos resolves itself: the URL, or `file://`
+    /// and the path; `None` for a template written in the program.
+    pub fn reference(&self) -> Option<String> {
+        match &self.kind {
+            BodyKind::Template { .. } => None,
+            BodyKind::Url(url) => Some(url.to_string()),
+            BodyKind::KratosFile(path) => Some(format!("{FILE_SCHEME}{path}")),
+        }
+    }
+
+    /// What is wrong with it: a template Kratos cannot run, or a reference it cannot resolve.
+    fn problem(&self) -> Option<Problem> {
+        match &self.kind {
+            BodyKind::Template { source, .. } => check_body(source).err().map(Problem::Body),
+            BodyKind::Url(url) => check_body_url(url).err().map(Problem::BodyReference),
+            BodyKind::KratosFile(path) => check_kratos_path(path).err().map(Problem::BodyReference),
+        }
     }
 }
 
@@ -481,18 +557,21 @@ fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
         problems.push(Problem::Url(e));
     }
     if let Some(body) = &parts.body {
-        match check_body(body.source()) {
-            Err(e) => problems.push(Problem::Body(e)),
-            Ok(BodyShape::Function) => {
-                let shape = CtxShape::of(parts.flow, parts.timing);
-                problems.extend(check_ctx(body.source(), shape).into_iter().map(|error| {
-                    Problem::Ctx {
-                        file: body.file().map(str::to_owned),
-                        error,
-                    }
-                }));
+        match body.problem() {
+            Some(problem) => problems.push(problem),
+            None => {
+                if let Some(source) = body.source()
+                    && check_body(source) == Ok(BodyShape::Function)
+                {
+                    let shape = CtxShape::of(parts.flow, parts.timing);
+                    problems.extend(check_ctx(source, shape).into_iter().map(|error| {
+                        Problem::Ctx {
+                            file: body.file().map(str::to_owned),
+                            error,
+                        }
+                    }));
+                }
             }
-            Ok(BodyShape::Constant) => {}
         }
     }
     if let Some(name) = &parts.name
@@ -601,6 +680,8 @@ pub enum Problem {
         /// The read and what is wrong with it.
         error: CtxError,
     },
+    /// The body is a reference (`url(..)`, `kratos_file(..)`) Kratos cannot resolve.
+    BodyReference(ReferenceError),
     /// A name, id or environment variable is malformed.
     Name(NameError),
     /// A request header breaks a rule: its name, its value, or where its secret comes from.
@@ -626,6 +707,7 @@ impl fmt::Display for Problem {
                 error,
             } => write!(f, "in `{file}`: {error}"),
             Problem::Ctx { file: None, error } => error.fmt(f),
+            Problem::BodyReference(e) => e.fmt(f),
             Problem::Name(e) => e.fmt(f),
             Problem::Header {
                 position,
@@ -765,6 +847,17 @@ impl ActionBuilder {
         self
     }
 
+    /// A body template Kratos fetches from this `http`/`https` URL ([`Body::url`]).
+    pub fn body_url(self, url: impl Into<Cow<'static, str>>) -> Self {
+        self.body_template(Body::url(url))
+    }
+
+    /// A body template Kratos reads from this path on its own machine ([`Body::kratos_file`]);
+    /// a relative path is relative to Kratos's working directory.
+    pub fn body_kratos_file(self, path: impl Into<Cow<'static, str>>) -> Self {
+        self.body_template(Body::kratos_file(path))
+    }
+
     /// Lets the hook stop the flow with field messages (default false).
     pub fn can_interrupt(mut self, yes: bool) -> Self {
         self.flags.can_interrupt = yes;
@@ -857,7 +950,7 @@ mod tests {
             Problem::Scope(_) => "scope",
             Problem::Flags(_) => "flags",
             Problem::Url(_) => "url",
-            Problem::Body(_) => "body",
+            Problem::Body(_) | Problem::BodyReference(_) => "body",
             Problem::Ctx { .. } => "ctx",
             Problem::Name(_) => "name",
             Problem::Header { .. } => "header",
@@ -887,6 +980,39 @@ mod tests {
                 "scope", "scope", "flags", "url", "body", "name", "name", "header", "header"
             ]
         );
+    }
+
+    #[test]
+    fn body_references_are_checked_and_kept_as_written() {
+        let build = |body: Body| {
+            Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+                .body_template(body)
+                .build()
+        };
+        let action = build(Body::kratos_file("templates/x.jsonnet")).unwrap();
+        let body = action.body().unwrap();
+        assert_eq!(body.source(), None);
+        assert_eq!(
+            body.reference().as_deref(),
+            Some("file://templates/x.jsonnet")
+        );
+        let action = build(Body::url("https://example.com/body.jsonnet")).unwrap();
+        assert_eq!(
+            action.body().unwrap().reference().as_deref(),
+            Some("https://example.com/body.jsonnet")
+        );
+        for bad in [
+            Body::url("ftp://example.com/x"),
+            Body::url("/relative"),
+            Body::kratos_file(""),
+            Body::kratos_file("file:///etc/x"),
+        ] {
+            let err = build(bad).unwrap_err();
+            assert!(
+                matches!(err.problems(), [Problem::BodyReference(_)]),
+                "{err}"
+            );
+        }
     }
 
     #[test]

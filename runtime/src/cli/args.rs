@@ -46,6 +46,10 @@ pub(crate) struct Options {
     pub(crate) console_url: Option<String>,
     pub(crate) config: Option<String>,
     pub(crate) schema: Option<String>,
+    /// `--kratos-dir DIR`: Kratos's working directory here, for relative body paths.
+    pub(crate) kratos_dir: Option<String>,
+    /// `--path-map FROM=TO` (repeatable): where Kratos's absolute paths are here.
+    pub(crate) path_maps: Vec<String>,
     pub(crate) targets: Vec<String>,
     /// `--resend-secrets` (every action) and `--resend-secrets=NAME` (these actions).
     pub(crate) resend_all: bool,
@@ -96,6 +100,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Long("console-url") => options.console_url = Some(string(parser.value())?),
             Long("config") => options.config = Some(string(parser.value())?),
             Long("schema") => options.schema = Some(string(parser.value())?),
+            Long("kratos-dir") => options.kratos_dir = Some(string(parser.value())?),
+            Long("path-map") => options.path_maps.push(string(parser.value())?),
             Long("target") => options.targets.push(string(parser.value())?),
             Long("resend-secrets") => match parser.optional_value() {
                 Some(name) => options.resend.push(string(Ok(name))?),
@@ -135,6 +141,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             "target",
             "resend-secrets",
             "identity-schema",
+            "kratos-dir",
+            "path-map",
         ],
         Some("apply") => &[
             "yes",
@@ -142,9 +150,12 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             "target",
             "resend-secrets",
             "identity-schema",
+            "kratos-dir",
+            "path-map",
         ],
-        Some("destroy") => &["yes", "target"],
+        Some("destroy") => &["yes", "target", "kratos-dir", "path-map"],
         Some("render") => &["json", "target", "payloads", "identity-schema"],
+        Some("export" | "import") => &["kratos-dir", "path-map"],
         _ => &[],
     };
     let given = [
@@ -160,6 +171,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             "resend-secrets",
             options.resend_all || !options.resend.is_empty(),
         ),
+        ("kratos-dir", options.kratos_dir.is_some()),
+        ("path-map", !options.path_maps.is_empty()),
     ];
     if let Some(name) = name
         && COMMANDS.contains(&name)
@@ -311,6 +324,22 @@ mod tests {
         assert_eq!(
             parse_words(&["destroy", "--resend-secrets"]).unwrap_err(),
             "`--resend-secrets` does not go with `destroy`"
+        );
+        let paths = parse_words(&[
+            "export",
+            "--kratos-dir",
+            "/srv/kratos",
+            "--path-map",
+            "/etc/a=./a",
+            "--path-map=/etc/b=./b",
+        ])
+        .unwrap()
+        .options;
+        assert_eq!(paths.kratos_dir.as_deref(), Some("/srv/kratos"));
+        assert_eq!(paths.path_maps, ["/etc/a=./a", "/etc/b=./b"]);
+        assert_eq!(
+            parse_words(&["render", "--path-map", "/a=b"]).unwrap_err(),
+            "`--path-map` does not go with `render`"
         );
     }
 }

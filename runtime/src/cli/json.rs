@@ -243,6 +243,9 @@ pub(crate) struct PayloadJson<'a> {
     pub(crate) cancelled: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(crate) no_body: bool,
+    /// A body Kratos fetches or reads itself, as written; not evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) reference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<PayloadErrorJson>,
 }
@@ -278,6 +281,7 @@ impl<'a> PayloadJson<'a> {
             form: false,
             cancelled: false,
             no_body: sample.is_none(),
+            reference: None,
             error: None,
         };
         let Some(sample) = sample else {

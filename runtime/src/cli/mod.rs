@@ -19,6 +19,8 @@
 //! | console API (`https`; plain `http` on loopback only) | `--console-url URL` | `ORY_CONSOLE_API_URL`, or `ORY_CONSOLE_URL`; default `https://api.console.ory.sh` |
 //! | a Kratos configuration file instead of a project | `--config PATH` | `ORY_KRATOS_CONFIG` |
 //! | the Kratos schema every write to that file must pass | `--schema PATH` | `ORY_KRATOS_SCHEMA` |
+//! | Kratos's working directory here, for relative `file://` bodies | `--kratos-dir DIR` | `ORY_ACTIONS_KRATOS_DIR` |
+//! | where Kratos's absolute paths are here (repeatable; longest prefix wins) | `--path-map KRATOS_PATH=LOCAL_PATH` | `ORY_ACTIONS_PATH_MAP` (maps separated by `,`) |
 //! | colour | `--no-color` | `NO_COLOR` |
 //!
 //! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
@@ -229,6 +231,13 @@ Options:
                       of an Ory Network project (else ORY_KRATOS_CONFIG)
   --schema PATH       with --config: the Kratos configuration schema to validate every write
                       against (else ORY_KRATOS_SCHEMA)
+  --kratos-dir DIR    with --config: Kratos's working directory on this machine, which
+                      relative `file://` body paths are read from (else ORY_ACTIONS_KRATOS_DIR;
+                      default the current directory)
+  --path-map KRATOS_PATH=LOCAL_PATH
+                      with --config: the files Kratos reads under KRATOS_PATH (in its
+                      container, say) are under LOCAL_PATH here; may be given several times,
+                      the longest prefix wins (else ORY_ACTIONS_PATH_MAP, maps separated by `,`)
   --target NAME       limit the run to a flow (login, registration, …) or a named action;
                       may be given several times
   --deadline SECONDS  how long to keep retrying rate limits, Ory failures and broken

@@ -71,6 +71,19 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
             continue;
         }
         text.push_str(&format!("# {action}\n"));
+        if let Some(reference) = action.body().and_then(|body| body.reference()) {
+            text.push_str(&format!(
+                "(the body is `{reference}`, which Kratos fetches or reads itself: not \
+                 evaluated here)\n\n"
+            ));
+            for &scope in &scopes {
+                let mut entry = PayloadJson::new(action, scope, None);
+                entry.no_body = false;
+                entry.reference = Some(reference.clone());
+                entries.push(entry);
+            }
+            continue;
+        }
         if action.body().is_none() {
             text.push_str(
                 "(no body: Kratos fails every call of a web hook without one; add `body`)\n\n",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use crate::plan::{Mode, Resend};
 use crate::reconcile::{Reconciler, Unit, retry};
 use crate::stack::Stack;
 use crate::target::console::{ApiKey, ConsoleClient, ConsoleProject};
-use crate::target::kratos_file::KratosFile;
+use crate::target::kratos_file::{KratosFile, KratosPaths, PathMap};
 
 /// The console API used when neither `--console-url` nor the environment names one.
 const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
@@ -126,7 +127,7 @@ fn kratos_file(
                 .into(),
         ));
     }
-    let file = KratosFile::new(path);
+    let file = KratosFile::new(path).with_paths(kratos_paths(options, var)?);
     let file = match options.schema.clone().or_else(|| var("ORY_KRATOS_SCHEMA")) {
         None => file,
         #[cfg(feature = "schema")]
@@ -148,6 +149,38 @@ fn kratos_file(
     })
 }
 
+/// Where Kratos's files are on this machine: `--kratos-dir` (or `ORY_ACTIONS_KRATOS_DIR`) and
+/// every `--path-map` (or the comma-separated maps of `ORY_ACTIONS_PATH_MAP`); flags win.
+fn kratos_paths(
+    options: &Options,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<KratosPaths, Error> {
+    let dir = options
+        .kratos_dir
+        .clone()
+        .or_else(|| var("ORY_ACTIONS_KRATOS_DIR"))
+        .map(PathBuf::from);
+    let (maps, source) = if options.path_maps.is_empty() {
+        let maps = var("ORY_ACTIONS_PATH_MAP")
+            .map(|maps| {
+                maps.split(',')
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        (maps, "ORY_ACTIONS_PATH_MAP")
+    } else {
+        (options.path_maps.clone(), "--path-map")
+    };
+    let maps = maps
+        .iter()
+        .map(|map| PathMap::parse(map).map_err(|e| Error::Config(format!("{source}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(KratosPaths::new(dir, maps))
+}
+
 /// The Ory Network projects of the stack, through the console API.
 fn console(
     stack: &Stack,
@@ -155,6 +188,12 @@ fn console(
     var: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Targets, Error> {
     let options = &args.options;
+    if options.kratos_dir.is_some() || !options.path_maps.is_empty() {
+        return Err(Error::Config(
+            "--kratos-dir and --path-map say where a Kratos configuration file's body templates              are: they go with --config (or ORY_KRATOS_CONFIG)"
+                .into(),
+        ));
+    }
     let key = var("ORY_WORKSPACE_API_KEY").ok_or_else(|| {
         Error::Config(
             "ORY_WORKSPACE_API_KEY is not set: create a workspace API key in the Ory Console \

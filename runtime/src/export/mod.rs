@@ -8,13 +8,14 @@
 use std::fmt::Write as _;
 
 use ory_actions_core::names::is_credential_header;
+use ory_actions_core::reference::kratos_path;
 use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Platform, Scope, Timing};
 
 mod import;
 
 pub(crate) use import::{ImportId, find_for_import};
 
-use crate::action::{Action, Auth, Secret};
+use crate::action::{Action, Auth, Body, Secret};
 use crate::hooks::{Entry, HookLists, StoredAuth, StoredBody, WebHook};
 use crate::plan::FetchedBodies;
 
@@ -170,12 +171,20 @@ fn action_code(
     })?;
     let body = match &hook.body {
         StoredBody::None => None,
-        StoredBody::Text(text) => Some(text.clone()),
-        StoredBody::Url(reference) | StoredBody::Opaque(reference) => match bodies.get(reference) {
-            Some(Ok(text)) => Some(text.clone()),
-            Some(Err(why)) => return Err(format!("its body `{reference}` cannot be read ({why})")),
-            None => return Err(format!("its body `{reference}` cannot be read")),
+        StoredBody::Text(text) => Some(ExportedBody::Text(text.clone())),
+        StoredBody::Url(reference) | StoredBody::File(reference) => match bodies.get(reference) {
+            Some(Ok(text)) => Some(ExportedBody::Text(text.clone())),
+            // What Kratos resolves itself stays a reference, so the hook is still exported.
+            unread => Some(ExportedBody::reference(
+                &hook.body,
+                unread.and_then(|r| r.as_ref().err()).map(String::as_str),
+            )),
         },
+        StoredBody::Opaque(raw) => {
+            return Err(format!(
+                "its body `{raw}` is neither base64 nor a URL nor a path"
+            ));
+        }
     };
     if !hook.extra.is_empty() {
         let keys: Vec<&str> = hook.extra.keys().map(String::as_str).collect();
@@ -220,7 +229,7 @@ fn action_code(
         });
     }
     if let Some(body) = &body {
-        builder = builder.body(body.clone());
+        builder = builder.body_template(body.body());
     }
     let mut secrets = Vec::new();
     let mut secret = |suffix: &str, what: String| {
@@ -289,7 +298,21 @@ fn action_code(
     })?;
 
     let mut code = String::from("action! {\n");
+    let body_comment = match &body {
+        Some(ExportedBody::Url { why, .. }) => comment(
+            &format!("Kept as a reference to the template Kratos fetches: {why}."),
+            "    ",
+        ),
+        Some(ExportedBody::KratosFile { why, .. }) => comment(
+            &format!("Kept as a reference to the template Kratos reads: {why}."),
+            "    ",
+        ),
+        _ => String::new(),
+    };
     let mut field = |key: &str, value: String| {
+        if key == "body" {
+            code.push_str(&body_comment);
+        }
         let _ = writeln!(code, "    {key}: {value},");
     };
     field("flow", found.scope.flow().as_str().into());
@@ -301,8 +324,13 @@ fn action_code(
     if method != HttpMethod::Post {
         field("method", method.as_str().into());
     }
-    if let Some(body) = &body {
-        field("body", body_literal(body, "        "));
+    match &body {
+        None => {}
+        Some(ExportedBody::Text(text)) => field("body", body_literal(text, "        ")),
+        Some(ExportedBody::Url { url, .. }) => field("body", format!("url({})", literal(url))),
+        Some(ExportedBody::KratosFile { path, .. }) => {
+            field("body", format!("kratos_file({})", literal(path)));
+        }
     }
     for (key, value) in [
         ("can_interrupt", hook.can_interrupt),
@@ -327,6 +355,63 @@ fn action_code(
     }
     code.push_str("},\n");
     Ok((code, secrets))
+}
+
+/// The body of an exported hook: its Jsonnet text, or a reference Kratos resolves itself, with
+/// why it was not read here.
+enum ExportedBody {
+    Text(String),
+    Url { url: String, why: String },
+    KratosFile { path: String, why: String },
+}
+
+impl ExportedBody {
+    /// The reference a stored URL or path becomes.
+    fn reference(stored: &StoredBody, why: Option<&str>) -> ExportedBody {
+        let why = why
+            .unwrap_or("it was not fetched")
+            .trim_end_matches('.')
+            .to_owned();
+        match stored {
+            StoredBody::Url(url) => ExportedBody::Url {
+                url: url.clone(),
+                why,
+            },
+            other => ExportedBody::KratosFile {
+                path: kratos_path(other.reference().unwrap_or_default()).to_owned(),
+                why,
+            },
+        }
+    }
+
+    /// As the builder takes it, to check what is printed.
+    fn body(&self) -> Body {
+        match self {
+            ExportedBody::Text(text) => Body::inline(text.clone()),
+            ExportedBody::Url { url, .. } => Body::url(url.clone()),
+            ExportedBody::KratosFile { path, .. } => Body::kratos_file(path.clone()),
+        }
+    }
+}
+
+/// `text` as `//` comment lines of at most about 80 characters, each starting with `indent`.
+fn comment(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + word.len() + 1 > 76 {
+            let _ = writeln!(out, "{indent}// {line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}// {line}");
+    }
+    out
 }
 
 /// Whether a header's value is likely a secret: a credential header, or a name that says so.

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ory_actions_core::Scope;
+use ory_actions_core::reference::kratos_path;
 use serde_json::Value;
 
 use ory_actions_core::Platform;
@@ -63,8 +64,31 @@ pub(crate) enum StoredBody {
     Text(String),
     /// `http(s)://…`: the template is stored at this URL.
     Url(String),
-    /// Anything else (`file://…`, a bare path, undecodable base64): compared as written.
+    /// `file://…` or a bare path (which Kratos prefixes with `file://`): a file Kratos reads,
+    /// as written.
+    File(String),
+    /// Undecodable base64: compared as written.
     Opaque(String),
+}
+
+impl StoredBody {
+    /// The body as written, for a body Kratos resolves itself (a URL, a file).
+    pub(crate) fn reference(&self) -> Option<&str> {
+        match self {
+            StoredBody::Url(raw) | StoredBody::File(raw) => Some(raw),
+            StoredBody::None | StoredBody::Text(_) | StoredBody::Opaque(_) => None,
+        }
+    }
+
+    /// Whether both name the same template by reference: the same URL, or the same path
+    /// (`file://x` and a bare `x` are one file to Kratos).
+    pub(crate) fn same_reference(&self, other: &StoredBody) -> bool {
+        match (self, other) {
+            (StoredBody::Url(a), StoredBody::Url(b)) => a == b,
+            (StoredBody::File(a), StoredBody::File(b)) => kratos_path(a) == kratos_path(b),
+            _ => false,
+        }
+    }
 }
 
 /// How Ory authenticates to a web hook, as stored. A secret a target did not return (absent,
@@ -319,7 +343,7 @@ impl WebHook {
                     format!("base64://{}", STANDARD.encode(text)).into(),
                 );
             }
-            StoredBody::Url(raw) | StoredBody::Opaque(raw) => {
+            StoredBody::Url(raw) | StoredBody::File(raw) | StoredBody::Opaque(raw) => {
                 config.insert("body".into(), raw.clone().into());
             }
         }
@@ -459,7 +483,7 @@ fn read_body(body: String) -> StoredBody {
     if body.starts_with("https://") || body.starts_with("http://") {
         return StoredBody::Url(body);
     }
-    StoredBody::Opaque(body)
+    StoredBody::File(body)
 }
 
 fn read_auth(auth: &Value) -> StoredAuth {
@@ -543,12 +567,48 @@ mod tests {
         );
         assert_eq!(
             read_body("file:///etc/body.jsonnet".into()),
-            StoredBody::Opaque("file:///etc/body.jsonnet".into())
+            StoredBody::File("file:///etc/body.jsonnet".into())
+        );
+        assert_eq!(
+            read_body("/path/to/template.jsonnet".into()),
+            StoredBody::File("/path/to/template.jsonnet".into())
         );
         assert_eq!(
             read_body("base64://%%%".into()),
             StoredBody::Opaque("base64://%%%".into())
         );
+    }
+
+    #[test]
+    fn references_are_written_as_given_and_compared_by_what_kratos_reads() {
+        for raw in [
+            "https://example.com/body.jsonnet",
+            "file:///etc/config/kratos/welcome.jsonnet",
+            "file://templates/x.jsonnet",
+            "templates/x.jsonnet",
+        ] {
+            let entry = json!({"hook": "web_hook", "config": {
+                "url": "https://x.example/", "method": "POST", "body": raw
+            }});
+            let Entry::WebHook(hook) = Entry::read(&entry) else {
+                panic!("a web hook");
+            };
+            assert_eq!(hook.body.reference(), Some(raw));
+            assert_eq!(hook.encode(Platform::Kratos), entry, "{raw}");
+            assert_eq!(
+                hook.encode(Platform::OryNetwork)["config"]["body"],
+                json!(raw)
+            );
+        }
+        let file = |raw: &str| StoredBody::File(raw.into());
+        assert!(file("file://templates/x.jsonnet").same_reference(&file("templates/x.jsonnet")));
+        assert!(file("file:///etc/x").same_reference(&file("/etc/x")));
+        assert!(!file("file:///etc/x").same_reference(&file("etc/x")));
+        assert!(
+            !StoredBody::Url("https://a.example/x".into())
+                .same_reference(&StoredBody::Url("https://a.example/y".into()))
+        );
+        assert!(!StoredBody::Text("{}".into()).same_reference(&StoredBody::Text("{}".into())));
     }
 
     #[test]

@@ -102,7 +102,8 @@ impl fmt::Display for RenderedHook {
 impl Action {
     /// The entry for each hook list of this action, in the order of [`Action::scopes`].
     ///
-    /// The body goes in as `base64://…` of the Jsonnet source, and every field is written out,
+    /// The body goes in as `base64://…` of the Jsonnet source (a body Kratos resolves itself as
+    /// its URL, or `file://` and its path), and every field is written out,
     /// defaults included, as Ory Network stores them. With [`Secrets::Resolved`] secret values
     /// are read from their sources, which fails when a variable or file is missing.
     pub fn render(&self, secrets: Secrets) -> Result<Vec<RenderedHook>, Error> {
@@ -170,7 +171,11 @@ impl Action {
             url: HookUrl::new(self.url()),
             method: self.method().as_str().to_owned(),
             body: self.body().map_or(StoredBody::None, |body| {
-                StoredBody::Text(body.source().to_owned())
+                match (body.source(), body.reference()) {
+                    (Some(source), _) => StoredBody::Text(source.to_owned()),
+                    (None, Some(url)) if url.starts_with("http") => StoredBody::Url(url),
+                    (None, reference) => StoredBody::File(reference.unwrap_or_default()),
+                }
             }),
             can_interrupt: flags.can_interrupt,
             response_ignore: flags.response_ignore,

@@ -194,14 +194,15 @@ pub struct SamplePayload {
 
 impl Action {
     /// The payload of this action's body in each of its hook lists, for the sample context of
-    /// that list and phase. Empty when the action has no body.
+    /// that list and phase. Empty when the action has no body, or a body Kratos fetches or reads
+    /// itself (`url(..)`, `kratos_file(..)`), which is not evaluated here.
     pub fn payloads(&self, samples: &Samples) -> Vec<SamplePayload> {
         self.payloads_in(self.scopes(), samples)
     }
 
     /// [`Action::payloads`] for the lists `scopes`.
     pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
-        let Some(body) = self.body() else {
+        let Some(source) = self.body().and_then(|body| body.source()) else {
             return Vec::new();
         };
         let places: Vec<(Scope, Phase, Value)> = scopes
@@ -212,7 +213,7 @@ impl Action {
             })
             .collect();
         let contexts: Vec<Value> = places.iter().map(|(_, _, ctx)| ctx.clone()).collect();
-        let results = evaluate_all(body.source(), &contexts, Encoding::of(self));
+        let results = evaluate_all(source, &contexts, Encoding::of(self));
         places
             .into_iter()
             .zip(results)

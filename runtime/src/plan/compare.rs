@@ -88,24 +88,37 @@ pub(super) fn compare(
             Some(Err(reason)) => Shown::Unreadable(format!("{} ({reason})", HookUrl::new(url))),
             None => Shown::Unreadable(HookUrl::new(url).to_string()),
         },
-        StoredBody::Opaque(raw) => match bodies.get(raw) {
+        StoredBody::File(raw) => match bodies.get(raw) {
             Some(Ok(text)) => Shown::Text(text.clone()),
-            _ => Shown::Value(Value::String(raw.clone())),
+            Some(Err(reason)) => Shown::Unreadable(format!("{raw} ({reason})")),
+            None => Shown::Value(Value::String(raw.clone())),
         },
+        StoredBody::Opaque(raw) => Shown::Value(Value::String(raw.clone())),
     };
-    let (before, after) = (shown_body(&remote.body), shown_body(&want.body));
-    let same_body = match (&before, &after) {
-        // Indentation common to all lines means nothing to Jsonnet, and inline bodies lose it.
-        (Shown::Text(a), Shown::Text(b)) => dedent(a) == dedent(b),
-        (a, b) => a == b,
+    // A declared reference is what goes into the entry: shown as written, compared as such.
+    let declared_body = |body: &StoredBody| match body {
+        StoredBody::Url(url) => Shown::Value(Value::String(HookUrl::new(url).to_string())),
+        StoredBody::File(raw) => Shown::Value(Value::String(raw.clone())),
+        other => shown_body(other),
     };
+    let (before, after) = (shown_body(&remote.body), declared_body(&want.body));
+    let same_body = remote.body.same_reference(&want.body)
+        || match (&before, &after) {
+            // Indentation common to all lines means nothing to Jsonnet, and inline bodies lose it.
+            (Shown::Text(a), Shown::Text(b)) => dedent(a) == dedent(b),
+            (a, b) => a == b,
+        };
     if !same_body {
-        if let (StoredBody::Url(url), Shown::Unreadable(reason)) = (&remote.body, &before) {
+        if let (Some(reference), Shown::Unreadable(reason)) = (remote.body.reference(), &before) {
+            let shown = match &remote.body {
+                StoredBody::Url(url) => HookUrl::new(url.as_str()).to_string(),
+                _ => reference.to_owned(),
+            };
             warnings.push(Warning::BodyUnreadable {
                 scope,
                 url: remote.url.clone(),
                 reason: reason
-                    .strip_prefix(HookUrl::new(url.as_str()).to_string().as_str())
+                    .strip_prefix(shown.as_str())
                     .unwrap_or(reason)
                     .trim()
                     .into(),

@@ -73,7 +73,7 @@ pub(crate) enum Shown {
     Value(Value),
     /// A Jsonnet body.
     Text(String),
-    /// A body stored at a URL whose content could not be read.
+    /// A body stored at a URL or in a file whose content could not be read (or is not shown).
     Unreadable(String),
     /// A secret: never shown.
     Sensitive,
@@ -272,10 +272,10 @@ pub(crate) fn bodies_to_fetch(
     for (scope, list) in lists.iter() {
         for entry in list {
             if let Entry::WebHook(hook) = Entry::read(entry)
-                && let StoredBody::Url(reference) | StoredBody::Opaque(reference) = &hook.body
+                && let Some(reference) = hook.body.reference()
                 && declared.contains(&hook.key(scope))
             {
-                urls.insert(reference.clone());
+                urls.insert(reference.to_owned());
             }
         }
     }
@@ -408,7 +408,9 @@ fn body_warnings(
 ) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for &action in actions {
-        let Some(body) = action.body() else { continue };
+        let Some(source) = action.body().and_then(|body| body.source()) else {
+            continue;
+        };
         let scopes: Vec<Scope> = action
             .scopes_on(platform)
             .unwrap_or_default()
@@ -428,7 +430,7 @@ fn body_warnings(
                     problem: error.to_string(),
                 });
             }
-        } else if check_body(body.source()) == Ok(BodyShape::Constant)
+        } else if check_body(source) == Ok(BodyShape::Constant)
             && payloads.iter().all(|p| p.result == Ok(Payload::Cancelled))
         {
             warnings.push(Warning::BodyCancels {

@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use crate::action::Action;
 use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
-use crate::hooks::{Secrets, StoredBody};
+use crate::hooks::Secrets;
 use crate::payload::Samples;
 use crate::plan::{
     Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Resend, Warning,
@@ -192,10 +192,7 @@ impl Reconciler {
         let hooks = web_hooks(&snapshot.lists);
         let references = hooks
             .iter()
-            .filter_map(|h| match &h.hook.body {
-                StoredBody::Url(r) | StoredBody::Opaque(r) => Some(r.clone()),
-                _ => None,
-            })
+            .filter_map(|h| h.hook.body.reference().map(str::to_owned))
             .collect();
         let bodies = self.bodies.fetch(target, references).await;
         Ok((hooks, bodies))

@@ -1,17 +1,17 @@
 //! The self-hosted Kratos target: a configuration file (YAML or JSON), edited in place.
 //!
 //! This module owns the [`KratosFile`] type and its [`Target`] implementation: reading and
-//! parsing the file, the bodies it names, and the write protocol (a file changed by someone else
+//! parsing the file, and the write protocol (a file changed by someone else
 //! since it was read is not overwritten; an edit must give exactly the expected configuration).
 //! Only the hook lists that change are rewritten ([`edit`]), with a lossless YAML editor or,
 //! for JSON, in the file's own layout ([`json_text`]): comments, key order, quoting and
 //! everything else stay byte for byte, and what is written looks hand-written ([`key_order`]).
 //! The file is replaced atomically ([`atomic`]), so a crash never leaves half a configuration.
+//! The body templates hooks name by path are read where Kratos reads them ([`paths`]).
 
-use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use ory_actions_core::{Platform, Scope};
@@ -29,7 +29,10 @@ mod atomic;
 mod edit;
 mod json_text;
 mod key_order;
+mod paths;
 mod yaml_values;
+
+pub(crate) use paths::{KratosPaths, PathMap};
 
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
@@ -46,6 +49,8 @@ enum Format {
 pub(crate) struct KratosFile {
     path: PathBuf,
     format: Format,
+    /// Where Kratos's working directory and paths are on this machine.
+    paths: KratosPaths,
     #[cfg(feature = "schema")]
     schema: Option<std::sync::Arc<schema::KratosSchema>>,
 }
@@ -55,6 +60,7 @@ impl std::fmt::Debug for KratosFile {
         f.debug_struct("KratosFile")
             .field("path", &self.path)
             .field("format", &self.format)
+            .field("paths", &self.paths)
             .finish_non_exhaustive()
     }
 }
@@ -126,9 +132,18 @@ impl KratosFile {
         KratosFile {
             path,
             format,
+            paths: KratosPaths::default(),
             #[cfg(feature = "schema")]
             schema: None,
         }
+    }
+
+    /// Reads the bodies hooks name by path where Kratos's files are on this machine
+    /// (`--kratos-dir`, `--path-map`); by default relative paths from the current directory and
+    /// absolute ones as they are.
+    pub(crate) fn with_paths(mut self, paths: KratosPaths) -> Self {
+        self.paths = paths;
+        self
     }
 
     /// Validates every write against this Kratos configuration schema first; a write that
@@ -179,43 +194,11 @@ impl KratosFile {
         }
     }
 
-    /// The bodies a hook names by file path (`file://…` or a bare path, relative to the
-    /// configuration's directory, as Kratos resolves them), read for comparison. Only regular
-    /// files inside the configuration's directory are read, at most 1 MiB: a configuration must
-    /// not be able to make a plan print other files.
+    /// The body a hook names by file path (`file://…` or a bare path), read where Kratos reads
+    /// it (see [`paths`]): only a Jsonnet template is returned, so a configuration cannot make a
+    /// plan print other files.
     pub(crate) fn read_body(&self, reference: &str) -> Result<String, String> {
-        use std::io::Read as _;
-        const LIMIT: u64 = 1024 * 1024;
-        let directory = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."));
-        let directory = directory
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", directory.display()))?;
-        let named = Path::new(reference.strip_prefix("file://").unwrap_or(reference));
-        let path = directory
-            .join(named)
-            .canonicalize()
-            .map_err(|e| format!("{reference}: {e}"))?;
-        if !path.starts_with(&directory) {
-            return Err(format!(
-                "{reference} is outside the configuration's directory, so it is not read"
-            ));
-        }
-        let file = File::open(&path).map_err(|e| format!("{reference}: {e}"))?;
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            return Err(format!("{reference} is not a regular file"));
-        }
-        let mut text = String::new();
-        file.take(LIMIT + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| format!("{reference}: {e}"))?;
-        if text.len() as u64 > LIMIT {
-            return Err(format!("{reference} is larger than 1 MiB"));
-        }
-        Ok(text)
+        self.paths.read_body(reference)
     }
 
     /// Rewrites the hook lists of `writes` in the file read as `revision`; returns the file as

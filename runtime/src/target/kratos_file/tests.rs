@@ -171,38 +171,73 @@ fn a_write_that_fails_midway_leaves_the_original_intact() {
 }
 
 #[test]
-fn bodies_named_by_path_are_read_beside_the_config() {
+fn bodies_named_by_path_are_read_where_kratos_reads_them() {
     let dir = temp_dir("bodies");
-    std::fs::write(dir.join("body.jsonnet"), "function(ctx) {}").unwrap();
-    let file = KratosFile::new(dir.join("kratos.yaml"));
-    assert_eq!(file.read_body("body.jsonnet").unwrap(), "function(ctx) {}");
-    let absolute = format!("file://{}", dir.join("body.jsonnet").display());
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/body.jsonnet"), "function(ctx) {}").unwrap();
+    let plain = KratosFile::new(dir.join("kratos.yaml"));
+    // Relative paths are Kratos's working directory's, not the configuration's directory.
+    assert!(
+        plain
+            .read_body("file://templates/body.jsonnet")
+            .unwrap_err()
+            .contains("--kratos-dir")
+    );
+    let file = plain.with_paths(KratosPaths::new(
+        Some(dir.clone()),
+        vec![
+            PathMap::parse(&format!(
+                "/etc/config/kratos={}",
+                dir.join("templates").display()
+            ))
+            .unwrap(),
+        ],
+    ));
+    assert_eq!(
+        file.read_body("file://templates/body.jsonnet").unwrap(),
+        "function(ctx) {}"
+    );
+    assert_eq!(
+        file.read_body("templates/body.jsonnet").unwrap(),
+        "function(ctx) {}"
+    );
+    let absolute = format!("file://{}", dir.join("templates/body.jsonnet").display());
     assert_eq!(file.read_body(&absolute).unwrap(), "function(ctx) {}");
-    assert!(file.read_body("missing.jsonnet").is_err());
+    assert_eq!(
+        file.read_body("file:///etc/config/kratos/body.jsonnet")
+            .unwrap(),
+        "function(ctx) {}"
+    );
+    assert!(
+        file.read_body("/etc/config/kratos/missing.jsonnet")
+            .unwrap_err()
+            .contains("--path-map")
+    );
 }
 
 #[test]
-fn bodies_outside_the_config_directory_or_not_files_are_not_read() {
+fn files_that_are_not_templates_are_read_but_never_shown() {
     let dir = temp_dir("outside");
     let file = KratosFile::new(dir.join("kratos.yaml"));
-    assert!(
-        file.read_body("/etc/passwd")
-            .unwrap_err()
-            .contains("outside")
-    );
-    assert!(
-        file.read_body("file:///proc/self/environ")
-            .unwrap_err()
-            .contains("outside")
-    );
-    assert!(
-        file.read_body("../../../../etc/passwd")
-            .unwrap_err()
-            .contains("outside")
-    );
+    std::fs::write(dir.join("key.json"), "{\"private_key\": \"s3cret\"}").unwrap();
+    std::fs::write(dir.join(".env"), "TOKEN=s3cret\n").unwrap();
+    for named in [
+        "/etc/passwd".to_owned(),
+        format!("file://{}", dir.join("key.json").display()),
+        format!("{}", dir.join(".env").display()),
+    ] {
+        let e = file.read_body(&named).unwrap_err();
+        assert!(!e.contains("s3cret"), "{e}");
+        if !named.starts_with("/etc") {
+            assert!(
+                e.contains("is not a Jsonnet template, so it is not shown"),
+                "{e}"
+            );
+        }
+    }
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     assert!(
-        file.read_body("sub")
+        file.read_body(&dir.join("sub").display().to_string())
             .unwrap_err()
             .contains("not a regular file")
     );
