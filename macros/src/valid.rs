@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ory_actions_core::address::check_url;
-use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx};
+use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx, excerpt};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
     is_credential_header,
@@ -435,19 +435,38 @@ fn body_ctx(
     };
     let problems = check_ctx(source, shape);
     for problem in &problems {
+        let message = shown_at(
+            source,
+            problem.to_string(),
+            Some((problem.line, problem.column)),
+        );
         match file {
-            Some(file) => errors.at(lit.span(), format!("in `{file}`: {problem}")),
-            None => errors.at(lit.span(), problem),
+            Some(file) => errors.at(lit.span(), format!("in `{file}`: {message}")),
+            None => errors.at(lit.span(), message),
         }
     }
     problems.is_empty()
+}
+
+/// `message`, followed by the line of the template it is about with a caret under the column
+/// (rustc cannot point inside a string literal, so the message shows the place itself).
+fn shown_at(source: &str, message: String, place: Option<(usize, usize)>) -> String {
+    match place.and_then(|(line, column)| excerpt(source, line, column)) {
+        Some(excerpt) => format!("{message}\n{excerpt}"),
+        None => message,
+    }
+}
+
+/// [`check_body`] with the place of a problem shown in its message.
+fn checked_body(source: &str) -> Result<BodyShape, String> {
+    check_body(source).map_err(|problem| shown_at(source, problem.to_string(), problem.place()))
 }
 
 fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<model::Body> {
     match value {
         Value::Str(lit) => {
             let source = lit.value();
-            let checked = errors.handle(lit.span(), check_body(&source))?;
+            let checked = errors.handle(lit.span(), checked_body(&source))?;
             body_ctx(&source, checked, shape, lit, None, errors)
                 .then(|| model::Body::Inline(lit.clone()))
         }
@@ -469,7 +488,7 @@ fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<m
                 }
             };
             let checked =
-                check_body(&source).map_err(|problem| format!("in `{relative}`: {problem}"));
+                checked_body(&source).map_err(|problem| format!("in `{relative}`: {problem}"));
             let checked = errors.handle(lit.span(), checked)?;
             body_ctx(&source, checked, shape, lit, Some(&relative), errors)
                 .then(|| model::Body::File(lit.clone()))
