@@ -242,7 +242,8 @@ fn reads_of_ctx_the_hook_lacks_are_errors_on_the_body() {
     );
     assert!(
         messages[1].contains("`ctx.identty` at line 3, column 7")
-            && messages[1].contains("did you mean `identity`?\n  |\n3 |   id: ctx.identty.id,\n  |       ^"),
+            && messages[1]
+                .contains("did you mean `identity`?\n  |\n3 |   id: ctx.identty.id,\n  |       ^"),
         "{}",
         messages[1]
     );
