@@ -405,19 +405,7 @@ pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
         return Vec::new();
     }
     // The parser and the walk recurse once per nesting level.
-    let spawned = std::thread::Builder::new()
-        .name("ory-actions-jsonnet-ctx".into())
-        .stack_size(super::PARSER_STACK)
-        .spawn({
-            let source = source.to_owned();
-            move || analyse(&source, shape)
-        });
-    match spawned {
-        Ok(thread) => thread
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        Err(_) => analyse(source, shape),
-    }
+    super::with_stack_for(source, |source| analyse(source, shape))
 }
 
 fn analyse(source: &str, shape: CtxShape) -> Vec<CtxError> {

@@ -216,20 +216,65 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
         });
     }
     // A deeply nested template must not overflow the caller's stack, which may be rustc's.
-    let spawned = std::thread::Builder::new()
-        .name("ory-actions-jsonnet".into())
-        .stack_size(PARSER_STACK)
-        .spawn({
-            let source = source.to_owned();
-            move || parse_and_check(&source)
-        });
-    match spawned {
-        Ok(thread) => thread
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        // No thread to be had: the size limit still bounds the depth.
-        Err(_) => parse_and_check(source),
+    with_stack_for(source, parse_and_check)
+}
+
+/// How deep parsing and walking a template may go on the caller's stack: a debug build takes a
+/// few KiB a level, and a test thread has 2 MiB.
+const SHALLOW: usize = 48;
+
+/// Runs `work` on `source` on the caller's stack when the template is shallow (the common
+/// case: no thread to start), and on a thread with a large stack otherwise.
+pub(crate) fn with_stack_for<T: Send>(source: &str, work: impl Fn(&str) -> T + Sync) -> T {
+    if depth_bound(source) <= SHALLOW {
+        return work(source);
     }
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("ory-actions-jsonnet".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || work(source));
+        match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: the size limit still bounds the depth.
+            Err(_) => work(source),
+        }
+    })
+}
+
+/// An upper bound on how deep the parser (and a walk of its tree) recurses for `source`: open
+/// brackets, plus every token that starts a nested expression and is never closed (`local`,
+/// `if`, `then`, `else`, `function`, `assert`, `error`, `for`, an operator, a `:` or `=`).
+/// Every level of recursion consumes one of these. A template that does not lex is shallow:
+/// nothing is parsed.
+fn depth_bound(source: &str) -> usize {
+    let Ok(tokens) = lex::lex(source) else {
+        return 0;
+    };
+    let (mut open, mut unclosed, mut deepest) = (0usize, 0usize, 0usize);
+    for token in &tokens {
+        match token.kind {
+            lex::Kind::BraceL | lex::Kind::BracketL | lex::Kind::ParenL => open += 1,
+            lex::Kind::BraceR | lex::Kind::BracketR | lex::Kind::ParenR => {
+                open = open.saturating_sub(1);
+            }
+            lex::Kind::Local
+            | lex::Kind::If
+            | lex::Kind::Then
+            | lex::Kind::Else
+            | lex::Kind::Function
+            | lex::Kind::Assert
+            | lex::Kind::Error
+            | lex::Kind::For
+            | lex::Kind::In
+            | lex::Kind::Operator => unclosed += 1,
+            _ => {}
+        }
+        deepest = deepest.max(open + unclosed);
+    }
+    deepest
 }
 
 /// The byte offsets of the backslash of every `\/` escape in the template's quoted strings
@@ -442,6 +487,25 @@ mod tests {
         };
         assert_eq!((line, column), (2, 36));
         assert!(matches!(check_body(""), Err(BodyError::Syntax { .. })));
+    }
+
+    #[test]
+    fn shallow_templates_are_checked_in_place_and_deep_ones_on_a_big_stack() {
+        // The deepest template parsed in place, on a stack a quarter of a test thread's.
+        let shallow = format!("{}1{}", "[".repeat(SHALLOW), "]".repeat(SHALLOW));
+        assert_eq!(depth_bound(&shallow), SHALLOW);
+        let deep = format!("{}1{}", "[".repeat(20_000), "]".repeat(20_000));
+        assert!(depth_bound(&deep) > SHALLOW);
+        let checked = std::thread::Builder::new()
+            .stack_size(512 << 10)
+            .spawn(move || (check_body(&shallow), check_body(&deep)))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(checked, (Ok(BodyShape::Constant), Ok(BodyShape::Constant)));
+        let typical = "local name = 'x';\nfunction(ctx) std.prune({\n  id: if 'identity' in ctx \
+                       then ctx.identity.id else null,\n  n: [a.value for a in []],\n})";
+        assert!(depth_bound(typical) <= SHALLOW, "{}", depth_bound(typical));
     }
 
     #[test]

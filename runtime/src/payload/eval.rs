@@ -7,6 +7,8 @@
 //! anything is evaluated ([`ory_actions_core::jsonnet::check_body`]). The tests in
 //! `tests/payloads.rs` compare the payloads with go-jsonnet's output.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jrsonnet_evaluator::error::ErrorKind;
@@ -26,27 +28,34 @@ const TIME_LIMIT: Duration = Duration::from_secs(10);
 /// The stack the evaluator runs on: jrsonnet recurses per nested call and value.
 const STACK: usize = 256 << 20;
 
-/// Evaluates `source` with each of `contexts` on a thread of its own (the evaluator's values
-/// are not `Send`, and a runaway template must not hang the caller). The template is parsed
-/// once.
-pub(super) fn evaluate(
-    source: &str,
-    contexts: &[Value],
-    encoding: Encoding,
-) -> Vec<Result<Payload, PayloadError>> {
-    let source = source.to_owned();
-    let texts: Vec<String> = contexts.iter().map(Value::to_string).collect();
-    let count = texts.len();
+/// One template and the contexts to evaluate it with.
+pub(super) struct Job {
+    pub(super) source: String,
+    /// The contexts as JSON text, shared between the jobs that use the same one.
+    pub(super) contexts: Vec<Arc<str>>,
+    pub(super) encoding: Encoding,
+}
+
+/// Evaluates every job on one thread of its own (the evaluator's values are not `Send`, and a
+/// runaway template must not hang the caller), with one evaluator for them all: each distinct
+/// template is parsed once, and each distinct template, context and encoding evaluated once.
+pub(super) fn evaluate(jobs: Vec<Job>) -> Vec<Vec<Result<Payload, PayloadError>>> {
+    let shape: Vec<usize> = jobs.iter().map(|job| job.contexts.len()).collect();
     let (sender, receiver) = std::sync::mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name("ory-actions-payload".into())
         .stack_size(STACK)
         .spawn(move || {
-            let _ = sender.send(run(&source, &texts, encoding));
+            let _ = sender.send(run(&jobs));
         });
     let failed = |message: String| {
-        (0..count)
-            .map(|_| Err(PayloadError::Evaluator(message.clone())))
+        shape
+            .iter()
+            .map(|&count| {
+                (0..count)
+                    .map(|_| Err(PayloadError::Evaluator(message.clone())))
+                    .collect()
+            })
             .collect()
     };
     if let Err(e) = spawned {
@@ -55,7 +64,7 @@ pub(super) fn evaluate(
     match receiver.recv_timeout(TIME_LIMIT) {
         Ok(results) => results,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => failed(format!(
-            "the template did not finish within {} s",
+            "the templates did not finish within {} s",
             TIME_LIMIT.as_secs()
         )),
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
@@ -64,28 +73,45 @@ pub(super) fn evaluate(
     }
 }
 
-fn run(
-    source: &str,
-    contexts: &[String],
-    encoding: Encoding,
-) -> Vec<Result<Payload, PayloadError>> {
+fn run(jobs: &[Job]) -> Vec<Vec<Result<Payload, PayloadError>>> {
     let mut builder = State::builder();
     builder.context_initializer(jrsonnet_stdlib::ContextInitializer::new(
         PathResolver::Absolute,
     ));
     // The default import resolver refuses every import, as Kratos's does.
     let state = builder.build();
-    let (rewritten, removed) = without_slash_escapes(source);
-    let source = &Source {
-        text: source,
-        removed: &removed,
-    };
-    let template = state.evaluate_snippet("body.jsonnet", rewritten.as_str());
-    contexts
-        .iter()
-        .map(|ctx| match &template {
-            Ok(template) => call(&state, source, template.clone(), ctx, encoding),
-            Err(e) => cancelled_or(failure(source, e), encoding),
+    let mut templates: HashMap<&str, (Vec<usize>, Result<Val, jrsonnet_evaluator::Error>)> =
+        HashMap::new();
+    let mut done: HashMap<(&str, Arc<str>, Encoding), Result<Payload, PayloadError>> =
+        HashMap::new();
+    jobs.iter()
+        .map(|job| {
+            let (removed, template) = templates.entry(job.source.as_str()).or_insert_with(|| {
+                let (rewritten, removed) = without_slash_escapes(&job.source);
+                let template = state.evaluate_snippet("body.jsonnet", rewritten.as_str());
+                (removed, template)
+            });
+            let source = &Source {
+                text: &job.source,
+                removed,
+            };
+            job.contexts
+                .iter()
+                .map(|ctx| {
+                    let key = (job.source.as_str(), Arc::clone(ctx), job.encoding);
+                    if let Some(result) = done.get(&key) {
+                        return result.clone();
+                    }
+                    let result = match &*template {
+                        Ok(template) => {
+                            call(&state, source, template.clone(), &key.1, job.encoding)
+                        }
+                        Err(e) => cancelled_or(failure(source, e), job.encoding),
+                    };
+                    done.insert(key, result.clone());
+                    result
+                })
+                .collect()
         })
         .collect()
 }

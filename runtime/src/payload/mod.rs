@@ -19,10 +19,12 @@ mod eval;
 mod sample;
 mod schema;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use ory_actions_core::jsonnet::check_body;
-use ory_actions_core::{BodyError, Scope};
+use ory_actions_core::{BodyError, BodyShape, Scope};
 use serde_json::Value;
 
 pub use sample::{Phase, Samples};
@@ -31,7 +33,7 @@ use crate::action::{Action, HeaderValue};
 
 /// How Kratos sends a body: JSON, or form-encoded when the hook's `Content-Type` header says
 /// `application/x-www-form-urlencoded`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Encoding {
     /// `application/json` (the default).
     Json,
@@ -170,13 +172,49 @@ pub(crate) fn evaluate_all(
     contexts: &[Value],
     encoding: Encoding,
 ) -> Vec<Result<Payload, PayloadError>> {
-    if let Err(e) = check_body(source) {
-        return contexts
-            .iter()
-            .map(|_| Err(PayloadError::Invalid(e.clone())))
-            .collect();
+    let contexts = contexts
+        .iter()
+        .map(|ctx| Arc::from(ctx.to_string()))
+        .collect();
+    evaluate_jobs(vec![(source, contexts, encoding)])
+        .pop()
+        .unwrap_or_default()
+}
+
+/// Evaluates many templates, each with its contexts (JSON text), with one evaluator: each
+/// template is checked and parsed once, and each template and context evaluated once.
+fn evaluate_jobs(
+    jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>,
+) -> Vec<Vec<Result<Payload, PayloadError>>> {
+    let mut checked: HashMap<&str, Result<BodyShape, BodyError>> = HashMap::new();
+    let mut invalid = Vec::new();
+    let mut valid = Vec::new();
+    for (index, (source, contexts, encoding)) in jobs.into_iter().enumerate() {
+        let check = checked.entry(source).or_insert_with(|| check_body(source));
+        match check {
+            Err(e) => invalid.push((
+                index,
+                contexts
+                    .iter()
+                    .map(|_| Err(PayloadError::Invalid(e.clone())))
+                    .collect::<Vec<_>>(),
+            )),
+            Ok(_) => valid.push((
+                index,
+                eval::Job {
+                    source: source.to_owned(),
+                    contexts,
+                    encoding,
+                },
+            )),
+        }
     }
-    eval::evaluate(source, contexts, encoding)
+    let (indexes, jobs): (Vec<usize>, Vec<eval::Job>) = valid.into_iter().unzip();
+    let mut results: Vec<(usize, Vec<Result<Payload, PayloadError>>)> =
+        indexes.into_iter().zip(eval::evaluate(jobs)).collect();
+    results.extend(invalid);
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The payload of one of an action's hook lists for its sample context.
@@ -202,27 +240,71 @@ impl Action {
 
     /// [`Action::payloads`] for the lists `scopes`.
     pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
-        let Some(source) = self.body().and_then(|body| body.source()) else {
-            return Vec::new();
-        };
-        let places: Vec<(Scope, Phase, Value)> = scopes
-            .iter()
-            .map(|&scope| {
-                let phase = Phase::of(scope, self.flags());
-                (scope, phase, samples.context(scope, phase))
-            })
-            .collect();
-        let contexts: Vec<Value> = places.iter().map(|(_, _, ctx)| ctx.clone()).collect();
-        let results = evaluate_all(source, &contexts, Encoding::of(self));
-        places
-            .into_iter()
-            .zip(results)
-            .map(|((scope, phase, context), result)| SamplePayload {
-                scope,
-                phase,
-                context,
-                result,
-            })
-            .collect()
+        payloads_of(&[(self, scopes)], samples, true)
+            .pop()
+            .unwrap_or_default()
     }
+}
+
+/// The payloads of several actions, each for the lists given with it, with one evaluator.
+/// `with_contexts: false` leaves each [`SamplePayload::context`] `null`, for callers that only
+/// need the results (a plan of ten thousand hooks need not hold ten thousand contexts).
+pub(crate) fn payloads_of(
+    actions: &[(&Action, &[Scope])],
+    samples: &Samples,
+    with_contexts: bool,
+) -> Vec<Vec<SamplePayload>> {
+    let mut contexts: HashMap<(Scope, Phase), (Value, Arc<str>)> = HashMap::new();
+    let places: Vec<Vec<(Scope, Phase)>> = actions
+        .iter()
+        .map(|(action, scopes)| {
+            if action.body().and_then(|b| b.source()).is_none() {
+                return Vec::new();
+            }
+            scopes
+                .iter()
+                .map(|&scope| {
+                    let phase = Phase::of(scope, action.flags());
+                    contexts.entry((scope, phase)).or_insert_with(|| {
+                        let ctx = samples.context(scope, phase);
+                        let text = Arc::from(ctx.to_string());
+                        (ctx, text)
+                    });
+                    (scope, phase)
+                })
+                .collect()
+        })
+        .collect();
+    let jobs = actions
+        .iter()
+        .zip(&places)
+        .map(|((action, _), places)| {
+            let source = action.body().and_then(|b| b.source()).unwrap_or_default();
+            let texts = places
+                .iter()
+                .map(|place| Arc::clone(&contexts[place].1))
+                .collect();
+            (source, texts, Encoding::of(action))
+        })
+        .collect();
+    places
+        .into_iter()
+        .zip(evaluate_jobs(jobs))
+        .map(|(places, results)| {
+            places
+                .into_iter()
+                .zip(results)
+                .map(|((scope, phase), result)| SamplePayload {
+                    scope,
+                    phase,
+                    context: if with_contexts {
+                        contexts[&(scope, phase)].0.clone()
+                    } else {
+                        Value::Null
+                    },
+                    result,
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -20,7 +20,7 @@ use crate::hooks::{
     Entry, HookKey, HookLists, HookUrl, ListWrite, RenderedHook, Secrets, StoredAuth, StoredBody,
     WebHook,
 };
-use crate::payload::{Payload, Samples};
+use crate::payload::{Payload, Samples, payloads_of};
 use crate::stack::Prune;
 use crate::target::TargetName;
 pub(crate) use compare::Resend;
@@ -406,21 +406,26 @@ fn body_warnings(
     samples: &Samples,
     targeted: &dyn Fn(Scope) -> bool,
 ) -> Vec<Warning> {
+    let lists: Vec<(&Action, Vec<Scope>)> = actions
+        .iter()
+        .filter(|action| action.body().and_then(|body| body.source()).is_some())
+        .map(|&action| {
+            let scopes: Vec<Scope> = action
+                .scopes_on(platform)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|&s| targeted(s))
+                .collect();
+            (action, scopes)
+        })
+        .filter(|(_, scopes)| !scopes.is_empty())
+        .collect();
+    let asked: Vec<(&Action, &[Scope])> = lists
+        .iter()
+        .map(|(action, scopes)| (*action, scopes.as_slice()))
+        .collect();
     let mut warnings = Vec::new();
-    for &action in actions {
-        let Some(source) = action.body().and_then(|body| body.source()) else {
-            continue;
-        };
-        let scopes: Vec<Scope> = action
-            .scopes_on(platform)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|&s| targeted(s))
-            .collect();
-        if scopes.is_empty() {
-            continue;
-        }
-        let payloads = action.payloads_in(&scopes, samples);
+    for ((action, _), payloads) in asked.iter().zip(payloads_of(&asked, samples, false)) {
         if let Some(failed) = payloads.iter().find(|p| p.result.is_err()) {
             if let Err(error) = &failed.result {
                 warnings.push(Warning::BodyFails {
@@ -430,7 +435,10 @@ fn body_warnings(
                     problem: error.to_string(),
                 });
             }
-        } else if check_body(source) == Ok(BodyShape::Constant)
+        } else if action
+            .body()
+            .and_then(|body| body.source())
+            .is_some_and(|source| check_body(source) == Ok(BodyShape::Constant))
             && payloads.iter().all(|p| p.result == Ok(Payload::Cancelled))
         {
             warnings.push(Warning::BodyCancels {

@@ -1,0 +1,52 @@
+//! A stack of many actions, for measuring what ory-actions costs locally (`bench/local-cost`).
+//!
+//! ```sh
+//! cargo run --release --example scale -- 10000 render
+//! cargo run --release --example scale -- 10000 plan --config /tmp/kratos.yaml
+//! ```
+//!
+//! The first argument is how many actions; the rest is the command line. The actions are spread
+//! over the per-method lists of registration and settings, each with its own URL and a body.
+
+use std::process::ExitCode;
+
+use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
+
+fn actions(count: usize) -> Vec<Action> {
+    let lists = [
+        (Flow::Registration, Method::Password),
+        (Flow::Registration, Method::Oidc),
+        (Flow::Registration, Method::Code),
+        (Flow::Settings, Method::Profile),
+        (Flow::Settings, Method::Password),
+        (Flow::Login, Method::Password),
+    ];
+    (0..count)
+        .map(|n| {
+            let (flow, method) = lists[n % lists.len()];
+            Action::builder(
+                flow,
+                Timing::After,
+                format!("https://hooks.example.com/h/{n}"),
+            )
+            .auth_method(method)
+            .name(format!("hook_{n}"))
+            .body("function(ctx) { id: ctx.identity.id, email: ctx.identity.traits.email }")
+            .response_ignore(true)
+            .build()
+            .expect("a valid action")
+        })
+        .collect()
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let count: usize = args
+        .next()
+        .and_then(|n| n.to_str().and_then(|n| n.parse().ok()))
+        .expect("the first argument is how many actions");
+    cli::run_args(
+        Stack::new().actions_from(actions(count)),
+        args.collect::<Vec<_>>(),
+    )
+}
