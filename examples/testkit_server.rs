@@ -17,10 +17,10 @@ use serde_json::Value;
 fn identity_config() -> Value {
     if let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") {
         let path = std::path::Path::new(&dir).join("ory-network-identity-config.sample.json");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            if let Ok(config) = serde_json::from_str(&text) {
-                return config;
-            }
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && let Ok(config) = serde_json::from_str(&text)
+        {
+            return config;
         }
     }
     ory_actions::testkit::new_project_config()

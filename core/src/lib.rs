@@ -12,7 +12,7 @@
 //!   request headers together, and the flags (`response.ignore` against `response.parse` and
 //!   `can_interrupt`, and flags that make a hook never run). Each problem carries its place in
 //!   the input, which the macro maps to a span and the builder to a field name.
-//! - [`address`], [`jsonnet`], [`names`], [`reference`]: checks of single values (a body
+//! - [`address`], [`jsonnet`], [`names`], [`reference`](mod@reference): checks of single values (a body
 //!   reference is a template Kratos fetches or reads itself).
 //! - [`suggest`]: "did you mean" for near misses.
 

@@ -76,6 +76,7 @@ pub struct Options {
     schema: Option<PathBuf>,
     bodies_as_urls: bool,
     return_secrets: bool,
+    latency: Duration,
 }
 
 impl Default for Options {
@@ -85,6 +86,7 @@ impl Default for Options {
             schema: None,
             bodies_as_urls: false,
             return_secrets: true,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -113,6 +115,13 @@ impl Options {
     /// the Terraform provider says Ory Network may do, and kept where they are stored.
     pub fn return_secrets(mut self, yes: bool) -> Self {
         self.return_secrets = yes;
+        self
+    }
+
+    /// How late every answer to `GET` and `PATCH /projects/…` comes (default none): a round
+    /// trip to Ory, for benchmarks that count what requests cost.
+    pub fn latency(mut self, delay: Duration) -> Self {
+        self.latency = delay;
         self
     }
 }
@@ -214,6 +223,7 @@ struct State {
     schema: Option<KratosSchema>,
     bodies_as_urls: bool,
     return_secrets: bool,
+    latency: Duration,
     base_url: String,
     projects: BTreeMap<String, Project>,
     faults: Vec<Fault>,
@@ -257,6 +267,7 @@ impl TestKit {
             schema,
             bodies_as_urls: options.bodies_as_urls,
             return_secrets: options.return_secrets,
+            latency: options.latency,
             base_url: url.clone(),
             projects: BTreeMap::new(),
             faults: Vec::new(),
@@ -469,6 +480,10 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
             status,
         });
     };
+    let latency = lock(&state).latency;
+    if kind.is_some() && !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     // Faults that act before the request is looked at.
     loop {
         let fault = kind.and_then(|kind| {
