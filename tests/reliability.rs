@@ -318,3 +318,46 @@ fn eight_writers_and_someone_in_the_console_lose_nothing() {
         assert_eq!(hook_names(&list(&kit, &project, scope)), ["session"]);
     }
 }
+
+#[test]
+fn verbose_runs_show_each_request_and_why_it_was_retried_and_never_a_secret() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    kit.inject(Fault::Status {
+        on: On::Read,
+        status: 429,
+        retry_after: Some(1),
+    });
+    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes", "-v"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
+    let lines: Vec<&str> = applied
+        .err
+        .lines()
+        .filter(|l| l.starts_with("verbose: "))
+        .collect();
+    let read = format!("GET /projects/{project} → ");
+    assert!(
+        lines[0].starts_with(&format!("verbose: {read}429 in ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("verbose: read of project ")
+            && lines[1].contains("failed (429")
+            && lines[1].contains("trying again in "),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("verbose: {read}200 in ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[3].starts_with(&format!("verbose: PATCH /projects/{project}/revision/"))
+            && lines[3].contains(" → 200 in "),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(!applied.err.contains(&kit.api_key()));
+    // Without -v, nothing of the sort.
+    let quiet = run(&kit, &project, seed_stack(), &["plan"]);
+    assert!(!quiet.err.contains("verbose:"), "{}", quiet.err);
+}

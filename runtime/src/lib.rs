@@ -20,6 +20,7 @@ mod stack;
 mod target;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod trace;
 
 #[doc(hidden)]
 pub mod __private;

@@ -57,6 +57,8 @@ pub(crate) struct Options {
     pub(crate) deadline: Option<u64>,
     pub(crate) request_timeout: Option<u64>,
     pub(crate) no_color: bool,
+    /// `-v`, `--verbose`: a line per request to Ory and per retry, on standard error.
+    pub(crate) verbose: bool,
     /// `--identity-schema FILE`: sample traits from this identity JSON schema.
     pub(crate) identity_schema: Option<String>,
 }
@@ -112,6 +114,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
                 options.request_timeout = Some(seconds(parser.value(), "--request-timeout")?);
             }
             Long("no-color") => options.no_color = true,
+            Long("verbose") | Short('v') => options.verbose = true,
             Long("help") | Short('h') => help = true,
             Value(value) => {
                 let word = string(Ok(value))?;

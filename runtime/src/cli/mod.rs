@@ -40,9 +40,11 @@ mod text;
 use std::ffi::OsString;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use crate::action::InvalidAction;
 use crate::stack::Stack;
+use crate::trace::Trace;
 use args::Command;
 use text::Style;
 
@@ -76,7 +78,7 @@ pub fn run_args(stack: Stack, args: Vec<OsString>) -> ExitCode {
         let mut answer = String::new();
         stdin.read_line(&mut answer).is_ok() && answer.trim() == "yes"
     };
-    let code = run_with(
+    let code = run_inner(
         stack,
         args,
         &|name| std::env::var(name).ok(),
@@ -90,6 +92,7 @@ pub fn run_args(stack: Stack, args: Vec<OsString>) -> ExitCode {
             },
             color,
         },
+        true,
     );
     ExitCode::from(code)
 }
@@ -108,11 +111,26 @@ pub struct Io<'a> {
 
 /// Runs the command line `args` for `stack`, reading configuration through `env`; returns the
 /// exit code. [`run`] calls this with the real process; tests call it with their own.
+///
+/// With `-v`, the lines about each request are written to `io.err` when the run ends (the
+/// process's own command line, [`run`], writes them to standard error as they happen).
 pub fn run_with(
     stack: Stack,
     args: impl IntoIterator<Item = impl Into<OsString>>,
     env: &dyn Fn(&str) -> Option<String>,
     io: Io<'_>,
+) -> u8 {
+    run_inner(stack, args, env, io, false)
+}
+
+/// [`run_with`]; `live_stderr` when `io.err` is the process's standard error, so that `-v`
+/// lines go there as they happen.
+fn run_inner(
+    stack: Stack,
+    args: impl IntoIterator<Item = impl Into<OsString>>,
+    env: &dyn Fn(&str) -> Option<String>,
+    mut io: Io<'_>,
+    live_stderr: bool,
 ) -> u8 {
     let args = match args::parse(args.into_iter().map(Into::into).collect()) {
         Ok(args) => args,
@@ -181,14 +199,37 @@ pub fn run_with(
             return EXIT_ERROR;
         }
     };
-    let setup = match setup::Setup::new(&stack, &args, env) {
+    // `-v`: live on the process's standard error; kept and written at the end for a caller's
+    // own streams.
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let trace = match (args.options.verbose, live_stderr) {
+        (false, _) => Trace::default(),
+        (true, true) => Trace::stderr(),
+        (true, false) => Trace::collected(Arc::clone(&kept)),
+    };
+    let setup = match setup::Setup::new(&stack, &args, env, &trace) {
         Ok(setup) => setup,
         Err(e) => {
             let _ = writeln!(io.err, "error: {e}");
             return EXIT_ERROR;
         }
     };
-    runtime.block_on(setup.run(&args.command, style, io))
+    let reborrowed = Io {
+        out: &mut *io.out,
+        err: &mut *io.err,
+        confirm: match &mut io.confirm {
+            Some(confirm) => Some(&mut **confirm),
+            None => None,
+        },
+        color: io.color,
+    };
+    let code = runtime.block_on(setup.run(&args.command, style, reborrowed));
+    if let Ok(lines) = kept.lock() {
+        for line in lines.iter() {
+            let _ = writeln!(io.err, "{line}");
+        }
+    }
+    code
 }
 
 /// The program's name, as it was started.
@@ -247,6 +288,8 @@ Options:
   --identity-schema FILE
                       plan, apply, render: sample traits from this identity JSON schema
                       for evaluating bodies
+  -v, --verbose       a line per request to Ory (method, path, status, time) and per
+                      retry (why), on standard error; never a secret or a header value
   --no-color          no colours (also NO_COLOR)
   -h, --help          this text
 

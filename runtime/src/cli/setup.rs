@@ -21,6 +21,7 @@ use crate::reconcile::{Reconciler, Unit, retry};
 use crate::stack::Stack;
 use crate::target::console::{ApiKey, ConsoleClient, ConsoleProject};
 use crate::target::kratos_file::{KratosFile, KratosPaths, PathMap};
+use crate::trace::Trace;
 
 /// The console API used when neither `--console-url` nor the environment names one.
 const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
@@ -51,6 +52,7 @@ impl Setup {
         stack: &Stack,
         args: &Args,
         env: &dyn Fn(&str) -> Option<String>,
+        trace: &Trace,
     ) -> Result<Self, Error> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let options = &args.options;
@@ -59,6 +61,7 @@ impl Setup {
             _ => Mode::Apply,
         };
         let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
+            .traced(trace.clone())
             .only(target_scopes(stack, &options.targets)?)
             .resend(resend(stack, options)?)
             .samples(stack.sample_contexts().clone())
@@ -69,7 +72,7 @@ impl Setup {
             );
         let targets = match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
             Some(path) => Targets::Kratos(Arc::new(kratos_file(stack, options, path, &var)?)),
-            None => console(stack, args, &var)?,
+            None => console(stack, args, &var, trace)?,
         };
         Ok(Setup {
             reconciler,
@@ -186,6 +189,7 @@ fn console(
     stack: &Stack,
     args: &Args,
     var: &dyn Fn(&str) -> Option<String>,
+    trace: &Trace,
 ) -> Result<Targets, Error> {
     let options = &args.options;
     if options.kratos_dir.is_some() || !options.path_maps.is_empty() {
@@ -210,7 +214,9 @@ fn console(
     let timeout = options
         .request_timeout
         .map_or(REQUEST_TIMEOUT, Duration::from_secs);
-    let client = Arc::new(ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?);
+    let client = Arc::new(
+        ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?.traced(trace.clone()),
+    );
     // `import` reads the project its ID names, whatever the stack declares.
     if matches!(args.command, Command::Import { .. }) {
         return Ok(Targets::Console {

@@ -22,6 +22,7 @@ use crate::plan::{
 };
 use crate::stack::Prune;
 use crate::target::{Snapshot, Target};
+use crate::trace::Trace;
 use retry::{Policy, Tries};
 
 /// How many times a write is tried when the target changed in between (Ory answered 409, the
@@ -77,6 +78,7 @@ pub(crate) struct Reconciler {
     resend: Resend,
     policy: Policy,
     samples: Samples,
+    trace: Trace,
 }
 
 /// What happened to one target in an apply.
@@ -101,7 +103,14 @@ impl Reconciler {
             resend: Resend::None,
             policy: Policy::within(retry::DEFAULT_DEADLINE),
             samples: Samples::default(),
+            trace: Trace::default(),
         }
+    }
+
+    /// Says on `trace` (`-v`) why each retry happens.
+    pub(crate) fn traced(mut self, trace: Trace) -> Self {
+        self.trace = trace;
+        self
     }
 
     /// Evaluates declared bodies with these sample contexts, and warns about those that fail.
@@ -130,7 +139,7 @@ impl Reconciler {
 
     /// Reads a target, trying again on transient failures until the deadline.
     async fn read<T: Target>(&self, target: &T) -> Result<Snapshot, Error> {
-        let mut tries = Tries::of("read");
+        let mut tries = Tries::of("read").traced(&self.trace);
         loop {
             match target.read().await {
                 Err(error) if retry::is_transient(&error) => {
@@ -228,7 +237,7 @@ impl Reconciler {
         let mut plan = confirmed;
         let mut attempts = 0;
         let mut conflicts = 0;
-        let mut tries = Tries::of("update");
+        let mut tries = Tries::of("update").traced(&self.trace);
         loop {
             if !plan.has_changes() {
                 let revision_id = plan.revision_id.clone();

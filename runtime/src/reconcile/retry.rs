@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{ApiFailure, Error};
+use crate::trace::Trace;
 
 /// How long a run may keep retrying, unless told otherwise (`--deadline`).
 pub(crate) const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
@@ -69,6 +70,7 @@ impl Policy {
 pub(crate) struct Tries {
     operation: &'static str,
     failures: Vec<String>,
+    trace: Trace,
 }
 
 impl Tries {
@@ -77,7 +79,14 @@ impl Tries {
         Tries {
             operation,
             failures: Vec::new(),
+            trace: Trace::default(),
         }
+    }
+
+    /// Says on `trace` (`-v`) why each retry happens.
+    pub(crate) fn traced(mut self, trace: &Trace) -> Self {
+        self.trace = trace.clone();
+        self
     }
 
     /// Records a transient `error` of the try numbered `attempt` (from 1) and says how long to
@@ -89,14 +98,26 @@ impl Tries {
         error: &Error,
         target: impl FnOnce() -> String,
     ) -> Result<Duration, Error> {
-        self.failures.push(describe(error));
-        policy
-            .wait(attempt, retry_after(error))
-            .ok_or_else(|| Error::GaveUp {
+        let why = describe(error);
+        self.failures.push(why.clone());
+        match policy.wait(attempt, retry_after(error)) {
+            Some(wait) => {
+                self.trace.line(|| {
+                    format!(
+                        "{} of {} failed ({why}); trying again in {:.1} s",
+                        self.operation,
+                        target(),
+                        wait.as_secs_f64()
+                    )
+                });
+                Ok(wait)
+            }
+            None => Err(Error::GaveUp {
                 target: target(),
                 operation: self.operation,
                 tries: std::mem::take(&mut self.failures),
-            })
+            }),
+        }
     }
 
     /// How many tries failed.

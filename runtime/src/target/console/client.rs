@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::error::{ApiFailure, Error};
 use crate::hooks::HookUrl;
+use crate::trace::Trace;
 
 /// The workspace API key; `Debug` never shows it.
 #[derive(Clone)]
@@ -73,6 +74,7 @@ pub(crate) struct ConsoleClient {
     bodies: reqwest::Client,
     base: String,
     key: ApiKey,
+    trace: Trace,
 }
 
 /// Makes ring the TLS provider of the process, unless one is installed already.
@@ -126,7 +128,14 @@ impl ConsoleClient {
             bodies,
             base,
             key,
+            trace: Trace::default(),
         })
+    }
+
+    /// Reports every request on `trace` (`-v`).
+    pub(crate) fn traced(mut self, trace: Trace) -> Self {
+        self.trace = trace;
+        self
     }
 
     /// `GET /projects/{project_id}`: the project document.
@@ -202,13 +211,27 @@ impl ConsoleClient {
         if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && is_loopback(&parsed))) {
             return Err("only https links to stored bodies are read".into());
         }
-        let response = self
-            .bodies
-            .get(parsed)
-            .send()
-            .await
-            .map_err(|e| transport(&e))?;
+        let shown = format!(
+            "GET {}://{}{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default(),
+            parsed.path()
+        );
+        let started = std::time::Instant::now();
+        let response = self.bodies.get(parsed).send().await.map_err(|e| {
+            let reason = transport(&e);
+            self.trace
+                .line(|| format!("{shown} → no answer ({reason})"));
+            reason
+        })?;
         let status = response.status();
+        self.trace.line(|| {
+            format!(
+                "{shown} → {} in {} ms",
+                status.as_u16(),
+                started.elapsed().as_millis()
+            )
+        });
         if !status.is_success() {
             return Err(format!("status {}", status.as_u16()));
         }
@@ -226,11 +249,28 @@ impl ConsoleClient {
         project_id: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, Error> {
-        let response = request.send().await.map_err(|e| Error::Unreachable {
+        let request = request.build().map_err(|e| Error::Unreachable {
             url: self.base.clone(),
             reason: transport(&e),
         })?;
+        let shown = format!("{} {}", request.method(), request.url().path());
+        let started = std::time::Instant::now();
+        let response = self.http.execute(request).await.map_err(|e| {
+            let reason = transport(&e);
+            self.trace.line(|| {
+                format!(
+                    "{shown} → no answer after {} ms ({reason})",
+                    started.elapsed().as_millis()
+                )
+            });
+            Error::Unreachable {
+                url: self.base.clone(),
+                reason,
+            }
+        })?;
         let status = response.status().as_u16();
+        self.trace
+            .line(|| format!("{shown} → {status} in {} ms", started.elapsed().as_millis()));
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
