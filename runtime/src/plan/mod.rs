@@ -8,7 +8,7 @@
 mod compare;
 mod warning;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use ory_actions_core::{Platform, Scope};
@@ -230,6 +230,8 @@ fn desired<'a>(
     secrets: Secrets,
 ) -> Result<Vec<Desired<'a>>, Error> {
     let mut out: Vec<Desired<'a>> = Vec::new();
+    // Where each key is in `out`, to find a second declaration of a hook without a search.
+    let mut seen: HashMap<HookKey, usize> = HashMap::new();
     for &action in actions {
         let scopes = action
             .scopes_on(platform)
@@ -240,13 +242,14 @@ fn desired<'a>(
                 continue;
             }
             let key = rendered.hook.key(rendered.scope);
-            if let Some(first) = out.iter().find(|d| d.key == key) {
+            if let Some(first) = seen.get(&key).map(|&at| &out[at]) {
                 return Err(Error::DuplicateHook {
                     hook: format!("{} {} in {}", key.method, key.url, key.scope),
                     first: first.action.to_string(),
                     second: action.to_string(),
                 });
             }
+            seen.insert(key.clone(), out.len());
             out.push(Desired {
                 action,
                 key,
@@ -317,12 +320,14 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
     let lists = input.lists;
     let stores_extras = input.platform.stores_extras();
     let declared = desired(input.actions, input.platform, input.secrets)?;
+    let wanted: Vec<&Desired<'_>> = match input.mode {
+        Mode::Apply => declared.iter().collect(),
+        Mode::Destroy => Vec::new(),
+    };
     let planner = ListPlanner {
-        declared: &declared,
-        wanted: match input.mode {
-            Mode::Apply => declared.iter().collect(),
-            Mode::Destroy => Vec::new(),
-        },
+        declared_by_key: declared.iter().map(|d| (&d.key, d)).collect(),
+        wanted_by_key: wanted.iter().map(|d| (&d.key, *d)).collect(),
+        wanted,
         prune: input.prune,
         ctx: Compare {
             bodies: input.bodies,
@@ -451,17 +456,18 @@ fn body_warnings(
 
 /// Rebuilds hook lists: what the stack declares, owns and leaves alone.
 struct ListPlanner<'a> {
-    declared: &'a [Desired<'a>],
     wanted: Vec<&'a Desired<'a>>,
+    /// `declared` and `wanted` by key.
+    declared_by_key: HashMap<&'a HookKey, &'a Desired<'a>>,
+    wanted_by_key: HashMap<&'a HookKey, &'a Desired<'a>>,
     prune: &'a Prune,
     ctx: Compare<'a>,
 }
 
 impl ListPlanner<'_> {
     fn name_of(&self, key: &HookKey) -> Option<String> {
-        self.declared
-            .iter()
-            .find(|d| d.key == *key)
+        self.declared_by_key
+            .get(key)
             .and_then(|d| d.action.name().map(str::to_owned))
     }
 
@@ -489,8 +495,8 @@ impl ListPlanner<'_> {
                 }
             };
             let key = hook.key(scope);
-            let is_declared = self.declared.iter().any(|d| d.key == key);
-            match self.wanted.iter().find(|d| d.key == key) {
+            let is_declared = self.declared_by_key.contains_key(&key);
+            match self.wanted_by_key.get(&key) {
                 Some(want) if !matched.contains(&want.key) => {
                     matched.insert(&want.key);
                     let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
@@ -536,8 +542,9 @@ impl ListPlanner<'_> {
             .wanted
             .iter()
             .filter(|d| d.key.scope == scope && !matched.contains(&d.key));
-        for (offset, want) in creates.enumerate() {
-            new.insert(at + offset, want.entry().clone());
+        let mut created = Vec::new();
+        for want in creates {
+            created.push(want.entry().clone());
             changed = true;
             let fields = compare(
                 want,
@@ -554,6 +561,7 @@ impl ListPlanner<'_> {
                 fields,
             ));
         }
+        new.splice(at..at, created);
         (new, changed)
     }
 }
