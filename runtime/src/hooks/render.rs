@@ -131,6 +131,22 @@ impl Action {
             .collect())
     }
 
+    /// The keys of this action's entries on `platform` (its lists, method and URL), without
+    /// rendering them: what [`Action::render_on`] would give as `hook.key(scope)`.
+    pub(crate) fn keys_on(&self, platform: Platform) -> Vec<super::HookKey> {
+        let url = HookUrl::new(self.url());
+        let method = self.method().as_str();
+        self.scopes_on(platform)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|scope| super::HookKey {
+                scope,
+                method: method.to_owned(),
+                url: url.clone(),
+            })
+            .collect()
+    }
+
     /// What the action's entries mean, and which of its headers are secrets.
     fn web_hook(&self, secrets: Secrets) -> Result<(WebHook, BTreeSet<String>), Error> {
         let resolve = |secret: &Secret, what: String| -> Result<String, Error> {

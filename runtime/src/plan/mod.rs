@@ -266,10 +266,10 @@ pub(crate) fn bodies_to_fetch(
     lists: &HookLists,
     actions: &[&Action],
     platform: Platform,
-) -> Result<Vec<String>, Error> {
-    let declared: BTreeSet<HookKey> = desired(actions, platform, Secrets::Redacted)?
-        .into_iter()
-        .map(|d| d.key.clone())
+) -> Vec<String> {
+    let declared: BTreeSet<HookKey> = actions
+        .iter()
+        .flat_map(|action| action.keys_on(platform))
         .collect();
     let mut urls = BTreeSet::new();
     for (scope, list) in lists.iter() {
@@ -282,7 +282,7 @@ pub(crate) fn bodies_to_fetch(
             }
         }
     }
-    Ok(urls.into_iter().collect())
+    urls.into_iter().collect()
 }
 
 /// Everything the planner needs for one target.

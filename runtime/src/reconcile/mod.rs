@@ -168,8 +168,7 @@ impl Reconciler {
         let actions: Vec<&Action> = unit.actions.iter().collect();
         let (secrets, bodies) = match self.mode {
             Mode::Apply => {
-                let references =
-                    bodies_to_fetch(&snapshot.lists, &actions, unit.target.platform())?;
+                let references = bodies_to_fetch(&snapshot.lists, &actions, unit.target.platform());
                 let bodies = self.bodies.fetch(&unit.target, references).await;
                 (Secrets::Resolved, bodies)
             }
