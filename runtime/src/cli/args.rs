@@ -57,6 +57,8 @@ pub(crate) struct Options {
     pub(crate) deadline: Option<u64>,
     pub(crate) request_timeout: Option<u64>,
     pub(crate) no_color: bool,
+    /// `--parallelism N`: how many targets at once.
+    pub(crate) parallelism: Option<u64>,
     /// `-v`, `--verbose`: a line per request to Ory and per retry, on standard error.
     pub(crate) verbose: bool,
     /// `--identity-schema FILE`: sample traits from this identity JSON schema.
@@ -115,6 +117,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             }
             Long("no-color") => options.no_color = true,
             Long("verbose") | Short('v') => options.verbose = true,
+            Long("parallelism") => {
+                options.parallelism = Some(count(parser.value(), "--parallelism")?);
+            }
             Long("help") | Short('h') => help = true,
             Value(value) => {
                 let word = string(Ok(value))?;
@@ -239,6 +244,16 @@ fn seconds(value: Result<OsString, lexopt::Error>, flag: &str) -> Result<u64, St
     }
 }
 
+fn count(value: Result<OsString, lexopt::Error>, flag: &str) -> Result<u64, String> {
+    let text = string(value)?;
+    match text.parse::<u64>() {
+        Ok(count) if count > 0 => Ok(count),
+        _ => Err(format!(
+            "`{flag}` takes a whole number above 0, not `{text}`"
+        )),
+    }
+}
+
 fn string(value: Result<OsString, lexopt::Error>) -> Result<String, String> {
     value
         .map_err(|e| e.to_string())?
@@ -252,6 +267,18 @@ mod tests {
 
     fn parse_words(args: &[&str]) -> Result<Args, String> {
         parse(args.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn parallelism_and_verbose_are_options_of_every_command() {
+        let args = parse_words(&["apply", "--parallelism", "4", "-v"]).unwrap();
+        assert_eq!(args.options.parallelism, Some(4));
+        assert!(args.options.verbose);
+        assert!(
+            parse_words(&["plan", "--parallelism", "0"])
+                .unwrap_err()
+                .contains("`--parallelism` takes a whole number above 0, not `0`")
+        );
     }
 
     #[test]

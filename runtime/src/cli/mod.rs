@@ -288,6 +288,8 @@ Options:
   --identity-schema FILE
                       plan, apply, render: sample traits from this identity JSON schema
                       for evaluating bodies
+  --parallelism N     how many projects are read or written at once (default 10, else
+                      ORY_ACTIONS_PARALLELISM)
   -v, --verbose       a line per request to Ory (method, path, status, time) and per
                       retry (why), on standard error; never a secret or a header value
   --no-color          no colours (also NO_COLOR)

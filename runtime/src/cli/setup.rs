@@ -62,6 +62,7 @@ impl Setup {
         };
         let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
             .traced(trace.clone())
+            .parallelism(parallelism(options, &var)?)
             .only(target_scopes(stack, &options.targets)?)
             .resend(resend(stack, options)?)
             .samples(stack.sample_contexts().clone())
@@ -185,6 +186,24 @@ fn kratos_paths(
 }
 
 /// The Ory Network projects of the stack, through the console API.
+/// `--parallelism`, else `ORY_ACTIONS_PARALLELISM`, else the default.
+fn parallelism(options: &Options, var: &dyn Fn(&str) -> Option<String>) -> Result<usize, Error> {
+    let given = match (options.parallelism, var("ORY_ACTIONS_PARALLELISM")) {
+        (Some(count), _) => count,
+        (None, Some(text)) => match text.trim().parse::<u64>() {
+            Ok(count) if count > 0 => count,
+            _ => {
+                return Err(Error::Config(format!(
+                    "ORY_ACTIONS_PARALLELISM must be a whole number of targets above 0, not \
+                     `{text}`"
+                )));
+            }
+        },
+        (None, None) => return Ok(crate::reconcile::DEFAULT_PARALLELISM),
+    };
+    Ok(usize::try_from(given).unwrap_or(usize::MAX))
+}
+
 fn console(
     stack: &Stack,
     args: &Args,

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use ory_actions_core::Scope;
 use tokio::sync::Mutex;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::action::Action;
@@ -79,7 +80,11 @@ pub(crate) struct Reconciler {
     policy: Policy,
     samples: Samples,
     trace: Trace,
+    parallelism: usize,
 }
+
+/// How many targets are read or written at once unless told otherwise (Terraform's default).
+pub(crate) const DEFAULT_PARALLELISM: usize = 10;
 
 /// What happened to one target in an apply.
 #[derive(Debug)]
@@ -104,7 +109,14 @@ impl Reconciler {
             policy: Policy::within(retry::DEFAULT_DEADLINE),
             samples: Samples::default(),
             trace: Trace::default(),
+            parallelism: DEFAULT_PARALLELISM,
         }
+    }
+
+    /// At most `count` targets in flight at once (`--parallelism`); at least one.
+    pub(crate) fn parallelism(mut self, count: usize) -> Self {
+        self.parallelism = count.max(1);
+        self
     }
 
     /// Says on `trace` (`-v`) why each retry happens.
@@ -206,7 +218,7 @@ impl Reconciler {
         Ok((hooks, bodies))
     }
 
-    /// Plans every target concurrently. Results come back in the order of `units`; `done`
+    /// Plans every target concurrently, at most `parallelism` at once. Results come back in the order of `units`; `done`
     /// hears of each target as it finishes (its index, and whether it succeeded).
     pub(crate) async fn plan_all<T: Target>(
         &self,
@@ -214,10 +226,15 @@ impl Reconciler {
         done: &mut dyn FnMut(usize, bool),
     ) -> Vec<Result<ProjectPlan, Error>> {
         let mut tasks = JoinSet::new();
+        let slots = Arc::new(Semaphore::new(self.parallelism));
         for (index, unit) in units.iter().enumerate() {
             let this = self.clone();
             let unit = Arc::clone(unit);
-            tasks.spawn(async move { (index, this.plan(&unit).await) });
+            let slots = Arc::clone(&slots);
+            tasks.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                (index, this.plan(&unit).await)
+            });
         }
         collect(tasks, units.len(), done).await
     }
@@ -341,7 +358,7 @@ impl Reconciler {
         }
     }
 
-    /// Applies every plan concurrently. Results come back in the order of `units`.
+    /// Applies every plan concurrently, at most `parallelism` at once. Results come back in the order of `units`.
     pub(crate) async fn apply_all<T: Target>(
         &self,
         units: &[Arc<Unit<T>>],
@@ -349,10 +366,15 @@ impl Reconciler {
         done: &mut dyn FnMut(usize, bool),
     ) -> Vec<Result<Applied, Error>> {
         let mut tasks = JoinSet::new();
+        let slots = Arc::new(Semaphore::new(self.parallelism));
         for (index, (unit, plan)) in units.iter().zip(plans).enumerate() {
             let this = self.clone();
             let unit = Arc::clone(unit);
-            tasks.spawn(async move { (index, this.apply(&unit, plan).await) });
+            let slots = Arc::clone(&slots);
+            tasks.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                (index, this.apply(&unit, plan).await)
+            });
         }
         collect(tasks, units.len(), done).await
     }

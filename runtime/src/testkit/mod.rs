@@ -77,6 +77,7 @@ pub struct Options {
     bodies_as_urls: bool,
     return_secrets: bool,
     latency: Duration,
+    rate_limit: Option<u32>,
 }
 
 impl Default for Options {
@@ -87,6 +88,7 @@ impl Default for Options {
             bodies_as_urls: false,
             return_secrets: true,
             latency: Duration::ZERO,
+            rate_limit: None,
         }
     }
 }
@@ -122,6 +124,13 @@ impl Options {
     /// trip to Ory, for benchmarks that count what requests cost.
     pub fn latency(mut self, delay: Duration) -> Self {
         self.latency = delay;
+        self
+    }
+
+    /// At most `per_second` requests to `/projects/…` in each second (default no limit); the
+    /// others are answered 429 with `Retry-After`, as Ory's API does.
+    pub fn rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limit = Some(per_second.max(1));
         self
     }
 }
@@ -224,6 +233,8 @@ struct State {
     bodies_as_urls: bool,
     return_secrets: bool,
     latency: Duration,
+    /// The limit, and the second being counted: when it began and how many requests it had.
+    rate_limit: Option<(u32, std::time::Instant, u32)>,
     base_url: String,
     projects: BTreeMap<String, Project>,
     faults: Vec<Fault>,
@@ -268,6 +279,9 @@ impl TestKit {
             bodies_as_urls: options.bodies_as_urls,
             return_secrets: options.return_secrets,
             latency: options.latency,
+            rate_limit: options
+                .rate_limit
+                .map(|limit| (limit, std::time::Instant::now(), 0)),
             base_url: url.clone(),
             projects: BTreeMap::new(),
             faults: Vec::new(),
@@ -483,6 +497,32 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
     let latency = lock(&state).latency;
     if kind.is_some() && !latency.is_zero() {
         tokio::time::sleep(latency).await;
+    }
+    if kind.is_some() {
+        let limited = {
+            let mut state = lock(&state);
+            match &mut state.rate_limit {
+                Some((limit, second, seen)) => {
+                    let now = std::time::Instant::now();
+                    if now.duration_since(*second) >= Duration::from_secs(1) {
+                        *second = now;
+                        *seen = 0;
+                    }
+                    *seen += 1;
+                    *seen > *limit
+                }
+                None => false,
+            }
+        };
+        if limited {
+            log(&state, 429);
+            let mut answer = error_answer(429, "rate limit exceeded (testkit)");
+            answer.headers_mut().insert(
+                hyper::header::RETRY_AFTER,
+                hyper::header::HeaderValue::from(1u32),
+            );
+            return Ok(answer);
+        }
     }
     // Faults that act before the request is looked at.
     loop {

@@ -1,0 +1,116 @@
+//! A multi-tenant stack: many projects, ten hooks each, applied against the testkit under a
+//! per-key rate limit answered with 429 and `Retry-After`, as Ory's API does
+//! (`bench/many-projects`).
+//!
+//! ```sh
+//! cargo run --release --features testkit --example many_projects -- 1000 10 200
+//! ```
+//!
+//! Arguments: projects, `--parallelism`, the rate limit in requests per second. Prints the total
+//! time beside the floor the rate limit sets (two requests per project), the requests per
+//! project, and checks that every project holds all its hooks.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use ory_actions::testkit::{Options, TestKit, new_project_config};
+use ory_actions::{Action, Flow, Method, ProjectId, Stack, Timing, cli};
+
+const HOOKS: usize = 10;
+
+fn actions(projects: &[String]) -> Vec<Action> {
+    projects
+        .iter()
+        .flat_map(|project| {
+            (0..HOOKS).map(move |n| {
+                Action::builder(
+                    Flow::Registration,
+                    Timing::After,
+                    format!("https://hooks.example.com/{project}/{n}"),
+                )
+                .auth_method(Method::Password)
+                .project_id(ProjectId::Literal(project.clone().into()))
+                .body("function(ctx) { id: ctx.identity.id }")
+                .response_ignore(true)
+                .build()
+                .expect("a valid action")
+            })
+        })
+        .collect()
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().ok());
+    let count = args.next().flatten().unwrap_or(1000);
+    let parallelism = args.next().flatten().unwrap_or(10);
+    let rate = args.next().flatten().unwrap_or(200);
+    let kit = TestKit::start(
+        Options::default()
+            .latency(Duration::from_millis(20))
+            .rate_limit(u32::try_from(rate).unwrap_or(u32::MAX)),
+    )
+    .unwrap();
+    let projects: Vec<String> = (0..count)
+        .map(|_| kit.add_project(new_project_config()))
+        .collect();
+    let env = BTreeMap::from([
+        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
+        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
+    ]);
+    let parallelism = parallelism.to_string();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let started = Instant::now();
+    let code = cli::run_with(
+        Stack::new().actions_from(actions(&projects)),
+        [
+            "apply",
+            "--yes",
+            "--parallelism",
+            &parallelism,
+            "--deadline",
+            "600",
+        ],
+        &|name| env.get(name).cloned(),
+        cli::Io {
+            out: &mut out,
+            err: &mut err,
+            confirm: None,
+            color: false,
+        },
+    );
+    let took = started.elapsed();
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let requests = kit.requests();
+    let limited = requests.iter().filter(|r| r.status == 429).count();
+    let mut per_project: BTreeMap<&str, usize> = BTreeMap::new();
+    for request in &requests {
+        if let Some(id) = request.path.strip_prefix("/projects/") {
+            *per_project
+                .entry(id.split('/').next().unwrap_or(id))
+                .or_default() += 1;
+        }
+    }
+    let most = per_project.values().copied().max().unwrap_or(0);
+    let complete = projects
+        .iter()
+        .filter(|p| {
+            kit.identity_config(p).is_some_and(|config| {
+                config
+                    .pointer("/selfservice/flows/registration/after/password/hooks")
+                    .and_then(|l| l.as_array())
+                    .is_some_and(|l| l.len() == HOOKS + 1)
+            })
+        })
+        .count();
+    // Fixed one-second windows: the first window is free, each further `rate` requests cost a
+    // second.
+    let floor = ((2 * count) as f64 - rate as f64).max(0.0) / rate as f64;
+    println!(
+        "{count} projects × {HOOKS} hooks, parallelism {parallelism}, limit {rate}/s: \
+         {:.1} s (floor {floor:.1} s); {} requests, {limited} answered 429; at most {most} \
+         requests for a project (2 + one per 429); {complete}/{count} projects complete",
+        took.as_secs_f64(),
+        requests.len(),
+    );
+    assert_eq!(complete, count, "every project holds all its hooks");
+}
