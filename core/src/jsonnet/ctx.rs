@@ -401,6 +401,13 @@ impl std::error::Error for CtxError {}
 /// Only a template that parses and is a function of `ctx` is analysed (check it with
 /// [`check_body`](super::check_body) first); anything else has no problems here.
 pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
+    static CHECKED: super::memo::Memo<(String, CtxShape), Vec<CtxError>> = super::memo::Memo::new();
+    CHECKED.get((source.to_owned(), shape), || {
+        check_ctx_afresh(source, shape)
+    })
+}
+
+fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
     if source.len() > super::MAX_BODY_BYTES {
         return Vec::new();
     }

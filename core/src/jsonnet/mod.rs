@@ -5,6 +5,7 @@ mod ast;
 pub mod ctx;
 mod excerpt;
 mod lex;
+mod memo;
 mod parse;
 mod scope;
 
@@ -205,6 +206,11 @@ const URL_SCHEMES: [&str; 4] = ["http://", "https://", "file://", "base64://"];
 /// a parameter named `ctx`, and every other parameter needs a default. Any other template is a
 /// constant payload.
 pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
+    static CHECKED: memo::Memo<String, Result<BodyShape, BodyError>> = memo::Memo::new();
+    CHECKED.get(source.to_owned(), || check_body_afresh(source))
+}
+
+fn check_body_afresh(source: &str) -> Result<BodyShape, BodyError> {
     if let Some(scheme) = URL_SCHEMES.iter().find(|s| source.starts_with(*s)) {
         return Err(BodyError::Url {
             scheme: scheme.trim_end_matches("://"),
