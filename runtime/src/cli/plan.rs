@@ -55,7 +55,7 @@ pub(super) async fn run<T: Target>(
             }
         }
     }
-    let plans: Vec<ProjectPlan> = planned.iter().map(|(_, p)| p.clone()).collect();
+    let (units, plans): (Vec<Arc<Unit<T>>>, Vec<ProjectPlan>) = planned.into_iter().unzip();
     let summary = Summary::of(&plans);
     let _ = match format {
         PlanFormat::Json => writeln!(out, "{}", pretty(&PlanJson::new(&plans, mode, &failures))),
@@ -107,7 +107,6 @@ pub(super) async fn run<T: Target>(
             return EXIT_OK;
         }
     }
-    let (units, plans): (Vec<Arc<Unit<T>>>, Vec<ProjectPlan>) = planned.into_iter().unzip();
     let labels: Vec<String> = units.iter().map(|u| u.target.label()).collect();
     let mut code = EXIT_OK;
     let results = reconciler
