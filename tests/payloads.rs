@@ -322,3 +322,22 @@ fn a_failing_body_is_an_error_of_render_payloads_and_a_warning_of_plan() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_runaway_template_is_an_error_not_a_crash() {
+    let ctx = serde_json::json!({});
+    // Endless recursion: the evaluator's own limit on stack frames stops it.
+    let endless = payload::evaluate(
+        "local f(x) = f(x + 1) + 1; function(ctx) { n: f(1) }",
+        &ctx,
+        Encoding::Json,
+    );
+    assert!(
+        matches!(endless, Err(PayloadError::Fails { .. })),
+        "{endless:?}"
+    );
+    // Nesting deeper than go-jsonnet's 500 frames fails there too: an error, not a crash.
+    let deep = format!("{}1{}", "[".repeat(5_000), "]".repeat(5_000));
+    let deep = payload::evaluate(&deep, &ctx, Encoding::Json);
+    assert!(matches!(deep, Err(PayloadError::Fails { .. })), "{deep:?}");
+}

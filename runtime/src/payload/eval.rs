@@ -25,6 +25,11 @@ use super::{Encoding, Payload, PayloadError};
 /// forever is reported instead of stopping the program.
 const TIME_LIMIT: Duration = Duration::from_secs(10);
 
+/// How deep evaluation may go, in jrsonnet's frames: go-jsonnet's limit, 500 (jrsonnet's own
+/// default, 200, would stop templates go-jsonnet evaluates: `deep_recursion_300` in
+/// `tests/payloads/cases.json`).
+const MAX_FRAMES: usize = 500;
+
 /// The stack the evaluator runs on: jrsonnet recurses per nested call and value.
 const STACK: usize = 256 << 20;
 
@@ -74,6 +79,9 @@ pub(super) fn evaluate(jobs: Vec<Job>) -> Vec<Vec<Result<Payload, PayloadError>>
 }
 
 fn run(jobs: &[Job]) -> Vec<Vec<Result<Payload, PayloadError>>> {
+    // go-jsonnet's limit: 500 frames (jrsonnet's own default is 200); the thread's large stack
+    // holds them.
+    jrsonnet_evaluator::stack::set_stack_depth_limit(MAX_FRAMES);
     let mut builder = State::builder();
     builder.context_initializer(jrsonnet_stdlib::ContextInitializer::new(
         PathResolver::Absolute,
@@ -226,6 +234,10 @@ fn failure(source: &Source<'_>, error: &jrsonnet_evaluator::Error) -> PayloadErr
         ErrorKind::RuntimeError(text) => text.to_string(),
         ErrorKind::AssertionFailed(text) if !text.is_empty() => text.to_string(),
         ErrorKind::NoSuchField(field, _) => format!("field does not exist: {field}"),
+        // go-jsonnet's words, with its limit.
+        ErrorKind::StackOverflow => {
+            format!("max stack frames exceeded. ({MAX_FRAMES} frames, as in go-jsonnet)")
+        }
         other => other.to_string(),
     };
     let place = error
