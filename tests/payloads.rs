@@ -153,49 +153,22 @@ fn failures_say_where_and_what() {
 }
 
 #[allow(dead_code)]
-#[path = "../examples/seed.rs"]
-mod seed;
-
-#[allow(dead_code)]
 #[path = "../examples/quickstart.rs"]
 mod quickstart;
 
-struct Run {
-    code: u8,
-    out: String,
-    err: String,
-}
+mod common;
 
-fn run(stack: ory_actions::Stack, args: &[&str], env: &[(&str, String)]) -> Run {
-    let env: BTreeMap<&str, String> = env.iter().cloned().collect();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = ory_actions::cli::run_with(
-        stack,
-        args.iter().copied(),
-        &|name| env.get(name).cloned(),
-        ory_actions::cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: None,
-            color: false,
-        },
-    );
-    Run {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+fn run(stack: ory_actions::Stack, args: &[&str], env: &[(&str, String)]) -> common::Run {
+    common::run_env(stack, args, &env.iter().cloned().collect())
 }
 
 #[test]
 fn the_seed_and_quickstart_stacks_snapshot() {
     // The seed's welcome body reads `traits.name`: its identities have a name.
-    let seed = ory_actions::Stack::new()
-        .actions_from(seed::actions())
-        .samples(Samples::new().traits(serde_json::json!({
-            "email": "jane.doe@example.com",
-            "name": { "first": "Jane", "last": "Doe" },
-        })));
+    let seed = common::seed_stack().samples(Samples::new().traits(serde_json::json!({
+        "email": "jane.doe@example.com",
+        "name": { "first": "Jane", "last": "Doe" },
+    })));
     insta::assert_snapshot!("seed_stack_document", seed.snapshot().unwrap());
     let quickstart = ory_actions::Stack::new().actions_from(quickstart::actions());
     insta::assert_snapshot!(

@@ -1,6 +1,6 @@
 //! A stack as one stable, readable document, for snapshot tests (`insta::assert_snapshot!`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use ory_actions_core::Platform;
@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::action::Action;
 use crate::error::Error;
-use crate::hooks::{HookLists, Secrets, StoredBody, WebHook};
+use crate::hooks::{HookKey, HookLists, Secrets, StoredBody, WebHook};
 use crate::payload::{Payload, PayloadError, Phase};
 use crate::plan::{Mode, PlanInput, Resend, plan_project};
 use crate::stack::{Prune, Stack};
@@ -60,22 +60,25 @@ impl Stack {
             resend: &Resend::None,
             samples: None,
         })?;
+        // Which action each entry comes from, by the entry's key.
+        let owners: HashMap<HookKey, &Action> = actions
+            .iter()
+            .flat_map(|&action| {
+                action
+                    .keys_on(platform)
+                    .into_iter()
+                    .map(move |k| (k, action))
+            })
+            .collect();
         let mut out = String::new();
         for write in &plan.writes {
             let scope = write.scope;
             let _ = writeln!(out, "=== {scope} ({})", scope.config_pointer());
             for (index, entry) in write.entries.iter().enumerate() {
                 let hook = WebHook::decode(entry).ok();
-                let owner =
-                    hook.as_ref().and_then(|hook| {
-                        let key = hook.key(scope);
-                        actions.iter().copied().find(|action| {
-                            action.scopes().contains(&scope)
-                                && action.render_on(platform, Secrets::Redacted).is_ok_and(
-                                    |rendered| rendered.iter().any(|r| r.hook.key(scope) == key),
-                                )
-                        })
-                    });
+                let owner = hook
+                    .as_ref()
+                    .and_then(|hook| owners.get(&hook.key(scope)).copied());
                 let title = owner
                     .and_then(Action::name)
                     .map(|name| format!(" {name}"))

@@ -6,7 +6,7 @@ use super::setup::{fail, target_scopes};
 use super::{EXIT_ERROR, EXIT_OK, Io};
 use crate::action::Action;
 use crate::hooks::Secrets;
-use crate::payload::Payload;
+use crate::payload::{Payload, payloads_of};
 use crate::stack::Stack;
 use ory_actions_core::Scope;
 
@@ -60,23 +60,35 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
     let mut entries = Vec::new();
     let mut text = String::new();
     let mut failed = 0;
-    for action in stack.actions() {
-        let scopes: Vec<Scope> = action
-            .scopes()
-            .iter()
-            .copied()
-            .filter(|s| only.as_ref().is_none_or(|only| only.contains(s)))
-            .collect();
-        if scopes.is_empty() {
-            continue;
-        }
+    let lists: Vec<(&Action, Vec<Scope>)> = stack
+        .actions()
+        .iter()
+        .map(|action| {
+            let scopes = action
+                .scopes()
+                .iter()
+                .copied()
+                .filter(|s| only.as_ref().is_none_or(|only| only.contains(s)))
+                .collect();
+            (action, scopes)
+        })
+        .filter(|(_, scopes): &(&Action, Vec<Scope>)| !scopes.is_empty())
+        .collect();
+    // Every body evaluated with one evaluator, each template and context once.
+    let asked: Vec<(&Action, &[Scope])> = lists
+        .iter()
+        .map(|(action, scopes)| (*action, scopes.as_slice()))
+        .collect();
+    let all_payloads = payloads_of(&asked, stack.sample_contexts(), true);
+    for ((action, scopes), payloads) in lists.iter().zip(all_payloads) {
+        let action = *action;
         text.push_str(&format!("# {action}\n"));
         if let Some(reference) = action.body().and_then(|body| body.reference()) {
             text.push_str(&format!(
                 "(the body is `{reference}`, which Kratos fetches or reads itself: not \
                  evaluated here)\n\n"
             ));
-            for &scope in &scopes {
+            for &scope in scopes {
                 let mut entry = PayloadJson::new(action, scope, None);
                 entry.no_body = false;
                 entry.reference = Some(reference.clone());
@@ -88,12 +100,12 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
             text.push_str(
                 "(no body: Kratos fails every call of a web hook without one; add `body`)\n\n",
             );
-            for &scope in &scopes {
+            for &scope in scopes {
                 entries.push(PayloadJson::new(action, scope, None));
             }
             continue;
         }
-        for sample in action.payloads_in(&scopes, stack.sample_contexts()) {
+        for sample in payloads {
             let heading = format!("{} ({})", sample.scope, sample.phase.as_str());
             match &sample.result {
                 Ok(Payload::Cancelled) => text.push_str(&format!(
