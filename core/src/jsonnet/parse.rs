@@ -194,19 +194,7 @@ impl Parser {
                             ),
                         ));
                     }
-                    let params = if self.peek().kind == Kind::ParenL {
-                        self.pop();
-                        Some(self.parameters()?)
-                    } else {
-                        None
-                    };
-                    self.expect_op("=", &format!(" after `local {}`", name.text))?;
-                    let value = self.parse(MAX)?;
-                    binds.push(Bind {
-                        name: name.text,
-                        params,
-                        value,
-                    });
+                    binds.push(self.bind(name.text)?);
                     let delim = self.pop();
                     match delim.kind {
                         Kind::Semicolon => break,
@@ -368,6 +356,24 @@ impl Parser {
     }
 
     /// The parameters of a function or method up to `)`; `(` is consumed.
+    /// The rest of a `local` binding after its name, in an expression or an object:
+    /// `(params) = value` or `= value`.
+    fn bind(&mut self, name: String) -> Result<Bind, Problem> {
+        let params = if self.peek().kind == Kind::ParenL {
+            self.pop();
+            Some(self.parameters()?)
+        } else {
+            None
+        };
+        self.expect_op("=", &format!(" after `local {name}`"))?;
+        let value = self.parse(MAX)?;
+        Ok(Bind {
+            name,
+            params,
+            value,
+        })
+    }
+
     fn parameters(&mut self) -> Result<Vec<Param>, Problem> {
         let mut params = Vec::new();
         let mut comma = false;
@@ -607,20 +613,8 @@ impl Parser {
                             ),
                         ));
                     }
-                    let params = if self.peek().kind == Kind::ParenL {
-                        self.pop();
-                        Some(self.parameters()?)
-                    } else {
-                        None
-                    };
-                    self.expect_op("=", &format!(" after `local {}`", name.text))?;
-                    let value = self.parse(MAX)?;
                     locals.insert(name.text.clone());
-                    Member::Local(Bind {
-                        name: name.text,
-                        params,
-                        value,
-                    })
+                    Member::Local(self.bind(name.text)?)
                 }
                 Kind::Assert => {
                     let cond = self.parse(MAX)?;
