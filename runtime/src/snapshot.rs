@@ -74,7 +74,7 @@ impl Stack {
         for write in &plan.writes {
             let scope = write.scope;
             let _ = writeln!(out, "=== {scope} ({})", scope.config_pointer());
-            for (index, entry) in write.entries.iter().enumerate() {
+            for (index, entry) in write.list_write().entries.iter().enumerate() {
                 let hook = WebHook::decode(entry).ok();
                 let owner = hook
                     .as_ref()

@@ -107,6 +107,11 @@ impl Stack {
         &self.actions
     }
 
+    /// The actions, taken out of the stack.
+    pub(crate) fn into_actions(self) -> Vec<Action> {
+        self.actions
+    }
+
     /// The stack's own project, if it names one.
     pub fn project_id(&self) -> Option<&ProjectId> {
         self.project.as_ref()

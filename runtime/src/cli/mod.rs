@@ -207,7 +207,7 @@ fn run_inner(
         (true, true) => Trace::stderr(),
         (true, false) => Trace::collected(Arc::clone(&kept)),
     };
-    let setup = match setup::Setup::new(&stack, &args, env, &trace) {
+    let setup = match setup::Setup::new(stack, &args, env, &trace) {
         Ok(setup) => setup,
         Err(e) => {
             let _ = writeln!(io.err, "error: {e}");

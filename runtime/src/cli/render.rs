@@ -79,7 +79,7 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
         .iter()
         .map(|(action, scopes)| (*action, scopes.as_slice()))
         .collect();
-    let all_payloads = payloads_of(&asked, stack.sample_contexts(), true);
+    let all_payloads = payloads_of(&asked, stack.sample_contexts());
     for ((action, scopes), payloads) in lists.iter().zip(all_payloads) {
         let action = *action;
         text.push_str(&format!("# {action}\n"));

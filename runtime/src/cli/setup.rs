@@ -1,7 +1,7 @@
 //! From the environment and the options to the targets of a run: one Ory Network project per
 //! project the actions name, or one Kratos configuration file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,7 +49,7 @@ pub(super) struct Setup {
 impl Setup {
     /// Reads the environment (through `env`) and the options, and finds the targets.
     pub(super) fn new(
-        stack: &Stack,
+        stack: Stack,
         args: &Args,
         env: &dyn Fn(&str) -> Option<String>,
         trace: &Trace,
@@ -63,8 +63,8 @@ impl Setup {
         let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
             .traced(trace.clone())
             .parallelism(parallelism(options, &var)?)
-            .only(target_scopes(stack, &options.targets)?)
-            .resend(resend(stack, options)?)
+            .only(target_scopes(&stack, &options.targets)?)
+            .resend(resend(&stack, options)?)
             .samples(stack.sample_contexts().clone())
             .deadline(
                 options
@@ -119,7 +119,7 @@ impl Setup {
 
 /// The Kratos configuration file at `path`, validated with `--schema` when given.
 fn kratos_file(
-    stack: &Stack,
+    stack: Stack,
     options: &Options,
     path: String,
     var: &dyn Fn(&str) -> Option<String>,
@@ -149,7 +149,7 @@ fn kratos_file(
     // A configuration file holds one set of hook lists: every action goes there.
     Ok(Unit {
         target: file,
-        actions: stack.actions().to_vec(),
+        actions: stack.into_actions(),
     })
 }
 
@@ -205,7 +205,7 @@ fn parallelism(options: &Options, var: &dyn Fn(&str) -> Option<String>) -> Resul
 }
 
 fn console(
-    stack: &Stack,
+    stack: Stack,
     args: &Args,
     var: &dyn Fn(&str) -> Option<String>,
     trace: &Trace,
@@ -276,7 +276,7 @@ struct ProjectDefaults {
 /// Splits a stack by project: an action's own `project_id`, else `--project`, else the stack's
 /// project, else the environment. Projects keep the order in which they first appear.
 fn group_by_project(
-    stack: &Stack,
+    stack: Stack,
     defaults: &ProjectDefaults,
 ) -> Result<Vec<(String, Vec<Action>)>, Error> {
     let fallback = match (&defaults.flag, stack.project_id()) {
@@ -285,7 +285,9 @@ fn group_by_project(
         (None, None) => defaults.env.clone(),
     };
     let mut groups: Vec<(String, Vec<Action>)> = Vec::new();
-    for action in stack.actions() {
+    // Where each project is in `groups`.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for action in stack.into_actions() {
         let project_id = match action.project_id() {
             Some(id) => id.resolve()?,
             None => fallback.clone().ok_or_else(|| {
@@ -295,9 +297,12 @@ fn group_by_project(
                 ))
             })?,
         };
-        match groups.iter_mut().find(|(id, _)| *id == project_id) {
-            Some((_, actions)) => actions.push(action.clone()),
-            None => groups.push((project_id, vec![action.clone()])),
+        match index.get(&project_id) {
+            Some(&at) => groups[at].1.push(action),
+            None => {
+                index.insert(project_id.clone(), groups.len());
+                groups.push((project_id, vec![action]));
+            }
         }
     }
     if groups.is_empty()

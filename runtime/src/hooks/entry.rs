@@ -1,6 +1,6 @@
 //! The web hook entry codec: what a `{"hook": "web_hook", "config": {…}}` entry means
 //! ([`WebHook::decode`]), how one is written for each platform ([`WebHook::encode`]), and where
-//! its secrets sit ([`secret_pointers`]).
+//! its secrets sit ([`for_each_secret`]).
 //!
 //! The same view serves the entries a project holds and the entries the stack renders, so the
 //! two are compared by meaning: an absent field equals its default, and a body is its Jsonnet
@@ -426,32 +426,37 @@ pub(crate) enum SecretHeaders<'a> {
     Only(&'a std::collections::BTreeSet<String>),
 }
 
-/// The JSON pointers (within `entry`) of every secret value it holds: the api key value, the
-/// basic auth password, and header values as `headers` says. The one description of where
-/// secrets sit in an entry.
-pub(crate) fn secret_pointers(entry: &Value, headers: SecretHeaders<'_>) -> Vec<String> {
-    let mut pointers = Vec::new();
-    for key in ["value", "password"] {
-        let pointer = format!("/config/auth/config/{key}");
-        if entry.pointer(&pointer).is_some() {
-            pointers.push(pointer);
+/// Calls `f` on every secret value `entry` holds: the api key value, the basic auth password,
+/// and header values as `headers` says. The one description of where secrets sit in an entry.
+pub(crate) fn for_each_secret(
+    entry: &mut Value,
+    headers: SecretHeaders<'_>,
+    mut f: impl FnMut(&mut String),
+) {
+    let Some(Value::Object(config)) = entry.get_mut("config") else {
+        return;
+    };
+    if let Some(Value::Object(auth)) = config
+        .get_mut("auth")
+        .and_then(|auth| auth.get_mut("config"))
+    {
+        for key in ["value", "password"] {
+            if let Some(Value::String(secret)) = auth.get_mut(key) {
+                f(secret);
+            }
         }
     }
-    if let Some(Value::Object(map)) = entry.pointer("/config/headers") {
-        for name in map.keys() {
+    if let Some(Value::Object(map)) = config.get_mut("headers") {
+        for (name, value) in map.iter_mut() {
             let secret = match headers {
                 SecretHeaders::All => true,
                 SecretHeaders::Only(names) => names.contains(name),
             };
-            if secret {
-                pointers.push(format!(
-                    "/config/headers/{}",
-                    name.replace('~', "~0").replace('/', "~1")
-                ));
+            if let (true, Value::String(value)) = (secret, value) {
+                f(value);
             }
         }
     }
-    pointers
 }
 
 /// Whether a stored secret is really there: not empty and not a redaction placeholder

@@ -7,7 +7,7 @@ use ory_actions_core::{Platform, Scope};
 use serde_json::Value;
 
 use super::HookUrl;
-use super::entry::{SecretHeaders, StoredAuth, StoredBody, WebHook, secret_pointers};
+use super::entry::{SecretHeaders, StoredAuth, StoredBody, WebHook, for_each_secret};
 use crate::action::{Action, Auth, HeaderValue, Secret};
 use crate::error::Error;
 
@@ -55,11 +55,11 @@ impl RenderedHook {
     /// The entry with every secret value replaced by `(sensitive)`.
     pub fn redacted_entry(&self) -> Value {
         let mut entry = self.entry.clone();
-        for pointer in secret_pointers(&entry, SecretHeaders::Only(&self.secret_headers)) {
-            if let Some(secret) = entry.pointer_mut(&pointer) {
-                *secret = Value::String(REDACTED.into());
-            }
-        }
+        for_each_secret(
+            &mut entry,
+            SecretHeaders::Only(&self.secret_headers),
+            |secret| *secret = REDACTED.into(),
+        );
         entry
     }
 }
@@ -68,11 +68,7 @@ impl RenderedHook {
 /// so that they do not outlive their use.
 pub(crate) fn wipe(entry: &mut Value) {
     use zeroize::Zeroize as _;
-    for pointer in secret_pointers(entry, SecretHeaders::All) {
-        if let Some(Value::String(secret)) = entry.pointer_mut(&pointer) {
-            secret.zeroize();
-        }
-    }
+    for_each_secret(entry, SecretHeaders::All, |secret| secret.zeroize());
 }
 
 impl Drop for RenderedHook {
@@ -116,8 +112,10 @@ impl Action {
         platform: Platform,
         secrets: Secrets,
     ) -> Result<Vec<RenderedHook>, Error> {
-        self.check()?;
-        let (hook, secret_headers) = self.web_hook(secrets)?;
+        let Declared {
+            hook,
+            secret_headers,
+        } = self.declared_hook(secrets)?;
         let entry = hook.encode(platform);
         Ok(self
             .scopes()
@@ -147,8 +145,10 @@ impl Action {
             .collect()
     }
 
-    /// What the action's entries mean, and which of its headers are secrets.
-    fn web_hook(&self, secrets: Secrets) -> Result<(WebHook, BTreeSet<String>), Error> {
+    /// What the action's entries mean, and which of its headers are secrets: one [`Declared`]
+    /// for all its lists, which [`WebHook::encode`] turns into the entry of each.
+    pub(crate) fn declared_hook(&self, secrets: Secrets) -> Result<Declared, Error> {
+        self.check()?;
         let resolve = |secret: &Secret, what: String| -> Result<String, Error> {
             match secrets {
                 Secrets::Redacted => Ok(REDACTED.to_owned()),
@@ -202,8 +202,20 @@ impl Action {
             id: self.id().map(str::to_owned),
             extra: BTreeMap::new(),
         };
-        Ok((hook, secret_headers))
+        Ok(Declared {
+            hook,
+            secret_headers,
+        })
     }
+}
+
+/// What a declared hook means, before it is written for a platform.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Declared {
+    /// The hook; its secrets are wiped when it is dropped.
+    pub(crate) hook: WebHook,
+    /// The names of the headers whose values are secrets.
+    pub(crate) secret_headers: BTreeSet<String>,
 }
 
 #[cfg(test)]
@@ -266,6 +278,32 @@ mod tests {
         let shown = format!("{:?} {} {:?} {action}", hooks[0], hooks[0], action);
         assert!(!shown.contains("planted-s3cret"), "{shown}");
         assert!(shown.contains(REDACTED));
+    }
+
+    #[test]
+    fn wipe_overwrites_every_secret_and_nothing_else() {
+        let mut entry = serde_json::json!({"hook": "web_hook", "config": {
+            "url": "https://hooks.example/x", "method": "POST",
+            "auth": {"type": "api_key", "config": {"name": "X-Key", "value": "k3y", "in": "header"}},
+            "headers": {"X-Plain": "visible", "Authorization": "Bearer t0ken"},
+        }});
+        wipe(&mut entry);
+        assert_eq!(entry["config"]["auth"]["config"]["value"], "");
+        assert_eq!(entry["config"]["auth"]["config"]["name"], "X-Key");
+        // An entry of unknown origin may carry a credential in any header.
+        assert_eq!(entry["config"]["headers"]["X-Plain"], "");
+        assert_eq!(entry["config"]["headers"]["Authorization"], "");
+        assert_eq!(entry["config"]["url"], "https://hooks.example/x");
+        let mut basic = serde_json::json!({"hook": "web_hook", "config": {
+            "url": "https://hooks.example/x",
+            "auth": {"type": "basic_auth", "config": {"user": "ory", "password": "pa55"}},
+        }});
+        wipe(&mut basic);
+        assert_eq!(basic["config"]["auth"]["config"]["password"], "");
+        assert_eq!(basic["config"]["auth"]["config"]["user"], "ory");
+        let mut odd = serde_json::json!({"hook": "session", "config": 3});
+        wipe(&mut odd);
+        assert_eq!(odd, serde_json::json!({"hook": "session", "config": 3}));
     }
 
     #[test]

@@ -178,18 +178,39 @@ pub(crate) fn evaluate_all(
         .collect();
     evaluate_jobs(vec![(source, contexts, encoding)])
         .pop()
+        .map(|results| results.to_vec())
         .unwrap_or_default()
 }
 
+/// The results of one job, one per context; jobs that ask the same share them.
+type Results = Arc<[Result<Payload, PayloadError>]>;
+
 /// Evaluates many templates, each with its contexts (JSON text), with one evaluator: each
-/// template is checked and parsed once, and each template and context evaluated once.
-fn evaluate_jobs(
-    jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>,
-) -> Vec<Vec<Result<Payload, PayloadError>>> {
+/// template is checked and parsed once, each template and context evaluated once, and jobs that
+/// ask the same (the same template, with the same contexts, sent the same way) share one result.
+fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
     let mut checked: HashMap<&str, Result<BodyShape, BodyError>> = HashMap::new();
+    // Each distinct job, by its template, the contexts (the same `Arc`s: the same texts) and
+    // the encoding; and for each job, which distinct one it is.
+    let mut distinct: HashMap<(&str, Vec<*const u8>, Encoding), usize> = HashMap::new();
+    let mut asked: Vec<(&str, Vec<Arc<str>>, Encoding)> = Vec::new();
+    let which: Vec<usize> = jobs
+        .into_iter()
+        .map(|(source, contexts, encoding)| {
+            let key = (
+                source,
+                contexts.iter().map(|ctx| ctx.as_ptr()).collect(),
+                encoding,
+            );
+            *distinct.entry(key).or_insert_with(|| {
+                asked.push((source, contexts, encoding));
+                asked.len() - 1
+            })
+        })
+        .collect();
     let mut invalid = Vec::new();
     let mut valid = Vec::new();
-    for (index, (source, contexts, encoding)) in jobs.into_iter().enumerate() {
+    for (index, (source, contexts, encoding)) in asked.into_iter().enumerate() {
         let check = checked.entry(source).or_insert_with(|| check_body(source));
         match check {
             Err(e) => invalid.push((
@@ -214,7 +235,11 @@ fn evaluate_jobs(
         indexes.into_iter().zip(eval::evaluate(jobs)).collect();
     results.extend(invalid);
     results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, r)| r).collect()
+    let results: Vec<Results> = results.into_iter().map(|(_, r)| r.into()).collect();
+    which
+        .into_iter()
+        .map(|at| Arc::clone(&results[at]))
+        .collect()
 }
 
 /// The payload of one of an action's hook lists for its sample context.
@@ -240,20 +265,55 @@ impl Action {
 
     /// [`Action::payloads`] for the lists `scopes`.
     pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
-        payloads_of(&[(self, scopes)], samples, true)
+        payloads_of(&[(self, scopes)], samples)
             .pop()
             .unwrap_or_default()
     }
 }
 
 /// The payloads of several actions, each for the lists given with it, with one evaluator.
-/// `with_contexts: false` leaves each [`SamplePayload::context`] `null`, for callers that only
-/// need the results (a plan of ten thousand hooks need not hold ten thousand contexts).
 pub(crate) fn payloads_of(
     actions: &[(&Action, &[Scope])],
     samples: &Samples,
-    with_contexts: bool,
 ) -> Vec<Vec<SamplePayload>> {
+    let evaluated = evaluate_places(actions, samples);
+    evaluated
+        .outcomes
+        .into_iter()
+        .map(|outcome| {
+            outcome
+                .places
+                .into_iter()
+                .zip(outcome.results.iter())
+                .map(|((scope, phase), result)| SamplePayload {
+                    scope,
+                    phase,
+                    context: evaluated.contexts[&(scope, phase)].0.clone(),
+                    result: result.clone(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The results of one action's body in the lists asked for: the list and phase of each, and
+/// the result there (shared with every action that has the same body in the same places).
+pub(crate) struct Outcome {
+    pub(crate) places: Vec<(Scope, Phase)>,
+    pub(crate) results: Results,
+}
+
+/// Every action's [`Outcome`], and the sample contexts they were evaluated with (as JSON, and
+/// as the text handed to the evaluator).
+pub(crate) struct Evaluated {
+    pub(crate) outcomes: Vec<Outcome>,
+    contexts: HashMap<(Scope, Phase), (Value, Arc<str>)>,
+}
+
+/// Evaluates the bodies of several actions, each for the lists given with it, with one
+/// evaluator; no context or result is copied per action, so a plan of ten thousand hooks holds
+/// one result per distinct body and place.
+pub(crate) fn evaluate_places(actions: &[(&Action, &[Scope])], samples: &Samples) -> Evaluated {
     let mut contexts: HashMap<(Scope, Phase), (Value, Arc<str>)> = HashMap::new();
     let places: Vec<Vec<(Scope, Phase)>> = actions
         .iter()
@@ -287,24 +347,10 @@ pub(crate) fn payloads_of(
             (source, texts, Encoding::of(action))
         })
         .collect();
-    places
+    let outcomes = places
         .into_iter()
         .zip(evaluate_jobs(jobs))
-        .map(|(places, results)| {
-            places
-                .into_iter()
-                .zip(results)
-                .map(|((scope, phase), result)| SamplePayload {
-                    scope,
-                    phase,
-                    context: if with_contexts {
-                        contexts[&(scope, phase)].0.clone()
-                    } else {
-                        Value::Null
-                    },
-                    result,
-                })
-                .collect()
-        })
-        .collect()
+        .map(|(places, results)| Outcome { places, results })
+        .collect();
+    Evaluated { outcomes, contexts }
 }

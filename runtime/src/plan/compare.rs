@@ -172,7 +172,7 @@ fn compare_extras(
     let want = desired.hook();
     let names: BTreeSet<&String> = remote.headers.keys().chain(want.headers.keys()).collect();
     for name in names {
-        let secret = desired.rendered.secret_headers.contains(name.as_str());
+        let secret = desired.secret_headers().contains(name.as_str());
         let (before, after) = (remote.headers.get(name), want.headers.get(name));
         if before == after || (secret && !ctx.secrets && before.is_some()) {
             continue;

@@ -10,6 +10,7 @@ mod warning;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use ory_actions_core::{Platform, Scope};
 use serde_json::Value;
@@ -17,10 +18,10 @@ use serde_json::Value;
 use crate::action::{Action, InvalidAction, Problem};
 use crate::error::Error;
 use crate::hooks::{
-    Entry, HookKey, HookLists, HookUrl, ListWrite, RenderedHook, Secrets, StoredAuth, StoredBody,
+    Declared, Entry, HookKey, HookLists, HookUrl, ListWrite, Secrets, StoredAuth, StoredBody,
     WebHook,
 };
-use crate::payload::{Payload, Samples, payloads_of};
+use crate::payload::{Payload, Samples, evaluate_places};
 use crate::stack::Prune;
 use crate::target::TargetName;
 pub(crate) use compare::Resend;
@@ -144,9 +145,75 @@ pub(crate) struct ProjectPlan {
     /// Things worth knowing.
     pub(crate) warnings: Vec<Warning>,
     /// The lists to replace; empty when nothing changes.
-    pub(crate) writes: Vec<ListWrite>,
+    pub(crate) writes: Vec<PlannedWrite>,
     /// The secret values the writes hold, to keep them out of messages.
     pub(crate) secrets: SecretValues,
+}
+
+/// One hook list a plan replaces, as the plan keeps it: the entries that stay are indexes into
+/// the list as read, and declared hooks are kept by meaning, shared with the declaration.
+/// [`PlannedWrite::list_write`] writes the entries out when the list is written, so that a plan
+/// of ten thousand hooks does not hold ten thousand JSON entries.
+#[derive(Clone, PartialEq)]
+pub(crate) struct PlannedWrite {
+    /// The list.
+    pub(crate) scope: Scope,
+    /// The platform the entries are written for.
+    platform: Platform,
+    /// The list as read; `None` when the target had no such list.
+    before: Option<Vec<Value>>,
+    /// The list after the change.
+    pub(crate) entries: Vec<PlannedEntry>,
+}
+
+/// One entry of a list after the change.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum PlannedEntry {
+    /// The entry at this index of the list as read, as it is.
+    Kept(usize),
+    /// The entry of a declared hook.
+    Declared(Arc<Declared>),
+}
+
+impl PlannedWrite {
+    /// The entry at `index` of the list after the change, as it is written.
+    pub(crate) fn entry(&self, index: usize) -> Option<Value> {
+        Some(match self.entries.get(index)? {
+            PlannedEntry::Kept(at) => self.before.as_ref()?.get(*at)?.clone(),
+            PlannedEntry::Declared(declared) => declared.hook.encode(self.platform),
+        })
+    }
+
+    /// The write a target makes: the list as read and every entry written out.
+    pub(crate) fn list_write(&self) -> ListWrite {
+        ListWrite {
+            scope: self.scope,
+            before: self.before.clone(),
+            entries: (0..self.entries.len())
+                .filter_map(|index| self.entry(index))
+                .collect(),
+        }
+    }
+}
+
+impl Drop for PlannedWrite {
+    /// Overwrites the secrets of the list as read (declared ones wipe themselves).
+    fn drop(&mut self) {
+        self.before
+            .iter_mut()
+            .flatten()
+            .for_each(crate::hooks::wipe);
+    }
+}
+
+impl fmt::Debug for PlannedWrite {
+    /// The list and its length, never an entry (entries hold secrets).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlannedWrite")
+            .field("scope", &self.scope)
+            .field("entries", &self.entries.len())
+            .finish()
+    }
 }
 
 /// Secret values; `Debug` shows only how many there are, and they are overwritten when dropped.
@@ -185,22 +252,28 @@ impl ProjectPlan {
 /// The content of bodies stored at URLs, fetched before planning: URL → text or why not.
 pub(crate) type FetchedBodies = BTreeMap<String, Result<String, String>>;
 
-/// A declared hook: the entry to write and its meaning.
+/// A declared hook in one of its lists: its meaning, shared by the action's lists. Its entry is
+/// made only where the list is written ([`PlannedWrite::list_write`]).
 struct Desired<'a> {
     action: &'a Action,
     key: HookKey,
-    rendered: RenderedHook,
+    declared: Arc<Declared>,
 }
 
 impl Desired<'_> {
     /// What the declared entry means.
     fn hook(&self) -> &WebHook {
-        &self.rendered.hook
+        &self.declared.hook
+    }
+
+    /// The names of the headers whose values are secrets.
+    fn secret_headers(&self) -> &BTreeSet<String> {
+        &self.declared.secret_headers
     }
 
     /// The entry to write.
-    fn entry(&self) -> &Value {
-        &self.rendered.entry
+    fn entry(&self) -> PlannedEntry {
+        PlannedEntry::Declared(Arc::clone(&self.declared))
     }
 
     /// The secret values in the entry (only real values when rendered with resolved secrets).
@@ -211,8 +284,7 @@ impl Desired<'_> {
             .and_then(StoredAuth::secret)
             .into_iter()
             .chain(
-                self.rendered
-                    .secret_headers
+                self.secret_headers()
                     .iter()
                     .filter_map(|name| hook.headers.get(name).map(String::as_str)),
             )
@@ -221,43 +293,47 @@ impl Desired<'_> {
     }
 }
 
-/// Renders the actions of one target into the hooks to compare, in the lists `platform` has and
-/// as it keeps them; refuses an action that names a list the platform lacks, and two
-/// declarations of the same hook.
+/// The declared hooks of one target, and each by key.
+struct DesiredHooks<'a> {
+    /// In declaration order, then in the order of each action's lists.
+    hooks: Vec<Desired<'a>>,
+    /// Where each key is in `hooks`.
+    by_key: HashMap<HookKey, usize>,
+}
+
+/// Reads the actions of one target as the hooks to compare, in the lists `platform` has and as
+/// it keeps them; refuses an action that names a list the platform lacks, and two declarations
+/// of the same hook.
 fn desired<'a>(
     actions: &[&'a Action],
     platform: Platform,
     secrets: Secrets,
-) -> Result<Vec<Desired<'a>>, Error> {
-    let mut out: Vec<Desired<'a>> = Vec::new();
-    // Where each key is in `out`, to find a second declaration of a hook without a search.
-    let mut seen: HashMap<HookKey, usize> = HashMap::new();
+) -> Result<DesiredHooks<'a>, Error> {
+    let mut hooks: Vec<Desired<'a>> = Vec::with_capacity(actions.len());
+    let mut by_key: HashMap<HookKey, usize> = HashMap::with_capacity(actions.len());
     for &action in actions {
         let scopes = action
             .scopes_on(platform)
             .map_err(|problem| InvalidAction::planned(action, Problem::Scope(problem)))?;
-        for rendered in action.render_on(platform, secrets)? {
-            if !scopes.contains(&rendered.scope) {
-                // `all` on a platform with fewer lists: not one of its lists.
-                continue;
-            }
-            let key = rendered.hook.key(rendered.scope);
-            if let Some(first) = seen.get(&key).map(|&at| &out[at]) {
+        let declared = Arc::new(action.declared_hook(secrets)?);
+        for scope in scopes {
+            let key = declared.hook.key(scope);
+            if let Some(&first) = by_key.get(&key) {
                 return Err(Error::DuplicateHook {
                     hook: format!("{} {} in {}", key.method, key.url, key.scope),
-                    first: first.action.to_string(),
+                    first: hooks[first].action.to_string(),
                     second: action.to_string(),
                 });
             }
-            seen.insert(key.clone(), out.len());
-            out.push(Desired {
+            by_key.insert(key.clone(), hooks.len());
+            hooks.push(Desired {
                 action,
                 key,
-                rendered,
+                declared: Arc::clone(&declared),
             });
         }
     }
-    Ok(out)
+    Ok(DesiredHooks { hooks, by_key })
 }
 
 /// The stored bodies the planner will need to compare (links, or file paths), of the hooks the
@@ -320,14 +396,9 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
     let lists = input.lists;
     let stores_extras = input.platform.stores_extras();
     let declared = desired(input.actions, input.platform, input.secrets)?;
-    let wanted: Vec<&Desired<'_>> = match input.mode {
-        Mode::Apply => declared.iter().collect(),
-        Mode::Destroy => Vec::new(),
-    };
     let planner = ListPlanner {
-        declared_by_key: declared.iter().map(|d| (&d.key, d)).collect(),
-        wanted_by_key: wanted.iter().map(|d| (&d.key, *d)).collect(),
-        wanted,
+        declared: &declared,
+        wants: input.mode == Mode::Apply,
         prune: input.prune,
         ctx: Compare {
             bodies: input.bodies,
@@ -357,15 +428,20 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         let (new, changed) = planner.plan_list(scope, old, &mut plan);
         new_lengths.insert(scope, new.len());
         if changed {
-            plan.writes.push(ListWrite {
+            plan.writes.push(PlannedWrite {
                 scope,
+                platform: input.platform,
                 before: lists.get(scope).cloned(),
                 entries: new,
             });
         }
     }
     if input.secrets == Secrets::Resolved {
-        plan.secrets.0 = declared.iter().flat_map(|d| d.secret_values()).collect();
+        plan.secrets.0 = declared
+            .hooks
+            .iter()
+            .flat_map(|d| d.secret_values())
+            .collect();
     }
     if input.mode == Mode::Apply {
         if !stores_extras {
@@ -380,6 +456,7 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         }
         plan.warnings.extend(
             declared
+                .hooks
                 .iter()
                 .filter(|d| d.hook().body == StoredBody::None && targeted(d.key.scope))
                 .map(|d| Warning::NoBody {
@@ -430,21 +507,21 @@ fn body_warnings(
         .map(|(action, scopes)| (*action, scopes.as_slice()))
         .collect();
     let mut warnings = Vec::new();
-    for ((action, _), payloads) in asked.iter().zip(payloads_of(&asked, samples, false)) {
-        if let Some(failed) = payloads.iter().find(|p| p.result.is_err()) {
-            if let Err(error) = &failed.result {
-                warnings.push(Warning::BodyFails {
-                    action: action.to_string(),
-                    scope: failed.scope,
-                    phase: failed.phase.as_str(),
-                    problem: error.to_string(),
-                });
-            }
+    let evaluated = evaluate_places(&asked, samples);
+    for ((action, _), outcome) in asked.iter().zip(&evaluated.outcomes) {
+        let mut results = outcome.places.iter().zip(outcome.results.iter());
+        if let Some(((scope, phase), Err(error))) = results.clone().find(|(_, r)| r.is_err()) {
+            warnings.push(Warning::BodyFails {
+                action: action.to_string(),
+                scope: *scope,
+                phase: phase.as_str(),
+                problem: error.to_string(),
+            });
         } else if action
             .body()
             .and_then(|body| body.source())
             .is_some_and(|source| check_body(source) == Ok(BodyShape::Constant))
-            && payloads.iter().all(|p| p.result == Ok(Payload::Cancelled))
+            && results.all(|(_, r)| r == &Ok(Payload::Cancelled))
         {
             warnings.push(Warning::BodyCancels {
                 action: action.to_string(),
@@ -456,25 +533,39 @@ fn body_warnings(
 
 /// Rebuilds hook lists: what the stack declares, owns and leaves alone.
 struct ListPlanner<'a> {
-    wanted: Vec<&'a Desired<'a>>,
-    /// `declared` and `wanted` by key.
-    declared_by_key: HashMap<&'a HookKey, &'a Desired<'a>>,
-    wanted_by_key: HashMap<&'a HookKey, &'a Desired<'a>>,
+    declared: &'a DesiredHooks<'a>,
+    /// Whether the declared hooks are wanted (apply) or go (destroy).
+    wants: bool,
     prune: &'a Prune,
     ctx: Compare<'a>,
 }
 
-impl ListPlanner<'_> {
+impl<'a> ListPlanner<'a> {
+    /// The declared hook of `key`, if any.
+    fn declared(&self, key: &HookKey) -> Option<&'a Desired<'a>> {
+        let hooks = &self.declared.hooks;
+        self.declared.by_key.get(key).map(|&at| &hooks[at])
+    }
+
+    /// The hook of `key` when the plan wants it in its list.
+    fn wanted(&self, key: &HookKey) -> Option<&'a Desired<'a>> {
+        self.declared(key).filter(|_| self.wants)
+    }
+
     fn name_of(&self, key: &HookKey) -> Option<String> {
-        self.declared_by_key
-            .get(key)
+        self.declared(key)
             .and_then(|d| d.action.name().map(str::to_owned))
     }
 
     /// The list of `scope` after the change, and whether it differs from `old`. Records the
     /// changes, unmanaged hooks and warnings in `plan`.
-    fn plan_list(&self, scope: Scope, old: &[Value], plan: &mut ProjectPlan) -> (Vec<Value>, bool) {
-        let mut new: Vec<Value> = Vec::with_capacity(old.len() + 1);
+    fn plan_list(
+        &self,
+        scope: Scope,
+        old: &[Value],
+        plan: &mut ProjectPlan,
+    ) -> (Vec<PlannedEntry>, bool) {
+        let mut new: Vec<PlannedEntry> = Vec::with_capacity(old.len() + 1);
         let mut matched: BTreeSet<&HookKey> = BTreeSet::new();
         let mut changed = false;
         for (index, entry) in old.iter().enumerate() {
@@ -486,17 +577,17 @@ impl ListPlanner<'_> {
                         index,
                         problem,
                     });
-                    new.push(entry.clone());
+                    new.push(PlannedEntry::Kept(index));
                     continue;
                 }
                 Entry::Other => {
-                    new.push(entry.clone());
+                    new.push(PlannedEntry::Kept(index));
                     continue;
                 }
             };
             let key = hook.key(scope);
-            let is_declared = self.declared_by_key.contains_key(&key);
-            match self.wanted_by_key.get(&key) {
+            let is_declared = self.declared(&key).is_some();
+            match self.wanted(&key) {
                 Some(want) if !matched.contains(&want.key) => {
                     matched.insert(&want.key);
                     let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
@@ -504,10 +595,14 @@ impl ListPlanner<'_> {
                         // What the target left out is written from the declaration, so that a
                         // write of this list never drops a secret it could not return.
                         let uncompared = fields.iter().any(|f| !f.changes());
-                        new.push(if uncompared { want.entry() } else { entry }.clone());
+                        new.push(if uncompared {
+                            want.entry()
+                        } else {
+                            PlannedEntry::Kept(index)
+                        });
                         ChangeKind::Unchanged
                     } else {
-                        new.push(want.entry().clone());
+                        new.push(want.entry());
                         changed = true;
                         ChangeKind::Update
                     };
@@ -525,7 +620,7 @@ impl ListPlanner<'_> {
                     ));
                 }
                 _ => {
-                    new.push(entry.clone());
+                    new.push(PlannedEntry::Kept(index));
                     plan.unmanaged.push(Unmanaged {
                         scope,
                         method: key.method,
@@ -536,15 +631,19 @@ impl ListPlanner<'_> {
         }
         let at = new
             .iter()
-            .position(|e| e.get("hook").and_then(Value::as_str) == Some("session"))
+            .position(|e| {
+                matches!(e, PlannedEntry::Kept(index)
+                    if old[*index].get("hook").and_then(Value::as_str) == Some("session"))
+            })
             .unwrap_or(new.len());
         let creates = self
-            .wanted
+            .declared
+            .hooks
             .iter()
-            .filter(|d| d.key.scope == scope && !matched.contains(&d.key));
+            .filter(|d| self.wants && d.key.scope == scope && !matched.contains(&d.key));
         let mut created = Vec::new();
         for want in creates {
-            created.push(want.entry().clone());
+            created.push(want.entry());
             changed = true;
             let fields = compare(
                 want,

@@ -6,7 +6,7 @@ use std::fmt;
 
 use ory_actions_core::{Flow, Method, Scope, Timing};
 
-use crate::hooks::{HookLists, HookUrl, ListWrite};
+use crate::hooks::{HookLists, HookUrl};
 
 /// Something worth knowing before applying, that does not stop the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,7 +208,7 @@ impl fmt::Display for Warning {
 pub(super) fn flow_wide_warnings(
     before: &HookLists,
     after: &BTreeMap<Scope, usize>,
-    writes: &[ListWrite],
+    writes: &[super::PlannedWrite],
 ) -> Vec<Warning> {
     let written: BTreeSet<Scope> = writes.iter().map(|w| w.scope).collect();
     let mut warnings = Vec::new();

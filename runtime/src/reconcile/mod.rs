@@ -15,10 +15,10 @@ use tokio::task::JoinSet;
 use crate::action::Action;
 use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
-use crate::hooks::Secrets;
+use crate::hooks::{ListWrite, Secrets};
 use crate::payload::Samples;
 use crate::plan::{
-    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Resend, Warning,
+    Change, ChangeKind, FetchedBodies, Mode, PlanInput, PlannedWrite, ProjectPlan, Resend, Warning,
     bodies_to_fetch, plan_project,
 };
 use crate::stack::Prune;
@@ -264,7 +264,8 @@ impl Reconciler {
                 });
             }
             attempts += 1;
-            let wait = match unit.target.write(&plan.revision_id, &plan.writes).await {
+            let writes: Vec<ListWrite> = plan.writes.iter().map(PlannedWrite::list_write).collect();
+            let wait = match unit.target.write(&plan.revision_id, &writes).await {
                 Ok(written) => {
                     let warnings: Vec<Warning> = written
                         .warnings
