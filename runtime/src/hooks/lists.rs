@@ -25,18 +25,26 @@ impl std::fmt::Debug for HookLists {
 }
 
 impl HookLists {
-    /// Reads every hook list under `root`, the JSON pointer of the identity configuration in
-    /// `document` (`""` when the document is the configuration itself). Error pointers name the
-    /// place in `document`.
+    /// [`HookLists::take`] of a copy of `document`.
+    #[cfg(test)]
+    pub(crate) fn read(document: &Value, root: &str) -> Result<Self, Error> {
+        Self::take(document.clone(), root)
+    }
+
+    /// Takes every hook list out of `document`, under `root`, the JSON pointer of the
+    /// identity configuration in `document` (`""` when the document is the configuration
+    /// itself). Error pointers name the place in `document`.
     ///
     /// A list that exists but is not an array, or a path through something that is not an
     /// object, is an error: nothing sensible can be written there.
-    pub(crate) fn read(document: &Value, root: &str) -> Result<Self, Error> {
+    pub(crate) fn take(mut document: Value, root: &str) -> Result<Self, Error> {
         let mut lists = BTreeMap::new();
         for &scope in Scope::ALL {
             let pointer = format!("{root}{}", scope.config_pointer());
-            if let Some(list) = read_list(document, &pointer)? {
-                lists.insert(scope, list.clone());
+            if read_list(&document, &pointer)?.is_some()
+                && let Some(Value::Array(list)) = document.pointer_mut(&pointer).map(Value::take)
+            {
+                lists.insert(scope, list);
             }
         }
         Ok(HookLists { lists })

@@ -101,35 +101,44 @@ pub(super) fn compare(
         StoredBody::File(raw) => Shown::Value(Value::String(raw.clone())),
         other => shown_body(other),
     };
-    let (before, after) = (shown_body(&remote.body), declared_body(&want.body));
-    let same_body = remote.body.same_reference(&want.body)
-        || match (&before, &after) {
-            // Indentation common to all lines means nothing to Jsonnet, and inline bodies lose it.
-            (Shown::Text(a), Shown::Text(b)) => dedent(a) == dedent(b),
-            (a, b) => a == b,
-        };
-    if !same_body {
-        if let (Some(reference), Shown::Unreadable(reason)) = (remote.body.reference(), &before) {
-            let shown = match &remote.body {
-                StoredBody::Url(url) => HookUrl::new(url.as_str()).to_string(),
-                _ => reference.to_owned(),
+    // The same text, or no body on either side: nothing to show or fetch.
+    let identical = match (&remote.body, &want.body) {
+        (StoredBody::Text(a), StoredBody::Text(b)) => a == b,
+        (StoredBody::None, StoredBody::None) => true,
+        _ => false,
+    };
+    if !identical {
+        let (before, after) = (shown_body(&remote.body), declared_body(&want.body));
+        let same_body = remote.body.same_reference(&want.body)
+            || match (&before, &after) {
+                // Indentation common to all lines means nothing to Jsonnet, and inline bodies lose it.
+                (Shown::Text(a), Shown::Text(b)) => a == b || dedent(a) == dedent(b),
+                (a, b) => a == b,
             };
-            warnings.push(Warning::BodyUnreadable {
-                scope,
-                url: remote.url.clone(),
-                reason: reason
-                    .strip_prefix(shown.as_str())
-                    .unwrap_or(reason)
-                    .trim()
-                    .into(),
+        if !same_body {
+            if let (Some(reference), Shown::Unreadable(reason)) = (remote.body.reference(), &before)
+            {
+                let shown = match &remote.body {
+                    StoredBody::Url(url) => HookUrl::new(url.as_str()).to_string(),
+                    _ => reference.to_owned(),
+                };
+                warnings.push(Warning::BodyUnreadable {
+                    scope,
+                    url: remote.url.clone(),
+                    reason: reason
+                        .strip_prefix(shown.as_str())
+                        .unwrap_or(reason)
+                        .trim()
+                        .into(),
+                });
+            }
+            fields.push(FieldChange {
+                field: "body".into(),
+                before,
+                after,
+                note: None,
             });
         }
-        fields.push(FieldChange {
-            field: "body".into(),
-            before,
-            after,
-            note: None,
-        });
     }
     let mut flag = |field: &str, before: bool, after: bool| {
         if before != after {

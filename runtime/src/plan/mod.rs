@@ -343,19 +343,31 @@ pub(crate) fn bodies_to_fetch(
     actions: &[&Action],
     platform: Platform,
 ) -> Vec<String> {
+    // Only entries whose body names a template (not `base64://…`) are read in full.
+    let references: Vec<(Scope, &Value)> = lists
+        .iter()
+        .flat_map(|(scope, list)| list.iter().map(move |entry| (scope, entry)))
+        .filter(|(_, entry)| {
+            entry
+                .pointer("/config/body")
+                .and_then(Value::as_str)
+                .is_some_and(|body| !body.is_empty() && !body.starts_with("base64://"))
+        })
+        .collect();
+    if references.is_empty() {
+        return Vec::new();
+    }
     let declared: BTreeSet<HookKey> = actions
         .iter()
         .flat_map(|action| action.keys_on(platform))
         .collect();
     let mut urls = BTreeSet::new();
-    for (scope, list) in lists.iter() {
-        for entry in list {
-            if let Entry::WebHook(hook) = Entry::read(entry)
-                && let Some(reference) = hook.body.reference()
-                && declared.contains(&hook.key(scope))
-            {
-                urls.insert(reference.to_owned());
-            }
+    for (scope, entry) in references {
+        if let Entry::WebHook(hook) = Entry::read(entry)
+            && let Some(reference) = hook.body.reference()
+            && declared.contains(&hook.key(scope))
+        {
+            urls.insert(reference.to_owned());
         }
     }
     urls.into_iter().collect()
@@ -541,20 +553,10 @@ struct ListPlanner<'a> {
 }
 
 impl<'a> ListPlanner<'a> {
-    /// The declared hook of `key`, if any.
-    fn declared(&self, key: &HookKey) -> Option<&'a Desired<'a>> {
+    /// The declared hook of `key`, if any, and where it is in the declared hooks.
+    fn declared(&self, key: &HookKey) -> Option<(usize, &'a Desired<'a>)> {
         let hooks = &self.declared.hooks;
-        self.declared.by_key.get(key).map(|&at| &hooks[at])
-    }
-
-    /// The hook of `key` when the plan wants it in its list.
-    fn wanted(&self, key: &HookKey) -> Option<&'a Desired<'a>> {
-        self.declared(key).filter(|_| self.wants)
-    }
-
-    fn name_of(&self, key: &HookKey) -> Option<String> {
-        self.declared(key)
-            .and_then(|d| d.action.name().map(str::to_owned))
+        self.declared.by_key.get(key).map(|&at| (at, &hooks[at]))
     }
 
     /// The list of `scope` after the change, and whether it differs from `old`. Records the
@@ -566,7 +568,8 @@ impl<'a> ListPlanner<'a> {
         plan: &mut ProjectPlan,
     ) -> (Vec<PlannedEntry>, bool) {
         let mut new: Vec<PlannedEntry> = Vec::with_capacity(old.len() + 1);
-        let mut matched: BTreeSet<&HookKey> = BTreeSet::new();
+        // Which declared hooks (by index) this list already holds.
+        let mut matched = vec![false; self.declared.hooks.len()];
         let mut changed = false;
         for (index, entry) in old.iter().enumerate() {
             let hook = match Entry::read(entry) {
@@ -586,10 +589,12 @@ impl<'a> ListPlanner<'a> {
                 }
             };
             let key = hook.key(scope);
-            let is_declared = self.declared(&key).is_some();
-            match self.wanted(&key) {
-                Some(want) if !matched.contains(&want.key) => {
-                    matched.insert(&want.key);
+            let declared = self.declared(&key);
+            let is_declared = declared.is_some();
+            let name = declared.and_then(|(_, d)| d.action.name().map(str::to_owned));
+            match declared.filter(|_| self.wants) {
+                Some((at, want)) if !matched[at] => {
+                    matched[at] = true;
                     let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
                     let kind = if !fields.iter().any(FieldChange::changes) {
                         // What the target left out is written from the declaration, so that a
@@ -606,15 +611,14 @@ impl<'a> ListPlanner<'a> {
                         changed = true;
                         ChangeKind::Update
                     };
-                    plan.changes
-                        .push(change(kind, &key, self.name_of(&key), false, fields));
+                    plan.changes.push(change(kind, key, name, false, fields));
                 }
                 _ if is_declared || self.prune.owns(hook.url.with_credentials()) => {
                     changed = true;
                     plan.changes.push(change(
                         ChangeKind::Delete,
-                        &key,
-                        self.name_of(&key),
+                        key,
+                        name,
                         !is_declared,
                         Vec::new(),
                     ));
@@ -640,7 +644,9 @@ impl<'a> ListPlanner<'a> {
             .declared
             .hooks
             .iter()
-            .filter(|d| self.wants && d.key.scope == scope && !matched.contains(&d.key));
+            .zip(&matched)
+            .filter(|(d, matched)| self.wants && d.key.scope == scope && !**matched)
+            .map(|(d, _)| d);
         let mut created = Vec::new();
         for want in creates {
             created.push(want.entry());
@@ -654,8 +660,8 @@ impl<'a> ListPlanner<'a> {
             );
             plan.changes.push(change(
                 ChangeKind::Create,
-                &want.key,
-                self.name_of(&want.key),
+                want.key.clone(),
+                want.action.name().map(str::to_owned),
                 false,
                 fields,
             ));
@@ -667,7 +673,7 @@ impl<'a> ListPlanner<'a> {
 
 fn change(
     kind: ChangeKind,
-    key: &HookKey,
+    key: HookKey,
     name: Option<String>,
     pruned: bool,
     fields: Vec<FieldChange>,
@@ -675,8 +681,8 @@ fn change(
     Change {
         kind,
         scope: key.scope,
-        method: key.method.clone(),
-        url: key.url.clone(),
+        method: key.method,
+        url: key.url,
         name,
         pruned,
         fields,

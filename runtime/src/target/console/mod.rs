@@ -47,7 +47,7 @@ impl Target for ConsoleProject {
 
     async fn read(&self) -> Result<Snapshot, Error> {
         let document = self.client.get_project(&self.project_id).await?;
-        snapshot(&document)
+        snapshot(document)
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
@@ -64,7 +64,7 @@ impl Target for ConsoleProject {
             }
         }
         let outcome = outcome?;
-        let snapshot = snapshot(&outcome.project).map_err(|e| match e {
+        let snapshot = snapshot(outcome.project).map_err(|e| match e {
             Error::RemoteDocument { pointer, problem } => Error::AnswerUnreadable {
                 target: self.label(),
                 problem: if pointer.is_empty() {
@@ -118,7 +118,7 @@ fn operations(write: &ListWrite) -> Vec<Value> {
 }
 
 /// The hook lists and revision of a project document as the console API returns it.
-fn snapshot(document: &Value) -> Result<Snapshot, Error> {
+fn snapshot(document: Value) -> Result<Snapshot, Error> {
     let revision = document
         .get("revision_id")
         .and_then(Value::as_str)
@@ -129,7 +129,7 @@ fn snapshot(document: &Value) -> Result<Snapshot, Error> {
         .to_owned();
     Ok(Snapshot {
         revision,
-        lists: HookLists::read(document, IDENTITY_CONFIG_POINTER)?,
+        lists: HookLists::take(document, IDENTITY_CONFIG_POINTER)?,
     })
 }
 

@@ -73,8 +73,8 @@ struct Read {
 
 impl Read {
     /// The hook lists and the fingerprint of the text.
-    fn snapshot(&self, file: &KratosFile) -> Result<Snapshot, Error> {
-        let lists = HookLists::read(&self.config, "").map_err(|e| match e {
+    fn snapshot(self, file: &KratosFile) -> Result<Snapshot, Error> {
+        let lists = HookLists::take(self.config, "").map_err(|e| match e {
             Error::RemoteDocument { pointer, problem } => {
                 file.problem(format!("at `{pointer}`, {problem}; nothing was written"))
             }
