@@ -10,6 +10,7 @@
 mod action;
 pub mod cli;
 mod error;
+mod explain;
 mod export;
 mod hooks;
 pub mod payload;

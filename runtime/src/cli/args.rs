@@ -3,6 +3,10 @@
 
 use std::ffi::OsString;
 
+use ory_actions_core::Flow;
+use ory_actions_core::scope::one_of;
+use ory_actions_core::suggest::did_you_mean;
+
 /// How `plan` prints.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum PlanFormat {
@@ -35,6 +39,12 @@ pub(crate) enum Command {
     Export,
     /// `import ID`: `action!` code for the hook a Terraform import ID names.
     Import { id: String },
+    /// `explain`: the chain of hooks Kratos runs per flow and method once the stack is applied.
+    Explain {
+        json: bool,
+        /// `--flow F`: one flow only.
+        flow: Option<Flow>,
+    },
     /// `--help`.
     Help,
 }
@@ -81,6 +91,7 @@ struct Switches {
     expect_no_changes: bool,
     yes: bool,
     payloads: bool,
+    flow: Option<String>,
 }
 
 /// Parses `args` (without the program name).
@@ -96,6 +107,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Long("json") => switches.json = true,
             Long("markdown") => switches.markdown = true,
             Long("payloads") => switches.payloads = true,
+            Long("flow") => switches.flow = Some(string(parser.value())?),
             Long("identity-schema") => options.identity_schema = Some(string(parser.value())?),
             Long("detailed-exitcode") => switches.detailed_exitcode = true,
             Long("expect-no-changes") => switches.expect_no_changes = true,
@@ -164,6 +176,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some("destroy") => &["yes", "target", "kratos-dir", "path-map"],
         Some("render") => &["json", "target", "payloads", "identity-schema"],
         Some("export" | "import") => &["kratos-dir", "path-map"],
+        Some("explain") => &["json", "flow"],
         _ => &[],
     };
     let given = [
@@ -173,6 +186,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         ("expect-no-changes", switches.expect_no_changes),
         ("yes", switches.yes),
         ("payloads", switches.payloads),
+        ("flow", switches.flow.is_some()),
         ("identity-schema", options.identity_schema.is_some()),
         ("target", !options.targets.is_empty()),
         (
@@ -212,6 +226,21 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             payloads: switches.payloads,
         },
         Some("export") => Command::Export,
+        Some("explain") => Command::Explain {
+            json: switches.json,
+            flow: match &switches.flow {
+                None => None,
+                Some(name) => Some(Flow::from_name(name).ok_or_else(|| {
+                    let near = did_you_mean(name, Flow::names())
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    format!(
+                        "unknown flow `{name}` for `--flow`: expected {}{near}",
+                        one_of(Flow::names())
+                    )
+                })?),
+            },
+        },
         Some("import") => match words.get(1) {
             Some(id) => Command::Import { id: id.clone() },
             None => {
@@ -223,7 +252,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some(other) => {
             return Err(format!(
                 "unknown command `{other}`: expected `plan`, `apply`, `destroy`, `render`, \
-                 `export` or `import`"
+                 `explain`, `export` or `import`"
             ));
         }
         None => return Err("no command given".into()),
@@ -232,7 +261,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
 }
 
 /// The commands there are.
-const COMMANDS: [&str; 6] = ["plan", "apply", "destroy", "render", "export", "import"];
+const COMMANDS: [&str; 7] = [
+    "plan", "apply", "destroy", "render", "explain", "export", "import",
+];
 
 fn seconds(value: Result<OsString, lexopt::Error>, flag: &str) -> Result<u64, String> {
     let text = string(value)?;

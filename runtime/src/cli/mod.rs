@@ -29,6 +29,7 @@
 //! written).
 
 mod args;
+mod explain;
 mod export;
 mod import;
 mod json;
@@ -261,6 +262,10 @@ Commands:
   render [--json] [--payloads]
                       print the hook entries, without reading or writing anything;
                       --payloads prints what each body sends, for its sample context
+  explain [--flow F] [--json]
+                      the chain of hooks Kratos will run for each flow and method once the
+                      stack is applied: which list each comes from, the phase, what never
+                      runs and why (one read; nothing is written)
   export              print `action!` code for every web hook the project (or file) has
   import ID           print `action!` code for the hook a Terraform import ID names
                       (project:flow:after:auth_method[:METHOD]:url, project:flow:before[:METHOD]:url)

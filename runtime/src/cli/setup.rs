@@ -107,6 +107,13 @@ impl Setup {
             (Command::Import { id }, Targets::Kratos(unit)) => {
                 super::import::run(&reconciler, id, |_| unit.target.clone(), io).await
             }
+            (Command::Explain { json, flow }, Targets::Console { units, .. }) => {
+                let units: Vec<&Unit<ConsoleProject>> = units.iter().map(|u| &**u).collect();
+                super::explain::run(&reconciler, &units, *json, *flow, io).await
+            }
+            (Command::Explain { json, flow }, Targets::Kratos(unit)) => {
+                super::explain::run(&reconciler, &[&*unit], *json, *flow, io).await
+            }
             (command, Targets::Console { units, .. }) => {
                 super::plan::run(&reconciler, &units, command, style, io).await
             }

@@ -50,6 +50,11 @@ impl HookLists {
         Ok(HookLists { lists })
     }
 
+    /// Puts `list` in place of the list of `scope`.
+    pub(crate) fn set(&mut self, scope: Scope, list: Vec<Value>) {
+        self.lists.insert(scope, list);
+    }
+
     /// The list of `scope`, if there is one.
     pub(crate) fn get(&self, scope: Scope) -> Option<&Vec<Value>> {
         self.lists.get(&scope)
@@ -95,6 +100,15 @@ fn read_list<'a>(document: &'a Value, pointer: &str) -> Result<Option<&'a Vec<Va
             problem: format!("a hook list must be an array, found {}", kind(other)),
         }),
     }
+}
+
+/// Whether the identity configuration under `root` in `document` enables verification
+/// (`selfservice.flows.verification.enabled`; absent is false, Kratos's default).
+pub(crate) fn verification_enabled(document: &Value, root: &str) -> bool {
+    document
+        .pointer(&format!("{root}/selfservice/flows/verification/enabled"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 /// "an object", "null", … for messages about unexpected JSON.

@@ -10,7 +10,7 @@ mod url;
 
 pub(crate) use entry::entry_key_order;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
-pub(crate) use lists::{EntryEdit, HookLists, ListWrite, entry_edits, kind};
+pub(crate) use lists::{EntryEdit, HookLists, ListWrite, entry_edits, kind, verification_enabled};
 pub(crate) use render::{Declared, wipe};
 pub use render::{REDACTED, RenderedHook, Secrets};
 pub(crate) use url::HookUrl;

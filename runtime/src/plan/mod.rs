@@ -437,8 +437,11 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             new_lengths.insert(scope, old.len());
             continue;
         }
-        let (new, changed) = planner.plan_list(scope, old, &mut plan);
+        let (new, origins, changed) = planner.plan_list(scope, old, &mut plan);
         new_lengths.insert(scope, new.len());
+        if changed && input.platform == Platform::Kratos {
+            plan.warnings.extend(index_shift(scope, old, &origins));
+        }
         if changed {
             plan.writes.push(PlannedWrite {
                 scope,
@@ -543,6 +546,27 @@ fn body_warnings(
     warnings
 }
 
+/// Kratos lets environment variables override an entry of a list by its index
+/// (`SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_0_CONFIG_URL`): an entry with a `config`
+/// that stays but moves to another index takes such overrides away from it, and another entry
+/// gets them. `origins` says where each entry of the new list was in `old`.
+fn index_shift(scope: Scope, old: &[Value], origins: &[Option<usize>]) -> Option<Warning> {
+    let moves: Vec<warning::Moved> = origins
+        .iter()
+        .enumerate()
+        .filter_map(|(to, from)| {
+            let from = (*from)?;
+            let entry = &old[from];
+            (from != to && entry.get("config").is_some()).then(|| warning::Moved {
+                entry: warning::describe_entry(entry),
+                from,
+                to,
+            })
+        })
+        .collect();
+    (!moves.is_empty()).then_some(Warning::IndexShift { list: scope, moves })
+}
+
 /// Rebuilds hook lists: what the stack declares, owns and leaves alone.
 struct ListPlanner<'a> {
     declared: &'a DesiredHooks<'a>,
@@ -566,8 +590,10 @@ impl<'a> ListPlanner<'a> {
         scope: Scope,
         old: &[Value],
         plan: &mut ProjectPlan,
-    ) -> (Vec<PlannedEntry>, bool) {
+    ) -> (Vec<PlannedEntry>, Vec<Option<usize>>, bool) {
         let mut new: Vec<PlannedEntry> = Vec::with_capacity(old.len() + 1);
+        // Where each entry of `new` was in `old`, if it was there.
+        let mut origins: Vec<Option<usize>> = Vec::with_capacity(old.len() + 1);
         // Which declared hooks (by index) this list already holds.
         let mut matched = vec![false; self.declared.hooks.len()];
         let mut changed = false;
@@ -581,10 +607,12 @@ impl<'a> ListPlanner<'a> {
                         problem,
                     });
                     new.push(PlannedEntry::Kept(index));
+                    origins.push(Some(index));
                     continue;
                 }
                 Entry::Other => {
                     new.push(PlannedEntry::Kept(index));
+                    origins.push(Some(index));
                     continue;
                 }
             };
@@ -605,9 +633,11 @@ impl<'a> ListPlanner<'a> {
                         } else {
                             PlannedEntry::Kept(index)
                         });
+                        origins.push(Some(index));
                         ChangeKind::Unchanged
                     } else {
                         new.push(want.entry());
+                        origins.push(Some(index));
                         changed = true;
                         ChangeKind::Update
                     };
@@ -625,6 +655,7 @@ impl<'a> ListPlanner<'a> {
                 }
                 _ => {
                     new.push(PlannedEntry::Kept(index));
+                    origins.push(Some(index));
                     plan.unmanaged.push(Unmanaged {
                         scope,
                         method: key.method,
@@ -666,8 +697,9 @@ impl<'a> ListPlanner<'a> {
                 fields,
             ));
         }
+        origins.splice(at..at, created.iter().map(|_| None));
         new.splice(at..at, created);
-        (new, changed)
+        (new, origins, changed)
     }
 }
 

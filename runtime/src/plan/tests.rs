@@ -627,3 +627,70 @@ fn all_is_every_per_method_list_of_the_platform_planned_for() {
     let missing: Vec<Scope> = network_plan.writes.iter().map(|w| w.scope).collect();
     assert_eq!(missing, [Scope::SettingsAfterSaml]);
 }
+
+#[test]
+fn entries_that_move_to_another_index_are_named_for_kratos_files() {
+    // A Slack hook at [0] that an environment variable overrides by index, a `session` after it.
+    let slack = hook("https://hooks.slack.example/T0/B0");
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([slack.clone(), {"hook": "session"}]),
+    )]);
+    let lists = lists_of(&doc);
+    let bodies = FetchedBodies::new();
+    let early = Action::builder(Flow::Registration, Timing::After, "https://h.example/early")
+        .auth_method(Method::Password)
+        .body("{}")
+        .build()
+        .unwrap();
+    let actions = [&early];
+    let on = |platform| {
+        plan_project(PlanInput {
+            platform,
+            ..input(&lists, &actions, &bodies)
+        })
+        .unwrap()
+    };
+    // New hooks go before `session`, after the Slack hook: nothing with a config moves.
+    let kratos = on(Platform::Kratos);
+    assert!(kratos.warnings.iter().all(|w| w.code() != "index_shift"));
+
+    // Deleting a declared hook ahead of the Slack hook moves it from [1] to [0].
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([hook("https://h.example/early"), slack, {"hook": "session"}]),
+    )]);
+    let lists = lists_of(&doc);
+    let plan = plan_project(PlanInput {
+        platform: Platform::Kratos,
+        mode: Mode::Destroy,
+        ..input(&lists, &actions, &bodies)
+    })
+    .unwrap();
+    let shifts: Vec<String> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.code() == "index_shift")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(shifts.len(), 1, "{:?}", plan.warnings);
+    assert!(
+        shifts[0].contains("the web hook POST https://hooks.slack.example/T0/B0 from [1] to [0]"),
+        "{}",
+        shifts[0]
+    );
+    assert!(
+        shifts[0].contains("SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_<index>_CONFIG_"),
+        "{}",
+        shifts[0]
+    );
+    // `session` has no config: no override can reach it, so its move is not named.
+    assert!(!shifts[0].contains("session"), "{}", shifts[0]);
+    // Ory Network has no environment overrides.
+    let network = plan_project(PlanInput {
+        mode: Mode::Destroy,
+        ..input(&lists, &actions, &bodies)
+    })
+    .unwrap();
+    assert!(network.warnings.iter().all(|w| w.code() != "index_shift"));
+}

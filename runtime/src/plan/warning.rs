@@ -85,6 +85,15 @@ pub(crate) enum Warning {
         /// The action.
         action: String,
     },
+    /// Entries with a `config` that stay in a list of a Kratos configuration but move to another
+    /// index: environment variables that override an entry by its index
+    /// (`SELFSERVICE_FLOWS_…_HOOKS_0_CONFIG_URL`) then reach another entry.
+    IndexShift {
+        /// The list.
+        list: Scope,
+        /// Each entry that moves.
+        moves: Vec<Moved>,
+    },
     /// A warning Ory returned with a write.
     Ory {
         /// Ory's code.
@@ -107,6 +116,7 @@ impl Warning {
             Warning::NotStored { .. } => "not_stored",
             Warning::BodyFails { .. } => "body_fails",
             Warning::BodyCancels { .. } => "body_cancels",
+            Warning::IndexShift { .. } => "index_shift",
             Warning::Ory { code, .. } => code,
         }
     }
@@ -199,8 +209,58 @@ impl fmt::Display for Warning {
                 "note: the body of {action} is `error \"cancel\"`, so Kratos skips this hook on \
                  every call (it is never sent)"
             ),
+            Warning::IndexShift { list, moves } => {
+                let name = list
+                    .config_pointer()
+                    .trim_start_matches('/')
+                    .replace('/', "_");
+                write!(
+                    f,
+                    "entries of {list} move to other indexes: {}; environment variables that \
+                     override an entry by its index (`{}_<index>_CONFIG_…`) reach another entry \
+                     after this change",
+                    moves
+                        .iter()
+                        .map(|m| format!("{} from [{}] to [{}]", m.entry, m.from, m.to))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    name.to_uppercase()
+                )
+            }
             Warning::Ory { code, message } => write!(f, "Ory: {message} ({code})"),
         }
+    }
+}
+
+/// An entry that moves within its list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Moved {
+    /// The entry: a web hook's method and URL (credentials masked), or the hook's name.
+    pub(crate) entry: String,
+    /// Its index before the change.
+    pub(crate) from: usize,
+    /// Its index after the change.
+    pub(crate) to: usize,
+}
+
+/// How a message names an entry of a list: a web hook by its method and URL (credentials
+/// masked), any other hook by its name.
+pub(super) fn describe_entry(entry: &serde_json::Value) -> String {
+    let hook = entry.get("hook").and_then(serde_json::Value::as_str);
+    let config = entry.get("config");
+    let url = config
+        .and_then(|c| c.get("url"))
+        .and_then(serde_json::Value::as_str);
+    match (hook, url) {
+        (Some("web_hook"), Some(url)) => {
+            let method = config
+                .and_then(|c| c.get("method"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("POST");
+            format!("the web hook {method} {}", HookUrl::new(url))
+        }
+        (Some(hook), _) => format!("`{hook}`"),
+        (None, _) => "an entry without `hook`".to_owned(),
     }
 }
 

@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 use crate::action::Action;
 use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
-use crate::hooks::{ListWrite, Secrets};
+use crate::hooks::{HookLists, ListWrite, Secrets};
 use crate::payload::Samples;
 use crate::plan::{
     Change, ChangeKind, FetchedBodies, Mode, PlanInput, PlannedWrite, ProjectPlan, Resend, Warning,
@@ -200,6 +200,36 @@ impl Reconciler {
             resend,
             samples: Some(&self.samples),
         })
+    }
+
+    /// Reads one target for `explain`: its hook lists as they will be once the stack is
+    /// applied (secrets are not read), and whether it enables verification.
+    pub(crate) async fn lists_after_apply<T: Target>(
+        &self,
+        unit: &Unit<T>,
+    ) -> Result<(HookLists, bool), Error> {
+        let snapshot = self.read(&unit.target).await?;
+        let actions: Vec<&Action> = unit.actions.iter().collect();
+        let plan = plan_project(PlanInput {
+            target: unit.target.name(),
+            platform: unit.target.platform(),
+            revision_id: &snapshot.revision,
+            lists: &snapshot.lists,
+            actions: &actions,
+            prune: &self.prune,
+            mode: Mode::Apply,
+            bodies: &FetchedBodies::new(),
+            secrets: Secrets::Redacted,
+            only: None,
+            resend: &Resend::None,
+            samples: None,
+        })?;
+        let mut lists = snapshot.lists.clone();
+        for write in &plan.writes {
+            let mut written = write.list_write();
+            lists.set(write.scope, std::mem::take(&mut written.entries));
+        }
+        Ok((lists, snapshot.verification))
     }
 
     /// Reads one target for `export` and `import`: its web hooks, and the bodies they keep

@@ -27,6 +27,9 @@ pub(crate) struct Snapshot {
     pub(crate) revision: String,
     /// Every hook list there is.
     pub(crate) lists: HookLists,
+    /// Whether verification is enabled (`selfservice.flows.verification.enabled`, false when
+    /// absent, as in Kratos): Kratos then adds a verification step to registration and settings.
+    pub(crate) verification: bool,
 }
 
 /// What a write left: the target as it is afterwards, and what it said about the write.

@@ -11,7 +11,7 @@ use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::hooks::{EntryEdit, HookLists, ListWrite, entry_edits, wipe};
+use crate::hooks::{EntryEdit, HookLists, ListWrite, entry_edits, verification_enabled, wipe};
 use crate::target::{Snapshot, Target, TargetName, Written};
 pub(crate) use client::{ApiKey, ConsoleClient};
 
@@ -127,9 +127,11 @@ fn snapshot(document: Value) -> Result<Snapshot, Error> {
             problem: "the project has no revision id".into(),
         })?
         .to_owned();
+    let verification = verification_enabled(&document, IDENTITY_CONFIG_POINTER);
     Ok(Snapshot {
         revision,
         lists: HookLists::take(document, IDENTITY_CONFIG_POINTER)?,
+        verification,
     })
 }
 

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use yaml_edit::{Document, YamlValue};
 
 use crate::error::Error;
-use crate::hooks::{HookLists, ListWrite};
+use crate::hooks::{HookLists, ListWrite, verification_enabled};
 use crate::target::{Snapshot, Target, TargetName, Written};
 
 use atomic::write_atomically;
@@ -74,6 +74,7 @@ struct Read {
 impl Read {
     /// The hook lists and the fingerprint of the text.
     fn snapshot(self, file: &KratosFile) -> Result<Snapshot, Error> {
+        let verification = verification_enabled(&self.config, "");
         let lists = HookLists::take(self.config, "").map_err(|e| match e {
             Error::RemoteDocument { pointer, problem } => {
                 file.problem(format!("at `{pointer}`, {problem}; nothing was written"))
@@ -83,6 +84,7 @@ impl Read {
         Ok(Snapshot {
             revision: revision_of(&self.text),
             lists,
+            verification,
         })
     }
 }

@@ -1,0 +1,98 @@
+//! `explain`: the chain of hooks Kratos runs for each flow and method once the stack is applied,
+//! read from the target (one read; nothing is written).
+
+use std::collections::HashMap;
+
+use ory_actions_core::{Flow, Scope};
+
+use super::setup::fail;
+use super::{EXIT_ERROR, EXIT_OK, Io};
+use crate::action::Action;
+use crate::explain::{Chain, Setting, chains, to_json, to_text};
+use crate::hooks::{HookKey, WebHook};
+use crate::reconcile::{Reconciler, Unit};
+use crate::target::Target;
+
+/// Prints the chains of every target, as text or as JSON (one list of chains; with several
+/// targets each chain names its target).
+pub(super) async fn run<T: Target>(
+    reconciler: &Reconciler,
+    units: &[&Unit<T>],
+    json: bool,
+    flow: Option<Flow>,
+    io: Io<'_>,
+) -> u8 {
+    let mut code = EXIT_OK;
+    let mut all = Vec::new();
+    for unit in units {
+        let (lists, verification) = match reconciler.lists_after_apply(unit).await {
+            Ok(read) => read,
+            Err(e) => {
+                code = code.max(fail(io.err, e));
+                continue;
+            }
+        };
+        let platform = unit.target.platform();
+        let owners: HashMap<HookKey, &Action> = unit
+            .actions
+            .iter()
+            .flat_map(|action| {
+                action
+                    .keys_on(platform)
+                    .into_iter()
+                    .map(move |key| (key, action))
+            })
+            .collect();
+        let name_of = |scope: Scope, hook: &WebHook| {
+            owners
+                .get(&hook.key(scope))
+                .and_then(|action| action.name())
+                .map(str::to_owned)
+        };
+        let found: Vec<Chain> = chains(
+            &lists,
+            &Setting {
+                platform,
+                verification,
+                name_of: &name_of,
+            },
+            flow,
+        );
+        if json {
+            let label = (units.len() > 1).then(|| unit.target.name().id().to_owned());
+            all.extend(
+                to_json(&found)
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .map(|mut chain| {
+                        if let (Some(label), Some(object)) = (&label, chain.as_object_mut()) {
+                            object.insert("target".into(), label.clone().into());
+                        }
+                        chain
+                    }),
+            );
+        } else {
+            let _ = writeln!(
+                io.out,
+                "{} once the stack is applied{}:\n",
+                unit.target.label(),
+                if verification {
+                    " (verification is enabled)"
+                } else {
+                    ""
+                }
+            );
+            let _ = write!(io.out, "{}", to_text(&found));
+        }
+    }
+    if json {
+        let _ = writeln!(
+            io.out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::Value::Array(all)).unwrap_or_default()
+        );
+    }
+    if code == EXIT_OK { EXIT_OK } else { EXIT_ERROR }
+}

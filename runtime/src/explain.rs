@@ -1,0 +1,455 @@
+//! `explain`: the chain of hooks Kratos runs for each flow and method, worked out from a target's
+//! hook lists as Kratos reads them (`ory-hook-semantics.md`, section 3):
+//!
+//! - a per-method `after` list replaces the flow-wide one for that method, and the flow-wide
+//!   list runs only when the per-method list yields no hook for the phase;
+//! - registration and settings run their per-method lists in two phases: web hooks that parse
+//!   the response or can interrupt run before the identity is saved (pre-persist), the rest
+//!   after (post-persist); the pre-persist phase has no flow-wide fallback;
+//! - `session` always runs last, and when verification is enabled Kratos puts its own
+//!   verification step first in the post-persist phase;
+//! - recovery and verification `after`, and every `before`, are single lists.
+//!
+//! Pure: the lists go in, [`Chain`]s come out.
+
+use std::fmt::Write as _;
+
+use ory_actions_core::{Flow, Method, Platform, Scope, Timing};
+use serde_json::{Value, json};
+
+use crate::hooks::{Entry, HookLists, HookUrl, WebHook};
+
+/// When a step runs, in the flows that save an identity in between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Before the identity is created or updated.
+    PrePersist,
+    /// After it is saved.
+    PostPersist,
+}
+
+impl Phase {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Phase::PrePersist => "pre-persist",
+            Phase::PostPersist => "post-persist",
+        }
+    }
+}
+
+/// One step of a chain.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Step {
+    /// The hook's name (`web_hook`, `session`, …); `verification` for Kratos's own step.
+    pub(crate) hook: String,
+    /// A web hook's HTTP method and URL.
+    pub(crate) web: Option<(String, HookUrl)>,
+    /// The list the step comes from and its index there; `None` for a step Kratos adds itself.
+    pub(crate) list: Option<(Scope, usize)>,
+    /// The phase, where the flow has two.
+    pub(crate) phase: Option<Phase>,
+    /// Whether Kratos runs it.
+    pub(crate) runs: bool,
+    /// Why it never runs.
+    pub(crate) why: Option<String>,
+    /// A web hook with `response.ignore`: Kratos does not wait for it.
+    pub(crate) asynchronous: bool,
+    /// The name of the action that declares it, if the stack does and names it.
+    pub(crate) name: Option<String>,
+}
+
+/// What Kratos runs for one flow, timing and (for per-method lists) method.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Chain {
+    pub(crate) flow: Flow,
+    pub(crate) timing: Timing,
+    /// The method; `None` for a single list.
+    pub(crate) method: Option<Method>,
+    /// The steps in the order Kratos runs them, then the entries that never run here.
+    pub(crate) steps: Vec<Step>,
+}
+
+/// What the chains depend on besides the lists.
+pub(crate) struct Setting<'a> {
+    /// Which lists and hooks the platform has.
+    pub(crate) platform: Platform,
+    /// Whether verification is enabled (`selfservice.flows.verification.enabled`).
+    pub(crate) verification: bool,
+    /// The name of the declared action a web hook of a list belongs to.
+    pub(crate) name_of: &'a dyn Fn(Scope, &WebHook) -> Option<String>,
+}
+
+/// Every chain of the target, flow by flow: the `before` list, then the `after` lists (one
+/// chain per method where the flow has per-method lists). `flow` keeps one flow.
+pub(crate) fn chains(lists: &HookLists, setting: &Setting<'_>, flow: Option<Flow>) -> Vec<Chain> {
+    let mut chains = Vec::new();
+    for &f in Flow::ALL
+        .iter()
+        .filter(|&&f| flow.is_none_or(|only| only == f))
+    {
+        if let Some(before) = Scope::find(f, Timing::Before, None) {
+            chains.push(Chain {
+                flow: f,
+                timing: Timing::Before,
+                method: None,
+                steps: single(lists, before, setting),
+            });
+        }
+        let Some(flow_wide) = Scope::find(f, Timing::After, None) else {
+            continue;
+        };
+        let methods = f.after_method_scopes_on(setting.platform);
+        if methods.is_empty() {
+            chains.push(Chain {
+                flow: f,
+                timing: Timing::After,
+                method: None,
+                steps: single(lists, flow_wide, setting),
+            });
+            continue;
+        }
+        for scope in methods {
+            chains.push(Chain {
+                flow: f,
+                timing: Timing::After,
+                method: scope.method(),
+                steps: per_method(lists, scope, flow_wide, setting),
+            });
+        }
+    }
+    chains
+}
+
+/// What one entry is, for the chain.
+struct Read {
+    hook: String,
+    web: Option<WebHook>,
+    /// Whether it runs at all on this platform, and why not.
+    known: Result<(), String>,
+}
+
+fn read(entry: &Value, scope: Scope, platform: Platform) -> Read {
+    let hook = entry
+        .get("hook")
+        .and_then(Value::as_str)
+        .unwrap_or("(no hook)")
+        .to_owned();
+    let web = match Entry::read(entry) {
+        Entry::WebHook(web) => Some(*web),
+        _ => None,
+    };
+    let known = if hook == "web_hook" && web.is_none() {
+        Err("the entry cannot be read as a web hook, so Kratos fails on it".into())
+    } else if web
+        .as_ref()
+        .is_some_and(|w| w.response_ignore && (w.response_parse || w.can_interrupt))
+    {
+        Err(
+            "`response.ignore` with `response.parse` or `can_interrupt` is refused by Kratos \
+             when the hook runs"
+                .into(),
+        )
+    } else if matches!(hook.as_str(), "b2b_sso" | "organization") && platform == Platform::Kratos {
+        Err(format!(
+            "self-hosted Kratos has no `{hook}` hook of its own: it logs a warning and skips it"
+        ))
+    } else if !scope.accepts().contains(&hook.as_str()) {
+        Err(format!(
+            "Kratos does not run `{hook}` in {scope}: it logs a warning and skips it"
+        ))
+    } else {
+        Ok(())
+    };
+    Read { hook, web, known }
+}
+
+/// Whether a hook of a two-phase flow runs before the identity is saved. A web hook that
+/// parses the response or can interrupt runs there only; `verify_new_address` is a settings
+/// pre-persist hook. Everything else runs after.
+fn runs_pre_persist(read: &Read) -> bool {
+    match &read.web {
+        Some(web) => web.response_parse || web.can_interrupt,
+        None => read.hook == "verify_new_address",
+    }
+}
+
+fn step(
+    read: &Read,
+    scope: Scope,
+    index: usize,
+    phase: Option<Phase>,
+    setting: &Setting<'_>,
+) -> Step {
+    let (runs, why) = match &read.known {
+        Ok(()) => (true, None),
+        Err(why) => (false, Some(why.clone())),
+    };
+    Step {
+        hook: read.hook.clone(),
+        web: read
+            .web
+            .as_ref()
+            .map(|web| (web.method.clone(), web.url.clone())),
+        list: Some((scope, index)),
+        phase,
+        runs,
+        why,
+        asynchronous: read.web.as_ref().is_some_and(|web| web.response_ignore),
+        name: read
+            .web
+            .as_ref()
+            .and_then(|web| (setting.name_of)(scope, web)),
+    }
+}
+
+/// A single list (a `before` list, recovery and verification `after`): in order, `session`
+/// last.
+fn single(lists: &HookLists, scope: Scope, setting: &Setting<'_>) -> Vec<Step> {
+    let mut steps: Vec<Step> = lists
+        .entries(scope)
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            step(
+                &read(entry, scope, setting.platform),
+                scope,
+                index,
+                None,
+                setting,
+            )
+        })
+        .collect();
+    session_last(&mut steps);
+    steps
+}
+
+/// Kratos moves `session` to the end of the hooks it runs.
+fn session_last(steps: &mut [Step]) {
+    // A stable partition: every other step keeps its order.
+    steps.sort_by_key(|step| step.hook == "session");
+}
+
+/// The chain of one method of login, registration or settings.
+fn per_method(
+    lists: &HookLists,
+    scope: Scope,
+    flow_wide: Scope,
+    setting: &Setting<'_>,
+) -> Vec<Step> {
+    let two_phases = matches!(scope.flow(), Flow::Registration | Flow::Settings);
+    let own: Vec<(usize, Read)> = lists
+        .entries(scope)
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| (index, read(entry, scope, setting.platform)))
+        .collect();
+    let fallback: Vec<(usize, Read)> = lists
+        .entries(flow_wide)
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| (index, read(entry, flow_wide, setting.platform)))
+        .collect();
+    let mut steps = Vec::new();
+    if !two_phases {
+        // Login: the per-method list if it has anything Kratos runs, else the flow-wide one.
+        let uses_own = own.iter().any(|(_, r)| r.known.is_ok());
+        let (chosen, chosen_scope) = if uses_own {
+            (&own, scope)
+        } else {
+            (&fallback, flow_wide)
+        };
+        steps.extend(
+            chosen
+                .iter()
+                .map(|(index, r)| step(r, chosen_scope, *index, None, setting)),
+        );
+        session_last(&mut steps);
+        if uses_own {
+            steps.extend(shadowed(&fallback, scope, flow_wide, setting));
+        }
+        return steps;
+    }
+    // Pre-persist: the per-method list only.
+    steps.extend(
+        own.iter()
+            .filter(|(_, r)| runs_pre_persist(r))
+            .map(|(index, r)| step(r, scope, *index, Some(Phase::PrePersist), setting)),
+    );
+    // Post-persist: the per-method list when it holds a post-persist hook (a web hook counts
+    // in both phases, though one that parses or interrupts does nothing after), else the
+    // flow-wide list.
+    let counts_post = |r: &Read| r.known.is_ok() && (r.web.is_some() || !runs_pre_persist(r));
+    let uses_own = own.iter().any(|(_, r)| counts_post(r));
+    let mut post: Vec<Step> = Vec::new();
+    if setting.verification {
+        post.push(Step {
+            hook: "verification".into(),
+            web: None,
+            list: None,
+            phase: Some(Phase::PostPersist),
+            runs: true,
+            why: None,
+            asynchronous: false,
+            name: None,
+        });
+    }
+    let (chosen, chosen_scope) = if uses_own {
+        (&own, scope)
+    } else {
+        (&fallback, flow_wide)
+    };
+    let mut configured: Vec<Step> = chosen
+        .iter()
+        .filter(|(_, r)| chosen_scope == flow_wide || !runs_pre_persist(r))
+        .map(|(index, r)| {
+            let mut s = step(r, chosen_scope, *index, Some(Phase::PostPersist), setting);
+            if chosen_scope == flow_wide && runs_pre_persist(r) && s.runs {
+                s.runs = false;
+                s.why = Some(format!(
+                    "a hook that parses the response or can interrupt runs before the \
+                     identity is saved, and that phase reads only the per-method list: in \
+                     {flow_wide} Kratos never runs it"
+                ));
+            }
+            s
+        })
+        .collect();
+    session_last(&mut configured);
+    post.extend(configured);
+    steps.extend(post);
+    if uses_own {
+        steps.extend(shadowed(&fallback, scope, flow_wide, setting));
+    }
+    steps
+}
+
+/// The entries of the flow-wide list, which do not run for a method whose own list is used.
+fn shadowed(
+    fallback: &[(usize, Read)],
+    scope: Scope,
+    flow_wide: Scope,
+    setting: &Setting<'_>,
+) -> Vec<Step> {
+    fallback
+        .iter()
+        .map(|(index, r)| {
+            let mut s = step(r, flow_wide, *index, None, setting);
+            s.runs = false;
+            s.why = Some(format!(
+                "{scope} is not empty, so Kratos runs it instead of {flow_wide}"
+            ));
+            s
+        })
+        .collect()
+}
+
+/// The chains as the JSON of `explain --json`: a list of `{flow, timing, method, chain}`, each
+/// step `{hook, url, method, list, index, phase, runs, why, async, name}` with `url` and
+/// `method` for web hooks only, `list` and `index` null for Kratos's own verification step,
+/// `why` only when `runs` is false, `async` when true, `name` when the stack names the hook.
+pub(crate) fn to_json(chains: &[Chain]) -> Value {
+    Value::Array(
+        chains
+            .iter()
+            .map(|chain| {
+                json!({
+                    "flow": chain.flow.as_str(),
+                    "timing": chain.timing.as_str(),
+                    "method": chain.method.map(Method::as_str),
+                    "chain": chain.steps.iter().map(step_json).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn step_json(step: &Step) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("hook".into(), step.hook.clone().into());
+    if let Some((method, url)) = &step.web {
+        out.insert("url".into(), url.to_string().into());
+        out.insert("method".into(), method.clone().into());
+    }
+    out.insert(
+        "list".into(),
+        step.list
+            .map_or(Value::Null, |(scope, _)| scope.config_pointer().into()),
+    );
+    out.insert(
+        "index".into(),
+        step.list.map_or(Value::Null, |(_, index)| index.into()),
+    );
+    out.insert(
+        "phase".into(),
+        step.phase.map_or(Value::Null, |p| p.as_str().into()),
+    );
+    out.insert("runs".into(), step.runs.into());
+    if let Some(why) = &step.why {
+        out.insert("why".into(), why.clone().into());
+    }
+    if step.asynchronous {
+        out.insert("async".into(), true.into());
+    }
+    if let Some(name) = &step.name {
+        out.insert("name".into(), name.clone().into());
+    }
+    Value::Object(out)
+}
+
+/// The chains for people: one block per chain, a line per step.
+pub(crate) fn to_text(chains: &[Chain]) -> String {
+    let mut out = String::new();
+    for chain in chains {
+        let _ = write!(out, "{} {}", chain.flow, chain.timing);
+        if let Some(method) = chain.method {
+            let _ = write!(out, " {method}");
+        }
+        out.push('\n');
+        if chain.steps.is_empty() {
+            out.push_str("  (no hooks)\n");
+        }
+        let mut phase = None;
+        for step in &chain.steps {
+            if step.runs && step.phase.is_some() && step.phase != phase {
+                phase = step.phase;
+                let _ = writeln!(out, "  {}:", step.phase.map_or("", Phase::as_str));
+            }
+            let indent = if step.runs && step.phase.is_some() {
+                "    "
+            } else {
+                "  "
+            };
+            let mut line = String::new();
+            if !step.runs {
+                line.push_str("never runs: ");
+            }
+            match &step.web {
+                Some((method, url)) => {
+                    let _ = write!(line, "web_hook {method} {url}");
+                }
+                None => line.push_str(&step.hook),
+            }
+            if let Some(name) = &step.name {
+                let _ = write!(line, " ({name})");
+            }
+            if step.asynchronous {
+                line.push_str(" [async: Kratos does not wait for it]");
+            }
+            match step.list {
+                Some((scope, index)) => {
+                    let _ = write!(line, " — {scope} [{index}]");
+                }
+                None => line.push_str(" — Kratos's own step (verification is enabled)"),
+            }
+            let _ = writeln!(out, "{indent}{line}");
+            if let Some(why) = &step.why {
+                let _ = writeln!(out, "{indent}  {why}");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
