@@ -15,6 +15,7 @@ mod export;
 mod hooks;
 pub mod payload;
 mod plan;
+mod probe;
 mod reconcile;
 mod snapshot;
 mod stack;

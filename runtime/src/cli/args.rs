@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Export,
     /// `import ID`: `action!` code for the hook a Terraform import ID names.
     Import { id: String },
+    /// `probe`: each declared hook's request sent as Kratos sends it, the reply checked.
+    Probe { dry_run: bool },
     /// `explain`: the chain of hooks Kratos runs per flow and method once the stack is applied.
     Explain {
         json: bool,
@@ -92,6 +94,7 @@ struct Switches {
     yes: bool,
     payloads: bool,
     flow: Option<String>,
+    dry_run: bool,
 }
 
 /// Parses `args` (without the program name).
@@ -107,6 +110,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Long("json") => switches.json = true,
             Long("markdown") => switches.markdown = true,
             Long("payloads") => switches.payloads = true,
+            Long("dry-run") => switches.dry_run = true,
             Long("flow") => switches.flow = Some(string(parser.value())?),
             Long("identity-schema") => options.identity_schema = Some(string(parser.value())?),
             Long("detailed-exitcode") => switches.detailed_exitcode = true,
@@ -177,6 +181,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some("render") => &["json", "target", "payloads", "identity-schema"],
         Some("export" | "import") => &["kratos-dir", "path-map"],
         Some("explain") => &["json", "flow"],
+        Some("probe") => &["target", "dry-run", "identity-schema"],
         _ => &[],
     };
     let given = [
@@ -187,6 +192,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         ("yes", switches.yes),
         ("payloads", switches.payloads),
         ("flow", switches.flow.is_some()),
+        ("dry-run", switches.dry_run),
         ("identity-schema", options.identity_schema.is_some()),
         ("target", !options.targets.is_empty()),
         (
@@ -226,6 +232,9 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             payloads: switches.payloads,
         },
         Some("export") => Command::Export,
+        Some("probe") => Command::Probe {
+            dry_run: switches.dry_run,
+        },
         Some("explain") => Command::Explain {
             json: switches.json,
             flow: match &switches.flow {
@@ -252,7 +261,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some(other) => {
             return Err(format!(
                 "unknown command `{other}`: expected `plan`, `apply`, `destroy`, `render`, \
-                 `explain`, `export` or `import`"
+                 `explain`, `probe`, `export` or `import`"
             ));
         }
         None => return Err("no command given".into()),
@@ -261,8 +270,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
 }
 
 /// The commands there are.
-const COMMANDS: [&str; 7] = [
-    "plan", "apply", "destroy", "render", "explain", "export", "import",
+const COMMANDS: [&str; 8] = [
+    "plan", "apply", "destroy", "render", "explain", "probe", "export", "import",
 ];
 
 fn seconds(value: Result<OsString, lexopt::Error>, flag: &str) -> Result<u64, String> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use ory_actions_core::scope::one_of;
 use ory_actions_core::suggest::did_you_mean;
-use ory_actions_core::{Flow, Scope};
+use ory_actions_core::{Flow, Platform, Scope};
 
 use super::args::{Args, Command, Options};
 use super::text::Style;
@@ -106,6 +106,14 @@ impl Setup {
             }
             (Command::Import { id }, Targets::Kratos(unit)) => {
                 super::import::run(&reconciler, id, |_| unit.target.clone(), io).await
+            }
+            (Command::Probe { dry_run }, Targets::Console { units, .. }) => {
+                let actions: Vec<&Action> = units.iter().flat_map(|u| &u.actions).collect();
+                super::probe::run(&reconciler, &actions, Platform::OryNetwork, *dry_run, io).await
+            }
+            (Command::Probe { dry_run }, Targets::Kratos(unit)) => {
+                let actions: Vec<&Action> = unit.actions.iter().collect();
+                super::probe::run(&reconciler, &actions, Platform::Kratos, *dry_run, io).await
             }
             (Command::Explain { json, flow }, Targets::Console { units, .. }) => {
                 let units: Vec<&Unit<ConsoleProject>> = units.iter().map(|u| &**u).collect();

@@ -78,7 +78,7 @@ pub(crate) struct ConsoleClient {
 }
 
 /// Makes ring the TLS provider of the process, unless one is installed already.
-fn install_tls_provider() {
+pub(crate) fn install_tls_provider() {
     // An `Err` means a provider is already installed, which is all that is needed.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

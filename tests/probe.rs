@@ -1,0 +1,205 @@
+//! `probe` against endpoints on loopback: every outcome of Kratos's contract, one line per
+//! hook, the others still probed after a failure, exit 1 naming the failing hooks.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use ory_actions::{Action, Flow, Method, Secret, Stack, Timing};
+
+/// A small HTTP/1.1 server: answers each path with a fixed status and body, and records the
+/// requests it got (request line and headers, and the body).
+fn serve(
+    routes: &'static [(&'static str, u16, &'static str)],
+) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head, then as much body as Content-Length says.
+            let (head, body_start) = loop {
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break (String::new(), 0);
+                }
+                data.extend_from_slice(&buf[..n]);
+                if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break (String::from_utf8_lossy(&data[..at]).into_owned(), at + 4);
+                }
+            };
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            while data.len() < body_start + length {
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                data.extend_from_slice(&buf[..n]);
+            }
+            let body = String::from_utf8_lossy(&data[body_start..]).into_owned();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            log.lock().unwrap().push(format!("{head}\n\n{body}"));
+            let (status, reply) = routes
+                .iter()
+                .find(|(p, _, _)| *p == path)
+                .map_or((404, ""), |(_, s, b)| (*s, *b));
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+        }
+    });
+    (base, seen)
+}
+
+fn hook(base: &str, path: &str, name: &'static str) -> ory_actions::ActionBuilder {
+    Action::builder(Flow::Registration, Timing::After, format!("{base}{path}"))
+        .auth_method(Method::Password)
+        .name(name)
+        .body("function(ctx) { email: ctx.identity.traits.email }")
+}
+
+#[test]
+fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
+    static ROUTES: &[(&str, u16, &str)] = &[
+        ("/ok", 204, ""),
+        (
+            "/guard",
+            400,
+            r##"{"messages":[{"instance_ptr":"#/traits/email","messages":[{"id":4000001,"text":"Not invited","type":"error"}]}]}"##,
+        ),
+        ("/badguard", 403, r#"{"error":"forbidden"}"#),
+        (
+            "/enrich",
+            200,
+            r#"{"identity":{"traits":{"email":"jane.doe@example.com","plan":"free"}}}"#,
+        ),
+    ];
+    let (base, seen) = serve(ROUTES);
+    let stack = Stack::new().actions_from(vec![
+        hook(&base, "/ok", "ok")
+            .secret_header("X-Api-Key", Secret::value("planted-s3cret"))
+            .build()
+            .unwrap(),
+        hook(&base, "/guard", "guard")
+            .can_interrupt(true)
+            .build()
+            .unwrap(),
+        hook(&base, "/badguard", "badguard")
+            .can_interrupt(true)
+            .build()
+            .unwrap(),
+        hook(&base, "/enrich", "enrich")
+            .response_parse(true)
+            .build()
+            .unwrap(),
+        // Nothing listens on port 9 of loopback: cannot connect, tried three times.
+        Action::builder(Flow::Login, Timing::Before, "http://127.0.0.1:9/nobody")
+            .name("nobody")
+            .body("{}")
+            .build()
+            .unwrap(),
+    ]);
+    let dir = std::env::temp_dir().join(format!("ory-actions-probe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("kratos.yaml");
+    std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();
+    let run = common::run_env(
+        stack,
+        &["probe", "--config", config.to_str().unwrap()],
+        &BTreeMap::new(),
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.out, run.err);
+    let line = |name: &str| {
+        run.out
+            .lines()
+            .find(|l| l.contains(&format!("{name} (")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{}", run.out))
+            .to_owned()
+    };
+    assert!(
+        line("ok").starts_with("ok   ok (registration after password"),
+        "{}",
+        run.out
+    );
+    assert!(
+        line("guard").contains("the user sees: traits/email: Not invited (error)"),
+        "{}",
+        run.out
+    );
+    assert!(
+        line("badguard").starts_with("FAIL") && line("badguard").contains("no `messages` list"),
+        "{}",
+        run.out
+    );
+    assert!(line("enrich").contains("replaces `traits`"), "{}", run.out);
+    assert!(
+        line("nobody").starts_with("FAIL")
+            && line("nobody").contains("cannot connect")
+            && line("nobody").contains("tried 3 times"),
+        "{}",
+        run.out
+    );
+    assert!(
+        run.err.contains("2 hook(s) do not answer")
+            && run.err.contains("badguard")
+            && run.err.contains("nobody"),
+        "{}",
+        run.err
+    );
+    // What the endpoint got: the secret header, JSON, and the body for the sample context.
+    let requests = seen.lock().unwrap().clone();
+    let ok = requests.iter().find(|r| r.starts_with("POST /ok")).unwrap();
+    assert!(
+        ok.to_ascii_lowercase()
+            .contains("x-api-key: planted-s3cret"),
+        "{ok}"
+    );
+    assert!(
+        ok.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{ok}"
+    );
+    assert!(ok.ends_with(r#"{"email":"jane.doe@example.com"}"#), "{ok}");
+    assert!(!run.out.contains("planted-s3cret") && !run.err.contains("planted-s3cret"));
+    // Only declared URLs were called, each once.
+    assert_eq!(requests.len(), 4, "{requests:?}");
+
+    // --dry-run sends nothing and shows secrets redacted.
+    let before = seen.lock().unwrap().len();
+    let stack = Stack::new().actions_from(vec![
+        hook(&base, "/ok", "ok")
+            .secret_header("X-Api-Key", Secret::value("planted-s3cret"))
+            .build()
+            .unwrap(),
+    ]);
+    let run = common::run_env(
+        stack,
+        &["probe", "--dry-run", "--config", config.to_str().unwrap()],
+        &BTreeMap::new(),
+    );
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(run.out.contains("X-Api-Key: (sensitive)"), "{}", run.out);
+    assert!(
+        run.out.contains(r#"{"email":"jane.doe@example.com"}"#),
+        "{}",
+        run.out
+    );
+    assert!(!run.out.contains("planted-s3cret"));
+    assert_eq!(seen.lock().unwrap().len(), before);
+}
