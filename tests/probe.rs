@@ -21,50 +21,65 @@ fn serve(
     let log = Arc::clone(&seen);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut data = Vec::new();
-            let mut buf = [0u8; 4096];
-            // Read the head, then as much body as Content-Length says.
-            let (head, body_start) = loop {
-                let n = stream.read(&mut buf).unwrap_or(0);
-                if n == 0 {
-                    break (String::new(), 0);
-                }
-                data.extend_from_slice(&buf[..n]);
-                if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break (String::from_utf8_lossy(&data[..at]).into_owned(), at + 4);
-                }
-            };
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            while data.len() < body_start + length {
-                let n = stream.read(&mut buf).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                data.extend_from_slice(&buf[..n]);
-            }
-            let body = String::from_utf8_lossy(&data[body_start..]).into_owned();
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            log.lock().unwrap().push(format!("{head}\n\n{body}"));
-            let (status, reply) = routes
-                .iter()
-                .find(|(p, _, _)| *p == path)
-                .map_or((404, ""), |(_, s, b)| (*s, *b));
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
+            let Ok(stream) = stream else { continue };
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || answer(stream, routes, &log));
         }
     });
     (base, seen)
+}
+
+/// Answers one connection: a TLS handshake gets plain HTTP back (so it fails at once), a
+/// request its route's reply.
+fn answer(
+    mut stream: std::net::TcpStream,
+    routes: &'static [(&'static str, u16, &'static str)],
+    log: &Mutex<Vec<String>>,
+) {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Read the head, then as much body as Content-Length says.
+    let (head, body_start) = loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            break (String::new(), 0);
+        }
+        if data.is_empty() && buf[0] == 0x16 {
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+            return;
+        }
+        data.extend_from_slice(&buf[..n]);
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break (String::from_utf8_lossy(&data[..at]).into_owned(), at + 4);
+        }
+    };
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    while data.len() < body_start + length {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    let body = String::from_utf8_lossy(&data[body_start..]).into_owned();
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    log.lock().unwrap().push(format!("{head}\n\n{body}"));
+    let (status, reply) = routes
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .map_or((404, ""), |(_, s, b)| (*s, *b));
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+        reply.len()
+    );
 }
 
 fn hook(base: &str, path: &str, name: &'static str) -> ory_actions::ActionBuilder {
@@ -202,4 +217,102 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
     );
     assert!(!run.out.contains("planted-s3cret"));
     assert_eq!(seen.lock().unwrap().len(), before);
+}
+
+#[test]
+fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
+    // A reply over 5 MiB, which Kratos does not read to the end.
+    let huge: &'static str = Box::leak("x".repeat(5 * 1024 * 1024 + 10).into_boxed_str());
+    let routes: &'static [(&'static str, u16, &'static str)] = Box::leak(Box::new([
+        ("/huge", 200, huge),
+        ("/down", 503, ""),
+        ("/fire", 500, ""),
+        ("/parse204", 204, ""),
+        ("/notjson", 200, "<html>"),
+    ]));
+    let (base, seen) = serve(routes);
+    let https = base.replace("http://", "https://");
+    let stack = Stack::new().actions_from(vec![
+        hook(&base, "/huge", "huge").build().unwrap(),
+        hook(&base, "/down", "down").build().unwrap(),
+        hook(&base, "/fire", "fire")
+            .response_ignore(true)
+            .build()
+            .unwrap(),
+        hook(&base, "/parse204", "parse204")
+            .response_parse(true)
+            .build()
+            .unwrap(),
+        hook(&base, "/notjson", "notjson")
+            .response_parse(true)
+            .build()
+            .unwrap(),
+        // A TLS handshake with a server that speaks plain HTTP fails.
+        hook(&https, "/tls", "tls").build().unwrap(),
+    ]);
+    let dir = std::env::temp_dir().join(format!("ory-actions-probe-t-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("kratos.yaml");
+    std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();
+    let run = common::run_env(
+        stack,
+        &["probe", "--config", config.to_str().unwrap()],
+        &BTreeMap::new(),
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.out, run.err);
+    let line = |name: &str| {
+        run.out
+            .lines()
+            .find(|l| l.contains(&format!("{name} (")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{}", run.out))
+            .to_owned()
+    };
+    assert!(
+        line("huge").starts_with("FAIL") && line("huge").contains("over 5 MiB"),
+        "{}",
+        run.out
+    );
+    // 503 is retried twice, as Kratos's client does.
+    assert!(
+        line("down").starts_with("FAIL") && line("down").contains("503"),
+        "{}",
+        run.out
+    );
+    assert!(line("down").contains("3 attempts"), "{}", run.out);
+    // Kratos does not wait for an asynchronous hook: a 500 is reported, not a failure.
+    assert!(
+        line("fire").starts_with("ok") && line("fire").contains("does not wait"),
+        "{}",
+        run.out
+    );
+    assert!(
+        line("parse204").starts_with("ok") && line("parse204").contains("nothing changes"),
+        "{}",
+        run.out
+    );
+    assert!(
+        line("notjson").starts_with("FAIL") && line("notjson").contains("not JSON"),
+        "{}",
+        run.out
+    );
+    assert!(line("tls").starts_with("FAIL"), "{}", run.out);
+    assert!(
+        run.err.contains("4 hook(s) do not answer")
+            && ["huge", "down", "notjson", "tls"]
+                .iter()
+                .all(|n| run.err.contains(n)),
+        "{}",
+        run.err
+    );
+    let calls = |path: &str| {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.starts_with(&format!("POST {path} ")))
+            .count()
+    };
+    assert_eq!(calls("/down"), 3);
+    // A 500 from an asynchronous hook is retried too: Kratos's client does that before it logs.
+    assert_eq!(calls("/fire"), 3);
+    assert_eq!(calls("/parse204"), 1);
 }

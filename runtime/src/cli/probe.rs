@@ -35,7 +35,12 @@ pub(super) async fn run(
             .into_iter()
             .filter(|s| reconciler.targeted().is_none_or(|only| only.contains(s)))
         {
-            let who = format!("{action} in {scope}");
+            // An action's own name says its list when it has one.
+            let who = if action.scopes().len() > 1 {
+                format!("{action}, in {scope}")
+            } else {
+                action.to_string()
+            };
             let request = match request(action, scope, samples) {
                 Ok(request) => request,
                 Err(NotSent::Cancelled) => {
