@@ -120,15 +120,116 @@ pub(crate) fn chains(lists: &HookLists, setting: &Setting<'_>, flow: Option<Flow
     chains
 }
 
+/// Where in a flow Kratos runs hooks: each hook kind implements some of these
+/// (`selfservice/hook/*.go`), and a list yields only the hooks that implement the stage run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Any `before` list.
+    Before,
+    LoginPost,
+    RegistrationPre,
+    RegistrationPost,
+    SettingsPre,
+    SettingsPost,
+    RecoveryPost,
+    VerificationPost,
+}
+
+impl Stage {
+    fn after(flow: Flow) -> Stage {
+        match flow {
+            Flow::Login => Stage::LoginPost,
+            Flow::Registration => Stage::RegistrationPost,
+            Flow::Settings => Stage::SettingsPost,
+            Flow::Recovery => Stage::RecoveryPost,
+            Flow::Verification => Stage::VerificationPost,
+        }
+    }
+
+    fn pre_persist(flow: Flow) -> Option<Stage> {
+        match flow {
+            Flow::Registration => Some(Stage::RegistrationPre),
+            Flow::Settings => Some(Stage::SettingsPre),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the hook kind `hook` has a step at `stage` (a web hook has one everywhere, though
+/// it acts only in one of the two phases of registration and settings). `b2b_sso` and
+/// `organization` have no executor in self-hosted Kratos; Ory Network is taken to provide them.
+fn implements(hook: &str, stage: Stage, platform: Platform) -> bool {
+    use Stage::*;
+    match hook {
+        "web_hook" => true,
+        "session" => stage == RegistrationPost,
+        "verification" | "show_verification_ui" => {
+            matches!(stage, RegistrationPost | SettingsPost | LoginPost)
+        }
+        "revoke_active_sessions" => matches!(stage, LoginPost | RecoveryPost | SettingsPost),
+        "require_verified_address" => stage == LoginPost,
+        "verify_new_address" => stage == SettingsPre,
+        "notify_previous_addresses" => stage == SettingsPost,
+        "b2b_sso" | "organization" => platform == Platform::OryNetwork,
+        _ => false,
+    }
+}
+
 /// What one entry is, for the chain.
 struct Read {
     hook: String,
     web: Option<WebHook>,
-    /// Whether it runs at all on this platform, and why not.
-    known: Result<(), String>,
+    /// `Err` when Kratos fails the flow on this entry (a web hook it cannot read, or one with
+    /// `response.ignore` and `response.parse` or `can_interrupt`).
+    broken: Result<(), String>,
 }
 
-fn read(entry: &Value, scope: Scope, platform: Platform) -> Read {
+impl Read {
+    /// Whether a web hook parses the response or can interrupt: in registration and settings it
+    /// acts before the identity is saved, and does nothing after.
+    fn interrupts(&self) -> bool {
+        self.web
+            .as_ref()
+            .is_some_and(|w| w.response_parse || w.can_interrupt)
+    }
+
+    /// Whether the entry does something at `stage`.
+    fn acts(&self, stage: Stage, platform: Platform) -> bool {
+        implements(&self.hook, stage, platform)
+            && match stage {
+                Stage::RegistrationPre | Stage::SettingsPre => {
+                    self.web.is_none() || self.interrupts()
+                }
+                Stage::RegistrationPost | Stage::SettingsPost => !self.interrupts(),
+                _ => true,
+            }
+    }
+
+    /// Why the entry never runs in this chain, when it has no step in any of `stages`.
+    fn idle(&self, stages: &[Stage], flow: Flow, platform: Platform) -> Option<String> {
+        if stages.iter().any(|&s| implements(&self.hook, s, platform)) {
+            return None;
+        }
+        let hook = &self.hook;
+        Some(match hook.as_str() {
+            "b2b_sso" | "organization" => format!(
+                "self-hosted Kratos has no `{hook}` hook of its own: it logs a warning and skips it"
+            ),
+            "session"
+            | "verification"
+            | "show_verification_ui"
+            | "revoke_active_sessions"
+            | "require_verified_address"
+            | "verify_new_address"
+            | "notify_previous_addresses" => {
+                format!("`{hook}` has no step in this part of the {flow} flow: Kratos skips it")
+            }
+            _ => format!("Kratos does not know `{hook}`: it logs a warning and skips it"),
+        })
+    }
+}
+
+fn read(entry: &Value) -> Read {
     let hook = entry
         .get("hook")
         .and_then(Value::as_str)
@@ -138,39 +239,21 @@ fn read(entry: &Value, scope: Scope, platform: Platform) -> Read {
         Entry::WebHook(web) => Some(*web),
         _ => None,
     };
-    let known = if hook == "web_hook" && web.is_none() {
-        Err("the entry cannot be read as a web hook, so Kratos fails on it".into())
+    let broken = if hook == "web_hook" && web.is_none() {
+        Err("Kratos cannot read this web hook's config, so the flow fails on it".into())
     } else if web
         .as_ref()
         .is_some_and(|w| w.response_ignore && (w.response_parse || w.can_interrupt))
     {
         Err(
             "`response.ignore` with `response.parse` or `can_interrupt` is refused by Kratos \
-             when the hook runs"
+             when the hook runs: the flow fails there"
                 .into(),
         )
-    } else if matches!(hook.as_str(), "b2b_sso" | "organization") && platform == Platform::Kratos {
-        Err(format!(
-            "self-hosted Kratos has no `{hook}` hook of its own: it logs a warning and skips it"
-        ))
-    } else if !scope.accepts().contains(&hook.as_str()) {
-        Err(format!(
-            "Kratos does not run `{hook}` in {scope}: it logs a warning and skips it"
-        ))
     } else {
         Ok(())
     };
-    Read { hook, web, known }
-}
-
-/// Whether a hook of a two-phase flow runs before the identity is saved. A web hook that
-/// parses the response or can interrupt runs there only; `verify_new_address` is a settings
-/// pre-persist hook. Everything else runs after.
-fn runs_pre_persist(read: &Read) -> bool {
-    match &read.web {
-        Some(web) => web.response_parse || web.can_interrupt,
-        None => read.hook == "verify_new_address",
-    }
+    Read { hook, web, broken }
 }
 
 fn step(
@@ -180,7 +263,7 @@ fn step(
     phase: Option<Phase>,
     setting: &Setting<'_>,
 ) -> Step {
-    let (runs, why) = match &read.known {
+    let (runs, why) = match &read.broken {
         Ok(()) => (true, None),
         Err(why) => (false, Some(why.clone())),
     };
@@ -202,28 +285,47 @@ fn step(
     }
 }
 
-/// A single list (a `before` list, recovery and verification `after`): in order, `session`
-/// last.
-fn single(lists: &HookLists, scope: Scope, setting: &Setting<'_>) -> Vec<Step> {
-    let mut steps: Vec<Step> = lists
+/// A step that never runs, and why.
+fn never(read: &Read, scope: Scope, index: usize, why: String, setting: &Setting<'_>) -> Step {
+    Step {
+        runs: false,
+        why: Some(why),
+        ..step(read, scope, index, None, setting)
+    }
+}
+
+fn entries(lists: &HookLists, scope: Scope) -> Vec<(usize, Read)> {
+    lists
         .entries(scope)
         .iter()
         .enumerate()
-        .map(|(index, entry)| {
-            step(
-                &read(entry, scope, setting.platform),
-                scope,
-                index,
-                None,
-                setting,
-            )
-        })
+        .map(|(index, entry)| (index, read(entry)))
+        .collect()
+}
+
+/// A single list (a `before` list, recovery and verification `after`): in order, `session`
+/// last, entries without a step there flagged.
+fn single(lists: &HookLists, scope: Scope, setting: &Setting<'_>) -> Vec<Step> {
+    let stage = match scope.timing() {
+        Timing::Before => Stage::Before,
+        Timing::After => Stage::after(scope.flow()),
+    };
+    let platform = setting.platform;
+    let list = entries(lists, scope);
+    let mut steps: Vec<Step> = list
+        .iter()
+        .filter(|(_, r)| r.acts(stage, platform))
+        .map(|(index, r)| step(r, scope, *index, None, setting))
         .collect();
     session_last(&mut steps);
+    steps.extend(list.iter().filter_map(|(index, r)| {
+        let why = r.idle(&[stage], scope.flow(), platform)?;
+        Some(never(r, scope, *index, why, setting))
+    }));
     steps
 }
 
-/// Kratos moves `session` to the end of the hooks it runs.
+/// Kratos runs `session` after every other hook of the list.
 fn session_last(steps: &mut [Step]) {
     // A stable partition: every other step keeps its order.
     steps.sort_by_key(|step| step.hook == "session");
@@ -236,57 +338,36 @@ fn per_method(
     flow_wide: Scope,
     setting: &Setting<'_>,
 ) -> Vec<Step> {
-    let two_phases = matches!(scope.flow(), Flow::Registration | Flow::Settings);
-    let own: Vec<(usize, Read)> = lists
-        .entries(scope)
-        .iter()
-        .enumerate()
-        .map(|(index, entry)| (index, read(entry, scope, setting.platform)))
-        .collect();
-    let fallback: Vec<(usize, Read)> = lists
-        .entries(flow_wide)
-        .iter()
-        .enumerate()
-        .map(|(index, entry)| (index, read(entry, flow_wide, setting.platform)))
-        .collect();
+    let platform = setting.platform;
+    let flow = scope.flow();
+    let post = Stage::after(flow);
+    let pre = Stage::pre_persist(flow);
+    let own = entries(lists, scope);
+    let fallback = entries(lists, flow_wide);
+    let phase = |stage: Stage| {
+        pre.map(|_| match stage {
+            Stage::RegistrationPre | Stage::SettingsPre => Phase::PrePersist,
+            _ => Phase::PostPersist,
+        })
+    };
     let mut steps = Vec::new();
-    if !two_phases {
-        // Login: the per-method list if it has anything Kratos runs, else the flow-wide one.
-        let uses_own = own.iter().any(|(_, r)| r.known.is_ok());
-        let (chosen, chosen_scope) = if uses_own {
-            (&own, scope)
-        } else {
-            (&fallback, flow_wide)
-        };
+    // Before the identity is saved: the per-method list only.
+    if let Some(pre) = pre {
         steps.extend(
-            chosen
-                .iter()
-                .map(|(index, r)| step(r, chosen_scope, *index, None, setting)),
+            own.iter()
+                .filter(|(_, r)| r.acts(pre, platform))
+                .map(|(index, r)| step(r, scope, *index, phase(pre), setting)),
         );
-        session_last(&mut steps);
-        if uses_own {
-            steps.extend(shadowed(&fallback, scope, flow_wide, setting));
-        }
-        return steps;
     }
-    // Pre-persist: the per-method list only.
-    steps.extend(
-        own.iter()
-            .filter(|(_, r)| runs_pre_persist(r))
-            .map(|(index, r)| step(r, scope, *index, Some(Phase::PrePersist), setting)),
-    );
-    // Post-persist: the per-method list when it holds a post-persist hook (a web hook counts
-    // in both phases, though one that parses or interrupts does nothing after), else the
-    // flow-wide list.
-    let counts_post = |r: &Read| r.known.is_ok() && (r.web.is_some() || !runs_pre_persist(r));
-    let uses_own = own.iter().any(|(_, r)| counts_post(r));
-    let mut post: Vec<Step> = Vec::new();
-    if setting.verification {
-        post.push(Step {
+    // After: the per-method list when it yields a hook for this stage (a web hook always does,
+    // even one that acts only before the identity is saved), else the flow-wide list.
+    let uses_own = own.iter().any(|(_, r)| implements(&r.hook, post, platform));
+    if setting.verification && pre.is_some() {
+        steps.push(Step {
             hook: "verification".into(),
             web: None,
             list: None,
-            phase: Some(Phase::PostPersist),
+            phase: phase(post),
             runs: true,
             why: None,
             asynchronous: false,
@@ -298,49 +379,46 @@ fn per_method(
     } else {
         (&fallback, flow_wide)
     };
-    let mut configured: Vec<Step> = chosen
+    let mut after: Vec<Step> = chosen
         .iter()
-        .filter(|(_, r)| chosen_scope == flow_wide || !runs_pre_persist(r))
-        .map(|(index, r)| {
-            let mut s = step(r, chosen_scope, *index, Some(Phase::PostPersist), setting);
-            if chosen_scope == flow_wide && runs_pre_persist(r) && s.runs {
-                s.runs = false;
-                s.why = Some(format!(
+        .filter(|(_, r)| r.acts(post, platform))
+        .map(|(index, r)| step(r, chosen_scope, *index, phase(post), setting))
+        .collect();
+    session_last(&mut after);
+    steps.extend(after);
+    // What never runs for this method: the per-method list's entries without a step in the
+    // flow, the flow-wide list when the per-method one is used, and hooks of the flow-wide
+    // list that act only before the identity is saved, which reads no flow-wide list.
+    let stages: Vec<Stage> = pre.into_iter().chain([post]).collect();
+    steps.extend(own.iter().filter_map(|(index, r)| {
+        let why = r.idle(&stages, flow, platform)?;
+        Some(never(r, scope, *index, why, setting))
+    }));
+    if uses_own {
+        steps.extend(fallback.iter().map(|(index, r)| {
+            never(
+                r,
+                flow_wide,
+                *index,
+                format!("{scope} is not empty, so Kratos runs it instead of {flow_wide}"),
+                setting,
+            )
+        }));
+    } else {
+        steps.extend(fallback.iter().filter_map(|(index, r)| {
+            let why = if r.interrupts() && pre.is_some() {
+                format!(
                     "a hook that parses the response or can interrupt runs before the \
                      identity is saved, and that phase reads only the per-method list: in \
                      {flow_wide} Kratos never runs it"
-                ));
-            }
-            s
-        })
-        .collect();
-    session_last(&mut configured);
-    post.extend(configured);
-    steps.extend(post);
-    if uses_own {
-        steps.extend(shadowed(&fallback, scope, flow_wide, setting));
+                )
+            } else {
+                r.idle(&[post], flow, platform)?
+            };
+            Some(never(r, flow_wide, *index, why, setting))
+        }));
     }
     steps
-}
-
-/// The entries of the flow-wide list, which do not run for a method whose own list is used.
-fn shadowed(
-    fallback: &[(usize, Read)],
-    scope: Scope,
-    flow_wide: Scope,
-    setting: &Setting<'_>,
-) -> Vec<Step> {
-    fallback
-        .iter()
-        .map(|(index, r)| {
-            let mut s = step(r, flow_wide, *index, None, setting);
-            s.runs = false;
-            s.why = Some(format!(
-                "{scope} is not empty, so Kratos runs it instead of {flow_wide}"
-            ));
-            s
-        })
-        .collect()
 }
 
 /// The chains as the JSON of `explain --json`: a list of `{flow, timing, method, chain}`, each

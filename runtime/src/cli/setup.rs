@@ -299,24 +299,36 @@ fn group_by_project(
         (None, Some(project)) => Some(project.resolve()?),
         (None, None) => defaults.env.clone(),
     };
-    let mut groups: Vec<(String, Vec<Action>)> = Vec::new();
-    // Where each project is in `groups`.
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for action in stack.into_actions() {
-        let project_id = match action.project_id() {
-            Some(id) => id.resolve()?,
+    let actions = stack.into_actions();
+    // Each action's project, then the actions moved into one group per project (in one piece
+    // when they all share one, as most stacks do).
+    let projects: Vec<String> = actions
+        .iter()
+        .map(|action| match action.project_id() {
+            Some(id) => Ok(id.resolve()?),
             None => fallback.clone().ok_or_else(|| {
                 Error::Config(format!(
                     "no project for {action}: set ORY_PROJECT_ID, pass --project, or give the \
                      stack or the action a project_id"
                 ))
-            })?,
-        };
-        match index.get(&project_id) {
-            Some(&at) => groups[at].1.push(action),
-            None => {
-                index.insert(project_id.clone(), groups.len());
-                groups.push((project_id, vec![action]));
+            }),
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut groups: Vec<(String, Vec<Action>)> = Vec::new();
+    if let Some(first) = projects.first()
+        && projects.iter().all(|p| p == first)
+    {
+        groups.push((first.clone(), actions));
+    } else {
+        // Where each project is in `groups`.
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (action, project_id) in actions.into_iter().zip(&projects) {
+            match index.get(project_id.as_str()) {
+                Some(&at) => groups[at].1.push(action),
+                None => {
+                    index.insert(project_id, groups.len());
+                    groups.push((project_id.clone(), vec![action]));
+                }
             }
         }
     }

@@ -185,12 +185,7 @@ fn parse_hooks_run_before_the_identity_is_saved_and_never_from_the_flow_wide_lis
         shape(code),
         [
             (s("verification"), None, Some("post-persist"), true),
-            (
-                s("https://h.example/never"),
-                Some(0),
-                Some("post-persist"),
-                false
-            ),
+            (s("https://h.example/never"), Some(0), None, false),
         ]
     );
     assert!(
@@ -292,8 +287,9 @@ fn login_single_lists_and_platforms() {
     assert_eq!(
         shape(before),
         [
-            (s("b2b_sso"), Some(0), None, false),
             (s("https://h.example/before"), Some(1), None, true),
+            // What never runs comes after what runs.
+            (s("b2b_sso"), Some(0), None, false),
         ]
     );
     let recovery = chain(&kratos, Flow::Recovery, Timing::After, None);
@@ -379,4 +375,76 @@ fn the_json_form_has_one_object_per_chain() {
         "{text}"
     );
     assert!(!text.contains("u:p@"), "{text}");
+}
+
+#[test]
+fn a_list_yields_only_the_hooks_that_have_a_step_where_it_runs() {
+    // Kratos's executors: `session` only after registration; `revoke_active_sessions` after
+    // login, recovery and settings; `notify_previous_addresses` after settings only.
+    let lists = lists(&[
+        (Scope::SettingsAfter, json!([web("https://h.example/all")])),
+        (
+            Scope::SettingsAfterPassword,
+            json!([{"hook": "revoke_active_sessions"}, {"hook": "notify_previous_addresses"}]),
+        ),
+        (Scope::SettingsAfterTotp, json!([{"hook": "session"}])),
+        (
+            Scope::RecoveryAfter,
+            json!([{"hook": "revoke_active_sessions"}]),
+        ),
+        (
+            Scope::VerificationAfter,
+            json!([{"hook": "revoke_active_sessions"}]),
+        ),
+    ]);
+    let chains = chains_on(&lists, Platform::Kratos, false);
+    let password = chain(
+        &chains,
+        Flow::Settings,
+        Timing::After,
+        Some(Method::Password),
+    );
+    assert_eq!(
+        shape(password),
+        [
+            (
+                s("revoke_active_sessions"),
+                Some(0),
+                Some("post-persist"),
+                true
+            ),
+            (
+                s("notify_previous_addresses"),
+                Some(1),
+                Some("post-persist"),
+                true
+            ),
+            (s("https://h.example/all"), Some(0), None, false),
+        ]
+    );
+    // `session` has no settings step: the list yields nothing, so the flow-wide list runs.
+    let totp = chain(&chains, Flow::Settings, Timing::After, Some(Method::Totp));
+    assert_eq!(
+        shape(totp),
+        [
+            (
+                s("https://h.example/all"),
+                Some(0),
+                Some("post-persist"),
+                true
+            ),
+            (s("session"), Some(0), None, false),
+        ]
+    );
+    assert!(totp.steps[1].why.as_deref().unwrap().contains("no step"));
+    let recovery = chain(&chains, Flow::Recovery, Timing::After, None);
+    assert_eq!(
+        shape(recovery),
+        [(s("revoke_active_sessions"), Some(0), None, true)]
+    );
+    let verification = chain(&chains, Flow::Verification, Timing::After, None);
+    assert_eq!(
+        shape(verification),
+        [(s("revoke_active_sessions"), Some(0), None, false)]
+    );
 }
