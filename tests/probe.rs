@@ -195,6 +195,30 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
     // Only declared URLs were called, each once.
     assert_eq!(requests.len(), 4, "{requests:?}");
 
+    // Against an Ory Network project, `--target` probes the named action only.
+    let kit = common::testkit(ory_actions_runtime::testkit::Options::default());
+    let project = kit.add_project(common::sample_config());
+    let before = seen.lock().unwrap().len();
+    let stack = Stack::new().actions_from(vec![
+        hook(&base, "/ok", "ok").build().unwrap(),
+        hook(&base, "/guard", "guard")
+            .can_interrupt(true)
+            .build()
+            .unwrap(),
+    ]);
+    let run = common::run(&kit, &project, stack, &["probe", "--target", "ok"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
+    assert!(
+        run.out.contains("1 hook(s) answered as Kratos needs"),
+        "{}",
+        run.out
+    );
+    let called: Vec<String> = seen.lock().unwrap()[before..].to_vec();
+    assert_eq!(called.len(), 1, "{called:?}");
+    assert!(called[0].starts_with("POST /ok "), "{called:?}");
+    // Probing reads nothing from Ory and writes nothing.
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (0, 0));
+
     // --dry-run sends nothing and shows secrets redacted.
     let before = seen.lock().unwrap().len();
     let stack = Stack::new().actions_from(vec![

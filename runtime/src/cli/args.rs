@@ -40,7 +40,11 @@ pub(crate) enum Command {
     /// `import ID`: `action!` code for the hook a Terraform import ID names.
     Import { id: String },
     /// `probe`: each declared hook's request sent as Kratos sends it, the reply checked.
-    Probe { dry_run: bool },
+    Probe {
+        dry_run: bool,
+        /// `--target NAME`: the flows and named actions to probe; all when empty.
+        targets: Vec<String>,
+    },
     /// `explain`: the chain of hooks Kratos runs per flow and method once the stack is applied.
     Explain {
         json: bool,
@@ -234,6 +238,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some("export") => Command::Export,
         Some("probe") => Command::Probe {
             dry_run: switches.dry_run,
+            targets: options.targets.clone(),
         },
         Some("explain") => Command::Explain {
             json: switches.json,

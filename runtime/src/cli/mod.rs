@@ -267,9 +267,11 @@ Commands:
                       the chain of hooks Kratos will run for each flow and method once the
                       stack is applied: which list each comes from, the phase, what never
                       runs and why (one read; nothing is written)
-  probe [--dry-run]   send each declared hook's request as Kratos would (its body evaluated
+  probe [--target NAME] [--dry-run]
+                      send each declared hook's request as Kratos would (its body evaluated
                       for the sample context, secrets read) and check each reply against
-                      what Kratos needs; --dry-run prints the requests, secrets redacted
+                      what Kratos needs; --target keeps a flow or a named action;
+                      --dry-run prints the requests, secrets redacted
   export              print `action!` code for every web hook the project (or file) has
   import ID           print `action!` code for the hook a Terraform import ID names
                       (project:flow:after:auth_method[:METHOD]:url, project:flow:before[:METHOD]:url)

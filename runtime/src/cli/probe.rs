@@ -1,4 +1,4 @@
-//! `probe`: every declared hook (of the lists `--target` names) called the way Kratos calls it,
+//! `probe`: every declared hook (of the flows and actions `--target` names) called the way Kratos calls it,
 //! and its reply checked against what Kratos needs; only declared URLs are called.
 
 use ory_actions_core::Platform;
@@ -31,10 +31,7 @@ pub(super) async fn run(
     let (mut failed, mut probed) = (Vec::new(), 0);
     for action in actions {
         let scopes = action.scopes_on(platform).unwrap_or_default();
-        for scope in scopes
-            .into_iter()
-            .filter(|s| reconciler.targeted().is_none_or(|only| only.contains(s)))
-        {
+        for scope in scopes {
             // An action's own name says its list when it has one.
             let who = if action.scopes().len() > 1 {
                 format!("{action}, in {scope}")

@@ -107,12 +107,17 @@ impl Setup {
             (Command::Import { id }, Targets::Kratos(unit)) => {
                 super::import::run(&reconciler, id, |_| unit.target.clone(), io).await
             }
-            (Command::Probe { dry_run }, Targets::Console { units, .. }) => {
-                let actions: Vec<&Action> = units.iter().flat_map(|u| &u.actions).collect();
+            (Command::Probe { dry_run, targets }, Targets::Console { units, .. }) => {
+                let actions: Vec<&Action> = units
+                    .iter()
+                    .flat_map(|u| &u.actions)
+                    .filter(|a| probed(a, targets))
+                    .collect();
                 super::probe::run(&reconciler, &actions, Platform::OryNetwork, *dry_run, io).await
             }
-            (Command::Probe { dry_run }, Targets::Kratos(unit)) => {
-                let actions: Vec<&Action> = unit.actions.iter().collect();
+            (Command::Probe { dry_run, targets }, Targets::Kratos(unit)) => {
+                let actions: Vec<&Action> =
+                    unit.actions.iter().filter(|a| probed(a, targets)).collect();
                 super::probe::run(&reconciler, &actions, Platform::Kratos, *dry_run, io).await
             }
             (Command::Explain { json, flow }, Targets::Console { units, .. }) => {
@@ -130,6 +135,15 @@ impl Setup {
             }
         }
     }
+}
+
+/// Whether `probe --target …` covers `action`: its flow or its name is a target, or there are
+/// no targets. (Every target names a flow or an action: `target_scopes` checked that.)
+fn probed(action: &Action, targets: &[String]) -> bool {
+    targets.is_empty()
+        || targets
+            .iter()
+            .any(|t| action.name() == Some(t.as_str()) || action.flow().as_str() == t)
 }
 
 /// The Kratos configuration file at `path`, validated with `--schema` when given.

@@ -126,11 +126,6 @@ impl Reconciler {
     }
 
     /// Evaluates declared bodies with these sample contexts, and warns about those that fail.
-    /// The hook lists `--target` limits a run to; `None` for all.
-    pub(crate) fn targeted(&self) -> Option<&BTreeSet<Scope>> {
-        self.only.as_ref()
-    }
-
     /// The sample contexts bodies are evaluated with.
     pub(crate) fn sample_contexts(&self) -> &Samples {
         &self.samples
