@@ -38,6 +38,18 @@ pub(crate) struct Request {
     pub(crate) interrupt: bool,
 }
 
+impl Drop for Request {
+    /// Overwrites the secret header values (auth included), as every holder of secrets does.
+    fn drop(&mut self) {
+        use zeroize::Zeroize as _;
+        for (_, value, secret) in &mut self.headers {
+            if *secret {
+                value.zeroize();
+            }
+        }
+    }
+}
+
 impl Request {
     /// The request for people: the request line, each header (secrets redacted) and the body.
     pub(crate) fn shown(&self) -> String {
@@ -272,7 +284,8 @@ fn describe(error: &reqwest::Error) -> String {
     let mut source = error.source();
     while let Some(cause) = source {
         let text = cause.to_string();
-        if !text.is_empty() && !why.contains(&text) {
+        // hyper's "client error (Connect)" says nothing the first words do not.
+        if !text.is_empty() && !text.starts_with("client error") && !why.contains(&text) {
             let _ = write!(why, ": {text}");
         }
         source = cause.source();

@@ -1,13 +1,32 @@
-//! `probe`: every declared hook (of the flows and actions `--target` names) called the way Kratos calls it,
-//! and its reply checked against what Kratos needs; only declared URLs are called.
+//! `probe`: every declared hook (of the flows and actions `--target` names) called the way
+//! Kratos calls it, and its reply checked against what Kratos needs; only declared URLs are
+//! called. Hooks are probed concurrently, at most [`AT_ONCE`] at a time, and reported in the
+//! order they are declared.
+
+use std::sync::Arc;
 
 use ory_actions_core::Platform;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use super::{EXIT_ERROR, EXIT_OK, Io};
 use crate::action::Action;
 use crate::payload::Phase;
-use crate::probe::{NotSent, TIMEOUT, judge, request, send};
+use crate::probe::{NotSent, Request, TIMEOUT, judge, request, send};
 use crate::reconcile::Reconciler;
+
+/// How many hooks are probed at once.
+const AT_ONCE: usize = 8;
+
+/// One hook to report on.
+struct Probe {
+    /// How the hook is named.
+    who: String,
+    /// The request, or why it is not sent.
+    request: Result<Request, NotSent>,
+    /// The sample identity the body was made from.
+    identity: Option<serde_json::Value>,
+}
 
 /// Probes each hook of `actions` in each of its lists on `platform`; one line per hook. Exits
 /// 1 when any hook fails, naming it.
@@ -18,6 +37,41 @@ pub(super) async fn run(
     dry_run: bool,
     io: Io<'_>,
 ) -> u8 {
+    let samples = reconciler.sample_contexts();
+    let probes: Vec<Probe> = actions
+        .iter()
+        .flat_map(|action| {
+            let several = action.scopes().len() > 1;
+            action
+                .scopes_on(platform)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |scope| Probe {
+                    // An action's own name says its list when it has one.
+                    who: if several {
+                        format!("{action}, in {scope}")
+                    } else {
+                        action.to_string()
+                    },
+                    request: request(action, scope, samples),
+                    identity: samples
+                        .context(scope, Phase::of(scope, action.flags()))
+                        .get("identity")
+                        .cloned(),
+                })
+        })
+        .collect();
+    if dry_run {
+        for probe in &probes {
+            match &probe.request {
+                Ok(request) => {
+                    let _ = writeln!(io.out, "--- {}\n{}", probe.who, request.shown());
+                }
+                Err(not_sent) => report_not_sent(io.out, &probe.who, not_sent),
+            }
+        }
+        return EXIT_OK;
+    }
     crate::target::console::client::install_tls_provider();
     let client = match reqwest::Client::builder()
         .timeout(TIMEOUT)
@@ -27,79 +81,76 @@ pub(super) async fn run(
         Ok(client) => client,
         Err(e) => return super::setup::fail(io.err, format!("cannot set up HTTP: {e}")),
     };
-    let samples = reconciler.sample_contexts();
-    let (mut failed, mut probed) = (Vec::new(), 0);
-    for action in actions {
-        let scopes = action.scopes_on(platform).unwrap_or_default();
-        for scope in scopes {
-            // An action's own name says its list when it has one.
-            let who = if action.scopes().len() > 1 {
-                format!("{action}, in {scope}")
-            } else {
-                action.to_string()
+    // Send every request at once (at most AT_ONCE in flight); keep the answers by index.
+    let probes: Vec<Arc<Probe>> = probes.into_iter().map(Arc::new).collect();
+    let slots = Arc::new(Semaphore::new(AT_ONCE));
+    let mut tasks = JoinSet::new();
+    for (index, probe) in probes.iter().enumerate() {
+        if probe.request.is_err() {
+            continue;
+        }
+        let (probe, client, slots) = (Arc::clone(probe), client.clone(), Arc::clone(&slots));
+        tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let Ok(request) = &probe.request else {
+                return (index, Err(String::new()));
             };
-            let request = match request(action, scope, samples) {
-                Ok(request) => request,
-                Err(NotSent::Cancelled) => {
-                    let _ = writeln!(
-                        io.out,
-                        "skip {who}: its body raises `error \"cancel\"` for the sample context, \
-                         so Kratos does not call it"
-                    );
-                    continue;
+            (index, send(&client, request).await)
+        });
+    }
+    let mut replies: Vec<Option<Result<crate::probe::Reply, String>>> =
+        probes.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, reply)) = joined {
+            replies[index] = Some(reply);
+        }
+    }
+    let (mut failed, mut answered) = (Vec::new(), 0);
+    for (probe, reply) in probes.iter().zip(replies) {
+        let request = match &probe.request {
+            Ok(request) => request,
+            Err(not_sent) => {
+                report_not_sent(io.out, &probe.who, not_sent);
+                if matches!(not_sent, NotSent::Failed(_)) {
+                    failed.push(probe.who.clone());
                 }
-                Err(NotSent::ReferencedBody(reference)) => {
-                    let _ = writeln!(
-                        io.out,
-                        "skip {who}: Kratos fetches or reads its body `{reference}` itself, so \
-                         it is not evaluated here"
-                    );
-                    continue;
-                }
-                Err(NotSent::Failed(why)) => {
-                    let _ = writeln!(io.out, "FAIL {who}: {why}");
-                    failed.push(who);
-                    continue;
-                }
-            };
-            if dry_run {
-                let _ = writeln!(io.out, "--- {who}\n{}", request.shown());
                 continue;
             }
-            probed += 1;
-            let phase = Phase::of(scope, action.flags());
-            let identity = samples.context(scope, phase).get("identity").cloned();
-            match send(&client, &request).await {
-                Ok(reply) => {
-                    let verdict = judge(&request, &reply, identity.as_ref());
-                    let retried = if reply.attempts > 1 {
-                        format!(", {} attempts", reply.attempts)
-                    } else {
-                        String::new()
-                    };
-                    let _ = writeln!(
-                        io.out,
-                        "{} {who}: {} ({} ms{retried})",
-                        if verdict.ok { "ok  " } else { "FAIL" },
-                        verdict.says,
-                        reply.took.as_millis()
-                    );
-                    if !verdict.ok {
-                        failed.push(who);
-                    }
+        };
+        match reply {
+            Some(Ok(reply)) => {
+                let verdict = judge(request, &reply, probe.identity.as_ref());
+                let retried = if reply.attempts > 1 {
+                    format!(", {} attempts", reply.attempts)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    io.out,
+                    "{} {}: {} ({} ms{retried})",
+                    if verdict.ok { "ok  " } else { "FAIL" },
+                    probe.who,
+                    verdict.says,
+                    reply.took.as_millis()
+                );
+                if verdict.ok {
+                    answered += 1;
+                } else {
+                    failed.push(probe.who.clone());
                 }
-                Err(why) => {
-                    let _ = writeln!(io.out, "FAIL {who}: {why}");
-                    failed.push(who);
-                }
+            }
+            Some(Err(why)) => {
+                let _ = writeln!(io.out, "FAIL {}: {why}", probe.who);
+                failed.push(probe.who.clone());
+            }
+            None => {
+                let _ = writeln!(io.out, "FAIL {}: the probe stopped", probe.who);
+                failed.push(probe.who.clone());
             }
         }
     }
-    if dry_run {
-        return EXIT_OK;
-    }
     if failed.is_empty() {
-        let _ = writeln!(io.out, "\n{probed} hook(s) answered as Kratos needs.");
+        let _ = writeln!(io.out, "\n{answered} hook(s) answered as Kratos needs.");
         EXIT_OK
     } else {
         let _ = writeln!(
@@ -110,4 +161,20 @@ pub(super) async fn run(
         );
         EXIT_ERROR
     }
+}
+
+fn report_not_sent(out: &mut dyn std::io::Write, who: &str, not_sent: &NotSent) {
+    let _ = match not_sent {
+        NotSent::Cancelled => writeln!(
+            out,
+            "skip {who}: its body raises `error \"cancel\"` for the sample context, so Kratos \
+             does not call it"
+        ),
+        NotSent::ReferencedBody(reference) => writeln!(
+            out,
+            "skip {who}: Kratos fetches or reads its body `{reference}` itself, so it is not \
+             evaluated here"
+        ),
+        NotSent::Failed(why) => writeln!(out, "FAIL {who}: {why}"),
+    };
 }
