@@ -120,3 +120,59 @@ fn the_seed_explained_on_a_project_reads_once_and_writes_nothing() {
     let out = run.out.replace(&project, "PROJECT");
     insta::assert_snapshot!("seed_explained_on_a_project", out);
 }
+
+/// Kratos's own example configuration (the reference copy of `driver/config/stub/.kratos.yaml`):
+/// flow-wide and per-method lists of every flow, explained offline.
+#[test]
+fn kratos_own_example_configuration_explained() {
+    let Some(reference) = common::reference() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("ory-actions-explain-ref-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kratos.yaml");
+    std::fs::copy(reference.join("kratos-config-example.yaml"), &path).unwrap();
+    let run = explain_file(Stack::new(), &path, &["--json"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let json: Value = serde_json::from_str(&run.out).unwrap();
+    let chain = |flow: &str, method: &str| -> Vec<(String, bool)> {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["flow"] == flow && c["timing"] == "after" && c["method"] == method)
+            .unwrap()["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let what = s["url"].as_str().unwrap_or(s["hook"].as_str().unwrap());
+                (what.to_owned(), s["runs"].as_bool().unwrap())
+            })
+            .collect()
+    };
+    // Login with a password runs its own list; the flow-wide hook runs for the others.
+    let password = chain("login", "password");
+    assert!(
+        password.contains(&("revoke_active_sessions".into(), true)),
+        "{password:?}"
+    );
+    assert!(
+        password.contains(&(
+            "https://test.kratos.ory.sh/after_login_global_hook".into(),
+            false
+        )),
+        "{password:?}"
+    );
+    assert!(chain("login", "totp").contains(&(
+        "https://test.kratos.ory.sh/after_login_global_hook".into(),
+        true
+    )));
+    let settings = chain("settings", "password");
+    assert!(
+        settings.contains(&(
+            "https://test.kratos.ory.sh/after_settings_password_hook".into(),
+            true
+        )),
+        "{settings:?}"
+    );
+}

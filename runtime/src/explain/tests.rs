@@ -448,3 +448,196 @@ fn a_list_yields_only_the_hooks_that_have_a_step_where_it_runs() {
         [(s("revoke_active_sessions"), Some(0), None, false)]
     );
 }
+
+/// The running steps of a chain: a web hook by its method and URL, any other hook by its name.
+fn runs(chain: &Chain) -> Vec<String> {
+    chain
+        .steps
+        .iter()
+        .filter(|s| s.runs)
+        .map(|s| match &s.web {
+            Some((method, url)) => format!("{method} {url}"),
+            None => s.hook.clone(),
+        })
+        .collect()
+}
+
+fn get(url: &str) -> Value {
+    json!({"hook": "web_hook", "config": {"url": url, "method": "GET", "body": "base64://e30="}})
+}
+
+/// The expected executors of ory/kratos's own test of how it builds hook lists
+/// (`driver/registry_default_test.go`, `TestDriverDefault_Hooks`, at b86338da), case by case.
+#[test]
+fn chains_match_the_executors_kratos_own_tests_expect() {
+    let (foo, bar) = ("https://h.example/foo", "https://h.example/bar");
+    let case = |with: &[(Scope, Value)], verification: bool, flow, method| {
+        let lists = lists(with);
+        let chains = chains_on(&lists, Platform::Kratos, verification);
+        let timing = Timing::After;
+        runs(chain(&chains, flow, timing, method))
+    };
+    let password = Some(Method::Password);
+    let profile = Some(Method::Profile);
+    use Flow::{Login, Recovery, Registration, Settings, Verification};
+    // Registration, after, for the password strategy.
+    assert_eq!(
+        case(
+            &[(
+                Scope::RegistrationAfterPassword,
+                json!([{"hook": "session"}])
+            )],
+            true,
+            Registration,
+            password
+        ),
+        ["verification", "session"]
+    );
+    assert_eq!(
+        case(
+            &[(
+                Scope::RegistrationAfterPassword,
+                json!([web(foo), {"hook": "session"}])
+            )],
+            true,
+            Registration,
+            password
+        ),
+        ["verification", &format!("POST {foo}"), "session"]
+    );
+    assert_eq!(
+        case(
+            &[(Scope::RegistrationAfter, json!([web(foo), get(bar)]))],
+            false,
+            Registration,
+            password
+        ),
+        [format!("POST {foo}"), format!("GET {bar}")]
+    );
+    assert_eq!(
+        case(
+            &[
+                (
+                    Scope::RegistrationAfterPassword,
+                    json!([get(foo), {"hook": "session"}])
+                ),
+                (Scope::RegistrationAfter, json!([web(bar)])),
+            ],
+            true,
+            Registration,
+            password
+        ),
+        ["verification", &format!("GET {foo}"), "session"]
+    );
+    assert_eq!(
+        case(
+            &[(
+                Scope::RegistrationAfter,
+                json!([{"hook": "show_verification_ui"}])
+            )],
+            false,
+            Registration,
+            password
+        ),
+        ["show_verification_ui"]
+    );
+    // Login, after, for the password strategy: no verification step of Kratos's own.
+    assert_eq!(
+        case(
+            &[(
+                Scope::LoginAfterPassword,
+                json!([{"hook": "revoke_active_sessions"}])
+            )],
+            true,
+            Login,
+            password
+        ),
+        ["revoke_active_sessions"]
+    );
+    assert_eq!(
+        case(
+            &[(
+                Scope::LoginAfterPassword,
+                json!([web(foo), {"hook": "require_verified_address"}, {"hook": "revoke_active_sessions"}])
+            )],
+            false,
+            Login,
+            password
+        ),
+        [
+            &format!("POST {foo}"),
+            "require_verified_address",
+            "revoke_active_sessions"
+        ]
+    );
+    assert_eq!(
+        case(
+            &[(Scope::LoginAfter, json!([web(foo), get(bar)]))],
+            false,
+            Login,
+            password
+        ),
+        [format!("POST {foo}"), format!("GET {bar}")]
+    );
+    assert_eq!(
+        case(
+            &[
+                (
+                    Scope::LoginAfterPassword,
+                    json!([get(foo), {"hook": "revoke_active_sessions"}, {"hook": "require_verified_address"}])
+                ),
+                (Scope::LoginAfter, json!([web(foo)])),
+            ],
+            false,
+            Login,
+            password
+        ),
+        [
+            &format!("GET {foo}"),
+            "revoke_active_sessions",
+            "require_verified_address"
+        ]
+    );
+    // Settings, after, for the profile strategy.
+    assert_eq!(case(&[], true, Settings, profile), ["verification"]);
+    assert_eq!(
+        case(
+            &[(Scope::SettingsAfterProfile, json!([web(foo)]))],
+            true,
+            Settings,
+            profile
+        ),
+        ["verification", &format!("POST {foo}")]
+    );
+    assert_eq!(
+        case(
+            &[(Scope::SettingsAfter, json!([web(foo), get(bar)]))],
+            false,
+            Settings,
+            profile
+        ),
+        [format!("POST {foo}"), format!("GET {bar}")]
+    );
+    assert_eq!(
+        case(
+            &[
+                (Scope::SettingsAfterProfile, json!([get(foo)])),
+                (Scope::SettingsAfter, json!([web(bar)])),
+            ],
+            true,
+            Settings,
+            profile
+        ),
+        ["verification", &format!("GET {foo}")]
+    );
+    // Recovery and verification, after: the flow-wide list, in order.
+    for (flow, scope) in [
+        (Recovery, Scope::RecoveryAfter),
+        (Verification, Scope::VerificationAfter),
+    ] {
+        assert_eq!(
+            case(&[(scope, json!([web(foo), get(bar)]))], true, flow, None),
+            [format!("POST {foo}"), format!("GET {bar}")]
+        );
+    }
+}
