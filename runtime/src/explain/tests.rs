@@ -467,7 +467,8 @@ fn get(url: &str) -> Value {
 }
 
 /// The expected executors of ory/kratos's own test of how it builds hook lists
-/// (`driver/registry_default_test.go`, `TestDriverDefault_Hooks`, at b86338da), case by case.
+/// (`driver/registry_default_test.go`, `TestDriverDefault_Hooks`, at b86338da), case by case:
+/// every `before` and `after` case of registration, login, settings, recovery and verification.
 #[test]
 fn chains_match_the_executors_kratos_own_tests_expect() {
     let (foo, bar) = ("https://h.example/foo", "https://h.example/bar");
@@ -541,7 +542,29 @@ fn chains_match_the_executors_kratos_own_tests_expect() {
         ),
         ["show_verification_ui"]
     );
+    // No hooks configured: nothing runs, and without verification Kratos adds nothing.
+    for (flow, method) in [
+        (Registration, password),
+        (Login, password),
+        (Settings, profile),
+        (Recovery, None),
+        (Verification, None),
+    ] {
+        assert!(case(&[], false, flow, method).is_empty(), "{flow:?}");
+    }
     // Login, after, for the password strategy: no verification step of Kratos's own.
+    assert_eq!(
+        case(
+            &[(
+                Scope::LoginAfterPassword,
+                json!([{"hook": "require_verified_address"}])
+            )],
+            true,
+            Login,
+            password
+        ),
+        ["require_verified_address"]
+    );
     assert_eq!(
         case(
             &[(
@@ -630,6 +653,23 @@ fn chains_match_the_executors_kratos_own_tests_expect() {
         ),
         ["verification", &format!("GET {foo}")]
     );
+    // Every `before` list: its web hooks, in order.
+    for (flow, scope) in [
+        (Login, Scope::LoginBefore),
+        (Registration, Scope::RegistrationBefore),
+        (Settings, Scope::SettingsBefore),
+        (Recovery, Scope::RecoveryBefore),
+        (Verification, Scope::VerificationBefore),
+    ] {
+        let none = chains_on(&lists(&[]), Platform::Kratos, true);
+        assert!(chain(&none, flow, Timing::Before, None).steps.is_empty());
+        let lists = lists(&[(scope, json!([web(foo), get(bar)]))]);
+        let chains = chains_on(&lists, Platform::Kratos, true);
+        assert_eq!(
+            runs(chain(&chains, flow, Timing::Before, None)),
+            [format!("POST {foo}"), format!("GET {bar}")]
+        );
+    }
     // Recovery and verification, after: the flow-wide list, in order.
     for (flow, scope) in [
         (Recovery, Scope::RecoveryAfter),
