@@ -257,7 +257,13 @@ fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
     let (base, seen) = serve(routes);
     let https = base.replace("http://", "https://");
     let stack = Stack::new().actions_from(vec![
-        hook(&base, "/huge", "huge").build().unwrap(),
+        // A parse hook: Kratos reads the first 5 MiB, which are not the whole JSON.
+        hook(&base, "/huge", "huge")
+            .response_parse(true)
+            .build()
+            .unwrap(),
+        // A hook that does not read its reply: a big one does no harm.
+        hook(&base, "/huge", "hugeplain").build().unwrap(),
         hook(&base, "/down", "down").build().unwrap(),
         hook(&base, "/fire", "fire")
             .response_ignore(true)
@@ -292,7 +298,12 @@ fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
             .to_owned()
     };
     assert!(
-        line("huge").starts_with("FAIL") && line("huge").contains("over 5 MiB"),
+        line("huge").starts_with("FAIL") && line("huge").contains("cut at 5 MiB"),
+        "{}",
+        run.out
+    );
+    assert!(
+        line("hugeplain").starts_with("ok") && line("hugeplain").contains("over 5 MiB"),
         "{}",
         run.out
     );

@@ -197,8 +197,9 @@ impl Read {
     fn acts(&self, stage: Stage, platform: Platform) -> bool {
         implements(&self.hook, stage, platform)
             && match stage {
+                // A web hook Kratos cannot read is shown once, after the identity is saved.
                 Stage::RegistrationPre | Stage::SettingsPre => {
-                    self.web.is_none() || self.interrupts()
+                    (self.web.is_none() && self.hook != "web_hook") || self.interrupts()
                 }
                 Stage::RegistrationPost | Stage::SettingsPost => !self.interrupts(),
                 _ => true,

@@ -36,6 +36,10 @@ pub(crate) struct Request {
     pub(crate) ignore: bool,
     pub(crate) parse: bool,
     pub(crate) interrupt: bool,
+    /// Where it runs: what an `identity` in a reply does there.
+    pub(crate) phase: Phase,
+    /// The flow.
+    pub(crate) flow: ory_actions_core::Flow,
 }
 
 impl Drop for Request {
@@ -108,6 +112,12 @@ pub(crate) fn request(
             }
         },
     };
+    let trace = hook.method.eq_ignore_ascii_case("TRACE");
+    if body.is_none() && !trace {
+        return Err(NotSent::Failed(
+            "it has no body: Kratos fails every call of a web hook without one (add `body`)".into(),
+        ));
+    }
     let mut headers: Vec<(String, String, bool)> = hook
         .headers
         .iter()
@@ -116,11 +126,25 @@ pub(crate) fn request(
             (name.clone(), value.clone(), secret)
         })
         .collect();
-    if !headers
+    match headers
         .iter()
-        .any(|(name, _, _)| name.eq_ignore_ascii_case("content-type"))
+        .find(|(name, _, _)| name.eq_ignore_ascii_case("content-type"))
     {
-        headers.push(("Content-Type".into(), "application/json".into(), false));
+        None => headers.push(("Content-Type".into(), "application/json".into(), false)),
+        // Kratos compares the header exactly (`request/builder.go`).
+        Some((_, value, _))
+            if !trace
+                && value != "application/json"
+                && value != "application/x-www-form-urlencoded" =>
+        {
+            return Err(NotSent::Failed(format!(
+                "its `Content-Type` is `{value}`: Kratos sends a body only as exactly \
+                 `application/json` or `application/x-www-form-urlencoded`, and fails every \
+                 call otherwise (\"invalid config - incorrect Content-Type for request with \
+                 body\")"
+            )));
+        }
+        Some(_) => {}
     }
     match &hook.auth {
         Some(StoredAuth::ApiKey {
@@ -150,10 +174,12 @@ pub(crate) fn request(
         url: hook.url.clone(),
         headers,
         // TRACE sends no body.
-        body: body.filter(|_| !hook.method.eq_ignore_ascii_case("TRACE")),
+        body: body.filter(|_| !trace),
         ignore: hook.response_ignore,
         parse: hook.response_parse,
         interrupt: hook.can_interrupt,
+        phase: Phase::of(scope, action.flags()),
+        flow: scope.flow(),
     })
 }
 
@@ -187,7 +213,10 @@ fn escape(text: &str) -> String {
 /// A reply as read.
 pub(crate) struct Reply {
     pub(crate) status: u16,
+    /// The body, up to [`MAX_REPLY`] bytes: what Kratos reads of it.
     pub(crate) body: Vec<u8>,
+    /// Whether the body was longer, and cut at [`MAX_REPLY`] as Kratos cuts it.
+    pub(crate) cut: bool,
     pub(crate) took: Duration,
     /// How many times the request was sent.
     pub(crate) attempts: u32,
@@ -201,7 +230,7 @@ pub(crate) async fn send(client: &reqwest::Client, request: &Request) -> Result<
         attempt += 1;
         let result = send_once(client, request).await;
         let retry = match &result {
-            Ok((status, _)) => *status == 429 || (*status >= 500 && *status != 501),
+            Ok((status, _, _)) => *status == 429 || (*status >= 500 && *status != 501),
             Err(SendError::Connection(_)) => true,
             Err(SendError::Final(_)) => false,
         };
@@ -211,9 +240,10 @@ pub(crate) async fn send(client: &reqwest::Client, request: &Request) -> Result<
             continue;
         }
         return match result {
-            Ok((status, body)) => Ok(Reply {
+            Ok((status, body, cut)) => Ok(Reply {
                 status,
                 body,
+                cut,
                 took: started.elapsed(),
                 attempts: attempt,
             }),
@@ -236,7 +266,7 @@ enum SendError {
 async fn send_once(
     client: &reqwest::Client,
     request: &Request,
-) -> Result<(u16, Vec<u8>), SendError> {
+) -> Result<(u16, Vec<u8>, bool), SendError> {
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
         .map_err(|_| SendError::Final(format!("`{}` is not an HTTP method", request.method)))?;
     let mut builder = client.request(method, request.url.with_credentials());
@@ -255,20 +285,23 @@ async fn send_once(
         }
     })?;
     let status = response.status().as_u16();
+    // Kratos reads at most 5 MiB of a reply; an error while reading it is not retried.
     let mut body = Vec::new();
+    let mut cut = false;
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| SendError::Connection(describe(&e)))?
+        .map_err(|e| SendError::Final(format!("reading the reply failed: {}", describe(&e))))?
     {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_REPLY {
-            return Err(SendError::Final(format!(
-                "the reply is over 5 MiB, more than Kratos reads (status {status})"
-            )));
+        let room = MAX_REPLY - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            cut = true;
+            break;
         }
+        body.extend_from_slice(&chunk);
     }
-    Ok((status, body))
+    Ok((status, body, cut))
 }
 
 /// What went wrong with a request, without the URL (messages name the hook) or any header.
@@ -302,88 +335,142 @@ pub(crate) struct Verdict {
     pub(crate) says: String,
 }
 
-/// Reads `reply` as Kratos does for `request`'s flags; `identity` is the sample identity the
-/// body was made from, to say what a parse hook would change.
+/// Reads `reply` as Kratos does for `request`'s flags and phase; `identity` is the sample
+/// identity the body was made from, to say what a parse hook would change.
 pub(crate) fn judge(request: &Request, reply: &Reply, identity: Option<&Value>) -> Verdict {
     let status = reply.status;
+    let verdict = |ok: bool, says: String| Verdict { ok, says };
     if request.ignore {
-        return Verdict {
-            ok: true,
-            says: format!(
-                "{status}: fired; Kratos does not wait for this hook and only logs a failure"
-            ),
-        };
+        return verdict(
+            true,
+            format!("{status}: fired; Kratos does not wait for this hook and only logs a failure"),
+        );
     }
     let reads_errors = request.parse || request.interrupt;
+    // Kratos reads a body only where the flags make it; a cut one is not the whole JSON.
+    let cut = " (cut at 5 MiB, as Kratos reads it)";
+    // A 429 or 5xx (but 501) is retried, and once the retries run out Kratos has no reply.
+    let retried = status == 429 || (status >= 500 && status != 501);
     match status {
-        200 if request.parse => match serde_json::from_slice::<Value>(&reply.body) {
-            Err(_) => Verdict {
-                ok: false,
-                says: "200 with a body that is not JSON: Kratos fails the flow (a hook with \
-                       `response.parse` must answer 200 with JSON, or 204)"
-                    .into(),
-            },
-            Ok(json) => match json.get("identity") {
-                None => Verdict {
-                    ok: true,
-                    says: "200 with JSON and no `identity`: the identity stays as it is".into(),
-                },
-                Some(changed) => match identity_changes(changed, identity) {
-                    Ok(fields) if fields.is_empty() => Verdict {
-                        ok: true,
-                        says: "200 with an `identity` Kratos accepts; it changes nothing".into(),
-                    },
-                    Ok(fields) => Verdict {
-                        ok: true,
-                        says: format!(
-                            "200 with an `identity` Kratos accepts; it replaces {}",
-                            fields.join(", ")
-                        ),
-                    },
-                    Err(problem) => Verdict {
-                        ok: false,
-                        says: format!("200 with an `identity` Kratos refuses: {problem}"),
-                    },
-                },
-            },
-        },
-        200..=299 if request.parse => Verdict {
-            ok: true,
-            says: format!("{status}: Kratos reads a body only from a 200, so nothing changes"),
-        },
-        200..=399 => Verdict {
-            ok: true,
-            says: format!("{status}"),
-        },
-        400..=499 if reads_errors && status != 429 => match messages(&reply.body) {
-            Ok(shown) => Verdict {
-                ok: true,
-                says: format!("{status}: the flow stops and the user sees: {shown}"),
-            },
-            Err(problem) => Verdict {
-                ok: false,
-                says: format!(
-                    "{status} without messages Kratos can read ({problem}): the flow stops \
-                     with a generic error; answer {{\"messages\": [{{\"instance_ptr\": \
-                     \"#/traits/email\", \"messages\": [{{\"id\": 4000001, \"text\": \"…\", \
-                     \"type\": \"error\"}}]}}]}}"
+        200 if request.parse => {
+            let json = if reply.cut {
+                Err(())
+            } else {
+                serde_json::from_slice::<Value>(&reply.body).map_err(|_| ())
+            };
+            match json {
+                Err(()) => verdict(
+                    false,
+                    format!(
+                        "200 with a body that is not JSON{}: Kratos fails the flow (a hook \
+                         with `response.parse` must answer 200 with a JSON object, or 204)",
+                        if reply.cut { cut } else { "" }
+                    ),
                 ),
-            },
+                Ok(Value::Object(object)) => match object.get("identity") {
+                    None | Some(Value::Null) => verdict(
+                        true,
+                        "200 with JSON and no `identity`: the identity stays as it is".into(),
+                    ),
+                    Some(changed) => judge_identity(request, changed, identity),
+                },
+                Ok(Value::Null) => verdict(true, "200 with `null`: nothing changes".into()),
+                Ok(_) => verdict(
+                    false,
+                    "200 with JSON that is not an object: Kratos cannot read it and fails the \
+                     flow"
+                        .into(),
+                ),
+            }
+        }
+        200..=299 if request.parse => verdict(
+            true,
+            format!("{status}: Kratos reads a body only from a 200, so nothing changes"),
+        ),
+        200..=399 => verdict(
+            true,
+            format!(
+                "{status}{}",
+                if reply.cut {
+                    "; the reply is over 5 MiB, of which Kratos reads nothing for this hook"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        400.. if reads_errors && !retried => match (reply.cut, messages(&reply.body)) {
+            (false, Ok(shown)) => verdict(
+                true,
+                format!("{status}: the flow stops and the user sees: {shown}"),
+            ),
+            (cut_off, result) => verdict(
+                false,
+                format!(
+                    "{status} without messages Kratos can read ({}{}): the flow stops with a \
+                     generic error; answer {{\"messages\": [{{\"instance_ptr\": \
+                     \"#/traits/email\", \"messages\": [{{\"id\": 4000001, \"text\": \"…\", \
+                     \"type\": \"error\"}}]}}]}}",
+                    result.err().unwrap_or_else(|| "the body".into()),
+                    if cut_off { cut } else { "" }
+                ),
+            ),
         },
-        _ if reads_errors && (status == 429 || status >= 500) => Verdict {
-            ok: false,
-            says: format!(
+        _ if reads_errors && retried => verdict(
+            false,
+            format!(
                 "{status}: Kratos retries and then fails the flow without reading messages \
                  (use a 4xx other than 429 to show messages)"
             ),
-        },
-        _ => Verdict {
-            ok: false,
-            says: format!(
+        ),
+        _ => verdict(
+            false,
+            format!(
                 "{status}: Kratos fails the flow (a hook without `response.parse` or \
                  `can_interrupt` must answer 2xx)"
             ),
+        ),
+    }
+}
+
+/// What Kratos does with the `identity` of a parse hook's 200, where the hook runs.
+fn judge_identity(request: &Request, changed: &Value, identity: Option<&Value>) -> Verdict {
+    use ory_actions_core::Flow;
+    if request.phase == Phase::Before {
+        return Verdict {
+            ok: false,
+            says: "200 with an `identity`, but a `before` hook has no identity to change: \
+                   Kratos fails the flow (answer 204, or leave `identity` out)"
+                .into(),
+        };
+    }
+    match identity_changes(changed, identity) {
+        Err(problem) => Verdict {
+            ok: false,
+            says: format!("200 with an `identity` Kratos refuses: {problem}"),
         },
+        Ok(fields) if fields.is_empty() => Verdict {
+            ok: true,
+            says: "200 with an `identity` Kratos accepts; it changes nothing".into(),
+        },
+        Ok(fields) => {
+            let saved = request.phase == Phase::PrePersist
+                || !matches!(
+                    request.flow,
+                    Flow::Login | Flow::Recovery | Flow::Verification
+                );
+            Verdict {
+                ok: true,
+                says: format!(
+                    "200 with an `identity` Kratos accepts; it replaces {}{}",
+                    fields.join(", "),
+                    if saved {
+                        ""
+                    } else {
+                        ", but Kratos does not save changes made here"
+                    }
+                ),
+            }
+        }
     }
 }
 

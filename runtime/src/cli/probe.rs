@@ -38,6 +38,14 @@ pub(super) async fn run(
     io: Io<'_>,
 ) -> u8 {
     let samples = reconciler.sample_contexts();
+    // An action that names a list the platform lacks cannot be probed there.
+    let mut failed: Vec<String> = Vec::new();
+    for action in actions {
+        if let Err(problem) = action.scopes_on(platform) {
+            let _ = writeln!(io.out, "FAIL {action}: {problem}");
+            failed.push(action.to_string());
+        }
+    }
     let probes: Vec<Probe> = actions
         .iter()
         .flat_map(|action| {
@@ -67,10 +75,19 @@ pub(super) async fn run(
                 Ok(request) => {
                     let _ = writeln!(io.out, "--- {}\n{}", probe.who, request.shown());
                 }
-                Err(not_sent) => report_not_sent(io.out, &probe.who, not_sent),
+                Err(not_sent) => {
+                    report_not_sent(io.out, &probe.who, not_sent);
+                    if matches!(not_sent, NotSent::Failed(_)) {
+                        failed.push(probe.who.clone());
+                    }
+                }
             }
         }
-        return EXIT_OK;
+        return if failed.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        };
     }
     crate::target::console::client::install_tls_provider();
     let client = match reqwest::Client::builder()
@@ -105,7 +122,7 @@ pub(super) async fn run(
             replies[index] = Some(reply);
         }
     }
-    let (mut failed, mut answered) = (Vec::new(), 0);
+    let mut answered = 0;
     for (probe, reply) in probes.iter().zip(replies) {
         let request = match &probe.request {
             Ok(request) => request,

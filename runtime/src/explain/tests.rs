@@ -681,3 +681,26 @@ fn chains_match_the_executors_kratos_own_tests_expect() {
         );
     }
 }
+
+#[test]
+fn a_web_hook_kratos_cannot_read_is_flagged_once() {
+    let lists = lists(&[(
+        Scope::RegistrationAfterPassword,
+        json!([{"hook": "web_hook", "config": {"url": 3}}, {"hook": "session"}]),
+    )]);
+    let chains = chains_on(&lists, Platform::Kratos, false);
+    let password = chain(
+        &chains,
+        Flow::Registration,
+        Timing::After,
+        Some(Method::Password),
+    );
+    let broken: Vec<&Step> = password
+        .steps
+        .iter()
+        .filter(|s| s.hook == "web_hook")
+        .collect();
+    assert_eq!(broken.len(), 1, "{:?}", password.steps);
+    assert!(!broken[0].runs);
+    assert!(broken[0].why.as_deref().unwrap().contains("cannot read"));
+}

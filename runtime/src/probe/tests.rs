@@ -15,6 +15,8 @@ fn request(parse: bool, interrupt: bool, ignore: bool) -> Request {
         ignore,
         parse,
         interrupt,
+        phase: Phase::PrePersist,
+        flow: Flow::Registration,
     }
 }
 
@@ -22,6 +24,7 @@ fn reply(status: u16, body: &str) -> Reply {
     Reply {
         status,
         body: body.as_bytes().to_vec(),
+        cut: false,
         took: Duration::ZERO,
         attempts: 1,
     }
@@ -79,6 +82,38 @@ fn replies_are_read_as_kratos_reads_them() {
         wrong.says
     );
     assert!(!judge(&interrupt, &reply(429, ""), None).ok);
+    // `identity: null` and a JSON `null` change nothing; JSON that is not an object fails.
+    assert!(judge(&parse, &reply(200, r#"{"identity": null}"#), None).ok);
+    assert!(judge(&parse, &reply(200, "null"), None).ok);
+    assert!(!judge(&parse, &reply(200, "[1]"), None).ok);
+    // A before hook has no identity; login does not save changes.
+    let mut before_hook = request(true, false, false);
+    before_hook.phase = Phase::Before;
+    let with_identity = reply(
+        200,
+        r#"{"identity": {"traits": {"email": "b@example.com"}}}"#,
+    );
+    assert!(!judge(&before_hook, &with_identity, None).ok);
+    let mut login = request(true, false, false);
+    login.phase = Phase::PostPersist;
+    login.flow = Flow::Login;
+    let unsaved = judge(&login, &with_identity, Some(&before));
+    assert!(
+        unsaved.ok && unsaved.says.contains("does not save"),
+        "{}",
+        unsaved.says
+    );
+    // 501 is not retried, so Kratos reads its messages.
+    let messages = r##"{"messages":[{"instance_ptr":"#/traits/email","messages":[{"id":1,"text":"No","type":"error"}]}]}"##;
+    assert!(judge(&interrupt, &reply(501, messages), None).ok);
+    assert!(!judge(&interrupt, &reply(503, messages), None).ok);
+    // A reply cut at 5 MiB is not the whole JSON.
+    let cut = Reply {
+        cut: true,
+        ..reply(200, "{\"identity\": {")
+    };
+    assert!(!judge(&parse, &cut, None).ok);
+    assert!(judge(&plain, &cut, None).ok);
     // Kratos does not wait for an asynchronous hook: whatever it answers is fine.
     assert!(judge(&request(false, false, true), &reply(500, ""), None).ok);
 }
@@ -126,6 +161,23 @@ fn requests_carry_auth_content_type_and_the_evaluated_body() {
     assert!(matches!(
         super::request(&cancel, Scope::LoginBefore, &Samples::new()),
         Err(NotSent::Cancelled)
+    ));
+    // No body, or a Content-Type Kratos does not send bodies as: every call fails.
+    let bodiless = Action::builder(Flow::Login, Timing::Before, "http://127.0.0.1:9/x")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        super::request(&bodiless, Scope::LoginBefore, &Samples::new()),
+        Err(NotSent::Failed(why)) if why.contains("no body")
+    ));
+    let charset = Action::builder(Flow::Login, Timing::Before, "http://127.0.0.1:9/x")
+        .body("{}")
+        .header("Content-Type", "application/json; charset=utf-8")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        super::request(&charset, Scope::LoginBefore, &Samples::new()),
+        Err(NotSent::Failed(why)) if why.contains("incorrect Content-Type")
     ));
 }
 
