@@ -159,15 +159,16 @@ pub fn is_credential_header(name: &str) -> bool {
 }
 
 /// Checks a literal header value: no line breaks or other control characters (tab allowed), and
-/// a `Content-Type` Kratos can encode the body as.
+/// a `Content-Type` Kratos can encode the body as, written exactly as Kratos compares it.
 pub fn check_header_value(name: &str, value: &str) -> Result<(), NameError> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(NameError::HeaderValue { name: name.into() });
     }
+    // Kratos compares the value exactly (`request/builder.go`): `application/json;
+    // charset=utf-8` or `Application/JSON` fails every call that has a body.
     if name.eq_ignore_ascii_case("content-type") {
-        let media_type = value.split(';').next().unwrap_or_default().trim();
         let known = ["application/json", "application/x-www-form-urlencoded"];
-        if !known.iter().any(|k| k.eq_ignore_ascii_case(media_type)) {
+        if !known.contains(&value) {
             return Err(NameError::ContentType {
                 value: value.into(),
             });
@@ -211,7 +212,10 @@ mod tests {
         assert!(check_project_id("550e8400-e29b-41d4-a716-446655440000").is_ok());
         assert!(check_project_id("a/b").is_err());
         assert!(check_not_empty("`name`", " ").is_err());
-        assert!(check_header_value("Content-Type", "application/json; charset=utf-8").is_ok());
+        assert!(check_header_value("Content-Type", "application/json").is_ok());
+        assert!(check_header_value("content-type", "application/x-www-form-urlencoded").is_ok());
+        assert!(check_header_value("Content-Type", "application/json; charset=utf-8").is_err());
+        assert!(check_header_value("Content-Type", "Application/JSON").is_err());
         assert!(check_header_value("content-type", "text/plain").is_err());
         assert!(check_header_value("X-A", "a\rb").is_err());
         assert!(is_credential_header("AUTHORIZATION"));

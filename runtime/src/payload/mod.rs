@@ -44,12 +44,11 @@ pub enum Encoding {
 impl Encoding {
     /// The encoding of `action`'s requests.
     pub fn of(action: &Action) -> Encoding {
+        // Kratos compares the value exactly (`request/builder.go`).
         let form = action.headers().any(|(name, value)| {
             name.eq_ignore_ascii_case("content-type")
                 && matches!(value, HeaderValue::Plain(text)
-                if text.split(';').next().is_some_and(|t| {
-                    t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                }))
+                if text == "application/x-www-form-urlencoded")
         });
         if form { Encoding::Form } else { Encoding::Json }
     }

@@ -170,15 +170,14 @@ fn requests_carry_auth_content_type_and_the_evaluated_body() {
         super::request(&bodiless, Scope::LoginBefore, &Samples::new()),
         Err(NotSent::Failed(why)) if why.contains("no body")
     ));
-    let charset = Action::builder(Flow::Login, Timing::Before, "http://127.0.0.1:9/x")
-        .body("{}")
-        .header("Content-Type", "application/json; charset=utf-8")
-        .build()
-        .unwrap();
-    assert!(matches!(
-        super::request(&charset, Scope::LoginBefore, &Samples::new()),
-        Err(NotSent::Failed(why)) if why.contains("incorrect Content-Type")
-    ));
+    // A `Content-Type` Kratos refuses cannot even be declared.
+    assert!(
+        Action::builder(Flow::Login, Timing::Before, "http://127.0.0.1:9/x")
+            .body("{}")
+            .header("Content-Type", "application/json; charset=utf-8")
+            .build()
+            .is_err()
+    );
 }
 
 #[test]
