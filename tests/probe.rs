@@ -82,6 +82,23 @@ fn answer(
     );
 }
 
+/// A Kratos configuration file with no hooks, in a directory of its own.
+fn empty_config(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ory-actions-probe-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("kratos.yaml");
+    std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();
+    config
+}
+
+/// The line `probe` printed for the action named `name`.
+fn line(out: &str, name: &str) -> String {
+    out.lines()
+        .find(|l| l.contains(&format!("{name} (")))
+        .unwrap_or_else(|| panic!("no line for {name}:\n{out}"))
+        .to_owned()
+}
+
 fn hook(base: &str, path: &str, name: &'static str) -> ory_actions::ActionBuilder {
     Action::builder(Flow::Registration, Timing::After, format!("{base}{path}"))
         .auth_method(Method::Password)
@@ -130,23 +147,14 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
             .build()
             .unwrap(),
     ]);
-    let dir = std::env::temp_dir().join(format!("ory-actions-probe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("kratos.yaml");
-    std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();
+    let config = empty_config("replies");
     let run = common::run_env(
         stack,
         &["probe", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),
     );
     assert_eq!(run.code, 1, "{}\n{}", run.out, run.err);
-    let line = |name: &str| {
-        run.out
-            .lines()
-            .find(|l| l.contains(&format!("{name} (")))
-            .unwrap_or_else(|| panic!("no line for {name}:\n{}", run.out))
-            .to_owned()
-    };
+    let line = |name: &str| line(&run.out, name);
     assert!(
         line("ok").starts_with("ok   ok (registration after password"),
         "{}",
@@ -280,23 +288,14 @@ fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
         // A TLS handshake with a server that speaks plain HTTP fails.
         hook(&https, "/tls", "tls").build().unwrap(),
     ]);
-    let dir = std::env::temp_dir().join(format!("ory-actions-probe-t-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("kratos.yaml");
-    std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();
+    let config = empty_config("transport");
     let run = common::run_env(
         stack,
         &["probe", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),
     );
     assert_eq!(run.code, 1, "{}\n{}", run.out, run.err);
-    let line = |name: &str| {
-        run.out
-            .lines()
-            .find(|l| l.contains(&format!("{name} (")))
-            .unwrap_or_else(|| panic!("no line for {name}:\n{}", run.out))
-            .to_owned()
-    };
+    let line = |name: &str| line(&run.out, name);
     assert!(
         line("huge").starts_with("FAIL") && line("huge").contains("cut at 5 MiB"),
         "{}",

@@ -18,24 +18,7 @@ use ory_actions_core::{Flow, Method, Platform, Scope, Timing};
 use serde_json::{Value, json};
 
 use crate::hooks::{Entry, HookLists, HookUrl, WebHook};
-
-/// When a step runs, in the flows that save an identity in between.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Phase {
-    /// Before the identity is created or updated.
-    PrePersist,
-    /// After it is saved.
-    PostPersist,
-}
-
-impl Phase {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Phase::PrePersist => "pre-persist",
-            Phase::PostPersist => "post-persist",
-        }
-    }
-}
+use crate::payload::Phase;
 
 /// One step of a chain.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,7 +29,7 @@ pub(crate) struct Step {
     pub(crate) web: Option<(String, HookUrl)>,
     /// The list the step comes from and its index there; `None` for a step Kratos adds itself.
     pub(crate) list: Option<(Scope, usize)>,
-    /// The phase, where the flow has two.
+    /// The phase (pre- or post-persist), where the flow has two.
     pub(crate) phase: Option<Phase>,
     /// Whether Kratos runs it.
     pub(crate) runs: bool,

@@ -61,15 +61,7 @@ impl Stack {
             samples: None,
         })?;
         // Which action each entry comes from, by the entry's key.
-        let owners: HashMap<HookKey, &Action> = actions
-            .iter()
-            .flat_map(|&action| {
-                action
-                    .keys_on(platform)
-                    .into_iter()
-                    .map(move |k| (k, action))
-            })
-            .collect();
+        let owners: HashMap<HookKey, &Action> = Action::owners(actions.iter().copied(), platform);
         let mut out = String::new();
         for write in &plan.writes {
             let scope = write.scope;

@@ -33,16 +33,7 @@ pub(super) async fn run<T: Target>(
             }
         };
         let platform = unit.target.platform();
-        let owners: HashMap<HookKey, &Action> = unit
-            .actions
-            .iter()
-            .flat_map(|action| {
-                action
-                    .keys_on(platform)
-                    .into_iter()
-                    .map(move |key| (key, action))
-            })
-            .collect();
+        let owners: HashMap<HookKey, &Action> = Action::owners(&unit.actions, platform);
         let name_of = |scope: Scope, hook: &WebHook| {
             owners
                 .get(&hook.key(scope))

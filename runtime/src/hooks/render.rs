@@ -145,6 +145,23 @@ impl Action {
             .collect()
     }
 
+    /// Which of `actions` declares each hook key on `platform`: how outputs name the action
+    /// behind an entry.
+    pub(crate) fn owners<'a>(
+        actions: impl IntoIterator<Item = &'a Action>,
+        platform: Platform,
+    ) -> std::collections::HashMap<super::HookKey, &'a Action> {
+        actions
+            .into_iter()
+            .flat_map(|action| {
+                action
+                    .keys_on(platform)
+                    .into_iter()
+                    .map(move |key| (key, action))
+            })
+            .collect()
+    }
+
     /// What the action's entries mean, and which of its headers are secrets: one [`Declared`]
     /// for all its lists, which [`WebHook::encode`] turns into the entry of each.
     pub(crate) fn declared_hook(&self, secrets: Secrets) -> Result<Declared, Error> {

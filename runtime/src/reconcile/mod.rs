@@ -229,7 +229,7 @@ impl Reconciler {
             resend: &Resend::None,
             samples: None,
         })?;
-        let mut lists = snapshot.lists.clone();
+        let mut lists = snapshot.lists;
         for write in &plan.writes {
             let mut written = write.list_write();
             lists.set(write.scope, std::mem::take(&mut written.entries));
