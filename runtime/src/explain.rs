@@ -283,7 +283,7 @@ fn entries(lists: &HookLists, scope: Scope) -> Vec<(usize, Read)> {
         .entries(scope)
         .iter()
         .enumerate()
-        .map(|(index, entry)| (index, read(entry)))
+        .map(|(index, entry)| (index, read(&entry.value())))
         .collect()
 }
 

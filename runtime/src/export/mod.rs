@@ -32,7 +32,7 @@ pub(crate) fn web_hooks(lists: &HookLists) -> Vec<FoundHook> {
     let mut found = Vec::new();
     for (scope, list) in lists.iter() {
         for entry in list {
-            if let Entry::WebHook(hook) = Entry::read(entry) {
+            if let Entry::WebHook(hook) = entry.read() {
                 found.push(FoundHook { scope, hook: *hook });
             }
         }

@@ -9,11 +9,83 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+/// One entry of a hook list as a target holds it, kept as its JSON text: a list of thousands of
+/// hooks costs about its size in memory, not a value tree per entry, and an entry is decoded
+/// when it is needed ([`StoredEntry::value`], [`StoredEntry::read`]). The text may hold
+/// secrets: `Debug` shows its length only, and it is overwritten when dropped.
+#[derive(Clone)]
+pub(crate) struct StoredEntry(Box<str>);
+
+impl StoredEntry {
+    /// The entry `value`.
+    pub(crate) fn new(value: &Value) -> Self {
+        StoredEntry(
+            serde_json::to_string(value)
+                .expect("JSON values serialise")
+                .into_boxed_str(),
+        )
+    }
+
+    /// An entry from its JSON text, as a JSON parser checked it.
+    pub(super) fn from_raw(raw: Box<serde_json::value::RawValue>) -> Self {
+        StoredEntry(raw.into())
+    }
+
+    /// The entry as a JSON value.
+    pub(crate) fn value(&self) -> Value {
+        serde_json::from_str(&self.0).expect("a stored entry is JSON")
+    }
+
+    /// What the entry is ([`Entry::read`](super::Entry::read)).
+    pub(crate) fn read(&self) -> super::Entry {
+        super::Entry::read(&self.value())
+    }
+
+    /// The entry's `config.body`, when it is a string, without decoding the rest.
+    pub(crate) fn body(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Body<'a> {
+            #[serde(borrow)]
+            config: Option<Config<'a>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Config<'a> {
+            #[serde(borrow)]
+            body: Option<std::borrow::Cow<'a, str>>,
+        }
+        serde_json::from_str::<Body<'_>>(&self.0)
+            .ok()?
+            .config?
+            .body
+            .map(std::borrow::Cow::into_owned)
+    }
+}
+
+impl PartialEq for StoredEntry {
+    /// Equal when they mean the same JSON, however they are laid out.
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || self.value() == other.value()
+    }
+}
+
+impl fmt::Debug for StoredEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StoredEntry({} bytes)", self.0.len())
+    }
+}
+
+impl Drop for StoredEntry {
+    fn drop(&mut self) {
+        use zeroize::Zeroize as _;
+        self.0.zeroize();
+    }
+}
+
 /// The hook lists of one identity configuration, by scope. An absent list is not there.
 /// `Debug` shows how long each list is, never its entries, which may hold secrets.
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct HookLists {
-    lists: BTreeMap<Scope, Vec<Value>>,
+    lists: BTreeMap<Scope, Vec<StoredEntry>>,
 }
 
 impl std::fmt::Debug for HookLists {
@@ -44,25 +116,37 @@ impl HookLists {
             if read_list(&document, &pointer)?.is_some()
                 && let Some(Value::Array(list)) = document.pointer_mut(&pointer).map(Value::take)
             {
-                lists.insert(scope, list);
+                lists.insert(scope, list.iter().map(StoredEntry::new).collect());
             }
         }
         Ok(HookLists { lists })
     }
 
+    /// The lists `lists` (what a reader of a document's text found).
+    pub(super) fn from_lists(lists: BTreeMap<Scope, Vec<StoredEntry>>) -> Self {
+        HookLists { lists }
+    }
+
     /// Puts `list` in place of the list of `scope`.
-    pub(crate) fn set(&mut self, scope: Scope, list: Vec<Value>) {
-        self.lists.insert(scope, list);
+    pub(crate) fn set(&mut self, scope: Scope, list: &[Value]) {
+        self.lists
+            .insert(scope, list.iter().map(StoredEntry::new).collect());
     }
 
     /// The list of `scope`, if there is one.
-    pub(crate) fn get(&self, scope: Scope) -> Option<&Vec<Value>> {
+    pub(crate) fn get(&self, scope: Scope) -> Option<&Vec<StoredEntry>> {
         self.lists.get(&scope)
     }
 
     /// The entries of `scope`'s list; none when the list is absent.
-    pub(crate) fn entries(&self, scope: Scope) -> &[Value] {
+    pub(crate) fn entries(&self, scope: Scope) -> &[StoredEntry] {
         self.get(scope).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The entries of `scope`'s list as JSON values; none when the list is absent.
+    #[cfg(test)]
+    pub(crate) fn values(&self, scope: Scope) -> Vec<Value> {
+        self.entries(scope).iter().map(StoredEntry::value).collect()
     }
 
     /// The number of entries in the list of `scope` (0 when absent).
@@ -71,7 +155,7 @@ impl HookLists {
     }
 
     /// Every list there is, in scope order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Scope, &Vec<Value>)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Scope, &Vec<StoredEntry>)> {
         self.lists.iter().map(|(scope, list)| (*scope, list))
     }
 }

@@ -19,7 +19,7 @@ use crate::action::{Action, InvalidAction, Problem};
 use crate::error::Error;
 use crate::hooks::{
     Declared, Entry, HookKey, HookLists, HookUrl, ListWrite, Secrets, StoredAuth, StoredBody,
-    WebHook,
+    StoredEntry, WebHook,
 };
 use crate::payload::{Payload, Samples, evaluate_places};
 use crate::stack::Prune;
@@ -161,7 +161,7 @@ pub(crate) struct PlannedWrite {
     /// The platform the entries are written for.
     platform: Platform,
     /// The list as read; `None` when the target had no such list.
-    before: Option<Vec<Value>>,
+    before: Option<Vec<StoredEntry>>,
     /// The list after the change.
     pub(crate) entries: Vec<PlannedEntry>,
 }
@@ -179,7 +179,7 @@ impl PlannedWrite {
     /// The entry at `index` of the list after the change, as it is written.
     pub(crate) fn entry(&self, index: usize) -> Option<Value> {
         Some(match self.entries.get(index)? {
-            PlannedEntry::Kept(at) => self.before.as_ref()?.get(*at)?.clone(),
+            PlannedEntry::Kept(at) => self.before.as_ref()?.get(*at)?.value(),
             PlannedEntry::Declared(declared) => declared.hook.encode(self.platform),
         })
     }
@@ -188,21 +188,14 @@ impl PlannedWrite {
     pub(crate) fn list_write(&self) -> ListWrite {
         ListWrite {
             scope: self.scope,
-            before: self.before.clone(),
+            before: self
+                .before
+                .as_ref()
+                .map(|list| list.iter().map(StoredEntry::value).collect()),
             entries: (0..self.entries.len())
                 .filter_map(|index| self.entry(index))
                 .collect(),
         }
-    }
-}
-
-impl Drop for PlannedWrite {
-    /// Overwrites the secrets of the list as read (declared ones wipe themselves).
-    fn drop(&mut self) {
-        self.before
-            .iter_mut()
-            .flatten()
-            .for_each(crate::hooks::wipe);
     }
 }
 
@@ -344,13 +337,12 @@ pub(crate) fn bodies_to_fetch(
     platform: Platform,
 ) -> Vec<String> {
     // Only entries whose body names a template (not `base64://…`) are read in full.
-    let references: Vec<(Scope, &Value)> = lists
+    let references: Vec<(Scope, &StoredEntry)> = lists
         .iter()
         .flat_map(|(scope, list)| list.iter().map(move |entry| (scope, entry)))
         .filter(|(_, entry)| {
             entry
-                .pointer("/config/body")
-                .and_then(Value::as_str)
+                .body()
                 .is_some_and(|body| !body.is_empty() && !body.starts_with("base64://"))
         })
         .collect();
@@ -363,7 +355,7 @@ pub(crate) fn bodies_to_fetch(
         .collect();
     let mut urls = BTreeSet::new();
     for (scope, entry) in references {
-        if let Entry::WebHook(hook) = Entry::read(entry)
+        if let Entry::WebHook(hook) = entry.read()
             && let Some(reference) = hook.body.reference()
             && declared.contains(&hook.key(scope))
         {
@@ -550,15 +542,18 @@ fn body_warnings(
 /// (`SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_0_CONFIG_URL`): an entry with a `config`
 /// that stays but moves to another index takes such overrides away from it, and another entry
 /// gets them. `origins` says where each entry of the new list was in `old`.
-fn index_shift(scope: Scope, old: &[Value], origins: &[Option<usize>]) -> Option<Warning> {
+fn index_shift(scope: Scope, old: &[StoredEntry], origins: &[Option<usize>]) -> Option<Warning> {
     let moves: Vec<warning::Moved> = origins
         .iter()
         .enumerate()
         .filter_map(|(to, from)| {
             let from = (*from)?;
-            let entry = &old[from];
-            (from != to && entry.get("config").is_some()).then(|| warning::Moved {
-                entry: warning::describe_entry(entry),
+            if from == to {
+                return None;
+            }
+            let entry = old[from].value();
+            entry.get("config").is_some().then(|| warning::Moved {
+                entry: warning::describe_entry(&entry),
                 from,
                 to,
             })
@@ -588,7 +583,7 @@ impl<'a> ListPlanner<'a> {
     fn plan_list(
         &self,
         scope: Scope,
-        old: &[Value],
+        old: &[StoredEntry],
         plan: &mut ProjectPlan,
     ) -> (Vec<PlannedEntry>, Vec<Option<usize>>, bool) {
         let mut new: Vec<PlannedEntry> = Vec::with_capacity(old.len() + 1);
@@ -597,8 +592,11 @@ impl<'a> ListPlanner<'a> {
         // Which declared hooks (by index) this list already holds.
         let mut matched = vec![false; self.declared.hooks.len()];
         let mut changed = false;
+        // Where in `new` the first `session` entry is: new hooks go before it.
+        let mut session = None;
         for (index, entry) in old.iter().enumerate() {
-            let hook = match Entry::read(entry) {
+            let entry = entry.value();
+            let hook = match Entry::read(&entry) {
                 Entry::WebHook(hook) => hook,
                 Entry::Malformed(problem) => {
                     plan.warnings.push(Warning::Malformed {
@@ -611,6 +609,11 @@ impl<'a> ListPlanner<'a> {
                     continue;
                 }
                 Entry::Other => {
+                    if session.is_none()
+                        && entry.get("hook").and_then(Value::as_str) == Some("session")
+                    {
+                        session = Some(new.len());
+                    }
                     new.push(PlannedEntry::Kept(index));
                     origins.push(Some(index));
                     continue;
@@ -664,13 +667,7 @@ impl<'a> ListPlanner<'a> {
                 }
             }
         }
-        let at = new
-            .iter()
-            .position(|e| {
-                matches!(e, PlannedEntry::Kept(index)
-                    if old[*index].get("hook").and_then(Value::as_str) == Some("session"))
-            })
-            .unwrap_or(new.len());
+        let at = session.unwrap_or(new.len());
         let creates = self
             .declared
             .hooks

@@ -231,8 +231,7 @@ impl Reconciler {
         })?;
         let mut lists = snapshot.lists;
         for write in &plan.writes {
-            let mut written = write.list_write();
-            lists.set(write.scope, std::mem::take(&mut written.entries));
+            lists.set(write.scope, &write.list_write().entries);
         }
         Ok((lists, snapshot.verification))
     }

@@ -29,11 +29,11 @@ pub(super) async fn check<T: Target>(target: T) {
 
     let first = target.read().await.expect("the first read");
     assert_eq!(
-        first.lists.entries(Scope::LoginBefore),
+        first.lists.values(Scope::LoginBefore),
         [web_hook("https://hooks.example/first")]
     );
     assert_eq!(
-        first.lists.entries(Scope::RegistrationAfterPassword),
+        first.lists.values(Scope::RegistrationAfterPassword),
         [json!({"hook": "session"})]
     );
     assert!(first.lists.get(Scope::SettingsBefore).is_none());
@@ -47,7 +47,7 @@ pub(super) async fn check<T: Target>(target: T) {
     let writes = [
         ListWrite {
             scope: Scope::LoginBefore,
-            before: first.lists.get(Scope::LoginBefore).cloned(),
+            before: Some(first.lists.values(Scope::LoginBefore)),
             entries: login.clone(),
         },
         ListWrite {
@@ -67,7 +67,7 @@ pub(super) async fn check<T: Target>(target: T) {
         let entries = |scope| {
             snapshot
                 .lists
-                .entries(scope)
+                .values(scope)
                 .iter()
                 .map(|e| e["config"]["url"].clone())
                 .collect::<Vec<_>>()
@@ -84,7 +84,7 @@ pub(super) async fn check<T: Target>(target: T) {
             ["https://hooks.example/settings"]
         );
         assert_eq!(
-            snapshot.lists.entries(Scope::RegistrationAfterPassword),
+            snapshot.lists.values(Scope::RegistrationAfterPassword),
             [json!({"hook": "session"})]
         );
     }
@@ -95,7 +95,7 @@ pub(super) async fn check<T: Target>(target: T) {
             &first.revision,
             &[ListWrite {
                 scope: Scope::LoginBefore,
-                before: first.lists.get(Scope::LoginBefore).cloned(),
+                before: Some(first.lists.values(Scope::LoginBefore)),
                 entries: Vec::new(),
             }],
         )

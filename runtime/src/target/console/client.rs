@@ -138,21 +138,12 @@ impl ConsoleClient {
         self
     }
 
-    /// `GET /projects/{project_id}`: the project document.
-    pub(crate) async fn get_project(&self, project_id: &str) -> Result<Value, Error> {
+    /// `GET /projects/{project_id}`: the project document's text, which
+    /// [`read_project`](super::read_project) reads.
+    pub(crate) async fn get_project(&self, project_id: &str) -> Result<Vec<u8>, Error> {
         let url = format!("{}/projects/{}", self.base, encode(project_id));
         let request = self.http.get(&url).bearer_auth(self.key.expose());
-        let project = self.send("read", project_id, request).await?;
-        match project {
-            Value::Object(_) => Ok(project),
-            other => Err(Error::RemoteDocument {
-                pointer: String::new(),
-                problem: format!(
-                    "the project is {}, not an object",
-                    crate::hooks::kind(&other)
-                ),
-            }),
-        }
+        self.send("read", project_id, request).await
     }
 
     /// `PATCH /projects/{project_id}/revision/{revision_id}` with JSON-patch operations.
@@ -175,7 +166,7 @@ impl ConsoleClient {
             .bearer_auth(self.key.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        let answer = self.send("update", project_id, request).await?;
+        let answer = json(&self.send("update", project_id, request).await?)?;
         let project = match answer.get("project") {
             Some(project @ Value::Object(_)) => project.clone(),
             _ => {
@@ -248,7 +239,7 @@ impl ConsoleClient {
         operation: &'static str,
         project_id: &str,
         request: reqwest::RequestBuilder,
-    ) -> Result<Value, Error> {
+    ) -> Result<Vec<u8>, Error> {
         let request = request.build().map_err(|e| Error::Unreachable {
             url: self.base.clone(),
             reason: transport(&e),
@@ -290,13 +281,10 @@ impl ConsoleClient {
                     reason,
                 },
             })?;
-        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
         if (200..300).contains(&status) {
-            return body.ok_or_else(|| Error::RemoteDocument {
-                pointer: String::new(),
-                problem: "the answer is not JSON".into(),
-            });
+            return Ok(bytes);
         }
+        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
         Err(Error::Api(ApiFailure {
             operation,
             project_id: project_id.to_owned(),
@@ -305,6 +293,14 @@ impl ConsoleClient {
             retry_after,
         }))
     }
+}
+
+/// An answer's JSON.
+fn json(bytes: &[u8]) -> Result<Value, Error> {
+    serde_json::from_slice(bytes).map_err(|_| Error::RemoteDocument {
+        pointer: String::new(),
+        problem: "the answer is not JSON".into(),
+    })
 }
 
 /// Whether a URL names this machine: `localhost` or a loopback address.

@@ -11,7 +11,9 @@ use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::hooks::{EntryEdit, HookLists, ListWrite, entry_edits, verification_enabled, wipe};
+use crate::hooks::{
+    EntryEdit, HookLists, JsonError, ListWrite, entry_edits, read_json, verification_enabled, wipe,
+};
 use crate::target::{Snapshot, Target, TargetName, Written};
 pub(crate) use client::{ApiKey, ConsoleClient};
 
@@ -46,8 +48,7 @@ impl Target for ConsoleProject {
     }
 
     async fn read(&self) -> Result<Snapshot, Error> {
-        let document = self.client.get_project(&self.project_id).await?;
-        snapshot(document)
+        read_project(&self.client.get_project(&self.project_id).await?)
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
@@ -117,15 +118,47 @@ fn operations(write: &ListWrite) -> Vec<Value> {
     operations
 }
 
+/// The hook lists and revision of the text of a project document as the console API returns
+/// it, read without building the rest of the document.
+pub(crate) fn read_project(text: &[u8]) -> Result<Snapshot, Error> {
+    let not_json = || Error::RemoteDocument {
+        pointer: String::new(),
+        problem: "the answer is not JSON".into(),
+    };
+    let text = std::str::from_utf8(text).map_err(|_| not_json())?;
+    let document = read_json(text, IDENTITY_CONFIG_POINTER).map_err(|e| match e {
+        JsonError::Syntax(_) => not_json(),
+        JsonError::Shape(Error::RemoteDocument { pointer, problem }) if pointer.is_empty() => {
+            Error::RemoteDocument {
+                problem: match problem.strip_prefix("expected an object, found ") {
+                    Some(kind) => format!("the project is {kind}, not an object"),
+                    None => problem,
+                },
+                pointer,
+            }
+        }
+        JsonError::Shape(other) => other,
+    })?;
+    Ok(Snapshot {
+        revision: document.revision.ok_or_else(no_revision)?,
+        lists: document.lists,
+        verification: document.verification,
+    })
+}
+
+fn no_revision() -> Error {
+    Error::RemoteDocument {
+        pointer: "/revision_id".into(),
+        problem: "the project has no revision id".into(),
+    }
+}
+
 /// The hook lists and revision of a project document as the console API returns it.
 fn snapshot(document: Value) -> Result<Snapshot, Error> {
     let revision = document
         .get("revision_id")
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::RemoteDocument {
-            pointer: "/revision_id".into(),
-            problem: "the project has no revision id".into(),
-        })?
+        .ok_or_else(no_revision)?
         .to_owned();
     let verification = verification_enabled(&document, IDENTITY_CONFIG_POINTER);
     Ok(Snapshot {

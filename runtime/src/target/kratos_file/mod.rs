@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use yaml_edit::{Document, YamlValue};
 
 use crate::error::Error;
-use crate::hooks::{HookLists, ListWrite, verification_enabled};
+use crate::hooks::{HookLists, JsonError, ListWrite, read_json, verification_enabled};
 use crate::target::{Snapshot, Target, TargetName, Written};
 
 use atomic::write_atomically;
@@ -30,6 +30,7 @@ mod edit;
 mod json_text;
 mod key_order;
 mod paths;
+mod yaml_read;
 mod yaml_values;
 
 pub(crate) use paths::{KratosPaths, PathMap};
@@ -75,12 +76,7 @@ impl Read {
     /// The hook lists and the fingerprint of the text.
     fn snapshot(self, file: &KratosFile) -> Result<Snapshot, Error> {
         let verification = verification_enabled(&self.config, "");
-        let lists = HookLists::take(self.config, "").map_err(|e| match e {
-            Error::RemoteDocument { pointer, problem } => {
-                file.problem(format!("at `{pointer}`, {problem}; nothing was written"))
-            }
-            other => other,
-        })?;
+        let lists = HookLists::take(self.config, "").map_err(|e| file.shape(e))?;
         Ok(Snapshot {
             revision: revision_of(&self.text),
             lists,
@@ -103,7 +99,7 @@ impl Target for KratosFile {
     }
 
     async fn read(&self) -> Result<Snapshot, Error> {
-        self.read_file()?.snapshot(self)
+        self.read_lists()
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
@@ -176,10 +172,52 @@ impl KratosFile {
 
     /// Reads and parses the file.
     fn read_file(&self) -> Result<Read, Error> {
-        let text = std::fs::read_to_string(&self.path)
-            .map_err(|e| self.problem(format!("cannot read it: {e}")))?;
+        let text = self.read_text()?;
         let config = self.parse(&text)?;
         Ok(Read { text, config })
+    }
+
+    fn read_text(&self) -> Result<String, Error> {
+        std::fs::read_to_string(&self.path)
+            .map_err(|e| self.problem(format!("cannot read it: {e}")))
+    }
+
+    /// Reads the hook lists of the file, and only them: the rest of the configuration is
+    /// skipped as it is parsed ([`read_json`], [`yaml_read`]), and each entry is kept as its
+    /// text. A YAML file the fast reader does not take (anchors, tags, …) is read whole.
+    fn read_lists(&self) -> Result<Snapshot, Error> {
+        let text = self.read_text()?;
+        let document = match self.format {
+            Format::Json => read_json(&text, "").map_err(|e| match e {
+                JsonError::Syntax(e) => self.problem(format!("it is not valid JSON: {e}")),
+                JsonError::Shape(e) => self.shape(e),
+            })?,
+            Format::Yaml => match yaml_read::read(&text) {
+                Some(document) => document.map_err(|e| self.shape(e))?,
+                None => {
+                    return Read {
+                        config: self.parse(&text)?,
+                        text,
+                    }
+                    .snapshot(self);
+                }
+            },
+        };
+        Ok(Snapshot {
+            revision: revision_of(&text),
+            lists: document.lists,
+            verification: document.verification,
+        })
+    }
+
+    /// A place in the configuration that cannot hold a hook list.
+    fn shape(&self, error: Error) -> Error {
+        match error {
+            Error::RemoteDocument { pointer, problem } => {
+                self.problem(format!("at `{pointer}`, {problem}; nothing was written"))
+            }
+            other => other,
+        }
     }
 
     fn parse(&self, text: &str) -> Result<Value, Error> {

@@ -1,0 +1,253 @@
+//! Reading the hook lists of a YAML configuration fast, for plans: the YAML is parsed as a
+//! stream of events (`saphyr-parser`), only the keys on the way to a hook list are followed
+//! ([`Paths`]), and each entry is kept as its JSON text. The lossless editor's tree, which a
+//! write needs to keep the file's layout, costs ten times as much to build and is built only
+//! for writes.
+//!
+//! What is read must be what the editor reads ([`to_json`](super::yaml_values::to_json)): the
+//! same values, by the YAML 1.2 core schema, and the same errors. So this reader takes only
+//! plain documents and gives up ([`read`] returns `None`) on anything where the two could
+//! differ or the editor has something to say: anchors, aliases, tags, merge keys, keys that
+//! are not strings, a key given twice, more than one document, or text it cannot parse. The
+//! file is then read whole, as before.
+
+use std::collections::HashSet;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, StrInput};
+use serde_json::{Map, Number, Value};
+
+use crate::error::Error;
+use crate::hooks::{Document, Found, Leaf, Node, Paths, StoredEntry, kind};
+
+/// The reader does not take this text: read it whole instead.
+struct GiveUp;
+
+/// How deep values may nest before the reader leaves the text to the editor.
+const MAX_DEPTH: usize = 128;
+
+/// The hook lists of the YAML configuration `text`, or where something on the way to one is
+/// not what it must be; `None` when this reader does not take the text (see the module).
+pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
+    let paths = Paths::new("");
+    let mut found = Found::new(&paths);
+    let mut reader = Reader {
+        parser: Parser::new_from_str(text),
+    };
+    reader.document(&mut found).ok()?;
+    Some(found.finish())
+}
+
+struct Reader<'a> {
+    parser: Parser<'a, StrInput<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    fn next(&mut self) -> Result<Event<'a>, GiveUp> {
+        match self.parser.next_event() {
+            Some(Ok((event, _))) => Ok(event),
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// One document, and nothing else in the stream.
+    fn document(&mut self, found: &mut Found<'_>) -> Result<(), GiveUp> {
+        let (Event::StreamStart, Event::DocumentStart(_)) = (self.next()?, self.next()?) else {
+            return Err(GiveUp);
+        };
+        let top = self.next()?;
+        self.walk(top, Paths::TOP, found)?;
+        match (self.next()?, self.next()?) {
+            (Event::DocumentEnd, Event::StreamEnd) => Ok(()),
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// The node that starts with `event`, at `node` of the paths.
+    fn walk(&mut self, event: Event<'a>, node: Node, found: &mut Found<'_>) -> Result<(), GiveUp> {
+        found.enter(node);
+        let paths = found.paths();
+        match (paths.leaf(node), event) {
+            (None, Event::MappingStart(anchor, tag)) => {
+                plain(anchor, tag.is_some())?;
+                let mut keys = Keys::default();
+                loop {
+                    let key = match self.next()? {
+                        Event::MappingEnd => return Ok(()),
+                        event => keys.add(event)?,
+                    };
+                    let value = self.next()?;
+                    match paths.child(node, &key) {
+                        Some(child) => self.walk(value, child, found)?,
+                        None => drop(self.value(value, 1)?),
+                    }
+                }
+            }
+            (Some(Leaf::List(scope)), Event::SequenceStart(anchor, tag)) => {
+                plain(anchor, tag.is_some())?;
+                let mut entries = Vec::new();
+                loop {
+                    match self.next()? {
+                        Event::SequenceEnd => break,
+                        event => entries.push(StoredEntry::new(&self.value(event, 1)?)),
+                    }
+                }
+                found.list(scope, entries);
+                Ok(())
+            }
+            (leaf, event) => {
+                let value = self.value(event, 1)?;
+                match leaf {
+                    None => found.not_an_object(node, kind(&value)),
+                    Some(Leaf::List(_)) => found.not_a_list(node, kind(&value)),
+                    Some(Leaf::Verification) => found.verification(value.as_bool() == Some(true)),
+                    Some(Leaf::Revision) => {
+                        if let Value::String(revision) = value {
+                            found.revision(revision);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The node that starts with `event`, as JSON, `depth` levels down.
+    fn value(&mut self, event: Event<'a>, depth: usize) -> Result<Value, GiveUp> {
+        if depth > MAX_DEPTH {
+            return Err(GiveUp);
+        }
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                plain(anchor, tag.is_some())?;
+                Ok(scalar(&text, style))
+            }
+            Event::SequenceStart(anchor, tag) => {
+                plain(anchor, tag.is_some())?;
+                let mut items = Vec::new();
+                loop {
+                    match self.next()? {
+                        Event::SequenceEnd => return Ok(Value::Array(items)),
+                        event => items.push(self.value(event, depth + 1)?),
+                    }
+                }
+            }
+            Event::MappingStart(anchor, tag) => {
+                plain(anchor, tag.is_some())?;
+                let mut keys = Keys::default();
+                let mut map = Map::new();
+                loop {
+                    let key = match self.next()? {
+                        Event::MappingEnd => return Ok(Value::Object(map)),
+                        event => keys.add(event)?,
+                    };
+                    let event = self.next()?;
+                    map.insert(key, self.value(event, depth + 1)?);
+                }
+            }
+            _ => Err(GiveUp),
+        }
+    }
+}
+
+/// Gives up on a node with an anchor or a tag.
+fn plain(anchor: usize, tagged: bool) -> Result<(), GiveUp> {
+    if anchor == 0 && !tagged {
+        Ok(())
+    } else {
+        Err(GiveUp)
+    }
+}
+
+/// The keys of one mapping so far.
+#[derive(Default)]
+struct Keys(HashSet<String>);
+
+impl Keys {
+    /// The key that `event` is, if it is a string given once and not a merge key.
+    fn add(&mut self, event: Event<'_>) -> Result<String, GiveUp> {
+        let Event::Scalar(text, style, anchor, tag) = event else {
+            return Err(GiveUp);
+        };
+        plain(anchor, tag.is_some())?;
+        let Value::String(key) = scalar(&text, style) else {
+            return Err(GiveUp);
+        };
+        if (style == ScalarStyle::Plain && key == "<<") || !self.0.insert(key.clone()) {
+            return Err(GiveUp);
+        }
+        Ok(key)
+    }
+}
+
+/// A scalar as JSON, as the YAML 1.2 core schema reads it: quoted and block scalars are
+/// strings; a plain one is null, a boolean, an integer, a float or a string by its spelling.
+/// An integer beyond 64 bits, or an infinite or NaN float, stays the text it is.
+fn scalar(text: &str, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::String(text.to_owned());
+    }
+    match text {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "null" | "Null" | "NULL" | "~" | "" => return Value::Null,
+        _ => {}
+    }
+    if let Some((radix, digits, negative)) = core_int(text) {
+        return i128::from_str_radix(digits, radix)
+            .ok()
+            .and_then(|magnitude| i64::try_from(if negative { -magnitude } else { magnitude }).ok())
+            .map_or_else(|| Value::String(text.to_owned()), Value::from);
+    }
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => Value::String(text.to_owned()),
+        _ if core_float(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map_or_else(|| Value::String(text.to_owned()), Value::Number),
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+fn all_digits(text: &str, radix: u32) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_digit(radix))
+}
+
+/// A core schema integer (`[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`): its radix, digits and
+/// sign.
+fn core_int(text: &str) -> Option<(u32, &str, bool)> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        return all_digits(hex, 16).then_some((16, hex, false));
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return all_digits(octal, 8).then_some((8, octal, false));
+    }
+    let (digits, negative) = match text.strip_prefix('-') {
+        Some(digits) => (digits, true),
+        None => (text.strip_prefix('+').unwrap_or(text), false),
+    };
+    all_digits(digits, 10).then_some((10, digits, negative))
+}
+
+/// Whether `text` is a finite core schema float:
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
+fn core_float(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mantissa = match mantissa.split_once('.') {
+        Some(("", fraction)) => all_digits(fraction, 10),
+        Some((whole, fraction)) => {
+            all_digits(whole, 10) && fraction.chars().all(|c| c.is_ascii_digit())
+        }
+        None => all_digits(mantissa, 10),
+    };
+    let exponent = exponent.is_none_or(|e| all_digits(e.strip_prefix(['+', '-']).unwrap_or(e), 10));
+    mantissa && exponent
+}
+
+#[cfg(test)]
+mod tests;

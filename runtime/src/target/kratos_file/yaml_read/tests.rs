@@ -1,0 +1,236 @@
+use std::str::FromStr as _;
+
+use ory_actions_core::Scope;
+use serde_json::json;
+use yaml_edit::{Document as YamlDocument, YamlValue};
+
+use super::*;
+use crate::hooks::{HookLists, verification_enabled};
+use crate::target::kratos_file::yaml_values::to_json;
+
+/// What the lossless editor's reading gives: the lists and the verification switch, or the
+/// error.
+fn whole(text: &str) -> Result<(HookLists, bool), String> {
+    let document = YamlDocument::from_str(text).map_err(|e| e.to_string())?;
+    let value = YamlValue::from_document(&document).map_err(|e| e.to_string())?;
+    let config = to_json(&value);
+    let verification = verification_enabled(&config, "");
+    HookLists::take(config, "")
+        .map(|lists| (lists, verification))
+        .map_err(|e| e.to_string())
+}
+
+fn fast(text: &str) -> Option<Result<(HookLists, bool), String>> {
+    read(text).map(|read| {
+        read.map(|d| (d.lists, d.verification))
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// The fast reader takes `text` and reads what the editor reads.
+#[track_caller]
+fn same(text: &str) {
+    let fast = fast(text).unwrap_or_else(|| panic!("the fast reader gave up on:\n{text}"));
+    assert_eq!(fast, whole(text), "{text}");
+}
+
+/// The fast reader leaves `text` to the editor.
+#[track_caller]
+fn gives_up(text: &str) {
+    assert!(fast(text).is_none(), "the fast reader took:\n{text}");
+}
+
+const CONFIG: &str = "\
+version: v1.3.0
+# a comment
+dsn: memory
+serve:
+  public:
+    base_url: http://127.0.0.1:4433/
+    cors: { enabled: true, allowed_origins: [ 'https://a.example', \"https://b.example\" ] }
+selfservice:
+  default_browser_return_url: http://127.0.0.1:4455/
+  flows:
+    verification:
+      enabled: true
+      after:
+        hooks: []
+    login:
+      lifespan: 10m
+      before:
+        hooks:
+          - hook: web_hook
+            config:
+              url: https://hooks.example/login?x=1&y=2
+              method: POST
+              body: base64://e30=
+              can_interrupt: false
+              response: { ignore: true, parse: false }
+              headers:
+                X-Count: 12
+                X-Ratio: 1.5
+                X-Flag: yes
+                X-Empty: ~
+                X-Quoted: '0x10'
+                X-Hex: 0x10
+                X-Oct: 0o17
+                X-Big: 123456789012345678901234567890
+                X-Inf: .inf
+                X-Exp: 1e3
+                X-Lead: 0755
+      after:
+        password:
+          hooks:
+            - hook: revoke_active_sessions
+            - hook: session
+        hooks:
+          - hook: web_hook
+            config:
+              url: \"https://hooks.example/after\"
+              method: PUT
+              body: |
+                function(ctx) {
+                  id: ctx.identity.id,
+                }
+              note: >
+                folded
+                text
+
+                kept
+              plain: a plain
+                scalar on two lines
+    registration:
+      after:
+        oidc:
+          hooks: [ { hook: session } ]
+";
+
+#[test]
+fn reads_what_the_editor_reads() {
+    same(CONFIG);
+    let (lists, verification) = fast(CONFIG).unwrap().unwrap();
+    assert!(verification);
+    assert_eq!(lists.len(Scope::LoginBefore), 1);
+    assert_eq!(lists.len(Scope::RegistrationAfterOidc), 1);
+    assert_eq!(
+        lists.values(Scope::LoginBefore)[0]["config"]["headers"]["X-Count"],
+        json!(12)
+    );
+    for text in [
+        "selfservice:\n  flows: {}\n",
+        "selfservice: {}\n",
+        "{}\n",
+        "---\nselfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          - {hook: session}\n",
+        "selfservice:\n  flows:\n    verification:\n      enabled: 'true'\n",
+        "selfservice:\n  flows:\n    verification:\n      enabled: TRUE\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks: {hook: session}\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks: nope\n",
+        "selfservice:\n  flows:\n    login: [1, 2]\n",
+        "selfservice:\n  flows: 3\n",
+        "selfservice: ~\n",
+        "selfservice:\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          -\n          - 1\n          - [a, {b: c}]\n",
+        "selfservice:\n  flows:\n    settings:\n      after:\n        hooks:\n          - hook: web_hook\n            config:\n              url: 'it''s'\n              body: \"tab\\there \\u00e9 \\x41\"\n",
+        "selfservice:\n  flows:\n    settings:\n      after:\n        hooks:\n          - hook: web_hook\n            config: {url: https://a.example, extra: [1.0, -2, +3, .5, 1., -.inf, .NaN, 0x1F, 0o8, 0X1]}\n",
+        "\u{feff}selfservice:\n  flows:\n    login:\n      before:\n        hooks: []\n",
+        "selfservice:\r\n  flows:\r\n    login:\r\n      before:\r\n        hooks:\r\n          - hook: session\r\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n        - hook: session\n        - hook: web_hook\n          config:\n            url: \"https://a.example/#frag\" # a comment\n",
+    ] {
+        same(text);
+    }
+}
+
+#[test]
+fn leaves_what_it_does_not_take_to_the_editor() {
+    for text in [
+        // Anchors, aliases and merge keys.
+        "base: &b {hook: session}\nselfservice:\n  flows:\n    login:\n      before:\n        hooks: [*b]\n",
+        "a: &a {x: 1}\nselfservice:\n  <<: *a\n",
+        "selfservice:\n  <<: {flows: {}}\n",
+        // Tags.
+        "selfservice: !!map {}\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          - hook: !!str session\n",
+        // Keys that are not strings, or given twice.
+        "1: a\nselfservice: {}\n",
+        "selfservice: {}\nselfservice: {}\n",
+        "? [a, b]\n: c\n",
+        // Not one document, or not YAML the event parser takes.
+        "",
+        "# only a comment\n",
+        "a: 1\n---\nb: 2\n",
+        "a: [1, 2\n",
+        "a: b: c\n",
+    ] {
+        gives_up(text);
+    }
+    let deep = format!("selfservice: {}{}\n", "[".repeat(200), "]".repeat(200));
+    gives_up(&deep);
+}
+
+#[test]
+fn scalars_are_read_by_the_core_schema() {
+    let cases = [
+        ("12", json!(12)),
+        ("-0", json!(0)),
+        ("+7", json!(7)),
+        ("0x1f", json!(31)),
+        ("0o17", json!(15)),
+        ("0755", json!(755)),
+        ("1.5", json!(1.5)),
+        ("1e3", json!(1000.0)),
+        (".5", json!(0.5)),
+        ("true", json!(true)),
+        ("False", json!(false)),
+        ("yes", json!("yes")),
+        ("~", json!(null)),
+        ("", json!(null)),
+        (".inf", json!(".inf")),
+        ("99999999999999999999", json!("99999999999999999999")),
+        ("0X1F", json!("0X1F")),
+        ("1_000", json!("1_000")),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(scalar(text, ScalarStyle::Plain), expected, "{text}");
+        assert_eq!(
+            scalar(text, ScalarStyle::SingleQuoted),
+            json!(text),
+            "{text}"
+        );
+    }
+}
+
+/// Every `*.yaml`/`*.yml` under `ORY_ACTIONS_YAML_CORPUS` (published Kratos configurations, for
+/// one): where the fast reader takes a file, it reads what the editor reads.
+#[test]
+fn published_configurations_read_the_same() {
+    let Ok(dir) = std::env::var("ORY_ACTIONS_YAML_CORPUS") else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(dir)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    let (mut taken, mut left) = (0, 0);
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        match fast(&text) {
+            Some(read) => {
+                taken += 1;
+                assert_eq!(read, whole(&text), "{}", path.display());
+            }
+            None => left += 1,
+        }
+    }
+    eprintln!("{taken} files read the same, {left} left to the editor");
+}
