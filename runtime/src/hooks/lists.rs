@@ -26,6 +26,13 @@ impl StoredEntry {
         )
     }
 
+    /// An entry from its JSON text, as a JSON writer wrote it.
+    pub(crate) fn from_json_text(text: Vec<u8>) -> Self {
+        let text = String::from_utf8(text).expect("JSON text is UTF-8");
+        debug_assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
+        StoredEntry(text.into_boxed_str())
+    }
+
     /// An entry from its JSON text, as a JSON parser checked it.
     pub(super) fn from_raw(raw: Box<serde_json::value::RawValue>) -> Self {
         StoredEntry(raw.into())

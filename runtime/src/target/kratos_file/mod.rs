@@ -30,6 +30,7 @@ mod edit;
 mod json_text;
 mod key_order;
 mod paths;
+mod yaml_block;
 mod yaml_read;
 mod yaml_values;
 

@@ -11,11 +11,12 @@
 //! are not strings, a key given twice, more than one document, or text it cannot parse. The
 //! file is then read whole, as before.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, StrInput};
 use serde_json::{Map, Number, Value};
 
+use super::yaml_block;
 use crate::error::Error;
 use crate::hooks::{Document, Found, Leaf, Node, Paths, StoredEntry, kind};
 
@@ -31,21 +32,34 @@ pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
     let paths = Paths::new("");
     let mut found = Found::new(&paths);
     let mut reader = Reader {
-        parser: Parser::new_from_str(text),
+        events: match yaml_block::events(text) {
+            Some(events) => Events::Block(events.into_iter()),
+            None => Events::Parser(Box::new(Parser::new_from_str(text))),
+        },
     };
     reader.document(&mut found).ok()?;
     Some(found.finish())
 }
 
 struct Reader<'a> {
-    parser: Parser<'a, StrInput<'a>>,
+    events: Events<'a>,
+}
+
+/// Where the events come from: the line reader of the simplest YAML ([`yaml_block`]), or the
+/// general parser.
+enum Events<'a> {
+    Block(std::vec::IntoIter<Event<'a>>),
+    Parser(Box<Parser<'a, StrInput<'a>>>),
 }
 
 impl<'a> Reader<'a> {
     fn next(&mut self) -> Result<Event<'a>, GiveUp> {
-        match self.parser.next_event() {
-            Some(Ok((event, _))) => Ok(event),
-            _ => Err(GiveUp),
+        match &mut self.events {
+            Events::Block(events) => events.next().ok_or(GiveUp),
+            Events::Parser(parser) => match parser.next_event() {
+                Some(Ok((event, _))) => Ok(event),
+                _ => Err(GiveUp),
+            },
         }
     }
 
@@ -88,7 +102,11 @@ impl<'a> Reader<'a> {
                 loop {
                     match self.next()? {
                         Event::SequenceEnd => break,
-                        event => entries.push(StoredEntry::new(&self.value(event, 1)?)),
+                        event => {
+                            let mut text = Vec::new();
+                            self.json(event, 1, &mut text)?;
+                            entries.push(StoredEntry::from_json_text(text));
+                        }
                     }
                 }
                 found.list(scope, entries);
@@ -141,12 +159,77 @@ impl<'a> Reader<'a> {
                         event => keys.add(event)?,
                     };
                     let event = self.next()?;
-                    map.insert(key, self.value(event, depth + 1)?);
+                    map.insert(key.into_owned(), self.value(event, depth + 1)?);
                 }
             }
             _ => Err(GiveUp),
         }
     }
+}
+
+impl<'a> Reader<'a> {
+    /// The node that starts with `event`, written as JSON text to `out` (what [`Reader::value`]
+    /// gives, without building it), `depth` levels down.
+    fn json(&mut self, event: Event<'a>, depth: usize, out: &mut Vec<u8>) -> Result<(), GiveUp> {
+        if depth > MAX_DEPTH {
+            return Err(GiveUp);
+        }
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                plain(anchor, tag.is_some())?;
+                match resolve(&text, style) {
+                    Scalar::Null => out.extend_from_slice(b"null"),
+                    Scalar::Bool(true) => out.extend_from_slice(b"true"),
+                    Scalar::Bool(false) => out.extend_from_slice(b"false"),
+                    Scalar::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
+                    Scalar::Float(n) => write_json(out, &n),
+                    Scalar::Str(text) => write_json(out, text),
+                }
+            }
+            Event::SequenceStart(anchor, tag) => {
+                plain(anchor, tag.is_some())?;
+                out.push(b'[');
+                let mut first = true;
+                loop {
+                    match self.next()? {
+                        Event::SequenceEnd => break,
+                        event => {
+                            if !std::mem::take(&mut first) {
+                                out.push(b',');
+                            }
+                            self.json(event, depth + 1, out)?;
+                        }
+                    }
+                }
+                out.push(b']');
+            }
+            Event::MappingStart(anchor, tag) => {
+                plain(anchor, tag.is_some())?;
+                let mut keys = Keys::default();
+                out.push(b'{');
+                loop {
+                    let key = match self.next()? {
+                        Event::MappingEnd => break,
+                        event => keys.add(event)?,
+                    };
+                    if keys.0.len() > 1 {
+                        out.push(b',');
+                    }
+                    write_json(out, &key);
+                    out.push(b':');
+                    let event = self.next()?;
+                    self.json(event, depth + 1, out)?;
+                }
+                out.push(b'}');
+            }
+            _ => return Err(GiveUp),
+        }
+        Ok(())
+    }
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(out, value).expect("strings and numbers serialise");
 }
 
 /// Gives up on a node with an anchor or a tag.
@@ -160,53 +243,78 @@ fn plain(anchor: usize, tagged: bool) -> Result<(), GiveUp> {
 
 /// The keys of one mapping so far.
 #[derive(Default)]
-struct Keys(HashSet<String>);
+struct Keys<'a>(Vec<Cow<'a, str>>);
 
-impl Keys {
-    /// The key that `event` is, if it is a string given once and not a merge key.
-    fn add(&mut self, event: Event<'_>) -> Result<String, GiveUp> {
+impl<'a> Keys<'a> {
+    /// The key that `event` is, if it is a string given once and not a merge key. (Mappings
+    /// have a few keys: a list is quicker to search than a hash set.)
+    fn add(&mut self, event: Event<'a>) -> Result<Cow<'a, str>, GiveUp> {
         let Event::Scalar(text, style, anchor, tag) = event else {
             return Err(GiveUp);
         };
         plain(anchor, tag.is_some())?;
-        let Value::String(key) = scalar(&text, style) else {
-            return Err(GiveUp);
-        };
-        if (style == ScalarStyle::Plain && key == "<<") || !self.0.insert(key.clone()) {
+        if !matches!(resolve(&text, style), Scalar::Str(_))
+            || (style == ScalarStyle::Plain && text == "<<")
+            || self.0.contains(&text)
+        {
             return Err(GiveUp);
         }
-        Ok(key)
+        self.0.push(text.clone());
+        Ok(text)
     }
 }
 
-/// A scalar as JSON, as the YAML 1.2 core schema reads it: quoted and block scalars are
-/// strings; a plain one is null, a boolean, an integer, a float or a string by its spelling.
-/// An integer beyond 64 bits, or an infinite or NaN float, stays the text it is.
-fn scalar(text: &str, style: ScalarStyle) -> Value {
+/// A scalar, as the YAML 1.2 core schema reads it: quoted and block scalars are strings; a
+/// plain one is null, a boolean, an integer, a float or a string by its spelling. An integer
+/// beyond 64 bits, or an infinite or NaN float, stays the text it is.
+enum Scalar<'t> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(Number),
+    Str(&'t str),
+}
+
+fn resolve(text: &str, style: ScalarStyle) -> Scalar<'_> {
     if style != ScalarStyle::Plain {
-        return Value::String(text.to_owned());
+        return Scalar::Str(text);
     }
     match text {
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        "null" | "Null" | "NULL" | "~" | "" => return Value::Null,
+        "true" | "True" | "TRUE" => return Scalar::Bool(true),
+        "false" | "False" | "FALSE" => return Scalar::Bool(false),
+        "null" | "Null" | "NULL" | "~" | "" => return Scalar::Null,
         _ => {}
+    }
+    // Most scalars are words, which are neither.
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
+        return Scalar::Str(text);
     }
     if let Some((radix, digits, negative)) = core_int(text) {
         return i128::from_str_radix(digits, radix)
             .ok()
             .and_then(|magnitude| i64::try_from(if negative { -magnitude } else { magnitude }).ok())
-            .map_or_else(|| Value::String(text.to_owned()), Value::from);
+            .map_or(Scalar::Str(text), Scalar::Int);
     }
     match text {
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => Value::String(text.to_owned()),
+        | ".nan" | ".NaN" | ".NAN" => Scalar::Str(text),
         _ if core_float(text) => text
             .parse::<f64>()
             .ok()
             .and_then(Number::from_f64)
-            .map_or_else(|| Value::String(text.to_owned()), Value::Number),
-        _ => Value::String(text.to_owned()),
+            .map_or(Scalar::Str(text), Scalar::Float),
+        _ => Scalar::Str(text),
+    }
+}
+
+/// A scalar as JSON ([`resolve`]).
+fn scalar(text: &str, style: ScalarStyle) -> Value {
+    match resolve(text, style) {
+        Scalar::Null => Value::Null,
+        Scalar::Bool(b) => Value::Bool(b),
+        Scalar::Int(n) => Value::from(n),
+        Scalar::Float(n) => Value::Number(n),
+        Scalar::Str(text) => Value::String(text.to_owned()),
     }
 }
 

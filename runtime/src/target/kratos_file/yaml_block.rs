@@ -1,0 +1,291 @@
+//! The events of the simplest YAML, read line by line at the speed of a byte scan: block
+//! mappings and sequences of single-line plain and single-quoted scalars, with comments, which
+//! is how a person writes a Kratos configuration and how the lossless editor writes hook lists.
+//! A configuration of ten thousand hooks is 3 MB of it, which a general YAML parser reads ten
+//! times slower.
+//!
+//! Anything else gives `None`, and the general parser reads the text: flow collections, block
+//! and double-quoted scalars, scalars over several lines, anchors, aliases, tags, explicit keys,
+//! document markers and directives, tabs and control characters. What this reader does take, it
+//! reads as that parser does (`yaml_read`'s tests hold the two together).
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, ScalarStyle};
+
+/// One line with content: its indentation, and the content after it.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    indent: usize,
+    text: &'a str,
+}
+
+/// The events of `text` (a stream of one document whose top is a block mapping), or `None`
+/// when it is not YAML this reader takes.
+pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
+    let unusual = |c: char| {
+        (c < ' ' && c != '\n' && c != '\r')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+    };
+    if text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\r')
+        || (!text.is_ascii() && text.chars().any(unusual))
+    {
+        return None;
+    }
+    let mut lines = Vec::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.contains('\r') {
+            return None;
+        }
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if content.starts_with("---") || content.starts_with("...") || content.starts_with('%') {
+            return None;
+        }
+        lines.push(Line {
+            indent: line.len() - content.len(),
+            text: content,
+        });
+    }
+    let first = *lines.first()?;
+    if first.indent != 0 {
+        return None;
+    }
+    // About two events a line (a key and its value, or a collection's start and end).
+    let mut events = Vec::with_capacity(2 * lines.len() + 4);
+    events.extend([Event::StreamStart, Event::DocumentStart(false)]);
+    let mut reader = Block {
+        lines,
+        at: 0,
+        events,
+    };
+    key_value(first.text)?;
+    reader.mapping(0)?;
+    if reader.at != reader.lines.len() {
+        return None;
+    }
+    reader.events.extend([Event::DocumentEnd, Event::StreamEnd]);
+    Some(reader.events)
+}
+
+struct Block<'a> {
+    lines: Vec<Line<'a>>,
+    at: usize,
+    events: Vec<Event<'a>>,
+}
+
+impl<'a> Block<'a> {
+    fn line(&self) -> Option<Line<'a>> {
+        self.lines.get(self.at).copied()
+    }
+
+    /// The block node whose first line is the current one, at its indentation.
+    fn node(&mut self) -> Option<()> {
+        let line = self.line()?;
+        if is_entry(line.text) {
+            self.sequence(line.indent)
+        } else if key_value(line.text).is_some() {
+            self.mapping(line.indent)
+        } else {
+            None
+        }
+    }
+
+    /// A block mapping whose keys are at `indent`.
+    fn mapping(&mut self, indent: usize) -> Option<()> {
+        self.events.push(Event::MappingStart(0, None));
+        while let Some(line) = self.line() {
+            if line.indent < indent {
+                break;
+            }
+            if line.indent > indent {
+                return None;
+            }
+            let (key, value) = key_value(line.text)?;
+            self.events.push(key);
+            self.at += 1;
+            match value {
+                Some(value) => self.events.push(scalar(value)?),
+                None => self.value_below(indent)?,
+            }
+        }
+        self.events.push(Event::MappingEnd);
+        Some(())
+    }
+
+    /// The value of a key at `indent` that has nothing after its `:`: a block node on the
+    /// lines below (a sequence may sit at the key's own indentation), or null.
+    fn value_below(&mut self, indent: usize) -> Option<()> {
+        match self.line() {
+            Some(next) if next.indent > indent => self.node(),
+            Some(next) if next.indent == indent && is_entry(next.text) => self.sequence(indent),
+            _ => {
+                self.events.push(plain(""));
+                Some(())
+            }
+        }
+    }
+
+    /// A block sequence whose `-` are at `indent`.
+    fn sequence(&mut self, indent: usize) -> Option<()> {
+        self.events.push(Event::SequenceStart(0, None));
+        while let Some(line) = self.line() {
+            if line.indent < indent || (line.indent == indent && !is_entry(line.text)) {
+                break;
+            }
+            if line.indent > indent {
+                return None;
+            }
+            let rest = line.text[1..].trim_start_matches(' ');
+            if rest.is_empty() || rest.starts_with('#') {
+                return None;
+            }
+            let column = indent + (line.text.len() - rest.len());
+            if is_entry(rest) {
+                return None;
+            }
+            if key_value(rest).is_some() {
+                // `- key: value`: a mapping whose keys are at the column of `key`.
+                self.lines[self.at] = Line {
+                    indent: column,
+                    text: rest,
+                };
+                self.mapping(column)?;
+            } else {
+                self.events.push(scalar(rest)?);
+                self.at += 1;
+            }
+        }
+        self.events.push(Event::SequenceEnd);
+        Some(())
+    }
+}
+
+/// Whether `text` is an entry of a block sequence (`- …` or a lone `-`).
+fn is_entry(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// `key: value` or `key:`: the key's event and the value's text, if any.
+fn key_value(text: &str) -> Option<(Event<'_>, Option<&str>)> {
+    let (key, rest) = if text.starts_with('\'') {
+        let (key, rest) = single_quoted(text)?;
+        (Event::Scalar(key, ScalarStyle::SingleQuoted, 0, None), rest)
+    } else {
+        let end = pair(text, b':', b' ').or_else(|| text.ends_with(':').then(|| text.len() - 1))?;
+        let key = &text[..end];
+        if key.is_empty()
+            || key.ends_with(' ')
+            || !plain_start(key)
+            || pair(key, b' ', b'#').is_some()
+        {
+            return None;
+        }
+        (plain(key), &text[end..])
+    };
+    let rest = rest.strip_prefix(':')?;
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    let value = rest.trim_start_matches(' ');
+    if value.is_empty() {
+        return Some((key, None));
+    }
+    if value.starts_with('#') {
+        // `key: # comment` is an empty value; rare enough to leave to the general parser.
+        return None;
+    }
+    Some((key, Some(value)))
+}
+
+/// A scalar value written after `key: ` or `- `, comments and trailing spaces cut.
+fn scalar(text: &str) -> Option<Event<'_>> {
+    if text.starts_with('\'') {
+        let (value, rest) = single_quoted(text)?;
+        let rest = rest.trim_start_matches(' ');
+        return (rest.is_empty() || rest.starts_with('#')).then_some(Event::Scalar(
+            value,
+            ScalarStyle::SingleQuoted,
+            0,
+            None,
+        ));
+    }
+    let value = match pair(text, b' ', b'#') {
+        Some(comment) => &text[..comment],
+        None => text,
+    }
+    .trim_end_matches(' ');
+    if !plain_start(value) || pair(value, b':', b' ').is_some() || value.ends_with(':') {
+        return None;
+    }
+    Some(plain(value))
+}
+
+/// Where `first` followed by `second` first stands in `text` (both ASCII).
+fn pair(text: &str, first: u8, second: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(|&b| b == first) {
+        let at = from + at;
+        if bytes.get(at + 1) == Some(&second) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn plain(text: &str) -> Event<'_> {
+    Event::Scalar(Cow::Borrowed(text), ScalarStyle::Plain, 0, None)
+}
+
+/// Whether a plain scalar may start as `text` does in block context: not with an indicator
+/// (`-`, `?` and `:` only when a space or the end follows them).
+fn plain_start(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        None => false,
+        Some('-' | '?' | ':') => chars.next().is_some_and(|c| c != ' '),
+        Some(
+            '[' | ']' | '{' | '}' | ',' | '#' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%'
+            | '@' | '`',
+        ) => false,
+        Some(_) => true,
+    }
+}
+
+/// A single-quoted scalar at the start of `text` (`''` is a quote): its value and the text
+/// after it.
+fn single_quoted(text: &str) -> Option<(Cow<'_, str>, &str)> {
+    let body = text.strip_prefix('\'')?;
+    let mut value: Option<String> = None;
+    let mut start = 0;
+    let mut from = 0;
+    loop {
+        let quote = from + body[from..].find('\'')?;
+        if body[quote + 1..].starts_with('\'') {
+            value
+                .get_or_insert_with(String::new)
+                .push_str(&body[start..=quote]);
+            start = quote + 2;
+            from = quote + 2;
+            continue;
+        }
+        let rest = &body[quote + 1..];
+        let value = match value {
+            None => Cow::Borrowed(&body[..quote]),
+            Some(mut value) => {
+                value.push_str(&body[start..quote]);
+                Cow::Owned(value)
+            }
+        };
+        return Some((value, rest));
+    }
+}
