@@ -65,6 +65,7 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
         lines,
         at: 0,
         events,
+        depth: 0,
     };
     key_value(first.text)?;
     reader.mapping(0)?;
@@ -79,7 +80,12 @@ struct Block<'a> {
     lines: Vec<Line<'a>>,
     at: usize,
     events: Vec<Event<'a>>,
+    /// How many collections are open.
+    depth: usize,
 }
+
+/// How deep collections may nest before this reader leaves the text to the general parser.
+const MAX_DEPTH: usize = 128;
 
 impl<'a> Block<'a> {
     fn line(&self) -> Option<Line<'a>> {
@@ -98,9 +104,23 @@ impl<'a> Block<'a> {
         }
     }
 
+    /// A collection opens: `None` when that is too deep.
+    fn open(&mut self, start: Event<'a>) -> Option<()> {
+        self.depth += 1;
+        self.events.push(start);
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// The collection opened last closes.
+    fn close(&mut self, end: Event<'a>) -> Option<()> {
+        self.depth -= 1;
+        self.events.push(end);
+        Some(())
+    }
+
     /// A block mapping whose keys are at `indent`.
     fn mapping(&mut self, indent: usize) -> Option<()> {
-        self.events.push(Event::MappingStart(0, None));
+        self.open(Event::MappingStart(0, None))?;
         while let Some(line) = self.line() {
             if line.indent < indent {
                 break;
@@ -116,8 +136,7 @@ impl<'a> Block<'a> {
                 None => self.value_below(indent)?,
             }
         }
-        self.events.push(Event::MappingEnd);
-        Some(())
+        self.close(Event::MappingEnd)
     }
 
     /// The value of a key at `indent` that has nothing after its `:`: a block node on the
@@ -135,7 +154,7 @@ impl<'a> Block<'a> {
 
     /// A block sequence whose `-` are at `indent`.
     fn sequence(&mut self, indent: usize) -> Option<()> {
-        self.events.push(Event::SequenceStart(0, None));
+        self.open(Event::SequenceStart(0, None))?;
         while let Some(line) = self.line() {
             if line.indent < indent || (line.indent == indent && !is_entry(line.text)) {
                 break;
@@ -163,8 +182,7 @@ impl<'a> Block<'a> {
                 self.at += 1;
             }
         }
-        self.events.push(Event::SequenceEnd);
-        Some(())
+        self.close(Event::SequenceEnd)
     }
 }
 

@@ -237,6 +237,11 @@ fn leaves_what_it_does_not_take_to_the_editor() {
     }
     let deep = format!("selfservice: {}{}\n", "[".repeat(200), "]".repeat(200));
     gives_up(&deep);
+    let deep: String = (0..200)
+        .map(|level| format!("{}k{level}:\n", " ".repeat(level)))
+        .collect();
+    assert!(yaml_block::events(&deep).is_none());
+    gives_up(&deep);
 }
 
 #[test]
