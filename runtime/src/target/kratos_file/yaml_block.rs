@@ -54,10 +54,8 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
             text: content,
         });
     }
-    let first = *lines.first()?;
-    if first.indent != 0 {
-        return None;
-    }
+    // The top must be a mapping at the first column: `mapping` gives up on anything else.
+    lines.first()?;
     // About two events a line (a key and its value, or a collection's start and end).
     let mut events = Vec::with_capacity(2 * lines.len() + 4);
     events.extend([Event::StreamStart, Event::DocumentStart(false)]);
@@ -67,7 +65,6 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
         events,
         depth: 0,
     };
-    key_value(first.text)?;
     reader.mapping(0)?;
     if reader.at != reader.lines.len() {
         return None;

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, StrInput};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 use super::yaml_block;
 use crate::error::Error;
@@ -129,47 +129,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The node that starts with `event`, as JSON, `depth` levels down.
+    /// The node that starts with `event`, as JSON, `depth` levels down (the hook lists'
+    /// neighbours, which are small: they go through [`Reader::json`] too).
     fn value(&mut self, event: Event<'a>, depth: usize) -> Result<Value, GiveUp> {
-        if depth > MAX_DEPTH {
-            return Err(GiveUp);
-        }
-        match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                plain(anchor, tag.is_some())?;
-                Ok(scalar(&text, style))
-            }
-            Event::SequenceStart(anchor, tag) => {
-                plain(anchor, tag.is_some())?;
-                let mut items = Vec::new();
-                loop {
-                    match self.next()? {
-                        Event::SequenceEnd => return Ok(Value::Array(items)),
-                        event => items.push(self.value(event, depth + 1)?),
-                    }
-                }
-            }
-            Event::MappingStart(anchor, tag) => {
-                plain(anchor, tag.is_some())?;
-                let mut keys = Keys::default();
-                let mut map = Map::new();
-                loop {
-                    let key = match self.next()? {
-                        Event::MappingEnd => return Ok(Value::Object(map)),
-                        event => keys.add(event)?,
-                    };
-                    let event = self.next()?;
-                    map.insert(key.into_owned(), self.value(event, depth + 1)?);
-                }
-            }
-            _ => Err(GiveUp),
-        }
+        let mut text = Vec::new();
+        self.json(event, depth, &mut text)?;
+        Ok(serde_json::from_slice(&text).expect("the reader writes JSON"))
     }
-}
 
-impl<'a> Reader<'a> {
-    /// The node that starts with `event`, written as JSON text to `out` (what [`Reader::value`]
-    /// gives, without building it), `depth` levels down.
+    /// The node that starts with `event`, written as JSON text to `out`, `depth` levels down.
     fn json(&mut self, event: Event<'a>, depth: usize, out: &mut Vec<u8>) -> Result<(), GiveUp> {
         if depth > MAX_DEPTH {
             return Err(GiveUp);
@@ -308,6 +276,7 @@ fn resolve(text: &str, style: ScalarStyle) -> Scalar<'_> {
 }
 
 /// A scalar as JSON ([`resolve`]).
+#[cfg(test)]
 fn scalar(text: &str, style: ScalarStyle) -> Value {
     match resolve(text, style) {
         Scalar::Null => Value::Null,
