@@ -5,25 +5,18 @@
 //! cargo run --features testkit --example testkit_server    # prints the variables to export
 //! ```
 //!
-//! The project starts as a new Ory Network project does (the reference sample when
-//! `ORY_ACTIONS_REFERENCE` names the reference folder, else its hook lists). Stops on Ctrl-C or
-//! when standard input closes.
+//! The project starts as a new Ory Network project does (the sample in `reference/`). Stops on
+//! Ctrl-C or when standard input closes.
 
 use std::io::Read;
 
 use ory_actions::testkit::{Options, TestKit};
 use serde_json::Value;
 
+/// The identity configuration Ory Network gives a new project.
 fn identity_config() -> Value {
-    if let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") {
-        let path = std::path::Path::new(&dir).join("ory-network-identity-config.sample.json");
-        if let Ok(text) = std::fs::read_to_string(&path)
-            && let Ok(config) = serde_json::from_str(&text)
-        {
-            return config;
-        }
-    }
-    ory_actions::testkit::new_project_config()
+    serde_json::from_str(include_str!("../reference/ory-network-identity-config.sample.json"))
+        .expect("the sample in reference/ is JSON")
 }
 
 fn main() -> Result<(), String> {

@@ -15,15 +15,12 @@ mod common;
 
 use common::{Run, run_env};
 
-/// Runs the command line against `config`, validating every write against the Kratos schema
-/// when the reference is available.
+/// Runs the command line against `config`, validating every write against the Kratos schema.
 fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
-    let mut env: BTreeMap<&str, String> =
-        BTreeMap::from([("ORY_KRATOS_CONFIG", config.display().to_string())]);
-    if let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") {
-        let schema = PathBuf::from(dir).join("kratos-config.schema.json");
-        env.insert("ORY_KRATOS_SCHEMA", schema.display().to_string());
-    }
+    let env: BTreeMap<&str, String> = BTreeMap::from([
+        ("ORY_KRATOS_CONFIG", config.display().to_string()),
+        ("ORY_KRATOS_SCHEMA", common::kratos_schema().display().to_string()),
+    ]);
     run_env(stack, args, &env)
 }
 
@@ -66,14 +63,8 @@ fn assert_untouched_outside(before: &str, after: &str, changed_lists: &[&str]) {
 }
 
 fn schema_problems(config: &Value) -> Vec<String> {
-    match std::env::var_os("ORY_ACTIONS_REFERENCE") {
-        Some(dir) => ory_actions_runtime::testkit::kratos_config_problems(
-            &PathBuf::from(dir).join("kratos-config.schema.json"),
-            config,
-        )
-        .unwrap(),
-        None => Vec::new(),
-    }
+    ory_actions_runtime::testkit::kratos_config_problems(&common::kratos_schema(), config)
+        .unwrap()
 }
 
 #[test]
@@ -153,15 +144,7 @@ fn planner_view(path: &Path) -> Value {
 
 #[test]
 fn the_reference_example_config_keeps_its_hooks_and_quirks() {
-    let Some(dir) = std::env::var_os("ORY_ACTIONS_REFERENCE") else {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: set ORY_ACTIONS_REFERENCE to the reference folder"
-        );
-        return;
-    };
-    let source = PathBuf::from(dir).join("kratos-config-example.yaml");
+    let source = common::reference().join("kratos-config-example.yaml");
     let before = std::fs::read_to_string(&source).unwrap();
     let path = copy_to_temp(&source, "reference");
     let guard = Action::builder(
@@ -297,14 +280,6 @@ fn secrets_in_a_config_file_stay_in_the_file() {
 
 #[test]
 fn a_write_the_kratos_schema_refuses_is_not_made() {
-    if std::env::var_os("ORY_ACTIONS_REFERENCE").is_none() {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: set ORY_ACTIONS_REFERENCE to the reference folder"
-        );
-        return;
-    }
     let dir = std::env::temp_dir().join(format!("ory-actions-file-schema-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

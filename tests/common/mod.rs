@@ -13,30 +13,27 @@ use serde_json::Value;
 #[path = "../../examples/seed.rs"]
 mod seed;
 
-/// The reference folder, when `ORY_ACTIONS_REFERENCE` names one.
-pub fn reference() -> Option<PathBuf> {
-    std::env::var_os("ORY_ACTIONS_REFERENCE").map(PathBuf::from)
+/// The repository's copy of Ory's facts (`reference/`, its README names each file's source).
+pub fn reference() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference")
 }
 
-/// The identity configuration a new Ory Network project has: the reference sample when
-/// available, else its hook lists (`session` in three registration lists, the rest empty).
+/// The Kratos configuration schema (Kratos's `embedx/config.schema.json`).
+pub fn kratos_schema() -> PathBuf {
+    reference().join("kratos-config.schema.json")
+}
+
+/// The identity configuration a new Ory Network project has (the reference sample).
 pub fn sample_config() -> Value {
-    if let Some(dir) = reference() {
-        let path = dir.join("ory-network-identity-config.sample.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        return serde_json::from_str(&text).unwrap();
-    }
-    ory_actions_runtime::testkit::new_project_config()
+    let path = reference().join("ory-network-identity-config.sample.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
 }
 
-/// A testkit that validates against the Kratos schema whenever the reference is available.
+/// A testkit that validates every write against the Kratos schema.
 pub fn testkit(options: Options) -> TestKit {
-    let options = match reference() {
-        Some(dir) => options.schema(dir.join("kratos-config.schema.json")),
-        None => options,
-    };
-    TestKit::start(options).expect("the testkit starts")
+    TestKit::start(options.schema(kratos_schema())).expect("the testkit starts")
 }
 
 pub struct Run {

@@ -793,13 +793,12 @@ mod tests {
 
     #[test]
     fn saml_lists_are_written_kept_and_read_back_as_on_ory_network() {
-        // Validated against the open-source Kratos schema when the reference is at hand, which
-        // has no `saml` key: the testkit leaves those lists out of the check.
-        let options = match std::env::var_os("ORY_ACTIONS_REFERENCE") {
-            Some(dir) => Options::default()
-                .schema(std::path::Path::new(&dir).join("kratos-config.schema.json")),
-            None => Options::default(),
-        };
+        // Validated against the open-source Kratos schema, which has no `saml` key: the
+        // testkit leaves those lists out of the check.
+        let options = Options::default().schema(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../reference/kratos-config.schema.json"),
+        );
         let kit = TestKit::start(options).unwrap();
         let project = kit.add_project(json!({"selfservice": {"flows": {"login": {"after": {
             "saml": {"hooks": [{"hook": "organization"}]}
