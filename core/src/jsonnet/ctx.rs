@@ -20,7 +20,6 @@ use std::fmt;
 
 use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
 use super::lex::{self, Kind, Token};
-use super::parse;
 use crate::scope::{Flow, Timing};
 use crate::suggest::did_you_mean;
 
@@ -411,28 +410,28 @@ fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
     if source.len() > super::MAX_BODY_BYTES {
         return Vec::new();
     }
-    // The parser and the walk recurse once per nesting level.
-    super::with_stack_for(source, |source| analyse(source, shape))
-}
-
-fn analyse(source: &str, shape: CtxShape) -> Vec<CtxError> {
     let Ok(tokens) = lex::lex(source) else {
         return Vec::new();
     };
-    let Ok(tree) = parse::parse(tokens.clone()) else {
-        return Vec::new();
-    };
+    // The walks recurse once per level of the tree.
+    super::with_tree(&tokens, |tree| match tree {
+        Ok(tree) => analyse(source, &tokens, &tree, shape),
+        Err(_) => Vec::new(),
+    })
+}
+
+pub(super) fn analyse(source: &str, tokens: &[Token], tree: &Node, shape: CtxShape) -> Vec<CtxError> {
     let mut used = HashSet::new();
-    collect_vars(&tree, &mut used);
+    collect_vars(tree, &mut used);
     let mut walker = Walker {
         source,
-        tokens: &tokens,
+        tokens,
         shape,
         used,
         errors: Vec::new(),
     };
     let mut env = Env::top();
-    let mut top = &tree;
+    let mut top = tree;
     // Down to the function of `ctx`, through what `check_body` looks through.
     loop {
         match &top.expr {

@@ -82,15 +82,47 @@ pub enum BodyError {
     /// The template is a function of `ctx` whose result is a function, which cannot be
     /// manifested as JSON.
     ReturnsFunction,
+    /// The template nests deeper than [`MAX_DEPTH`] levels.
+    TooDeep {
+        /// Line in the template, from 1, where the level past the limit is.
+        line: usize,
+        /// Column in that line, from 1, in characters.
+        column: usize,
+        /// The levels allowed: [`MAX_DEPTH`] (or fewer when no thread with a stack large
+        /// enough for it could be started).
+        limit: usize,
+    },
 }
 
-/// The largest body template accepted: far above any real web hook payload, and small enough
-/// that parsing it can never exhaust the parser's stack.
+/// The largest body template accepted: far above any real web hook payload.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The stack the parser runs on. The parser recurses once per nesting level, a few KiB each
-/// in a debug build; 64 KiB of `[` or `-` stays well inside this. Only what is used is touched.
-const PARSER_STACK: usize = 1 << 30;
+/// How deep a template may nest, in levels of its syntax tree: every nested expression counts
+/// one (the element of an array, the value of a field, the operand of an operator, the body
+/// of a `local`, an `if`, a `function` or an `assert`, an argument, the inside of
+/// parentheses…), and so does every link of a chain, though nothing is nested in the text:
+/// `a.b.c[0](x)` is five levels and `1 + 2 + 3` three, as they are in the tree every check
+/// walks; so does each `for` clause of a comprehension.
+///
+/// go-jsonnet (0.22) parses any depth it has the stack for (it crashes, taking Kratos with it,
+/// at some 30 000 nested brackets), but evaluates no more than 500 nested frames: an array,
+/// an object or a comprehension nested 500 deep fails on every call with "max stack frames
+/// exceeded", and 499 works. 500 levels are therefore all a working template of nested values
+/// can have; what we refuse beyond it and go-jsonnet evaluates are long flat chains (more than
+/// 500 `+` or `.field` in one expression, 500 `local`s in a row, 500 nested parentheses),
+/// which no real template has and which split into `local`s. The bound keeps every walk of
+/// the template, and the parser, within a stack this crate sizes ([`DEEP_STACK`]).
+pub const MAX_DEPTH: usize = 500;
+
+/// How deep a template may nest to be checked on the caller's stack, which may be a 2 MiB
+/// test thread or tokio worker, or rustc's: in a debug build the parser and each check take
+/// a few KiB a level. Deeper templates are parsed again on a thread of their own.
+const SHALLOW: usize = 32;
+
+/// The stack of the thread that checks a template deeper than [`SHALLOW`]: the parser and the
+/// checks at [`MAX_DEPTH`] need less than a tenth of it in a debug build (see the tests). Only
+/// what is used is touched.
+const DEEP_STACK: usize = 64 << 20;
 
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,6 +185,19 @@ impl fmt::Display for BodyError {
                  native functions): every call of this web hook would fail; put what it needs \
                  in the template itself"
             ),
+            BodyError::TooDeep {
+                line,
+                column,
+                limit,
+            } => write!(
+                f,
+                "the Jsonnet body nests deeper than {limit} levels at line {line}, column \
+                 {column}: every nested expression counts one level, and so does every link of \
+                 a chain such as `a.b[0](x)` or `a + b + c`. go-jsonnet evaluates at most 500 \
+                 nested arrays, objects or calls (\"max stack frames exceeded\") and crashes \
+                 on some 30 000 nested brackets; simplify the template: bind parts of a long \
+                 expression to `local`s"
+            ),
             BodyError::ReturnsFunction => f.write_str(
                 "the Jsonnet body is a function of `ctx` that returns a function, which Kratos \
                  cannot send as JSON: return an object, such as `function(ctx) { id: \
@@ -168,7 +213,8 @@ impl BodyError {
         match self {
             BodyError::Syntax { line, column, .. }
             | BodyError::Static { line, column, .. }
-            | BodyError::Unavailable { line, column, .. } => Some((*line, *column)),
+            | BodyError::Unavailable { line, column, .. }
+            | BodyError::TooDeep { line, column, .. } => Some((*line, *column)),
             _ => None,
         }
     }
@@ -221,66 +267,35 @@ fn check_body_afresh(source: &str) -> Result<BodyShape, BodyError> {
             bytes: source.len(),
         });
     }
-    // A deeply nested template must not overflow the caller's stack, which may be rustc's.
-    with_stack_for(source, parse_and_check)
+    let tokens = lex::lex(source).map_err(|problem| syntax(source, problem))?;
+    with_tree(&tokens, |tree| parse_and_check(source, tree))
 }
 
-/// How deep parsing and walking a template may go on the caller's stack: a debug build takes a
-/// few KiB a level, and a test thread has 2 MiB.
-const SHALLOW: usize = 48;
-
-/// Runs `work` on `source` on the caller's stack when the template is shallow (the common
-/// case: no thread to start), and on a thread with a large stack otherwise.
-pub(crate) fn with_stack_for<T: Send>(source: &str, work: impl Fn(&str) -> T + Sync) -> T {
-    if depth_bound(source) <= SHALLOW {
-        return work(source);
-    }
+/// Parses `tokens` and gives the tree (or the problem) to `work`, which may walk it
+/// recursively: on the caller's stack when the tree is no higher than [`SHALLOW`] (nearly
+/// every template: no thread to start), else again on a thread with [`DEEP_STACK`] bytes of
+/// stack, up to [`MAX_DEPTH`].
+pub(crate) fn with_tree<T: Send>(
+    tokens: &[lex::Token],
+    work: impl Fn(Result<Node, Problem>) -> T + Sync,
+) -> T {
+    let shallow = match parse::parse(tokens, SHALLOW) {
+        Err(problem) if problem.too_deep.is_some() => problem,
+        parsed => return work(parsed),
+    };
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("ory-actions-jsonnet".into())
-            .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || work(source));
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || work(parse::parse(tokens, MAX_DEPTH)));
         match spawned {
             Ok(thread) => thread
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: the size limit still bounds the depth.
-            Err(_) => work(source),
+            // No thread to be had: what the caller's stack allows is the limit.
+            Err(_) => work(Err(shallow)),
         }
     })
-}
-
-/// An upper bound on how deep the parser (and a walk of its tree) recurses for `source`: open
-/// brackets, plus every token that starts a nested expression and is never closed (`local`,
-/// `if`, `then`, `else`, `function`, `assert`, `error`, `for`, an operator, a `:` or `=`).
-/// Every level of recursion consumes one of these. A template that does not lex is shallow:
-/// nothing is parsed.
-fn depth_bound(source: &str) -> usize {
-    let Ok(tokens) = lex::lex(source) else {
-        return 0;
-    };
-    let (mut open, mut unclosed, mut deepest) = (0usize, 0usize, 0usize);
-    for token in &tokens {
-        match token.kind {
-            lex::Kind::BraceL | lex::Kind::BracketL | lex::Kind::ParenL => open += 1,
-            lex::Kind::BraceR | lex::Kind::BracketR | lex::Kind::ParenR => {
-                open = open.saturating_sub(1);
-            }
-            lex::Kind::Local
-            | lex::Kind::If
-            | lex::Kind::Then
-            | lex::Kind::Else
-            | lex::Kind::Function
-            | lex::Kind::Assert
-            | lex::Kind::Error
-            | lex::Kind::For
-            | lex::Kind::In
-            | lex::Kind::Operator => unclosed += 1,
-            _ => {}
-        }
-        deepest = deepest.max(open + unclosed);
-    }
-    deepest
 }
 
 /// The byte offsets of the backslash of every `\/` escape in the template's quoted strings
@@ -322,33 +337,54 @@ pub fn slash_escapes(source: &str) -> Vec<usize> {
 pub(crate) struct Problem {
     pub(crate) offset: usize,
     pub(crate) message: String,
+    /// For a tree higher than allowed: the limit.
+    pub(crate) too_deep: Option<usize>,
 }
 
 impl Problem {
     pub(crate) fn new(offset: usize, message: String) -> Self {
-        Problem { offset, message }
+        Problem {
+            offset,
+            message,
+            too_deep: None,
+        }
+    }
+
+    /// The tree is higher than `limit` at `offset`.
+    pub(crate) fn too_deep(offset: usize, limit: usize) -> Self {
+        Problem {
+            offset,
+            message: String::new(),
+            too_deep: Some(limit),
+        }
     }
 }
 
-fn parse_and_check(source: &str) -> Result<BodyShape, BodyError> {
-    let at = |problem: Problem| {
-        let (line, column) = line_and_column(source, problem.offset);
-        (line, column, problem.message)
-    };
-    let tree = lex::lex(source).and_then(parse::parse).map_err(|problem| {
-        let (line, column, message) = at(problem);
-        BodyError::Syntax {
+/// A problem of lexing or parsing as the error it is.
+fn syntax(source: &str, problem: Problem) -> BodyError {
+    let (line, column) = line_and_column(source, problem.offset);
+    match problem.too_deep {
+        Some(limit) => BodyError::TooDeep {
             line,
             column,
-            message,
-        }
-    })?;
+            limit,
+        },
+        None => BodyError::Syntax {
+            line,
+            column,
+            message: problem.message,
+        },
+    }
+}
+
+fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
+    let tree = tree.map_err(|problem| syntax(source, problem))?;
     scope::check(&tree).map_err(|problem| {
-        let (line, column, message) = at(problem);
+        let (line, column) = line_and_column(source, problem.offset);
         BodyError::Static {
             line,
             column,
-            message,
+            message: problem.message,
         }
     })?;
     if let Some((what, offset)) = unavailable(&tree) {
@@ -495,38 +531,85 @@ mod tests {
         assert!(matches!(check_body(""), Err(BodyError::Syntax { .. })));
     }
 
-    #[test]
-    fn shallow_templates_are_checked_in_place_and_deep_ones_on_a_big_stack() {
-        // The deepest template parsed in place, on a stack a quarter of a test thread's.
-        let shallow = format!("{}1{}", "[".repeat(SHALLOW), "]".repeat(SHALLOW));
-        assert_eq!(depth_bound(&shallow), SHALLOW);
-        let deep = format!("{}1{}", "[".repeat(20_000), "]".repeat(20_000));
-        assert!(depth_bound(&deep) > SHALLOW);
-        let checked = std::thread::Builder::new()
-            .stack_size(512 << 10)
-            .spawn(move || (check_body(&shallow), check_body(&deep)))
-            .unwrap()
-            .join()
-            .unwrap();
-        assert_eq!(checked, (Ok(BodyShape::Constant), Ok(BodyShape::Constant)));
-        let typical = "local name = 'x';\nfunction(ctx) std.prune({\n  id: if 'identity' in ctx \
-                       then ctx.identity.id else null,\n  n: [a.value for a in []],\n})";
-        assert!(depth_bound(typical) <= SHALLOW, "{}", depth_bound(typical));
+    /// Every kind of nesting and chain, `n` levels deep or long.
+    fn deep(n: usize) -> Vec<(&'static str, String)> {
+        vec![
+            ("brackets", format!("{}1{}", "[".repeat(n), "]".repeat(n))),
+            ("fields", format!("{}1{}", "{a:".repeat(n), "}".repeat(n))),
+            ("parens", format!("{}1{}", "(".repeat(n), ")".repeat(n))),
+            ("negations", format!("{}1", "-".repeat(n))),
+            ("sums", format!("1{}", "+1".repeat(n))),
+            ("fields chain", format!("std.length{}", ".b".repeat(n))),
+            ("index chain", format!("[0]{}", "[0]".repeat(n))),
+            ("call chain", format!("std.f{}", "(0)".repeat(n))),
+            ("brace chain", format!("{{}}{}", "{}".repeat(n))),
+            ("locals", format!("{}a", "local a = 1; ".repeat(n))),
+            ("ifs", format!("{}1", "if true then ".repeat(n))),
+            ("functions", format!("{}1", "function(x) ".repeat(n))),
+            ("asserts", format!("{}1", "assert true; ".repeat(n))),
+            ("errors", format!("{}1", "error ".repeat(n))),
+            ("for clauses", format!("[1 {}]", "for x in [1] ".repeat(n))),
+            (
+                "ctx",
+                format!("function(ctx) {{ a: ctx.identity.traits{} }}", ".a".repeat(n)),
+            ),
+            (
+                "guards",
+                format!(
+                    "function(ctx) {}ctx.session.id",
+                    "if 'session' in ctx then ".repeat(n)
+                ),
+            ),
+        ]
     }
 
     #[test]
-    fn deep_nesting_and_huge_bodies_are_errors_not_crashes() {
-        let deep = format!("{}1{}", "[".repeat(30_000), "]".repeat(30_000));
-        assert_eq!(check_body(&deep), Ok(BodyShape::Constant));
-        let negations = format!("{}1", "-".repeat(60_000));
-        assert_eq!(check_body(&negations), Ok(BodyShape::Constant));
-        let huge = format!("{}1", " ".repeat(MAX_BODY_BYTES));
-        assert_eq!(
-            check_body(&huge),
-            Err(BodyError::TooLarge {
-                bytes: MAX_BODY_BYTES + 1
+    #[ignore = "measures the stack a level takes"]
+    fn stack_per_level() {
+        let n = 400;
+        for (kind, source) in deep(n) {
+            let tokens = lex::lex(&source).unwrap();
+            let mut size = 64 << 10;
+            loop {
+                let tokens = tokens.clone();
+                let source2 = source.clone();
+                let child = std::process::Command::new(std::env::current_exe().unwrap())
+                    .args(["--ignored", "--exact", "jsonnet::tests::probe", "--nocapture"])
+                    .env("PROBE", &source2)
+                    .env("PROBE_STACK", size.to_string())
+                    .output()
+                    .unwrap();
+                drop(tokens);
+                if child.status.success() {
+                    break;
+                }
+                size += 64 << 10;
+            }
+            println!("{kind}: {} KiB for {n} levels, {} B a level", size >> 10, size / n);
+        }
+    }
+
+    #[test]
+    #[ignore = "run by stack_per_level"]
+    fn probe() {
+        let Ok(source) = std::env::var("PROBE") else {
+            return;
+        };
+        let size: usize = std::env::var("PROBE_STACK").unwrap().parse().unwrap();
+        std::thread::Builder::new()
+            .stack_size(size)
+            .spawn(move || {
+                let tokens = lex::lex(&source).unwrap();
+                let tree = parse::parse(&tokens, MAX_DEPTH);
+                let _ = parse_and_check(&source, tree);
+                let tree = parse::parse(&tokens, MAX_DEPTH);
+                if let Ok(tree) = tree {
+                    ctx::analyse(&source, &tokens, &tree, CtxShape::of(crate::Flow::Login, crate::Timing::Before));
+                }
             })
-        );
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

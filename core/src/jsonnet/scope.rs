@@ -1,5 +1,5 @@
 //! What go-jsonnet refuses after parsing and before evaluating, in the order it looks: first
-//! its desugarer (escapes in strings, `$` outside any object), then its static analysis
+//! its desugarer (`$` outside any object), then its static analysis
 //! (unknown variables, `self` and `super` outside any object). Each walks the tree in the
 //! order go-jsonnet's does, so the first problem found is the one Kratos would report.
 
@@ -24,9 +24,8 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
         Ok(())
     };
     match &node.expr {
-        Expr::Literal | Expr::SelfRef | Expr::Var(_) => Ok(()),
-        Expr::Str(kind, text) if kind.escaped() => unescape(node.at, text),
-        Expr::Str(..) => Ok(()),
+        // The parser has checked the escapes of every string, as go-jsonnet's does.
+        Expr::Literal | Expr::SelfRef | Expr::Var(_) | Expr::Str(..) => Ok(()),
         Expr::Dollar if level == 0 => Err(Problem::new(
             node.at,
             "`$` is used outside any object: `$` is the outermost object around it".into(),
@@ -134,50 +133,6 @@ fn desugar_specs(specs: &[ForSpec], level: usize) -> Result<(), Problem> {
     for spec in specs.iter().rev() {
         spec.conditions.iter().try_for_each(|c| desugar(c, level))?;
         desugar(&spec.source, level)?;
-    }
-    Ok(())
-}
-
-/// The escapes go-jsonnet reads in `"…"` and `'…'`.
-fn unescape(at: usize, text: &str) -> Result<(), Problem> {
-    const ESCAPES: &str = "the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, \
-                           `\\r`, `\\t` and `\\uXXXX`";
-    let bytes = text.as_bytes();
-    let mut chars = text.char_indices();
-    while let Some((_, c)) = chars.next() {
-        if c != '\\' {
-            continue;
-        }
-        let Some((i, escaped)) = chars.next() else {
-            return Err(Problem::new(
-                at,
-                format!("this string ends inside an escape: {ESCAPES}"),
-            ));
-        };
-        match escaped {
-            '"' | '\'' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' => {}
-            'u' => {
-                let digits = bytes.get(i + 1..i + 5);
-                if !digits.is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit)) {
-                    return Err(Problem::new(
-                        at,
-                        "`\\u` in a string takes four hexadecimal digits, such as `\\u00e9`".into(),
-                    ));
-                }
-                for _ in 0..4 {
-                    chars.next();
-                }
-            }
-            other => {
-                return Err(Problem::new(
-                    at,
-                    format!(
-                        "unknown escape `\\{}` in a string: {ESCAPES}",
-                        other.escape_debug()
-                    ),
-                ));
-            }
-        }
     }
     Ok(())
 }

@@ -463,18 +463,35 @@ fn kratos_s_own_templates_are_fine() {
 
 #[test]
 fn deep_templates_do_not_overflow() {
-    let deep = format!(
-        "function(ctx) {}ctx.identty{}",
-        "[".repeat(20_000),
-        "]".repeat(20_000)
-    );
+    let nested = |depth: usize| {
+        format!(
+            "function(ctx) {}ctx.identty{}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
+    // On a test thread's 2 MiB stack: the analysis of a template deeper than a few levels runs
+    // on a thread of its own.
+    let (deepest, too_deep) = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            (
+                kinds(&nested(super::super::MAX_DEPTH - 3), Flow::Login, Timing::After),
+                kinds(&nested(20_000), Flow::Login, Timing::After),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
     assert_eq!(
-        kinds(&deep, Flow::Login, Timing::After),
+        deepest,
         [CtxErrorKind::UnknownField {
             field: "identty".into(),
             suggestion: Some("identity")
         }]
     );
+    // Refused by `check_body`: nothing to analyse.
+    assert_eq!(too_deep, []);
 }
 
 #[test]
