@@ -429,6 +429,7 @@ pub(super) fn analyse(source: &str, tokens: &[Token], tree: &Node, shape: CtxSha
         shape,
         used,
         errors: Vec::new(),
+        steps: std::cell::Cell::new(MAX_STEPS),
     };
     let mut env = Env::top();
     let mut top = tree;
@@ -638,6 +639,12 @@ impl<'a> Env<'a> {
 /// How deep a condition is followed through locals.
 const MAX_LOCAL_DEPTH: usize = 8;
 
+/// How many steps following conditions may take in one template. Each local is followed
+/// afresh where it is used, so locals that each use the next many times would take
+/// exponential time; a real template takes a few thousand steps. Past the budget every
+/// condition is one the analysis cannot follow: it stays silent under it.
+const MAX_STEPS: usize = 1_000_000;
+
 /// `node` without parentheses.
 fn unparen(mut node: &Node) -> &Node {
     while let Expr::Parens(inner) = &node.expr {
@@ -697,9 +704,18 @@ struct Walker<'a> {
     used: HashSet<&'a str>,
     /// The problems found, with the offset of the read.
     errors: Vec<(usize, CtxError)>,
+    /// How many more steps [`Walker::facts`] and [`Walker::suspect`] may take.
+    steps: std::cell::Cell<usize>,
 }
 
 impl<'a> Walker<'a> {
+    /// Takes one step of the budget; `false` when it is spent.
+    fn step(&self) -> bool {
+        let left = self.steps.get();
+        self.steps.set(left.saturating_sub(1));
+        left > 0
+    }
+
     /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
     fn object_path(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
         if !env.ctx {
@@ -731,6 +747,9 @@ impl<'a> Walker<'a> {
 
     /// What holds where `cond` evaluated to `holds`.
     fn facts(&self, cond: &'a Node, holds: bool, env: &Env<'a>, depth: usize) -> Facts {
+        if !self.step() {
+            return Facts::Opaque;
+        }
         if let Some(path) = self.presence(cond, env) {
             return if holds {
                 Facts::Known(vec![path])
@@ -770,6 +789,9 @@ impl<'a> Walker<'a> {
     /// follow: a presence test or `ctx` (or `ctx.identity`, …) used as a value, a call of a
     /// function that is not `std`'s, or a local whose value is such.
     fn suspect(&self, node: &'a Node, env: &Env<'a>, depth: usize) -> bool {
+        if !self.step() {
+            return true;
+        }
         if self.presence(node, env).is_some() {
             return true;
         }

@@ -537,3 +537,28 @@ fn problems_come_in_source_order() {
         [(1, 20, "((ctx)).foo".to_owned())]
     );
 }
+
+#[test]
+fn guards_through_many_locals_are_followed_in_bounded_time() {
+    // Each local uses the next `uses` times: following every use down to the depth limit
+    // takes `uses`^7 steps.
+    let source = |uses: usize| {
+        let binds: Vec<String> = (0..7)
+            .map(|i| format!("l{i} = {}", vec![format!("l{}", i + 1); uses].join(" + ")))
+            .collect();
+        format!(
+            "function(ctx) local {}, l7 = 1; {{ a: if l0 then ctx.session.id else 1 }}",
+            binds.join(", ")
+        )
+    };
+    // Few uses: followed to the end, the condition tests no field of `ctx`.
+    assert_eq!(
+        found(&source(2), Flow::Login, Timing::Before),
+        [(1, 143, "ctx.session".to_owned())]
+    );
+    // 300^7 steps would never end: past its budget the analysis stays silent.
+    let started = std::time::Instant::now();
+    assert_eq!(found(&source(300), Flow::Login, Timing::Before), []);
+    // Some 0.3 s in a debug build.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
