@@ -564,52 +564,118 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "measures the stack a level takes"]
-    fn stack_per_level() {
-        let n = 400;
-        for (kind, source) in deep(n) {
-            let tokens = lex::lex(&source).unwrap();
-            let mut size = 64 << 10;
-            loop {
-                let tokens = tokens.clone();
-                let source2 = source.clone();
-                let child = std::process::Command::new(std::env::current_exe().unwrap())
-                    .args(["--ignored", "--exact", "jsonnet::tests::probe", "--nocapture"])
-                    .env("PROBE", &source2)
-                    .env("PROBE_STACK", size.to_string())
-                    .output()
-                    .unwrap();
-                drop(tokens);
-                if child.status.success() {
-                    break;
-                }
-                size += 64 << 10;
+    fn every_kind_of_nesting_is_refused_past_the_limit_and_taken_below_it() {
+        for (kind, source) in deep(MAX_DEPTH + 10) {
+            match check_body(&source) {
+                Err(BodyError::TooDeep { limit, .. }) => assert_eq!(limit, MAX_DEPTH, "{kind}"),
+                other => panic!("{kind}: {other:?}"),
             }
-            println!("{kind}: {} KiB for {n} levels, {} B a level", size >> 10, size / n);
+        }
+        for (kind, source) in deep(MAX_DEPTH - 10) {
+            let checked = check_body(&source);
+            assert!(
+                !matches!(checked, Err(BodyError::TooDeep { .. })),
+                "{kind}: {checked:?}"
+            );
         }
     }
 
     #[test]
-    #[ignore = "run by stack_per_level"]
-    fn probe() {
-        let Ok(source) = std::env::var("PROBE") else {
-            return;
+    fn the_level_past_the_limit_is_where_the_error_is() {
+        let too_deep = |source: &str| match check_body(source) {
+            Err(BodyError::TooDeep { line, column, .. }) => Some((line, column)),
+            _ => None,
         };
-        let size: usize = std::env::var("PROBE_STACK").unwrap().parse().unwrap();
-        std::thread::Builder::new()
-            .stack_size(size)
-            .spawn(move || {
-                let tokens = lex::lex(&source).unwrap();
-                let tree = parse::parse(&tokens, MAX_DEPTH);
-                let _ = parse_and_check(&source, tree);
-                let tree = parse::parse(&tokens, MAX_DEPTH);
-                if let Ok(tree) = tree {
-                    ctx::analyse(&source, &tokens, &tree, CtxShape::of(crate::Flow::Login, crate::Timing::Before));
-                }
+        // go-jsonnet evaluates 499 nested arrays and fails on 500 ("max stack frames
+        // exceeded"): 499 arrays and their element are 500 levels.
+        let arrays = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(check_body(&arrays(499)), Ok(BodyShape::Constant));
+        assert_eq!(too_deep(&arrays(500)), Some((1, 501)));
+        assert_eq!(too_deep(&arrays(20_000)), Some((1, 501)));
+        // `std.length` is two levels; the 499th `.b` is the 501st.
+        assert_eq!(
+            check_body(&format!("std.length{}", ".b".repeat(498))),
+            Ok(BodyShape::Constant)
+        );
+        assert_eq!(
+            too_deep(&format!("std.length{}", ".b".repeat(499))),
+            Some((1, 11 + 2 * 498))
+        );
+        // Lines and columns as elsewhere: `ctx.identity` is two levels, and the 499th `[0]`,
+        // on line 501, the 501st.
+        assert_eq!(
+            too_deep(&format!("function(ctx)\n  ctx.identity{}", "\n  [0]".repeat(600))),
+            Some((501, 3))
+        );
+    }
+
+    #[test]
+    fn at_the_limit_every_kind_fits_an_eighth_of_the_deep_stack() {
+        for (kind, source) in deep(MAX_DEPTH - 10) {
+            std::thread::Builder::new()
+                .stack_size(DEEP_STACK / 8)
+                .spawn(move || {
+                    let tokens = lex::lex(&source).unwrap();
+                    let tree = parse::parse(&tokens, MAX_DEPTH);
+                    assert!(tree.is_ok(), "{kind}");
+                    let checked = parse_and_check(&source, tree);
+                    assert!(!matches!(checked, Err(BodyError::TooDeep { .. })));
+                    let tree = parse::parse(&tokens, MAX_DEPTH).unwrap();
+                    for flow in crate::Flow::ALL {
+                        for timing in crate::Timing::ALL {
+                            ctx::analyse(&source, &tokens, &tree, CtxShape::of(*flow, *timing));
+                        }
+                    }
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn shallow_templates_are_checked_in_place() {
+        // Within a quarter of a test thread's stack.
+        for (kind, source) in deep(SHALLOW - 6) {
+            let tokens = lex::lex(&source).unwrap();
+            assert!(parse::parse(&tokens, SHALLOW).is_ok(), "{kind}");
+            std::thread::Builder::new()
+                .stack_size(512 << 10)
+                .spawn(move || {
+                    let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW));
+                    let tree = parse::parse(&tokens, SHALLOW).unwrap();
+                    let shape = CtxShape::of(crate::Flow::Login, crate::Timing::After);
+                    ctx::analyse(&source, &tokens, &tree, shape);
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
+        // Real templates are far from it.
+        for template in [
+            include_str!("../../tests/gojsonnet/kratos/test_e2e_profiles_network_webhook.jsonnet"),
+            include_str!(
+                "../../tests/gojsonnet/kratos/test_e2e_profiles_webhooks_webhook_body.jsonnet"
+            ),
+            include_str!("../../tests/gojsonnet/kratos/selfservice_hook_stub_test_body.jsonnet"),
+            "local name = 'x';\nfunction(ctx) std.prune({\n  id: if 'identity' in ctx then \
+             ctx.identity.id else null,\n  n: [a.value for a in []],\n  greeting: 'Hello ' + \
+             ctx.identity.traits.name.first + ' ' + ctx.identity.traits.name.last + '!',\n})",
+        ] {
+            let tree = parse::parse(&lex::lex(template).unwrap(), SHALLOW).unwrap();
+            assert!(tree.height <= SHALLOW / 2, "{}: {template}", tree.height);
+        }
+    }
+
+    #[test]
+    fn huge_bodies_are_refused() {
+        let huge = format!("{}1", " ".repeat(MAX_BODY_BYTES));
+        assert_eq!(
+            check_body(&huge),
+            Err(BodyError::TooLarge {
+                bytes: MAX_BODY_BYTES + 1
             })
-            .unwrap()
-            .join()
-            .unwrap();
+        );
     }
 
     #[test]
