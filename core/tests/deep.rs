@@ -29,7 +29,8 @@ impl Nesting {
 
     /// As many times as fits in `bytes`.
     fn filling(&self, bytes: usize) -> String {
-        let n = (bytes - self.head.len() - self.middle.len()) / (self.open.len() + self.close.len());
+        let n =
+            (bytes - self.head.len() - self.middle.len()) / (self.open.len() + self.close.len());
         self.times(n)
     }
 }
@@ -66,7 +67,13 @@ const EVERY_KIND: [Nesting; 29] = [
     nesting("call chain", "f", "(0)", "", ""),
     nesting("brace chain", "{}", "{}", "", ""),
     nesting("slice chain", "[]", "[::]", "", ""),
-    nesting("ctx chain", "function(ctx) ctx.identity.traits", ".a", "", ""),
+    nesting(
+        "ctx chain",
+        "function(ctx) ctx.identity.traits",
+        ".a",
+        "",
+        "",
+    ),
     nesting("locals", "", "local a = 1;", "a", ""),
     nesting("ifs", "", "if true then ", "1", ""),
     nesting("if else", "", "if true then 1 else ", "1", ""),
@@ -74,11 +81,29 @@ const EVERY_KIND: [Nesting; 29] = [
     nesting("asserts", "", "assert true;", "1", ""),
     nesting("errors", "", "error ", "1", ""),
     nesting("array comprehension", "[1 ", "for x in [1] ", "]", ""),
-    nesting("object comprehension", "{[x]: 1 ", "for x in ['a'] ", "}", ""),
-    nesting("guards", "function(ctx) ", "if 'session' in ctx then ", "ctx.session.id", ""),
+    nesting(
+        "object comprehension",
+        "{[x]: 1 ",
+        "for x in ['a'] ",
+        "}",
+        "",
+    ),
+    nesting(
+        "guards",
+        "function(ctx) ",
+        "if 'session' in ctx then ",
+        "ctx.session.id",
+        "",
+    ),
     nesting("in super", "{a: ", "'a' in super && ", "true}", ""),
     nesting("mixture", "", "{a: [f(x.b[0] + -", "1", ")]}"),
-    nesting("objects of chains", "", "{a: x.b.c.d.e.f.g.h + [", "1", "]}"),
+    nesting(
+        "objects of chains",
+        "",
+        "{a: x.b.c.d.e.f.g.h + [",
+        "1",
+        "]}",
+    ),
     nesting("unclosed brackets", "", "[", "", ""),
     nesting("unclosed calls", "f", "(", "", ""),
 ];
@@ -173,7 +198,10 @@ fn chains_that_used_to_overflow_the_stack_are_refused_with_their_place() {
                 "{head}{link}…: column {column}"
             );
             let message = check_body(&source).unwrap_err().to_string();
-            assert!(message.contains("deeper than 500 levels at line 1, column"), "{message}");
+            assert!(
+                message.contains("deeper than 500 levels at line 1, column"),
+                "{message}"
+            );
             assert!(message.contains("go-jsonnet"), "{message}");
         }
     });

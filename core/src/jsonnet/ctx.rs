@@ -420,7 +420,12 @@ fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
     })
 }
 
-pub(super) fn analyse(source: &str, tokens: &[Token], tree: &Node, shape: CtxShape) -> Vec<CtxError> {
+pub(super) fn analyse(
+    source: &str,
+    tokens: &[Token],
+    tree: &Node,
+    shape: CtxShape,
+) -> Vec<CtxError> {
     let mut used = HashSet::new();
     collect_vars(tree, &mut used);
     let mut walker = Walker {

@@ -551,7 +551,10 @@ mod tests {
             ("for clauses", format!("[1 {}]", "for x in [1] ".repeat(n))),
             (
                 "ctx",
-                format!("function(ctx) {{ a: ctx.identity.traits{} }}", ".a".repeat(n)),
+                format!(
+                    "function(ctx) {{ a: ctx.identity.traits{} }}",
+                    ".a".repeat(n)
+                ),
             ),
             (
                 "guards",
@@ -604,7 +607,10 @@ mod tests {
         // Lines and columns as elsewhere: `ctx.identity` is two levels, and the 499th `[0]`,
         // on line 501, the 501st.
         assert_eq!(
-            too_deep(&format!("function(ctx)\n  ctx.identity{}", "\n  [0]".repeat(600))),
+            too_deep(&format!(
+                "function(ctx)\n  ctx.identity{}",
+                "\n  [0]".repeat(600)
+            )),
             Some((501, 3))
         );
     }

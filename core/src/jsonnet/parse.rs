@@ -851,8 +851,7 @@ fn check_escapes(at: usize, text: &str) -> Result<(), Problem> {
                 i += 1;
                 let Some(code) = hex(i) else {
                     return refuse(
-                        "`\\u` in a string takes four hexadecimal digits, such as `\\u00e9`"
-                            .into(),
+                        "`\\u` in a string takes four hexadecimal digits, such as `\\u00e9`".into(),
                     );
                 };
                 i += 4;

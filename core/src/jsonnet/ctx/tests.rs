@@ -476,7 +476,11 @@ fn deep_templates_do_not_overflow() {
         .stack_size(2 << 20)
         .spawn(move || {
             (
-                kinds(&nested(super::super::MAX_DEPTH - 3), Flow::Login, Timing::After),
+                kinds(
+                    &nested(super::super::MAX_DEPTH - 3),
+                    Flow::Login,
+                    Timing::After,
+                ),
                 kinds(&nested(20_000), Flow::Login, Timing::After),
             )
         })
