@@ -716,9 +716,20 @@ struct Walker<'a> {
 impl<'a> Walker<'a> {
     /// Takes one step of the budget; `false` when it is spent.
     fn step(&self) -> bool {
+        self.steps_of(1)
+    }
+
+    /// Takes `steps` steps of the budget; `false` when it is spent.
+    fn steps_of(&self, steps: usize) -> bool {
         let left = self.steps.get();
-        self.steps.set(left.saturating_sub(1));
-        left > 0
+        self.steps.set(left.saturating_sub(steps));
+        left >= steps
+    }
+
+    /// Takes the steps of a look-up through every name in scope; `false` when the budget is
+    /// spent.
+    fn lookup_step(&self, env: &Env<'a>) -> bool {
+        self.steps_of(1 + env.locals.len() / 8)
     }
 
     /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
@@ -776,6 +787,7 @@ impl<'a> Walker<'a> {
                     a.or(b)
                 }
             }
+            Expr::Var(_) if !self.lookup_step(env) => Facts::Opaque,
             Expr::Var(name) => match env.local(name) {
                 Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {
                     self.facts(value, holds, env, depth + 1)
@@ -802,6 +814,7 @@ impl<'a> Walker<'a> {
         }
         match &node.expr {
             Expr::Var(v) if v == "ctx" => return true,
+            Expr::Var(_) if !self.lookup_step(env) => return true,
             Expr::Var(v) => {
                 return match env.local(v) {
                     Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {

@@ -215,9 +215,10 @@ impl Parser<'_> {
             Kind::Local => {
                 self.pop();
                 let mut binds: Vec<Bind> = Vec::new();
+                let mut names: HashSet<String> = HashSet::new();
                 loop {
                     let name = self.expect(Kind::Identifier, " after `local`")?;
-                    if binds.iter().any(|b| b.name == name.text) {
+                    if !names.insert(name.text.clone()) {
                         return Err(Problem::new(
                             name.start,
                             format!(

@@ -565,4 +565,11 @@ fn guards_through_many_locals_are_followed_in_bounded_time() {
     assert_eq!(found(&source(300), Flow::Login, Timing::Before), []);
     // Some 0.3 s in a debug build.
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // Each look-up through thousands of names in scope counts against the budget too (it took
+    // half a minute).
+    let filler: Vec<String> = (0..3_500).map(|i| format!("f{i} = 1")).collect();
+    let crowded = source(100).replace("l7 = 1;", &format!("l7 = 1, {};", filler.join(", ")));
+    let started = std::time::Instant::now();
+    assert_eq!(found(&crowded, Flow::Login, Timing::Before), []);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
