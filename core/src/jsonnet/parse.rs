@@ -257,18 +257,20 @@ impl Parser<'_> {
     fn operators(&mut self, prec: u8) -> Result<Node, Problem> {
         let begin = self.peek();
         let at = begin.start;
+        // The precedence of the last operator applied: no tighter one may follow.
+        let mut floor = 0;
         let mut lhs = if begin.kind == Kind::Operator {
             let Some(op) = UnaryOp::of(&begin.text) else {
                 return Err(Problem::new(at, not_unary(begin)));
             };
             self.pop();
             let operand = self.parse(UNARY)?;
+            // go-jsonnet returns a unary operator to its loop for the tightest binary ones.
+            floor = UNARY + 1;
             node(at, Expr::Unary(op, Box::new(operand)))
         } else {
             self.terminal()?
         };
-        // The tightest operator that may still follow.
-        let mut floor = 0;
         loop {
             let next = self.peek();
             let (level, binary) = match next.kind {
@@ -285,17 +287,16 @@ impl Parser<'_> {
                 return Ok(lhs);
             }
             let op_at = next.start;
-            let in_super = next.kind == Kind::In && self.peek2().kind == Kind::Super;
             lhs = self.operator(level, binary, at, lhs)?;
             // Each link of a chain (`.a`, `[i]`, `(x)`, `{…}`, a binary operator) is one more
             // level of the tree, though the parser loops over them.
             lhs = self.bounded(op_at, lhs)?;
-            if in_super {
-                // go-jsonnet parses `in super` in its loop for the precedence of `in` and
-                // returns up through the looser ones: the expression ends there unless an
-                // operator as loose as `in` or looser follows.
-                floor = IN;
-            }
+            // go-jsonnet parses an operator in its loop for that precedence, and returns up
+            // through the looser ones when a tighter operator follows. That happens only when
+            // the right operand ended early: after `in super` (which has none), or in a
+            // keyword expression that did (`a in error 'e' in super + 1`): the expression
+            // ends there.
+            floor = level;
         }
     }
 

@@ -113,6 +113,15 @@ SNIPPETS = [
     r'"\ud83d" + "\x"', r'"\x" + "\ud83d"', r'local x = "\ud83d"; y', r'$ + "\ud83d"',
     r'"\u12"', r'"\u"', r'"\ud83d\u12"', '"\\ud83d\\"', '"a\\', r'"\x" "\y"',
     r'{[$]: "\x"}', r'{a: $, b: "\x"}', r'{"\x": $}', r'function(ctx) "\x" + ctx',
+    # an operator tighter than the last one applied ends the expression (go-jsonnet returns up
+    # through its loops for looser operators), which happens after a right operand or a
+    # unary operand that ended early at `in super`
+    '{a: {} in error "e" in super + 1}', '{a: 1 in error "e" in super + 1}', '{a: {} in error "e" in super.b}',
+    '{a: -local a = 1; "a" in super.b}', '{a: -error "a" in super.b}', '{a: -"a" in super.b}',
+    '{a: !if true then "a" in super.b else 1}', '{a: -local a = 1; "a" in super < 1}',
+    '-local a = [importstr "a", ctx]; super.a[self].a in super.a',
+    '-assert function(x) {} : self; super.a in super.a', '{a: 1 + -error "a" in super * 2}',
+    '{a: [1][0] in error "e" in super(1)}', '{a: 1 * error "e" in super == true}',
     # Kratos-shaped bodies
     'function(ctx) { email: ctx.identity.traits.email }',
     'function(ctx) std.prune({\n  a: |||\n    text\n  |||,\n})',
