@@ -39,8 +39,10 @@ pub enum BodyError {
         /// What is wrong there.
         message: String,
     },
-    /// The template parses, but go-jsonnet refuses it before evaluating it: an unknown escape
-    /// in a string, an unknown variable, `self`, `super` or `$` outside any object.
+    /// go-jsonnet refuses the template before evaluating it, though its syntax is right: an
+    /// unknown escape in a string (which go-jsonnet's parser checks as it reads the string, so
+    /// before any syntax error after it), an unknown variable, `self`, `super` or `$` outside
+    /// any object.
     Static {
         /// Line in the template, from 1.
         line: usize,
@@ -267,7 +269,7 @@ fn check_body_afresh(source: &str) -> Result<BodyShape, BodyError> {
             bytes: source.len(),
         });
     }
-    let tokens = lex::lex(source).map_err(|problem| syntax(source, problem))?;
+    let tokens = lex::lex(source).map_err(|problem| problem.error(source))?;
     with_tree(&tokens, |tree| parse_and_check(source, tree))
 }
 
@@ -280,7 +282,7 @@ pub(crate) fn with_tree<T: Send>(
     work: impl Fn(Result<Node, Problem>) -> T + Sync,
 ) -> T {
     let shallow = match parse::parse(tokens, SHALLOW) {
-        Err(problem) if problem.too_deep.is_some() => problem,
+        Err(problem) if matches!(problem.kind, ProblemKind::TooDeep(_)) => problem,
         parsed => return work(parsed),
     };
     std::thread::scope(|scope| {
@@ -337,8 +339,19 @@ pub fn slash_escapes(source: &str) -> Vec<usize> {
 pub(crate) struct Problem {
     pub(crate) offset: usize,
     pub(crate) message: String,
-    /// For a tree higher than allowed: the limit.
-    pub(crate) too_deep: Option<usize>,
+    pub(crate) kind: ProblemKind,
+}
+
+/// Which [`BodyError`] a [`Problem`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProblemKind {
+    /// [`BodyError::Syntax`].
+    Syntax,
+    /// [`BodyError::Static`]: a string's escape, which go-jsonnet's parser checks as it reads
+    /// the string, or what its desugarer and static analysis refuse.
+    Static,
+    /// [`BodyError::TooDeep`], with the limit.
+    TooDeep(usize),
 }
 
 impl Problem {
@@ -346,7 +359,16 @@ impl Problem {
         Problem {
             offset,
             message,
-            too_deep: None,
+            kind: ProblemKind::Syntax,
+        }
+    }
+
+    /// A problem go-jsonnet finds in a template that parses.
+    pub(crate) fn in_static(offset: usize, message: String) -> Self {
+        Problem {
+            offset,
+            message,
+            kind: ProblemKind::Static,
         }
     }
 
@@ -355,30 +377,35 @@ impl Problem {
         Problem {
             offset,
             message: String::new(),
-            too_deep: Some(limit),
+            kind: ProblemKind::TooDeep(limit),
+        }
+    }
+
+    /// The error this problem is, placed in `source`.
+    fn error(self, source: &str) -> BodyError {
+        let (line, column) = line_and_column(source, self.offset);
+        match self.kind {
+            ProblemKind::TooDeep(limit) => BodyError::TooDeep {
+                line,
+                column,
+                limit,
+            },
+            ProblemKind::Syntax => BodyError::Syntax {
+                line,
+                column,
+                message: self.message,
+            },
+            ProblemKind::Static => BodyError::Static {
+                line,
+                column,
+                message: self.message,
+            },
         }
     }
 }
 
-/// A problem of lexing or parsing as the error it is.
-fn syntax(source: &str, problem: Problem) -> BodyError {
-    let (line, column) = line_and_column(source, problem.offset);
-    match problem.too_deep {
-        Some(limit) => BodyError::TooDeep {
-            line,
-            column,
-            limit,
-        },
-        None => BodyError::Syntax {
-            line,
-            column,
-            message: problem.message,
-        },
-    }
-}
-
 fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
-    let tree = tree.map_err(|problem| syntax(source, problem))?;
+    let tree = tree.map_err(|problem| problem.error(source))?;
     scope::check(&tree).map_err(|problem| {
         let (line, column) = line_and_column(source, problem.offset);
         BodyError::Static {
@@ -682,6 +709,31 @@ mod tests {
                 bytes: MAX_BODY_BYTES + 1
             })
         );
+    }
+
+    #[test]
+    fn escapes_are_checked_as_each_string_is_read() {
+        let refused = |source: &str| match check_body(source) {
+            Err(BodyError::Static {
+                line,
+                column,
+                message,
+            }) => (line, column, message),
+            other => panic!("{source}: {other:?}"),
+        };
+        // Before the syntax error after it, and before `$` outside any object before it.
+        assert_eq!(refused(r#""\x" 1"#).1, 1);
+        assert_eq!(refused(r#"$ + "\x""#).1, 5);
+        // Half a surrogate pair is no character.
+        let (_, column, message) = refused(r#"{ a: "\ud83d" }"#);
+        assert_eq!(column, 6);
+        assert!(
+            message.contains("`\\ud83d` is half of a UTF-16 surrogate pair"),
+            "{message}"
+        );
+        assert_eq!(check_body(r#""\ud83d\ude00""#), Ok(BodyShape::Constant));
+        // Verbatim strings and text blocks have no escapes.
+        assert_eq!(check_body(r#"@"\ud83d\x""#), Ok(BodyShape::Constant));
     }
 
     #[test]

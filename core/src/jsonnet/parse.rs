@@ -830,7 +830,7 @@ fn check_escapes(at: usize, text: &str) -> Result<(), Problem> {
     const ESCAPES: &str = "the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, \
                            `\\r`, `\\t` and `\\uXXXX`";
     let bytes = text.as_bytes();
-    let refuse = |message: String| Err(Problem::new(at, message));
+    let refuse = |message: String| Err(Problem::in_static(at, message));
     let hex = |from: usize| -> Option<u32> {
         let digits = bytes.get(from..from + 4)?;
         digits
