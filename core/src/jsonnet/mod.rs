@@ -590,6 +590,18 @@ mod tests {
                     "if 'session' in ctx then ".repeat(n)
                 ),
             ),
+            // The ctx analysis follows a condition through 8 locals, each as deep.
+            (
+                "guards through locals",
+                format!(
+                    "function(ctx) local {}l8 = 'session' in ctx; if l0 then ctx.session.id \
+                     else {}1",
+                    (0..8)
+                        .map(|i| format!("l{i} = {}l{}, ", "!".repeat(n), i + 1))
+                        .collect::<String>(),
+                    "-".repeat(n),
+                ),
+            ),
         ]
     }
 
