@@ -10,7 +10,7 @@
 /// ```
 ///
 /// `None` when the template has no such line. Tabs are kept, so the caret stays under its
-/// character. Of a line longer than [`WIDE`] characters, only the [`WIDE`] around the column
+/// character. Of a line longer than 100 characters, only the 100 around the column
 /// are shown, with `…` for the rest.
 pub fn excerpt(source: &str, line: usize, column: usize) -> Option<String> {
     let text = source.lines().nth(line.checked_sub(1)?)?;
