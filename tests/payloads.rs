@@ -309,8 +309,21 @@ fn a_runaway_template_is_an_error_not_a_crash() {
         matches!(endless, Err(PayloadError::Fails { .. })),
         "{endless:?}"
     );
-    // Nesting deeper than go-jsonnet's 500 frames fails there too: an error, not a crash.
+    // Nesting deeper than go-jsonnet's 500 frames fails there too: refused before it is
+    // evaluated, an error, not a crash.
     let deep = format!("{}1{}", "[".repeat(5_000), "]".repeat(5_000));
     let deep = payload::evaluate(&deep, &ctx, Encoding::Json);
-    assert!(matches!(deep, Err(PayloadError::Fails { .. })), "{deep:?}");
+    assert!(
+        matches!(
+            deep,
+            Err(PayloadError::Invalid(
+                ory_actions::BodyError::TooDeep { .. }
+            ))
+        ),
+        "{deep:?}"
+    );
+    // 499 nested arrays, as deep as go-jsonnet evaluates, are evaluated.
+    let deepest = format!("{}1{}", "[".repeat(499), "]".repeat(499));
+    let deepest = payload::evaluate(&deepest, &ctx, Encoding::Json);
+    assert!(matches!(deepest, Ok(Payload::Json(_))), "{deepest:?}");
 }

@@ -10,9 +10,29 @@ use super::lex::StrKind;
 pub(crate) struct Node {
     pub(crate) at: usize,
     pub(crate) expr: Expr,
+    /// How many levels a walk of this node recurses through: 1 for a leaf, one more than its
+    /// deepest child otherwise, and one more for each `for` clause of a comprehension (the
+    /// static checks nest once per clause).
+    pub(crate) height: usize,
 }
 
 impl Node {
+    /// The node for `expr` at byte offset `at`, with its height.
+    pub(crate) fn new(at: usize, expr: Expr) -> Node {
+        let clauses = match &expr {
+            Expr::ArrayComp(_, specs) | Expr::ObjectComp(_, specs) => specs.len(),
+            _ => 0,
+        };
+        let mut node = Node {
+            at,
+            expr,
+            height: 0,
+        };
+        let below = node.children().iter().map(|c| c.height).max().unwrap_or(0);
+        node.height = 1 + clauses + below;
+        node
+    }
+
     /// The value of a string literal, escapes read; `None` for anything else, and for a string
     /// with an escape go-jsonnet refuses or one that is no character (a lone surrogate).
     pub(crate) fn string(&self) -> Option<Cow<'_, str>> {

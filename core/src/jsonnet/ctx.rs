@@ -20,7 +20,6 @@ use std::fmt;
 
 use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
 use super::lex::{self, Kind, Token};
-use super::parse;
 use crate::scope::{Flow, Timing};
 use crate::suggest::did_you_mean;
 
@@ -411,28 +410,34 @@ fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
     if source.len() > super::MAX_BODY_BYTES {
         return Vec::new();
     }
-    // The parser and the walk recurse once per nesting level.
-    super::with_stack_for(source, |source| analyse(source, shape))
-}
-
-fn analyse(source: &str, shape: CtxShape) -> Vec<CtxError> {
     let Ok(tokens) = lex::lex(source) else {
         return Vec::new();
     };
-    let Ok(tree) = parse::parse(tokens.clone()) else {
-        return Vec::new();
-    };
+    // The walks recurse once per level of the tree.
+    super::with_tree(&tokens, |tree| match tree {
+        Ok(tree) => analyse(source, &tokens, &tree, shape),
+        Err(_) => Vec::new(),
+    })
+}
+
+pub(super) fn analyse(
+    source: &str,
+    tokens: &[Token],
+    tree: &Node,
+    shape: CtxShape,
+) -> Vec<CtxError> {
     let mut used = HashSet::new();
-    collect_vars(&tree, &mut used);
+    collect_vars(tree, &mut used);
     let mut walker = Walker {
         source,
-        tokens: &tokens,
+        tokens,
         shape,
         used,
         errors: Vec::new(),
+        steps: std::cell::Cell::new(MAX_STEPS),
     };
     let mut env = Env::top();
-    let mut top = &tree;
+    let mut top = tree;
     // Down to the function of `ctx`, through what `check_body` looks through.
     loop {
         match &top.expr {
@@ -639,6 +644,12 @@ impl<'a> Env<'a> {
 /// How deep a condition is followed through locals.
 const MAX_LOCAL_DEPTH: usize = 8;
 
+/// How many steps following conditions may take in one template. Each local is followed
+/// afresh where it is used, so locals that each use the next many times would take
+/// exponential time; a real template takes a few thousand steps. Past the budget every
+/// condition is one the analysis cannot follow: it stays silent under it.
+const MAX_STEPS: usize = 1_000_000;
+
 /// `node` without parentheses.
 fn unparen(mut node: &Node) -> &Node {
     while let Expr::Parens(inner) = &node.expr {
@@ -698,9 +709,29 @@ struct Walker<'a> {
     used: HashSet<&'a str>,
     /// The problems found, with the offset of the read.
     errors: Vec<(usize, CtxError)>,
+    /// How many more steps [`Walker::facts`] and [`Walker::suspect`] may take.
+    steps: std::cell::Cell<usize>,
 }
 
 impl<'a> Walker<'a> {
+    /// Takes one step of the budget; `false` when it is spent.
+    fn step(&self) -> bool {
+        self.steps_of(1)
+    }
+
+    /// Takes `steps` steps of the budget; `false` when it is spent.
+    fn steps_of(&self, steps: usize) -> bool {
+        let left = self.steps.get();
+        self.steps.set(left.saturating_sub(steps));
+        left >= steps
+    }
+
+    /// Takes the steps of a look-up through every name in scope; `false` when the budget is
+    /// spent.
+    fn lookup_step(&self, env: &Env<'a>) -> bool {
+        self.steps_of(1 + env.locals.len() / 8)
+    }
+
     /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
     fn object_path(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
         if !env.ctx {
@@ -732,6 +763,9 @@ impl<'a> Walker<'a> {
 
     /// What holds where `cond` evaluated to `holds`.
     fn facts(&self, cond: &'a Node, holds: bool, env: &Env<'a>, depth: usize) -> Facts {
+        if !self.step() {
+            return Facts::Opaque;
+        }
         if let Some(path) = self.presence(cond, env) {
             return if holds {
                 Facts::Known(vec![path])
@@ -753,6 +787,7 @@ impl<'a> Walker<'a> {
                     a.or(b)
                 }
             }
+            Expr::Var(_) if !self.lookup_step(env) => Facts::Opaque,
             Expr::Var(name) => match env.local(name) {
                 Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {
                     self.facts(value, holds, env, depth + 1)
@@ -771,11 +806,15 @@ impl<'a> Walker<'a> {
     /// follow: a presence test or `ctx` (or `ctx.identity`, …) used as a value, a call of a
     /// function that is not `std`'s, or a local whose value is such.
     fn suspect(&self, node: &'a Node, env: &Env<'a>, depth: usize) -> bool {
+        if !self.step() {
+            return true;
+        }
         if self.presence(node, env).is_some() {
             return true;
         }
         match &node.expr {
             Expr::Var(v) if v == "ctx" => return true,
+            Expr::Var(_) if !self.lookup_step(env) => return true,
             Expr::Var(v) => {
                 return match env.local(v) {
                     Some(Some(value)) if depth < MAX_LOCAL_DEPTH => {

@@ -39,8 +39,10 @@ pub enum BodyError {
         /// What is wrong there.
         message: String,
     },
-    /// The template parses, but go-jsonnet refuses it before evaluating it: an unknown escape
-    /// in a string, an unknown variable, `self`, `super` or `$` outside any object.
+    /// go-jsonnet refuses the template before evaluating it, though its syntax is right: an
+    /// unknown escape in a string (which go-jsonnet's parser checks as it reads the string, so
+    /// before any syntax error after it), an unknown variable, `self`, `super` or `$` outside
+    /// any object.
     Static {
         /// Line in the template, from 1.
         line: usize,
@@ -82,15 +84,48 @@ pub enum BodyError {
     /// The template is a function of `ctx` whose result is a function, which cannot be
     /// manifested as JSON.
     ReturnsFunction,
+    /// The template nests deeper than [`MAX_DEPTH`] levels.
+    TooDeep {
+        /// Line in the template, from 1, where the level past the limit is.
+        line: usize,
+        /// Column in that line, from 1, in characters.
+        column: usize,
+        /// The levels allowed: [`MAX_DEPTH`] (or fewer when no thread with a stack large
+        /// enough for it could be started).
+        limit: usize,
+    },
 }
 
-/// The largest body template accepted: far above any real web hook payload, and small enough
-/// that parsing it can never exhaust the parser's stack.
+/// The largest body template accepted: far above any real web hook payload.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The stack the parser runs on. The parser recurses once per nesting level, a few KiB each
-/// in a debug build; 64 KiB of `[` or `-` stays well inside this. Only what is used is touched.
-const PARSER_STACK: usize = 1 << 30;
+/// How deep a template may nest, in levels of its syntax tree: every nested expression counts
+/// one (the element of an array, the value of a field, the operand of an operator, the body
+/// of a `local`, an `if`, a `function` or an `assert`, an argument, the inside of
+/// parentheses…), and so does every link of a chain, though nothing is nested in the text:
+/// `a.b.c[0](x)` is five levels and `1 + 2 + 3` three, as they are in the tree every check
+/// walks; so does each `for` clause of a comprehension.
+///
+/// go-jsonnet (0.22) parses any depth it has the stack for (it crashes, taking Kratos with it,
+/// at some 30 000 nested brackets), but evaluates no more than 500 nested frames: an array,
+/// an object or a comprehension nested 500 deep fails on every call with "max stack frames
+/// exceeded", and 499 works. 500 levels are therefore all a working template of nested values
+/// can have; what we refuse beyond it and go-jsonnet evaluates are long flat chains (more than
+/// 500 `+` or `.field` in one expression, 500 `local`s in a row, 500 nested parentheses),
+/// which no real template has and which split into `local`s. The bound keeps every walk of
+/// the template, and the parser, within the stack of a thread this crate starts (64 MiB).
+pub const MAX_DEPTH: usize = 500;
+
+/// How deep a template may nest to be checked on the caller's stack, which may be a 2 MiB
+/// test thread or tokio worker, or rustc's: in a debug build the parser and the checks take up
+/// to 15 KiB a level (nested objects), some 500 KiB at this depth. Deeper templates are parsed
+/// again on a thread of their own.
+const SHALLOW: usize = 32;
+
+/// The stack of the thread that checks a template deeper than [`SHALLOW`]: the parser and the
+/// checks at [`MAX_DEPTH`] need some 7.5 MiB in a debug build (nested objects), and the tests
+/// hold every kind of nesting to a quarter of it. Only what is used is touched.
+const DEEP_STACK: usize = 64 << 20;
 
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,6 +188,19 @@ impl fmt::Display for BodyError {
                  native functions): every call of this web hook would fail; put what it needs \
                  in the template itself"
             ),
+            BodyError::TooDeep {
+                line,
+                column,
+                limit,
+            } => write!(
+                f,
+                "the Jsonnet body nests deeper than {limit} levels at line {line}, column \
+                 {column}: every nested expression counts one level, and so does every link of \
+                 a chain such as `a.b[0](x)` or `a + b + c`. go-jsonnet evaluates at most 500 \
+                 nested arrays, objects or calls (\"max stack frames exceeded\") and crashes \
+                 on some 30 000 nested brackets; simplify the template: bind parts of a long \
+                 expression to `local`s"
+            ),
             BodyError::ReturnsFunction => f.write_str(
                 "the Jsonnet body is a function of `ctx` that returns a function, which Kratos \
                  cannot send as JSON: return an object, such as `function(ctx) { id: \
@@ -168,7 +216,8 @@ impl BodyError {
         match self {
             BodyError::Syntax { line, column, .. }
             | BodyError::Static { line, column, .. }
-            | BodyError::Unavailable { line, column, .. } => Some((*line, *column)),
+            | BodyError::Unavailable { line, column, .. }
+            | BodyError::TooDeep { line, column, .. } => Some((*line, *column)),
             _ => None,
         }
     }
@@ -221,66 +270,35 @@ fn check_body_afresh(source: &str) -> Result<BodyShape, BodyError> {
             bytes: source.len(),
         });
     }
-    // A deeply nested template must not overflow the caller's stack, which may be rustc's.
-    with_stack_for(source, parse_and_check)
+    let tokens = lex::lex(source).map_err(|problem| problem.error(source))?;
+    with_tree(&tokens, |tree| parse_and_check(source, tree))
 }
 
-/// How deep parsing and walking a template may go on the caller's stack: a debug build takes a
-/// few KiB a level, and a test thread has 2 MiB.
-const SHALLOW: usize = 48;
-
-/// Runs `work` on `source` on the caller's stack when the template is shallow (the common
-/// case: no thread to start), and on a thread with a large stack otherwise.
-pub(crate) fn with_stack_for<T: Send>(source: &str, work: impl Fn(&str) -> T + Sync) -> T {
-    if depth_bound(source) <= SHALLOW {
-        return work(source);
-    }
+/// Parses `tokens` and gives the tree (or the problem) to `work`, which may walk it
+/// recursively: on the caller's stack when the tree is no higher than [`SHALLOW`] (nearly
+/// every template: no thread to start), else again on a thread with [`DEEP_STACK`] bytes of
+/// stack, up to [`MAX_DEPTH`].
+pub(crate) fn with_tree<T: Send>(
+    tokens: &[lex::Token],
+    work: impl Fn(Result<Node, Problem>) -> T + Sync,
+) -> T {
+    let shallow = match parse::parse(tokens, SHALLOW) {
+        Err(problem) if matches!(problem.kind, ProblemKind::TooDeep(_)) => problem,
+        parsed => return work(parsed),
+    };
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("ory-actions-jsonnet".into())
-            .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || work(source));
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || work(parse::parse(tokens, MAX_DEPTH)));
         match spawned {
             Ok(thread) => thread
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: the size limit still bounds the depth.
-            Err(_) => work(source),
+            // No thread to be had: what the caller's stack allows is the limit.
+            Err(_) => work(Err(shallow)),
         }
     })
-}
-
-/// An upper bound on how deep the parser (and a walk of its tree) recurses for `source`: open
-/// brackets, plus every token that starts a nested expression and is never closed (`local`,
-/// `if`, `then`, `else`, `function`, `assert`, `error`, `for`, an operator, a `:` or `=`).
-/// Every level of recursion consumes one of these. A template that does not lex is shallow:
-/// nothing is parsed.
-fn depth_bound(source: &str) -> usize {
-    let Ok(tokens) = lex::lex(source) else {
-        return 0;
-    };
-    let (mut open, mut unclosed, mut deepest) = (0usize, 0usize, 0usize);
-    for token in &tokens {
-        match token.kind {
-            lex::Kind::BraceL | lex::Kind::BracketL | lex::Kind::ParenL => open += 1,
-            lex::Kind::BraceR | lex::Kind::BracketR | lex::Kind::ParenR => {
-                open = open.saturating_sub(1);
-            }
-            lex::Kind::Local
-            | lex::Kind::If
-            | lex::Kind::Then
-            | lex::Kind::Else
-            | lex::Kind::Function
-            | lex::Kind::Assert
-            | lex::Kind::Error
-            | lex::Kind::For
-            | lex::Kind::In
-            | lex::Kind::Operator => unclosed += 1,
-            _ => {}
-        }
-        deepest = deepest.max(open + unclosed);
-    }
-    deepest
 }
 
 /// The byte offsets of the backslash of every `\/` escape in the template's quoted strings
@@ -322,33 +340,79 @@ pub fn slash_escapes(source: &str) -> Vec<usize> {
 pub(crate) struct Problem {
     pub(crate) offset: usize,
     pub(crate) message: String,
+    pub(crate) kind: ProblemKind,
+}
+
+/// Which [`BodyError`] a [`Problem`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProblemKind {
+    /// [`BodyError::Syntax`].
+    Syntax,
+    /// [`BodyError::Static`]: a string's escape, which go-jsonnet's parser checks as it reads
+    /// the string, or what its desugarer and static analysis refuse.
+    Static,
+    /// [`BodyError::TooDeep`], with the limit.
+    TooDeep(usize),
 }
 
 impl Problem {
     pub(crate) fn new(offset: usize, message: String) -> Self {
-        Problem { offset, message }
+        Problem {
+            offset,
+            message,
+            kind: ProblemKind::Syntax,
+        }
+    }
+
+    /// A problem go-jsonnet finds in a template that parses.
+    pub(crate) fn in_static(offset: usize, message: String) -> Self {
+        Problem {
+            offset,
+            message,
+            kind: ProblemKind::Static,
+        }
+    }
+
+    /// The tree is higher than `limit` at `offset`.
+    pub(crate) fn too_deep(offset: usize, limit: usize) -> Self {
+        Problem {
+            offset,
+            message: String::new(),
+            kind: ProblemKind::TooDeep(limit),
+        }
+    }
+
+    /// The error this problem is, placed in `source`.
+    fn error(self, source: &str) -> BodyError {
+        let (line, column) = line_and_column(source, self.offset);
+        match self.kind {
+            ProblemKind::TooDeep(limit) => BodyError::TooDeep {
+                line,
+                column,
+                limit,
+            },
+            ProblemKind::Syntax => BodyError::Syntax {
+                line,
+                column,
+                message: self.message,
+            },
+            ProblemKind::Static => BodyError::Static {
+                line,
+                column,
+                message: self.message,
+            },
+        }
     }
 }
 
-fn parse_and_check(source: &str) -> Result<BodyShape, BodyError> {
-    let at = |problem: Problem| {
-        let (line, column) = line_and_column(source, problem.offset);
-        (line, column, problem.message)
-    };
-    let tree = lex::lex(source).and_then(parse::parse).map_err(|problem| {
-        let (line, column, message) = at(problem);
-        BodyError::Syntax {
-            line,
-            column,
-            message,
-        }
-    })?;
+fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
+    let tree = tree.map_err(|problem| problem.error(source))?;
     scope::check(&tree).map_err(|problem| {
-        let (line, column, message) = at(problem);
+        let (line, column) = line_and_column(source, problem.offset);
         BodyError::Static {
             line,
             column,
-            message,
+            message: problem.message,
         }
     })?;
     if let Some((what, offset)) = unavailable(&tree) {
@@ -495,31 +559,162 @@ mod tests {
         assert!(matches!(check_body(""), Err(BodyError::Syntax { .. })));
     }
 
-    #[test]
-    fn shallow_templates_are_checked_in_place_and_deep_ones_on_a_big_stack() {
-        // The deepest template parsed in place, on a stack a quarter of a test thread's.
-        let shallow = format!("{}1{}", "[".repeat(SHALLOW), "]".repeat(SHALLOW));
-        assert_eq!(depth_bound(&shallow), SHALLOW);
-        let deep = format!("{}1{}", "[".repeat(20_000), "]".repeat(20_000));
-        assert!(depth_bound(&deep) > SHALLOW);
-        let checked = std::thread::Builder::new()
-            .stack_size(512 << 10)
-            .spawn(move || (check_body(&shallow), check_body(&deep)))
-            .unwrap()
-            .join()
-            .unwrap();
-        assert_eq!(checked, (Ok(BodyShape::Constant), Ok(BodyShape::Constant)));
-        let typical = "local name = 'x';\nfunction(ctx) std.prune({\n  id: if 'identity' in ctx \
-                       then ctx.identity.id else null,\n  n: [a.value for a in []],\n})";
-        assert!(depth_bound(typical) <= SHALLOW, "{}", depth_bound(typical));
+    /// Every kind of nesting and chain, `n` levels deep or long.
+    fn deep(n: usize) -> Vec<(&'static str, String)> {
+        vec![
+            ("brackets", format!("{}1{}", "[".repeat(n), "]".repeat(n))),
+            ("fields", format!("{}1{}", "{a:".repeat(n), "}".repeat(n))),
+            ("parens", format!("{}1{}", "(".repeat(n), ")".repeat(n))),
+            ("negations", format!("{}1", "-".repeat(n))),
+            ("sums", format!("1{}", "+1".repeat(n))),
+            ("fields chain", format!("std.length{}", ".b".repeat(n))),
+            ("index chain", format!("[0]{}", "[0]".repeat(n))),
+            ("call chain", format!("std.f{}", "(0)".repeat(n))),
+            ("brace chain", format!("{{}}{}", "{}".repeat(n))),
+            ("locals", format!("{}a", "local a = 1; ".repeat(n))),
+            ("ifs", format!("{}1", "if true then ".repeat(n))),
+            ("functions", format!("{}1", "function(x) ".repeat(n))),
+            ("asserts", format!("{}1", "assert true; ".repeat(n))),
+            ("errors", format!("{}1", "error ".repeat(n))),
+            ("for clauses", format!("[1 {}]", "for x in [1] ".repeat(n))),
+            (
+                "ctx",
+                format!(
+                    "function(ctx) {{ a: ctx.identity.traits{} }}",
+                    ".a".repeat(n)
+                ),
+            ),
+            (
+                "guards",
+                format!(
+                    "function(ctx) {}ctx.session.id",
+                    "if 'session' in ctx then ".repeat(n)
+                ),
+            ),
+            // The ctx analysis follows a condition through 8 locals, each as deep.
+            (
+                "guards through locals",
+                format!(
+                    "function(ctx) local {}l8 = 'session' in ctx; if l0 then ctx.session.id \
+                     else {}1",
+                    (0..8)
+                        .map(|i| format!("l{i} = {}l{}, ", "!".repeat(n), i + 1))
+                        .collect::<String>(),
+                    "-".repeat(n),
+                ),
+            ),
+        ]
     }
 
     #[test]
-    fn deep_nesting_and_huge_bodies_are_errors_not_crashes() {
-        let deep = format!("{}1{}", "[".repeat(30_000), "]".repeat(30_000));
-        assert_eq!(check_body(&deep), Ok(BodyShape::Constant));
-        let negations = format!("{}1", "-".repeat(60_000));
-        assert_eq!(check_body(&negations), Ok(BodyShape::Constant));
+    fn every_kind_of_nesting_is_refused_past_the_limit_and_taken_below_it() {
+        for (kind, source) in deep(MAX_DEPTH + 10) {
+            match check_body(&source) {
+                Err(BodyError::TooDeep { limit, .. }) => assert_eq!(limit, MAX_DEPTH, "{kind}"),
+                other => panic!("{kind}: {other:?}"),
+            }
+        }
+        for (kind, source) in deep(MAX_DEPTH - 10) {
+            let checked = check_body(&source);
+            assert!(
+                !matches!(checked, Err(BodyError::TooDeep { .. })),
+                "{kind}: {checked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_level_past_the_limit_is_where_the_error_is() {
+        let too_deep = |source: &str| match check_body(source) {
+            Err(BodyError::TooDeep { line, column, .. }) => Some((line, column)),
+            _ => None,
+        };
+        // go-jsonnet evaluates 499 nested arrays and fails on 500 ("max stack frames
+        // exceeded"): 499 arrays and their element are 500 levels.
+        let arrays = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(check_body(&arrays(499)), Ok(BodyShape::Constant));
+        assert_eq!(too_deep(&arrays(500)), Some((1, 501)));
+        assert_eq!(too_deep(&arrays(20_000)), Some((1, 501)));
+        // `std.length` is two levels; the 499th `.b` is the 501st.
+        assert_eq!(
+            check_body(&format!("std.length{}", ".b".repeat(498))),
+            Ok(BodyShape::Constant)
+        );
+        assert_eq!(
+            too_deep(&format!("std.length{}", ".b".repeat(499))),
+            Some((1, 11 + 2 * 498))
+        );
+        // Lines and columns as elsewhere: `ctx.identity` is two levels, and the 499th `[0]`,
+        // on line 501, the 501st.
+        assert_eq!(
+            too_deep(&format!(
+                "function(ctx)\n  ctx.identity{}",
+                "\n  [0]".repeat(600)
+            )),
+            Some((501, 3))
+        );
+    }
+
+    #[test]
+    fn at_the_limit_every_kind_fits_a_quarter_of_the_deep_stack() {
+        for (kind, source) in deep(MAX_DEPTH - 10) {
+            std::thread::Builder::new()
+                .stack_size(DEEP_STACK / 4)
+                .spawn(move || {
+                    let tokens = lex::lex(&source).unwrap();
+                    let tree = parse::parse(&tokens, MAX_DEPTH);
+                    assert!(tree.is_ok(), "{kind}");
+                    let checked = parse_and_check(&source, tree);
+                    assert!(!matches!(checked, Err(BodyError::TooDeep { .. })));
+                    let tree = parse::parse(&tokens, MAX_DEPTH).unwrap();
+                    for flow in crate::Flow::ALL {
+                        for timing in crate::Timing::ALL {
+                            ctx::analyse(&source, &tokens, &tree, CtxShape::of(*flow, *timing));
+                        }
+                    }
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn shallow_templates_are_checked_in_place() {
+        // Within a quarter of a test thread's stack.
+        for (kind, source) in deep(SHALLOW - 6) {
+            let tokens = lex::lex(&source).unwrap();
+            assert!(parse::parse(&tokens, SHALLOW).is_ok(), "{kind}");
+            std::thread::Builder::new()
+                .stack_size(512 << 10)
+                .spawn(move || {
+                    let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW));
+                    let tree = parse::parse(&tokens, SHALLOW).unwrap();
+                    let shape = CtxShape::of(crate::Flow::Login, crate::Timing::After);
+                    ctx::analyse(&source, &tokens, &tree, shape);
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
+        // Real templates are far from it.
+        for template in [
+            include_str!("../../tests/gojsonnet/kratos/test_e2e_profiles_network_webhook.jsonnet"),
+            include_str!(
+                "../../tests/gojsonnet/kratos/test_e2e_profiles_webhooks_webhook_body.jsonnet"
+            ),
+            include_str!("../../tests/gojsonnet/kratos/selfservice_hook_stub_test_body.jsonnet"),
+            "local name = 'x';\nfunction(ctx) std.prune({\n  id: if 'identity' in ctx then \
+             ctx.identity.id else null,\n  n: [a.value for a in []],\n  greeting: 'Hello ' + \
+             ctx.identity.traits.name.first + ' ' + ctx.identity.traits.name.last + '!',\n})",
+        ] {
+            let tree = parse::parse(&lex::lex(template).unwrap(), SHALLOW).unwrap();
+            assert!(tree.height <= SHALLOW / 2, "{}: {template}", tree.height);
+        }
+    }
+
+    #[test]
+    fn huge_bodies_are_refused() {
         let huge = format!("{}1", " ".repeat(MAX_BODY_BYTES));
         assert_eq!(
             check_body(&huge),
@@ -527,6 +722,31 @@ mod tests {
                 bytes: MAX_BODY_BYTES + 1
             })
         );
+    }
+
+    #[test]
+    fn escapes_are_checked_as_each_string_is_read() {
+        let refused = |source: &str| match check_body(source) {
+            Err(BodyError::Static {
+                line,
+                column,
+                message,
+            }) => (line, column, message),
+            other => panic!("{source}: {other:?}"),
+        };
+        // Before the syntax error after it, and before `$` outside any object before it.
+        assert_eq!(refused(r#""\x" 1"#).1, 1);
+        assert_eq!(refused(r#"$ + "\x""#).1, 5);
+        // Half a surrogate pair is no character.
+        let (_, column, message) = refused(r#"{ a: "\ud83d" }"#);
+        assert_eq!(column, 6);
+        assert!(
+            message.contains("`\\ud83d` is half of a UTF-16 surrogate pair"),
+            "{message}"
+        );
+        assert_eq!(check_body(r#""\ud83d\ude00""#), Ok(BodyShape::Constant));
+        // Verbatim strings and text blocks have no escapes.
+        assert_eq!(check_body(r#"@"\ud83d\x""#), Ok(BodyShape::Constant));
     }
 
     #[test]

@@ -29,9 +29,15 @@ fn binary_precedence(op: BinaryOp) -> u8 {
     }
 }
 
-/// Parses the tokens of a whole template.
-pub(crate) fn parse(tokens: Vec<Token>) -> Result<Node, Problem> {
-    let mut parser = Parser { tokens, at: 0 };
+/// Parses the tokens of a whole template, refusing a tree higher than `limit` (see
+/// [`Node::height`]): neither the parser nor any walk of the tree recurses deeper than that.
+pub(crate) fn parse(tokens: &[Token], limit: usize) -> Result<Node, Problem> {
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+        limit,
+    };
     let node = parser.parse(MAX)?;
     let next = parser.peek();
     if next.kind != Kind::EndOfFile {
@@ -43,16 +49,20 @@ pub(crate) fn parse(tokens: Vec<Token>) -> Result<Node, Problem> {
     Ok(node)
 }
 
-struct Parser {
-    tokens: Vec<Token>,
+struct Parser<'t> {
+    tokens: &'t [Token],
     at: usize,
+    /// How many calls of [`Parser::parse`] are under way.
+    depth: usize,
+    /// The highest tree accepted.
+    limit: usize,
 }
 
 fn node(at: usize, expr: Expr) -> Node {
-    Node { at, expr }
+    Node::new(at, expr)
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> &Token {
         &self.tokens[self.at.min(self.tokens.len() - 1)]
     }
@@ -87,7 +97,30 @@ impl Parser {
         ))
     }
 
+    /// An expression up to precedence `prec`, nested one level deeper than the caller's.
     fn parse(&mut self, prec: u8) -> Result<Node, Problem> {
+        // Every nested expression is a level of the tree, so a tree no higher than the limit
+        // never gets here deeper than it: checked before recursing, to bound the parser's own
+        // stack.
+        if self.depth >= self.limit {
+            return Err(Problem::too_deep(self.peek().start, self.limit));
+        }
+        self.depth += 1;
+        let parsed = self.expression(prec);
+        self.depth -= 1;
+        let node = parsed?;
+        self.bounded(node.at, node)
+    }
+
+    /// `node`, unless it is higher than the limit: then the problem, placed at `at`.
+    fn bounded(&self, at: usize, node: Node) -> Result<Node, Problem> {
+        if node.height > self.limit {
+            return Err(Problem::too_deep(at, self.limit));
+        }
+        Ok(node)
+    }
+
+    fn expression(&mut self, prec: u8) -> Result<Node, Problem> {
         match self.peek().kind {
             Kind::Assert
             | Kind::Error
@@ -182,9 +215,10 @@ impl Parser {
             Kind::Local => {
                 self.pop();
                 let mut binds: Vec<Bind> = Vec::new();
+                let mut names: HashSet<String> = HashSet::new();
                 loop {
                     let name = self.expect(Kind::Identifier, " after `local`")?;
-                    if binds.iter().any(|b| b.name == name.text) {
+                    if !names.insert(name.text.clone()) {
                         return Err(Problem::new(
                             name.start,
                             format!(
@@ -223,12 +257,16 @@ impl Parser {
     fn operators(&mut self, prec: u8) -> Result<Node, Problem> {
         let begin = self.peek();
         let at = begin.start;
+        // The precedence of the last operator applied: no tighter one may follow.
+        let mut floor = 0;
         let mut lhs = if begin.kind == Kind::Operator {
             let Some(op) = UnaryOp::of(&begin.text) else {
                 return Err(Problem::new(at, not_unary(begin)));
             };
             self.pop();
             let operand = self.parse(UNARY)?;
+            // go-jsonnet returns a unary operator to its loop for the tightest binary ones.
+            floor = UNARY + 1;
             node(at, Expr::Unary(op, Box::new(operand)))
         } else {
             self.terminal()?
@@ -245,10 +283,20 @@ impl Parser {
                 Kind::Dot | Kind::BracketL | Kind::ParenL | Kind::BraceL => (APPLY, None),
                 _ => return Ok(lhs),
             };
-            if level > prec {
+            if level > prec || level < floor {
                 return Ok(lhs);
             }
+            let op_at = next.start;
             lhs = self.operator(level, binary, at, lhs)?;
+            // Each link of a chain (`.a`, `[i]`, `(x)`, `{…}`, a binary operator) is one more
+            // level of the tree, though the parser loops over them.
+            lhs = self.bounded(op_at, lhs)?;
+            // go-jsonnet parses an operator in its loop for that precedence, and returns up
+            // through the looser ones when a tighter operator follows. That happens only when
+            // the right operand ended early: after `in super` (which has none), or in a
+            // keyword expression that did (`a in error 'e' in super + 1`): the expression
+            // ends there.
+            floor = level;
         }
     }
 
@@ -475,7 +523,12 @@ impl Parser {
                 node(at, Expr::Parens(Box::new(inner)))
             }
             Kind::Number | Kind::True | Kind::False | Kind::Null => node(at, Expr::Literal),
-            Kind::Str(kind) => node(at, Expr::Str(kind, token.text)),
+            Kind::Str(kind) => {
+                if kind.escaped() {
+                    check_escapes(at, &token.text)?;
+                }
+                node(at, Expr::Str(kind, token.text))
+            }
             Kind::Dollar => node(at, Expr::Dollar),
             Kind::Identifier => node(at, Expr::Var(token.text)),
             Kind::SelfKw => node(at, Expr::SelfRef),
@@ -653,7 +706,12 @@ impl Parser {
     ) -> Result<Member, Problem> {
         let field_name = match name.kind {
             Kind::Identifier => FieldName::Fixed,
-            Kind::Str(kind) => FieldName::Str(node(name.start, Expr::Str(kind, name.text.clone()))),
+            Kind::Str(kind) => {
+                if kind.escaped() {
+                    check_escapes(name.start, &name.text)?;
+                }
+                FieldName::Str(node(name.start, Expr::Str(kind, name.text.clone())))
+            }
             _ => {
                 let expr = self.parse(MAX)?;
                 self.expect(Kind::BracketR, " to close the field name")?;
@@ -764,4 +822,70 @@ fn cut_hint(token: &Token) -> String {
         ),
         None => String::new(),
     }
+}
+
+/// go-jsonnet's check of the escapes of a `"…"` or `'…'` string (`StringUnescape`), which its
+/// parser runs on each such string as it reads it; every problem is placed at the string.
+fn check_escapes(at: usize, text: &str) -> Result<(), Problem> {
+    const ESCAPES: &str = "the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, \
+                           `\\r`, `\\t` and `\\uXXXX`";
+    let bytes = text.as_bytes();
+    let refuse = |message: String| Err(Problem::in_static(at, message));
+    let hex = |from: usize| -> Option<u32> {
+        let digits = bytes.get(from..from + 4)?;
+        digits
+            .iter()
+            .try_fold(0, |code, b| Some(code * 16 + char::from(*b).to_digit(16)?))
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let Some(&escaped) = bytes.get(i) else {
+            return refuse(format!("this string ends inside an escape: {ESCAPES}"));
+        };
+        match escaped {
+            b'"' | b'\'' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 1,
+            b'u' => {
+                i += 1;
+                let Some(code) = hex(i) else {
+                    return refuse(
+                        "`\\u` in a string takes four hexadecimal digits, such as `\\u00e9`".into(),
+                    );
+                };
+                i += 4;
+                if (0xD800..=0xDFFF).contains(&code) {
+                    // Half of a UTF-16 surrogate pair: go-jsonnet reads the next six bytes as
+                    // the other half, whatever it is.
+                    let half = &text[i - 6..i];
+                    if bytes.get(i..i + 2) != Some(b"\\u") || i + 6 > bytes.len() {
+                        return refuse(format!(
+                            "`{half}` is half of a UTF-16 surrogate pair, and no `\\uXXXX` \
+                             follows it: write both halves, such as `\\ud83d\\ude00` for \
+                             U+1F600, or the character itself"
+                        ));
+                    }
+                    i += 2;
+                    if hex(i).is_none() {
+                        return refuse(format!(
+                            "`{half}` is half of a UTF-16 surrogate pair: the `\\u` after it \
+                             takes four hexadecimal digits, such as `\\ude00`"
+                        ));
+                    }
+                    i += 4;
+                }
+            }
+            _ => {
+                let other = text[i..].chars().next().unwrap_or('?');
+                return refuse(format!(
+                    "unknown escape `\\{}` in a string: {ESCAPES}",
+                    other.escape_debug()
+                ));
+            }
+        }
+    }
+    Ok(())
 }

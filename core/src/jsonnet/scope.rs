@@ -1,7 +1,9 @@
 //! What go-jsonnet refuses after parsing and before evaluating, in the order it looks: first
-//! its desugarer (escapes in strings, `$` outside any object), then its static analysis
+//! its desugarer (`$` outside any object), then its static analysis
 //! (unknown variables, `self` and `super` outside any object). Each walks the tree in the
 //! order go-jsonnet's does, so the first problem found is the one Kratos would report.
+
+use std::collections::HashMap;
 
 use super::Problem;
 use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param};
@@ -10,7 +12,8 @@ use crate::suggest::did_you_mean;
 /// Runs both of go-jsonnet's checks.
 pub(crate) fn check(root: &Node) -> Result<(), Problem> {
     desugar(root, 0)?;
-    let mut scope = vec!["std".to_owned()];
+    let mut scope = Names::default();
+    scope.push("std".to_owned());
     analyze(root, false, &mut scope)
 }
 
@@ -24,9 +27,8 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
         Ok(())
     };
     match &node.expr {
-        Expr::Literal | Expr::SelfRef | Expr::Var(_) => Ok(()),
-        Expr::Str(kind, text) if kind.escaped() => unescape(node.at, text),
-        Expr::Str(..) => Ok(()),
+        // The parser has checked the escapes of every string, as go-jsonnet's does.
+        Expr::Literal | Expr::SelfRef | Expr::Var(_) | Expr::Str(..) => Ok(()),
         Expr::Dollar if level == 0 => Err(Problem::new(
             node.at,
             "`$` is used outside any object: `$` is the outermost object around it".into(),
@@ -138,52 +140,8 @@ fn desugar_specs(specs: &[ForSpec], level: usize) -> Result<(), Problem> {
     Ok(())
 }
 
-/// The escapes go-jsonnet reads in `"…"` and `'…'`.
-fn unescape(at: usize, text: &str) -> Result<(), Problem> {
-    const ESCAPES: &str = "the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, \
-                           `\\r`, `\\t` and `\\uXXXX`";
-    let bytes = text.as_bytes();
-    let mut chars = text.char_indices();
-    while let Some((_, c)) = chars.next() {
-        if c != '\\' {
-            continue;
-        }
-        let Some((i, escaped)) = chars.next() else {
-            return Err(Problem::new(
-                at,
-                format!("this string ends inside an escape: {ESCAPES}"),
-            ));
-        };
-        match escaped {
-            '"' | '\'' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' => {}
-            'u' => {
-                let digits = bytes.get(i + 1..i + 5);
-                if !digits.is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit)) {
-                    return Err(Problem::new(
-                        at,
-                        "`\\u` in a string takes four hexadecimal digits, such as `\\u00e9`".into(),
-                    ));
-                }
-                for _ in 0..4 {
-                    chars.next();
-                }
-            }
-            other => {
-                return Err(Problem::new(
-                    at,
-                    format!(
-                        "unknown escape `\\{}` in a string: {ESCAPES}",
-                        other.escape_debug()
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The static analysis: every variable bound, `self` and `super` inside an object.
-fn analyze(node: &Node, in_object: bool, scope: &mut Vec<String>) -> Result<(), Problem> {
+fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Problem> {
     let outside = |what: &str| {
         Err(Problem::new(
             node.at,
@@ -192,7 +150,7 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Vec<String>) -> Result<(), 
     };
     match &node.expr {
         Expr::Literal | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
-        Expr::Var(name) if scope.iter().any(|bound| bound == name) => Ok(()),
+        Expr::Var(name) if scope.contains(name) => Ok(()),
         Expr::Var(name) => Err(Problem::new(node.at, unknown_variable(name, scope))),
         Expr::SelfRef if !in_object => outside("self"),
         Expr::SelfRef => Ok(()),
@@ -273,7 +231,7 @@ fn analyze_function(
     params: &[Param],
     body: &Node,
     in_object: bool,
-    scope: &mut Vec<String>,
+    scope: &mut Names,
 ) -> Result<(), Problem> {
     let base = scope.len();
     scope.extend(params.iter().map(|p| p.name.clone()));
@@ -286,7 +244,7 @@ fn analyze_function(
     result
 }
 
-fn analyze_bind(bind: &Bind, in_object: bool, scope: &mut Vec<String>) -> Result<(), Problem> {
+fn analyze_bind(bind: &Bind, in_object: bool, scope: &mut Names) -> Result<(), Problem> {
     match &bind.params {
         Some(params) => analyze_function(params, &bind.value, in_object, scope),
         None => analyze(&bind.value, in_object, scope),
@@ -295,17 +253,13 @@ fn analyze_bind(bind: &Bind, in_object: bool, scope: &mut Vec<String>) -> Result
 
 /// go-jsonnet's order: the locals, the field values, the asserts (all inside the object, with
 /// the locals in scope), then the field names (outside it).
-fn analyze_members(
-    members: &[Member],
-    in_object: bool,
-    scope: &mut Vec<String>,
-) -> Result<(), Problem> {
+fn analyze_members(members: &[Member], in_object: bool, scope: &mut Names) -> Result<(), Problem> {
     let base = scope.len();
     scope.extend(members.iter().filter_map(|m| match m {
         Member::Local(bind) => Some(bind.name.clone()),
         _ => None,
     }));
-    let inside = |scope: &mut Vec<String>| -> Result<(), Problem> {
+    let inside = |scope: &mut Names| -> Result<(), Problem> {
         for member in members {
             if let Member::Local(bind) = member {
                 analyze_bind(bind, true, scope)?;
@@ -350,8 +304,8 @@ fn analyze_members(
 fn analyze_specs(
     specs: &[ForSpec],
     in_object: bool,
-    scope: &mut Vec<String>,
-    body: &mut dyn FnMut(&mut Vec<String>) -> Result<(), Problem>,
+    scope: &mut Names,
+    body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
 ) -> Result<(), Problem> {
     let Some((first, _)) = specs.split_first() else {
         return body(scope);
@@ -364,8 +318,8 @@ fn clause(
     specs: &[ForSpec],
     i: usize,
     in_object: bool,
-    scope: &mut Vec<String>,
-    body: &mut dyn FnMut(&mut Vec<String>) -> Result<(), Problem>,
+    scope: &mut Names,
+    body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
 ) -> Result<(), Problem> {
     scope.push(specs[i].var.clone());
     let result = (|| {
@@ -381,17 +335,56 @@ fn clause(
             }
         }
     })();
-    scope.pop();
+    scope.truncate(scope.len() - 1);
     result
 }
 
-fn unknown_variable(name: &str, scope: &[String]) -> String {
+/// The names in scope, innermost last, with how many times each is bound: a template may bind
+/// thousands (`local a0 = …, a1 = …`), and each variable is looked up.
+#[derive(Default)]
+struct Names {
+    order: Vec<String>,
+    bound: HashMap<String, usize>,
+}
+
+impl Names {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn push(&mut self, name: String) {
+        *self.bound.entry(name.clone()).or_default() += 1;
+        self.order.push(name);
+    }
+
+    fn extend(&mut self, names: impl IntoIterator<Item = String>) {
+        names.into_iter().for_each(|name| self.push(name));
+    }
+
+    /// Unbinds the names bound after the first `len`.
+    fn truncate(&mut self, len: usize) {
+        for name in self.order.drain(len..) {
+            if let Some(count) = self.bound.get_mut(&name) {
+                *count -= 1;
+                if *count == 0 {
+                    self.bound.remove(&name);
+                }
+            }
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.bound.contains_key(name)
+    }
+}
+
+fn unknown_variable(name: &str, scope: &Names) -> String {
     if name == "ctx" {
         return "`ctx` is not bound here: Kratos passes the context only to a top-level \
                 `function(ctx) …`"
             .into();
     }
-    match did_you_mean(name, scope.iter().map(String::as_str)) {
+    match did_you_mean(name, scope.order.iter().map(String::as_str)) {
         Some(near) => format!("unknown variable `{name}`: did you mean `{near}`?"),
         None => format!(
             "unknown variable `{name}`: the names in scope are `std`, parameters, `local`s \

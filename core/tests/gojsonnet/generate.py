@@ -86,6 +86,42 @@ SNIPPETS = [
     # in super, misc
     '{a: "x" in super}', '{a: x in super}', 'true in super', '1 in {}', '"a" in {a: 1}',
     'null', 'true', 'false', '{}', '', ' ', '# only a comment', '1 1', ')', ']', '}',
+    # surrogate escapes: go-jsonnet reads the six bytes after half a pair as its other half
+    r'"\ud83d"', r"'\ud83d'", r'"\ude00"', r'"\ud83dx"', r'"\ud83d\ude00"', r'"\ud83d\u0041"',
+    r'"\ude00\ud83d"', r'"\ud83d\u00"', r'"\ud83d\uzzzz"', r'"\ud83d\n"', r'"\ud83d\u00e9x"',
+    r'"\uD83D\uDE00"', r'{"\ud83d": 1}', r'{a: 1}["\ud83d"]', r'@"\ud83d"', r"@'\ud83d'",
+    '|||\n  \\ud83d\n|||', r'"\ud83d" 1', r'"\ud83d', r'"\ud83d\ud83d"', r'"\udbff\udfff"',
+    r'"x\ud800"', r'"\ud800\\"', r'"\ud800\"', r'"\u00e9\ud83d"', r'{a: "\ud83d"}.b',
+    # `in super` ends the expression unless an operator as loose as `in` follows
+    '{a: "a" in super.b}', '{a: "a" in super[0]}', '{a: "a" in super + 1}', '{a: "a" in super * 2}',
+    '{a: "a" in super == true}', '{a: "a" in super < 1}', '{a: "a" in super in {}}',
+    '{a: "a" in super && true}', '{a: "a" in super(1)}', '{a: "a" in super {}}', '"a" in super.b',
+    '{a: 1 + "a" in super.b}', '{a: -"a" in super}', '{a: "a" in super || "b" in super}',
+    '{a: ("a" in super).b}', '{a: "a" in super ? 1}', '{a: "a" in super:: 1}',
+    '{a: [x in super for x in ["a"]]}', '{a: "a" in super\n.b}', '{a: "a" in super tailstrict}',
+    # escapes are checked as each string is parsed: before later syntax errors, `$` and
+    # unknown variables
+    r'"\x" 1', r'$ + "\x"', r'"\x" + $', r'[$, "\x"]', r'x + "\x"', r'"\x" + x',
+    r'local a = "\x"; $', '$ 1', r'"\x" +', r'[1 2 "\x"]', r'["\x" 1]', r'"\x")', r'{"\x" 1}',
+    r'{a: "\x" b: 1}', r'{["\x"]: 1, ["\y"]: 2}', r'import "\x"', r'importstr "\ud83d"',
+    r'{a: 1, a: "\x"}', r'{a: "\x", a: 1}', r'{"\x": 1, "\x": 2}', r'@"\u"', r"@'\x'",
+    '|||\n  \\x\n|||', r'function(x, x) "\x"', r'function(x="\x", x) 1', r'local x = 1, x = "\x"; x',
+    r'[x for x in "\x"]', r'{[x]: "\x", [y]: 1 for x in []}', r'{a: "\x" for x in []}',
+    r'std.f(a=1, "\x")', r'x[1:2:3:"\x"]', r'if "\x" then', r'assert "\x"', r'local f(x, x) = "\x"; 1',
+    r'{a: "\x"}.a.local', r'"\x".1', r'{assert "\x", a: 1, a: 2}', r'{local a = "\x", local a = 1}',
+    r'self + "\x"', r'super.a + "\x"', r'"\x" + super.a', r'{a: 1}.a.b tailstrict "\x"',
+    r'"\ud83d" + "\x"', r'"\x" + "\ud83d"', r'local x = "\ud83d"; y', r'$ + "\ud83d"',
+    r'"\u12"', r'"\u"', r'"\ud83d\u12"', '"\\ud83d\\"', '"a\\', r'"\x" "\y"',
+    r'{[$]: "\x"}', r'{a: $, b: "\x"}', r'{"\x": $}', r'function(ctx) "\x" + ctx',
+    # an operator tighter than the last one applied ends the expression (go-jsonnet returns up
+    # through its loops for looser operators), which happens after a right operand or a
+    # unary operand that ended early at `in super`
+    '{a: {} in error "e" in super + 1}', '{a: 1 in error "e" in super + 1}', '{a: {} in error "e" in super.b}',
+    '{a: -local a = 1; "a" in super.b}', '{a: -error "a" in super.b}', '{a: -"a" in super.b}',
+    '{a: !if true then "a" in super.b else 1}', '{a: -local a = 1; "a" in super < 1}',
+    '-local a = [importstr "a", ctx]; super.a[self].a in super.a',
+    '-assert function(x) {} : self; super.a in super.a', '{a: 1 + -error "a" in super * 2}',
+    '{a: [1][0] in error "e" in super(1)}', '{a: 1 * error "e" in super == true}',
     # Kratos-shaped bodies
     'function(ctx) { email: ctx.identity.traits.email }',
     'function(ctx) std.prune({\n  a: |||\n    text\n  |||,\n})',

@@ -958,6 +958,57 @@ mod tests {
     }
 
     #[test]
+    fn any_body_up_to_the_size_limit_is_answered_on_a_small_stack() {
+        use ory_actions_core::jsonnet::{BodyError, MAX_BODY_BYTES, MAX_DEPTH};
+        // A test thread's stack, as a tokio worker's: these chains used to overflow it.
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let build = |body: String| {
+                    Action::builder(Flow::Registration, Timing::After, "https://x.example/h")
+                        .auth_method(Method::Password)
+                        .body(body)
+                        .build()
+                };
+                for (head, link) in [
+                    ("std.length", ".b"),
+                    ("x", "[0]"),
+                    ("f", "(0)"),
+                    ("function(ctx) ctx.identity.traits", ".a"),
+                    ("function(ctx) ", "["),
+                    ("function(ctx) ", "-"),
+                    ("function(ctx) ", "{a: "),
+                    ("function(ctx) ", "local a = 1; "),
+                ] {
+                    let body = format!(
+                        "{head}{}",
+                        link.repeat((MAX_BODY_BYTES - head.len()) / link.len())
+                    );
+                    let err = build(body).unwrap_err();
+                    assert!(
+                        matches!(
+                            err.problems(),
+                            [Problem::Body(BodyError::TooDeep {
+                                limit: MAX_DEPTH,
+                                ..
+                            })]
+                        ),
+                        "{head}{link}…: {err}"
+                    );
+                }
+                // Below the limit, the reads of `ctx` are checked as ever.
+                let reads = format!("function(ctx) ctx.identity.traits{}", ".a".repeat(400));
+                assert!(build(reads).is_ok());
+                let err =
+                    build(format!("function(ctx) ctx.identty{}", "[0]".repeat(400))).unwrap_err();
+                assert!(matches!(err.problems(), [Problem::Ctx { .. }]), "{err}");
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
     fn the_builder_collects_every_problem() {
         let err = Action::builder(Flow::Registration, Timing::After, "ftp://x")
             .auth_method([Method::Totp, Method::Password, Method::Password])

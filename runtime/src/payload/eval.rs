@@ -17,6 +17,7 @@ use jrsonnet_evaluator::gc::GcHashMap;
 use jrsonnet_evaluator::manifest::JsonFormat;
 use jrsonnet_evaluator::trace::PathResolver;
 use jrsonnet_evaluator::{IStr, State, Val, apply_tla};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Encoding, Payload, PayloadError};
@@ -161,7 +162,12 @@ fn call(
         Ok(None) => return Err(PayloadError::Function),
         Err(e) => return cancelled_or(failure(source, &e), encoding),
     };
-    let mut json: Value = serde_json::from_str(&text)
+    // As deep as the template made it (go-jsonnet evaluates 499 nested arrays; serde_json
+    // stops at 128 by default): this thread's stack holds it.
+    let mut reader = serde_json::Deserializer::from_str(&text);
+    reader.disable_recursion_limit();
+    let mut json = Value::deserialize(&mut reader)
+        .and_then(|json| reader.end().map(|()| json))
         .map_err(|e| PayloadError::Evaluator(format!("the result is not JSON: {e}")))?;
     exact_integers(&mut json);
     match encoding {
@@ -329,4 +335,105 @@ fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |t| t.chars().count()) + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use ory_actions_core::jsonnet::{BodyError, MAX_BODY_BYTES, MAX_DEPTH};
+    use serde_json::json;
+
+    use super::super::{Encoding, PayloadError, evaluate};
+
+    /// Templates just below the depth limit, of every kind, and as long as the size limit
+    /// allows where length is not depth.
+    fn deep_but_accepted() -> Vec<(&'static str, String)> {
+        let n = MAX_DEPTH - 10;
+        let flat = |unit: &str| unit.repeat((MAX_BODY_BYTES - 10) / unit.len());
+        // Each as wide as the size limit allows: jrsonnet's parser and evaluator loop over
+        // them.
+        vec![
+            ("arrays", format!("{}1{}", "[".repeat(n), "]".repeat(n))),
+            ("objects", format!("{}1{}", "{a:".repeat(n), "}".repeat(n))),
+            (
+                "parentheses",
+                format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+            ),
+            ("negations", format!("{}1", "-".repeat(n))),
+            ("sums", format!("1{}", "+1".repeat(n))),
+            ("field chain", format!("{{a: self}}{}", ".a".repeat(n))),
+            ("index chain", format!("[[0]]{}", "[0]".repeat(n))),
+            (
+                "call chain",
+                format!("local f(x) = f; f{}(0)", "(0)".repeat(n)),
+            ),
+            ("brace chain", format!("{{}}{}", "{}".repeat(n))),
+            ("locals", format!("{}a", "local a = 1; ".repeat(n))),
+            ("ifs", format!("{}1", "if true then ".repeat(n))),
+            ("asserts", format!("{}1", "assert true; ".repeat(n))),
+            (
+                "calls",
+                format!("{}1{}", "(function(x) ".repeat(n / 3), ")(0)".repeat(n / 3)),
+            ),
+            (
+                "comprehension",
+                format!("[1 {}]", "for x in [1] ".repeat(n - 5)),
+            ),
+            (
+                "ctx reads",
+                format!("function(ctx) [ctx{}]", ".a".repeat(n)),
+            ),
+            ("a long array", format!("[{}1]", flat("1,"))),
+            ("a long object", {
+                let mut fields = String::from("{");
+                for i in 0.. {
+                    let field = format!("a{i}: {i}, ");
+                    if fields.len() + field.len() + 1 > MAX_BODY_BYTES {
+                        break;
+                    }
+                    fields.push_str(&field);
+                }
+                fields + "}"
+            }),
+            ("many bindings", {
+                let mut binds = String::from("local z = 1");
+                for i in 0.. {
+                    let bind = format!(", a{i} = z");
+                    if binds.len() + bind.len() + 5 > MAX_BODY_BYTES {
+                        break;
+                    }
+                    binds.push_str(&bind);
+                }
+                binds + "; z"
+            }),
+        ]
+    }
+
+    #[test]
+    fn templates_as_deep_as_allowed_are_evaluated_or_fail_cleanly() {
+        // The caller's stack is a test thread's; the evaluator runs on a thread of its own.
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                for (kind, source) in deep_but_accepted() {
+                    assert!(source.len() <= MAX_BODY_BYTES, "{kind}");
+                    let result = evaluate(&source, &json!({"a": 1}), Encoding::Json);
+                    assert!(
+                        !matches!(
+                            result,
+                            Err(PayloadError::Invalid(_) | PayloadError::Evaluator(_))
+                        ),
+                        "{kind}: {result:?}"
+                    );
+                }
+                // Deeper: refused before the evaluator sees it.
+                let deep = format!("{}1", "-".repeat(MAX_BODY_BYTES - 1));
+                assert!(matches!(
+                    evaluate(&deep, &json!({}), Encoding::Json),
+                    Err(PayloadError::Invalid(BodyError::TooDeep { .. }))
+                ));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 }

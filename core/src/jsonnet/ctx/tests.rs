@@ -463,18 +463,39 @@ fn kratos_s_own_templates_are_fine() {
 
 #[test]
 fn deep_templates_do_not_overflow() {
-    let deep = format!(
-        "function(ctx) {}ctx.identty{}",
-        "[".repeat(20_000),
-        "]".repeat(20_000)
-    );
+    let nested = |depth: usize| {
+        format!(
+            "function(ctx) {}ctx.identty{}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
+    // On a test thread's 2 MiB stack: the analysis of a template deeper than a few levels runs
+    // on a thread of its own.
+    let (deepest, too_deep) = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            (
+                kinds(
+                    &nested(super::super::MAX_DEPTH - 3),
+                    Flow::Login,
+                    Timing::After,
+                ),
+                kinds(&nested(20_000), Flow::Login, Timing::After),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
     assert_eq!(
-        kinds(&deep, Flow::Login, Timing::After),
+        deepest,
         [CtxErrorKind::UnknownField {
             field: "identty".into(),
             suggestion: Some("identity")
         }]
     );
+    // Refused by `check_body`: nothing to analyse.
+    assert_eq!(too_deep, []);
 }
 
 #[test]
@@ -519,4 +540,36 @@ fn problems_come_in_source_order() {
         ),
         [(1, 20, "((ctx)).foo".to_owned())]
     );
+}
+
+#[test]
+fn guards_through_many_locals_are_followed_in_bounded_time() {
+    // Each local uses the next `uses` times: following every use down to the depth limit
+    // takes `uses`^7 steps.
+    let source = |uses: usize| {
+        let binds: Vec<String> = (0..7)
+            .map(|i| format!("l{i} = {}", vec![format!("l{}", i + 1); uses].join(" + ")))
+            .collect();
+        format!(
+            "function(ctx) local {}, l7 = 1; {{ a: if l0 then ctx.session.id else 1 }}",
+            binds.join(", ")
+        )
+    };
+    // Few uses: followed to the end, the condition tests no field of `ctx`.
+    assert_eq!(
+        found(&source(2), Flow::Login, Timing::Before),
+        [(1, 143, "ctx.session".to_owned())]
+    );
+    // 300^7 steps would never end: past its budget the analysis stays silent.
+    let started = std::time::Instant::now();
+    assert_eq!(found(&source(300), Flow::Login, Timing::Before), []);
+    // Some 0.3 s in a debug build.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // Each look-up through thousands of names in scope counts against the budget too (it took
+    // half a minute).
+    let filler: Vec<String> = (0..3_500).map(|i| format!("f{i} = 1")).collect();
+    let crowded = source(100).replace("l7 = 1;", &format!("l7 = 1, {};", filler.join(", ")));
+    let started = std::time::Instant::now();
+    assert_eq!(found(&crowded, Flow::Login, Timing::Before), []);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
