@@ -13,6 +13,9 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, ScalarStyle};
 
+// Deeper collections are left to the reference, which refuses them.
+use super::yaml_reference::MAX_DEPTH;
+
 /// One line with content: its indentation, and the content after it.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -81,8 +84,6 @@ struct Block<'a> {
     depth: usize,
 }
 
-/// How deep collections may nest before this reader leaves the text to the general parser.
-const MAX_DEPTH: usize = 128;
 
 impl<'a> Block<'a> {
     fn line(&self) -> Option<Line<'a>> {
