@@ -285,7 +285,9 @@ struct Checked;
 
 impl<'de> de::Deserialize<'de> for Checked {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(CheckedVisitor).map(|()| Checked)
+        deserializer
+            .deserialize_any(CheckedVisitor)
+            .map(|()| Checked)
     }
 }
 

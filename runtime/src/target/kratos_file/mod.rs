@@ -243,7 +243,8 @@ impl KratosFile {
                     ))
                 };
                 let document = Document::from_str(text).map_err(|e| editor(e.to_string()))?;
-                let value = YamlValue::from_document(&document).map_err(|e| editor(e.to_string()))?;
+                let value =
+                    YamlValue::from_document(&document).map_err(|e| editor(e.to_string()))?;
                 let edited = to_json(&value);
                 if let Some(at) = first_difference(&config, &edited) {
                     return Err(editor(format!("it reads `{at}` differently")));

@@ -689,40 +689,98 @@ fn refused_by_all(name: &str, text: &str, problem: &str) {
 #[test]
 fn every_read_gives_one_verdict() {
     let hooks = "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n";
-    let entry = |config: &str| format!("{hooks}          - hook: web_hook\n            config: {config}\n");
+    let entry =
+        |config: &str| format!("{hooks}          - hook: web_hook\n            config: {config}\n");
     let deep = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     // YAML that YAML parsers refuse, which the editor took.
-    refused_by_all("a.yaml", "selfservice:\n  flows:\n    login:\n      before:\n        hooks: - hook: session\n", "it is not valid YAML: at line 5, column 16: block sequence entries are not allowed");
     refused_by_all(
         "a.yaml",
-        &format!("{hooks}          - hook: web_hook\n            config:\n           url: https://a.example\n"),
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks: - hook: session\n",
+        "it is not valid YAML: at line 5, column 16: block sequence entries are not allowed",
+    );
+    refused_by_all(
+        "a.yaml",
+        &format!(
+            "{hooks}          - hook: web_hook\n            config:\n           url: https://a.example\n"
+        ),
         "it is not valid YAML: at line 8, column 12",
     );
-    refused_by_all("a.yaml", "dsn: a: b\n", "at line 1, column 7: mapping values are not allowed");
-    refused_by_all("a.yaml", &entry("{url: \"x\u{1}\"}"), "at line 7, column 29: the character U+0001");
+    refused_by_all(
+        "a.yaml",
+        "dsn: a: b\n",
+        "at line 1, column 7: mapping values are not allowed",
+    );
+    refused_by_all(
+        "a.yaml",
+        &entry("{url: \"x\u{1}\"}"),
+        "at line 7, column 29: the character U+0001",
+    );
     // Nesting: one collection exactly 128 deep used to panic the plan.
-    refused_by_all("a.yaml", &format!("dsn: {}\n", deep(128)), "nest deeper than 127 levels");
+    refused_by_all(
+        "a.yaml",
+        &format!("dsn: {}\n", deep(128)),
+        "nest deeper than 127 levels",
+    );
     refused_by_all("a.yaml", &entry(&deep(128)), "nest deeper than 127 levels");
     refused_by_all("a.yaml", &entry(&deep(10_000)), "it is not valid YAML");
     // Valid YAML the editor cannot write back: refused before a plan, not at the write.
-    refused_by_all("a.yaml", "%YAML 1.2\n---\nselfservice: {}\n", "the editor that writes it cannot read it");
-    refused_by_all("a.yaml", "selfservice: {}\n---\nother: 1\n", "a second YAML document starts here");
-    refused_by_all("a.yaml", "selfservice: {}\nselfservice: {}\n", "the key `selfservice` is given twice");
+    refused_by_all(
+        "a.yaml",
+        "%YAML 1.2\n---\nselfservice: {}\n",
+        "the editor that writes it cannot read it",
+    );
+    refused_by_all(
+        "a.yaml",
+        "selfservice: {}\n---\nother: 1\n",
+        "a second YAML document starts here",
+    );
+    refused_by_all(
+        "a.yaml",
+        "selfservice: {}\nselfservice: {}\n",
+        "the key `selfservice` is given twice",
+    );
     refused_by_all("a.yaml", "selfservice: !custom {}\n", "the tag `!custom`");
     // JSON: what serde_json refuses anywhere in the file.
     let json_entry = |config: &str| {
-        format!(r#"{{"selfservice": {{"flows": {{"login": {{"before": {{"hooks": [{{"hook": "web_hook", "config": {config}}}]}}}}}}}}}}"#)
+        format!(
+            r#"{{"selfservice": {{"flows": {{"login": {{"before": {{"hooks": [{{"hook": "web_hook", "config": {config}}}]}}}}}}}}}}"#
+        )
     };
-    refused_by_all("a.json", &json_entry(r#"{"url": "\ud800"}"#), "hex escape at line 1 column 105");
+    refused_by_all(
+        "a.json",
+        &json_entry(r#"{"url": "\ud800"}"#),
+        "hex escape at line 1 column 105",
+    );
     refused_by_all("a.json", &json_entry("1e400"), "number out of range");
-    refused_by_all("a.json", &json_entry(&deep(128)), "recursion limit exceeded");
-    refused_by_all("a.json", &json_entry(&deep(10_000)), "recursion limit exceeded");
-    refused_by_all("a.json", &format!(r#"{{"dsn": 1e400, "selfservice": {{}}}}"#), "number out of range at line 1 column 13");
-    refused_by_all("a.json", &format!(r#"{{"dsn": {}, "selfservice": {{}}}}"#, deep(127)), "recursion limit exceeded");
+    refused_by_all(
+        "a.json",
+        &json_entry(&deep(128)),
+        "recursion limit exceeded",
+    );
+    refused_by_all(
+        "a.json",
+        &json_entry(&deep(10_000)),
+        "recursion limit exceeded",
+    );
+    refused_by_all(
+        "a.json",
+        &format!(r#"{{"dsn": 1e400, "selfservice": {{}}}}"#),
+        "number out of range at line 1 column 13",
+    );
+    refused_by_all(
+        "a.json",
+        &format!(r#"{{"dsn": {}, "selfservice": {{}}}}"#, deep(127)),
+        "recursion limit exceeded",
+    );
     // And what is read is read by all.
     for (name, text) in [
         ("a.yaml", entry("{url: https://a.example, method: POST}")),
-        ("a.yaml", format!("d: &d {{url: https://a.example}}\n{hooks}          - hook: web_hook\n            config:\n              <<: *d\n              method: POST\n")),
+        (
+            "a.yaml",
+            format!(
+                "d: &d {{url: https://a.example}}\n{hooks}          - hook: web_hook\n            config:\n              <<: *d\n              method: POST\n"
+            ),
+        ),
         ("a.yaml", format!("dsn: {}\n", deep(126))),
         ("a.json", json_entry(&deep(100))),
     ] {

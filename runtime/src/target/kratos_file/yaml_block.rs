@@ -84,7 +84,6 @@ struct Block<'a> {
     depth: usize,
 }
 
-
 impl<'a> Block<'a> {
     fn line(&self) -> Option<Line<'a>> {
         self.lines.get(self.at).copied()

@@ -83,7 +83,10 @@ pub(super) fn read(text: &str) -> Result<Value, Problem> {
         aliased: 0,
     };
     let Event::StreamStart = reader.next()?.0 else {
-        return Err(Problem::at(Span::default(), "the YAML stream does not start"));
+        return Err(Problem::at(
+            Span::default(),
+            "the YAML stream does not start",
+        ));
     };
     let value = match reader.next()? {
         (Event::StreamEnd, _) => return Ok(Value::Null),
@@ -123,7 +126,10 @@ fn printable(text: &str) -> Result<(), Problem> {
     };
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
     Err(Problem {
         line,
         column,
@@ -199,7 +205,11 @@ impl<'a> Reader<'a> {
                             self.anchors
                                 .insert(anchor, Some((Value::String(key.clone()), 1)));
                         }
-                        let key = if merge { Key::Merge(span) } else { Key::Named(key) };
+                        let key = if merge {
+                            Key::Merge(span)
+                        } else {
+                            Key::Named(key)
+                        };
                         self.key(&mut open, key, span)?;
                         continue;
                     }
@@ -238,7 +248,9 @@ impl<'a> Reader<'a> {
                             }
                             (Value::Object(map), anchor, nodes)
                         }
-                        None => return Err(Problem::at(span, "a collection ends that never began")),
+                        None => {
+                            return Err(Problem::at(span, "a collection ends that never began"));
+                        }
                     };
                     if anchor > 0 {
                         self.anchors.insert(anchor, Some((value.clone(), nodes)));
@@ -288,7 +300,9 @@ impl<'a> Reader<'a> {
             };
             match open.last_mut() {
                 None => return Ok(value),
-                Some(Open::Sequence { items, nodes: n, .. }) => {
+                Some(Open::Sequence {
+                    items, nodes: n, ..
+                }) => {
                     items.push(value);
                     *n = n.saturating_add(nodes);
                 }
@@ -473,7 +487,9 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Resu
         }
         _ => Err(Problem::at(
             span,
-            format!("the tag `{tag}` is not one a configuration can use; it may use only {CORE_TAGS}"),
+            format!(
+                "the tag `{tag}` is not one a configuration can use; it may use only {CORE_TAGS}"
+            ),
         )),
     }
 }

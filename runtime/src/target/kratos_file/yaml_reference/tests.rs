@@ -24,7 +24,10 @@ fn reads_by_the_core_schema() {
     reads("", Value::Null);
     reads("# only a comment\n", Value::Null);
     reads("---\na: 1\n...\n", json!({"a": 1}));
-    reads("a: 123456789012345678901234567890\nb: 1e400\n", json!({"a": "123456789012345678901234567890", "b": "1e400"}));
+    reads(
+        "a: 123456789012345678901234567890\nb: 1e400\n",
+        json!({"a": "123456789012345678901234567890", "b": "1e400"}),
+    );
     reads("1: a\ntrue: b\n", json!({"1": "a", "true": "b"}));
     reads("a: \"\\x41\\t\\u00e9\"\n", json!({"a": "A\té"}));
     // NEL is content in YAML 1.2 (ruamel.yaml, a 1.1 reader at heart, folds it as a break).
@@ -39,7 +42,12 @@ fn only_core_tags() {
         "a: !!str 12\nb: !!int '12'\nc: !!float 1\nd: !!bool 'true'\ne: !!null ''\nf: !!seq [1]\ng: !!map {}\n",
         json!({"a": "12", "b": 12, "c": 1.0, "d": true, "e": null, "f": [1], "g": {}}),
     );
-    refused("a: !foo 12\n", 1, 4, "the tag `!foo` is not one a configuration can use");
+    refused(
+        "a: !foo 12\n",
+        1,
+        4,
+        "the tag `!foo` is not one a configuration can use",
+    );
     refused("a: !!int x\n", 1, 4, "is not an integer");
     refused("a: !!seq {}\n", 1, 4, "is not one this mapping can have");
     refused(
@@ -77,8 +85,14 @@ selfservice:
 ";
     let value = read(text).unwrap();
     let hooks = &value["selfservice"]["flows"]["login"]["before"]["hooks"];
-    assert_eq!(hooks[0]["config"], json!({"url": "https://hooks.example/a", "method": "POST"}));
-    assert_eq!(hooks[1]["config"], json!({"url": "https://hooks.example/b", "method": "POST"}));
+    assert_eq!(
+        hooks[0]["config"],
+        json!({"url": "https://hooks.example/a", "method": "POST"})
+    );
+    assert_eq!(
+        hooks[1]["config"],
+        json!({"url": "https://hooks.example/b", "method": "POST"})
+    );
     assert_eq!(
         hooks[2]["config"],
         json!({"url": "https://hooks.example/a", "method": "PUT", "extra": 1})
@@ -120,7 +134,8 @@ fn an_alias_bomb_is_refused_at_once() {
     }
     assert!(read(&text).unwrap_err().what.contains("alias bomb"));
     // What real configurations do stays well within.
-    let mut text = String::from("d: &d {url: https://h.example, method: POST, headers: {a: b}}\nl:\n");
+    let mut text =
+        String::from("d: &d {url: https://h.example, method: POST, headers: {a: b}}\nl:\n");
     for _ in 0..1000 {
         text.push_str("  - {hook: web_hook, config: *d}\n");
     }
@@ -131,13 +146,23 @@ fn an_alias_bomb_is_refused_at_once() {
 fn nesting_is_bounded_without_recursion() {
     let deep = |depth: usize| format!("a: {}{}\n", "[".repeat(depth), "]".repeat(depth));
     assert!(read(&deep(MAX_DEPTH - 1)).is_ok());
-    refused(&deep(MAX_DEPTH), 1, 4 + MAX_DEPTH - 1, "nest deeper than 127 levels");
+    refused(
+        &deep(MAX_DEPTH),
+        1,
+        4 + MAX_DEPTH - 1,
+        "nest deeper than 127 levels",
+    );
     // Deeper than the parser's own limit: the parser refuses first.
     assert!(read(&deep(10_000)).is_err());
     let block: String = (0..1_000)
         .map(|level| format!("{}k:\n", " ".repeat(level)))
         .collect();
-    refused(&block, MAX_DEPTH + 1, MAX_DEPTH + 1, "nest deeper than 127 levels");
+    refused(
+        &block,
+        MAX_DEPTH + 1,
+        MAX_DEPTH + 1,
+        "nest deeper than 127 levels",
+    );
     let mut sequences = String::new();
     for level in 0..300 {
         sequences.push_str(&format!("{}-\n", " ".repeat(level)));
@@ -149,7 +174,12 @@ fn nesting_is_bounded_without_recursion() {
 /// ruamel.yaml's safe loader), refused with its place.
 #[test]
 fn invalid_yaml_is_refused_with_its_place() {
-    refused("hooks: - hook: session\n", 1, 8, "block sequence entries are not allowed");
+    refused(
+        "hooks: - hook: session\n",
+        1,
+        8,
+        "block sequence entries are not allowed",
+    );
     refused(
         "hooks:\n  - hook: web_hook\n    config:\n   url: x\n",
         4,
@@ -168,7 +198,12 @@ fn invalid_yaml_is_refused_with_its_place() {
     refused("a: é\u{9f}\n", 1, 5, "U+009F is not allowed");
     refused("a: \"\\ud800\"\n", 1, 4, "invalid Unicode character escape");
     refused("a: \"\\q\"\n", 1, 4, "unknown escape character");
-    refused("a:\tb\n", 1, 4, "':' must be followed by a valid YAML whitespace");
+    refused(
+        "a:\tb\n",
+        1,
+        4,
+        "':' must be followed by a valid YAML whitespace",
+    );
     refused("a:\n\tb: c\n", 2, 2, "tabs disallowed");
     refused("a: 1\na: 2\n", 2, 1, "the key `a` is given twice");
     refused("? [a]\n: 1\n", 1, 3, "keys must be strings");
