@@ -222,7 +222,7 @@ fn an_alias_bomb_is_refused_in_well_under_a_second() {
         let previous = format!("*a{}", level - 1);
         text.push_str(&format!(
             "lol{level}: &a{level} [{}]\n",
-            vec![previous.as_str(); 10].join(", ")
+            [previous.as_str(); 10].join(", ")
         ));
     }
     // Under a key nothing reads, beside a plain configuration.
@@ -338,7 +338,7 @@ fn json_that_a_json_parser_refuses_is_refused_everywhere_in_the_file() {
         ),
         (
             "huge-number-beside",
-            format!(r#"{{"dsn": 1e400, "selfservice": {{}}}}"#),
+            r#"{"dsn": 1e400, "selfservice": {}}"#.to_owned(),
             "it is not valid JSON: number out of range at line 1 column 13",
         ),
         (

@@ -544,10 +544,10 @@ mod tests {
             in_a_list("-1e400"),
             in_a_list(&deep(128)),
             in_a_list(&deep(10_000)),
-            format!(r#"{{"dsn": "\ud800", "selfservice": {{}}}}"#),
-            format!(r#"{{"dsn": 1e400, "selfservice": {{}}}}"#),
+            r#"{"dsn": "\ud800", "selfservice": {}}"#.to_owned(),
+            r#"{"dsn": 1e400, "selfservice": {}}"#.to_owned(),
             format!(r#"{{"dsn": {}, "selfservice": {{}}}}"#, deep(127)),
-            format!(r#"{{"\ud800": 1}}"#),
+            r#"{"\ud800": 1}"#.to_owned(),
         ];
         for text in &texts {
             let tree = serde_json::from_str::<Value>(text).unwrap_err();

@@ -75,7 +75,7 @@ fn too_large(limit: u64) -> String {
 /// `16 MiB`, `1 MiB`, or bytes.
 fn size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")

@@ -200,7 +200,7 @@ impl<'a> Reader<'a> {
                 Event::Scalar(text, style, anchor, tag) => {
                     if open.last().is_some_and(Open::awaits_key) {
                         let merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
-                        let key = text.into_owned();
+                        let key = key_text(&text, style, tag.as_deref(), span)?;
                         if anchor > 0 {
                             self.anchors
                                 .insert(anchor, Some((Value::String(key.clone()), 1)));
@@ -387,6 +387,27 @@ impl<'a> Reader<'a> {
         }
         *slot = Some(key);
         Ok(())
+    }
+}
+
+/// A scalar mapping key as a JSON key: its text, but `null` for a plain key that is null
+/// (empty or `~`), as YAML libraries write a null key in JSON. A key's tag may only be `!!str`.
+fn key_text(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    span: Span,
+) -> Result<String, Problem> {
+    match tag {
+        None => Ok(match resolve(text, style) {
+            Scalar::Null => "null".to_owned(),
+            _ => text.to_owned(),
+        }),
+        Some(tag) if core_suffix(tag) == Some("str") => Ok(text.to_owned()),
+        Some(tag) => Err(Problem::at(
+            span,
+            format!("the tag `{tag}` is not one a key can have; a key may be tagged only `!!str`"),
+        )),
     }
 }
 
