@@ -8,6 +8,13 @@
 //! everything else stay byte for byte, and what is written looks hand-written ([`key_order`]).
 //! The file is replaced atomically ([`atomic`]), so a crash never leaves half a configuration.
 //! The body templates hooks name by path are read where Kratos reads them ([`paths`]).
+//!
+//! Every read of the file gives one verdict, for every command: the file is read only if it is
+//! a regular file of at most 16 MiB ([`regular_file`]); a YAML file is YAML if the reference
+//! reading ([`yaml_reference`], a YAML 1.2 parser with limits on nesting and aliases) takes it,
+//! and is refused if the editor that writes it reads it otherwise ([`KratosFile::parse`]); the
+//! fast reader ([`yaml_read`]) takes only block YAML that the two read the same. A JSON file is
+//! what `serde_json` reads, everywhere in it ([`read_json`]).
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
