@@ -66,10 +66,18 @@ impl Problem {
     }
 
     fn scan(error: &ScanError) -> Self {
+        let what = match error.info() {
+            // The parser's own bound on nesting, met before this reader's when it looks ahead.
+            "recursion limit exceeded" => format!(
+                "collections nest too deep here (recursion limit exceeded); a configuration may \
+                 nest at most {MAX_DEPTH} levels"
+            ),
+            info => info.to_owned(),
+        };
         Problem {
             line: error.marker().line(),
             column: error.marker().col() + 1,
-            what: error.info().to_owned(),
+            what,
         }
     }
 }

@@ -228,7 +228,7 @@ fn the_line_reader_takes_block_yaml_and_gives_the_parsers_events() {
 }
 
 #[test]
-fn leaves_what_it_does_not_take_to_the_editor() {
+fn leaves_what_it_does_not_take_to_the_reference() {
     for text in [
         // Anchors, aliases and merge keys.
         "base: &b {hook: session}\nselfservice:\n  flows:\n    login:\n      before:\n        hooks: [*b]\n",
