@@ -4,6 +4,7 @@ use ory_actions_core::Scope;
 use serde_json::json;
 use yaml_edit::{Document as YamlDocument, YamlValue};
 
+use proptest::prelude::*;
 use saphyr_parser::{Event, Parser};
 
 use super::*;
@@ -371,4 +372,166 @@ fn yaml_files(dirs: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
     }
     files.sort();
     files
+}
+
+/// A generated configuration: nested mappings and sequences of scalars.
+#[derive(Clone, Debug)]
+enum Node {
+    Scalar(&'static str),
+    Map(Vec<Node>),
+    Seq(Vec<Node>),
+}
+
+/// Scalars as written: plain ones that read as strings, numbers, booleans or null by the core
+/// schema, and quoted ones, with the characters the line reader must take care of.
+const SCALARS: &[&str] = &[
+    "session",
+    "web_hook",
+    "https://hooks.example/a?x=1&y=2",
+    "https://a.example/#frag",
+    "a#b",
+    "x:y",
+    "-1",
+    "+7",
+    "0x1F",
+    "0o17",
+    "0755",
+    "1.5",
+    "1e3",
+    ".5",
+    ".inf",
+    "-.INF",
+    ".NaN",
+    "true",
+    "False",
+    "yes",
+    "null",
+    "~",
+    "99999999999999999999",
+    "1_000",
+    "é ü",
+    "😀 x",
+    "'it''s'",
+    "'#not a comment'",
+    "'a: b'",
+    "''",
+    "'- x'",
+    "'true'",
+    "base64://e30=",
+    "POST",
+    "10m",
+    "?x",
+    ":x",
+    "-x",
+    "a b   # a comment",
+    "'x' # a comment",
+];
+
+/// Keys, including those on the way to hook lists.
+const KEYS: &[&str] = &[
+    "selfservice",
+    "flows",
+    "login",
+    "before",
+    "after",
+    "hooks",
+    "hook",
+    "config",
+    "url",
+    "password",
+    "verification",
+    "enabled",
+    "registration",
+    "'quoted key'",
+    "x-1",
+    "é",
+];
+
+fn node() -> impl Strategy<Value = Node> {
+    let leaf = proptest::sample::select(SCALARS).prop_map(Node::Scalar);
+    leaf.prop_recursive(5, 48, 5, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 1..5).prop_map(Node::Map),
+            proptest::collection::vec(inner, 1..5).prop_map(Node::Seq),
+        ]
+    })
+}
+
+/// `node` as block YAML, its mappings' keys at `indent`, nested ones `step` further in, and
+/// sequences under a key at the key's column when `flush`.
+fn write(node: &Node, indent: usize, step: usize, flush: bool, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match node {
+        Node::Scalar(text) => out.push_str(&format!("{pad}{text}\n")),
+        Node::Map(values) => {
+            if values.is_empty() {
+                out.push_str(&format!("{pad}{{}}\n"));
+            }
+            for (i, value) in values.iter().enumerate() {
+                let key = KEYS[i % KEYS.len()];
+                match value {
+                    Node::Scalar(text) => out.push_str(&format!("{pad}{key}: {text}\n")),
+                    Node::Map(inner) if inner.is_empty() => {
+                        out.push_str(&format!("{pad}{key}: {{}}\n"))
+                    }
+                    Node::Seq(inner) if inner.is_empty() => {
+                        out.push_str(&format!("{pad}{key}: []\n"))
+                    }
+                    Node::Map(_) => {
+                        out.push_str(&format!("{pad}{key}:\n"));
+                        write(value, indent + step, step, flush, out);
+                    }
+                    Node::Seq(_) => {
+                        out.push_str(&format!("{pad}{key}:\n"));
+                        let at = if flush { indent } else { indent + step };
+                        write(value, at, step, flush, out);
+                    }
+                }
+            }
+        }
+        Node::Seq(items) => {
+            if items.is_empty() {
+                out.push_str(&format!("{pad}[]\n"));
+            }
+            for item in items {
+                match item {
+                    Node::Scalar(text) => out.push_str(&format!("{pad}- {text}\n")),
+                    Node::Map(inner) if !inner.is_empty() => {
+                        // `- key: value`, the other keys under the first.
+                        let mut entry = String::new();
+                        write(item, indent + 2, step, flush, &mut entry);
+                        out.push_str(&format!("{pad}- {}", &entry[indent + 2..]));
+                    }
+                    _ => {
+                        out.push_str(&format!("{pad}-\n"));
+                        write(item, indent + 2, step, flush, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// On generated block YAML, the line reader gives the parser's events, the fast reader
+    /// reads what the reference reads, and the editor that writes the file reads the same
+    /// (or the file would be refused).
+    #[test]
+    fn generated_block_yaml_reads_the_same_everywhere(
+        top in proptest::collection::vec(node(), 1..6),
+        step in 1usize..5,
+        flush: bool,
+    ) {
+        let mut text = String::new();
+        write(&Node::Map(top), 0, step, flush, &mut text);
+        block_agrees(&text);
+        let reference = reference(&text);
+        prop_assert!(yaml_reference::read(&text).is_ok(), "{}", text);
+        prop_assert_eq!(&reference, &whole(&text), "{}", text);
+        if let Some(fast) = fast(&text) {
+            prop_assert_eq!(&fast, &reference, "{}", text);
+        }
+    }
 }
