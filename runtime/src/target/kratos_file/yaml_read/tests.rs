@@ -48,6 +48,13 @@ fn block_agrees(text: &str) -> bool {
     true
 }
 
+/// The whole value the lossless editor reads.
+fn editor_value(text: &str) -> Result<Value, String> {
+    let document = YamlDocument::from_str(text).map_err(|e| e.to_string())?;
+    let value = YamlValue::from_document(&document).map_err(|e| e.to_string())?;
+    Ok(to_json(&value))
+}
+
 /// What the reference reads: the lists and the verification switch, or the error.
 fn reference(text: &str) -> Result<(HookLists, bool), String> {
     let config = yaml_reference::read(text).map_err(|e| e.to_string())?;
@@ -187,6 +194,7 @@ fn the_line_reader_takes_block_yaml_and_gives_the_parsers_events() {
         "a: 1\r\nb:\r\n  c: 2\r\n",
         "top:\n    deep:\n        x: 1\n    back: 2\nnext: 3\n",
         "é: ü\nemoji: 😀 x\n",
+        "a: \"x\"\n\"a b\": \"https://a.example/#f\" # c\nl:\n- \"it's\"\n- \"\"\n- \"k\": \"v: w\"\n",
     ];
     for text in taken {
         let ok = block_agrees(text);
@@ -199,7 +207,9 @@ fn the_line_reader_takes_block_yaml_and_gives_the_parsers_events() {
         "a: {b: c}\n",
         "a: |\n  text\n",
         "a: >\n  text\n",
-        "a: \"x\"\n",
+        "a: \"x\\ty\"\n",
+        "a: \"x\" y\n",
+        "a: \"two\n  lines\"\n",
         "a: plain\n  continued\n",
         "a: 'two\n  lines'\n",
         "a: &x 1\nb: *x\n",
@@ -219,7 +229,7 @@ fn the_line_reader_takes_block_yaml_and_gives_the_parsers_events() {
         "a:\n    b: 1\n  c: 2\n",
         "key : v\n",
         "a: b:\n",
-        "\"a\": 1\n",
+        "\"a\":1\n",
     ] {
         assert!(
             yaml_block::events(text).is_none(),
@@ -378,8 +388,21 @@ fn yaml_files(dirs: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
 #[derive(Clone, Debug)]
 enum Node {
     Scalar(&'static str),
-    Map(Vec<Node>),
+    /// Values, their keys taken from [`KEYS`] from an offset on.
+    Map(Vec<Node>, usize),
     Seq(Vec<Node>),
+}
+
+/// Mappings and sequences of the nodes of `inner`.
+fn collections(inner: BoxedStrategy<Node>) -> impl Strategy<Value = Node> {
+    prop_oneof![
+        (
+            proptest::collection::vec(inner.clone(), 1..5),
+            0..KEYS.len()
+        )
+            .prop_map(|(values, offset)| Node::Map(values, offset)),
+        proptest::collection::vec(inner, 1..5).prop_map(Node::Seq),
+    ]
 }
 
 /// Scalars as written: plain ones that read as strings, numbers, booleans or null by the core
@@ -449,12 +472,7 @@ const KEYS: &[&str] = &[
 
 fn node() -> impl Strategy<Value = Node> {
     let leaf = proptest::sample::select(SCALARS).prop_map(Node::Scalar);
-    leaf.prop_recursive(5, 48, 5, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 1..5).prop_map(Node::Map),
-            proptest::collection::vec(inner, 1..5).prop_map(Node::Seq),
-        ]
-    })
+    leaf.prop_recursive(5, 48, 5, collections)
 }
 
 /// `node` as block YAML, its mappings' keys at `indent`, nested ones `step` further in, and
@@ -463,23 +481,23 @@ fn write(node: &Node, indent: usize, step: usize, flush: bool, out: &mut String)
     let pad = " ".repeat(indent);
     match node {
         Node::Scalar(text) => out.push_str(&format!("{pad}{}\n", indented(text, &pad))),
-        Node::Map(values) => {
+        Node::Map(values, offset) => {
             if values.is_empty() {
                 out.push_str(&format!("{pad}{{}}\n"));
             }
             for (i, value) in values.iter().enumerate() {
-                let key = KEYS[i % KEYS.len()];
+                let key = KEYS[(offset + i) % KEYS.len()];
                 match value {
                     Node::Scalar(text) => {
                         out.push_str(&format!("{pad}{key}: {}\n", indented(text, &pad)));
                     }
-                    Node::Map(inner) if inner.is_empty() => {
+                    Node::Map(inner, _) if inner.is_empty() => {
                         out.push_str(&format!("{pad}{key}: {{}}\n"))
                     }
                     Node::Seq(inner) if inner.is_empty() => {
                         out.push_str(&format!("{pad}{key}: []\n"))
                     }
-                    Node::Map(_) => {
+                    Node::Map(..) => {
                         out.push_str(&format!("{pad}{key}:\n"));
                         write(value, indent + step, step, flush, out);
                     }
@@ -500,7 +518,7 @@ fn write(node: &Node, indent: usize, step: usize, flush: bool, out: &mut String)
                     Node::Scalar(text) => {
                         out.push_str(&format!("{pad}- {}\n", indented(text, &pad)));
                     }
-                    Node::Map(inner) if !inner.is_empty() => {
+                    Node::Map(inner, _) if !inner.is_empty() => {
                         // `- key: value`, the other keys under the first.
                         let mut entry = String::new();
                         write(item, indent + 2, step, flush, &mut entry);
@@ -535,13 +553,24 @@ proptest! {
         flush: bool,
     ) {
         let mut text = String::new();
-        write(&Node::Map(top), 0, step, flush, &mut text);
+        write(&Node::Map(top.clone(), 0), 0, step, flush, &mut text);
         block_agrees(&text);
+        let value = yaml_reference::read(&text);
+        prop_assert!(value.is_ok(), "{}: {:?}", text, value);
+        prop_assert_eq!(value.ok(), editor_value(&text).ok(), "{}", text);
         let reference = reference(&text);
-        prop_assert!(yaml_reference::read(&text).is_ok(), "{}", text);
         prop_assert_eq!(&reference, &whole(&text), "{}", text);
         if let Some(fast) = fast(&text) {
             prop_assert_eq!(&fast, &reference, "{}", text);
+        }
+        // The same nodes as the entries of a hook list, which the fast reader keeps as text.
+        let mut text = String::from("selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n");
+        write(&Node::Seq(top), 10, step, flush, &mut text);
+        block_agrees(&text);
+        let in_a_list = self::reference(&text);
+        prop_assert_eq!(&in_a_list, &whole(&text), "{}", text);
+        if let Some(fast) = fast(&text) {
+            prop_assert_eq!(&fast, &in_a_list, "{}", text);
         }
     }
 }
@@ -581,12 +610,7 @@ const OTHER_STYLES: &[&str] = &[
 
 fn other_node() -> impl Strategy<Value = Node> {
     let leaf = proptest::sample::select(OTHER_STYLES).prop_map(Node::Scalar);
-    leaf.prop_recursive(4, 24, 4, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 1..4).prop_map(Node::Map),
-            proptest::collection::vec(inner, 1..4).prop_map(Node::Seq),
-        ]
-    })
+    leaf.prop_recursive(4, 24, 4, collections)
 }
 
 proptest! {
@@ -601,9 +625,10 @@ proptest! {
         step in 2usize..5,
     ) {
         let mut text = String::new();
-        write(&Node::Map(top), 0, step, false, &mut text);
+        write(&Node::Map(top, 0), 0, step, false, &mut text);
         let read = yaml_reference::read(&text);
         prop_assert!(read.is_ok(), "{}: {:?}", text, read);
+        prop_assert_eq!(read.ok(), editor_value(&text).ok(), "{}", text);
         prop_assert_eq!(reference(&text), whole(&text), "{}", text);
     }
 }
