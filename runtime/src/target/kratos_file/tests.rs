@@ -799,3 +799,39 @@ fn every_read_gives_one_verdict() {
         assert_eq!(verdicts(name, &text), [Ok(()), Ok(()), Ok(())], "{text}");
     }
 }
+
+/// A body template or a schema a configuration or an option names is read as the configuration
+/// is: a FIFO, a device or a directory is refused at once (a FIFO used to block the plan).
+#[cfg(target_os = "linux")]
+#[test]
+fn other_files_named_are_regular_files_too() {
+    let dir = temp_dir("named-kinds");
+    let fifo = dir.join("body.jsonnet");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let file = KratosFile::new(dir.join("kratos.yaml"));
+    for (reference, kind) in [
+        (
+            format!("file://{}", fifo.display()),
+            "is a FIFO (named pipe)",
+        ),
+        ("file:///dev/zero".to_owned(), "is a character device"),
+        (format!("file://{}", dir.display()), "is a directory"),
+    ] {
+        let problem = file.read_body(&reference).unwrap_err();
+        assert!(
+            problem.contains(&format!("{kind}, not a regular file")),
+            "{problem}"
+        );
+    }
+    #[cfg(feature = "schema")]
+    for path in [fifo.as_path(), std::path::Path::new("/dev/urandom")] {
+        let problem = schema::KratosSchema::load(path).err().unwrap();
+        assert!(problem.contains("not a regular file"), "{problem}");
+    }
+}
