@@ -143,6 +143,7 @@ fn a_file_over_the_size_limit_is_not_read() {
     refused(&path, &["is larger than 16 MiB, so it is not read"], QUICK);
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn what_is_not_a_regular_file_is_refused_at_once() {
     let dir = dir("kinds");
