@@ -94,8 +94,11 @@ pub(crate) fn read_env(var: &str, what: &str) -> Result<String, ReadError> {
     }
 }
 
+/// The most a secret file may hold.
+const SECRET_FILE_LIMIT: u64 = 64 * 1024;
+
 fn read_file(path: &Path, what: &str) -> Result<String, ReadError> {
-    let mut value = std::fs::read_to_string(path).map_err(|source| ReadError::SecretFile {
+    let mut value = read_regular(path).map_err(|source| ReadError::SecretFile {
         path: path.into(),
         what: what.into(),
         source,
@@ -111,6 +114,29 @@ fn read_file(path: &Path, what: &str) -> Result<String, ReadError> {
             path: path.into(),
             what: what.into(),
         });
+    }
+    Ok(value)
+}
+
+/// The text of a regular file of at most [`SECRET_FILE_LIMIT`] bytes: a FIFO or a device (which
+/// would block or never end) is refused before it is opened, and the read stops past the limit.
+/// (The same rule as the configuration's reader, `target::kratos_file::regular_file`, which this
+/// module cannot use: it comes first.)
+fn read_regular(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read as _};
+    let refused = |why: &str| Error::new(ErrorKind::InvalidInput, why.to_owned());
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(refused("it is not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(refused("it is not a regular file"));
+    }
+    let mut value = String::new();
+    file.take(SECRET_FILE_LIMIT + 1)
+        .read_to_string(&mut value)?;
+    if value.len() as u64 > SECRET_FILE_LIMIT {
+        return Err(refused("it is larger than 64 KiB"));
     }
     Ok(value)
 }
@@ -207,5 +233,37 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         let err = Secret::file(&path).resolve("the test key").unwrap_err();
         assert!(err.to_string().contains("the test key"), "{err}");
+    }
+
+    /// A FIFO would block the read forever and a device never end: both are refused at once,
+    /// as are a directory and a file over 64 KiB.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_secret_file_is_a_small_regular_file() {
+        use std::error::Error as _;
+        let dir =
+            std::env::temp_dir().join(format!("ory-actions-secret-kinds-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let large = dir.join("large");
+        std::fs::write(&large, "x".repeat(64 * 1024 + 1)).unwrap();
+        for (path, why) in [
+            (fifo.as_path(), "it is not a regular file"),
+            (Path::new("/dev/zero"), "it is not a regular file"),
+            (dir.as_path(), "it is not a regular file"),
+            (large.as_path(), "it is larger than 64 KiB"),
+        ] {
+            let err = Secret::file(path).resolve("the key").unwrap_err();
+            let source = err.source().map(ToString::to_string).unwrap_or_default();
+            assert_eq!(source, why, "{}", path.display());
+        }
     }
 }

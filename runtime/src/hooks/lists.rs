@@ -38,7 +38,11 @@ impl StoredEntry {
         StoredEntry(raw.into())
     }
 
-    /// The entry as a JSON value.
+    /// The entry as a JSON value. Every entry is text that `serde_json` reads: each one comes
+    /// out of a document `serde_json` read whole ([`read_json`](super::read_json) checks every
+    /// string, number and level of the text first), out of a YAML document read within 127
+    /// levels, or from a value `serde_json` wrote; and an entry sits below its document's top,
+    /// so within `serde_json`'s nesting limit.
     pub(crate) fn value(&self) -> Value {
         serde_json::from_str(&self.0).expect("a stored entry is JSON")
     }

@@ -250,7 +250,12 @@ pub(crate) enum JsonError {
 
 /// Reads the hook lists of the identity configuration at `root` (a JSON pointer) out of the
 /// JSON `text`, and the switch and revision beside them.
+///
+/// The text is first read whole as a value tree would read it ([`check_json`]), so that a text
+/// is read here exactly when it is read anywhere else: every escape, every number and the depth
+/// of everything, hook entries included, is checked, not only what the walk looks at.
 pub(crate) fn read_json(text: &str, root: &str) -> Result<Document, JsonError> {
+    check_json(text).map_err(JsonError::Syntax)?;
     let paths = Paths::new(root);
     let mut found = Found::new(&paths);
     let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -262,6 +267,72 @@ pub(crate) fn read_json(text: &str, root: &str) -> Result<Document, JsonError> {
     .and_then(|()| deserializer.end())
     .map_err(JsonError::Syntax)?;
     found.finish().map_err(JsonError::Shape)
+}
+
+/// Whether `text` is one JSON value as `serde_json` reads it into a value tree, without
+/// building one: strings with their escapes (a lone surrogate is refused), numbers within
+/// `f64` (`1e400` is refused), and at most 127 levels of nesting (`serde_json`'s limit), each
+/// refused with its line and column. A walk that skips a value ([`IgnoredAny`], a raw value)
+/// checks none of those.
+pub(crate) fn check_json(text: &str) -> Result<(), serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    de::Deserialize::deserialize(&mut deserializer).map(|Checked| ())?;
+    deserializer.end()
+}
+
+/// A JSON value read and checked, and nothing kept ([`check_json`]).
+struct Checked;
+
+impl<'de> de::Deserialize<'de> for Checked {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(CheckedVisitor)
+            .map(|()| Checked)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(())
+    }
 }
 
 /// The walk at one node of the paths.
@@ -453,6 +524,45 @@ mod tests {
         assert_eq!(read.lists, HookLists::read(&value, "").unwrap());
         assert_eq!(read.lists.len(Scope::LoginBefore), 0);
         assert_eq!(read.lists.len(Scope::SettingsBefore), 1);
+    }
+
+    /// Whatever a value tree refuses, the reader refuses, with the same message: before, an
+    /// entry or a neighbour that only the walk skipped was taken, and the planner panicked on
+    /// the entry later.
+    #[test]
+    fn what_a_value_tree_refuses_is_refused() {
+        let in_a_list = |inner: &str| {
+            format!(
+                r#"{{"selfservice": {{"flows": {{"login": {{"before": {{"hooks": [{{"hook": "web_hook", "config": {inner}}}]}}}}}}}}}}"#
+            )
+        };
+        let deep = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let texts = [
+            in_a_list(r#""\ud800""#),
+            in_a_list(r#""\udc00 and more""#),
+            in_a_list("1e400"),
+            in_a_list("-1e400"),
+            in_a_list(&deep(128)),
+            in_a_list(&deep(10_000)),
+            r#"{"dsn": "\ud800", "selfservice": {}}"#.to_owned(),
+            r#"{"dsn": 1e400, "selfservice": {}}"#.to_owned(),
+            format!(r#"{{"dsn": {}, "selfservice": {{}}}}"#, deep(127)),
+            r#"{"\ud800": 1}"#.to_owned(),
+        ];
+        for text in &texts {
+            let tree = serde_json::from_str::<Value>(text).unwrap_err();
+            match read_json(text, "") {
+                Err(JsonError::Syntax(e)) => {
+                    assert_eq!(e.to_string(), tree.to_string());
+                    assert!(e.line() > 0 && e.column() > 0, "{e}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // As deep as a value tree goes is read, and its entries can be decoded.
+        let text = in_a_list(&deep(120));
+        let read = read_json(&text, "").unwrap();
+        assert_eq!(read.lists.values(Scope::LoginBefore).len(), 1);
     }
 
     #[test]

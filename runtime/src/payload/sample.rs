@@ -90,6 +90,8 @@ const RECOVERY_ID: &str = "4f9c2e6a-7b3d-4a0f-9e8c-1d5b3f7a9c2e";
 const NOW: &str = "2026-01-01T12:00:00Z";
 const LATER: &str = "2026-01-01T13:00:00Z";
 const SESSION_ENDS: &str = "2026-01-02T12:00:00Z";
+/// The most an identity schema file may hold.
+const SCHEMA_LIMIT: u64 = 16 * 1024 * 1024;
 const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 const BASE: &str = "https://auth.example.com";
 
@@ -156,14 +158,31 @@ impl Samples {
         Ok(self.traits(traits))
     }
 
-    /// [`Samples::identity_schema`] with the schema read from a JSON file.
+    /// [`Samples::identity_schema`] with the schema read from a JSON file: a regular file of at
+    /// most 16 MiB.
     pub fn identity_schema_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let problem = |problem: String| Error::IdentitySchema {
             path: Some(path.to_owned()),
             problem,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| problem(e.to_string()))?;
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(problem("it is not a regular file that can be read".into()));
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(|e| problem(e.to_string()))?,
+                SCHEMA_LIMIT + 1,
+            ),
+            &mut text,
+        )
+        .map_err(|e| problem(e.to_string()))?;
+        if text.len() as u64 > SCHEMA_LIMIT {
+            return Err(problem(
+                "it is larger than 16 MiB, so it is not read".into(),
+            ));
+        }
         let schema: Value =
             serde_json::from_str(&text).map_err(|e| problem(format!("not JSON: {e}")))?;
         let traits = sample_traits(&schema).map_err(problem)?;

@@ -8,6 +8,13 @@
 //! everything else stay byte for byte, and what is written looks hand-written ([`key_order`]).
 //! The file is replaced atomically ([`atomic`]), so a crash never leaves half a configuration.
 //! The body templates hooks name by path are read where Kratos reads them ([`paths`]).
+//!
+//! Every read of the file gives one verdict, for every command: the file is read only if it is
+//! a regular file of at most 16 MiB ([`regular_file`]); a YAML file is YAML if the reference
+//! reading ([`yaml_reference`], a YAML 1.2 parser with limits on nesting and aliases) takes it,
+//! and is refused if the editor that writes it reads it otherwise ([`KratosFile::parse`]); the
+//! fast reader ([`yaml_read`]) takes only block YAML that the two read the same. A JSON file is
+//! what `serde_json` reads, everywhere in it ([`read_json`]).
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -30,8 +37,10 @@ mod edit;
 mod json_text;
 mod key_order;
 mod paths;
+pub(crate) mod regular_file;
 mod yaml_block;
 mod yaml_read;
+mod yaml_reference;
 mod yaml_values;
 
 pub(crate) use paths::{KratosPaths, PathMap};
@@ -179,13 +188,14 @@ impl KratosFile {
     }
 
     fn read_text(&self) -> Result<String, Error> {
-        std::fs::read_to_string(&self.path)
-            .map_err(|e| self.problem(format!("cannot read it: {e}")))
+        regular_file::read_text(&self.path, regular_file::CONFIG_LIMIT)
+            .map_err(|e| self.problem(format!("it {e}")))
     }
 
     /// Reads the hook lists of the file, and only them: the rest of the configuration is
     /// skipped as it is parsed ([`read_json`], [`yaml_read`]), and each entry is kept as its
-    /// text. A YAML file the fast reader does not take (anchors, tags, …) is read whole.
+    /// text. A YAML file the fast reader does not take (flow style, anchors, tags, anything
+    /// invalid, …) is read whole ([`KratosFile::parse`]), which decides what is wrong with it.
     fn read_lists(&self) -> Result<Snapshot, Error> {
         let text = self.read_text()?;
         let document = match self.format {
@@ -221,16 +231,32 @@ impl KratosFile {
         }
     }
 
+    /// The configuration `text` holds. One verdict for every command: a YAML text is read by
+    /// the reference ([`yaml_reference`]), which decides whether it is YAML and what it means,
+    /// and then by the lossless editor that writes it, which must read the same, or the file is
+    /// refused (whatever a plan reads, an apply can write). A JSON text is read by `serde_json`,
+    /// which every JSON read goes through ([`read_json`] checks the same).
     fn parse(&self, text: &str) -> Result<Value, Error> {
         match self.format {
             Format::Json => serde_json::from_str(text)
                 .map_err(|e| self.problem(format!("it is not valid JSON: {e}"))),
             Format::Yaml => {
-                let document = Document::from_str(text)
+                let config = yaml_reference::read(text)
                     .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
-                let value = YamlValue::from_document(&document)
-                    .map_err(|e| self.problem(format!("it cannot be read: {e}")))?;
-                Ok(to_json(&value))
+                let editor = |problem: String| {
+                    self.problem(format!(
+                        "it is valid YAML, but the editor that writes it cannot read it as a YAML \
+                         parser does ({problem}); nothing was written: {EDITOR_TAKES}"
+                    ))
+                };
+                let document = Document::from_str(text).map_err(|e| editor(e.to_string()))?;
+                let value =
+                    YamlValue::from_document(&document).map_err(|e| editor(e.to_string()))?;
+                let edited = to_json(&value);
+                if let Some(at) = first_difference(&config, &edited) {
+                    return Err(editor(format!("it reads `{at}` differently")));
+                }
+                Ok(config)
             }
         }
     }
@@ -295,6 +321,48 @@ impl KratosFile {
         .map_err(|e| self.problem(format!("cannot write it (it is unchanged): {e}")))?;
         Ok(written)
     }
+}
+
+/// What the lossless editor takes, for the message that refuses a file it does not.
+const EDITOR_TAKES: &str = "write the configuration as one YAML document without directives \
+     (`%YAML`, `%TAG`), with string keys and plain values";
+
+/// The JSON pointer of the first place where `a` and `b` differ, if they do. The values are the
+/// reference's (at most [`yaml_reference::MAX_DEPTH`] deep) and the editor's: the walk goes no
+/// deeper than the shallower of the two.
+fn first_difference(a: &Value, b: &Value) -> Option<String> {
+    let mut pending = vec![(String::new(), a, b)];
+    while let Some((at, a, b)) = pending.pop() {
+        match (a, b) {
+            (Value::Object(a), Value::Object(b)) => {
+                let missing = a
+                    .keys()
+                    .find(|k| !b.contains_key(*k))
+                    .or_else(|| b.keys().find(|k| !a.contains_key(*k)));
+                if let Some(key) = missing {
+                    return Some(format!("{at}/{}", escape(key)));
+                }
+                for (key, x) in a.iter().rev() {
+                    if let Some(y) = b.get(key) {
+                        pending.push((format!("{at}/{}", escape(key)), x, y));
+                    }
+                }
+            }
+            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+                for (i, (x, y)) in a.iter().zip(b).enumerate().rev() {
+                    pending.push((format!("{at}/{i}"), x, y));
+                }
+            }
+            (a, b) if !a.is_array() && !a.is_object() && a == b => {}
+            _ => return Some(if at.is_empty() { "/".into() } else { at }),
+        }
+    }
+    None
+}
+
+/// A key as a JSON pointer segment.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Sets the hook list of `scope` in an identity configuration, creating parents.

@@ -13,11 +13,11 @@
 //! plan print another file: a key file, a `.env` or a JSON credential (JSON is Jsonnet too) is
 //! read, found not to be a template, and reported without its content.
 
-use std::fs::File;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use ory_actions_core::BodyShape;
+
+use super::regular_file;
 use ory_actions_core::jsonnet::{BodyError, check_body};
 use ory_actions_core::reference::kratos_path;
 
@@ -106,23 +106,13 @@ impl KratosPaths {
         } else {
             format!("`{reference}` (here {})", path.display())
         };
-        let file = File::open(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
+        let bytes = regular_file::read(&path, LIMIT).map_err(|problem| {
+            if std::fs::metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
                 format!("{shown} is not on this machine; {}", self.hint(named))
             } else {
-                format!("{shown}: {e}")
+                format!("{shown} {problem}")
             }
         })?;
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            return Err(format!("{shown} is not a regular file"));
-        }
-        let mut bytes = Vec::new();
-        file.take(LIMIT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{shown}: {e}"))?;
-        if bytes.len() as u64 > LIMIT {
-            return Err(format!("{shown} is larger than 1 MiB, so it is not read"));
-        }
         let not_shown = || format!("{shown} is not a Jsonnet template, so it is not shown");
         let text = String::from_utf8(bytes).map_err(|_| not_shown())?;
         if shows_as_template(&text, &path) {

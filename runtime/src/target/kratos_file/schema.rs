@@ -21,8 +21,8 @@ impl KratosSchema {
     /// Compiles the schema at `path`. Its one external reference, `ory://tracing-config`, is
     /// resolved to a schema that accepts anything.
     pub(crate) fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the Kratos schema {}: {e}", path.display()))?;
+        let text = super::regular_file::read_text(path, super::regular_file::CONFIG_LIMIT)
+            .map_err(|e| format!("the Kratos schema {} {e}", path.display()))?;
         let schema: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the Kratos schema {} is not JSON: {e}", path.display()))?;
         let mut compiler = boon::Compiler::new();

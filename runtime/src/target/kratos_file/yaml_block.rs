@@ -1,17 +1,20 @@
 //! The events of the simplest YAML, read line by line at the speed of a byte scan: block
-//! mappings and sequences of single-line plain and single-quoted scalars, with comments, which
-//! is how a person writes a Kratos configuration and how the lossless editor writes hook lists.
-//! A configuration of ten thousand hooks is 3 MB of it, which a general YAML parser reads ten
-//! times slower.
+//! mappings and sequences of single-line plain, single-quoted and double-quoted (without
+//! escapes) scalars, with comments, which is how a person writes a Kratos configuration and how
+//! the lossless editor writes hook lists. A configuration of ten thousand hooks is 3 MB of it,
+//! which a general YAML parser reads ten times slower.
 //!
 //! Anything else gives `None`, and the general parser reads the text: flow collections, block
-//! and double-quoted scalars, scalars over several lines, anchors, aliases, tags, explicit keys,
-//! document markers and directives, tabs and control characters. What this reader does take, it
-//! reads as that parser does (`yaml_read`'s tests hold the two together).
+//! scalars, double-quoted scalars with escapes, scalars over several lines, anchors, aliases,
+//! tags, explicit keys, document markers and directives, tabs and control characters. What this
+//! reader does take, it reads as that parser does (`yaml_read`'s tests hold the two together).
 
 use std::borrow::Cow;
 
 use saphyr_parser::{Event, ScalarStyle};
+
+// Deeper collections are left to the reference, which refuses them.
+use super::yaml_reference::MAX_DEPTH;
 
 /// One line with content: its indentation, and the content after it.
 #[derive(Clone, Copy)]
@@ -80,9 +83,6 @@ struct Block<'a> {
     /// How many collections are open.
     depth: usize,
 }
-
-/// How deep collections may nest before this reader leaves the text to the general parser.
-const MAX_DEPTH: usize = 128;
 
 impl<'a> Block<'a> {
     fn line(&self) -> Option<Line<'a>> {
@@ -193,6 +193,9 @@ fn key_value(text: &str) -> Option<(Event<'_>, Option<&str>)> {
     let (key, rest) = if text.starts_with('\'') {
         let (key, rest) = single_quoted(text)?;
         (Event::Scalar(key, ScalarStyle::SingleQuoted, 0, None), rest)
+    } else if text.starts_with('"') {
+        let (key, rest) = double_quoted(text)?;
+        (Event::Scalar(key, ScalarStyle::DoubleQuoted, 0, None), rest)
     } else {
         let end = pair(text, b':', b' ').or_else(|| text.ends_with(':').then(|| text.len() - 1))?;
         let key = &text[..end];
@@ -222,15 +225,17 @@ fn key_value(text: &str) -> Option<(Event<'_>, Option<&str>)> {
 
 /// A scalar value written after `key: ` or `- `, comments and trailing spaces cut.
 fn scalar(text: &str) -> Option<Event<'_>> {
-    if text.starts_with('\'') {
-        let (value, rest) = single_quoted(text)?;
+    if text.starts_with(['\'', '"']) {
+        let (value, rest, style) = if text.starts_with('"') {
+            let (value, rest) = double_quoted(text)?;
+            (value, rest, ScalarStyle::DoubleQuoted)
+        } else {
+            let (value, rest) = single_quoted(text)?;
+            (value, rest, ScalarStyle::SingleQuoted)
+        };
         let rest = rest.trim_start_matches(' ');
-        return (rest.is_empty() || rest.starts_with('#')).then_some(Event::Scalar(
-            value,
-            ScalarStyle::SingleQuoted,
-            0,
-            None,
-        ));
+        return (rest.is_empty() || rest.starts_with('#'))
+            .then_some(Event::Scalar(value, style, 0, None));
     }
     let value = match pair(text, b' ', b'#') {
         Some(comment) => &text[..comment],
@@ -274,6 +279,15 @@ fn plain_start(text: &str) -> bool {
         ) => false,
         Some(_) => true,
     }
+}
+
+/// A double-quoted scalar without escapes at the start of `text` (`"https://a.example/"`, as
+/// people quote URLs): its value and the text after it. One with a backslash is left to the
+/// general parser, which knows YAML's escapes.
+fn double_quoted(text: &str) -> Option<(Cow<'_, str>, &str)> {
+    let body = text.strip_prefix('"')?;
+    let end = body.find(['"', '\\'])?;
+    (body.as_bytes()[end] == b'"').then(|| (Cow::Borrowed(&body[..end]), &body[end + 1..]))
 }
 
 /// A single-quoted scalar at the start of `text` (`''` is a quote): its value and the text

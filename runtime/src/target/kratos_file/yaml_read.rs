@@ -1,30 +1,28 @@
-//! Reading the hook lists of a YAML configuration fast, for plans: the YAML is parsed as a
-//! stream of events (`saphyr-parser`), only the keys on the way to a hook list are followed
-//! ([`Paths`]), and each entry is kept as its JSON text. The lossless editor's tree, which a
-//! write needs to keep the file's layout, costs ten times as much to build and is built only
-//! for writes.
+//! Reading the hook lists of a YAML configuration fast, for plans: the events of block-style
+//! YAML ([`yaml_block`], how people write Kratos configurations and how the editor writes hook
+//! lists) are walked, only the keys on the way to a hook list are followed ([`Paths`]), and each
+//! entry is kept as its JSON text. The reference reading
+//! ([`yaml_reference`](super::yaml_reference)) and the lossless editor's tree, which a write
+//! needs to keep the file's layout, cost ten times as much and are built for the rest.
 //!
-//! What is read must be what the editor reads ([`to_json`](super::yaml_values::to_json)): the
-//! same values, by the YAML 1.2 core schema, and the same errors. So this reader takes only
-//! plain documents and gives up ([`read`] returns `None`) on anything where the two could
-//! differ or the editor has something to say: anchors, aliases, tags, merge keys, keys that
-//! are not strings, a key given twice, more than one document, or text it cannot parse. The
-//! file is then read whole, as before.
+//! A fast path may only be faster, never a second opinion: this reader takes only text the
+//! reference reads the same, and gives up ([`read`] returns `None`) on anything else — text the
+//! line reader does not take (flow collections, quoted or block scalars, anchors, aliases, tags,
+//! directives, control characters, anything invalid), keys that are not strings, merge keys, a
+//! key given twice. The file is then read by the reference, which also decides what is wrong.
 
 use std::borrow::Cow;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, StrInput};
+use saphyr_parser::{Event, ScalarStyle};
 use serde_json::{Number, Value};
 
 use super::yaml_block;
+use super::yaml_reference::MAX_DEPTH;
 use crate::error::Error;
 use crate::hooks::{Document, Found, Leaf, Node, Paths, StoredEntry, kind};
 
 /// The reader does not take this text: read it whole instead.
 struct GiveUp;
-
-/// How deep values may nest before the reader leaves the text to the editor.
-const MAX_DEPTH: usize = 128;
 
 /// The hook lists of the YAML configuration `text`, or where something on the way to one is
 /// not what it must be; `None` when this reader does not take the text (see the module).
@@ -32,35 +30,19 @@ pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
     let paths = Paths::new("");
     let mut found = Found::new(&paths);
     let mut reader = Reader {
-        events: match yaml_block::events(text) {
-            Some(events) => Events::Block(events.into_iter()),
-            None => Events::Parser(Box::new(Parser::new_from_str(text))),
-        },
+        events: yaml_block::events(text)?.into_iter(),
     };
     reader.document(&mut found).ok()?;
     Some(found.finish())
 }
 
 struct Reader<'a> {
-    events: Events<'a>,
-}
-
-/// Where the events come from: the line reader of the simplest YAML ([`yaml_block`]), or the
-/// general parser.
-enum Events<'a> {
-    Block(std::vec::IntoIter<Event<'a>>),
-    Parser(Box<Parser<'a, StrInput<'a>>>),
+    events: std::vec::IntoIter<Event<'a>>,
 }
 
 impl<'a> Reader<'a> {
     fn next(&mut self) -> Result<Event<'a>, GiveUp> {
-        match &mut self.events {
-            Events::Block(events) => events.next().ok_or(GiveUp),
-            Events::Parser(parser) => match parser.next_event() {
-                Some(Ok((event, _))) => Ok(event),
-                _ => Err(GiveUp),
-            },
-        }
+        self.events.next().ok_or(GiveUp)
     }
 
     /// One document, and nothing else in the stream.
@@ -134,7 +116,7 @@ impl<'a> Reader<'a> {
     fn value(&mut self, event: Event<'a>, depth: usize) -> Result<Value, GiveUp> {
         let mut text = Vec::new();
         self.json(event, depth, &mut text)?;
-        Ok(serde_json::from_slice(&text).expect("the reader writes JSON"))
+        serde_json::from_slice(&text).map_err(|_| GiveUp)
     }
 
     /// The node that starts with `event`, written as JSON text to `out`, `depth` levels down.
@@ -235,7 +217,7 @@ impl<'a> Keys<'a> {
 /// A scalar, as the YAML 1.2 core schema reads it: quoted and block scalars are strings; a
 /// plain one is null, a boolean, an integer, a float or a string by its spelling. An integer
 /// beyond 64 bits, or an infinite or NaN float, stays the text it is.
-enum Scalar<'t> {
+pub(super) enum Scalar<'t> {
     Null,
     Bool(bool),
     Int(i64),
@@ -243,7 +225,7 @@ enum Scalar<'t> {
     Str(&'t str),
 }
 
-fn resolve(text: &str, style: ScalarStyle) -> Scalar<'_> {
+pub(super) fn resolve(text: &str, style: ScalarStyle) -> Scalar<'_> {
     if style != ScalarStyle::Plain {
         return Scalar::Str(text);
     }
@@ -293,7 +275,7 @@ fn all_digits(text: &str, radix: u32) -> bool {
 
 /// A core schema integer (`[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`): its radix, digits and
 /// sign.
-fn core_int(text: &str) -> Option<(u32, &str, bool)> {
+pub(super) fn core_int(text: &str) -> Option<(u32, &str, bool)> {
     if let Some(hex) = text.strip_prefix("0x") {
         return all_digits(hex, 16).then_some((16, hex, false));
     }
@@ -309,7 +291,7 @@ fn core_int(text: &str) -> Option<(u32, &str, bool)> {
 
 /// Whether `text` is a finite core schema float:
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
-fn core_float(text: &str) -> bool {
+pub(super) fn core_float(text: &str) -> bool {
     let body = text.strip_prefix(['+', '-']).unwrap_or(text);
     let (mantissa, exponent) = match body.find(['e', 'E']) {
         Some(i) => (&body[..i], Some(&body[i + 1..])),
