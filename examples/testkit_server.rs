@@ -15,8 +15,10 @@ use serde_json::Value;
 
 /// The identity configuration Ory Network gives a new project.
 fn identity_config() -> Value {
-    serde_json::from_str(include_str!("../reference/ory-network-identity-config.sample.json"))
-        .expect("the sample in reference/ is JSON")
+    serde_json::from_str(include_str!(
+        "../reference/ory-network-identity-config.sample.json"
+    ))
+    .expect("the sample in reference/ is JSON")
 }
 
 fn main() -> Result<(), String> {

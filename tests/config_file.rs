@@ -19,7 +19,10 @@ use common::{Run, run_env};
 fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
     let env: BTreeMap<&str, String> = BTreeMap::from([
         ("ORY_KRATOS_CONFIG", config.display().to_string()),
-        ("ORY_KRATOS_SCHEMA", common::kratos_schema().display().to_string()),
+        (
+            "ORY_KRATOS_SCHEMA",
+            common::kratos_schema().display().to_string(),
+        ),
     ]);
     run_env(stack, args, &env)
 }
@@ -63,8 +66,7 @@ fn assert_untouched_outside(before: &str, after: &str, changed_lists: &[&str]) {
 }
 
 fn schema_problems(config: &Value) -> Vec<String> {
-    ory_actions_runtime::testkit::kratos_config_problems(&common::kratos_schema(), config)
-        .unwrap()
+    ory_actions_runtime::testkit::kratos_config_problems(&common::kratos_schema(), config).unwrap()
 }
 
 #[test]

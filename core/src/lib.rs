@@ -17,6 +17,7 @@
 //! - [`suggest`]: "did you mean" for near misses.
 
 pub mod address;
+pub mod file;
 pub mod jsonnet;
 pub mod names;
 pub mod reference;

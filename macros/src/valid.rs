@@ -480,8 +480,8 @@ fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<m
                     errors.at(
                         lit.span(),
                         format!(
-                            "cannot read the body template `{relative}` (paths are relative to \
-                             the directory of this crate's Cargo.toml): {e}"
+                            "the body template `{relative}` (paths are relative to the \
+                             directory of this crate's Cargo.toml) {e}"
                         ),
                     );
                     return None;
@@ -582,19 +582,10 @@ fn body_reference(
     })
 }
 
-/// Reads a body template: a regular file of at most the body size limit.
-fn read_template(path: &Path) -> std::io::Result<String> {
-    let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
-        return Err(std::io::Error::other("it is not a regular file"));
-    }
-    if metadata.len() > ory_actions_core::jsonnet::MAX_BODY_BYTES as u64 {
-        return Err(std::io::Error::other(format!(
-            "it is larger than {} bytes",
-            ory_actions_core::jsonnet::MAX_BODY_BYTES
-        )));
-    }
-    std::fs::read_to_string(path)
+/// Reads a body template: a regular file of at most the body size limit (a FIFO or a device
+/// would hang or exhaust the compiler), or why not, as a phrase ("cannot be read: …").
+fn read_template(path: &Path) -> Result<String, String> {
+    ory_actions_core::file::read_text(path, ory_actions_core::jsonnet::MAX_BODY_BYTES as u64)
 }
 
 /// The directory of the calling crate's `Cargo.toml`, which `file("…")` paths are relative to.

@@ -166,23 +166,8 @@ impl Samples {
             path: Some(path.to_owned()),
             problem,
         };
-        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-            return Err(problem("it is not a regular file that can be read".into()));
-        }
-        let mut text = String::new();
-        std::io::Read::read_to_string(
-            &mut std::io::Read::take(
-                std::fs::File::open(path).map_err(|e| problem(e.to_string()))?,
-                SCHEMA_LIMIT + 1,
-            ),
-            &mut text,
-        )
-        .map_err(|e| problem(e.to_string()))?;
-        if text.len() as u64 > SCHEMA_LIMIT {
-            return Err(problem(
-                "it is larger than 16 MiB, so it is not read".into(),
-            ));
-        }
+        let text = ory_actions_core::file::read_text(path, SCHEMA_LIMIT)
+            .map_err(|why| problem(format!("it {why}")))?;
         let schema: Value =
             serde_json::from_str(&text).map_err(|e| problem(format!("not JSON: {e}")))?;
         let traits = sample_traits(&schema).map_err(problem)?;

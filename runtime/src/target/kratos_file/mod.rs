@@ -10,7 +10,7 @@
 //! The body templates hooks name by path are read where Kratos reads them ([`paths`]).
 //!
 //! Every read of the file gives one verdict, for every command: the file is read only if it is
-//! a regular file of at most 16 MiB ([`regular_file`]); a YAML file is YAML if the reference
+//! a regular file of at most 16 MiB (`ory_actions_core::file`); a YAML file is YAML if the reference
 //! reading ([`yaml_reference`], a YAML 1.2 parser with limits on nesting and aliases) takes it,
 //! and is refused if the editor that writes it reads it otherwise ([`KratosFile::parse`]); the
 //! fast reader ([`yaml_read`]) takes only block YAML that the two read the same. A JSON file is
@@ -37,13 +37,16 @@ mod edit;
 mod json_text;
 mod key_order;
 mod paths;
-pub(crate) mod regular_file;
 mod yaml_block;
 mod yaml_read;
 mod yaml_reference;
 mod yaml_values;
 
 pub(crate) use paths::{KratosPaths, PathMap};
+
+/// The most a configuration (or schema) file may hold: 16 MiB, as a project's answer (a
+/// configuration of ten thousand hooks is 3 MB).
+const CONFIG_LIMIT: u64 = 16 * 1024 * 1024;
 
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
@@ -188,7 +191,7 @@ impl KratosFile {
     }
 
     fn read_text(&self) -> Result<String, Error> {
-        regular_file::read_text(&self.path, regular_file::CONFIG_LIMIT)
+        ory_actions_core::file::read_text(&self.path, CONFIG_LIMIT)
             .map_err(|e| self.problem(format!("it {e}")))
     }
 

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use ory_actions_core::BodyShape;
 
-use super::regular_file;
 use ory_actions_core::jsonnet::{BodyError, check_body};
 use ory_actions_core::reference::kratos_path;
 
@@ -106,7 +105,7 @@ impl KratosPaths {
         } else {
             format!("`{reference}` (here {})", path.display())
         };
-        let bytes = regular_file::read(&path, LIMIT).map_err(|problem| {
+        let bytes = ory_actions_core::file::read(&path, LIMIT).map_err(|problem| {
             if std::fs::metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
                 format!("{shown} is not on this machine; {}", self.hint(named))
             } else {

@@ -21,7 +21,7 @@ impl KratosSchema {
     /// Compiles the schema at `path`. Its one external reference, `ory://tracing-config`, is
     /// resolved to a schema that accepts anything.
     pub(crate) fn load(path: &Path) -> Result<Self, String> {
-        let text = super::regular_file::read_text(path, super::regular_file::CONFIG_LIMIT)
+        let text = ory_actions_core::file::read_text(path, super::CONFIG_LIMIT)
             .map_err(|e| format!("the Kratos schema {} {e}", path.display()))?;
         let schema: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the Kratos schema {} is not JSON: {e}", path.display()))?;

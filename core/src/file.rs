@@ -1,5 +1,6 @@
-//! Reading a file a user names (a configuration, a body template, a schema): only a regular
-//! file, after symbolic links are followed, and only up to a size limit.
+//! Reading a file a user names (a configuration, a body template, a schema, a secret): only a
+//! regular file, after symbolic links are followed, and only up to a size limit. The one place
+//! the macro and the runtime read files from, and core's only I/O.
 //!
 //! A FIFO would block the read forever, a device such as `/dev/zero` never ends, and a directory
 //! has no text: each is refused before anything is read. The kind of the path is looked at
@@ -11,13 +12,9 @@ use std::fs::{File, Metadata, OpenOptions};
 use std::io::Read as _;
 use std::path::Path;
 
-/// The most a configuration file may hold: 16 MiB, as a project's answer (a configuration of
-/// ten thousand hooks is 3 MB).
-pub(crate) const CONFIG_LIMIT: u64 = 16 * 1024 * 1024;
-
 /// The bytes of the regular file at `path`, at most `limit` of them; or why it is not read,
 /// as a phrase that follows the file's name ("is a FIFO, not a regular file").
-pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let before = std::fs::metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
     regular(&before, limit)?;
     let mut options = OpenOptions::new();
@@ -45,7 +42,7 @@ pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
 }
 
 /// [`read`], as UTF-8 text.
-pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
     String::from_utf8(read(path, limit)?).map_err(|e| {
         format!(
             "is not UTF-8 text (the byte at offset {} is not)",
@@ -72,11 +69,14 @@ fn too_large(limit: u64) -> String {
     format!("is larger than {}, so it is not read", size(limit))
 }
 
-/// `16 MiB`, `1 MiB`, or bytes.
+/// `16 MiB`, `64 KiB`, or bytes.
 fn size(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes.is_multiple_of(MIB) {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")
     }
@@ -146,7 +146,7 @@ mod tests {
     fn what_is_not_a_regular_file_is_refused_at_once() {
         let dir = dir("kinds");
         assert!(
-            read(&dir, CONFIG_LIMIT)
+            read(&dir, (16 << 20))
                 .unwrap_err()
                 .starts_with("is a directory, not a regular file")
         );
@@ -156,7 +156,7 @@ mod tests {
                 ("/dev/zero", "a character device"),
                 ("/dev/urandom", "a character device"),
             ] {
-                let problem = read(Path::new(device), CONFIG_LIMIT).unwrap_err();
+                let problem = read(Path::new(device), (16 << 20)).unwrap_err();
                 assert!(problem.starts_with(&format!("is {kind}")), "{problem}");
             }
             let fifo = dir.join("fifo.yaml");
@@ -165,11 +165,11 @@ mod tests {
                 .status()
                 .expect("mkfifo runs");
             assert!(made.success());
-            let problem = read(&fifo, CONFIG_LIMIT).unwrap_err();
+            let problem = read(&fifo, (16 << 20)).unwrap_err();
             assert!(problem.starts_with("is a FIFO (named pipe)"), "{problem}");
             let link = dir.join("loop.yaml");
             std::os::unix::fs::symlink(&link, &link).unwrap();
-            let problem = read(&link, CONFIG_LIMIT).unwrap_err();
+            let problem = read(&link, (16 << 20)).unwrap_err();
             assert!(problem.starts_with("cannot be read"), "{problem}");
         }
     }
