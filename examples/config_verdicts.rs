@@ -2,12 +2,13 @@
 //! verdicts `fuzz/differential.py` compares with a YAML 1.2 parser and Python's `json`.
 //!
 //! ```text
-//! cargo run --release --example config_verdicts -- FILE…
+//! cargo run --example config_verdicts -- FILE…
+//! cargo run --example config_verdicts < paths   # one path a line
 //! ```
 //!
 //! For each file, with a stack of one web hook in `registration.after.password`:
 //! `plan --json --config FILE`, `explain --json --config FILE`, `export --config FILE`, and
-//! `apply --yes --config COPY` on a copy of the file beside it (`FILE.apply-copy`, removed
+//! `apply --yes --config COPY` on a copy of the file beside it (`apply-copy-NAME`, removed
 //! afterwards unless `--keep` is given). It prints
 //!
 //! ```json
@@ -22,6 +23,7 @@
 //! and counts a crash, a signal or a time-out as a finding).
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
@@ -75,12 +77,15 @@ fn summary(run: &Run) -> Value {
     json!({ "code": run.code, "error": error })
 }
 
-fn verdicts(file: &Path, keep: bool) -> Value {
+/// The verdicts of the command line on `file`.
+pub fn verdicts(file: &Path, keep: bool) -> Value {
     let path = file.display().to_string();
     let plan = run(&["plan", "--json", "--no-color", "--config", &path]);
     let explain = run(&["explain", "--json", "--no-color", "--config", &path]);
     let export = run(&["export", "--no-color", "--config", &path]);
-    let copy = PathBuf::from(format!("{path}.apply-copy"));
+    // The copy keeps the file's name (and so its format, which the extension gives).
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let copy = file.with_file_name(format!("apply-copy-{name}"));
     let (apply, applied) = match std::fs::copy(file, &copy) {
         Ok(_) => {
             let copy_path = copy.display().to_string();
@@ -120,7 +125,26 @@ fn main() {
             files.push(PathBuf::from(arg));
         }
     }
-    for file in files {
-        println!("{}", verdicts(&file, keep));
+    if files.is_empty() {
+        // One path a line on standard input, each answer flushed at once.
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else {
+                break;
+            };
+            if line.is_empty() {
+                continue;
+            }
+            let mut out = std::io::stdout().lock();
+            if writeln!(out, "{}", verdicts(Path::new(&line), keep))
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                break;
+            }
+        }
+    } else {
+        for file in files {
+            println!("{}", verdicts(&file, keep));
+        }
     }
 }

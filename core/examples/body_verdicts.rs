@@ -22,7 +22,8 @@ use std::io::{BufRead, Write};
 use ory_actions_core::jsonnet::{BodyError, check_body};
 use serde_json::{Value, json};
 
-fn verdict(source: &str) -> Value {
+/// The verdict of `check_body` on `source`, as a JSON value.
+pub fn verdict(source: &str) -> Value {
     match check_body(source) {
         Ok(_) => json!({"verdict": "ok", "line": null, "column": null, "message": null}),
         Err(
