@@ -35,7 +35,10 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
+
+warnings.simplefilter("ignore")  # ruamel.yaml's warnings on reused anchors and the like
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -434,6 +437,7 @@ def normal_message(message):
     m = re.sub(r"line \d+, column \d+:?", "", m)
     m = re.sub(r"`[^`]*`|\"[^\"]*\"|'[^']*'|\([^)]*\)", "_", m)
     m = re.sub(r"literal: \\.", "literal: \\_", m)
+    m = re.sub(r"malformed: .*", "malformed: _", m)
     m = re.sub(r"/tmp/\S+", "FILE", m)
     m = re.sub(r"\d+", "N", m)
     return " ".join(m.split())[:90]
@@ -451,7 +455,8 @@ def classify_template(source, go, ours):
     if ov == "input":  # not text Rust can hold (a lone surrogate character)
         return ("declared", "go-unusable")
     omsg = ours.get("message") or ""
-    deep = re.search(r"deep|nest|depth|levels", omsg, re.I) and depth_of(source) >= 32
+    # The documented depth bound: a long template refused with a message that says so.
+    deep = re.search(r"deep|nest|depth|levels", omsg, re.I) and len(source) >= 200
     if ov == "kratos" and "bytes; at most" in omsg:
         return ("declared", "size")
     if gv == "static":
@@ -659,7 +664,7 @@ def entry_key(entry):
         return ("?", None)
     hook = entry.get("hook")
     config = entry.get("config")
-    url = config.get("url") if isinstance(config, dict) else None
+    url = config.get("url") if isinstance(config, dict) and hook == "web_hook" else None
     return (hook if isinstance(hook, str) else "?", url if isinstance(url, str) else None)
 
 
@@ -791,6 +796,9 @@ def classify_file_here(text, is_json, ours, pointers):
         return ("refuses-valid", normal_message(ours["plan"].get("error")))
     if problem:
         return ("accepts-kratos-problem", re.sub(r"/[\w/]+", "PATH", problem))
+    if oddity:
+        # An entry Kratos's schema refuses: how it is shown is not compared.
+        return None
     seen = explained_lists(ours.get("explain_json"))
     if drop_ours(seen) != {k: v for k, v in lists.items() if v and k in KRATOS_LISTS}:
         return ("lists-differ", "")
@@ -1260,7 +1268,7 @@ class Runner:
 
 
 def slug(key):
-    s = re.sub(r"[^a-z0-9]+", "-", " ".join(key).lower()).strip("-")[:60]
+    s = re.sub(r"[^a-z0-9]+", "-", " ".join(str(k) for k in key).lower()).strip("-")[:60]
     return s + "-" + hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
@@ -1368,7 +1376,7 @@ def main():
         (out / "templates").mkdir(parents=True, exist_ok=True)
         (out / "files").mkdir(parents=True, exist_ok=True)
     for key, f in findings.items():
-        name = slug(key[1:3])
+        name = slug(key[1:])
         if f["kind"] == "template":
             (out / "templates" / f"{name}.json").write_text(
                 json.dumps(f, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")

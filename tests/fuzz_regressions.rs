@@ -97,7 +97,7 @@ fn verdict_in_child(name: &str) -> Result<Value, String> {
     }
     let line = out
         .lines()
-        .find_map(|l| l.strip_prefix(MARK))
+        .find_map(|l| l.find(MARK).map(|at| &l[at + MARK.len()..]))
         .ok_or_else(|| format!("no verdict in the child's output: {out}"))?;
     serde_json::from_str(line).map_err(|e| e.to_string())
 }

@@ -77,7 +77,7 @@ fn verdict_in_child(name: &str) -> Result<Value, String> {
     }
     let line = out
         .lines()
-        .find_map(|l| l.strip_prefix(MARK))
+        .find_map(|l| l.find(MARK).map(|at| &l[at + MARK.len()..]))
         .ok_or_else(|| format!("no verdict in the child's output: {out}"))?;
     serde_json::from_str(line).map_err(|e| e.to_string())
 }
@@ -85,14 +85,21 @@ fn verdict_in_child(name: &str) -> Result<Value, String> {
 /// Whether `ours` (a `body_verdicts` verdict) agrees with the expected go-jsonnet verdict.
 fn agrees(expected: &Value, ours: &Value) -> bool {
     let place = |v: &Value| (v["line"].as_u64(), v["column"].as_u64());
+    let source = expected["source"].as_str().unwrap_or("");
+    // The documented depth bound (a deliberate difference, fuzz/README.md): a long template
+    // refused with a message that says it is too deep.
+    let message = ours["message"].as_str().unwrap_or("").to_lowercase();
+    let depth_bound = ours["verdict"] != "ok"
+        && source.len() >= 200
+        && ["deep", "nest", "depth", "levels"]
+            .iter()
+            .any(|w| message.contains(w));
+    if depth_bound {
+        return true;
+    }
     match expected["verdict"].as_str() {
         Some("static") => ours["verdict"] == "static" && place(ours) == place(expected),
-        // Evaluated by go-jsonnet: accepted, or refused only for one of Kratos's own reasons
-        // the case names (imports, …).
-        Some("ok") => {
-            ours["verdict"] == "ok"
-                || (ours["verdict"] == "kratos" && expected.get("kratos_allowed") == Some(&true))
-        }
+        Some("ok") => ours["verdict"] == "ok",
         // Fails only while evaluating: never refused as a syntax or static error.
         _ => ours["verdict"] != "static",
     }
