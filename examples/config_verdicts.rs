@@ -78,13 +78,16 @@ fn summary(run: &Run) -> Value {
 }
 
 /// The verdicts of the command line on `file`.
-pub fn verdicts(file: &Path, keep: bool) -> Value {
+pub(crate) fn verdicts(file: &Path, keep: bool) -> Value {
     let path = file.display().to_string();
     let plan = run(&["plan", "--json", "--no-color", "--config", &path]);
     let explain = run(&["explain", "--json", "--no-color", "--config", &path]);
     let export = run(&["export", "--no-color", "--config", &path]);
     // The copy keeps the file's name (and so its format, which the extension gives).
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let copy = file.with_file_name(format!("apply-copy-{name}"));
     let (apply, applied) = match std::fs::copy(file, &copy) {
         Ok(_) => {
@@ -98,7 +101,10 @@ pub fn verdicts(file: &Path, keep: bool) -> Value {
             }
             (summary(&apply), applied)
         }
-        Err(e) => (json!({"code": null, "error": format!("cannot copy: {e}")}), Value::Null),
+        Err(e) => (
+            json!({"code": null, "error": format!("cannot copy: {e}")}),
+            Value::Null,
+        ),
     };
     let plan_json = serde_json::from_str::<Value>(&plan.out).unwrap_or(Value::Null);
     let explain_json = serde_json::from_str::<Value>(&explain.out).unwrap_or(Value::Null);

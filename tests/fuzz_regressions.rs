@@ -7,7 +7,7 @@
 //! process: so each file runs in a child process, this test binary started again with
 //! `FUZZ_REGRESSION_FILE` naming the file (the test `child` then runs plan, explain, export and
 //! apply on a copy of it, through `examples/config_verdicts.rs`, and prints what they did). A
-//! child that dies or gives no answer within two minutes fails its case.
+//! child that dies or gives no answer within a minute fails its case.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -79,10 +79,10 @@ fn verdict_in_child(name: &str) -> Result<Value, String> {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             break status;
         }
-        if started.elapsed() > Duration::from_secs(120) {
+        if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
             let _ = child.wait();
-            return Err("no answer within 120 s (a hang)".into());
+            return Err("no answer within 60 s (a hang)".into());
         }
         std::thread::sleep(Duration::from_millis(10));
     };
@@ -216,9 +216,10 @@ fn problem(case: &Value, ours: &Value) -> Option<String> {
                 match written {
                     Err(e) => return Some(format!("apply wrote invalid JSON: {e}")),
                     Ok(doc) => {
-                        let has_ours = doc.pointer(OUR_LIST).and_then(Value::as_array).is_some_and(
-                            |l| l.iter().any(|e| e["config"]["url"] == HOOK_URL),
-                        );
+                        let has_ours = doc
+                            .pointer(OUR_LIST)
+                            .and_then(Value::as_array)
+                            .is_some_and(|l| l.iter().any(|e| e["config"]["url"] == HOOK_URL));
                         if !has_ours {
                             return Some("apply did not write the stack's hook".into());
                         }

@@ -23,11 +23,12 @@ use ory_actions_core::jsonnet::{BodyError, check_body};
 use serde_json::{Value, json};
 
 /// The verdict of `check_body` on `source`, as a JSON value.
-pub fn verdict(source: &str) -> Value {
+pub(crate) fn verdict(source: &str) -> Value {
     match check_body(source) {
         Ok(_) => json!({"verdict": "ok", "line": null, "column": null, "message": null}),
         Err(
-            error @ (BodyError::Syntax { line, column, .. } | BodyError::Static { line, column, .. }),
+            error @ (BodyError::Syntax { line, column, .. }
+            | BodyError::Static { line, column, .. }),
         ) => json!({
             "verdict": "static",
             "line": line,
