@@ -688,6 +688,14 @@ def entry_oddity(entry):
                 return f"a web_hook with an unknown config key {key_text(key)}"
             if key in {"auth", "response", "headers"} and not isinstance(value, dict):
                 return f"a web_hook whose {key} is not a mapping"
+            if key == "response" and not all(
+                    key_text(k) in {"ignore", "parse"} and isinstance(v, bool) for k, v in value.items()):
+                return "a web_hook whose response is not `ignore` / `parse` booleans"
+            if key == "headers" and not all(isinstance(v, str) for v in value.values()):
+                return "a web_hook with a header that is not a string"
+            if key == "auth" and not (isinstance(value.get("type"), str)
+                                      and isinstance(value.get("config", {}), dict)):
+                return "a web_hook whose auth has no string type or a config that is not a mapping"
             if key in {"can_interrupt", "emit_analytics_event"} and not isinstance(value, bool):
                 return f"a web_hook whose {key} is not a boolean"
     elif config is not None and not isinstance(config, dict):
