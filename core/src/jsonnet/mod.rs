@@ -104,7 +104,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// of a `local`, an `if`, a `function` or an `assert`, an argument, the inside of
 /// parentheses…), and so does every link of a chain, though nothing is nested in the text:
 /// `a.b.c[0](x)` is five levels and `1 + 2 + 3` three, as they are in the tree every check
-/// walks; so does each `for` clause of a comprehension.
+/// walks; a comprehension is at least one more level than it has `for` clauses.
 ///
 /// go-jsonnet (0.22) parses any depth it has the stack for (it crashes, taking Kratos with it,
 /// at some 30 000 nested brackets), but evaluates no more than 500 nested frames: an array,
@@ -577,6 +577,11 @@ mod tests {
             ("asserts", format!("{}1", "assert true; ".repeat(n))),
             ("errors", format!("{}1", "error ".repeat(n))),
             ("for clauses", format!("[1 {}]", "for x in [1] ".repeat(n))),
+            // One level each, as nested arrays (go-jsonnet evaluates 499 of them).
+            (
+                "comprehensions",
+                format!("{}1{}", "[".repeat(n), " for x in [1]]".repeat(n)),
+            ),
             (
                 "ctx",
                 format!(

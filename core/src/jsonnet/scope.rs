@@ -299,43 +299,33 @@ fn analyze_members(members: &[Member], in_object: bool, scope: &mut Names) -> Re
 }
 
 /// A comprehension is `std.flatMap(function(var) if conditions then inner else [], source)`
-/// nested from the first `for` clause outwards: conditions, then what is inside, then the
-/// source of the next clause, each with the variables of the clauses before it.
+/// nested from the first `for` clause outwards: the conditions of every clause, each with the
+/// variables of the clauses up to its own, then `body`, then the sources from the last clause
+/// to the first, each with the variables of the clauses before it. A loop, not a recursion
+/// per clause: a comprehension may have thousands.
 fn analyze_specs(
     specs: &[ForSpec],
     in_object: bool,
     scope: &mut Names,
     body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
 ) -> Result<(), Problem> {
-    let Some((first, _)) = specs.split_first() else {
-        return body(scope);
-    };
-    clause(specs, 0, in_object, scope, body)?;
-    analyze(&first.source, in_object, scope)
-}
-
-fn clause(
-    specs: &[ForSpec],
-    i: usize,
-    in_object: bool,
-    scope: &mut Names,
-    body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
-) -> Result<(), Problem> {
-    scope.push(specs[i].var.clone());
-    let result = (|| {
-        specs[i]
-            .conditions
-            .iter()
-            .try_for_each(|c| analyze(c, in_object, scope))?;
-        match specs.get(i + 1) {
-            None => body(scope),
-            Some(next) => {
-                clause(specs, i + 1, in_object, scope, body)?;
-                analyze(&next.source, in_object, scope)
+    let base = scope.len();
+    let mut inside = |scope: &mut Names| -> Result<(), Problem> {
+        for spec in specs {
+            scope.push(spec.var.clone());
+            for condition in &spec.conditions {
+                analyze(condition, in_object, scope)?;
             }
         }
-    })();
-    scope.truncate(scope.len() - 1);
+        body(scope)?;
+        for (i, spec) in specs.iter().enumerate().rev() {
+            scope.truncate(base + i);
+            analyze(&spec.source, in_object, scope)?;
+        }
+        Ok(())
+    };
+    let result = inside(scope);
+    scope.truncate(base);
     result
 }
 

@@ -131,6 +131,22 @@ SNIPPETS = [
     'function(ctx) { url: "https:\\/\\/x", b: "\\\\/" }',
 ]
 
+# Nesting at go-jsonnet's limit: it evaluates at most 500 nested calls ("max stack frames
+# exceeded"), one per level of nested arrays or objects and one per `for` clause, which
+# check_body's depth limit (MAX_DEPTH) follows; each such snippet is long, so built here.
+def nested(opening, middle, closing, n):
+    return opening * n + middle + closing * n
+
+SNIPPETS += [
+    nested("[", "1", "]", 499), nested("[", "1", "]", 500),
+    nested("{a:", "1", "}", 499), nested("{a:", "1", "}", 500),
+    "[1 " + "for x in [1] " * 499 + "]", "[1 " + "for x in [1] " * 500 + "]",
+    "[1 " + "for x in [1] if true " * 499 + "]",
+    nested("[", "1", " for x in [1]]", 490), nested("[", "1", " for x in [1]]", 500),
+    nested("{[x]: ", "1", ' for x in ["a"]}', 490), nested("{[x]: ", "1", ' for x in ["a"]}', 499),
+    "function(ctx) " + nested("[", "1", "]", 498),
+]
+
 def kratos_templates():
     folder = os.path.join(HERE, "kratos")
     for name in sorted(os.listdir(folder)):
