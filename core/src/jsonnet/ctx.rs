@@ -592,11 +592,17 @@ impl<'a> Env<'a> {
 
     fn with(&self, facts: Facts) -> Env<'a> {
         let mut env = self.clone();
-        match facts {
-            Facts::Known(paths) => env.present.extend(paths),
-            Facts::Opaque => env.silent = true,
-        }
+        env.assume(facts);
         env
+    }
+
+    /// Adds `facts` to what is known here, in place: a comprehension may have thousands of
+    /// conditions, and a copy for each would take quadratic time.
+    fn assume(&mut self, facts: Facts) {
+        match facts {
+            Facts::Known(paths) => self.present.extend(paths),
+            Facts::Opaque => self.silent = true,
+        }
     }
 
     fn bind(&self, binds: impl IntoIterator<Item = &'a Bind>) -> Env<'a> {
@@ -937,7 +943,7 @@ impl<'a> Walker<'a> {
             env.name(&spec.var, None);
             for cond in &spec.conditions {
                 self.walk(cond, &env);
-                env = env.with(self.facts(cond, true, &env, 0));
+                env.assume(self.facts(cond, true, &env, 0));
             }
         }
         env
@@ -958,7 +964,7 @@ impl<'a> Walker<'a> {
         }
         for member in members {
             if let Member::Assert(cond, _) = member {
-                inner = inner.with(self.facts(cond, true, &inner, 0));
+                inner.assume(self.facts(cond, true, &inner, 0));
             }
         }
         for member in members {
@@ -989,7 +995,7 @@ impl<'a> Walker<'a> {
             if let Expr::If(cond, _, otherwise) = &unparen(name).expr
                 && otherwise.as_deref().is_none_or(|o| self.is_null(o))
             {
-                env = env.with(self.facts(cond, true, &env, 0));
+                env.assume(self.facts(cond, true, &env, 0));
             }
         }
         match params {
