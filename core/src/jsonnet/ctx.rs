@@ -401,15 +401,16 @@ impl std::error::Error for CtxError {}
 /// [`check_body`](super::check_body) first); anything else has no problems here.
 pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
     static CHECKED: super::memo::Memo<(String, CtxShape), Vec<CtxError>> = super::memo::Memo::new();
+    // Before the memo, which keeps a copy of each template it answers.
+    if source.len() > super::MAX_BODY_BYTES {
+        return Vec::new();
+    }
     CHECKED.get((source.to_owned(), shape), || {
         check_ctx_afresh(source, shape)
     })
 }
 
 fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
-    if source.len() > super::MAX_BODY_BYTES {
-        return Vec::new();
-    }
     let Ok(tokens) = lex::lex(source) else {
         return Vec::new();
     };

@@ -7,7 +7,9 @@ use std::hash::Hash;
 use std::sync::Mutex;
 
 /// How many answers are kept; past that the memo starts again (templates are few, and an
-/// unbounded memo would grow with computed templates that are all different).
+/// unbounded memo would grow with computed templates that are all different). The callers
+/// keep out templates larger than [`super::MAX_BODY_BYTES`], so the memo holds at most
+/// 16 MiB of them.
 const KEPT: usize = 256;
 
 /// A bounded memo of a pure function.

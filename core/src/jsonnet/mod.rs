@@ -256,6 +256,10 @@ const URL_SCHEMES: [&str; 4] = ["http://", "https://", "file://", "base64://"];
 /// constant payload.
 pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
     static CHECKED: memo::Memo<String, Result<BodyShape, BodyError>> = memo::Memo::new();
+    // The memo keeps a copy of each template: only of those small enough to check.
+    if source.len() > MAX_BODY_BYTES {
+        return check_body_afresh(source);
+    }
     CHECKED.get(source.to_owned(), || check_body_afresh(source))
 }
 
