@@ -368,8 +368,9 @@ impl Problem {
         }
     }
 
-    /// A problem go-jsonnet finds in a template that parses.
-    pub(crate) fn in_static(offset: usize, message: String) -> Self {
+    /// A problem go-jsonnet's parser finds in a string's escapes, or its desugarer or static
+    /// analysis in a template that parses ("STATIC ERROR").
+    pub(crate) fn static_error(offset: usize, message: String) -> Self {
         Problem {
             offset,
             message,
@@ -411,14 +412,7 @@ impl Problem {
 
 fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
     let tree = tree.map_err(|problem| problem.error(source))?;
-    scope::check(&tree).map_err(|problem| {
-        let (line, column) = line_and_column(source, problem.offset);
-        BodyError::Static {
-            line,
-            column,
-            message: problem.message,
-        }
-    })?;
+    scope::check(&tree).map_err(|problem| problem.error(source))?;
     if let Some((what, offset)) = unavailable(&tree) {
         let (line, column) = line_and_column(source, offset);
         return Err(BodyError::Unavailable { what, line, column });

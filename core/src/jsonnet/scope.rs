@@ -29,7 +29,7 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
     match &node.expr {
         // The parser has checked the escapes of every string, as go-jsonnet's does.
         Expr::Literal | Expr::SelfRef | Expr::Var(_) | Expr::Str(..) => Ok(()),
-        Expr::Dollar if level == 0 => Err(Problem::new(
+        Expr::Dollar if level == 0 => Err(Problem::static_error(
             node.at,
             "`$` is used outside any object: `$` is the outermost object around it".into(),
         )),
@@ -143,7 +143,7 @@ fn desugar_specs(specs: &[ForSpec], level: usize) -> Result<(), Problem> {
 /// The static analysis: every variable bound, `self` and `super` inside an object.
 fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Problem> {
     let outside = |what: &str| {
-        Err(Problem::new(
+        Err(Problem::static_error(
             node.at,
             format!("`{what}` is used outside any object: it names the object around it"),
         ))
@@ -151,7 +151,7 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Proble
     match &node.expr {
         Expr::Literal | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
         Expr::Var(name) if scope.contains(name) => Ok(()),
-        Expr::Var(name) => Err(Problem::new(node.at, unknown_variable(name, scope))),
+        Expr::Var(name) => Err(Problem::static_error(node.at, unknown_variable(name, scope))),
         Expr::SelfRef if !in_object => outside("self"),
         Expr::SelfRef => Ok(()),
         Expr::Super(_) | Expr::InSuper(_) if !in_object => outside("super"),
