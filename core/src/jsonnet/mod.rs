@@ -647,6 +647,12 @@ mod tests {
             too_deep(&format!("std.length{}", ".b".repeat(499))),
             Some((1, 11 + 2 * 498))
         );
+        // A comprehension is one level more than it has `for` clauses (go-jsonnet evaluates
+        // 499 and fails on 500): the error is at the variable of the 500th.
+        let clauses = |n: usize| format!("[1 {}]", "for x in [1] ".repeat(n));
+        assert_eq!(check_body(&clauses(499)), Ok(BodyShape::Constant));
+        assert_eq!(too_deep(&clauses(500)), Some((1, 3 + 499 * 13 + 5)));
+        assert_eq!(too_deep(&clauses(5_000)), Some((1, 3 + 499 * 13 + 5)));
         // Lines and columns as elsewhere: `ctx.identity` is two levels, and the 499th `[0]`,
         // on line 501, the 501st.
         assert_eq!(

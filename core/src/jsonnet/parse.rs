@@ -617,6 +617,11 @@ impl Parser<'_> {
                 source,
                 conditions,
             });
+            // A comprehension is one level more than it has clauses (see `Node::height`):
+            // this one is the first too many.
+            if specs.len() >= self.limit {
+                return Err(Problem::too_deep(var.start, self.limit));
+            }
             if next.kind == end {
                 return Ok(specs);
             }

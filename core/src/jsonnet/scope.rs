@@ -151,7 +151,10 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Proble
     match &node.expr {
         Expr::Literal | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
         Expr::Var(name) if scope.contains(name) => Ok(()),
-        Expr::Var(name) => Err(Problem::static_error(node.at, unknown_variable(name, scope))),
+        Expr::Var(name) => Err(Problem::static_error(
+            node.at,
+            unknown_variable(name, scope),
+        )),
         Expr::SelfRef if !in_object => outside("self"),
         Expr::SelfRef => Ok(()),
         Expr::Super(_) | Expr::InSuper(_) if !in_object => outside("super"),
