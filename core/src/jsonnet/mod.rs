@@ -110,10 +110,16 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// at some 30 000 nested brackets), but evaluates no more than 500 nested frames: an array,
 /// an object or a comprehension nested 500 deep fails on every call with "max stack frames
 /// exceeded", and 499 works. 500 levels are therefore all a working template of nested values
-/// can have; what we refuse beyond it and go-jsonnet evaluates are long flat chains (more than
-/// 500 `+` or `.field` in one expression, 500 `local`s in a row, 500 nested parentheses),
-/// which no real template has and which split into `local`s. The bound keeps every walk of
-/// the template, and the parser, within the stack of a thread this crate starts (64 MiB).
+/// can have. go-jsonnet takes no frame for what it evaluates in place (parentheses, operators,
+/// `local`, `if`, `assert`, the top-level `function(ctx)`), and here each is a level: what we
+/// refuse and go-jsonnet evaluates are long flat chains (more than 500 `+` or `.field` in one
+/// expression, 500 `local`s in a row, 500 nested parentheses) and nested values with such a
+/// level around each (`function(ctx)` around 499 nested arrays, 250 nested objects each
+/// under a `local` or an `if`), which no real template has and which split into `local`s.
+/// Calls take more than one frame each (go-jsonnet fails on 250 nested calls of a function of
+/// the template, and on 100 of `std.abs`): such a template passes the check and fails when
+/// it is evaluated. The bound keeps every walk of the template, and the parser, within the
+/// stack of a thread this crate starts (64 MiB).
 pub const MAX_DEPTH: usize = 500;
 
 /// How deep a template may nest to be checked on the caller's stack, which may be a 2 MiB
