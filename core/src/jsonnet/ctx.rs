@@ -20,6 +20,7 @@ use std::fmt;
 
 use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
 use super::lex::{self, Kind, Token};
+use super::memo::Answer;
 use crate::scope::{Flow, Timing};
 use crate::suggest::did_you_mean;
 
@@ -410,9 +411,9 @@ pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
     })
 }
 
-fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
+fn check_ctx_afresh(source: &str, shape: CtxShape) -> Answer<Vec<CtxError>> {
     let Ok(tokens) = lex::lex(source) else {
-        return Vec::new();
+        return Answer::Lasting(Vec::new());
     };
     // The walks recurse once per level of the tree.
     super::with_tree(&tokens, |tree| match tree {

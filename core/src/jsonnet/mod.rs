@@ -14,6 +14,7 @@ use std::fmt;
 pub use excerpt::excerpt;
 
 use ast::{Expr, Import, Node};
+use memo::Answer;
 
 pub use ctx::{CtxError, CtxErrorKind, CtxShape, check_ctx};
 
@@ -264,37 +265,40 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
     static CHECKED: memo::Memo<String, Result<BodyShape, BodyError>> = memo::Memo::new();
     // The memo keeps a copy of each template: only of those small enough to check.
     if source.len() > MAX_BODY_BYTES {
-        return check_body_afresh(source);
+        return check_body_afresh(source).value();
     }
     CHECKED.get(source.to_owned(), || check_body_afresh(source))
 }
 
-fn check_body_afresh(source: &str) -> Result<BodyShape, BodyError> {
+fn check_body_afresh(source: &str) -> Answer<Result<BodyShape, BodyError>> {
     if let Some(scheme) = URL_SCHEMES.iter().find(|s| source.starts_with(*s)) {
-        return Err(BodyError::Url {
+        return Answer::Lasting(Err(BodyError::Url {
             scheme: scheme.trim_end_matches("://"),
-        });
+        }));
     }
     if source.len() > MAX_BODY_BYTES {
-        return Err(BodyError::TooLarge {
+        return Answer::Lasting(Err(BodyError::TooLarge {
             bytes: source.len(),
-        });
+        }));
     }
-    let tokens = lex::lex(source).map_err(|problem| problem.error(source))?;
-    with_tree(&tokens, |tree| parse_and_check(source, tree))
+    match lex::lex(source) {
+        Ok(tokens) => with_tree(&tokens, |tree| parse_and_check(source, tree)),
+        Err(problem) => Answer::Lasting(Err(problem.error(source))),
+    }
 }
 
 /// Parses `tokens` and gives the tree (or the problem) to `work`, which may walk it
 /// recursively: on the caller's stack when the tree is no higher than [`SHALLOW`] (nearly
 /// every template: no thread to start), else again on a thread with [`DEEP_STACK`] bytes of
-/// stack, up to [`MAX_DEPTH`].
-pub(crate) fn with_tree<T: Send>(
+/// stack, up to [`MAX_DEPTH`]. When no such thread can be started, `work` gets the problem
+/// that the tree is higher than [`SHALLOW`], and its answer is [`Answer::Passing`].
+fn with_tree<T: Send>(
     tokens: &[lex::Token],
     work: impl Fn(Result<Node, Problem>) -> T + Sync,
-) -> T {
+) -> Answer<T> {
     let shallow = match parse::parse(tokens, SHALLOW) {
         Err(problem) if matches!(problem.kind, ProblemKind::TooDeep(_)) => problem,
-        parsed => return work(parsed),
+        parsed => return Answer::Lasting(work(parsed)),
     };
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
@@ -302,11 +306,13 @@ pub(crate) fn with_tree<T: Send>(
             .stack_size(DEEP_STACK)
             .spawn_scoped(scope, || work(parse::parse(tokens, MAX_DEPTH)));
         match spawned {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: what the caller's stack allows is the limit.
-            Err(_) => work(Err(shallow)),
+            Ok(thread) => Answer::Lasting(
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            ),
+            // No thread to be had: what the caller's stack allows is the limit, for now.
+            Err(_) => Answer::Passing(work(Err(shallow))),
         }
     })
 }
