@@ -199,15 +199,25 @@ impl fmt::Display for BodyError {
                 line,
                 column,
                 limit,
-            } => write!(
-                f,
-                "the Jsonnet body nests deeper than {limit} levels at line {line}, column \
-                 {column}: every nested expression counts one level, and so does every link of \
-                 a chain such as `a.b[0](x)` or `a + b + c`. go-jsonnet evaluates at most 500 \
-                 nested arrays, objects or calls (\"max stack frames exceeded\") and crashes \
-                 on some 30 000 nested brackets; simplify the template: bind parts of a long \
-                 expression to `local`s"
-            ),
+            } => {
+                write!(
+                    f,
+                    "the Jsonnet body nests deeper than {limit} levels at line {line}, column \
+                     {column}: every nested expression counts one level, and so does every link \
+                     of a chain such as `a.b[0](x)` or `a + b + c`. go-jsonnet evaluates at most \
+                     500 nested arrays, objects or calls (\"max stack frames exceeded\") and \
+                     crashes on some 30 000 nested brackets; simplify the template: bind parts \
+                     of a long expression to `local`s"
+                )?;
+                if *limit < MAX_DEPTH {
+                    write!(
+                        f,
+                        " (up to {MAX_DEPTH} levels are checked on a thread of their own, and \
+                         none could be started now)"
+                    )?;
+                }
+                Ok(())
+            }
             BodyError::ReturnsFunction => f.write_str(
                 "the Jsonnet body is a function of `ctx` that returns a function, which Kratos \
                  cannot send as JSON: return an object, such as `function(ctx) { id: \
@@ -732,6 +742,24 @@ mod tests {
             let tree = parse::parse(&lex::lex(template).unwrap(), SHALLOW).unwrap();
             assert!(tree.height <= SHALLOW / 2, "{}: {template}", tree.height);
         }
+    }
+
+    #[test]
+    fn a_lower_depth_limit_says_why() {
+        let message = |limit| {
+            BodyError::TooDeep {
+                line: 1,
+                column: 2,
+                limit,
+            }
+            .to_string()
+        };
+        assert!(message(MAX_DEPTH).ends_with("to `local`s"));
+        assert!(
+            message(SHALLOW).ends_with("none could be started now)"),
+            "{}",
+            message(SHALLOW)
+        );
     }
 
     #[test]
