@@ -51,6 +51,8 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
             desugar_members(members, level)?;
             desugar_specs(specs, level)
         }
+        // `a in b` is desugared into `std.objectHasAll(b, a)` before its operands.
+        Expr::Binary(left, BinaryOp::In, right) => each(&mut [&**right, &**left].into_iter()),
         Expr::ApplyBrace(left, right) | Expr::Index(left, right) | Expr::Binary(left, _, right) => {
             each(&mut [&**left, &**right].into_iter())
         }

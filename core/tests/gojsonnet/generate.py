@@ -122,6 +122,10 @@ SNIPPETS = [
     '-local a = [importstr "a", ctx]; super.a[self].a in super.a',
     '-assert function(x) {} : self; super.a in super.a', '{a: 1 + -error "a" in super * 2}',
     '{a: [1][0] in error "e" in super(1)}', '{a: 1 * error "e" in super == true}',
+    # `a in b` is desugared into `std.objectHasAll(b, a)`, its right operand first (found by
+    # a differential fuzzer)
+    'assert ctx; $ in $ {b: null}', '$ in $', 'a in $', '$ in a', '$ in {a: $}', '[$] in [$]',
+    '$ % $', '$ in $ in $',
     # Kratos-shaped bodies
     'function(ctx) { email: ctx.identity.traits.email }',
     'function(ctx) std.prune({\n  a: |||\n    text\n  |||,\n})',
