@@ -45,7 +45,6 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
 }
 
 /// An answer of a check, and whether it may be kept.
-#[derive(Debug, PartialEq, Eq)]
 pub(super) enum Answer<V> {
     /// The answer for the template, whenever it is checked.
     Lasting(V),
