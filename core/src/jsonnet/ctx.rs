@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::rc::Rc;
 
 use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
 use super::lex::{self, Kind, Token};
@@ -575,8 +576,9 @@ struct Env<'a> {
     ctx: bool,
     /// A guard the analysis cannot follow encloses this place: report nothing.
     silent: bool,
-    /// Fields known to be present here.
-    present: Vec<Path>,
+    /// Fields known to be present here: shared by the places below until one learns more, as
+    /// an object's fields share what its thousand assertions make known.
+    present: Rc<Vec<Path>>,
     /// Names bound by locals (with their value) and by parameters, functions and `for`
     /// (without), innermost last.
     locals: Vec<(&'a str, Option<&'a Node>)>,
@@ -587,7 +589,7 @@ impl<'a> Env<'a> {
         Env {
             ctx: false,
             silent: false,
-            present: Vec::new(),
+            present: Rc::default(),
             locals: Vec::new(),
         }
     }
@@ -602,7 +604,8 @@ impl<'a> Env<'a> {
     /// conditions, and a copy for each would take quadratic time.
     fn assume(&mut self, facts: Facts) {
         match facts {
-            Facts::Known(paths) => self.present.extend(paths),
+            Facts::Known(paths) if paths.is_empty() => {}
+            Facts::Known(paths) => Rc::make_mut(&mut self.present).extend(paths),
             Facts::Opaque => self.silent = true,
         }
     }
