@@ -52,7 +52,7 @@ const fn nesting(
 }
 
 /// Every kind of nesting and chain.
-const EVERY_KIND: [Nesting; 29] = [
+const EVERY_KIND: [Nesting; 30] = [
     nesting("brackets", "", "[", "1", "]"),
     nesting("braces", "", "{a:", "1", "}"),
     nesting("parentheses", "", "(", "1", ")"),
@@ -81,6 +81,7 @@ const EVERY_KIND: [Nesting; 29] = [
     nesting("asserts", "", "assert true;", "1", ""),
     nesting("errors", "", "error ", "1", ""),
     nesting("array comprehension", "[1 ", "for x in [1] ", "]", ""),
+    nesting("nested comprehensions", "", "[", "1", " for x in [1]]"),
     nesting(
         "object comprehension",
         "{[x]: 1 ",

@@ -11,8 +11,9 @@ pub(crate) struct Node {
     pub(crate) at: usize,
     pub(crate) expr: Expr,
     /// How many levels a walk of this node recurses through: 1 for a leaf, one more than its
-    /// deepest child otherwise, and one more for each `for` clause of a comprehension (the
-    /// static checks nest once per clause).
+    /// deepest child otherwise. A comprehension is at least one more than it has `for`
+    /// clauses, though the walks loop over them: go-jsonnet evaluates each clause in a call
+    /// of its own, as it does each level of nested arrays, and fails at 500.
     pub(crate) height: usize,
 }
 
@@ -29,7 +30,7 @@ impl Node {
             height: 0,
         };
         let below = node.children().iter().map(|c| c.height).max().unwrap_or(0);
-        node.height = 1 + clauses + below;
+        node.height = 1 + clauses.max(below);
         node
     }
 

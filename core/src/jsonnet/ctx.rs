@@ -17,9 +17,11 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::rc::Rc;
 
 use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, UnaryOp};
 use super::lex::{self, Kind, Token};
+use super::memo::Answer;
 use crate::scope::{Flow, Timing};
 use crate::suggest::did_you_mean;
 
@@ -401,17 +403,18 @@ impl std::error::Error for CtxError {}
 /// [`check_body`](super::check_body) first); anything else has no problems here.
 pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
     static CHECKED: super::memo::Memo<(String, CtxShape), Vec<CtxError>> = super::memo::Memo::new();
+    // Before the memo, which keeps a copy of each template it answers.
+    if source.len() > super::MAX_BODY_BYTES {
+        return Vec::new();
+    }
     CHECKED.get((source.to_owned(), shape), || {
         check_ctx_afresh(source, shape)
     })
 }
 
-fn check_ctx_afresh(source: &str, shape: CtxShape) -> Vec<CtxError> {
-    if source.len() > super::MAX_BODY_BYTES {
-        return Vec::new();
-    }
+fn check_ctx_afresh(source: &str, shape: CtxShape) -> Answer<Vec<CtxError>> {
     let Ok(tokens) = lex::lex(source) else {
-        return Vec::new();
+        return Answer::Lasting(Vec::new());
     };
     // The walks recurse once per level of the tree.
     super::with_tree(&tokens, |tree| match tree {
@@ -573,8 +576,9 @@ struct Env<'a> {
     ctx: bool,
     /// A guard the analysis cannot follow encloses this place: report nothing.
     silent: bool,
-    /// Fields known to be present here.
-    present: Vec<Path>,
+    /// Fields known to be present here: shared by the places below until one learns more, as
+    /// an object's fields share what its thousand assertions make known.
+    present: Rc<Vec<Path>>,
     /// Names bound by locals (with their value) and by parameters, functions and `for`
     /// (without), innermost last.
     locals: Vec<(&'a str, Option<&'a Node>)>,
@@ -585,18 +589,25 @@ impl<'a> Env<'a> {
         Env {
             ctx: false,
             silent: false,
-            present: Vec::new(),
+            present: Rc::default(),
             locals: Vec::new(),
         }
     }
 
     fn with(&self, facts: Facts) -> Env<'a> {
         let mut env = self.clone();
-        match facts {
-            Facts::Known(paths) => env.present.extend(paths),
-            Facts::Opaque => env.silent = true,
-        }
+        env.assume(facts);
         env
+    }
+
+    /// Adds `facts` to what is known here, in place: a comprehension may have thousands of
+    /// conditions, and a copy for each would take quadratic time.
+    fn assume(&mut self, facts: Facts) {
+        match facts {
+            Facts::Known(paths) if paths.is_empty() => {}
+            Facts::Known(paths) => Rc::make_mut(&mut self.present).extend(paths),
+            Facts::Opaque => self.silent = true,
+        }
     }
 
     fn bind(&self, binds: impl IntoIterator<Item = &'a Bind>) -> Env<'a> {
@@ -937,7 +948,7 @@ impl<'a> Walker<'a> {
             env.name(&spec.var, None);
             for cond in &spec.conditions {
                 self.walk(cond, &env);
-                env = env.with(self.facts(cond, true, &env, 0));
+                env.assume(self.facts(cond, true, &env, 0));
             }
         }
         env
@@ -958,7 +969,7 @@ impl<'a> Walker<'a> {
         }
         for member in members {
             if let Member::Assert(cond, _) = member {
-                inner = inner.with(self.facts(cond, true, &inner, 0));
+                inner.assume(self.facts(cond, true, &inner, 0));
             }
         }
         for member in members {
@@ -989,7 +1000,7 @@ impl<'a> Walker<'a> {
             if let Expr::If(cond, _, otherwise) = &unparen(name).expr
                 && otherwise.as_deref().is_none_or(|o| self.is_null(o))
             {
-                env = env.with(self.facts(cond, true, &env, 0));
+                env.assume(self.facts(cond, true, &env, 0));
             }
         }
         match params {

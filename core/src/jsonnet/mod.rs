@@ -14,6 +14,7 @@ use std::fmt;
 pub use excerpt::excerpt;
 
 use ast::{Expr, Import, Node};
+use memo::Answer;
 
 pub use ctx::{CtxError, CtxErrorKind, CtxShape, check_ctx};
 
@@ -104,16 +105,22 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// of a `local`, an `if`, a `function` or an `assert`, an argument, the inside of
 /// parentheses…), and so does every link of a chain, though nothing is nested in the text:
 /// `a.b.c[0](x)` is five levels and `1 + 2 + 3` three, as they are in the tree every check
-/// walks; so does each `for` clause of a comprehension.
+/// walks; a comprehension is at least one more level than it has `for` clauses.
 ///
 /// go-jsonnet (0.22) parses any depth it has the stack for (it crashes, taking Kratos with it,
 /// at some 30 000 nested brackets), but evaluates no more than 500 nested frames: an array,
 /// an object or a comprehension nested 500 deep fails on every call with "max stack frames
 /// exceeded", and 499 works. 500 levels are therefore all a working template of nested values
-/// can have; what we refuse beyond it and go-jsonnet evaluates are long flat chains (more than
-/// 500 `+` or `.field` in one expression, 500 `local`s in a row, 500 nested parentheses),
-/// which no real template has and which split into `local`s. The bound keeps every walk of
-/// the template, and the parser, within the stack of a thread this crate starts (64 MiB).
+/// can have. go-jsonnet takes no frame for what it evaluates in place (parentheses, operators,
+/// `local`, `if`, `assert`, the top-level `function(ctx)`), and here each is a level: what we
+/// refuse and go-jsonnet evaluates are long flat chains (more than 500 `+` or `.field` in one
+/// expression, 500 `local`s in a row, 500 nested parentheses) and nested values with such a
+/// level around each (`function(ctx)` around 499 nested arrays, 250 nested objects each
+/// under a `local` or an `if`), which no real template has and which split into `local`s.
+/// Calls take more than one frame each (go-jsonnet fails on 250 nested calls of a function of
+/// the template, and on 100 of `std.abs`): such a template passes the check and fails when
+/// it is evaluated. The bound keeps every walk of the template, and the parser, within the
+/// stack of a thread this crate starts (64 MiB).
 pub const MAX_DEPTH: usize = 500;
 
 /// How deep a template may nest to be checked on the caller's stack, which may be a 2 MiB
@@ -192,15 +199,25 @@ impl fmt::Display for BodyError {
                 line,
                 column,
                 limit,
-            } => write!(
-                f,
-                "the Jsonnet body nests deeper than {limit} levels at line {line}, column \
-                 {column}: every nested expression counts one level, and so does every link of \
-                 a chain such as `a.b[0](x)` or `a + b + c`. go-jsonnet evaluates at most 500 \
-                 nested arrays, objects or calls (\"max stack frames exceeded\") and crashes \
-                 on some 30 000 nested brackets; simplify the template: bind parts of a long \
-                 expression to `local`s"
-            ),
+            } => {
+                write!(
+                    f,
+                    "the Jsonnet body nests deeper than {limit} levels at line {line}, column \
+                     {column}: every nested expression counts one level, and so does every link \
+                     of a chain such as `a.b[0](x)` or `a + b + c`. go-jsonnet evaluates at most \
+                     500 nested arrays, objects or calls (\"max stack frames exceeded\") and \
+                     crashes on some 30 000 nested brackets; simplify the template: bind parts \
+                     of a long expression to `local`s"
+                )?;
+                if *limit < MAX_DEPTH {
+                    write!(
+                        f,
+                        " (up to {MAX_DEPTH} levels are checked on a thread of their own, and \
+                         none could be started now)"
+                    )?;
+                }
+                Ok(())
+            }
             BodyError::ReturnsFunction => f.write_str(
                 "the Jsonnet body is a function of `ctx` that returns a function, which Kratos \
                  cannot send as JSON: return an object, such as `function(ctx) { id: \
@@ -256,35 +273,42 @@ const URL_SCHEMES: [&str; 4] = ["http://", "https://", "file://", "base64://"];
 /// constant payload.
 pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
     static CHECKED: memo::Memo<String, Result<BodyShape, BodyError>> = memo::Memo::new();
+    // The memo keeps a copy of each template: only of those small enough to check.
+    if source.len() > MAX_BODY_BYTES {
+        return check_body_afresh(source).value();
+    }
     CHECKED.get(source.to_owned(), || check_body_afresh(source))
 }
 
-fn check_body_afresh(source: &str) -> Result<BodyShape, BodyError> {
+fn check_body_afresh(source: &str) -> Answer<Result<BodyShape, BodyError>> {
     if let Some(scheme) = URL_SCHEMES.iter().find(|s| source.starts_with(*s)) {
-        return Err(BodyError::Url {
+        return Answer::Lasting(Err(BodyError::Url {
             scheme: scheme.trim_end_matches("://"),
-        });
+        }));
     }
     if source.len() > MAX_BODY_BYTES {
-        return Err(BodyError::TooLarge {
+        return Answer::Lasting(Err(BodyError::TooLarge {
             bytes: source.len(),
-        });
+        }));
     }
-    let tokens = lex::lex(source).map_err(|problem| problem.error(source))?;
-    with_tree(&tokens, |tree| parse_and_check(source, tree))
+    match lex::lex(source) {
+        Ok(tokens) => with_tree(&tokens, |tree| parse_and_check(source, tree)),
+        Err(problem) => Answer::Lasting(Err(problem.error(source))),
+    }
 }
 
 /// Parses `tokens` and gives the tree (or the problem) to `work`, which may walk it
 /// recursively: on the caller's stack when the tree is no higher than [`SHALLOW`] (nearly
 /// every template: no thread to start), else again on a thread with [`DEEP_STACK`] bytes of
-/// stack, up to [`MAX_DEPTH`].
-pub(crate) fn with_tree<T: Send>(
+/// stack, up to [`MAX_DEPTH`]. When no such thread can be started, `work` gets the problem
+/// that the tree is higher than [`SHALLOW`], and its answer is [`Answer::Passing`].
+fn with_tree<T: Send>(
     tokens: &[lex::Token],
     work: impl Fn(Result<Node, Problem>) -> T + Sync,
-) -> T {
+) -> Answer<T> {
     let shallow = match parse::parse(tokens, SHALLOW) {
         Err(problem) if matches!(problem.kind, ProblemKind::TooDeep(_)) => problem,
-        parsed => return work(parsed),
+        parsed => return Answer::Lasting(work(parsed)),
     };
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
@@ -292,11 +316,13 @@ pub(crate) fn with_tree<T: Send>(
             .stack_size(DEEP_STACK)
             .spawn_scoped(scope, || work(parse::parse(tokens, MAX_DEPTH)));
         match spawned {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: what the caller's stack allows is the limit.
-            Err(_) => work(Err(shallow)),
+            Ok(thread) => Answer::Lasting(
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            ),
+            // No thread to be had: what the caller's stack allows is the limit, for now.
+            Err(_) => Answer::Passing(work(Err(shallow))),
         }
     })
 }
@@ -364,8 +390,9 @@ impl Problem {
         }
     }
 
-    /// A problem go-jsonnet finds in a template that parses.
-    pub(crate) fn in_static(offset: usize, message: String) -> Self {
+    /// A problem go-jsonnet's parser finds in a string's escapes, or its desugarer or static
+    /// analysis in a template that parses ("STATIC ERROR").
+    pub(crate) fn static_error(offset: usize, message: String) -> Self {
         Problem {
             offset,
             message,
@@ -407,14 +434,7 @@ impl Problem {
 
 fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
     let tree = tree.map_err(|problem| problem.error(source))?;
-    scope::check(&tree).map_err(|problem| {
-        let (line, column) = line_and_column(source, problem.offset);
-        BodyError::Static {
-            line,
-            column,
-            message: problem.message,
-        }
-    })?;
+    scope::check(&tree).map_err(|problem| problem.error(source))?;
     if let Some((what, offset)) = unavailable(&tree) {
         let (line, column) = line_and_column(source, offset);
         return Err(BodyError::Unavailable { what, line, column });
@@ -577,6 +597,11 @@ mod tests {
             ("asserts", format!("{}1", "assert true; ".repeat(n))),
             ("errors", format!("{}1", "error ".repeat(n))),
             ("for clauses", format!("[1 {}]", "for x in [1] ".repeat(n))),
+            // One level each, as nested arrays (go-jsonnet evaluates 499 of them).
+            (
+                "comprehensions",
+                format!("{}1{}", "[".repeat(n), " for x in [1]]".repeat(n)),
+            ),
             (
                 "ctx",
                 format!(
@@ -644,6 +669,12 @@ mod tests {
             too_deep(&format!("std.length{}", ".b".repeat(499))),
             Some((1, 11 + 2 * 498))
         );
+        // A comprehension is one level more than it has `for` clauses (go-jsonnet evaluates
+        // 499 and fails on 500): the error is at the variable of the 500th.
+        let clauses = |n: usize| format!("[1 {}]", "for x in [1] ".repeat(n));
+        assert_eq!(check_body(&clauses(499)), Ok(BodyShape::Constant));
+        assert_eq!(too_deep(&clauses(500)), Some((1, 3 + 499 * 13 + 5)));
+        assert_eq!(too_deep(&clauses(5_000)), Some((1, 3 + 499 * 13 + 5)));
         // Lines and columns as elsewhere: `ctx.identity` is two levels, and the 499th `[0]`,
         // on line 501, the 501st.
         assert_eq!(
@@ -711,6 +742,24 @@ mod tests {
             let tree = parse::parse(&lex::lex(template).unwrap(), SHALLOW).unwrap();
             assert!(tree.height <= SHALLOW / 2, "{}: {template}", tree.height);
         }
+    }
+
+    #[test]
+    fn a_lower_depth_limit_says_why() {
+        let message = |limit| {
+            BodyError::TooDeep {
+                line: 1,
+                column: 2,
+                limit,
+            }
+            .to_string()
+        };
+        assert!(message(MAX_DEPTH).ends_with("to `local`s"));
+        assert!(
+            message(SHALLOW).ends_with("none could be started now)"),
+            "{}",
+            message(SHALLOW)
+        );
     }
 
     #[test]

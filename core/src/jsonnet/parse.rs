@@ -403,7 +403,6 @@ impl Parser<'_> {
         }
     }
 
-    /// The parameters of a function or method up to `)`; `(` is consumed.
     /// The rest of a `local` binding after its name, in an expression or an object:
     /// `(params) = value` or `= value`.
     fn bind(&mut self, name: String) -> Result<Bind, Problem> {
@@ -422,6 +421,7 @@ impl Parser<'_> {
         })
     }
 
+    /// The parameters of a function or method up to `)`; `(` is consumed.
     fn parameters(&mut self) -> Result<Vec<Param>, Problem> {
         let mut params = Vec::new();
         let mut comma = false;
@@ -617,6 +617,11 @@ impl Parser<'_> {
                 source,
                 conditions,
             });
+            // A comprehension is one level more than it has clauses (see `Node::height`):
+            // this one is the first too many.
+            if specs.len() >= self.limit {
+                return Err(Problem::too_deep(var.start, self.limit));
+            }
             if next.kind == end {
                 return Ok(specs);
             }
@@ -830,7 +835,7 @@ fn check_escapes(at: usize, text: &str) -> Result<(), Problem> {
     const ESCAPES: &str = "the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, \
                            `\\r`, `\\t` and `\\uXXXX`";
     let bytes = text.as_bytes();
-    let refuse = |message: String| Err(Problem::in_static(at, message));
+    let refuse = |message: String| Err(Problem::static_error(at, message));
     let hex = |from: usize| -> Option<u32> {
         let digits = bytes.get(from..from + 4)?;
         digits

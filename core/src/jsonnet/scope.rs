@@ -29,7 +29,7 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
     match &node.expr {
         // The parser has checked the escapes of every string, as go-jsonnet's does.
         Expr::Literal | Expr::SelfRef | Expr::Var(_) | Expr::Str(..) => Ok(()),
-        Expr::Dollar if level == 0 => Err(Problem::new(
+        Expr::Dollar if level == 0 => Err(Problem::static_error(
             node.at,
             "`$` is used outside any object: `$` is the outermost object around it".into(),
         )),
@@ -51,6 +51,8 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
             desugar_members(members, level)?;
             desugar_specs(specs, level)
         }
+        // `a in b` is desugared into `std.objectHasAll(b, a)` before its operands.
+        Expr::Binary(left, BinaryOp::In, right) => each(&mut [&**right, &**left].into_iter()),
         Expr::ApplyBrace(left, right) | Expr::Index(left, right) | Expr::Binary(left, _, right) => {
             each(&mut [&**left, &**right].into_iter())
         }
@@ -143,7 +145,7 @@ fn desugar_specs(specs: &[ForSpec], level: usize) -> Result<(), Problem> {
 /// The static analysis: every variable bound, `self` and `super` inside an object.
 fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Problem> {
     let outside = |what: &str| {
-        Err(Problem::new(
+        Err(Problem::static_error(
             node.at,
             format!("`{what}` is used outside any object: it names the object around it"),
         ))
@@ -151,7 +153,10 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Proble
     match &node.expr {
         Expr::Literal | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
         Expr::Var(name) if scope.contains(name) => Ok(()),
-        Expr::Var(name) => Err(Problem::new(node.at, unknown_variable(name, scope))),
+        Expr::Var(name) => Err(Problem::static_error(
+            node.at,
+            unknown_variable(name, scope),
+        )),
         Expr::SelfRef if !in_object => outside("self"),
         Expr::SelfRef => Ok(()),
         Expr::Super(_) | Expr::InSuper(_) if !in_object => outside("super"),
@@ -299,43 +304,33 @@ fn analyze_members(members: &[Member], in_object: bool, scope: &mut Names) -> Re
 }
 
 /// A comprehension is `std.flatMap(function(var) if conditions then inner else [], source)`
-/// nested from the first `for` clause outwards: conditions, then what is inside, then the
-/// source of the next clause, each with the variables of the clauses before it.
+/// nested from the first `for` clause outwards: the conditions of every clause, each with the
+/// variables of the clauses up to its own, then `body`, then the sources from the last clause
+/// to the first, each with the variables of the clauses before it. A loop, not a recursion
+/// per clause: a comprehension may have thousands.
 fn analyze_specs(
     specs: &[ForSpec],
     in_object: bool,
     scope: &mut Names,
     body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
 ) -> Result<(), Problem> {
-    let Some((first, _)) = specs.split_first() else {
-        return body(scope);
-    };
-    clause(specs, 0, in_object, scope, body)?;
-    analyze(&first.source, in_object, scope)
-}
-
-fn clause(
-    specs: &[ForSpec],
-    i: usize,
-    in_object: bool,
-    scope: &mut Names,
-    body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
-) -> Result<(), Problem> {
-    scope.push(specs[i].var.clone());
-    let result = (|| {
-        specs[i]
-            .conditions
-            .iter()
-            .try_for_each(|c| analyze(c, in_object, scope))?;
-        match specs.get(i + 1) {
-            None => body(scope),
-            Some(next) => {
-                clause(specs, i + 1, in_object, scope, body)?;
-                analyze(&next.source, in_object, scope)
+    let base = scope.len();
+    let mut inside = |scope: &mut Names| -> Result<(), Problem> {
+        for spec in specs {
+            scope.push(spec.var.clone());
+            for condition in &spec.conditions {
+                analyze(condition, in_object, scope)?;
             }
         }
-    })();
-    scope.truncate(scope.len() - 1);
+        body(scope)?;
+        for (i, spec) in specs.iter().enumerate().rev() {
+            scope.truncate(base + i);
+            analyze(&spec.source, in_object, scope)?;
+        }
+        Ok(())
+    };
+    let result = inside(scope);
+    scope.truncate(base);
     result
 }
 

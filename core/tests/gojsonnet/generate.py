@@ -122,6 +122,10 @@ SNIPPETS = [
     '-local a = [importstr "a", ctx]; super.a[self].a in super.a',
     '-assert function(x) {} : self; super.a in super.a', '{a: 1 + -error "a" in super * 2}',
     '{a: [1][0] in error "e" in super(1)}', '{a: 1 * error "e" in super == true}',
+    # `a in b` is desugared into `std.objectHasAll(b, a)`, its right operand first (found by
+    # a differential fuzzer)
+    'assert ctx; $ in $ {b: null}', '$ in $', 'a in $', '$ in a', '$ in {a: $}', '[$] in [$]',
+    '$ % $', '$ in $ in $',
     # Kratos-shaped bodies
     'function(ctx) { email: ctx.identity.traits.email }',
     'function(ctx) std.prune({\n  a: |||\n    text\n  |||,\n})',
@@ -129,6 +133,22 @@ SNIPPETS = [
     'local claims = {}; function(ctx) { c: claims, flow: ctx.flow.id }',
     'function(ctx) {\n  email: ctx.identity.traits.email,,\n}',
     'function(ctx) { url: "https:\\/\\/x", b: "\\\\/" }',
+]
+
+# Nesting at go-jsonnet's limit: it evaluates at most 500 nested calls ("max stack frames
+# exceeded"), one per level of nested arrays or objects and one per `for` clause, which
+# check_body's depth limit (MAX_DEPTH) follows; each such snippet is long, so built here.
+def nested(opening, middle, closing, n):
+    return opening * n + middle + closing * n
+
+SNIPPETS += [
+    nested("[", "1", "]", 499), nested("[", "1", "]", 500),
+    nested("{a:", "1", "}", 499), nested("{a:", "1", "}", 500),
+    "[1 " + "for x in [1] " * 499 + "]", "[1 " + "for x in [1] " * 500 + "]",
+    "[1 " + "for x in [1] if true " * 499 + "]",
+    nested("[", "1", " for x in [1]]", 490), nested("[", "1", " for x in [1]]", 500),
+    nested("{[x]: ", "1", ' for x in ["a"]}', 490), nested("{[x]: ", "1", ' for x in ["a"]}', 499),
+    "function(ctx) " + nested("[", "1", "]", 498),
 ]
 
 def kratos_templates():

@@ -349,6 +349,17 @@ mod tests {
     fn deep_but_accepted() -> Vec<(&'static str, String)> {
         let n = MAX_DEPTH - 10;
         let flat = |unit: &str| unit.repeat((MAX_BODY_BYTES - 10) / unit.len());
+        // `head`, then `item(0)`, `item(1)`… as many as fit with `tail` in the size limit.
+        let numbered = |head: &str, item: fn(usize) -> String, tail: &str| {
+            let mut text = String::from(head);
+            for item in (0..).map(item) {
+                if text.len() + item.len() + tail.len() > MAX_BODY_BYTES {
+                    break;
+                }
+                text.push_str(&item);
+            }
+            text + tail
+        };
         // Each as wide as the size limit allows: jrsonnet's parser and evaluator loop over
         // them.
         vec![
@@ -383,28 +394,14 @@ mod tests {
                 format!("function(ctx) [ctx{}]", ".a".repeat(n)),
             ),
             ("a long array", format!("[{}1]", flat("1,"))),
-            ("a long object", {
-                let mut fields = String::from("{");
-                for i in 0.. {
-                    let field = format!("a{i}: {i}, ");
-                    if fields.len() + field.len() + 1 > MAX_BODY_BYTES {
-                        break;
-                    }
-                    fields.push_str(&field);
-                }
-                fields + "}"
-            }),
-            ("many bindings", {
-                let mut binds = String::from("local z = 1");
-                for i in 0.. {
-                    let bind = format!(", a{i} = z");
-                    if binds.len() + bind.len() + 5 > MAX_BODY_BYTES {
-                        break;
-                    }
-                    binds.push_str(&bind);
-                }
-                binds + "; z"
-            }),
+            (
+                "a long object",
+                numbered("{", |i| format!("a{i}: {i}, "), "}"),
+            ),
+            (
+                "many bindings",
+                numbered("local z = 1", |i| format!(", a{i} = z"), "; z"),
+            ),
         ]
     }
 
