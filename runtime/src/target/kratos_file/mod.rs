@@ -19,11 +19,10 @@
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use ory_actions_core::{Platform, Scope};
 use serde_json::{Value, json};
-use yaml_edit::{Document, YamlValue};
+use yaml_edit::YamlValue;
 
 use crate::error::Error;
 use crate::hooks::{HookLists, JsonError, ListWrite, read_json, verification_enabled};
@@ -252,9 +251,9 @@ impl KratosFile {
                          parser does ({problem}); nothing was written: {EDITOR_TAKES}"
                     ))
                 };
-                let document = Document::from_str(text).map_err(|e| editor(e.to_string()))?;
+                let read = edit::EditorText::read(text).map_err(editor)?;
                 let value =
-                    YamlValue::from_document(&document).map_err(|e| editor(e.to_string()))?;
+                    YamlValue::from_document(&read.document).map_err(|e| editor(e.to_string()))?;
                 let edited = to_json(&value);
                 if let Some(at) = first_difference(&config, &edited) {
                     return Err(editor(format!("it reads `{at}` differently")));
@@ -328,7 +327,7 @@ impl KratosFile {
 
 /// What the lossless editor takes, for the message that refuses a file it does not.
 const EDITOR_TAKES: &str = "write the configuration as one YAML document without directives \
-     (`%YAML`, `%TAG`), with string keys and plain values";
+     other than `%YAML 1.2`, with string keys and plain values";
 
 /// The JSON pointer of the first place where `a` and `b` differ, if they do. The values are the
 /// reference's (at most [`yaml_reference::MAX_DEPTH`] deep) and the editor's: the walk goes no
