@@ -772,12 +772,12 @@ fn every_read_gives_one_verdict() {
     refused_by_all(
         "a.json",
         &json_entry(&deep(128)),
-        "recursion limit exceeded",
+        "nest deeper than 127 levels at line 1 column",
     );
     refused_by_all(
         "a.json",
         &json_entry(&deep(10_000)),
-        "recursion limit exceeded",
+        "nest deeper than 127 levels at line 1 column",
     );
     refused_by_all(
         "a.json",
@@ -787,7 +787,7 @@ fn every_read_gives_one_verdict() {
     refused_by_all(
         "a.json",
         &format!(r#"{{"dsn": {}, "selfservice": {{}}}}"#, deep(127)),
-        "recursion limit exceeded",
+        "nest deeper than 127 levels at line 1 column",
     );
     // And what is read is read by all.
     for (name, text) in [
