@@ -72,7 +72,59 @@ DECLARED = {
     "refuse the file or read U+FFFD",
     "non-finite": "NaN and Infinity literals in a JSON file: Python's json takes them, JSON "
     "(RFC 8259) and Go do not; ory-actions may refuse",
+    "depth-limit": "a valid file nested deeper than 127 levels (the bound of every reader of a "
+    "configuration, serde_json's for JSON): refused by every command with a message that says "
+    "the collections nest too deep",
+    "number-range": "a JSON number beyond a 64-bit float (`1e400`): Python reads it as "
+    "infinity; serde_json and Go's encoding/json (Kratos's reader) refuse it; refused by every "
+    "command with a message that says the number is out of range",
+    "editor-limit": "valid YAML the lossless editor that writes the file cannot read as the "
+    "parser does (`%TAG`, `%YAML 1.1`, a tagged mapping `!!map {…}` in a list, `!!map` with "
+    "an empty key, …): refused by every command with a message that says so, never half-read",
 }
+
+# Limits: valid files ory-actions refuses on purpose, each declared above. A refusal is allowed
+# only when plan, explain, export and apply all refuse with a message that names the limit
+# (the pattern), and only where the file is past it (the test, on the text, whether it is JSON
+# and the parsed document). The fragment is what `--promote` writes as the case's `refusal`,
+# which tests/fuzz_regressions.rs requires in the message of every command.
+LIMITS = {
+    "depth-limit": (r"nest deeper than 127|nest too deep", "nest",
+                    lambda text, is_json, doc: nesting(doc) > 127),
+    "number-range": (r"number out of range", "number out of range",
+                     lambda text, is_json, doc: is_json and contains(doc, is_infinite)),
+    "editor-limit": (r"the editor that writes it cannot read it",
+                     "the editor that writes it cannot read it",
+                     lambda text, is_json, doc: not is_json),
+}
+
+
+def nesting(value):
+    """How many collections deep `value` nests (without recursion: up to 10 000 levels)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        v, depth = pending.pop()
+        if depth > 20_000:  # aliases that make a cycle: deep enough
+            return depth
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, depth)
+            pending.extend((c, depth + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def is_infinite(value):
+    return isinstance(value, float) and math.isinf(value)
+
+
+def declared_limit(text, is_json, doc, ours):
+    """The name of the limit whose refusal every command gives on this valid file, if any."""
+    errors = [ours[cmd].get("error") or "" for cmd in ["plan", "explain", "export", "apply"]]
+    if not all(refused(ours[cmd]) for cmd in ["plan", "explain", "export", "apply"]):
+        return None
+    for name, (pattern, _, applies) in LIMITS.items():
+        if all(re.search(pattern, e) for e in errors) and applies(text, is_json, doc):
+            return name
+    return None
 
 # The hook lists of core::scope (Scope::ALL), as paths in a Kratos configuration.
 KRATOS_LISTS = [f"/selfservice/flows/{p}/hooks" for p in [
@@ -801,6 +853,9 @@ def classify_file_here(text, is_json, ours, pointers):
     if refused(ours["plan"]):
         if problem or oddity:
             return None
+        limit = declared_limit(text, is_json, doc, ours)
+        if limit:
+            return ("declared", limit)
         return ("refuses-valid", normal_message(ours["plan"].get("error")))
     if problem:
         return ("accepts-kratos-problem", re.sub(r"/[\w/]+", "PATH", problem))
@@ -1300,7 +1355,7 @@ def main():
         go_worker()
         return 0
     if args.promote:
-        return big_stack(promote, args.out)
+        return big_stack(promote, args.out, args.bin_dir)
     if args.timeout is None:
         args.timeout = 5.0 if args.quick else 10.0
     if args.quick:
@@ -1415,11 +1470,34 @@ def main():
     return 1 if failed else 0
 
 
-def promote(out):
+def ours_on(path, bin_dir):
+    """What the command line makes of the file at `path` (config_verdicts), or None when the
+    program is not built or gives no answer."""
+    program = Path(bin_dir) / "config_verdicts"
+    if not program.exists():
+        return None
+    with tempfile.TemporaryDirectory(prefix="ory-actions-promote-") as work:
+        copy = Path(work) / path.name
+        shutil.copyfile(path, copy)
+        try:
+            done = subprocess.run([str(program), str(copy)], capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            return None
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return None
+
+
+def promote(out, bin_dir):
     """Turns the minimised findings in `out` into regression cases: templates into
     core/tests/fuzz_regressions/templates.json (go-jsonnet's verdict as the expected value),
-    files into tests/fuzz_regressions/ with the parser's verdict in expected.json. Cases of the
-    same name are replaced."""
+    files into tests/fuzz_regressions/ with the parser's verdict in expected.json. A valid file
+    the command line refuses for one of the declared limits (LIMITS; the verdict programs must
+    be built, as fuzz/run does) gets that limit's fragment as `refusal`: the test then requires
+    every command to refuse it with that fragment. Cases of the same name are replaced."""
     out = Path(out)
     tpath = ROOT / "core/tests/fuzz_regressions/templates.json"
     templates = json.loads(tpath.read_text(encoding="utf-8")) if tpath.exists() else []
@@ -1448,6 +1526,10 @@ def promote(out):
             problem, oddity, lists = kratos_view(verdict[1], KRATOS_LISTS + SAML_LISTS)
             case["refusal_allowed"] = bool(problem or oddity)
             case["lists"] = {k: [list(e) for e in v] for k, v in lists.items() if k in KRATOS_LISTS}
+            ours = ours_on(out / "files" / meta["file"], bin_dir)
+            limit = ours and declared_limit(text, meta["json"], verdict[1], ours)
+            if limit:
+                case["refusal"] = LIMITS[limit][1]
         fdir.mkdir(parents=True, exist_ok=True)
         (fdir / meta["file"]).write_text(text, encoding="utf-8", errors="surrogatepass")
         by_file[meta["file"]] = case

@@ -1,7 +1,8 @@
 //! Kratos configuration files on which the differential fuzzer (`fuzz/differential.py`) found
 //! the command line disagreeing with a YAML 1.2 parser or JSON, minimised, with the parser's
 //! verdict as the expected value (`fuzz_regressions/expected.json`; `fuzz/README.md` says how a
-//! finding gets there).
+//! finding gets there). A valid file refused for a declared limit has the fragment of the message
+//! that names the limit as `refusal`: every command must refuse it with that message.
 //!
 //! Some of them once made a command panic or overflow its stack, which would end this test
 //! process: so each file runs in a child process, this test binary started again with
@@ -191,6 +192,22 @@ fn problem(case: &Value, ours: &Value) -> Option<String> {
         }
     }
     let error = &ours["plan"]["error"];
+    // A valid file refused for a declared limit (`fuzz/differential.py`'s LIMITS: nesting
+    // deeper than 127 levels, a JSON number beyond a 64-bit float, YAML the editor that writes
+    // the file cannot read): every command refuses it, saying which limit.
+    if let Some(fragment) = case["refusal"].as_str() {
+        for cmd in ["plan", "explain", "export", "apply"] {
+            let message = ours[cmd]["error"].as_str().unwrap_or("");
+            if !refused(cmd) || !message.contains(fragment) {
+                return Some(format!(
+                    "{cmd} must refuse the file for a declared limit (a message with \
+                     `{fragment}`), but exited {:?}: {message}",
+                    code(cmd)
+                ));
+            }
+        }
+        return None;
+    }
     match case["oracle"].as_str() {
         Some("refuse") if !refused("plan") => Some(format!(
             "the file is not valid ({}) but plan read it",

@@ -7,8 +7,8 @@ use std::str::FromStr;
 
 use ory_actions_core::Scope;
 use serde_json::Value;
-use yaml_edit::Document;
 use yaml_edit::path::YamlPath as _;
+use yaml_edit::{Document, YamlFile};
 
 use super::json_text;
 use super::yaml_values::list_node;
@@ -29,8 +29,9 @@ impl KratosFile {
         if self.format == Format::Json {
             return self.edit_json(text, writes);
         }
-        let document = Document::from_str(text)
+        let editor = EditorText::read(text)
             .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
+        let document = &editor.document;
         for write in writes {
             let path = yaml_path(write.scope);
             let old = before.and_then(|config| list_at(config, write.scope));
@@ -49,7 +50,7 @@ impl KratosFile {
                 .try_set_path(&path, list_node(&write.entries))
                 .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
         }
-        let mut edited = document.to_string();
+        let mut edited = editor.render();
         if text.ends_with('\n') && !edited.ends_with('\n') {
             edited.push('\n');
         }
@@ -79,6 +80,86 @@ impl KratosFile {
             ));
         }
         Ok(edited)
+    }
+}
+
+/// A YAML text as the lossless editor reads it: its one document, and the stream around it when
+/// that holds more than the document. Comments before `---` (a licence header) and a
+/// `%YAML 1.2` directive belong to the stream, not to the document (YAML 1.2), so the editor's
+/// `Document` refuses them; such a text is read as a `YamlFile`, whose document is edited in
+/// place and which is written whole, so that they stay as they were.
+pub(super) struct EditorText {
+    /// The stream, when it holds more than the document.
+    file: Option<YamlFile>,
+    pub(super) document: Document,
+}
+
+impl EditorText {
+    /// `text` as the editor reads it, or why it does not. Around the document, the stream may
+    /// hold only blank lines, comments, document markers and a `%YAML 1.2` directive: other
+    /// directives (`%TAG`, `%YAML 1.1`, which changes what scalars mean) and anything else are
+    /// refused.
+    pub(super) fn read(text: &str) -> Result<EditorText, String> {
+        let stream_level = match Document::from_str(text) {
+            Ok(document) => {
+                return Ok(EditorText {
+                    file: None,
+                    document,
+                });
+            }
+            Err(yaml_edit::YamlError::InvalidOperation { reason, .. })
+                if reason.contains("outside the document") =>
+            {
+                reason
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let file = YamlFile::from_str(text).map_err(|e| e.to_string())?;
+        let mut documents = file.documents();
+        let (Some(document), None) = (documents.next(), documents.next()) else {
+            return Err(stream_level);
+        };
+        let range = document.byte_range();
+        let (start, end) = (range.start as usize, range.end as usize);
+        let outside = [text.get(..start), text.get(end..)];
+        for part in outside {
+            let Some(part) = part else {
+                return Err(stream_level);
+            };
+            for line in part.lines() {
+                let line = line.trim_matches([' ', '\t', '\r', '\u{feff}']);
+                let word = line.split([' ', '\t']).next().unwrap_or("");
+                let ok = match word {
+                    "" | "---" | "..." => true,
+                    _ if word.starts_with('#') => true,
+                    "%YAML" => line
+                        .strip_prefix("%YAML")
+                        .map(|rest| rest.trim_start_matches([' ', '\t']))
+                        .is_some_and(|rest| {
+                            rest == "1.2" || rest.starts_with("1.2 ") || rest.starts_with("1.2\t")
+                        }),
+                    _ => false,
+                };
+                if !ok {
+                    return Err(format!(
+                        "{stream_level} (`{line}`: only comments and `%YAML 1.2` may stand outside \
+                         the document)"
+                    ));
+                }
+            }
+        }
+        Ok(EditorText {
+            file: Some(file),
+            document,
+        })
+    }
+
+    /// The text, as edited.
+    pub(super) fn render(&self) -> String {
+        match &self.file {
+            Some(file) => file.to_string(),
+            None => self.document.to_string(),
+        }
     }
 }
 

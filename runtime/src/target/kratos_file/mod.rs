@@ -19,11 +19,10 @@
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use ory_actions_core::{Platform, Scope};
 use serde_json::{Value, json};
-use yaml_edit::{Document, YamlValue};
+use yaml_edit::YamlValue;
 
 use crate::error::Error;
 use crate::hooks::{HookLists, JsonError, ListWrite, read_json, verification_enabled};
@@ -203,7 +202,7 @@ impl KratosFile {
         let text = self.read_text()?;
         let document = match self.format {
             Format::Json => read_json(&text, "").map_err(|e| match e {
-                JsonError::Syntax(e) => self.problem(format!("it is not valid JSON: {e}")),
+                JsonError::Syntax(e) => self.problem(json_problem(&e)),
                 JsonError::Shape(e) => self.shape(e),
             })?,
             Format::Yaml => match yaml_read::read(&text) {
@@ -241,8 +240,7 @@ impl KratosFile {
     /// which every JSON read goes through ([`read_json`] checks the same).
     fn parse(&self, text: &str) -> Result<Value, Error> {
         match self.format {
-            Format::Json => serde_json::from_str(text)
-                .map_err(|e| self.problem(format!("it is not valid JSON: {e}"))),
+            Format::Json => serde_json::from_str(text).map_err(|e| self.problem(json_problem(&e))),
             Format::Yaml => {
                 let config = yaml_reference::read(text)
                     .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
@@ -252,9 +250,9 @@ impl KratosFile {
                          parser does ({problem}); nothing was written: {EDITOR_TAKES}"
                     ))
                 };
-                let document = Document::from_str(text).map_err(|e| editor(e.to_string()))?;
+                let read = edit::EditorText::read(text).map_err(editor)?;
                 let value =
-                    YamlValue::from_document(&document).map_err(|e| editor(e.to_string()))?;
+                    YamlValue::from_document(&read.document).map_err(|e| editor(e.to_string()))?;
                 let edited = to_json(&value);
                 if let Some(at) = first_difference(&config, &edited) {
                     return Err(editor(format!("it reads `{at}` differently")));
@@ -326,9 +324,33 @@ impl KratosFile {
     }
 }
 
+/// Why `serde_json` does not read a JSON configuration. Two of its refusals are limits on valid
+/// JSON, said as such: a number beyond a 64-bit float (`1e400`, which Go's `encoding/json`,
+/// Kratos's reader, refuses too) and nesting deeper than 127 levels (the bound every reader of a
+/// configuration keeps, [`yaml_reference::MAX_DEPTH`] for YAML).
+fn json_problem(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let at = format!("at line {} column {}", error.line(), error.column());
+    if message.starts_with("number out of range") {
+        format!(
+            "it holds a number out of range {at} (beyond a 64-bit float, which Kratos's JSON \
+             reader refuses too): write a smaller number, or a string"
+        )
+    } else if message.starts_with("recursion limit exceeded") {
+        format!(
+            "its arrays and objects nest deeper than {} levels {at}; a configuration may nest \
+             at most {} levels",
+            yaml_reference::MAX_DEPTH,
+            yaml_reference::MAX_DEPTH
+        )
+    } else {
+        format!("it is not valid JSON: {message}")
+    }
+}
+
 /// What the lossless editor takes, for the message that refuses a file it does not.
 const EDITOR_TAKES: &str = "write the configuration as one YAML document without directives \
-     (`%YAML`, `%TAG`), with string keys and plain values";
+     other than `%YAML 1.2`, with string keys and plain values";
 
 /// The JSON pointer of the first place where `a` and `b` differ, if they do. The values are the
 /// reference's (at most [`yaml_reference::MAX_DEPTH`] deep) and the editor's: the walk goes no

@@ -726,7 +726,12 @@ fn every_read_gives_one_verdict() {
     // Valid YAML the editor cannot write back: refused before a plan, not at the write.
     refused_by_all(
         "a.yaml",
-        "%YAML 1.2\n---\nselfservice: {}\n",
+        "%YAML 1.1\n---\nselfservice: {}\n",
+        "`%YAML 1.1`: only comments and `%YAML 1.2` may stand outside the document",
+    );
+    refused_by_all(
+        "a.yaml",
+        "%TAG !e! tag:example.com,2000:\n---\nselfservice: {}\n",
         "the editor that writes it cannot read it",
     );
     refused_by_all(
@@ -767,12 +772,12 @@ fn every_read_gives_one_verdict() {
     refused_by_all(
         "a.json",
         &json_entry(&deep(128)),
-        "recursion limit exceeded",
+        "nest deeper than 127 levels at line 1 column",
     );
     refused_by_all(
         "a.json",
         &json_entry(&deep(10_000)),
-        "recursion limit exceeded",
+        "nest deeper than 127 levels at line 1 column",
     );
     refused_by_all(
         "a.json",
@@ -782,7 +787,7 @@ fn every_read_gives_one_verdict() {
     refused_by_all(
         "a.json",
         &format!(r#"{{"dsn": {}, "selfservice": {{}}}}"#, deep(127)),
-        "recursion limit exceeded",
+        "nest deeper than 127 levels at line 1 column",
     );
     // And what is read is read by all.
     for (name, text) in [
@@ -794,9 +799,59 @@ fn every_read_gives_one_verdict() {
             ),
         ),
         ("a.yaml", format!("dsn: {}\n", deep(126))),
+        ("a.yaml", "%YAML 1.2\n---\nselfservice: {}\n".to_owned()),
+        ("a.yaml", "# licence\n---\nselfservice: {}\n".to_owned()),
         ("a.json", json_entry(&deep(100))),
     ] {
         assert_eq!(verdicts(name, &text), [Ok(()), Ok(()), Ok(())], "{text}");
+    }
+}
+
+/// A licence header before `---` and a `%YAML 1.2` directive belong to the YAML stream, not to
+/// the document the editor edits (the fuzzer found such files planned, then refused by apply):
+/// they are read, and kept as they were when the hook lists are written.
+#[test]
+fn comments_before_the_document_and_a_yaml_directive_are_kept() {
+    let dir = temp_dir("stream-level");
+    for head in [
+        "# Copyright the authors\n# SPDX-License-Identifier: Apache-2.0\n---\n",
+        "%YAML 1.2\n---\n",
+        "# licence\n%YAML 1.2 # the version\n\n--- # the document\n",
+    ] {
+        let original = format!("{head}{FIXTURE}...\n# the end\n");
+        let path = dir.join("kratos.yaml");
+        std::fs::write(&path, &original).unwrap();
+        let file = KratosFile::new(&path);
+        let revision = revision(&file);
+        let before = file.config().unwrap();
+        let writes = [ListWrite {
+            scope: Scope::RegistrationAfterPassword,
+            before: None,
+            entries: vec![web_hook("https://hooks.example/welcome")],
+        }];
+        let written = file.write_lists(&revision, &writes).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, written.text);
+        assert!(text.starts_with(head), "{text}");
+        assert!(text.ends_with("...\n# the end\n"), "{text}");
+        let (added, removed) = changed_lines(&original, &text);
+        assert!(
+            removed.iter().all(|l| l.contains("hook: session")),
+            "{removed:?}"
+        );
+        assert!(
+            added
+                .iter()
+                .any(|l| l.contains("https://hooks.example/welcome")),
+            "{added:?}"
+        );
+        let mut expected = before;
+        set_list(
+            &mut expected,
+            Scope::RegistrationAfterPassword,
+            json!([web_hook("https://hooks.example/welcome")]),
+        );
+        assert_eq!(file.config().unwrap(), expected);
     }
 }
 

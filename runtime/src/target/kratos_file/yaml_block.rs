@@ -6,15 +6,16 @@
 //!
 //! Anything else gives `None`, and the general parser reads the text: flow collections, block
 //! scalars, double-quoted scalars with escapes, scalars over several lines, anchors, aliases,
-//! tags, explicit keys, document markers and directives, tabs and control characters. What this
-//! reader does take, it reads as that parser does (`yaml_read`'s tests hold the two together).
+//! tags, explicit keys, document markers and directives, tabs, and any character YAML does not
+//! allow (the reference's rule, `yaml_reference::allowed`). What this reader does take, it reads
+//! as that parser does (`yaml_read`'s tests hold the two together).
 
 use std::borrow::Cow;
 
 use saphyr_parser::{Event, ScalarStyle};
 
 // Deeper collections are left to the reference, which refuses them.
-use super::yaml_reference::MAX_DEPTH;
+use super::yaml_reference::{MAX_DEPTH, allowed};
 
 /// One line with content: its indentation, and the content after it.
 #[derive(Clone, Copy)]
@@ -26,17 +27,19 @@ struct Line<'a> {
 /// The events of `text` (a stream of one document whose top is a block mapping), or `None`
 /// when it is not YAML this reader takes.
 pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
+    // What YAML refuses ([`allowed`], the reference's own rule, so that its refusal is the
+    // one given), and what this reader leaves to the general parser: tabs (which YAML readers
+    // refuse in most places this reader would meet them), NEL and the Unicode line and
+    // paragraph separators (line breaks to YAML 1.1 readers), and byte order marks.
     let unusual = |c: char| {
-        (c < ' ' && c != '\n' && c != '\r')
-            || ('\u{7f}'..='\u{9f}').contains(&c)
-            || matches!(
-                c,
-                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-            )
+        !allowed(c) || matches!(c, '\t' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
     };
-    if text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\r')
-        || (!text.is_ascii() && text.chars().any(unusual))
-    {
+    let gives_up = if text.is_ascii() {
+        text.bytes().any(|b| unusual(char::from(b)))
+    } else {
+        text.chars().any(unusual)
+    };
+    if gives_up {
         return None;
     }
     let mut lines = Vec::new();

@@ -85,6 +85,7 @@ impl Problem {
 /// The configuration `text` holds (`null` when it holds no document), or why it is not one.
 pub(super) fn read(text: &str) -> Result<Value, Problem> {
     printable(text)?;
+    tabs(text)?;
     let mut reader = Reader {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
@@ -114,14 +115,18 @@ pub(super) fn read(text: &str) -> Result<Value, Problem> {
     }
 }
 
-/// The first character YAML does not allow in a stream (`c-printable`): control characters
-/// other than tab, line feed and carriage return, DEL, the C1 controls but NEL, and the
-/// non-characters U+FFFE and U+FFFF.
+/// Whether YAML allows the character `c` in a stream (`c-printable`): not the control
+/// characters other than tab, line feed and carriage return, not DEL, not the C1 controls but
+/// NEL, and not the non-characters U+FFFE and U+FFFF (surrogates cannot be in a Rust string).
+/// The one rule for every reader of a configuration: the fast reader gives up on any character
+/// this refuses ([`yaml_block`](super::yaml_block)), so that the refusal is the reference's.
+pub(super) fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// The first character YAML does not allow in a stream ([`allowed`]).
 fn printable(text: &str) -> Result<(), Problem> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
-            | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-    };
     let bad = if text.is_ascii() {
         text.bytes()
             .position(|b| !allowed(char::from(b)))
@@ -132,12 +137,7 @@ fn printable(text: &str) -> Result<(), Problem> {
     let Some((at, c)) = bad else {
         return Ok(());
     };
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-        .chars()
-        .count()
-        + 1;
+    let (line, column) = place(text, at);
     Err(Problem {
         line,
         column,
@@ -147,6 +147,125 @@ fn printable(text: &str) -> Result<(), Problem> {
             u32::from(c)
         ),
     })
+}
+
+/// The line and column (1-based, in characters) of the byte offset `at` of `text`.
+fn place(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// The first tab outside a quoted scalar, a block scalar, a comment or a flow collection, where
+/// the text has one: YAML readers of the libyaml family (Kratos's `yaml.v3`, ruamel.yaml) refuse
+/// a tab that indents a line or stands between tokens in block context ("found character that
+/// cannot start any token"), where the parser here takes some (`\t:`, `\ta: 1`, `-\tx`). Plain
+/// scalars are not spared (`a: x\ty`: ruamel.yaml refuses the tab, and a tab there is not worth a
+/// second opinion). The places are the parser's own spans, up to the first event it refuses
+/// (which [`read`] reports, if no tab before it does).
+fn tabs(text: &str) -> Result<(), Problem> {
+    if !text.contains('\t') {
+        return Ok(());
+    }
+    // The character ranges (start inclusive, end exclusive) where a tab may stand.
+    let mut spared: Vec<(usize, usize)> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut flow: Option<(usize, usize)> = None;
+    let mut read_to = chars.len();
+    let opens_flow = |start: usize| matches!(chars.get(start), Some('[' | '{'));
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(error) => {
+                read_to = error.marker().index();
+                break;
+            }
+        };
+        let start = span.start.index();
+        match event {
+            // A quoted scalar ends at its closing quote (the parser's span runs over the blanks
+            // after it); a block scalar's span is its content.
+            Event::Scalar(_, style, ..) if style != ScalarStyle::Plain => {
+                let mut end = span.end.index().min(chars.len());
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                    while end > start + 1 && matches!(chars[end - 1], ' ' | '\t') {
+                        end -= 1;
+                    }
+                }
+                spared.push((start, end));
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if opens_flow(start) => {
+                flow = Some(match flow {
+                    Some((from, depth)) => (from, depth + 1),
+                    None => (start, 1),
+                });
+            }
+            // A flow collection's end is its bracket (the parser's span runs over the blanks
+            // after it); a block collection's end is empty.
+            Event::SequenceEnd | Event::MappingEnd
+                if matches!(chars.get(start), Some(']' | '}')) =>
+            {
+                if let Some((from, depth)) = flow {
+                    flow = if depth == 1 {
+                        spared.push((from, start + 1));
+                        None
+                    } else {
+                        Some((from, depth - 1))
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((from, _)) = flow {
+        spared.push((from, chars.len()));
+    }
+    // Walked in order: `covered` is the furthest end of the ranges that start at or before the
+    // character, which is inside one of them when it is before that end.
+    spared.sort_unstable();
+    let mut ranges = spared.iter().peekable();
+    let mut covered = 0;
+    // A comment starts at a `#` at the start of a line or after a blank, outside a scalar.
+    let mut comment = false;
+    let mut offset = 0;
+    for (at, &c) in chars.iter().enumerate().take(read_to.saturating_add(1)) {
+        while let Some(&&(from, to)) = ranges.peek() {
+            if from > at {
+                break;
+            }
+            covered = covered.max(to);
+            ranges.next();
+        }
+        let in_spared = |at: usize| at < covered;
+        match c {
+            '\n' => comment = false,
+            '#' if !comment
+                && (at == 0 || matches!(chars[at - 1], ' ' | '\t' | '\n' | '\r'))
+                && !in_spared(at) =>
+            {
+                comment = true;
+            }
+            '\t' if !comment && !in_spared(at) => {
+                let (line, column) = place(text, offset);
+                return Err(Problem {
+                    line,
+                    column,
+                    what: "a tab here, outside a quoted string, a block scalar (`|`, `>`), a \
+                           comment or a flow collection (`[…]`, `{…}`): YAML readers (Kratos's \
+                           among them) refuse tabs that indent a line or separate tokens; use \
+                           spaces"
+                        .into(),
+                });
+            }
+            _ => {}
+        }
+        offset += c.len_utf8();
+    }
+    Ok(())
 }
 
 struct Reader<'a> {

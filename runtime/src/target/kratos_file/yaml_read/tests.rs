@@ -1,22 +1,21 @@
-use std::str::FromStr as _;
-
 use ory_actions_core::Scope;
 use serde_json::json;
-use yaml_edit::{Document as YamlDocument, YamlValue};
+use yaml_edit::YamlValue;
 
 use proptest::prelude::*;
 use saphyr_parser::{Event, Parser};
 
 use super::*;
 use crate::hooks::{HookLists, verification_enabled};
+use crate::target::kratos_file::edit::EditorText;
 use crate::target::kratos_file::yaml_reference;
 use crate::target::kratos_file::yaml_values::to_json;
 
 /// What the lossless editor's reading gives: the lists and the verification switch, or the
 /// error.
 fn whole(text: &str) -> Result<(HookLists, bool), String> {
-    let document = YamlDocument::from_str(text).map_err(|e| e.to_string())?;
-    let value = YamlValue::from_document(&document).map_err(|e| e.to_string())?;
+    let read = EditorText::read(text)?;
+    let value = YamlValue::from_document(&read.document).map_err(|e| e.to_string())?;
     let config = to_json(&value);
     let verification = verification_enabled(&config, "");
     HookLists::take(config, "")
@@ -50,8 +49,8 @@ fn block_agrees(text: &str) -> bool {
 
 /// The whole value the lossless editor reads.
 fn editor_value(text: &str) -> Result<Value, String> {
-    let document = YamlDocument::from_str(text).map_err(|e| e.to_string())?;
-    let value = YamlValue::from_document(&document).map_err(|e| e.to_string())?;
+    let read = EditorText::read(text)?;
+    let value = YamlValue::from_document(&read.document).map_err(|e| e.to_string())?;
     Ok(to_json(&value))
 }
 
@@ -270,6 +269,100 @@ fn leaves_what_it_does_not_take_to_the_reference() {
     gives_up(&deep);
 }
 
+/// The characters YAML does not allow in a stream (`c-printable`): the C0 controls but tab and
+/// the line breaks, DEL, the C1 controls but NEL, U+FFFE and U+FFFF (a Rust string cannot hold
+/// a surrogate).
+fn forbidden() -> impl Iterator<Item = char> {
+    ('\0'..='\u{1f}')
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .chain(('\u{7f}'..='\u{9f}').filter(|&c| c != '\u{85}'))
+        .chain(['\u{fffe}', '\u{ffff}'])
+}
+
+/// Lines of a configuration, with `{}` where a character goes: the start of a key, inside one,
+/// a plain value, a quoted one, a comment, a line of its own, the entries of a hook list.
+const PLACES: &[&str] = &[
+    "{}selfservice:\n  flows: {}\n",
+    "self{}service:\n  flows:\n    login:\n      before:\n        hooks: []\n",
+    "a: x{}y\nb: 1\n",
+    "a: 'x{}y'\n",
+    "a: \"x{}y\"\n",
+    "a: 1 # a comment {} here\n",
+    "a: 1\n{}\nb: 2\n",
+    "a: 1{}\n",
+    "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          - hook: web_hook\n            config:\n              url: https://a.example/{}\n",
+    "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          - hook: {}session\n",
+];
+
+/// Every character YAML forbids, wherever it stands, is the reference's to refuse (with its
+/// line and column): the fast reader gives up on it, by the reference's own rule
+/// ([`yaml_reference::allowed`]). The fuzzer found DEL (`\x7f:`) planned and refused by apply.
+#[test]
+fn characters_yaml_forbids_are_left_to_the_reference() {
+    let mut count = 0;
+    for c in forbidden() {
+        assert!(!yaml_reference::allowed(c), "U+{:04X}", u32::from(c));
+        for place in PLACES {
+            let text = place.replace("{}", &c.to_string());
+            gives_up(&text);
+            let problem = yaml_reference::read(&text).expect_err(&text).to_string();
+            assert!(
+                problem.contains(&format!("U+{:04X} is not allowed", u32::from(c))),
+                "{text:?}: {problem}"
+            );
+            count += 1;
+        }
+    }
+    assert_eq!(count, (29 + 32 + 2) * PLACES.len());
+    // The fuzzer's case, as it was found.
+    gives_up("\u{7f}:");
+    assert!(yaml_reference::read("\u{7f}:").is_err());
+    // What YAML allows is allowed: the fast reader leaves the unusual ones to the reference
+    // (tabs, which YAML readers refuse in most places; NEL, LS and PS, line breaks to YAML 1.1
+    // readers; a byte order mark), and reads the others as it does.
+    for c in ['\t', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'] {
+        assert!(yaml_reference::allowed(c));
+        for place in PLACES {
+            gives_up(&place.replace("{}", &c.to_string()));
+        }
+    }
+    for c in [
+        '\u{a0}',
+        '\u{d7ff}',
+        '\u{e000}',
+        '\u{fffd}',
+        '\u{10000}',
+        '\u{10ffff}',
+        '~',
+    ] {
+        assert!(yaml_reference::allowed(c));
+        let text = format!("a: x{c}y\nb: 1\n");
+        assert!(fast(&text).is_some(), "{text:?}");
+        same(&text);
+    }
+}
+
+/// Tabs are left to the reference wherever they stand, which refuses them where YAML readers
+/// (ruamel.yaml, Kratos's `yaml.v3`) do. The fuzzer found `\t:` planned though invalid.
+#[test]
+fn tabs_are_left_to_the_reference() {
+    for place in PLACES {
+        gives_up(&place.replace("{}", "\t"));
+    }
+    for text in [
+        "\t:",
+        "\t:\n",
+        "\tselfservice: {}\n",
+        "a:\tb\n",
+        "a:\n\t- x\n",
+        "selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n          -\thook: session\n",
+    ] {
+        gives_up(text);
+        let problem = yaml_reference::read(text).expect_err(text).to_string();
+        assert!(problem.contains("tab"), "{text:?}: {problem}");
+    }
+}
+
 #[test]
 fn scalars_are_read_by_the_core_schema() {
     let cases = [
@@ -310,21 +403,27 @@ fn scalars_are_read_by_the_core_schema() {
 #[test]
 fn published_configurations_read_the_same() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let ours = yaml_files(&[
+    let fuzzed = root.join("tests/fuzz_regressions");
+    let ours: Vec<_> = yaml_files(&[
         root.join("examples"),
         root.join("tests"),
         root.join("reference"),
         root.join("runtime/src"),
-    ]);
+    ])
+    .into_iter()
+    .filter(|path| !path.starts_with(&fuzzed))
+    .collect();
     assert!(
         ours.iter()
             .any(|path| path.ends_with("runtime/src/target/kratos_file/kratos.yaml")),
         "{ours:?}"
     );
-    let corpus = match std::env::var_os("ORY_ACTIONS_YAML_CORPUS") {
-        Some(dir) => yaml_files(&[std::path::PathBuf::from(dir)]),
-        None => Vec::new(),
-    };
+    // The fuzzer's findings (many of them not YAML) are read as a corpus: refused, or read the
+    // same everywhere.
+    let mut corpus = yaml_files(&[fuzzed]);
+    if let Some(dir) = std::env::var_os("ORY_ACTIONS_YAML_CORPUS") {
+        corpus.extend(yaml_files(&[std::path::PathBuf::from(dir)]));
+    }
     let (mut taken, mut left, mut by_lines, mut refused) = (0, 0, 0, 0);
     for (path, must_read) in ours
         .iter()
@@ -339,7 +438,7 @@ fn published_configurations_read_the_same() {
         if must_read {
             assert!(reference.is_ok(), "{}: {reference:?}", path.display());
         }
-        if let Err(problem) = reference {
+        if let Err(problem) = &reference {
             refused += 1;
             eprintln!("{}: {problem}", path.display());
             assert!(fast(&text).is_none(), "{}", path.display());
@@ -347,6 +446,14 @@ fn published_configurations_read_the_same() {
         }
         let whole = whole(&text);
         let read = self::reference(&text);
+        if !must_read && editor_value(&text).ok() != reference.ok() {
+            // Valid, but not what the editor writes: refused by every command (`KratosFile::
+            // parse`), so the fast reader must not take it.
+            refused += 1;
+            eprintln!("{}: the editor refuses it", path.display());
+            assert!(fast(&text).is_none(), "{}", path.display());
+            continue;
+        }
         // A configuration may be read and still not have the shape of one (a list of
         // environments, say): the reference and the editor agree on that too.
         assert_eq!(read, whole, "{}", path.display());
@@ -448,6 +555,8 @@ const SCALARS: &[&str] = &[
     "-x",
     "a b   # a comment",
     "'x' # a comment",
+    "'tab\there'",
+    "x # a\tcomment",
 ];
 
 /// Keys, including those on the way to hook lists.
@@ -571,6 +680,52 @@ proptest! {
         prop_assert_eq!(&in_a_list, &whole(&text), "{}", text);
         if let Some(fast) = fast(&text) {
             prop_assert_eq!(&fast, &in_a_list, "{}", text);
+        }
+    }
+}
+
+/// A character YAML forbids, a tab, or one of the characters the fast reader leaves to the
+/// reference, to put somewhere in a generated configuration.
+fn odd_character() -> impl Strategy<Value = char> {
+    prop_oneof![
+        proptest::sample::select(forbidden().collect::<Vec<_>>()),
+        proptest::sample::select(vec!['\t', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}']),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// On generated block YAML with a character YAML forbids, a tab, NEL, LS, PS or a byte
+    /// order mark put anywhere (in keys, values, comments, indentation, hook entries): the fast
+    /// reader leaves it to the reference, which refuses every forbidden character; whatever
+    /// the fast reader did take, it reads as the reference.
+    #[test]
+    fn generated_block_yaml_with_odd_characters_is_the_references(
+        top in proptest::collection::vec(node(), 1..4),
+        step in 1usize..5,
+        flush: bool,
+        odd in odd_character(),
+        at in any::<proptest::sample::Index>(),
+        in_a_list: bool,
+    ) {
+        let mut text = String::new();
+        if in_a_list {
+            text.push_str("selfservice:\n  flows:\n    login:\n      before:\n        hooks:\n");
+            write(&Node::Seq(top), 10, step, flush, &mut text);
+        } else {
+            write(&Node::Map(top, 0), 0, step, flush, &mut text);
+        }
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        text.insert(boundaries[at.index(boundaries.len())], odd);
+        let fast = fast(&text);
+        prop_assert!(fast.is_none(), "the fast reader took {:?}", text);
+        if !yaml_reference::allowed(odd) {
+            prop_assert!(yaml_reference::read(&text).is_err(), "{:?}", text);
         }
     }
 }
