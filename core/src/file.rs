@@ -111,6 +111,9 @@ fn kind(metadata: &Metadata) -> &'static str {
 mod tests {
     use super::*;
 
+    /// A limit as large as a configuration's.
+    const LIMIT: u64 = 16 << 20;
+
     fn dir(name: &str) -> std::path::PathBuf {
         let dir =
             std::env::temp_dir().join(format!("ory-actions-regular-{name}-{}", std::process::id()));
@@ -146,7 +149,7 @@ mod tests {
     fn what_is_not_a_regular_file_is_refused_at_once() {
         let dir = dir("kinds");
         assert!(
-            read(&dir, (16 << 20))
+            read(&dir, LIMIT)
                 .unwrap_err()
                 .starts_with("is a directory, not a regular file")
         );
@@ -156,7 +159,7 @@ mod tests {
                 ("/dev/zero", "a character device"),
                 ("/dev/urandom", "a character device"),
             ] {
-                let problem = read(Path::new(device), (16 << 20)).unwrap_err();
+                let problem = read(Path::new(device), LIMIT).unwrap_err();
                 assert!(problem.starts_with(&format!("is {kind}")), "{problem}");
             }
             let fifo = dir.join("fifo.yaml");
@@ -165,11 +168,11 @@ mod tests {
                 .status()
                 .expect("mkfifo runs");
             assert!(made.success());
-            let problem = read(&fifo, (16 << 20)).unwrap_err();
+            let problem = read(&fifo, LIMIT).unwrap_err();
             assert!(problem.starts_with("is a FIFO (named pipe)"), "{problem}");
             let link = dir.join("loop.yaml");
             std::os::unix::fs::symlink(&link, &link).unwrap();
-            let problem = read(&link, (16 << 20)).unwrap_err();
+            let problem = read(&link, LIMIT).unwrap_err();
             assert!(problem.starts_with("cannot be read"), "{problem}");
         }
     }
