@@ -78,6 +78,12 @@ DECLARED = {
     "number-range": "a JSON number beyond a 64-bit float (`1e400`): Python reads it as "
     "infinity; serde_json and Go's encoding/json (Kratos's reader) refuse it; refused by every "
     "command with a message that says the number is out of range",
+    "bom-in-document": "a byte order mark inside a YAML document (not at the start of the "
+    "stream): YAML 1.2 allows one only before a document, and the reference refuses it with a "
+    "message that says so; ruamel.yaml and yaml.v3 read it as content",
+    "quoted-indentation": "a quoted scalar whose next line is not indented past its mapping's "
+    "keys (`a: 'x\\ny'`): YAML 1.2 requires the indentation and the reference refuses it with "
+    "a message that says so; ruamel.yaml and yaml.v3 do not check",
     "editor-limit": "valid YAML the lossless editor that writes the file cannot read as the "
     "parser does (`%TAG`, `%YAML 1.1`, a tagged mapping `!!map {…}` in a list, `!!map` with "
     "an empty key, …): refused by every command with a message that says so, never half-read",
@@ -93,6 +99,12 @@ LIMITS = {
                     lambda text, is_json, doc: nesting(doc) > 127),
     "number-range": (r"number out of range", "number out of range",
                      lambda text, is_json, doc: is_json and contains(doc, is_infinite)),
+    "bom-in-document": (r"a byte order mark must not appear inside a document",
+                        "a byte order mark must not appear inside a document",
+                        lambda text, is_json, doc: not is_json and "\ufeff" in text[1:]),
+    "quoted-indentation": (r"invalid indentation in quoted scalar",
+                           "invalid indentation in quoted scalar",
+                           lambda text, is_json, doc: not is_json and ("'" in text or '"' in text)),
     "editor-limit": (r"the editor that writes it cannot read it",
                      "the editor that writes it cannot read it",
                      lambda text, is_json, doc: not is_json),
@@ -717,7 +729,13 @@ def entry_key(entry):
     hook = entry.get("hook")
     config = entry.get("config")
     url = config.get("url") if isinstance(config, dict) and hook == "web_hook" else None
-    return (hook if isinstance(hook, str) else "?", url if isinstance(url, str) else None)
+    return (hook if isinstance(hook, str) else "?", without_userinfo(url) if isinstance(url, str) else None)
+
+
+def without_userinfo(url):
+    """A URL without its user information: explain shows `https://user:****@host`, not the
+    password (nor a user alone as written), so URLs are compared without it."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", r"\1", url)
 
 
 def entry_oddity(entry):
@@ -779,7 +797,8 @@ def explained_lists(explain_json):
             if hook.get("list") is None:
                 continue
             entries = lists.setdefault(hook["list"], {})
-            entries[hook["index"]] = (hook.get("hook", "?"), hook.get("url"))
+            url = hook.get("url")
+            entries[hook["index"]] = (hook.get("hook", "?"), without_userinfo(url) if isinstance(url, str) else url)
     return {k: [v[i] for i in sorted(v)] for k, v in lists.items()}
 
 

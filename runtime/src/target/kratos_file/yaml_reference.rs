@@ -87,6 +87,7 @@ pub(super) fn read(text: &str) -> Result<Value, Problem> {
     printable(text)?;
     tabs(text)?;
     let mut reader = Reader {
+        text,
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         aliased: 0,
@@ -149,6 +150,24 @@ fn printable(text: &str) -> Result<(), Problem> {
     })
 }
 
+/// Where the quoted scalar that opens at `start` of `chars` closes: the next `'` that is not
+/// doubled, or the next `"` that no backslash escapes.
+fn closing_quote(chars: &[char], start: usize, style: ScalarStyle) -> Option<usize> {
+    let mut at = start + 1;
+    while let Some(&c) = chars.get(at) {
+        match (style, c) {
+            (ScalarStyle::SingleQuoted, '\'') if chars.get(at + 1) == Some(&'\'') => at += 1,
+            (ScalarStyle::SingleQuoted, '\'') | (ScalarStyle::DoubleQuoted, '"') => {
+                return Some(at);
+            }
+            (ScalarStyle::DoubleQuoted, '\\') => at += 1,
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
 /// The line and column (1-based, in characters) of the byte offset `at` of `text`.
 fn place(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at];
@@ -173,6 +192,8 @@ fn tabs(text: &str) -> Result<(), Problem> {
     }
     // The character ranges (start inclusive, end exclusive) where a tab may stand.
     let mut spared: Vec<(usize, usize)> = Vec::new();
+    // Those of plain scalars, where no tab may stand.
+    let mut plain: Vec<(usize, usize)> = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut flow: Option<(usize, usize)> = None;
     let mut read_to = chars.len();
@@ -187,17 +208,21 @@ fn tabs(text: &str) -> Result<(), Problem> {
         };
         let start = span.start.index();
         match event {
-            // A quoted scalar ends at its closing quote (the parser's span runs over the blanks
-            // after it); a block scalar's span is its content.
-            Event::Scalar(_, style, ..) if style != ScalarStyle::Plain => {
-                let mut end = span.end.index().min(chars.len());
-                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
-                    while end > start + 1 && matches!(chars[end - 1], ' ' | '\t') {
-                        end -= 1;
-                    }
-                }
-                spared.push((start, end));
+            // A quoted scalar ends at its closing quote (the parser's span may run over what
+            // follows it); a block scalar's span is its content. A plain scalar takes no tab,
+            // in flow collections neither (`{e\te}`: ruamel.yaml ends the scalar at the tab).
+            Event::Scalar(_, ScalarStyle::Plain, ..) => plain.push((start, span.end.index())),
+            Event::Scalar(
+                _,
+                style @ (ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted),
+                ..,
+            ) => {
+                spared.push((
+                    start,
+                    closing_quote(&chars, start, style).map_or(start, |at| at + 1),
+                ));
             }
+            Event::Scalar(..) => spared.push((start, span.end.index())),
             Event::SequenceStart(..) | Event::MappingStart(..) if opens_flow(start) => {
                 flow = Some(match flow {
                     Some((from, depth)) => (from, depth + 1),
@@ -227,8 +252,11 @@ fn tabs(text: &str) -> Result<(), Problem> {
     // Walked in order: `covered` is the furthest end of the ranges that start at or before the
     // character, which is inside one of them when it is before that end.
     spared.sort_unstable();
+    plain.sort_unstable();
     let mut ranges = spared.iter().peekable();
     let mut covered = 0;
+    let mut plain_ranges = plain.iter().peekable();
+    let mut in_plain_to = 0;
     // A comment starts at a `#` at the start of a line or after a blank, outside a scalar.
     let mut comment = false;
     let mut offset = 0;
@@ -240,7 +268,14 @@ fn tabs(text: &str) -> Result<(), Problem> {
             covered = covered.max(to);
             ranges.next();
         }
-        let in_spared = |at: usize| at < covered;
+        while let Some(&&(from, to)) = plain_ranges.peek() {
+            if from > at {
+                break;
+            }
+            in_plain_to = in_plain_to.max(to);
+            plain_ranges.next();
+        }
+        let in_spared = |at: usize| at < covered && at >= in_plain_to;
         match c {
             '\n' => comment = false,
             '#' if !comment
@@ -269,6 +304,7 @@ fn tabs(text: &str) -> Result<(), Problem> {
 }
 
 struct Reader<'a> {
+    text: &'a str,
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     /// The value and node count of each anchor, by the parser's id; `None` while its node is
     /// still open.
@@ -309,6 +345,27 @@ impl Open {
 }
 
 impl<'a> Reader<'a> {
+    /// A key over more than one line must be explicit (`? key`): YAML 1.2 keeps an implicit
+    /// key to one line, and ruamel.yaml and yaml.v3 refuse a longer one; the parser here takes
+    /// one in a flow mapping (`{a\n b: c}`).
+    fn one_line(&self, span: Span) -> Result<(), Problem> {
+        if span.start.line() == span.end.line() {
+            return Ok(());
+        }
+        let before: String = self.text.chars().take(span.start.index()).collect();
+        if before
+            .trim_end_matches([' ', '\t', '\n', '\r'])
+            .ends_with('?')
+        {
+            return Ok(());
+        }
+        Err(Problem::at(
+            span,
+            "this key runs over more than one line; a key that is not explicit (`? key`) must \
+             be on one line",
+        ))
+    }
+
     fn next(&mut self) -> Result<(Event<'a>, Span), Problem> {
         match self.parser.next_event() {
             Some(Ok(event)) => Ok(event),
@@ -326,6 +383,7 @@ impl<'a> Reader<'a> {
             let (value, nodes) = match event {
                 Event::Scalar(text, style, anchor, tag) => {
                     if open.last().is_some_and(Open::awaits_key) {
+                        self.one_line(span)?;
                         let merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
                         let key = key_text(&text, style, tag.as_deref(), span)?;
                         if anchor > 0 {

@@ -301,6 +301,15 @@ fn tabs_only_where_yaml_readers_take_them() {
         ("a: \"x\"\t\n", 1, 7),
         ("a: {b: c}\t\n", 1, 10),
         ("a: [1]\t# c\n", 1, 7),
+        // Found by the long differential run: a tab after an empty quoted scalar before a
+        // comment, and inside a plain scalar in a flow collection.
+        (": \"\"\t#", 1, 5),
+        ("a: ''\t# c\n", 1, 6),
+        ("a: 'it''s'\t\n", 1, 11),
+        ("a: \"q\\\"\"\t\n", 1, 9),
+        ("{e\te}", 1, 3),
+        ("a: [x\ty]\n", 1, 6),
+        ("[a\n\tb]\n", 2, 1),
     ] {
         refused(text, line, column, what);
     }
@@ -322,4 +331,19 @@ fn tabs_only_where_yaml_readers_take_them() {
     ] {
         reads(text, expected);
     }
+}
+
+/// An implicit key is one line (YAML 1.2; ruamel.yaml and yaml.v3 refuse a longer one: "expected
+/// ',' or '}'"), where the parser here took a key over two lines in a flow mapping (the long
+/// differential run found `"ho\roks"` as a key); an explicit key (`? …`) may be longer.
+#[test]
+fn an_implicit_key_is_one_line() {
+    let what = "a key that is not explicit (`? key`) must be on one line";
+    refused("{\"ho\roks\": 1}", 1, 2, what);
+    refused("{\"ho\noks\": 1}", 1, 2, what);
+    refused("{a\n b: c}", 1, 2, what);
+    refused("a: {\"x\n y\": 1}\n", 1, 5, what);
+    reads("? a\n  b\n: c\n", json!({"a b": "c"}));
+    reads("{? a\n  b: c}\n", json!({"a b": "c"}));
+    reads("{a: 1,\n b: 2}\n", json!({"a": 1, "b": 2}));
 }
