@@ -91,6 +91,7 @@ pub(super) fn read(text: &str) -> Result<Value, Problem> {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         aliased: 0,
+        cursor: (0, 0),
     };
     let Event::StreamStart = reader.next()?.0 else {
         return Err(Problem::at(
@@ -311,6 +312,10 @@ struct Reader<'a> {
     anchors: HashMap<usize, Option<(Value, usize)>>,
     /// How many nodes aliases have stood for so far.
     aliased: usize,
+    /// A place in `text` as (characters, bytes) before it, which only moves forward as events
+    /// come, so that finding the byte offset of a key costs the text between keys, not the
+    /// whole text before each one.
+    cursor: (usize, usize),
 }
 
 /// A collection being read.
@@ -348,11 +353,11 @@ impl<'a> Reader<'a> {
     /// A key over more than one line must be explicit (`? key`): YAML 1.2 keeps an implicit
     /// key to one line, and ruamel.yaml and yaml.v3 refuse a longer one; the parser here takes
     /// one in a flow mapping (`{a\n b: c}`).
-    fn one_line(&self, span: Span) -> Result<(), Problem> {
+    fn one_line(&mut self, span: Span) -> Result<(), Problem> {
         if span.start.line() == span.end.line() {
             return Ok(());
         }
-        let before: String = self.text.chars().take(span.start.index()).collect();
+        let before = &self.text[..self.byte_offset(span.start.index())];
         if before
             .trim_end_matches([' ', '\t', '\n', '\r'])
             .ends_with('?')
@@ -364,6 +369,23 @@ impl<'a> Reader<'a> {
             "this key runs over more than one line; a key that is not explicit (`? key`) must \
              be on one line",
         ))
+    }
+
+    /// The byte offset of the character at `index` (the parser's places count characters).
+    fn byte_offset(&mut self, index: usize) -> usize {
+        if index < self.cursor.0 {
+            self.cursor = (0, 0);
+        }
+        let (mut chars, mut bytes) = self.cursor;
+        for c in self.text[bytes..].chars() {
+            if chars == index {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor = (chars, bytes);
+        bytes
     }
 
     fn next(&mut self) -> Result<(Event<'a>, Span), Problem> {

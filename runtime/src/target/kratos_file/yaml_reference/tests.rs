@@ -347,3 +347,21 @@ fn an_implicit_key_is_one_line() {
     reads("{? a\n  b: c}\n", json!({"a b": "c"}));
     reads("{a: 1,\n b: 2}\n", json!({"a": 1, "b": 2}));
 }
+
+/// Finding where each key over several lines starts costs the text since the last one, not the
+/// whole text before it: 20 000 of them (with multi-byte text between) once took minutes.
+#[test]
+fn many_keys_over_several_lines_are_read_in_linear_time() {
+    let text: String = (0..20_000).map(|i| format!("? k{i}\n  é\n: v\n")).collect();
+    let started = std::time::Instant::now();
+    let value = read(&text).unwrap();
+    assert_eq!(value.as_object().unwrap().len(), 20_000);
+    assert_eq!(value["k19999 é"], "v");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    let refused_late = format!("{text}{{\"a\nb\": 1}}: x\n");
+    assert!(read(&refused_late).is_err());
+}
