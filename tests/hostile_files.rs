@@ -9,16 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use ory_actions::{Action, Flow, Stack, Timing, cli};
+use ory_actions::{Action, Flow, Stack, Timing};
 
 /// The commands that read a configuration.
 const COMMANDS: [&[&str]; 4] = [&["plan"], &["apply", "--yes"], &["explain"], &["export"]];
 
-struct Run {
-    code: u8,
-    out: String,
-    err: String,
-}
+mod common;
+
+use common::{Run, run_env};
 
 fn stack() -> Stack {
     Stack::new().action(
@@ -41,23 +39,8 @@ fn run(path: &Path, args: &[&str], limit: Duration) -> Run {
     let (send, receive) = mpsc::channel();
     let shown = format!("{args:?} on {}", path.display());
     std::thread::spawn(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = cli::run_with(
-            stack(),
-            args.iter().map(String::as_str),
-            &|name| env.get(name).cloned(),
-            cli::Io {
-                out: &mut out,
-                err: &mut err,
-                confirm: None,
-                color: false,
-            },
-        );
-        let _ = send.send(Run {
-            code,
-            out: String::from_utf8_lossy(&out).into_owned(),
-            err: String::from_utf8_lossy(&err).into_owned(),
-        });
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let _ = send.send(run_env(stack(), &args, &env));
     });
     receive
         .recv_timeout(limit)
