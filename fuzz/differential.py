@@ -26,10 +26,13 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import random
 import re
+import resource
 import selectors
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,8 @@ DECLARED = {
     "constructor for (`!custom`, `!!binary`, `!!set`, …), complex keys, and the characters "
     "NEL, LS and PS (line breaks in YAML 1.1, ordinary characters in 1.2; ruamel.yaml takes "
     "them as breaks): only crashes and plan/apply agreement are checked",
+    "oracle-exhausted": "a YAML file the parser could not judge within ORACLE_MEMORY (3 GiB) "
+    "and ORACLE_SECONDS (60 s): only crashes and plan/apply agreement are checked",
     "surrogates": "strings with a lone or paired UTF-16 surrogate escape (`\"\\ud83d\"`) in a "
     "YAML or JSON file: Python keeps the surrogate, Go replaces it with U+FFFD; ory-actions may "
     "refuse the file or read U+FFFD",
@@ -595,8 +600,59 @@ def big_stack(fn, *args):
     return fn(*args)
 
 
+# What the YAML parser may use on one file beyond what this process already maps, and for how
+# long. Some mutants (deep, broken flow collections) make ruamel.yaml's pure parser grow past
+# 10 GB; such a file is "oracle-exhausted" (undecided) instead of stopping the run.
+ORACLE_MEMORY = 3 << 30
+ORACLE_SECONDS = 60
+
+
+def guarded(fn, *args):
+    """fn(*args) in a forked child with ORACLE_MEMORY more address space and ORACLE_SECONDS of
+    time; its result comes back pickled. None when the child ran out of either, or died."""
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only parses
+        pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            os.close(read_end)
+            mapped = 0
+            with open("/proc/self/statm") as statm:
+                mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            resource.setrlimit(resource.RLIMIT_AS, (mapped + ORACLE_MEMORY, mapped + ORACLE_MEMORY))
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(ORACLE_SECONDS)
+            data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            code = 0
+        except BaseException:
+            pass
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        data = answer.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    return pickle.loads(data)
+
+
 def oracle(text, is_json):
-    """("refuse", reason) | ("undecided", declared name) | ("accept", document)."""
+    """("refuse", reason) | ("undecided", declared name) | ("accept", document). A YAML file is
+    parsed in a child process with limits (`guarded`)."""
+    if is_json:
+        return oracle_here(text, is_json)
+    verdict = guarded(oracle_here, text, is_json)
+    if verdict is None:
+        return ("undecided", "oracle-exhausted")
+    return verdict
+
+
+def oracle_here(text, is_json):
     if is_json:
         duplicates = []
 
@@ -1416,6 +1472,10 @@ def main():
           f"{undeclared_total['templates']} disagreements of {len(template_keys)} kinds", flush=True)
     for key, examples in sorted(template_keys.items()):
         source = min(examples, key=lambda e: len(e[0]))[0]
+        raw = out / "raw" / f"template-{slug(key)}.jsonnet"
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        raw.write_text(source, encoding="utf-8", errors="surrogatepass")
+        print(f"  minimising template {' / '.join(str(k) for k in key)} (x{len(examples)}; raw: {raw})", flush=True)
         small = runner.minimise_template(source, key)
         (go, ours), = runner.template_verdicts([small])
         findings[("template",) + key] = {"kind": "template", "key": list(key), "count": len(examples),
@@ -1444,6 +1504,10 @@ def main():
           f"{undeclared_total['files']} disagreements of {len(file_keys)} kinds", flush=True)
     for (key, is_json), texts in sorted(file_keys.items(), key=lambda kv: repr(kv[0])):
         text = min(texts, key=len)
+        raw = out / "raw" / f"file-{slug(key)}.{'json' if is_json else 'yaml'}"
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        raw.write_text(text, encoding="utf-8", errors="surrogatepass")
+        print(f"  minimising file {' / '.join(str(k) for k in key)} (x{len(texts)}; raw: {raw})", flush=True)
         small = runner.minimise_file(text, is_json, key)
         answer = runner.file_verdicts([(small, is_json)])[0]
         verdict = oracle(small, is_json)
