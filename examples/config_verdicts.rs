@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
+use ory_actions::{Action, AuthMethod, Flow, Stack, Timing, cli};
 use serde_json::{Value, json};
 
 /// The URL of the one hook the stack declares: the fuzzer finds it in the applied file.
@@ -34,7 +34,7 @@ const HOOK_URL: &str = "https://fuzz.example.com/registered";
 
 fn stack() -> Stack {
     let action = Action::builder(Flow::Registration, Timing::After, HOOK_URL)
-        .auth_method(Method::Password)
+        .auth_method(AuthMethod::Password)
         .body("function(ctx) { id: ctx.identity.id }")
         .build()
         .expect("a valid action");

@@ -103,5 +103,5 @@ fn main() -> ExitCode {
     {
         args.insert(0, "plan".into());
     }
-    cli::run_args(Stack::new().actions_from(actions(environment)), args)
+    cli::run_args(Stack::new().actions(actions(environment)), args)
 }

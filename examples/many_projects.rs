@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use ory_actions::testkit::{Options, TestKit, new_project_config};
-use ory_actions::{Action, Flow, Method, ProjectId, Stack, Timing, cli};
+use ory_actions::{Action, AuthMethod, Flow, ProjectId, Stack, Timing, cli};
 
 const HOOKS: usize = 10;
 
@@ -28,7 +28,7 @@ fn actions(projects: &[String]) -> Vec<Action> {
                     Timing::After,
                     format!("https://hooks.example.com/{project}/{n}"),
                 )
-                .auth_method(Method::Password)
+                .auth_method(AuthMethod::Password)
                 .project_id(ProjectId::Literal(project.clone().into()))
                 .body("function(ctx) { id: ctx.identity.id }")
                 .response_ignore(true)
@@ -61,7 +61,7 @@ fn main() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let started = Instant::now();
     let code = cli::run_with(
-        Stack::new().actions_from(actions(&projects)),
+        Stack::new().actions(actions(&projects)),
         [
             "apply",
             "--yes",

@@ -67,5 +67,5 @@ fn main() -> ExitCode {
     {
         args.insert(0, "plan".into());
     }
-    cli::run_args(Stack::new().actions_from(actions()), args)
+    cli::run_args(Stack::new().actions(actions()), args)
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use ory_actions::testkit::{Options, TestKit, new_project_config};
-use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
+use ory_actions::{Action, AuthMethod, Flow, Stack, Timing, cli};
 use serde_json::{Value, json};
 
 fn actions(count: usize) -> Vec<Action> {
@@ -27,7 +27,7 @@ fn actions(count: usize) -> Vec<Action> {
                 Timing::After,
                 format!("https://hooks.example.com/h/{n}"),
             )
-            .auth_method(Method::Password)
+            .auth_method(AuthMethod::Password)
             .body("function(ctx) { id: ctx.identity.id }")
             .response_ignore(true)
             .build()
@@ -45,7 +45,7 @@ fn run(kit: &TestKit, project: &str, count: usize, args: &[&str]) -> u8 {
     ]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = cli::run_with(
-        Stack::new().actions_from(actions(count)),
+        Stack::new().actions(actions(count)),
         args.iter().copied(),
         &|name| env.get(name).cloned(),
         cli::Io {

@@ -10,16 +10,16 @@
 
 use std::process::ExitCode;
 
-use ory_actions::{Action, Flow, Method, Stack, Timing, cli};
+use ory_actions::{Action, AuthMethod, Flow, Stack, Timing, cli};
 
 fn actions(count: usize) -> Vec<Action> {
     let lists = [
-        (Flow::Registration, Method::Password),
-        (Flow::Registration, Method::Oidc),
-        (Flow::Registration, Method::Code),
-        (Flow::Settings, Method::Profile),
-        (Flow::Settings, Method::Password),
-        (Flow::Login, Method::Password),
+        (Flow::Registration, AuthMethod::Password),
+        (Flow::Registration, AuthMethod::Oidc),
+        (Flow::Registration, AuthMethod::Code),
+        (Flow::Settings, AuthMethod::Profile),
+        (Flow::Settings, AuthMethod::Password),
+        (Flow::Login, AuthMethod::Password),
     ];
     (0..count)
         .map(|n| {
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
         .and_then(|n| n.to_str().and_then(|n| n.parse().ok()))
         .expect("the first argument is how many actions");
     cli::run_args(
-        Stack::new().actions_from(actions(count)),
+        Stack::new().actions(actions(count)),
         args.collect::<Vec<_>>(),
     )
 }

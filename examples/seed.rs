@@ -66,5 +66,5 @@ pub(crate) fn actions() -> Vec<Action> {
 }
 
 fn main() -> ExitCode {
-    cli::run(Stack::new().actions_from(actions()))
+    cli::run(Stack::new().actions(actions()))
 }

@@ -56,8 +56,8 @@ pub use ory_actions_macros::action;
 /// sends; see [`Stack::snapshot`] for snapshot tests.
 pub use ory_actions_runtime::payload;
 pub use ory_actions_runtime::{
-    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethods, Body, BodyError, Error,
-    FlagError, Flags, Flow, HeaderValue, HttpMethod, InvalidAction, Method, NameError, Platform,
+    Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethod, AuthMethods, Body, BodyError,
+    Error, FlagError, Flags, Flow, HeaderValue, HttpMethod, InvalidAction, NameError, Platform,
     Problem, ProjectId, Prune, REDACTED, ReadError, ReferenceError, RenderedHook, Scope,
     ScopeError, Secret, SecretValue, Secrets, Stack, Timing, UrlError, cli,
 };

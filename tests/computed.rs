@@ -115,7 +115,7 @@ fn actions_made_in_a_loop_plan_apply_and_converge() {
     ] {
         let path = copy_of(source, environment.name);
         let env = BTreeMap::from([("ORY_KRATOS_CONFIG", path.display().to_string())]);
-        let stack = || Stack::new().actions_from(environments::actions(environment));
+        let stack = || Stack::new().actions(environments::actions(environment));
         let plan = run_env(stack(), &["plan"], &env);
         assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
         // One welcome hook per tenant in two lists, and the guard.

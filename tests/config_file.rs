@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ory_actions::{Action, Flow, Method, Stack, Timing};
+use ory_actions::{Action, AuthMethod, Flow, Stack, Timing};
 use serde_json::Value;
 
 #[allow(dead_code)]
@@ -74,7 +74,7 @@ fn the_quickstart_applies_to_its_config_and_leaves_the_rest_byte_for_byte() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kratos/kratos.yaml");
     let before = std::fs::read_to_string(&source).unwrap();
     let path = copy_to_temp(&source, "quickstart");
-    let stack = || Stack::new().actions_from(quickstart::actions());
+    let stack = || Stack::new().actions(quickstart::actions());
 
     let plan = run(&path, stack(), &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 2, "{}{}", plan.out, plan.err);
@@ -163,7 +163,7 @@ fn the_reference_example_config_keeps_its_hooks_and_quirks() {
         Timing::After,
         "https://hooks.example.com/audit",
     )
-    .auth_method(Method::Totp)
+    .auth_method(AuthMethod::Totp)
     .body("{}")
     .id("settings-audit")
     .emit_analytics_event(false)
@@ -214,7 +214,7 @@ fn a_json_config_is_edited_and_stays_json() {
         "{\n  \"dsn\": \"memory\",\n  \"selfservice\": {\n    \"default_browser_return_url\": \"http://127.0.0.1:4455/\",\n    \"flows\": {\n      \"registration\": {\n        \"after\": {\n          \"password\": {\n            \"hooks\": [{\"hook\": \"session\"}]\n          }\n        }\n      }\n    }\n  }\n}\n",
     )
     .unwrap();
-    let stack = || Stack::new().actions_from(quickstart::actions());
+    let stack = || Stack::new().actions(quickstart::actions());
     let applied = run(&path, stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -319,7 +319,7 @@ fn apply_with_edit_at_confirmation(config: &Path, edit: impl Fn(&Path)) -> Run {
         true
     };
     let code = ory_actions::cli::run_with(
-        Stack::new().actions_from(quickstart::actions()),
+        Stack::new().actions(quickstart::actions()),
         ["apply"],
         &|name| env.get(name).cloned(),
         ory_actions::cli::Io {
@@ -396,7 +396,7 @@ fn a_saml_list_is_refused_for_a_kratos_file_and_all_leaves_it_out() {
     let before = std::fs::read_to_string(&path).unwrap();
     let sso = Action::builder(Flow::Login, Timing::After, "https://hooks.example.com/sso")
         .name("sso")
-        .auth_method([Method::Password, Method::Saml])
+        .auth_method([AuthMethod::Password, AuthMethod::Saml])
         .body("{}")
         .build()
         .unwrap();
@@ -475,7 +475,7 @@ fn config_with_body_paths(name: &str) -> (PathBuf, PathBuf) {
 fn body_path_stack() -> Stack {
     let inline = |url: &str| {
         Action::builder(Flow::Registration, Timing::After, url.to_owned())
-            .auth_method(Method::Password)
+            .auth_method(AuthMethod::Password)
             .body("function(ctx) { id: ctx.identity.id }")
             .build()
             .unwrap()
@@ -486,7 +486,7 @@ fn body_path_stack() -> Stack {
         .action(inline("https://h.example/key"))
         .action(
             Action::builder(Flow::Registration, Timing::After, "https://h.example/bare")
-                .auth_method(Method::Password)
+                .auth_method(AuthMethod::Password)
                 .body_kratos_file("templates/welcome.jsonnet")
                 .build()
                 .unwrap(),

@@ -45,7 +45,7 @@ fn explain_file(stack: Stack, path: &Path, extra: &[&str]) -> common::Run {
 #[test]
 fn the_quickstart_explained_on_a_kratos_file() {
     let path = config_copy("quickstart");
-    let run = explain_file(Stack::new().actions_from(quickstart::actions()), &path, &[]);
+    let run = explain_file(Stack::new().actions(quickstart::actions()), &path, &[]);
     assert_eq!(run.code, 0, "{}", run.err);
     let out = run.out.replace(path.to_str().unwrap(), "kratos.yaml");
     insta::assert_snapshot!("quickstart_explained", out);
@@ -69,7 +69,7 @@ fn the_seed_explained_on_a_kratos_file_as_json() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys, ["chain", "flow", "method", "timing"]);
+        assert_eq!(keys, ["auth_method", "chain", "flow", "timing"]);
         for step in chain["chain"].as_array().unwrap() {
             assert_eq!(step.get("why").is_some(), step["runs"] == false, "{step}");
             assert_eq!(
@@ -137,7 +137,7 @@ fn kratos_own_example_configuration_explained() {
         json.as_array()
             .unwrap()
             .iter()
-            .find(|c| c["flow"] == flow && c["timing"] == "after" && c["method"] == method)
+            .find(|c| c["flow"] == flow && c["timing"] == "after" && c["auth_method"] == method)
             .unwrap()["chain"]
             .as_array()
             .unwrap()

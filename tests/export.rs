@@ -77,7 +77,7 @@ fn a_kratos_config_exports_to_code_that_plans_no_changes() {
     let dir = temp_dir("file");
     let template = "function(ctx) {\n  url: ctx.request_url,\n  flow: ctx.flow.id,\n}\n";
     std::fs::write(dir.join("template.jsonnet"), template).unwrap();
-    let config = include_str!("../runtime/src/target/kratos_file/kratos.yaml")
+    let config = include_str!("../runtime/src/backend/kratos_file/kratos.yaml")
         .replace("file:///etc/kratos/guard.jsonnet", "template.jsonnet")
         + r#"
 # Hooks of every shape for the export round trip.
@@ -123,7 +123,7 @@ hooks_note: none
     set_env(&[("WEBHOOK_2_PASSWORD", "s3cret-password")]);
     let plan = run(
         &env,
-        Stack::new().actions_from(from_file::actions()),
+        Stack::new().actions(from_file::actions()),
         &["plan", "--detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
@@ -181,7 +181,7 @@ fn an_ory_network_project_exports_to_code_that_plans_no_changes() {
     set_env(&[("WEBHOOK_1_API_KEY", "k3y-value")]);
     let plan = run(
         &env,
-        Stack::new().actions_from(from_project::actions()),
+        Stack::new().actions(from_project::actions()),
         &["plan", "--detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
@@ -307,7 +307,7 @@ fn bodies_not_on_this_machine_are_exported_as_references_that_plan_no_changes() 
     ]);
     let plan = run(
         &env,
-        Stack::new().actions_from(from_kratos_stub::actions()),
+        Stack::new().actions(from_kratos_stub::actions()),
         &["plan", "--detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);

@@ -170,7 +170,7 @@ fn the_seed_and_quickstart_stacks_snapshot() {
         "name": { "first": "Jane", "last": "Doe" },
     })));
     insta::assert_snapshot!("seed_stack_document", seed.snapshot().unwrap());
-    let quickstart = ory_actions::Stack::new().actions_from(quickstart::actions());
+    let quickstart = ory_actions::Stack::new().actions(quickstart::actions());
     insta::assert_snapshot!(
         "quickstart_stack_document",
         quickstart
@@ -181,7 +181,7 @@ fn the_seed_and_quickstart_stacks_snapshot() {
 
 #[test]
 fn render_payloads_prints_each_entry_s_payload_and_context() {
-    let stack = ory_actions::Stack::new().actions_from(quickstart::actions());
+    let stack = ory_actions::Stack::new().actions(quickstart::actions());
     let text = run(stack.clone(), &["render", "--payloads"], &[]);
     assert_eq!(text.code, 0, "{}", text.err);
     assert!(

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use ory_actions::{Action, Flow, Method, Secret, Stack, Timing};
+use ory_actions::{Action, AuthMethod, Flow, Secret, Stack, Timing};
 
 /// A small HTTP/1.1 server: answers each path with a fixed status and body, and records the
 /// requests it got (request line and headers, and the body).
@@ -101,7 +101,7 @@ fn line(out: &str, name: &str) -> String {
 
 fn hook(base: &str, path: &str, name: &'static str) -> ory_actions::ActionBuilder {
     Action::builder(Flow::Registration, Timing::After, format!("{base}{path}"))
-        .auth_method(Method::Password)
+        .auth_method(AuthMethod::Password)
         .name(name)
         .body("function(ctx) { email: ctx.identity.traits.email }")
 }
@@ -123,7 +123,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
         ),
     ];
     let (base, seen) = serve(ROUTES);
-    let stack = Stack::new().actions_from(vec![
+    let stack = Stack::new().actions(vec![
         hook(&base, "/ok", "ok")
             .secret_header("X-Api-Key", Secret::value("planted-s3cret"))
             .build()
@@ -207,7 +207,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
     let kit = common::testkit(ory_actions_runtime::testkit::Options::default());
     let project = kit.add_project(common::sample_config());
     let before = seen.lock().unwrap().len();
-    let stack = Stack::new().actions_from(vec![
+    let stack = Stack::new().actions(vec![
         hook(&base, "/ok", "ok").build().unwrap(),
         hook(&base, "/guard", "guard")
             .can_interrupt(true)
@@ -229,7 +229,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
 
     // --dry-run sends nothing and shows secrets redacted.
     let before = seen.lock().unwrap().len();
-    let stack = Stack::new().actions_from(vec![
+    let stack = Stack::new().actions(vec![
         hook(&base, "/ok", "ok")
             .secret_header("X-Api-Key", Secret::value("planted-s3cret"))
             .build()
@@ -264,7 +264,7 @@ fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
     ]));
     let (base, seen) = serve(routes);
     let https = base.replace("http://", "https://");
-    let stack = Stack::new().actions_from(vec![
+    let stack = Stack::new().actions(vec![
         // A parse hook: Kratos reads the first 5 MiB, which are not the whole JSON.
         hook(&base, "/huge", "huge")
             .response_parse(true)

@@ -58,13 +58,13 @@ fn apply_converges_in_one_read_and_one_write() {
 fn seed_with_auth(dir: &std::path::Path) -> Stack {
     let key = dir.join("key");
     let password = dir.join("password");
-    let actions = seed_stack().actions().to_vec();
-    Stack::new().actions_from(actions.into_iter().map(|action| {
+    let actions = seed_stack().get_actions().to_vec();
+    Stack::new().actions(actions.into_iter().map(|action| {
         match action.name() {
             Some("welcome_email") => {
                 Action::builder(action.flow(), action.timing(), action.url().to_owned())
                     .name("welcome_email")
-                    .auth_method(ory_actions::Method::Password)
+                    .auth_method(ory_actions::AuthMethod::Password)
                     .body(action.body().unwrap().source().unwrap().to_owned())
                     .auth(ory_actions::Auth::api_key(
                         "X-Api-Key",
@@ -77,7 +77,7 @@ fn seed_with_auth(dir: &std::path::Path) -> Stack {
             Some("audit_log") => {
                 Action::builder(action.flow(), action.timing(), action.url().to_owned())
                     .name("audit_log")
-                    .auth_method(ory_actions::Method::Password)
+                    .auth_method(ory_actions::AuthMethod::Password)
                     .response_ignore(true)
                     .auth(ory_actions::Auth::basic_auth(
                         "ory",
@@ -173,7 +173,7 @@ fn secrets_converge_whether_ory_returns_them_or_not() {
                 Timing::After,
                 "https://api.example.com/second",
             )
-            .auth_method(ory_actions::Method::Password)
+            .auth_method(ory_actions::AuthMethod::Password)
             .body("{}")
             .build()
             .unwrap(),
@@ -412,7 +412,7 @@ fn audit(body: &str, response_ignore: bool) -> Action {
         Timing::After,
         "https://hooks.example.com/audit",
     )
-    .auth_method(ory_actions::Method::Password)
+    .auth_method(ory_actions::AuthMethod::Password)
     .name("audit")
     .body(body.to_owned())
     .response_ignore(response_ignore)

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use ory_actions::Platform;
-use ory_actions::{Method, Scope};
+use ory_actions::{AuthMethod, Scope};
 
 #[test]
 fn the_scope_table_matches_all_120_reference_rows() {
@@ -53,7 +53,7 @@ fn the_saml_lists_exist_on_ory_network_only() {
     let saml: Vec<Scope> = Scope::ALL
         .iter()
         .copied()
-        .filter(|s| s.method() == Some(Method::Saml))
+        .filter(|s| s.method() == Some(AuthMethod::Saml))
         .collect();
     let pointers: Vec<&str> = saml.iter().map(|s| s.pointer()).collect();
     assert_eq!(

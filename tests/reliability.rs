@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use ory_actions::{Action, Flow, Method, Scope, Stack, Timing};
+use ory_actions::{Action, AuthMethod, Flow, Scope, Stack, Timing};
 use ory_actions_runtime::testkit::{Fault, On, Options};
 use serde_json::{Value, json};
 
@@ -251,7 +251,7 @@ fn writer_stack(n: usize) -> Stack {
     Stack::new()
         .action(
             Action::builder(Flow::Registration, Timing::After, url("welcome"))
-                .auth_method(Method::Password)
+                .auth_method(AuthMethod::Password)
                 .body(format!("{{ writer: {n} }}"))
                 .build()
                 .unwrap(),

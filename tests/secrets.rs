@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ory_actions::{Action, ApiKeyIn, Auth, Flow, Method, Prune, Secret, Stack, Timing};
+use ory_actions::{Action, ApiKeyIn, Auth, AuthMethod, Flow, Prune, Secret, Stack, Timing};
 use ory_actions_runtime::testkit::Options;
 use serde_json::{Value, json};
 
@@ -57,7 +57,7 @@ fn stack(dir: &Path) -> Stack {
         std::fs::write(&path, value).unwrap();
         Secret::file(path)
     };
-    Stack::new().prune(Prune::All).actions_from([
+    Stack::new().prune(Prune::All).actions([
         Action::builder(
             Flow::Login,
             Timing::Before,
@@ -78,7 +78,7 @@ fn stack(dir: &Path) -> Stack {
             "https://hooks.example.com/new",
         )
         .name("new")
-        .auth_method(Method::Password)
+        .auth_method(AuthMethod::Password)
         .body("{}")
         .auth(Auth::basic_auth(
             "ory",
@@ -149,7 +149,7 @@ fn no_secret_shows_for_an_ory_network_project() {
         ]);
         let base = stack(&dir);
         let two: Vec<Action> = base
-            .actions()
+            .get_actions()
             .iter()
             .flat_map(|a| {
                 [project.clone(), other.clone()].map(|p| {
@@ -169,7 +169,7 @@ fn no_secret_shows_for_an_ory_network_project() {
             })
             .collect();
         let rejected = run_env(
-            Stack::new().prune(Prune::All).actions_from(two),
+            Stack::new().prune(Prune::All).actions(two),
             &["apply", "--yes"],
             &env,
         );

@@ -31,5 +31,5 @@ pub use names::NameError;
 pub use reference::ReferenceError;
 pub use rules::{FlagError, Flags};
 pub use scope::{
-    ApiKeyIn, AuthMethods, Flow, HttpMethod, Method, Platform, Scope, ScopeError, Timing,
+    ApiKeyIn, AuthMethod, AuthMethods, Flow, HttpMethod, Platform, Scope, ScopeError, Timing,
 };

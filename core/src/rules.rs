@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::names::{NameError, check_header_value, check_token, is_credential_header};
-use crate::scope::{AuthMethods, Flow, Method, Scope, ScopeError, Timing};
+use crate::scope::{AuthMethod, AuthMethods, Flow, Scope, ScopeError, Timing};
 
 /// `auth_method` as written, for [`check_auth_methods`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,8 +148,8 @@ pub fn resolve(
 
 /// The per-method list of `flow` and `timing` for the method written as `name`; tells an
 /// unknown name (with a suggestion) from a known method the flow has no list for.
-fn method_scope(flow: Flow, timing: Timing, name: &str) -> Result<(Method, Scope), ScopeError> {
-    let Some(method) = Method::from_name(name) else {
+fn method_scope(flow: Flow, timing: Timing, name: &str) -> Result<(AuthMethod, Scope), ScopeError> {
+    let Some(method) = AuthMethod::from_name(name) else {
         return Err(ScopeError::UnknownMethod {
             name: name.to_owned(),
             flow,
@@ -355,21 +355,21 @@ mod tests {
             Err(vec![ScopeError::AuthMethodRequired { flow: Registration }])
         );
         assert_eq!(
-            scopes(Verification, After, Some(&Method::Code.into())),
+            scopes(Verification, After, Some(&AuthMethod::Code.into())),
             Err(vec![ScopeError::AuthMethodNotAllowed {
                 flow: Verification,
                 timing: After
             }])
         );
         assert_eq!(
-            scopes(Login, Before, Some(&Method::Saml.into())),
+            scopes(Login, Before, Some(&AuthMethod::Saml.into())),
             Err(vec![ScopeError::AuthMethodNotAllowed {
                 flow: Login,
                 timing: Before
             }])
         );
         assert_eq!(
-            scopes(Registration, After, Some(&Method::Totp.into())),
+            scopes(Registration, After, Some(&AuthMethod::Totp.into())),
             Err(vec![ScopeError::NoSuchList {
                 flow: Registration,
                 method: "totp".into()
@@ -379,7 +379,7 @@ mod tests {
             scopes(
                 Registration,
                 After,
-                Some(&[Method::Oidc, Method::Saml].into())
+                Some(&[AuthMethod::Oidc, AuthMethod::Saml].into())
             ),
             Ok(vec![
                 Scope::RegistrationAfterOidc,
@@ -387,9 +387,13 @@ mod tests {
             ])
         );
         assert_eq!(
-            scopes(Settings, After, Some(&[Method::Oidc, Method::Oidc].into())),
+            scopes(
+                Settings,
+                After,
+                Some(&[AuthMethod::Oidc, AuthMethod::Oidc].into())
+            ),
             Err(vec![ScopeError::DuplicateMethod {
-                method: Method::Oidc
+                method: AuthMethod::Oidc
             }])
         );
         assert_eq!(
@@ -437,7 +441,7 @@ mod tests {
         assert_eq!(
             problems[2].1,
             ScopeError::DuplicateMethod {
-                method: Method::Password
+                method: AuthMethod::Password
             }
         );
         assert_eq!(problems[3].1, ScopeError::StandsAlone { name: "all" });

@@ -113,7 +113,7 @@ named_enum! {
 
 named_enum! {
     /// An authentication method that keys a per-method `after` list of some flow.
-    pub enum Method {
+    pub enum AuthMethod {
         /// Password.
         Password = "password",
         /// Social sign-in (OpenID Connect).
@@ -276,7 +276,7 @@ macro_rules! scopes {
             }
 
             /// The method of a per-method list; `None` for `before` and flow-wide `after` lists.
-            pub const fn method(self) -> Option<Method> {
+            pub const fn method(self) -> Option<AuthMethod> {
                 match self { $(Scope::$variant => scopes!(@method $method),)* }
             }
 
@@ -310,7 +310,7 @@ macro_rules! scopes {
         }
     };
     (@method -) => { None };
-    (@method $method:ident) => { Some(Method::$method) };
+    (@method $method:ident) => { Some(AuthMethod::$method) };
     (@on $platform:ident) => { true };
     (@on $platform:ident $only:ident) => { matches!($platform, Platform::$only) };
 }
@@ -353,7 +353,7 @@ scopes! {
 impl Scope {
     /// The list for this flow, timing and method, if Ory has one (on some platform: see
     /// [`Scope::exists_on`]).
-    pub fn find(flow: Flow, timing: Timing, method: Option<Method>) -> Option<Scope> {
+    pub fn find(flow: Flow, timing: Timing, method: Option<AuthMethod>) -> Option<Scope> {
         Scope::ALL
             .iter()
             .copied()
@@ -365,7 +365,7 @@ impl Scope {
     pub fn lookup(flow: &str, timing: &str, method: Option<&str>) -> Option<Scope> {
         let method = match method {
             None => None,
-            Some(name) => Some(Method::from_name(name)?),
+            Some(name) => Some(AuthMethod::from_name(name)?),
         };
         Scope::find(Flow::from_name(flow)?, Timing::from_name(timing)?, method)
     }
@@ -393,7 +393,7 @@ impl fmt::Display for Scope {
 impl Flow {
     /// The methods that have their own `after` list in this flow on some platform (Ory Network
     /// has them all), in schema order.
-    pub fn after_methods(self) -> Vec<Method> {
+    pub fn after_methods(self) -> Vec<AuthMethod> {
         self.after_method_scopes()
             .into_iter()
             .filter_map(Scope::method)
@@ -401,7 +401,7 @@ impl Flow {
     }
 
     /// The methods that have their own `after` list in this flow on `platform`.
-    pub fn after_methods_on(self, platform: Platform) -> Vec<Method> {
+    pub fn after_methods_on(self, platform: Platform) -> Vec<AuthMethod> {
         self.after_method_scopes_on(platform)
             .into_iter()
             .filter_map(Scope::method)
@@ -441,23 +441,23 @@ pub enum AuthMethods {
     /// Every per-method list the flow has.
     All,
     /// The lists of these methods.
-    Only(Vec<Method>),
+    Only(Vec<AuthMethod>),
 }
 
-impl From<Method> for AuthMethods {
-    fn from(method: Method) -> Self {
+impl From<AuthMethod> for AuthMethods {
+    fn from(method: AuthMethod) -> Self {
         AuthMethods::Only(vec![method])
     }
 }
 
-impl<const N: usize> From<[Method; N]> for AuthMethods {
-    fn from(methods: [Method; N]) -> Self {
+impl<const N: usize> From<[AuthMethod; N]> for AuthMethods {
+    fn from(methods: [AuthMethod; N]) -> Self {
         AuthMethods::Only(methods.to_vec())
     }
 }
 
-impl From<Vec<Method>> for AuthMethods {
-    fn from(methods: Vec<Method>) -> Self {
+impl From<Vec<AuthMethod>> for AuthMethods {
+    fn from(methods: Vec<AuthMethod>) -> Self {
         AuthMethods::Only(methods)
     }
 }
@@ -512,7 +512,7 @@ pub enum ScopeError {
     /// A method named twice in one `auth_method` list.
     DuplicateMethod {
         /// The method.
-        method: Method,
+        method: AuthMethod,
     },
     /// `all` or `fallback` inside a list, where it means nothing.
     StandsAlone {
@@ -613,7 +613,7 @@ impl fmt::Display for ScopeError {
                 "`{name}` stands alone: write `auth_method: {name}` instead of a list"
             ),
             ScopeError::NotOnPlatform { scope, platform } => {
-                let name = scope.method().map_or("flow-wide", Method::as_str);
+                let name = scope.method().map_or("flow-wide", AuthMethod::as_str);
                 write!(f, "{platform} has no `{name}` hook list")?;
                 for &other in Platform::ALL.iter().filter(|p| *p != platform) {
                     let flows: Vec<&str> = Scope::ALL
@@ -720,8 +720,8 @@ mod tests {
             ]
         );
         for scope in saml {
-            assert_eq!(scope.method(), Some(Method::Saml));
-            let password = Scope::find(scope.flow(), Timing::After, Some(Method::Password));
+            assert_eq!(scope.method(), Some(AuthMethod::Saml));
+            let password = Scope::find(scope.flow(), Timing::After, Some(AuthMethod::Password));
             assert_eq!(Some(scope.accepts()), password.map(Scope::accepts));
         }
     }
@@ -742,11 +742,11 @@ mod tests {
         assert_eq!(
             Flow::Registration.after_methods_on(Platform::Kratos),
             [
-                Method::Password,
-                Method::Oidc,
-                Method::Code,
-                Method::Webauthn,
-                Method::Passkey
+                AuthMethod::Password,
+                AuthMethod::Oidc,
+                AuthMethod::Code,
+                AuthMethod::Webauthn,
+                AuthMethod::Passkey
             ]
         );
         assert_eq!(Flow::Settings.after_methods_on(Platform::Kratos).len(), 7);

@@ -21,7 +21,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             AuthMethods::Fallback => quote!(#private::AuthMethods::Fallback),
             AuthMethods::Only(methods) => {
                 let methods = methods.iter().map(variant);
-                quote!(#private::AuthMethods::Only(#private::vec![#(#private::Method::#methods),*]))
+                quote!(#private::AuthMethods::Only(#private::vec![#(#private::AuthMethod::#methods),*]))
             }
         },
     ));

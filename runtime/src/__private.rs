@@ -5,7 +5,7 @@ pub use core::{column, concat, env, file, include_str, line};
 pub use std::borrow::Cow;
 pub use std::vec;
 
-pub use ory_actions_core::{ApiKeyIn, AuthMethods, Flags, Flow, HttpMethod, Method, Timing};
+pub use ory_actions_core::{ApiKeyIn, AuthMethod, AuthMethods, Flags, Flow, HttpMethod, Timing};
 
 pub use crate::action::Location;
 use crate::action::{Action, Extras, Parts};

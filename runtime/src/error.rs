@@ -8,7 +8,7 @@ use crate::action::{InvalidAction, ReadError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An action breaks one of the rules of Ory Actions, or names a hook list the target does
+    /// An action breaks one of the rules of Ory Actions, or names a hook list the backend does
     /// not have (`saml` in a Kratos configuration file).
     #[error(transparent)]
     InvalidAction(#[from] InvalidAction),
@@ -51,24 +51,24 @@ pub enum Error {
     /// Configuration is missing or wrong (environment, flags).
     #[error("{0}")]
     Config(String),
-    /// Someone else kept writing the target between this run's read and write.
+    /// Someone else kept writing the backend between this run's read and write.
     #[error(
-        "{target} kept changing while this run tried to update it ({attempts} attempts, \
+        "{backend} kept changing while this run tried to update it ({attempts} attempts, \
          {cause}); nothing of this run was written; run again"
     )]
     Conflict {
-        /// The target: `project …` or `Kratos config …`.
-        target: String,
+        /// The backend: `project …` or `Kratos config …`.
+        backend: String,
         /// How many writes were tried.
         attempts: u32,
         /// What each attempt met: `each answered 409`, or the file changing on disk.
         cause: &'static str,
     },
-    /// The target accepted the write but what it holds afterwards does not match the stack.
-    #[error("{}", not_applied(target, problems, warnings))]
+    /// The backend accepted the write but what it holds afterwards does not match the stack.
+    #[error("{}", not_applied(backend, problems, warnings))]
     NotApplied {
-        /// The target: `project …` or `Kratos config …`.
-        target: String,
+        /// The backend: `project …` or `Kratos config …`.
+        backend: String,
         /// What differs, one line each.
         problems: Vec<String>,
         /// What Ory said about the write.
@@ -76,12 +76,12 @@ pub enum Error {
     },
     /// Ory accepted the write, but its answer could not be read.
     #[error(
-        "Ory accepted the update of {target}, but its answer could not be read ({problem}); \
+        "Ory accepted the update of {backend}, but its answer could not be read ({problem}); \
          run `plan` to see the project as it is now"
     )]
     AnswerUnreadable {
-        /// The target: `project …`.
-        target: String,
+        /// The backend: `project …`.
+        backend: String,
         /// What is wrong with the answer.
         problem: String,
     },
@@ -109,14 +109,14 @@ pub enum Error {
     },
     /// Transient failures (429, 5xx, timeouts, broken connections) went on until the deadline.
     #[error(
-        "gave up trying to {operation} {target} after {} tries ({}); nothing of this run is \
+        "gave up trying to {operation} {backend} after {} tries ({}); nothing of this run is \
          left half-written; run again later or with a longer --deadline",
         tries.len(),
         tries.join(", ")
     )]
     GaveUp {
-        /// The target: `project …` or `Kratos config …`.
-        target: String,
+        /// The backend: `project …` or `Kratos config …`.
+        backend: String,
         /// `read` or `update`.
         operation: &'static str,
         /// What each try got.
@@ -125,18 +125,18 @@ pub enum Error {
     /// Someone else wrote the project after the plan was confirmed, and a plan made again
     /// changes other things than the confirmed one.
     #[error(
-        "{target} was changed by someone else after the plan was confirmed, and the plan is no \
+        "{backend} was changed by someone else after the plan was confirmed, and the plan is no \
          longer the same; nothing of this run was written there: run `plan` again to review it"
     )]
     PlanChanged {
-        /// The target: `project …` or `Kratos config …`.
-        target: String,
+        /// The backend: `project …` or `Kratos config …`.
+        backend: String,
     },
 }
 
-fn not_applied(target: &str, problems: &[String], warnings: &[String]) -> String {
+fn not_applied(backend: &str, problems: &[String], warnings: &[String]) -> String {
     let mut text = format!(
-        "the update of {target} was accepted but did not apply all of it: {}",
+        "the update of {backend} was accepted but did not apply all of it: {}",
         problems.join("; ")
     );
     if !warnings.is_empty() {
@@ -146,7 +146,7 @@ fn not_applied(target: &str, problems: &[String], warnings: &[String]) -> String
 }
 
 impl Error {
-    /// Whether someone else wrote the target between this run's read and write.
+    /// Whether someone else wrote the backend between this run's read and write.
     pub fn is_conflict(&self) -> bool {
         matches!(
             self,

@@ -1,4 +1,4 @@
-//! `explain`: the chain of hooks Kratos runs for each flow and method, worked out from a target's
+//! `explain`: the chain of hooks Kratos runs for each flow and method, worked out from a backend's
 //! hook lists as Kratos reads them (`ory-hook-semantics.md`, section 3):
 //!
 //! - a per-method `after` list replaces the flow-wide one for that method, and the flow-wide
@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use ory_actions_core::{Flow, Method, Platform, Scope, Timing};
+use ory_actions_core::{AuthMethod, Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
 
 use crate::hooks::{Entry, HookLists, HookUrl, WebHook};
@@ -47,7 +47,7 @@ pub(crate) struct Chain {
     pub(crate) flow: Flow,
     pub(crate) timing: Timing,
     /// The method; `None` for a single list.
-    pub(crate) method: Option<Method>,
+    pub(crate) method: Option<AuthMethod>,
     /// The steps in the order Kratos runs them, then the entries that never run here.
     pub(crate) steps: Vec<Step>,
 }
@@ -62,7 +62,7 @@ pub(crate) struct Setting<'a> {
     pub(crate) name_of: &'a dyn Fn(Scope, &WebHook) -> Option<String>,
 }
 
-/// Every chain of the target, flow by flow: the `before` list, then the `after` lists (one
+/// Every chain of the backend, flow by flow: the `before` list, then the `after` lists (one
 /// chain per method where the flow has per-method lists). `flow` keeps one flow.
 pub(crate) fn chains(lists: &HookLists, setting: &Setting<'_>, flow: Option<Flow>) -> Vec<Chain> {
     let mut chains = Vec::new();
@@ -405,7 +405,7 @@ fn per_method(
     steps
 }
 
-/// The chains as the JSON of `explain --json`: a list of `{flow, timing, method, chain}`, each
+/// The chains as the JSON of `explain --json`: a list of `{flow, timing, auth_method, chain}`, each
 /// step `{hook, url, method, list, index, phase, runs, why, async, name}` with `url` and
 /// `method` for web hooks only, `list` and `index` null for Kratos's own verification step,
 /// `why` only when `runs` is false, `async` when true, `name` when the stack names the hook.
@@ -417,7 +417,7 @@ pub(crate) fn to_json(chains: &[Chain]) -> Value {
                 json!({
                     "flow": chain.flow.as_str(),
                     "timing": chain.timing.as_str(),
-                    "method": chain.method.map(Method::as_str),
+                    "auth_method": chain.method.map(AuthMethod::as_str),
                     "chain": chain.steps.iter().map(step_json).collect::<Vec<_>>(),
                 })
             })

@@ -8,6 +8,7 @@
 //! in `ARCHITECTURE.md` at the repository's root.
 
 mod action;
+mod backend;
 pub mod cli;
 mod error;
 mod explain;
@@ -19,7 +20,6 @@ mod probe;
 mod reconcile;
 mod snapshot;
 mod stack;
-mod target;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod trace;
@@ -34,7 +34,7 @@ pub use action::{
 pub use error::{ApiFailure, Error};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
-    ApiKeyIn, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, Method, NameError,
+    ApiKeyIn, AuthMethod, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError,
     Platform, ReferenceError, Scope, ScopeError, Timing, UrlError,
 };
 pub use payload::{Phase, Samples};

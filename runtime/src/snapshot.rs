@@ -7,12 +7,12 @@ use ory_actions_core::Platform;
 use serde_json::Value;
 
 use crate::action::Action;
+use crate::backend::BackendName;
 use crate::error::Error;
 use crate::hooks::{HookKey, HookLists, Secrets, StoredBody, WebHook};
 use crate::payload::{Payload, PayloadError, Phase};
 use crate::plan::{Mode, PlanInput, Resend, plan_project};
 use crate::stack::{Prune, Stack};
-use crate::target::TargetName;
 
 impl Stack {
     /// The stack as a document for snapshot tests: every hook list as it would be after
@@ -20,10 +20,10 @@ impl Stack {
     /// its payload for the sample context of its list ([`Stack::samples`]), secrets redacted.
     ///
     /// ```
-    /// use ory_actions_runtime::{Action, Flow, Method, Stack, Timing};
+    /// use ory_actions_runtime::{Action, Flow, AuthMethod, Stack, Timing};
     ///
     /// let login = Action::builder(Flow::Login, Timing::After, "https://api.example.com/login")
-    ///     .auth_method(Method::Password)
+    ///     .auth_method(AuthMethod::Password)
     ///     .body("function(ctx) { id: ctx.identity.id }")
     ///     .build()
     ///     .unwrap();
@@ -38,15 +38,15 @@ impl Stack {
     /// [`Stack::snapshot`] for `platform`: a self-hosted Kratos configuration has no `saml`
     /// lists and keeps only the fields written.
     pub fn snapshot_on(&self, platform: Platform) -> Result<String, Error> {
-        for action in self.actions() {
+        for action in self.get_actions() {
             action.check()?;
         }
-        let actions: Vec<&Action> = self.actions().iter().collect();
+        let actions: Vec<&Action> = self.get_actions().iter().collect();
         let empty = HookLists::default();
         let plan = plan_project(PlanInput {
-            target: match platform {
-                Platform::OryNetwork => TargetName::Project("snapshot".into()),
-                Platform::Kratos => TargetName::KratosConfig("snapshot".into()),
+            backend: match platform {
+                Platform::OryNetwork => BackendName::Project("snapshot".into()),
+                Platform::Kratos => BackendName::KratosConfig("snapshot".into()),
             },
             platform,
             revision_id: "",
@@ -97,7 +97,7 @@ impl Stack {
                     );
                 }
                 if let Some(action) = owner {
-                    for sample in action.payloads_in(&[scope], self.sample_contexts()) {
+                    for sample in action.payloads_in(&[scope], self.get_samples()) {
                         let _ = writeln!(out, "{}", payload_text(sample.phase, &sample.result));
                     }
                 }

@@ -34,6 +34,9 @@ impl Prune {
 
 /// The actions of a program, the project they belong to, and the prune policy.
 ///
+/// As with [`std::process::Command`], each setter takes the stack and returns it, and each
+/// getter is the setter's name with `get_`.
+///
 /// ```
 /// use ory_actions_runtime::{Action, Flow, Prune, Stack, Timing};
 ///
@@ -41,7 +44,7 @@ impl Prune {
 ///     .project("550e8400-e29b-41d4-a716-446655440000")
 ///     .prune(Prune::UrlPrefix("https://hooks.example.com/".into()))
 ///     .action(Action::builder(Flow::Login, Timing::Before, "https://hooks.example.com/login").build()?);
-/// assert_eq!(stack.actions().len(), 1);
+/// assert_eq!(stack.get_actions().len(), 1);
 /// # Ok::<(), ory_actions_runtime::InvalidAction>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -80,7 +83,7 @@ impl Stack {
     }
 
     /// The sample contexts of this stack.
-    pub fn sample_contexts(&self) -> &Samples {
+    pub fn get_samples(&self) -> &Samples {
         &self.samples
     }
 
@@ -97,13 +100,13 @@ impl Stack {
     }
 
     /// Adds actions.
-    pub fn actions_from(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
+    pub fn actions(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
         self.actions.extend(actions);
         self
     }
 
     /// The actions, in the order they were added.
-    pub fn actions(&self) -> &[Action] {
+    pub fn get_actions(&self) -> &[Action] {
         &self.actions
     }
 
@@ -113,12 +116,12 @@ impl Stack {
     }
 
     /// The stack's own project, if it names one.
-    pub fn project_id(&self) -> Option<&ProjectId> {
+    pub fn get_project(&self) -> Option<&ProjectId> {
         self.project.as_ref()
     }
 
     /// The prune policy.
-    pub fn prune_policy(&self) -> &Prune {
+    pub fn get_prune(&self) -> &Prune {
         &self.prune
     }
 }

@@ -73,7 +73,7 @@ pub fn run_env(stack: Stack, args: &[&str], env: &BTreeMap<&str, String>) -> Run
 }
 
 pub fn seed_stack() -> Stack {
-    Stack::new().actions_from(seed::actions())
+    Stack::new().actions(seed::actions())
 }
 
 pub fn list(kit: &TestKit, project: &str, scope: Scope) -> Value {

@@ -7,7 +7,7 @@ mod excerpt;
 mod lex;
 mod memo;
 mod parse;
-mod scope;
+mod resolve;
 
 use std::fmt;
 
@@ -434,7 +434,7 @@ impl Problem {
 
 fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
     let tree = tree.map_err(|problem| problem.error(source))?;
-    scope::check(&tree).map_err(|problem| problem.error(source))?;
+    resolve::check(&tree).map_err(|problem| problem.error(source))?;
     if let Some((what, offset)) = unavailable(&tree) {
         let (line, column) = line_and_column(source, offset);
         return Err(BodyError::Unavailable { what, line, column });

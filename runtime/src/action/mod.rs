@@ -332,7 +332,7 @@ impl Action {
     /// whose list the platform lacks is an error.
     ///
     /// ```
-    /// use ory_actions_runtime::{Action, AuthMethods, Flow, Method, Timing};
+    /// use ory_actions_runtime::{Action, AuthMethods, Flow, AuthMethod, Timing};
     /// use ory_actions_core::Platform;
     ///
     /// let all = Action::builder(Flow::Login, Timing::After, "https://h.example/all")
@@ -342,7 +342,7 @@ impl Action {
     /// assert_eq!(all.scopes_on(Platform::Kratos).unwrap().len(), 7);
     ///
     /// let saml = Action::builder(Flow::Login, Timing::After, "https://h.example/saml")
-    ///     .auth_method([Method::Password, Method::Saml])
+    ///     .auth_method([AuthMethod::Password, AuthMethod::Saml])
     ///     .build()?;
     /// assert_eq!(saml.scopes_on(Platform::OryNetwork).unwrap().len(), 2);
     /// assert!(saml.scopes_on(Platform::Kratos).unwrap_err().to_string()
@@ -784,16 +784,16 @@ impl std::error::Error for InvalidAction {}
 /// Builds an [`Action`] at run time, with the rules `action!` checks at compile time.
 ///
 /// ```
-/// use ory_actions_runtime::{Action, Flow, Method, Timing};
+/// use ory_actions_runtime::{Action, Flow, AuthMethod, Timing};
 ///
 /// let action = Action::builder(Flow::Registration, Timing::After, "https://api.example.com/welcome")
-///     .auth_method(Method::Password)
+///     .auth_method(AuthMethod::Password)
 ///     .body("function(ctx) { email: ctx.identity.traits.email }")
 ///     .build()?;
 /// assert_eq!(action.to_string(), "registration after password: POST https://api.example.com/welcome");
 ///
 /// let err = Action::builder(Flow::Verification, Timing::After, "https://api.example.com/verified")
-///     .auth_method(Method::Code)
+///     .auth_method(AuthMethod::Code)
 ///     .build()
 ///     .unwrap_err();
 /// assert!(err.to_string().contains("remove `auth_method`"));
@@ -941,7 +941,7 @@ impl ActionBuilder {
 
 #[cfg(test)]
 mod tests {
-    use ory_actions_core::{ApiKeyIn, Method};
+    use ory_actions_core::{ApiKeyIn, AuthMethod};
 
     use super::*;
 
@@ -966,7 +966,7 @@ mod tests {
             .spawn(|| {
                 let build = |body: String| {
                     Action::builder(Flow::Registration, Timing::After, "https://x.example/h")
-                        .auth_method(Method::Password)
+                        .auth_method(AuthMethod::Password)
                         .body(body)
                         .build()
                 };
@@ -1011,7 +1011,7 @@ mod tests {
     #[test]
     fn the_builder_collects_every_problem() {
         let err = Action::builder(Flow::Registration, Timing::After, "ftp://x")
-            .auth_method([Method::Totp, Method::Password, Method::Password])
+            .auth_method([AuthMethod::Totp, AuthMethod::Password, AuthMethod::Password])
             .response_ignore(true)
             .response_parse(true)
             .body("function(context) {}")
@@ -1093,7 +1093,7 @@ mod tests {
     #[test]
     fn auth_method_problems_read_as_before() {
         let err = Action::builder(Flow::Verification, Timing::After, "https://h.example/x")
-            .auth_method(Method::Code)
+            .auth_method(AuthMethod::Code)
             .response_parse(true)
             .build()
             .unwrap_err();
@@ -1151,7 +1151,7 @@ mod tests {
             })
         );
         let password = Action::builder(Flow::Settings, Timing::After, "https://h.example/x")
-            .auth_method(Method::Password)
+            .auth_method(AuthMethod::Password)
             .build()
             .unwrap();
         for platform in Platform::ALL {
@@ -1165,7 +1165,7 @@ mod tests {
     #[test]
     fn display_names_the_lists() {
         let action = Action::builder(Flow::Login, Timing::After, "https://h.example/x")
-            .auth_method([Method::Password, Method::Oidc])
+            .auth_method([AuthMethod::Password, AuthMethod::Oidc])
             .name("audit")
             .method(HttpMethod::Put)
             .build()
@@ -1179,7 +1179,7 @@ mod tests {
     #[test]
     fn the_builder_refuses_reads_of_ctx_the_hook_lacks() {
         let err = Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
-            .auth_method(Method::Password)
+            .auth_method(AuthMethod::Password)
             .body("\n    function(ctx) {\n      sid: ctx.session.id,\n    }\n")
             .build()
             .unwrap_err();
@@ -1212,7 +1212,7 @@ mod tests {
             "{ constant: true }",
         ] {
             Action::builder(Flow::Registration, Timing::After, "https://h.example/x")
-                .auth_method(Method::Password)
+                .auth_method(AuthMethod::Password)
                 .body(body)
                 .build()
                 .unwrap();

@@ -28,14 +28,14 @@ pub(crate) enum Command {
         detailed_exitcode: bool,
         expect_no_changes: bool,
     },
-    /// `apply`: make the target match the stack.
+    /// `apply`: make the backend match the stack.
     Apply { yes: bool, expect_no_changes: bool },
     /// `destroy`: remove the hooks the stack owns.
     Destroy { yes: bool },
     /// `render`: the hook entries (or, with `--payloads`, what their bodies send), without
     /// contacting anything.
     Render { json: bool, payloads: bool },
-    /// `export`: `action!` code for every web hook of the target.
+    /// `export`: `action!` code for every web hook of the backend.
     Export,
     /// `import ID`: `action!` code for the hook a Terraform import ID names.
     Import { id: String },
@@ -43,7 +43,7 @@ pub(crate) enum Command {
     Probe {
         dry_run: bool,
         /// `--target NAME`: the flows and named actions to probe; all when empty.
-        targets: Vec<String>,
+        targeted: Vec<String>,
     },
     /// `explain`: the chain of hooks Kratos runs per flow and method once the stack is applied.
     Explain {
@@ -66,14 +66,14 @@ pub(crate) struct Options {
     pub(crate) kratos_dir: Option<String>,
     /// `--path-map FROM=TO` (repeatable): where Kratos's absolute paths are here.
     pub(crate) path_maps: Vec<String>,
-    pub(crate) targets: Vec<String>,
+    pub(crate) targeted: Vec<String>,
     /// `--resend-secrets` (every action) and `--resend-secrets=NAME` (these actions).
     pub(crate) resend_all: bool,
     pub(crate) resend: Vec<String>,
     pub(crate) deadline: Option<u64>,
     pub(crate) request_timeout: Option<u64>,
     pub(crate) no_color: bool,
-    /// `--parallelism N`: how many targets at once.
+    /// `--parallelism N`: how many backends (projects) at once.
     pub(crate) parallelism: Option<u64>,
     /// `-v`, `--verbose`: a line per request to Ory and per retry, on standard error.
     pub(crate) verbose: bool,
@@ -126,7 +126,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Long("schema") => options.schema = Some(string(parser.value())?),
             Long("kratos-dir") => options.kratos_dir = Some(string(parser.value())?),
             Long("path-map") => options.path_maps.push(string(parser.value())?),
-            Long("target") => options.targets.push(string(parser.value())?),
+            Long("target") => options.targeted.push(string(parser.value())?),
             Long("resend-secrets") => match parser.optional_value() {
                 Some(name) => options.resend.push(string(Ok(name))?),
                 None => options.resend_all = true,
@@ -198,7 +198,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         ("flow", switches.flow.is_some()),
         ("dry-run", switches.dry_run),
         ("identity-schema", options.identity_schema.is_some()),
-        ("target", !options.targets.is_empty()),
+        ("target", !options.targeted.is_empty()),
         (
             "resend-secrets",
             options.resend_all || !options.resend.is_empty(),
@@ -238,7 +238,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         Some("export") => Command::Export,
         Some("probe") => Command::Probe {
             dry_run: switches.dry_run,
-            targets: options.targets.clone(),
+            targeted: options.targeted.clone(),
         },
         Some("explain") => Command::Explain {
             json: switches.json,

@@ -1,5 +1,5 @@
 //! `explain`: the chain of hooks Kratos runs for each flow and method once the stack is applied,
-//! read from the target (one read; nothing is written).
+//! read from the backend (one read; nothing is written).
 
 use std::collections::HashMap;
 
@@ -8,14 +8,14 @@ use ory_actions_core::{Flow, Scope};
 use super::setup::fail;
 use super::{EXIT_ERROR, EXIT_OK, Io};
 use crate::action::Action;
+use crate::backend::Backend;
 use crate::explain::{Chain, Setting, chains, to_json, to_text};
 use crate::hooks::{HookKey, WebHook};
 use crate::reconcile::{Reconciler, Unit};
-use crate::target::Target;
 
-/// Prints the chains of every target, as text or as JSON (one list of chains; with several
-/// targets each chain names its target).
-pub(super) async fn run<T: Target>(
+/// Prints the chains of every backend, as text or as JSON (one list of chains; with several
+/// backends each chain names its backend).
+pub(super) async fn run<T: Backend>(
     reconciler: &Reconciler,
     units: &[&Unit<T>],
     json: bool,
@@ -32,7 +32,7 @@ pub(super) async fn run<T: Target>(
                 continue;
             }
         };
-        let platform = unit.target.platform();
+        let platform = unit.backend.platform();
         let owners: HashMap<HookKey, &Action> = Action::owners(&unit.actions, platform);
         let name_of = |scope: Scope, hook: &WebHook| {
             owners
@@ -50,7 +50,7 @@ pub(super) async fn run<T: Target>(
             flow,
         );
         if json {
-            let label = (units.len() > 1).then(|| unit.target.name().id().to_owned());
+            let label = (units.len() > 1).then(|| unit.backend.name().id().to_owned());
             all.extend(
                 to_json(&found)
                     .as_array()
@@ -68,7 +68,7 @@ pub(super) async fn run<T: Target>(
             let _ = writeln!(
                 io.out,
                 "{} once the stack is applied{}:\n",
-                unit.target.label(),
+                unit.backend.label(),
                 if verification {
                     " (verification is enabled)"
                 } else {

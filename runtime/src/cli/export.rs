@@ -1,24 +1,24 @@
-//! `export`: a module of `action!` code per target, for every web hook it holds.
+//! `export`: a module of `action!` code per backend, for every web hook it holds.
 
 use super::setup::fail;
 use super::{EXIT_ERROR, EXIT_OK, Io};
+use crate::backend::Backend;
 use crate::export::Exported;
 use crate::reconcile::Reconciler;
-use crate::target::Target;
 
-/// Prints the code of every web hook of `targets`; secrets become `env("…")` placeholders.
-pub(super) async fn run<T: Target>(reconciler: &Reconciler, targets: &[&T], io: Io<'_>) -> u8 {
+/// Prints the code of every web hook of `backends`; secrets become `env("…")` placeholders.
+pub(super) async fn run<T: Backend>(reconciler: &Reconciler, backends: &[&T], io: Io<'_>) -> u8 {
     let mut code = EXIT_OK;
-    for (n, target) in targets.iter().enumerate() {
-        match reconciler.read_hooks(*target).await {
+    for (n, backend) in backends.iter().enumerate() {
+        match reconciler.read_hooks(*backend).await {
             Ok((hooks, bodies)) => {
-                let prefix = if targets.len() > 1 {
+                let prefix = if backends.len() > 1 {
                     format!("WEBHOOK_P{}", n + 1)
                 } else {
                     "WEBHOOK".to_owned()
                 };
-                let exported = Exported::new(&hooks, &bodies, &prefix, target.platform());
-                let _ = write!(io.out, "{}", exported.module(&target.label()));
+                let exported = Exported::new(&hooks, &bodies, &prefix, backend.platform());
+                let _ = write!(io.out, "{}", exported.module(&backend.label()));
                 if !exported.secrets.is_empty() {
                     let _ = writeln!(
                         io.err,

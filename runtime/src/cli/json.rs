@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::text::Summary;
+use crate::backend::BackendName;
 use crate::hooks::REDACTED;
 use crate::plan::{Mode, ProjectPlan, Shown};
-use crate::target::TargetName;
 
 /// The version of the JSON form.
 const FORMAT_VERSION: u32 = 1;
@@ -157,11 +157,11 @@ fn project(plan: &ProjectPlan) -> ProjectJson<'_> {
                 url: change.url.to_string(),
             })
             .collect(),
-        project_id: plan.target.id(),
+        project_id: plan.backend.id(),
         revision_id: &plan.revision_id,
-        target: match plan.target {
-            TargetName::Project(_) => "project",
-            TargetName::KratosConfig(_) => "config_file",
+        target: match plan.backend {
+            BackendName::Project(_) => "project",
+            BackendName::KratosConfig(_) => "config_file",
         },
         unmanaged: plan
             .unmanaged

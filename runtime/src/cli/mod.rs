@@ -24,7 +24,7 @@
 //! | colour | `--no-color` | `NO_COLOR` |
 //!
 //! Exit codes: 0 success (or no changes), 1 error, 2 changes present (`plan
-//! --detailed-exitcode`), 3 someone else kept writing the target and nothing of this run was
+//! --detailed-exitcode`), 3 someone else kept writing the backend and nothing of this run was
 //! written there, 4 changes present with `--expect-no-changes` (a drift check; nothing is
 //! written).
 
@@ -56,7 +56,7 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// `plan --detailed-exitcode` found changes.
 pub const EXIT_CHANGES: u8 = 2;
-/// Someone else kept writing the target; nothing of this run was written there.
+/// Someone else kept writing the backend; nothing of this run was written there.
 pub const EXIT_CONFLICT: u8 = 3;
 /// `--expect-no-changes` found changes (drift); nothing was written.
 pub const EXIT_DRIFT: u8 = 4;
@@ -150,7 +150,7 @@ fn run_inner(
     }
     // Values the program computed are checked before anything is read, written or shown.
     let invalid: Vec<InvalidAction> = stack
-        .actions()
+        .get_actions()
         .iter()
         .filter_map(|action| action.check().err())
         .collect();
@@ -166,7 +166,7 @@ fn run_inner(
         return EXIT_ERROR;
     }
     let stack = match &args.options.identity_schema {
-        Some(path) => match stack.sample_contexts().clone().identity_schema_file(path) {
+        Some(path) => match stack.get_samples().clone().identity_schema_file(path) {
             Ok(samples) => stack.samples(samples),
             Err(e) => {
                 let _ = writeln!(io.err, "error: {e}");

@@ -1,4 +1,4 @@
-//! `plan`, `apply` and `destroy`: plan every target, show the plans, and for `apply` and
+//! `plan`, `apply` and `destroy`: plan every backend, show the plans, and for `apply` and
 //! `destroy` ask, then write.
 
 use std::io::Write;
@@ -9,13 +9,13 @@ use super::json::{PlanJson, pretty};
 use super::setup::{fail, progress};
 use super::text::{Style, Summary, plan_markdown, plan_text};
 use super::{EXIT_CHANGES, EXIT_CONFLICT, EXIT_DRIFT, EXIT_ERROR, EXIT_OK, Io};
+use crate::backend::{Backend, BackendName};
 use crate::error::Error;
 use crate::plan::{Mode, ProjectPlan, Warning};
 use crate::reconcile::{Applied, Reconciler, Unit};
-use crate::target::{Target, TargetName};
 
 /// Runs `plan`, `apply` or `destroy` on `units`.
-pub(super) async fn run<T: Target>(
+pub(super) async fn run<T: Backend>(
     reconciler: &Reconciler,
     units: &[Arc<Unit<T>>],
     command: &Command,
@@ -25,7 +25,7 @@ pub(super) async fn run<T: Target>(
     let Io {
         out, err, confirm, ..
     } = io;
-    let labels = || units.iter().map(|u| u.target.label()).collect::<Vec<_>>();
+    let labels = || units.iter().map(|u| u.backend.label()).collect::<Vec<_>>();
     let (format, expect_no_changes, yes, mode) = match *command {
         Command::Plan {
             format,
@@ -50,8 +50,8 @@ pub(super) async fn run<T: Target>(
             Ok(plan) => planned.push((Arc::clone(unit), plan)),
             Err(e) => {
                 fail(err, &e);
-                failures.push((unit.target.name().id().to_owned(), e.to_string()));
-                failed.push(unit.target.label());
+                failures.push((unit.backend.name().id().to_owned(), e.to_string()));
+                failed.push(unit.backend.label());
             }
         }
     }
@@ -107,7 +107,7 @@ pub(super) async fn run<T: Target>(
             return EXIT_OK;
         }
     }
-    let labels: Vec<String> = units.iter().map(|u| u.target.label()).collect();
+    let labels: Vec<String> = units.iter().map(|u| u.backend.label()).collect();
     let mut code = EXIT_OK;
     let results = reconciler
         .apply_all(
@@ -142,24 +142,24 @@ fn report(out: &mut dyn Write, applied: &Applied, style: Style) {
         0 | 1 => String::new(),
         n => format!(", after {n} attempts: someone else wrote in between"),
     };
-    let revisions = match plan.target {
-        TargetName::Project(_) => format!(
+    let revisions = match plan.backend {
+        BackendName::Project(_) => format!(
             " (revision {} -> {})",
             plan.revision_id, applied.revision_id
         ),
-        TargetName::KratosConfig(_) => String::new(),
+        BackendName::KratosConfig(_) => String::new(),
     };
-    let target = &plan.target;
+    let backend = &plan.backend;
     let _ = if plan.has_changes() {
         writeln!(
             out,
-            "{} {target}: {create} created, {update} updated, {delete} deleted{revisions}{retried}.",
+            "{} {backend}: {create} created, {update} updated, {delete} deleted{revisions}{retried}.",
             style.green("Applied:"),
         )
     } else {
         writeln!(
             out,
-            "{} {target} already matched the stack when written.",
+            "{} {backend} already matched the stack when written.",
             style.green("Done:"),
         )
     };

@@ -89,7 +89,7 @@ pub(super) async fn run(
             EXIT_ERROR
         };
     }
-    crate::target::console::client::install_tls_provider();
+    crate::backend::console::client::install_tls_provider();
     let client = match reqwest::Client::builder()
         .timeout(TIMEOUT)
         .user_agent(concat!("ory-actions-probe/", env!("CARGO_PKG_VERSION")))

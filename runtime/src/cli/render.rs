@@ -12,7 +12,7 @@ use ory_actions_core::Scope;
 
 /// Prints the entries of the stack's actions (of those `--target` names), as text or JSON.
 pub(super) fn render(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -> u8 {
-    let only = match target_scopes(stack, &options.targets) {
+    let only = match target_scopes(stack, &options.targeted) {
         Ok(only) => only,
         Err(e) => return fail(io.err, e),
     };
@@ -22,7 +22,7 @@ pub(super) fn render(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -
     };
     let mut entries = Vec::new();
     let mut text = String::new();
-    for action in stack.actions().iter().filter(targeted) {
+    for action in stack.get_actions().iter().filter(targeted) {
         let hooks = match action.render(Secrets::Redacted) {
             Ok(hooks) => hooks,
             Err(e) => return fail(io.err, e),
@@ -53,7 +53,7 @@ pub(super) fn render(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -
 /// Prints what each hook entry's body sends for its sample context (`render --payloads`);
 /// exit 1 when a body fails, as Kratos would fail the call.
 pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>) -> u8 {
-    let only = match target_scopes(stack, &options.targets) {
+    let only = match target_scopes(stack, &options.targeted) {
         Ok(only) => only,
         Err(e) => return fail(io.err, e),
     };
@@ -61,7 +61,7 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
     let mut text = String::new();
     let mut failed = 0;
     let lists: Vec<(&Action, Vec<Scope>)> = stack
-        .actions()
+        .get_actions()
         .iter()
         .map(|action| {
             let scopes = action
@@ -79,7 +79,7 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
         .iter()
         .map(|(action, scopes)| (*action, scopes.as_slice()))
         .collect();
-    let all_payloads = payloads_of(&asked, stack.sample_contexts());
+    let all_payloads = payloads_of(&asked, stack.get_samples());
     for ((action, scopes), payloads) in lists.iter().zip(all_payloads) {
         let action = *action;
         text.push_str(&format!("# {action}\n"));

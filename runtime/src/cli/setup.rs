@@ -1,4 +1,4 @@
-//! From the environment and the options to the targets of a run: one Ory Network project per
+//! From the environment and the options to the backends of a run: one Ory Network project per
 //! project the actions name, or one Kratos configuration file.
 
 use std::collections::{BTreeSet, HashMap};
@@ -15,12 +15,12 @@ use super::args::{Args, Command, Options};
 use super::text::Style;
 use super::{EXIT_ERROR, Io};
 use crate::action::Action;
+use crate::backend::console::{ApiKey, ConsoleClient, ConsoleProject};
+use crate::backend::kratos_file::{KratosFile, KratosPaths, PathMap};
 use crate::error::Error;
 use crate::plan::{Mode, Resend};
 use crate::reconcile::{Reconciler, Unit, retry};
 use crate::stack::Stack;
-use crate::target::console::{ApiKey, ConsoleClient, ConsoleProject};
-use crate::target::kratos_file::{KratosFile, KratosPaths, PathMap};
 use crate::trace::Trace;
 
 /// The console API used when neither `--console-url` nor the environment names one.
@@ -30,7 +30,7 @@ const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where a run goes.
-pub(super) enum Targets {
+pub(super) enum Backends {
     /// Ory Network projects, each with its actions.
     Console {
         client: Arc<ConsoleClient>,
@@ -43,11 +43,11 @@ pub(super) enum Targets {
 /// A run, ready to go.
 pub(super) struct Setup {
     pub(super) reconciler: Reconciler,
-    pub(super) targets: Targets,
+    pub(super) backends: Backends,
 }
 
 impl Setup {
-    /// Reads the environment (through `env`) and the options, and finds the targets.
+    /// Reads the environment (through `env`) and the options, and finds the backends.
     pub(super) fn new(
         stack: Stack,
         args: &Args,
@@ -60,42 +60,42 @@ impl Setup {
             Command::Destroy { .. } => Mode::Destroy,
             _ => Mode::Apply,
         };
-        let reconciler = Reconciler::new(stack.prune_policy().clone(), mode)
+        let reconciler = Reconciler::new(stack.get_prune().clone(), mode)
             .traced(trace.clone())
             .parallelism(parallelism(options, &var)?)
-            .only(target_scopes(&stack, &options.targets)?)
+            .only(target_scopes(&stack, &options.targeted)?)
             .resend(resend(&stack, options)?)
-            .samples(stack.sample_contexts().clone())
+            .samples(stack.get_samples().clone())
             .deadline(
                 options
                     .deadline
                     .map_or(retry::DEFAULT_DEADLINE, Duration::from_secs),
             );
-        let targets = match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
-            Some(path) => Targets::Kratos(Arc::new(kratos_file(stack, options, path, &var)?)),
+        let backends = match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
+            Some(path) => Backends::Kratos(Arc::new(kratos_file(stack, options, path, &var)?)),
             None => console(stack, args, &var, trace)?,
         };
         Ok(Setup {
             reconciler,
-            targets,
+            backends,
         })
     }
 
-    /// Runs `command` on the targets.
+    /// Runs `command` on the backends.
     pub(super) async fn run(self, command: &Command, style: Style, io: Io<'_>) -> u8 {
         let Setup {
             reconciler,
-            targets,
+            backends,
         } = self;
-        match (command, targets) {
-            (Command::Export, Targets::Console { units, .. }) => {
-                let targets: Vec<&ConsoleProject> = units.iter().map(|u| &u.target).collect();
-                super::export::run(&reconciler, &targets, io).await
+        match (command, backends) {
+            (Command::Export, Backends::Console { units, .. }) => {
+                let backends: Vec<&ConsoleProject> = units.iter().map(|u| &u.backend).collect();
+                super::export::run(&reconciler, &backends, io).await
             }
-            (Command::Export, Targets::Kratos(unit)) => {
-                super::export::run(&reconciler, &[&unit.target], io).await
+            (Command::Export, Backends::Kratos(unit)) => {
+                super::export::run(&reconciler, &[&unit.backend], io).await
             }
-            (Command::Import { id }, Targets::Console { client, .. }) => {
+            (Command::Import { id }, Backends::Console { client, .. }) => {
                 super::import::run(
                     &reconciler,
                     id,
@@ -104,33 +104,36 @@ impl Setup {
                 )
                 .await
             }
-            (Command::Import { id }, Targets::Kratos(unit)) => {
-                super::import::run(&reconciler, id, |_| unit.target.clone(), io).await
+            (Command::Import { id }, Backends::Kratos(unit)) => {
+                super::import::run(&reconciler, id, |_| unit.backend.clone(), io).await
             }
-            (Command::Probe { dry_run, targets }, Targets::Console { units, .. }) => {
+            (Command::Probe { dry_run, targeted }, Backends::Console { units, .. }) => {
                 let actions: Vec<&Action> = units
                     .iter()
                     .flat_map(|u| &u.actions)
-                    .filter(|a| probed(a, targets))
+                    .filter(|a| probed(a, targeted))
                     .collect();
                 super::probe::run(&reconciler, &actions, Platform::OryNetwork, *dry_run, io).await
             }
-            (Command::Probe { dry_run, targets }, Targets::Kratos(unit)) => {
-                let actions: Vec<&Action> =
-                    unit.actions.iter().filter(|a| probed(a, targets)).collect();
+            (Command::Probe { dry_run, targeted }, Backends::Kratos(unit)) => {
+                let actions: Vec<&Action> = unit
+                    .actions
+                    .iter()
+                    .filter(|a| probed(a, targeted))
+                    .collect();
                 super::probe::run(&reconciler, &actions, Platform::Kratos, *dry_run, io).await
             }
-            (Command::Explain { json, flow }, Targets::Console { units, .. }) => {
+            (Command::Explain { json, flow }, Backends::Console { units, .. }) => {
                 let units: Vec<&Unit<ConsoleProject>> = units.iter().map(|u| &**u).collect();
                 super::explain::run(&reconciler, &units, *json, *flow, io).await
             }
-            (Command::Explain { json, flow }, Targets::Kratos(unit)) => {
+            (Command::Explain { json, flow }, Backends::Kratos(unit)) => {
                 super::explain::run(&reconciler, &[&*unit], *json, *flow, io).await
             }
-            (command, Targets::Console { units, .. }) => {
+            (command, Backends::Console { units, .. }) => {
                 super::plan::run(&reconciler, &units, command, style, io).await
             }
-            (command, Targets::Kratos(unit)) => {
+            (command, Backends::Kratos(unit)) => {
                 super::plan::run(&reconciler, &[unit], command, style, io).await
             }
         }
@@ -139,9 +142,9 @@ impl Setup {
 
 /// Whether `probe --target …` covers `action`: its flow or its name is a target, or there are
 /// no targets. (Every target names a flow or an action: `target_scopes` checked that.)
-fn probed(action: &Action, targets: &[String]) -> bool {
-    targets.is_empty()
-        || targets
+fn probed(action: &Action, targeted: &[String]) -> bool {
+    targeted.is_empty()
+        || targeted
             .iter()
             .any(|t| action.name() == Some(t.as_str()) || action.flow().as_str() == t)
 }
@@ -165,7 +168,7 @@ fn kratos_file(
         None => file,
         #[cfg(feature = "schema")]
         Some(schema) => file.validate_with(
-            crate::target::kratos_file::schema::KratosSchema::load(std::path::Path::new(&schema))
+            crate::backend::kratos_file::schema::KratosSchema::load(std::path::Path::new(&schema))
                 .map_err(Error::Config)?,
         ),
         #[cfg(not(feature = "schema"))]
@@ -177,7 +180,7 @@ fn kratos_file(
     };
     // A configuration file holds one set of hook lists: every action goes there.
     Ok(Unit {
-        target: file,
+        backend: file,
         actions: stack.into_actions(),
     })
 }
@@ -238,7 +241,7 @@ fn console(
     args: &Args,
     var: &dyn Fn(&str) -> Option<String>,
     trace: &Trace,
-) -> Result<Targets, Error> {
+) -> Result<Backends, Error> {
     let options = &args.options;
     if options.kratos_dir.is_some() || !options.path_maps.is_empty() {
         return Err(Error::Config(
@@ -267,7 +270,7 @@ fn console(
     );
     // `import` reads the project its ID names, whatever the stack declares.
     if matches!(args.command, Command::Import { .. }) {
-        return Ok(Targets::Console {
+        return Ok(Backends::Console {
             client,
             units: Vec::new(),
         });
@@ -280,7 +283,7 @@ fn console(
         .into_iter()
         .map(|(project, actions)| {
             Arc::new(Unit {
-                target: ConsoleProject::new(Arc::clone(&client), project),
+                backend: ConsoleProject::new(Arc::clone(&client), project),
                 actions,
             })
         })
@@ -290,7 +293,7 @@ fn console(
             "the stack declares no actions and names no project: nothing to do".into(),
         ));
     }
-    Ok(Targets::Console { client, units })
+    Ok(Backends::Console { client, units })
 }
 
 /// Where the project of actions that name none comes from, most specific first.
@@ -308,7 +311,7 @@ fn group_by_project(
     stack: Stack,
     defaults: &ProjectDefaults,
 ) -> Result<Vec<(String, Vec<Action>)>, Error> {
-    let fallback = match (&defaults.flag, stack.project_id()) {
+    let fallback = match (&defaults.flag, stack.get_project()) {
         (Some(flag), _) => Some(flag.clone()),
         (None, Some(project)) => Some(project.resolve()?),
         (None, None) => defaults.env.clone(),
@@ -363,7 +366,11 @@ fn resend(stack: &Stack, options: &Options) -> Result<Resend, Error> {
     if options.resend.is_empty() {
         return Ok(Resend::None);
     }
-    let names: Vec<&str> = stack.actions().iter().filter_map(|a| a.name()).collect();
+    let names: Vec<&str> = stack
+        .get_actions()
+        .iter()
+        .filter_map(|a| a.name())
+        .collect();
     for wanted in &options.resend {
         if !names.contains(&wanted.as_str()) {
             let near = did_you_mean(wanted, names.iter().copied())
@@ -398,12 +405,16 @@ pub(super) fn target_scopes(
             continue;
         }
         let named: Vec<&Action> = stack
-            .actions()
+            .get_actions()
             .iter()
             .filter(|a| a.name() == Some(target.as_str()))
             .collect();
         if named.is_empty() {
-            let names: Vec<&str> = stack.actions().iter().filter_map(|a| a.name()).collect();
+            let names: Vec<&str> = stack
+                .get_actions()
+                .iter()
+                .filter_map(|a| a.name())
+                .collect();
             let mut candidates: Vec<&str> = Flow::names().collect();
             candidates.extend(&names);
             let near = did_you_mean(target, candidates)
@@ -425,7 +436,7 @@ pub(super) fn target_scopes(
     Ok(Some(scopes))
 }
 
-/// A line on `err` as each of several targets finishes: `[2/3] project …: planned`.
+/// A line on `err` as each of several backends finishes: `[2/3] project …: planned`.
 pub(super) fn progress<'a>(
     err: &'a mut dyn Write,
     labels: Vec<String>,

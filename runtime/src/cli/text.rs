@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
+use crate::backend::BackendName;
 use crate::hooks::REDACTED;
 use crate::plan::{Change, ChangeKind, FieldChange, ProjectPlan, Shown};
-use crate::target::TargetName;
 
 /// ANSI colours, or nothing.
 #[derive(Clone, Copy, Debug)]
@@ -84,7 +84,7 @@ impl Summary {
     }
 }
 
-/// The human form of the plans of the targets that could be planned; `failed` names those that
+/// The human form of the plans of the backends that could be planned; `failed` names those that
 /// could not (their errors are reported apart), and makes the summary say the plan is
 /// incomplete.
 pub(crate) fn plan_text(plans: &[ProjectPlan], failed: &[String], style: Style) -> String {
@@ -137,14 +137,14 @@ fn unchanged_note(unchanged: usize) -> String {
 }
 
 fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
-    let _ = match &plan.target {
-        TargetName::Project(id) => writeln!(
+    let _ = match &plan.backend {
+        BackendName::Project(id) => writeln!(
             out,
             "{} (revision {}):",
             style.bold(&format!("Project {id}")),
             plan.revision_id
         ),
-        TargetName::KratosConfig(_) => writeln!(out, "{}:", style.bold(&plan.target.to_string())),
+        BackendName::KratosConfig(_) => writeln!(out, "{}:", style.bold(&plan.backend.to_string())),
     };
     // Unchanged hooks show only when a field could not be compared.
     let shown: Vec<&Change> = plan

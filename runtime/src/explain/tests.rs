@@ -1,4 +1,4 @@
-use ory_actions_core::{Flow, Method, Platform, Scope, Timing};
+use ory_actions_core::{AuthMethod, Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
 
 use super::*;
@@ -48,7 +48,7 @@ fn chains_on(lists: &HookLists, platform: Platform, verification: bool) -> Vec<C
     )
 }
 
-fn chain(chains: &[Chain], flow: Flow, timing: Timing, method: Option<Method>) -> &Chain {
+fn chain(chains: &[Chain], flow: Flow, timing: Timing, method: Option<AuthMethod>) -> &Chain {
     chains
         .iter()
         .find(|c| c.flow == flow && c.timing == timing && c.method == method)
@@ -98,7 +98,7 @@ fn a_per_method_list_replaces_the_flow_wide_one_for_its_method_only() {
         &chains,
         Flow::Registration,
         Timing::After,
-        Some(Method::Password),
+        Some(AuthMethod::Password),
     );
     assert_eq!(
         shape(password),
@@ -116,7 +116,7 @@ fn a_per_method_list_replaces_the_flow_wide_one_for_its_method_only() {
         &chains,
         Flow::Registration,
         Timing::After,
-        Some(Method::Oidc),
+        Some(AuthMethod::Oidc),
     );
     assert_eq!(
         shape(oidc),
@@ -150,7 +150,7 @@ fn parse_hooks_run_before_the_identity_is_saved_and_never_from_the_flow_wide_lis
         &chains,
         Flow::Registration,
         Timing::After,
-        Some(Method::Password),
+        Some(AuthMethod::Password),
     );
     assert_eq!(
         shape(password),
@@ -179,7 +179,7 @@ fn parse_hooks_run_before_the_identity_is_saved_and_never_from_the_flow_wide_lis
         &chains,
         Flow::Registration,
         Timing::After,
-        Some(Method::Code),
+        Some(AuthMethod::Code),
     );
     assert_eq!(
         shape(code),
@@ -217,7 +217,7 @@ fn a_list_with_only_pre_persist_hooks_still_shadows_the_flow_wide_one_when_it_ho
         &chains,
         Flow::Settings,
         Timing::After,
-        Some(Method::Profile),
+        Some(AuthMethod::Profile),
     );
     assert_eq!(
         shape(profile),
@@ -236,7 +236,7 @@ fn a_list_with_only_pre_persist_hooks_still_shadows_the_flow_wide_one_when_it_ho
         &chains,
         Flow::Settings,
         Timing::After,
-        Some(Method::Password),
+        Some(AuthMethod::Password),
     );
     assert_eq!(
         shape(password),
@@ -270,12 +270,17 @@ fn login_single_lists_and_platforms() {
         ),
     ]);
     let kratos = chains_on(&lists, Platform::Kratos, false);
-    let password = chain(&kratos, Flow::Login, Timing::After, Some(Method::Password));
+    let password = chain(
+        &kratos,
+        Flow::Login,
+        Timing::After,
+        Some(AuthMethod::Password),
+    );
     assert_eq!(
         shape(password),
         [(s("https://h.example/login"), Some(0), None, true)]
     );
-    let oidc = chain(&kratos, Flow::Login, Timing::After, Some(Method::Oidc));
+    let oidc = chain(&kratos, Flow::Login, Timing::After, Some(AuthMethod::Oidc));
     assert_eq!(
         shape(oidc),
         [
@@ -302,9 +307,9 @@ fn login_single_lists_and_platforms() {
             .contains("made_up")
     );
     // Self-hosted Kratos has no `saml` lists; Ory Network has them, and runs `b2b_sso`.
-    assert!(kratos.iter().all(|c| c.method != Some(Method::Saml)));
+    assert!(kratos.iter().all(|c| c.method != Some(AuthMethod::Saml)));
     let network = chains_on(&lists, Platform::OryNetwork, false);
-    chain(&network, Flow::Login, Timing::After, Some(Method::Saml));
+    chain(&network, Flow::Login, Timing::After, Some(AuthMethod::Saml));
     assert!(chain(&network, Flow::Login, Timing::Before, None).steps[0].runs);
     // One flow only.
     let login_only = chains(
@@ -349,7 +354,7 @@ fn the_json_form_has_one_object_per_chain() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["method"] == "password")
+        .find(|c| c["auth_method"] == "password")
         .unwrap();
     assert_eq!(
         password["chain"],
@@ -402,7 +407,7 @@ fn a_list_yields_only_the_hooks_that_have_a_step_where_it_runs() {
         &chains,
         Flow::Settings,
         Timing::After,
-        Some(Method::Password),
+        Some(AuthMethod::Password),
     );
     assert_eq!(
         shape(password),
@@ -423,7 +428,12 @@ fn a_list_yields_only_the_hooks_that_have_a_step_where_it_runs() {
         ]
     );
     // `session` has no settings step: the list yields nothing, so the flow-wide list runs.
-    let totp = chain(&chains, Flow::Settings, Timing::After, Some(Method::Totp));
+    let totp = chain(
+        &chains,
+        Flow::Settings,
+        Timing::After,
+        Some(AuthMethod::Totp),
+    );
     assert_eq!(
         shape(totp),
         [
@@ -478,8 +488,8 @@ fn chains_match_the_executors_kratos_own_tests_expect() {
         let timing = Timing::After;
         runs(chain(&chains, flow, timing, method))
     };
-    let password = Some(Method::Password);
-    let profile = Some(Method::Profile);
+    let password = Some(AuthMethod::Password);
+    let profile = Some(AuthMethod::Profile);
     use Flow::{Login, Recovery, Registration, Settings, Verification};
     // Registration, after, for the password strategy.
     assert_eq!(
@@ -693,7 +703,7 @@ fn a_web_hook_kratos_cannot_read_is_flagged_once() {
         &chains,
         Flow::Registration,
         Timing::After,
-        Some(Method::Password),
+        Some(AuthMethod::Password),
     );
     let broken: Vec<&Step> = password
         .steps

@@ -27,7 +27,7 @@ pub(crate) struct FoundHook {
     pub(crate) hook: WebHook,
 }
 
-/// Every web hook of a target's hook lists, in list order.
+/// Every web hook of a backend's hook lists, in list order.
 pub(crate) fn web_hooks(lists: &HookLists) -> Vec<FoundHook> {
     let mut found = Vec::new();
     for (scope, list) in lists.iter() {
@@ -195,7 +195,8 @@ fn action_code(
     }
     let needs_auth_method = found.scope.timing() == Timing::After
         && found.scope.flow().needs_auth_method(Timing::After);
-    let methods: Vec<ory_actions_core::Method> = scopes.iter().filter_map(|s| s.method()).collect();
+    let methods: Vec<ory_actions_core::AuthMethod> =
+        scopes.iter().filter_map(|s| s.method()).collect();
     let auth_method = match methods.as_slice() {
         [] => "fallback".to_owned(),
         [method] => method.as_str().to_owned(),

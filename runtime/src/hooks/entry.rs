@@ -91,7 +91,7 @@ impl StoredBody {
     }
 }
 
-/// How Ory authenticates to a web hook, as stored. A secret a target did not return (absent,
+/// How Ory authenticates to a web hook, as stored. A secret a backend did not return (absent,
 /// empty, or a redaction placeholder) is `None`: it cannot be compared.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) enum StoredAuth {
@@ -399,7 +399,7 @@ impl WebHook {
 
 fn encode_auth(auth: &StoredAuth) -> Value {
     // A secret that is not known is written as the placeholder; such an entry is only ever
-    // shown, never written to a target.
+    // shown, never written to a backend.
     let secret = |value: &Option<String>| value.clone().unwrap_or_else(|| REDACTED.to_owned());
     match auth {
         StoredAuth::ApiKey {
@@ -460,7 +460,7 @@ pub(crate) fn for_each_secret(
 }
 
 /// Whether a stored secret is really there: not empty and not a redaction placeholder
-/// (`(sensitive)`, `****`, `REDACTED`), which is what a target that does not return secrets
+/// (`(sensitive)`, `****`, `REDACTED`), which is what a backend that does not return secrets
 /// may put in its place.
 fn returned_secret(value: Option<String>) -> Option<String> {
     let value = value?;

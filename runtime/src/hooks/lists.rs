@@ -1,4 +1,4 @@
-//! [`HookLists`]: the hook lists of one identity configuration, by scope, as every target reads
+//! [`HookLists`]: the hook lists of one identity configuration, by scope, as every backend reads
 //! them and the planner takes them.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-/// One entry of a hook list as a target holds it, kept as its JSON text: a list of thousands of
+/// One entry of a hook list as a backend holds it, kept as its JSON text: a list of thousands of
 /// hooks costs about its size in memory, not a value tree per entry, and an entry is decoded
 /// when it is needed ([`StoredEntry::value`], [`StoredEntry::read`]). The text may hold
 /// secrets: `Debug` shows its length only, and it is overwritten when dropped.
@@ -223,7 +223,7 @@ pub(crate) fn kind(value: &Value) -> &'static str {
 pub(crate) struct ListWrite {
     /// The list.
     pub(crate) scope: Scope,
-    /// The list as read; `None` when the target had no such list. A target may write only the
+    /// The list as read; `None` when the backend had no such list. A backend may write only the
     /// entries that differ from it.
     pub(crate) before: Option<Vec<Value>>,
     /// The list after the change. Holds secret values: never shown.

@@ -1,6 +1,6 @@
 //! Web hook entries, both ways: what an [`Action`](crate::Action) renders into a hook list
-//! ([`render`]), what an entry a target holds means ([`entry`]), and the lists themselves
-//! ([`lists`]). Every target and every output goes through here, so an entry is written and
+//! ([`render`]), what an entry a backend holds means ([`entry`]), and the lists themselves
+//! ([`lists`]). Every backend and every output goes through here, so an entry is written and
 //! read in one place, and secrets are found in one place.
 
 mod entry;

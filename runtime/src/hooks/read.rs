@@ -5,7 +5,7 @@
 //! times that.
 //!
 //! [`Paths`] is the tree of keys to look for and [`Found`] what a walk found; [`read_json`]
-//! walks a JSON text with them, and the Kratos file target walks YAML the same way. A walk
+//! walks a JSON text with them, and the Kratos file backend walks YAML the same way. A walk
 //! finds what [`HookLists::take`] and [`verification_enabled`](super::verification_enabled)
 //! find in the document's value, with the same errors.
 

@@ -237,7 +237,7 @@ pub(crate) struct Declared {
 
 #[cfg(test)]
 mod tests {
-    use ory_actions_core::{ApiKeyIn, Flow, Method, Timing};
+    use ory_actions_core::{ApiKeyIn, AuthMethod, Flow, Timing};
 
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
@@ -246,7 +246,7 @@ mod tests {
 
     fn action(var: &str) -> Action {
         Action::builder(Flow::Login, Timing::After, "https://hooks.example/login")
-            .auth_method([Method::Password, Method::Code])
+            .auth_method([AuthMethod::Password, AuthMethod::Code])
             .body("function(ctx) { id: ctx.identity.id }")
             .auth(Auth::api_key("X-Key", Secret::env(var), ApiKeyIn::Header))
             .build()

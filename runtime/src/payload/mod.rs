@@ -3,10 +3,10 @@
 //!
 //! ```
 //! use ory_actions_runtime::payload::{Payload, Samples};
-//! use ory_actions_runtime::{Action, Flow, Method, Timing};
+//! use ory_actions_runtime::{Action, Flow, AuthMethod, Timing};
 //!
 //! let welcome = Action::builder(Flow::Registration, Timing::After, "https://api.example.com/welcome")
-//!     .auth_method(Method::Password)
+//!     .auth_method(AuthMethod::Password)
 //!     .body("function(ctx) { email: ctx.identity.traits.email }")
 //!     .build()
 //!     .unwrap();

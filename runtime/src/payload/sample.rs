@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use ory_actions_core::jsonnet::CtxShape;
-use ory_actions_core::{Flags, Flow, Method, Scope, Timing};
+use ory_actions_core::{AuthMethod, Flags, Flow, Scope, Timing};
 use serde_json::{Map, Value, json};
 
 use super::schema::sample_traits;
@@ -270,7 +270,7 @@ impl Samples {
                 (_, Some(method)) => method.as_str(),
                 (Flow::Settings, None) => "profile",
                 (Flow::Verification | Flow::Recovery, None) => "code",
-                (_, None) => Method::Password.as_str(),
+                (_, None) => AuthMethod::Password.as_str(),
             };
             object.insert("active".into(), json!(active));
         }

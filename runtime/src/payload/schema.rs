@@ -37,10 +37,10 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> Result<&'a V
             let pointer = reference.strip_prefix('#').ok_or_else(|| {
                 format!("`$ref: {reference}` points outside the schema, which is not followed")
             })?;
-            let target = root
+            let backend = root
                 .pointer(pointer)
                 .ok_or_else(|| format!("`$ref: {reference}` points at nothing"))?;
-            resolve(root, target, depth + 1)
+            resolve(root, backend, depth + 1)
         }
         _ => Ok(schema),
     }

@@ -1,4 +1,4 @@
-//! Comparing a declared hook with the one a target holds, field by field and by meaning.
+//! Comparing a declared hook with the one a backend holds, field by field and by meaning.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,16 +31,16 @@ pub(super) struct Compare<'a> {
     pub(super) bodies: &'a FetchedBodies,
     /// Whether the declared secrets were read; when not, secret values are not compared.
     pub(super) secrets: bool,
-    /// Whether the target stores `headers`, `emit_analytics_event` and `id`.
+    /// Whether the backend stores `headers`, `emit_analytics_event` and `id`.
     pub(super) extras: bool,
-    /// Whether the target always holds a hook's secrets (a file does); when it does not, a
+    /// Whether the backend always holds a hook's secrets (a file does); when it does not, a
     /// secret left out of what it returns cannot be compared.
     pub(super) returns_secrets: bool,
     /// The actions whose secrets are sent again whatever the comparison says.
     pub(super) resend: &'a Resend,
 }
 
-/// Which actions' secrets `apply --resend-secrets` sends again, for rotation when a target does
+/// Which actions' secrets `apply --resend-secrets` sends again, for rotation when a backend does
 /// not return secrets to compare.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Resend {
@@ -254,7 +254,7 @@ fn compare_auth(
             note,
         });
     };
-    // A secret: sent again on request; not compared where the target left it out; else
+    // A secret: sent again on request; not compared where the backend left it out; else
     // compared when the declared one was read.
     let secret =
         |stored: &Option<String>, declared: &Option<String>| -> Option<Option<&'static str>> {

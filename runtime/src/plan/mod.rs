@@ -1,4 +1,4 @@
-//! The planner: declared actions and a target's hook lists in, a [`ProjectPlan`] out. Pure: no I/O.
+//! The planner: declared actions and a backend's hook lists in, a [`ProjectPlan`] out. Pure: no I/O.
 //!
 //! Identity is the natural key (hook list, HTTP method, URL); nothing is stored anywhere else.
 //! Entries the stack does not own — every entry that is not a web hook, and web hooks nobody
@@ -16,6 +16,7 @@ use ory_actions_core::{Platform, Scope};
 use serde_json::Value;
 
 use crate::action::{Action, InvalidAction, Problem};
+use crate::backend::BackendName;
 use crate::error::Error;
 use crate::hooks::{
     Declared, Entry, HookKey, HookLists, HookUrl, ListWrite, Secrets, StoredAuth, StoredBody,
@@ -23,7 +24,6 @@ use crate::hooks::{
 };
 use crate::payload::{Payload, Samples, evaluate_places};
 use crate::stack::Prune;
-use crate::target::TargetName;
 pub(crate) use compare::Resend;
 use compare::{Compare, absent, compare};
 use ory_actions_core::BodyShape;
@@ -89,7 +89,7 @@ pub(crate) struct FieldChange {
     pub(crate) before: Shown,
     /// The value after the change.
     pub(crate) after: Shown,
-    /// Why the field is listed although it is not known to differ: a secret the target did
+    /// Why the field is listed although it is not known to differ: a secret the backend did
     /// not return ([`compare::NOT_RETURNED`], not a change) or one sent again on request.
     pub(crate) note: Option<&'static str>,
 }
@@ -131,11 +131,11 @@ pub(crate) struct Unmanaged {
     pub(crate) url: HookUrl,
 }
 
-/// What a run does to one target.
+/// What a run does to one backend.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ProjectPlan {
     /// The project or configuration file.
-    pub(crate) target: TargetName,
+    pub(crate) backend: BackendName,
     /// The revision the plan was made against.
     pub(crate) revision_id: String,
     /// Every declared or owned hook and what happens to it, in list order.
@@ -160,7 +160,7 @@ pub(crate) struct PlannedWrite {
     pub(crate) scope: Scope,
     /// The platform the entries are written for.
     platform: Platform,
-    /// The list as read; `None` when the target had no such list.
+    /// The list as read; `None` when the backend had no such list.
     before: Option<Vec<StoredEntry>>,
     /// The list after the change.
     pub(crate) entries: Vec<PlannedEntry>,
@@ -184,7 +184,7 @@ impl PlannedWrite {
         })
     }
 
-    /// The write a target makes: the list as read and every entry written out.
+    /// The write a backend makes: the list as read and every entry written out.
     pub(crate) fn list_write(&self) -> ListWrite {
         ListWrite {
             scope: self.scope,
@@ -286,7 +286,7 @@ impl Desired<'_> {
     }
 }
 
-/// The declared hooks of one target, and each by key.
+/// The declared hooks of one backend, and each by key.
 struct DesiredHooks<'a> {
     /// In declaration order, then in the order of each action's lists.
     hooks: Vec<Desired<'a>>,
@@ -294,7 +294,7 @@ struct DesiredHooks<'a> {
     by_key: HashMap<HookKey, usize>,
 }
 
-/// Reads the actions of one target as the hooks to compare, in the lists `platform` has and as
+/// Reads the actions of one backend as the hooks to compare, in the lists `platform` has and as
 /// it keeps them; refuses an action that names a list the platform lacks, and two declarations
 /// of the same hook.
 fn desired<'a>(
@@ -365,17 +365,17 @@ pub(crate) fn bodies_to_fetch(
     urls.into_iter().collect()
 }
 
-/// Everything the planner needs for one target.
+/// Everything the planner needs for one backend.
 pub(crate) struct PlanInput<'a> {
     /// The project or configuration file.
-    pub(crate) target: TargetName,
-    /// Which lists and fields the target has.
+    pub(crate) backend: BackendName,
+    /// Which lists and fields the backend has.
     pub(crate) platform: Platform,
     /// The revision `lists` belong to.
     pub(crate) revision_id: &'a str,
-    /// The target's hook lists.
+    /// The backend's hook lists.
     pub(crate) lists: &'a HookLists,
-    /// The target's actions.
+    /// The backend's actions.
     pub(crate) actions: &'a [&'a Action],
     /// The prune policy.
     pub(crate) prune: &'a Prune,
@@ -413,7 +413,7 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         },
     };
     let mut plan = ProjectPlan {
-        target: input.target,
+        backend: input.backend,
         revision_id: input.revision_id.to_owned(),
         changes: Vec::new(),
         unmanaged: Vec::new(),
@@ -628,7 +628,7 @@ impl<'a> ListPlanner<'a> {
                     matched[at] = true;
                     let fields = compare(want, &hook, &self.ctx, scope, &mut plan.warnings);
                     let kind = if !fields.iter().any(FieldChange::changes) {
-                        // What the target left out is written from the declaration, so that a
+                        // What the backend left out is written from the declaration, so that a
                         // write of this list never drops a secret it could not return.
                         let uncompared = fields.iter().any(|f| !f.changes());
                         new.push(if uncompared {

@@ -1,4 +1,4 @@
-use ory_actions_core::{ApiKeyIn, AuthMethods, Flow, Method, Scope, Timing};
+use ory_actions_core::{ApiKeyIn, AuthMethod, AuthMethods, Flow, Scope, Timing};
 use serde_json::{Value, json};
 
 use super::*;
@@ -37,7 +37,7 @@ fn welcome() -> Action {
         Timing::After,
         "https://h.example/welcome",
     )
-    .auth_method(Method::Password)
+    .auth_method(AuthMethod::Password)
     .name("welcome")
     .body("{}")
     .build()
@@ -57,7 +57,7 @@ pub(super) fn input<'a>(
     bodies: &'a FetchedBodies,
 ) -> PlanInput<'a> {
     PlanInput {
-        target: TargetName::Project("p1".into()),
+        backend: BackendName::Project("p1".into()),
         platform: Platform::OryNetwork,
         revision_id: "r1",
         lists,
@@ -152,7 +152,7 @@ fn other_entries_keep_their_place_and_order() {
         Timing::After,
         "https://h.example/welcome",
     )
-    .auth_method(Method::Password)
+    .auth_method(AuthMethod::Password)
     .body("{ changed: true }")
     .build()
     .unwrap();
@@ -314,7 +314,7 @@ fn warnings_about_flow_wide_lists() {
         (Scope::RegistrationAfterOidc, json!([{"hook": "session"}])),
     ]);
     let login = Action::builder(Flow::Login, Timing::After, "https://h.example/login")
-        .auth_method(Method::Totp)
+        .auth_method(AuthMethod::Totp)
         .body("{}")
         .build()
         .unwrap();
@@ -366,7 +366,7 @@ fn secrets_a_target_leaves_out_are_noted_not_changed_and_never_dropped() {
         .body("{}")
         .build()
         .unwrap();
-    // Ory returns the hook without its password, in each way a target may leave it out.
+    // Ory returns the hook without its password, in each way a backend may leave it out.
     for password in [None, Some(""), Some("****"), Some("(sensitive)")] {
         let mut config = json!({"user": "ory"});
         if let Some(password) = password {
@@ -481,7 +481,7 @@ fn the_same_hook_declared_twice_is_an_error() {
         Timing::After,
         "https://h.example/welcome",
     )
-    .auth_method([Method::Oidc, Method::Password])
+    .auth_method([AuthMethod::Oidc, AuthMethod::Password])
     .build()
     .unwrap();
     let (doc, actions, bodies) = (project(&[]), [&a, &b], FetchedBodies::new());
@@ -573,7 +573,7 @@ fn on(platform: Platform, doc: &Value, actions: &[&Action]) -> Result<ProjectPla
 #[test]
 fn a_saml_list_named_for_self_hosted_kratos_is_refused_before_anything_is_written() {
     let saml = Action::builder(Flow::Login, Timing::After, "https://h.example/sso")
-        .auth_method([Method::Password, Method::Saml])
+        .auth_method([AuthMethod::Password, AuthMethod::Saml])
         .name("sso_audit")
         .body("{}")
         .build()
@@ -639,7 +639,7 @@ fn entries_that_move_to_another_index_are_named_for_kratos_files() {
     let lists = lists_of(&doc);
     let bodies = FetchedBodies::new();
     let early = Action::builder(Flow::Registration, Timing::After, "https://h.example/early")
-        .auth_method(Method::Password)
+        .auth_method(AuthMethod::Password)
         .body("{}")
         .build()
         .unwrap();

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use ory_actions_core::{Flow, Method, Scope, Timing};
+use ory_actions_core::{AuthMethod, Flow, Scope, Timing};
 
 use crate::hooks::{HookLists, HookUrl};
 
@@ -33,7 +33,7 @@ pub(crate) enum Warning {
         /// The flow-wide list.
         flow_wide: Scope,
         /// The methods whose own list holds entries.
-        methods: Vec<Method>,
+        methods: Vec<AuthMethod>,
     },
     /// A web hook without a body: Kratos fails every call of it.
     NoBody {
@@ -305,7 +305,7 @@ pub(super) fn flow_wide_warnings(
                     _ => None,
                 })
                 .collect();
-            let methods: Vec<Method> = per_method
+            let methods: Vec<AuthMethod> = per_method
                 .iter()
                 .filter(|s| after.get(s).copied().unwrap_or(0) > 0 && !warned.contains(s))
                 .filter_map(|s| s.method())

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use ory_actions_core::{ApiKeyIn, Flow, Method, Scope, Timing};
+use ory_actions_core::{ApiKeyIn, AuthMethod, Flow, Scope, Timing};
 use serde_json::json;
 
 use super::*;
@@ -125,7 +125,7 @@ fn requests_carry_auth_content_type_and_the_evaluated_body() {
         Timing::After,
         "http://127.0.0.1:9/welcome",
     )
-    .auth_method(Method::Password)
+    .auth_method(AuthMethod::Password)
     .body("function(ctx) { email: ctx.identity.traits.email }")
     .auth(Auth::api_key(
         "X-Api-Key",

@@ -1,6 +1,6 @@
-//! Reconciling targets with the stack: one read per target, a pure plan, one revision-checked
+//! Reconciling backends with the stack: one read per backend, a pure plan, one revision-checked
 //! write, and a bounded re-read and re-plan when someone else wrote first. Works the same on
-//! every [`Target`].
+//! every [`Backend`].
 
 pub(crate) mod retry;
 
@@ -13,6 +13,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::action::Action;
+use crate::backend::{Backend, State};
 use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
 use crate::hooks::{HookLists, ListWrite, Secrets};
@@ -22,20 +23,19 @@ use crate::plan::{
     bodies_to_fetch, plan_project,
 };
 use crate::stack::Prune;
-use crate::target::{Snapshot, Target};
 use crate::trace::Trace;
 use retry::{Policy, Tries};
 
-/// How many times a write is tried when the target changed in between (Ory answered 409, the
+/// How many times a write is tried when the backend changed in between (Ory answered 409, the
 /// file changed on disk): enough for a dozen writers landing on one project at once, each
 /// backing off at random.
 pub(crate) const MAX_ATTEMPTS: u32 = 16;
 
-/// A target and the actions that go there.
+/// A backend and the actions that go there.
 #[derive(Debug)]
 pub(crate) struct Unit<T> {
     /// The project or file.
-    pub(crate) target: T,
+    pub(crate) backend: T,
     /// Its actions, in declaration order.
     pub(crate) actions: Vec<Action>,
 }
@@ -48,14 +48,14 @@ struct BodyCache {
 }
 
 impl BodyCache {
-    async fn fetch<T: Target>(&self, target: &T, references: Vec<String>) -> FetchedBodies {
+    async fn fetch<T: Backend>(&self, backend: &T, references: Vec<String>) -> FetchedBodies {
         let mut out = FetchedBodies::new();
         for reference in references {
             let known = self.fetched.lock().await.get(&reference).cloned();
             let content = match known {
                 Some(content) => content,
                 None => {
-                    let content = target.fetch_body(&reference).await;
+                    let content = backend.fetch_body(&reference).await;
                     self.fetched
                         .lock()
                         .await
@@ -83,10 +83,10 @@ pub(crate) struct Reconciler {
     parallelism: usize,
 }
 
-/// How many targets are read or written at once unless told otherwise (Terraform's default).
+/// How many backends are read or written at once unless told otherwise (Terraform's default).
 pub(crate) const DEFAULT_PARALLELISM: usize = 10;
 
-/// What happened to one target in an apply.
+/// What happened to one backend in an apply.
 #[derive(Debug)]
 pub(crate) struct Applied {
     /// The plan that was written (after any re-plan).
@@ -113,7 +113,7 @@ impl Reconciler {
         }
     }
 
-    /// At most `count` targets in flight at once (`--parallelism`); at least one.
+    /// At most `count` backends in flight at once (`--parallelism`); at least one.
     pub(crate) fn parallelism(mut self, count: usize) -> Self {
         self.parallelism = count.max(1);
         self
@@ -154,14 +154,14 @@ impl Reconciler {
         self
     }
 
-    /// Reads a target, trying again on transient failures until the deadline.
-    async fn read<T: Target>(&self, target: &T) -> Result<Snapshot, Error> {
+    /// Reads a backend, trying again on transient failures until the deadline.
+    async fn read<T: Backend>(&self, backend: &T) -> Result<State, Error> {
         let mut tries = Tries::of("read").traced(&self.trace);
         loop {
-            match target.read().await {
+            match backend.read().await {
                 Err(error) if retry::is_transient(&error) => {
-                    let wait =
-                        tries.failed(&self.policy, tries.count() + 1, &error, || target.label())?;
+                    let wait = tries
+                        .failed(&self.policy, tries.count() + 1, &error, || backend.label())?;
                     tokio::time::sleep(wait).await;
                 }
                 result => return result,
@@ -169,31 +169,32 @@ impl Reconciler {
         }
     }
 
-    /// Reads one target and plans it.
-    pub(crate) async fn plan<T: Target>(&self, unit: &Unit<T>) -> Result<ProjectPlan, Error> {
-        let snapshot = self.read(&unit.target).await?;
+    /// Reads one backend and plans it.
+    pub(crate) async fn plan<T: Backend>(&self, unit: &Unit<T>) -> Result<ProjectPlan, Error> {
+        let snapshot = self.read(&unit.backend).await?;
         self.plan_snapshot(unit, &snapshot, &self.resend).await
     }
 
     /// Plans `unit` against `snapshot`, sending again the secrets `resend` names.
-    async fn plan_snapshot<T: Target>(
+    async fn plan_snapshot<T: Backend>(
         &self,
         unit: &Unit<T>,
-        snapshot: &Snapshot,
+        snapshot: &State,
         resend: &Resend,
     ) -> Result<ProjectPlan, Error> {
         let actions: Vec<&Action> = unit.actions.iter().collect();
         let (secrets, bodies) = match self.mode {
             Mode::Apply => {
-                let references = bodies_to_fetch(&snapshot.lists, &actions, unit.target.platform());
-                let bodies = self.bodies.fetch(&unit.target, references).await;
+                let references =
+                    bodies_to_fetch(&snapshot.lists, &actions, unit.backend.platform());
+                let bodies = self.bodies.fetch(&unit.backend, references).await;
                 (Secrets::Resolved, bodies)
             }
             Mode::Destroy => (Secrets::Redacted, FetchedBodies::new()),
         };
         plan_project(PlanInput {
-            target: unit.target.name(),
-            platform: unit.target.platform(),
+            backend: unit.backend.name(),
+            platform: unit.backend.platform(),
             revision_id: &snapshot.revision,
             lists: &snapshot.lists,
             actions: &actions,
@@ -207,17 +208,17 @@ impl Reconciler {
         })
     }
 
-    /// Reads one target for `explain`: its hook lists as they will be once the stack is
+    /// Reads one backend for `explain`: its hook lists as they will be once the stack is
     /// applied (secrets are not read), and whether it enables verification.
-    pub(crate) async fn lists_after_apply<T: Target>(
+    pub(crate) async fn lists_after_apply<T: Backend>(
         &self,
         unit: &Unit<T>,
     ) -> Result<(HookLists, bool), Error> {
-        let snapshot = self.read(&unit.target).await?;
+        let snapshot = self.read(&unit.backend).await?;
         let actions: Vec<&Action> = unit.actions.iter().collect();
         let plan = plan_project(PlanInput {
-            target: unit.target.name(),
-            platform: unit.target.platform(),
+            backend: unit.backend.name(),
+            platform: unit.backend.platform(),
             revision_id: &snapshot.revision,
             lists: &snapshot.lists,
             actions: &actions,
@@ -236,25 +237,25 @@ impl Reconciler {
         Ok((lists, snapshot.verification))
     }
 
-    /// Reads one target for `export` and `import`: its web hooks, and the bodies they keep
+    /// Reads one backend for `export` and `import`: its web hooks, and the bodies they keep
     /// elsewhere.
-    pub(crate) async fn read_hooks<T: Target>(
+    pub(crate) async fn read_hooks<T: Backend>(
         &self,
-        target: &T,
+        backend: &T,
     ) -> Result<(Vec<FoundHook>, FetchedBodies), Error> {
-        let snapshot = self.read(target).await?;
+        let snapshot = self.read(backend).await?;
         let hooks = web_hooks(&snapshot.lists);
         let references = hooks
             .iter()
             .filter_map(|h| h.hook.body.reference().map(str::to_owned))
             .collect();
-        let bodies = self.bodies.fetch(target, references).await;
+        let bodies = self.bodies.fetch(backend, references).await;
         Ok((hooks, bodies))
     }
 
-    /// Plans every target concurrently, at most `parallelism` at once. Results come back in the order of `units`; `done`
-    /// hears of each target as it finishes (its index, and whether it succeeded).
-    pub(crate) async fn plan_all<T: Target>(
+    /// Plans every backend concurrently, at most `parallelism` at once. Results come back in the order of `units`; `done`
+    /// hears of each backend as it finishes (its index, and whether it succeeded).
+    pub(crate) async fn plan_all<T: Backend>(
         &self,
         units: &[Arc<Unit<T>>],
         done: &mut dyn FnMut(usize, bool),
@@ -276,9 +277,9 @@ impl Reconciler {
     /// Writes the confirmed `plan`. When someone else wrote first (a conflict), reads and plans
     /// again and writes again only if the new plan makes the same changes (at most
     /// [`MAX_ATTEMPTS`] writes). When a write fails on the way (429, 5xx, a timeout, a broken
-    /// connection) it may still have landed, so the target is read again before anything is
-    /// written again. Then checks that what the target holds afterwards matches the stack.
-    pub(crate) async fn apply<T: Target>(
+    /// connection) it may still have landed, so the backend is read again before anything is
+    /// written again. Then checks that what the backend holds afterwards matches the stack.
+    pub(crate) async fn apply<T: Backend>(
         &self,
         unit: &Unit<T>,
         confirmed: ProjectPlan,
@@ -299,16 +300,14 @@ impl Reconciler {
             }
             attempts += 1;
             let writes: Vec<ListWrite> = plan.writes.iter().map(PlannedWrite::list_write).collect();
-            let wait = match unit.target.write(&plan.revision_id, &writes).await {
+            let wait = match unit.backend.write(&plan.revision_id, &writes).await {
                 Ok(written) => {
                     let warnings: Vec<Warning> = written
                         .warnings
                         .into_iter()
                         .map(|(code, message)| Warning::Ory { code, message })
                         .collect();
-                    let revision_id = self
-                        .verify(unit, &plan, &written.snapshot, &warnings)
-                        .await?;
+                    let revision_id = self.verify(unit, &plan, &written.state, &warnings).await?;
                     plan.warnings.extend(warnings);
                     return Ok(Applied {
                         plan,
@@ -320,16 +319,16 @@ impl Reconciler {
                     conflicts += 1;
                     if conflicts >= MAX_ATTEMPTS {
                         return Err(Error::Conflict {
-                            target: unit.target.label(),
+                            backend: unit.backend.label(),
                             attempts: conflicts,
-                            cause: unit.target.conflict_cause(),
+                            cause: unit.backend.conflict_cause(),
                         });
                     }
                     // Writers that collide back off apart, so one of them gets through.
                     self.policy.conflict_wait(conflicts)
                 }
                 Err(error) if retry::is_transient(&error) => {
-                    Some(tries.failed(&self.policy, attempts, &error, || unit.target.label())?)
+                    Some(tries.failed(&self.policy, attempts, &error, || unit.backend.label())?)
                 }
                 Err(mut error) => {
                     scrub(&mut error, &plan.secrets.0);
@@ -340,24 +339,24 @@ impl Reconciler {
                 tokio::time::sleep(wait).await;
             }
             // Read again before writing again: the failed write may have landed, or someone
-            // else may have written. If the target now matches, the work is done.
+            // else may have written. If the backend now matches, the work is done.
             let again = self.plan(unit).await?;
             if again.has_changes() && intent(&again) != confirmed_intent {
                 return Err(Error::PlanChanged {
-                    target: unit.target.label(),
+                    backend: unit.backend.label(),
                 });
             }
             plan = again;
         }
     }
 
-    /// Checks what a target holds after a write: a new revision, and a plan against it that
+    /// Checks what a backend holds after a write: a new revision, and a plan against it that
     /// changes nothing. Returns the new revision.
-    async fn verify<T: Target>(
+    async fn verify<T: Backend>(
         &self,
         unit: &Unit<T>,
         written: &ProjectPlan,
-        after: &Snapshot,
+        after: &State,
         warnings: &[Warning],
     ) -> Result<String, Error> {
         let mut problems = Vec::new();
@@ -386,7 +385,7 @@ impl Reconciler {
             Ok(after.revision.clone())
         } else {
             Err(Error::NotApplied {
-                target: unit.target.label(),
+                backend: unit.backend.label(),
                 problems,
                 warnings: warnings.iter().map(ToString::to_string).collect(),
             })
@@ -394,7 +393,7 @@ impl Reconciler {
     }
 
     /// Applies every plan concurrently, at most `parallelism` at once. Results come back in the order of `units`.
-    pub(crate) async fn apply_all<T: Target>(
+    pub(crate) async fn apply_all<T: Backend>(
         &self,
         units: &[Arc<Unit<T>>],
         plans: Vec<ProjectPlan>,

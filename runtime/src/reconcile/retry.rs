@@ -96,7 +96,7 @@ impl Tries {
         policy: &Policy,
         attempt: u32,
         error: &Error,
-        target: impl FnOnce() -> String,
+        backend: impl FnOnce() -> String,
     ) -> Result<Duration, Error> {
         let why = describe(error);
         self.failures.push(why.clone());
@@ -106,14 +106,14 @@ impl Tries {
                     format!(
                         "{} of {} failed ({why}); trying again in {:.1} s",
                         self.operation,
-                        target(),
+                        backend(),
                         wait.as_secs_f64()
                     )
                 });
                 Ok(wait)
             }
             None => Err(Error::GaveUp {
-                target: target(),
+                backend: backend(),
                 operation: self.operation,
                 tries: std::mem::take(&mut self.failures),
             }),

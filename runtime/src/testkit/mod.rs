@@ -32,7 +32,7 @@ use hyper_util::rt::TokioIo;
 use ory_actions_core::{Platform, Scope};
 use serde_json::{Value, json};
 
-use crate::target::kratos_file::schema::KratosSchema;
+use crate::backend::kratos_file::schema::KratosSchema;
 use normalize::BodyStore;
 
 /// The problems a Kratos configuration has in its hook lists, checked against the Kratos
@@ -47,7 +47,7 @@ pub fn kratos_config_problems(
 /// The configuration in a Kratos configuration file (YAML or JSON) as JSON values, read as
 /// ory-actions reads it.
 pub fn read_kratos_config(path: impl Into<PathBuf>) -> Result<Value, String> {
-    crate::target::kratos_file::KratosFile::new(path)
+    crate::backend::kratos_file::KratosFile::new(path)
         .config()
         .map_err(|e| e.to_string())
 }
@@ -763,7 +763,7 @@ fn answered(document: &Value, return_secrets: bool) -> Value {
 mod tests {
     use std::collections::BTreeMap;
 
-    use ory_actions_core::{AuthMethods, Flow, Method, Timing};
+    use ory_actions_core::{AuthMethod, AuthMethods, Flow, Timing};
 
     use super::*;
     use crate::{Action, Stack, cli};
@@ -807,7 +807,7 @@ mod tests {
             Stack::new()
                 .action(
                     Action::builder(Flow::Login, Timing::After, "https://h.example/sso")
-                        .auth_method(Method::Saml)
+                        .auth_method(AuthMethod::Saml)
                         .body("{}")
                         .build()
                         .unwrap(),

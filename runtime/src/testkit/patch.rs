@@ -139,8 +139,8 @@ fn add(document: &mut Value, segments: &[String], value: Value) -> Result<(), St
 }
 
 fn replace_element(document: &mut Value, segments: &[String], value: Value) -> Result<(), String> {
-    let target = lookup(document, segments).ok_or("replace: the element does not exist")?;
-    *target = value;
+    let backend = lookup(document, segments).ok_or("replace: the element does not exist")?;
+    *backend = value;
     Ok(())
 }
 

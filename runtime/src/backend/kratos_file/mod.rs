@@ -1,6 +1,6 @@
-//! The self-hosted Kratos target: a configuration file (YAML or JSON), edited in place.
+//! The self-hosted Kratos backend: a configuration file (YAML or JSON), edited in place.
 //!
-//! This module owns the [`KratosFile`] type and its [`Target`] implementation: reading and
+//! This module owns the [`KratosFile`] type and its [`Backend`] implementation: reading and
 //! parsing the file, and the write protocol (a file changed by someone else
 //! since it was read is not overwritten; an edit must give exactly the expected configuration).
 //! Only the hook lists that change are rewritten ([`edit`]), with a lossless YAML editor or,
@@ -24,9 +24,9 @@ use ory_actions_core::{Platform, Scope};
 use serde_json::{Value, json};
 use yaml_edit::YamlValue;
 
+use crate::backend::{Backend, BackendName, State, Written};
 use crate::error::Error;
 use crate::hooks::{HookLists, JsonError, ListWrite, read_json, verification_enabled};
-use crate::target::{Snapshot, Target, TargetName, Written};
 
 use atomic::write_atomically;
 use yaml_values::to_json;
@@ -86,10 +86,10 @@ struct Read {
 
 impl Read {
     /// The hook lists and the fingerprint of the text.
-    fn snapshot(self, file: &KratosFile) -> Result<Snapshot, Error> {
+    fn state(self, file: &KratosFile) -> Result<State, Error> {
         let verification = verification_enabled(&self.config, "");
         let lists = HookLists::take(self.config, "").map_err(|e| file.shape(e))?;
-        Ok(Snapshot {
+        Ok(State {
             revision: revision_of(&self.text),
             lists,
             verification,
@@ -97,9 +97,9 @@ impl Read {
     }
 }
 
-impl Target for KratosFile {
-    fn name(&self) -> TargetName {
-        TargetName::KratosConfig(self.display())
+impl Backend for KratosFile {
+    fn name(&self) -> BackendName {
+        BackendName::KratosConfig(self.display())
     }
 
     fn platform(&self) -> Platform {
@@ -110,14 +110,14 @@ impl Target for KratosFile {
         "each time it had changed on disk since it was read"
     }
 
-    async fn read(&self) -> Result<Snapshot, Error> {
+    async fn read(&self) -> Result<State, Error> {
         self.read_lists()
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
         let written = self.write_lists(revision, writes)?;
         Ok(Written {
-            snapshot: written.snapshot(self)?,
+            state: written.state(self)?,
             warnings: Vec::new(),
         })
     }
@@ -198,7 +198,7 @@ impl KratosFile {
     /// skipped as it is parsed ([`read_json`], [`yaml_read`]), and each entry is kept as its
     /// text. A YAML file the fast reader does not take (flow style, anchors, tags, anything
     /// invalid, …) is read whole ([`KratosFile::parse`]), which decides what is wrong with it.
-    fn read_lists(&self) -> Result<Snapshot, Error> {
+    fn read_lists(&self) -> Result<State, Error> {
         let text = self.read_text()?;
         let document = match self.format {
             Format::Json => read_json(&text, "").map_err(|e| match e {
@@ -212,11 +212,11 @@ impl KratosFile {
                         config: self.parse(&text)?,
                         text,
                     }
-                    .snapshot(self);
+                    .state(self);
                 }
             },
         };
-        Ok(Snapshot {
+        Ok(State {
             revision: revision_of(&text),
             lists: document.lists,
             verification: document.verification,
@@ -315,8 +315,8 @@ impl KratosFile {
         }
         let written = Read { text, config };
         // Write where the path leads, so that a symbolic link stays one.
-        let target = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
-        write_atomically(&target, written.text.as_bytes(), |file, bytes| {
+        let destination = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        write_atomically(&destination, written.text.as_bytes(), |file, bytes| {
             file.write_all(bytes)
         })
         .map_err(|e| self.problem(format!("cannot write it (it is unchanged): {e}")))?;

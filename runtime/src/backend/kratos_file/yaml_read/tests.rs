@@ -6,10 +6,10 @@ use proptest::prelude::*;
 use saphyr_parser::{Event, Parser};
 
 use super::*;
+use crate::backend::kratos_file::edit::EditorText;
+use crate::backend::kratos_file::yaml_reference;
+use crate::backend::kratos_file::yaml_values::to_json;
 use crate::hooks::{HookLists, verification_enabled};
-use crate::target::kratos_file::edit::EditorText;
-use crate::target::kratos_file::yaml_reference;
-use crate::target::kratos_file::yaml_values::to_json;
 
 /// What the lossless editor's reading gives: the lists and the verification switch, or the
 /// error.
@@ -415,7 +415,7 @@ fn published_configurations_read_the_same() {
     .collect();
     assert!(
         ours.iter()
-            .any(|path| path.ends_with("runtime/src/target/kratos_file/kratos.yaml")),
+            .any(|path| path.ends_with("runtime/src/backend/kratos_file/kratos.yaml")),
         "{ours:?}"
     );
     // The fuzzer's findings (many of them not YAML) are read as a corpus: refused, or read the

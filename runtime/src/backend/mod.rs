@@ -1,7 +1,7 @@
 //! Where hook lists live, behind one small interface: an Ory Network project ([`console`]) or a
 //! self-hosted Kratos configuration file ([`kratos_file`]).
 //!
-//! A [`Target`] reads its hook lists with a revision, writes changed lists back only if that
+//! A [`Backend`] reads its hook lists with a revision, writes changed lists back only if that
 //! revision is still current, fetches a body it refers to, and names itself in messages. The
 //! reconcile loop and the planner know nothing else about it: no console document, no file path.
 
@@ -19,9 +19,9 @@ use ory_actions_core::Platform;
 use crate::error::Error;
 use crate::hooks::{HookLists, ListWrite};
 
-/// A target's hook lists at one moment.
+/// A backend's hook lists at one moment.
 #[derive(Clone, Debug)]
-pub(crate) struct Snapshot {
+pub(crate) struct State {
     /// The revision (a project's revision id, a file's content fingerprint) the lists belong
     /// to; a write is made against it.
     pub(crate) revision: String,
@@ -32,47 +32,47 @@ pub(crate) struct Snapshot {
     pub(crate) verification: bool,
 }
 
-/// What a write left: the target as it is afterwards, and what it said about the write.
+/// What a write left: the backend as it is afterwards, and what it said about the write.
 #[derive(Debug)]
 pub(crate) struct Written {
     /// The lists after the write.
-    pub(crate) snapshot: Snapshot,
-    /// Warnings the target returned, as `(code, message)` (Ory's `warnings`).
+    pub(crate) state: State,
+    /// Warnings the backend returned, as `(code, message)` (Ory's `warnings`).
     pub(crate) warnings: Vec<(String, String)>,
 }
 
-/// What a target is, as plans and messages name it.
+/// What a backend is, as plans and messages name it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum TargetName {
+pub(crate) enum BackendName {
     /// An Ory Network project, by id.
     Project(String),
     /// A Kratos configuration file, by path.
     KratosConfig(String),
 }
 
-impl TargetName {
+impl BackendName {
     /// The project id, or the file's path.
     pub(crate) fn id(&self) -> &str {
         match self {
-            TargetName::Project(id) | TargetName::KratosConfig(id) => id,
+            BackendName::Project(id) | BackendName::KratosConfig(id) => id,
         }
     }
 }
 
-impl fmt::Display for TargetName {
+impl fmt::Display for BackendName {
     /// `project 550e…`, `Kratos config ./kratos.yaml`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TargetName::Project(id) => write!(f, "project {id}"),
-            TargetName::KratosConfig(path) => write!(f, "Kratos config {path}"),
+            BackendName::Project(id) => write!(f, "project {id}"),
+            BackendName::KratosConfig(path) => write!(f, "Kratos config {path}"),
         }
     }
 }
 
 /// One place whose hook lists a run reconciles.
-pub(crate) trait Target: Send + Sync + 'static {
+pub(crate) trait Backend: Send + Sync + 'static {
     /// What it is.
-    fn name(&self) -> TargetName;
+    fn name(&self) -> BackendName;
 
     /// How messages name it: `project 550e…`, `Kratos config ./kratos.yaml`.
     fn label(&self) -> String {
@@ -86,7 +86,7 @@ pub(crate) trait Target: Send + Sync + 'static {
     fn conflict_cause(&self) -> &'static str;
 
     /// Reads every hook list, with the revision they belong to.
-    fn read(&self) -> impl Future<Output = Result<Snapshot, Error>> + Send;
+    fn read(&self) -> impl Future<Output = Result<State, Error>> + Send;
 
     /// Replaces the lists of `writes` if `revision` is still current; a conflict (see
     /// [`Error::is_conflict`]) when someone else wrote since.
@@ -96,7 +96,7 @@ pub(crate) trait Target: Send + Sync + 'static {
         writes: &[ListWrite],
     ) -> impl Future<Output = Result<Written, Error>> + Send;
 
-    /// The Jsonnet text of a body the target keeps elsewhere (a link Ory returns, a file
+    /// The Jsonnet text of a body the backend keeps elsewhere (a link Ory returns, a file
     /// beside the configuration), or why it cannot be read.
     fn fetch_body(&self, reference: &str) -> impl Future<Output = Result<String, String>> + Send;
 }

@@ -1,4 +1,4 @@
-//! The Ory Network target: one project, read with `GET /projects/{id}` and written with one
+//! The Ory Network backend: one project, read with `GET /projects/{id}` and written with one
 //! revision-checked JSON Patch (`PATCH /projects/{id}/revision/{revision_id}`) that replaces
 //! only the hook lists that change.
 
@@ -10,11 +10,11 @@ use ory_actions_core::Platform;
 use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
 use serde_json::{Value, json};
 
+use crate::backend::{Backend, BackendName, State, Written};
 use crate::error::Error;
 use crate::hooks::{
     EntryEdit, HookLists, JsonError, ListWrite, entry_edits, read_json, verification_enabled, wipe,
 };
-use crate::target::{Snapshot, Target, TargetName, Written};
 pub(crate) use client::{ApiKey, ConsoleClient};
 
 /// One Ory Network project.
@@ -34,9 +34,9 @@ impl ConsoleProject {
     }
 }
 
-impl Target for ConsoleProject {
-    fn name(&self) -> TargetName {
-        TargetName::Project(self.project_id.clone())
+impl Backend for ConsoleProject {
+    fn name(&self) -> BackendName {
+        BackendName::Project(self.project_id.clone())
     }
 
     fn platform(&self) -> Platform {
@@ -47,7 +47,7 @@ impl Target for ConsoleProject {
         "each answered 409"
     }
 
-    async fn read(&self) -> Result<Snapshot, Error> {
+    async fn read(&self) -> Result<State, Error> {
         read_project(&self.client.get_project(&self.project_id).await?)
     }
 
@@ -65,9 +65,9 @@ impl Target for ConsoleProject {
             }
         }
         let outcome = outcome?;
-        let snapshot = snapshot(outcome.project).map_err(|e| match e {
+        let state = state(outcome.project).map_err(|e| match e {
             Error::RemoteDocument { pointer, problem } => Error::AnswerUnreadable {
-                target: self.label(),
+                backend: self.label(),
                 problem: if pointer.is_empty() {
                     problem
                 } else {
@@ -77,7 +77,7 @@ impl Target for ConsoleProject {
             other => other,
         })?;
         Ok(Written {
-            snapshot,
+            state,
             warnings: outcome.warnings,
         })
     }
@@ -120,7 +120,7 @@ fn operations(write: &ListWrite) -> Vec<Value> {
 
 /// The hook lists and revision of the text of a project document as the console API returns
 /// it, read without building the rest of the document.
-pub(crate) fn read_project(text: &[u8]) -> Result<Snapshot, Error> {
+pub(crate) fn read_project(text: &[u8]) -> Result<State, Error> {
     let not_json = || Error::RemoteDocument {
         pointer: String::new(),
         problem: "the answer is not JSON".into(),
@@ -139,7 +139,7 @@ pub(crate) fn read_project(text: &[u8]) -> Result<Snapshot, Error> {
         }
         JsonError::Shape(other) => other,
     })?;
-    Ok(Snapshot {
+    Ok(State {
         revision: document.revision.ok_or_else(no_revision)?,
         lists: document.lists,
         verification: document.verification,
@@ -154,14 +154,14 @@ fn no_revision() -> Error {
 }
 
 /// The hook lists and revision of a project document as the console API returns it.
-fn snapshot(document: Value) -> Result<Snapshot, Error> {
+fn state(document: Value) -> Result<State, Error> {
     let revision = document
         .get("revision_id")
         .and_then(Value::as_str)
         .ok_or_else(no_revision)?
         .to_owned();
     let verification = verification_enabled(&document, IDENTITY_CONFIG_POINTER);
-    Ok(Snapshot {
+    Ok(State {
         revision,
         lists: HookLists::take(document, IDENTITY_CONFIG_POINTER)?,
         verification,

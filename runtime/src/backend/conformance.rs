@@ -1,14 +1,14 @@
-//! The one test suite every [`Target`] passes: reads give the lists last written, a write
-//! against a stale revision is a conflict that changes nothing, a list the target lacks can be
+//! The one test suite every [`Backend`] passes: reads give the lists last written, a write
+//! against a stale revision is a conflict that changes nothing, a list the backend lacks can be
 //! written, entries that are not the stack's come back as they were.
 
 use ory_actions_core::Scope;
 use serde_json::{Value, json};
 
-use super::Target;
+use super::Backend;
 use crate::hooks::ListWrite;
 
-/// The identity configuration every target starts from.
+/// The identity configuration every backend starts from.
 pub(super) fn initial_config() -> Value {
     json!({"selfservice": {"flows": {
         "login": {"before": {"hooks": [web_hook("https://hooks.example/first")]}},
@@ -21,13 +21,13 @@ fn web_hook(url: &str) -> Value {
         "can_interrupt": false, "response": {"ignore": false, "parse": false}}})
 }
 
-/// Runs the suite on `target`, which holds [`initial_config`].
-pub(super) async fn check<T: Target>(target: T) {
-    let label = target.label();
-    assert_eq!(label, target.name().to_string());
-    assert!(label.contains(target.name().id()), "{label}");
+/// Runs the suite on `backend`, which holds [`initial_config`].
+pub(super) async fn check<T: Backend>(backend: T) {
+    let label = backend.label();
+    assert_eq!(label, backend.name().to_string());
+    assert!(label.contains(backend.name().id()), "{label}");
 
-    let first = target.read().await.expect("the first read");
+    let first = backend.read().await.expect("the first read");
     assert_eq!(
         first.lists.values(Scope::LoginBefore),
         [web_hook("https://hooks.example/first")]
@@ -56,16 +56,16 @@ pub(super) async fn check<T: Target>(target: T) {
             entries: settings.clone(),
         },
     ];
-    let written = target
+    let written = backend
         .write(&first.revision, &writes)
         .await
         .expect("a write against the current revision");
-    assert_ne!(written.snapshot.revision, first.revision);
-    let again = target.read().await.expect("a read after the write");
-    assert_eq!(again.revision, written.snapshot.revision);
-    for snapshot in [&written.snapshot, &again] {
+    assert_ne!(written.state.revision, first.revision);
+    let again = backend.read().await.expect("a read after the write");
+    assert_eq!(again.revision, written.state.revision);
+    for state in [&written.state, &again] {
         let entries = |scope| {
-            snapshot
+            state
                 .lists
                 .values(scope)
                 .iter()
@@ -84,13 +84,13 @@ pub(super) async fn check<T: Target>(target: T) {
             ["https://hooks.example/settings"]
         );
         assert_eq!(
-            snapshot.lists.values(Scope::RegistrationAfterPassword),
+            state.lists.values(Scope::RegistrationAfterPassword),
             [json!({"hook": "session"})]
         );
     }
 
     // A write against the revision read before: a conflict, and nothing changes.
-    let stale = target
+    let stale = backend
         .write(
             &first.revision,
             &[ListWrite {
@@ -102,12 +102,17 @@ pub(super) async fn check<T: Target>(target: T) {
         .await
         .expect_err("a write against a stale revision");
     assert!(stale.is_conflict(), "{stale}");
-    let after = target.read().await.expect("a read after the conflict");
+    let after = backend.read().await.expect("a read after the conflict");
     assert_eq!(after.revision, again.revision);
     assert_eq!(after.lists, again.lists);
 
-    // A body reference the target cannot read is a reason, not a failure of the run.
-    assert!(target.fetch_body("no-such-template.jsonnet").await.is_err());
+    // A body reference the backend cannot read is a reason, not a failure of the run.
+    assert!(
+        backend
+            .fetch_body("no-such-template.jsonnet")
+            .await
+            .is_err()
+    );
 }
 
 fn run(future: impl std::future::Future<Output = ()>) {
