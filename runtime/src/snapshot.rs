@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::action::Action;
 use crate::backend::BackendName;
 use crate::error::Error;
-use crate::hooks::{HookKey, HookLists, Secrets, StoredBody, WebHook};
+use crate::hooks::{HookKey, HookLists, Secrets, StoredBody, WebHook, WriteEntry};
 use crate::payload::{Payload, PayloadError, Phase};
 use crate::plan::{Mode, PlanInput, Resend, plan_project};
 use crate::stack::{Prune, Stack};
@@ -66,11 +66,15 @@ impl Stack {
         for write in &plan.writes {
             let scope = write.scope;
             let _ = writeln!(out, "=== {scope} ({})", scope.config_pointer());
-            for (index, entry) in write.list_write().entries.iter().enumerate() {
-                let hook = WebHook::decode(entry).ok();
-                let owner = hook
-                    .as_ref()
-                    .and_then(|hook| owners.get(&hook.key(scope)).copied());
+            for (index, planned) in write.entries().iter().enumerate() {
+                let entry = write.entry(index);
+                // Every entry is declared (the plan starts from no lists): its meaning is the
+                // declaration's, not decoded again from what it is written as.
+                let hook = match planned {
+                    WriteEntry::Declared { declared, .. } => Some(&declared.hook),
+                    _ => None,
+                };
+                let owner = hook.and_then(|hook| owners.get(&hook.key(scope)).copied());
                 let title = owner
                     .and_then(Action::name)
                     .map(|name| format!(" {name}"))
@@ -78,7 +82,7 @@ impl Stack {
                 let _ = writeln!(out, "\n--- [{index}]{title}");
                 let mut shown = entry.clone();
                 if let Some(body) = shown.pointer_mut("/config/body")
-                    && matches!(hook.as_ref().map(|h| &h.body), Some(StoredBody::Text(_)))
+                    && matches!(hook.map(|h| &h.body), Some(StoredBody::Text(_)))
                 {
                     *body = Value::String("base64://… (decoded below)".into());
                 }
@@ -86,7 +90,7 @@ impl Stack {
                 if let Some(WebHook {
                     body: StoredBody::Text(source),
                     ..
-                }) = &hook
+                }) = hook
                 {
                     let _ = writeln!(out, "body:\n{}", indent(source));
                 }

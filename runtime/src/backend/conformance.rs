@@ -45,16 +45,12 @@ pub(super) async fn check<T: Backend>(backend: T) {
     ];
     let settings = vec![web_hook("https://hooks.example/settings")];
     let writes = [
-        ListWrite {
-            scope: Scope::LoginBefore,
-            before: Some(first.lists.values(Scope::LoginBefore)),
-            entries: login.clone(),
-        },
-        ListWrite {
-            scope: Scope::SettingsBefore,
-            before: None,
-            entries: settings.clone(),
-        },
+        ListWrite::of_values(
+            Scope::LoginBefore,
+            Some(first.lists.values(Scope::LoginBefore)),
+            login.clone(),
+        ),
+        ListWrite::of_values(Scope::SettingsBefore, None, settings.clone()),
     ];
     let written = backend
         .write(&first.revision, &writes)
@@ -93,11 +89,11 @@ pub(super) async fn check<T: Backend>(backend: T) {
     let stale = backend
         .write(
             &first.revision,
-            &[ListWrite {
-                scope: Scope::LoginBefore,
-                before: Some(first.lists.values(Scope::LoginBefore)),
-                entries: Vec::new(),
-            }],
+            &[ListWrite::of_values(
+                Scope::LoginBefore,
+                Some(first.lists.values(Scope::LoginBefore)),
+                Vec::new(),
+            )],
         )
         .await
         .expect_err("a write against a stale revision");

@@ -139,9 +139,8 @@ impl HookLists {
     }
 
     /// Puts `list` in place of the list of `scope`.
-    pub(crate) fn set(&mut self, scope: Scope, list: &[Value]) {
-        self.lists
-            .insert(scope, list.iter().map(StoredEntry::new).collect());
+    pub(crate) fn set(&mut self, scope: Scope, list: Vec<StoredEntry>) {
+        self.lists.insert(scope, list);
     }
 
     /// The list of `scope`, if there is one.
@@ -215,91 +214,6 @@ pub(crate) fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// One hook list an apply changes: as it was read, and as it is to be.
-#[derive(Clone, PartialEq)]
-pub(crate) struct ListWrite {
-    /// The list.
-    pub(crate) scope: Scope,
-    /// The list as read; `None` when the backend had no such list. A backend may write only the
-    /// entries that differ from it.
-    pub(crate) before: Option<Vec<Value>>,
-    /// The list after the change. Holds secret values: never shown.
-    pub(crate) entries: Vec<Value>,
-}
-
-/// One step of turning a list into another: at index `at` (of the list as it is when the step is
-/// taken), `removed` entries go and the new list's entries `added` come in their place.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct EntryEdit {
-    pub(crate) at: usize,
-    pub(crate) removed: usize,
-    pub(crate) added: std::ops::Range<usize>,
-}
-
-/// The steps that turn the list `old` into `new`, touching only the entries that differ, from
-/// the end of the list backwards, so that taking one step leaves the indices of the next valid.
-pub(crate) fn entry_edits(old: &[Value], new: &[Value]) -> Vec<EntryEdit> {
-    let key = |entry: &Value| serde_json::to_string(entry).expect("JSON values serialise");
-    let old: Vec<String> = old.iter().map(key).collect();
-    let new: Vec<String> = new.iter().map(key).collect();
-    let mut edits: Vec<EntryEdit> =
-        similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new)
-            .into_iter()
-            .filter_map(|op| match op {
-                similar::DiffOp::Equal { .. } => None,
-                similar::DiffOp::Delete {
-                    old_index, old_len, ..
-                } => Some(EntryEdit {
-                    at: old_index,
-                    removed: old_len,
-                    added: 0..0,
-                }),
-                similar::DiffOp::Insert {
-                    old_index,
-                    new_index,
-                    new_len,
-                } => Some(EntryEdit {
-                    at: old_index,
-                    removed: 0,
-                    added: new_index..new_index + new_len,
-                }),
-                similar::DiffOp::Replace {
-                    old_index,
-                    old_len,
-                    new_index,
-                    new_len,
-                } => Some(EntryEdit {
-                    at: old_index,
-                    removed: old_len,
-                    added: new_index..new_index + new_len,
-                }),
-            })
-            .collect();
-    edits.reverse();
-    edits
-}
-
-impl Drop for ListWrite {
-    fn drop(&mut self) {
-        for entry in self
-            .entries
-            .iter_mut()
-            .chain(self.before.iter_mut().flatten())
-        {
-            super::wipe(entry);
-        }
-    }
-}
-
-impl fmt::Debug for ListWrite {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListWrite")
-            .field("scope", &self.scope)
-            .field("entries", &self.entries.len())
-            .finish_non_exhaustive()
     }
 }
 

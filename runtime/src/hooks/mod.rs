@@ -8,13 +8,13 @@ mod lists;
 mod read;
 mod render;
 mod url;
+mod write;
 
 pub(crate) use entry::entry_key_order;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
-pub(crate) use lists::{
-    EntryEdit, HookLists, ListWrite, StoredEntry, entry_edits, kind, verification_enabled,
-};
+pub(crate) use lists::{HookLists, StoredEntry, kind, verification_enabled};
 pub(crate) use read::{Document, Found, JsonError, Leaf, Node, Paths, read_json};
 pub(crate) use render::{Declared, wipe};
 pub use render::{REDACTED, RenderedHook, Secrets};
 pub(crate) use url::HookUrl;
+pub(crate) use write::{EntryEdit, ListWrite, WriteEntry};

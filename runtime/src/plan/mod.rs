@@ -20,7 +20,7 @@ use crate::backend::BackendName;
 use crate::error::Error;
 use crate::hooks::{
     Declared, Entry, HookKey, HookLists, HookUrl, ListWrite, Secrets, StoredAuth, StoredBody,
-    StoredEntry, WebHook,
+    StoredEntry, WebHook, WriteEntry,
 };
 use crate::payload::{Payload, Samples, evaluate_places};
 use crate::stack::Prune;
@@ -145,68 +145,9 @@ pub(crate) struct ProjectPlan {
     /// Things worth knowing.
     pub(crate) warnings: Vec<Warning>,
     /// The lists to replace; empty when nothing changes.
-    pub(crate) writes: Vec<PlannedWrite>,
+    pub(crate) writes: Vec<ListWrite>,
     /// The secret values the writes hold, to keep them out of messages.
     pub(crate) secrets: SecretValues,
-}
-
-/// One hook list a plan replaces, as the plan keeps it: the entries that stay are indexes into
-/// the list as read, and declared hooks are kept by meaning, shared with the declaration.
-/// [`PlannedWrite::list_write`] writes the entries out when the list is written, so that a plan
-/// of ten thousand hooks does not hold ten thousand JSON entries.
-#[derive(Clone, PartialEq)]
-pub(crate) struct PlannedWrite {
-    /// The list.
-    pub(crate) scope: Scope,
-    /// The platform the entries are written for.
-    platform: Platform,
-    /// The list as read; `None` when the backend had no such list.
-    before: Option<Vec<StoredEntry>>,
-    /// The list after the change.
-    pub(crate) entries: Vec<PlannedEntry>,
-}
-
-/// One entry of a list after the change.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum PlannedEntry {
-    /// The entry at this index of the list as read, as it is.
-    Kept(usize),
-    /// The entry of a declared hook.
-    Declared(Arc<Declared>),
-}
-
-impl PlannedWrite {
-    /// The entry at `index` of the list after the change, as it is written.
-    pub(crate) fn entry(&self, index: usize) -> Option<Value> {
-        Some(match self.entries.get(index)? {
-            PlannedEntry::Kept(at) => self.before.as_ref()?.get(*at)?.value(),
-            PlannedEntry::Declared(declared) => declared.hook.encode(self.platform),
-        })
-    }
-
-    /// The write a backend makes: the list as read and every entry written out.
-    pub(crate) fn list_write(&self) -> ListWrite {
-        ListWrite {
-            scope: self.scope,
-            before: self
-                .before
-                .as_ref()
-                .map(|list| list.iter().map(StoredEntry::value).collect()),
-            entries: (0..self.entries.len())
-                .filter_map(|index| self.entry(index))
-                .collect(),
-        }
-    }
-}
-
-impl fmt::Debug for PlannedWrite {
-    /// The list and its length, never an entry (entries hold secrets).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PlannedWrite")
-            .field("scope", &self.scope)
-            .field("entries", &self.entries.len())
-            .finish()
-    }
 }
 
 /// Secret values; `Debug` shows only how many there are, and they are overwritten when dropped.
@@ -265,8 +206,11 @@ impl Desired<'_> {
     }
 
     /// The entry to write.
-    fn entry(&self) -> PlannedEntry {
-        PlannedEntry::Declared(Arc::clone(&self.declared))
+    fn entry(&self, replaces: Option<usize>) -> WriteEntry {
+        WriteEntry::Declared {
+            declared: Arc::clone(&self.declared),
+            replaces,
+        }
     }
 
     /// The secret values in the entry (only real values when rendered with resolved secrets).
@@ -429,18 +373,18 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             new_lengths.insert(scope, old.len());
             continue;
         }
-        let (new, origins, changed) = planner.plan_list(scope, old, &mut plan);
+        let (new, changed) = planner.plan_list(scope, old, &mut plan);
         new_lengths.insert(scope, new.len());
         if changed && input.platform == Platform::Kratos {
-            plan.warnings.extend(index_shift(scope, old, &origins));
+            plan.warnings.extend(index_shift(scope, old, &new));
         }
         if changed {
-            plan.writes.push(PlannedWrite {
+            plan.writes.push(ListWrite::new(
                 scope,
-                platform: input.platform,
-                before: lists.get(scope).cloned(),
-                entries: new,
-            });
+                input.platform,
+                lists.get(scope).cloned(),
+                new,
+            ));
         }
     }
     if input.secrets == Secrets::Resolved {
@@ -541,13 +485,20 @@ fn body_warnings(
 /// Kratos lets environment variables override an entry of a list by its index
 /// (`SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_0_CONFIG_URL`): an entry with a `config`
 /// that stays but moves to another index takes such overrides away from it, and another entry
-/// gets them. `origins` says where each entry of the new list was in `old`.
-fn index_shift(scope: Scope, old: &[StoredEntry], origins: &[Option<usize>]) -> Option<Warning> {
-    let moves: Vec<warning::Moved> = origins
+/// gets them. `new` says where each entry of the new list was in `old`.
+fn index_shift(scope: Scope, old: &[StoredEntry], new: &[WriteEntry]) -> Option<Warning> {
+    let moves: Vec<warning::Moved> = new
         .iter()
         .enumerate()
-        .filter_map(|(to, from)| {
-            let from = (*from)?;
+        .filter_map(|(to, entry)| {
+            let from = match entry {
+                WriteEntry::Kept(from)
+                | WriteEntry::Declared {
+                    replaces: Some(from),
+                    ..
+                } => *from,
+                _ => return None,
+            };
             if from == to {
                 return None;
             }
@@ -585,10 +536,8 @@ impl<'a> ListPlanner<'a> {
         scope: Scope,
         old: &[StoredEntry],
         plan: &mut ProjectPlan,
-    ) -> (Vec<PlannedEntry>, Vec<Option<usize>>, bool) {
-        let mut new: Vec<PlannedEntry> = Vec::with_capacity(old.len() + 1);
-        // Where each entry of `new` was in `old`, if it was there.
-        let mut origins: Vec<Option<usize>> = Vec::with_capacity(old.len() + 1);
+    ) -> (Vec<WriteEntry>, bool) {
+        let mut new: Vec<WriteEntry> = Vec::with_capacity(old.len() + 1);
         // Which declared hooks (by index) this list already holds.
         let mut matched = vec![false; self.declared.hooks.len()];
         let mut changed = false;
@@ -604,8 +553,7 @@ impl<'a> ListPlanner<'a> {
                         index,
                         problem,
                     });
-                    new.push(PlannedEntry::Kept(index));
-                    origins.push(Some(index));
+                    new.push(WriteEntry::Kept(index));
                     continue;
                 }
                 Entry::Other => {
@@ -614,8 +562,7 @@ impl<'a> ListPlanner<'a> {
                     {
                         session = Some(new.len());
                     }
-                    new.push(PlannedEntry::Kept(index));
-                    origins.push(Some(index));
+                    new.push(WriteEntry::Kept(index));
                     continue;
                 }
             };
@@ -632,15 +579,13 @@ impl<'a> ListPlanner<'a> {
                         // write of this list never drops a secret it could not return.
                         let uncompared = fields.iter().any(|f| !f.changes());
                         new.push(if uncompared {
-                            want.entry()
+                            want.entry(Some(index))
                         } else {
-                            PlannedEntry::Kept(index)
+                            WriteEntry::Kept(index)
                         });
-                        origins.push(Some(index));
                         ChangeKind::Unchanged
                     } else {
-                        new.push(want.entry());
-                        origins.push(Some(index));
+                        new.push(want.entry(Some(index)));
                         changed = true;
                         ChangeKind::Update
                     };
@@ -657,8 +602,7 @@ impl<'a> ListPlanner<'a> {
                     ));
                 }
                 _ => {
-                    new.push(PlannedEntry::Kept(index));
-                    origins.push(Some(index));
+                    new.push(WriteEntry::Kept(index));
                     plan.unmanaged.push(Unmanaged {
                         scope,
                         method: key.method,
@@ -677,7 +621,7 @@ impl<'a> ListPlanner<'a> {
             .map(|(d, _)| d);
         let mut created = Vec::new();
         for want in creates {
-            created.push(want.entry());
+            created.push(want.entry(None));
             changed = true;
             let fields = compare(
                 want,
@@ -694,9 +638,8 @@ impl<'a> ListPlanner<'a> {
                 fields,
             ));
         }
-        origins.splice(at..at, created.iter().map(|_| None));
         new.splice(at..at, created);
-        (new, origins, changed)
+        (new, changed)
     }
 }
 

@@ -166,7 +166,7 @@ proptest! {
         let plan = plan_of(&doc, &actions, &prune, &bodies);
         let mut after = doc.clone();
         for write in &plan.writes {
-            set_list(&mut after, write.scope, Value::Array(write.list_write().entries.clone()));
+            set_list(&mut after, write.scope, Value::Array(write.values().to_vec()));
         }
         let declared: BTreeSet<(Scope, String, String)> = actions
             .iter()

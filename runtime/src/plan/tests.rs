@@ -90,11 +90,7 @@ fn plan(doc: &Value, actions: &[&Action]) -> ProjectPlan {
 fn applied(doc: &Value, plan: &ProjectPlan) -> Value {
     let mut doc = doc.clone();
     for write in &plan.writes {
-        set_list(
-            &mut doc,
-            write.scope,
-            Value::Array(write.list_write().entries.clone()),
-        );
+        set_list(&mut doc, write.scope, Value::Array(write.values().to_vec()));
     }
     doc
 }
@@ -402,7 +398,7 @@ fn secrets_a_target_leaves_out_are_noted_not_changed_and_never_dropped() {
         );
         // The list is written for the new hook: the kept hook goes with its password.
         assert_eq!(
-            plan.writes[0].entry(0).unwrap()["config"]["auth"]["config"]["password"],
+            plan.writes[0].entry(0)["config"]["auth"]["config"]["password"],
             "kept-s3cret"
         );
         // On request, the password is sent again: an update.
@@ -468,7 +464,7 @@ fn secrets_are_compared_only_when_read_and_never_shown() {
         "{shown}"
     );
     assert_eq!(
-        resolved.writes[0].entry(0).unwrap()["config"]["auth"]["config"]["value"],
+        resolved.writes[0].entry(0)["config"]["auth"]["config"]["value"],
         "new-s3cret"
     );
 }

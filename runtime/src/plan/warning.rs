@@ -268,7 +268,7 @@ pub(super) fn describe_entry(entry: &serde_json::Value) -> String {
 pub(super) fn flow_wide_warnings(
     before: &HookLists,
     after: &BTreeMap<Scope, usize>,
-    writes: &[super::PlannedWrite],
+    writes: &[crate::hooks::ListWrite],
 ) -> Vec<Warning> {
     let written: BTreeSet<Scope> = writes.iter().map(|w| w.scope).collect();
     let mut warnings = Vec::new();

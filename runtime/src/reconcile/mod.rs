@@ -16,10 +16,10 @@ use crate::action::Action;
 use crate::backend::{Backend, State};
 use crate::error::Error;
 use crate::export::{FoundHook, web_hooks};
-use crate::hooks::{HookLists, ListWrite, Secrets};
+use crate::hooks::{HookLists, Secrets};
 use crate::payload::Samples;
 use crate::plan::{
-    Change, ChangeKind, FetchedBodies, Mode, PlanInput, PlannedWrite, ProjectPlan, Resend, Warning,
+    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Resend, Warning,
     bodies_to_fetch, plan_project,
 };
 use crate::stack::Prune;
@@ -232,7 +232,10 @@ impl Reconciler {
         })?;
         let mut lists = snapshot.lists;
         for write in &plan.writes {
-            lists.set(write.scope, &write.list_write().entries);
+            lists.set(
+                write.scope,
+                (0..write.len()).map(|i| write.stored(i)).collect(),
+            );
         }
         Ok((lists, snapshot.verification))
     }
@@ -299,8 +302,7 @@ impl Reconciler {
                 });
             }
             attempts += 1;
-            let writes: Vec<ListWrite> = plan.writes.iter().map(PlannedWrite::list_write).collect();
-            let wait = match unit.backend.write(&plan.revision_id, &writes).await {
+            let wait = match unit.backend.write(&plan.revision_id, &plan.writes).await {
                 Ok(written) => {
                     let warnings: Vec<Warning> = written
                         .warnings

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::backend::{Backend, BackendName, State, Written};
 use crate::error::Error;
 use crate::hooks::{
-    EntryEdit, HookLists, JsonError, ListWrite, entry_edits, read_json, verification_enabled, wipe,
+    EntryEdit, HookLists, JsonError, ListWrite, read_json, verification_enabled, wipe,
 };
 pub(crate) use client::{ApiKey, ConsoleClient};
 
@@ -97,11 +97,11 @@ impl Backend for ConsoleProject {
 /// project does not have is added whole (`replace` creates its parents).
 fn operations(write: &ListWrite) -> Vec<Value> {
     let path = write.scope.pointer();
-    let Some(before) = &write.before else {
-        return vec![json!({"op": "replace", "path": path, "value": write.entries})];
-    };
+    if !write.existed() {
+        return vec![json!({"op": "replace", "path": path, "value": write.values().to_vec()})];
+    }
     let mut operations = Vec::new();
-    for EntryEdit { at, removed, added } in entry_edits(before, &write.entries) {
+    for EntryEdit { at, removed, added } in write.edits() {
         let replaced = removed.min(added.len());
         for offset in (replaced..removed).rev() {
             operations.push(json!({"op": "remove", "path": format!("{path}/{}", at + offset)}));
@@ -111,7 +111,7 @@ fn operations(write: &ListWrite) -> Vec<Value> {
             operations.push(json!({
                 "op": op,
                 "path": format!("{path}/{}", at + offset),
-                "value": write.entries[index],
+                "value": write.entry(index),
             }));
         }
     }
@@ -198,11 +198,7 @@ mod tests {
     }
 
     fn write(before: Option<Vec<Value>>, entries: Vec<Value>) -> ListWrite {
-        ListWrite {
-            scope: Scope::LoginBefore,
-            before,
-            entries,
-        }
+        ListWrite::of_values(Scope::LoginBefore, before, entries)
     }
 
     #[test]

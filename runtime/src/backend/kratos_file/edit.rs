@@ -5,7 +5,6 @@
 
 use std::str::FromStr;
 
-use ory_actions_core::Scope;
 use serde_json::Value;
 use yaml_edit::path::YamlPath as _;
 use yaml_edit::{Document, YamlFile};
@@ -14,17 +13,17 @@ use super::json_text;
 use super::yaml_values::list_node;
 use super::{Format, KratosFile, yaml_path};
 use crate::error::Error;
-use crate::hooks::{EntryEdit, ListWrite, entry_edits};
+use crate::hooks::{EntryEdit, ListWrite};
 
 impl KratosFile {
-    /// The file's text with the lists of `writes` replaced. With `before` (the configuration
-    /// as read), a block list that exists is edited entry by entry: entries that stay keep
-    /// their text and comments; without it, every list is written whole.
+    /// The file's text with the lists of `writes` replaced. `by_entry`: a block list that
+    /// exists is edited entry by entry, as the plan says ([`ListWrite::edits`]), so that
+    /// entries that stay keep their text and comments; otherwise every list is written whole.
     pub(super) fn edit(
         &self,
         text: &str,
         writes: &[ListWrite],
-        before: Option<&Value>,
+        by_entry: bool,
     ) -> Result<String, Error> {
         if self.format == Format::Json {
             return self.edit_json(text, writes);
@@ -34,20 +33,19 @@ impl KratosFile {
         let document = &editor.document;
         for write in writes {
             let path = yaml_path(write.scope);
-            let old = before.and_then(|config| list_at(config, write.scope));
             let sequence = document
                 .try_get_path(&path)
                 .ok()
                 .and_then(|node| node.as_sequence().cloned())
                 .filter(|sequence| !sequence.is_flow_style() && !sequence.is_empty());
-            if let (Some(old), Some(sequence)) = (old, sequence)
-                && sequence.len() == old.len()
-            {
-                edit_entries(&sequence, old, &write.entries);
+            if let Some(sequence) = sequence.filter(|sequence| {
+                by_entry && write.existed() && sequence.len() == write.len_before()
+            }) {
+                edit_entries(&sequence, write);
                 continue;
             }
             document
-                .try_set_path(&path, list_node(&write.entries))
+                .try_set_path(&path, list_node(&write.values()))
                 .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
         }
         let mut edited = editor.render();
@@ -65,7 +63,7 @@ impl KratosFile {
         for write in writes {
             let path = yaml_path(write.scope);
             let segments: Vec<&str> = path.split('.').collect();
-            edited = json_text::set_list(&edited, &segments, &write.entries, &style).ok_or_else(
+            edited = json_text::set_list(&edited, &segments, &write.values(), &style).ok_or_else(
                 || {
                     self.problem(format!(
                         "cannot set `{path}`: the file does not have objects all the way down to it"
@@ -163,21 +161,11 @@ impl EditorText {
     }
 }
 
-/// The hook list of `scope` in an identity configuration, if it is there.
-fn list_at(config: &Value, scope: Scope) -> Option<&Vec<Value>> {
-    let mut node = config;
-    for segment in yaml_path(scope).split('.') {
-        node = node.get(segment)?;
-    }
-    node.as_array()
-}
-
-/// Turns the entries of `sequence` (which hold `old`) into `new`, removing and inserting only
-/// the entries that differ, from the end backwards so that indices stay valid. Inserted entries
-/// are copied from `new` written as YAML.
-fn edit_entries(sequence: &yaml_edit::Sequence, old: &[Value], new: &[Value]) {
-    let written = list_node(new);
-    for EntryEdit { at, removed, added } in entry_edits(old, new) {
+/// Takes the steps of `write` ([`ListWrite::edits`]) on `sequence`, which holds the list as
+/// read: from the end backwards so that indices stay valid. Inserted entries are written as YAML.
+fn edit_entries(sequence: &yaml_edit::Sequence, write: &ListWrite) {
+    let written = list_node(&write.values());
+    for EntryEdit { at, removed, added } in write.edits() {
         for _ in 0..removed {
             sequence.remove(at);
         }

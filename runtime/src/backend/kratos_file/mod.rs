@@ -279,21 +279,20 @@ impl KratosFile {
                 path: self.path.clone(),
             });
         }
-        let before = &current.config;
-        let mut expected = before.clone();
+        let mut expected = current.config.clone();
         for write in writes {
             set_list(
                 &mut expected,
                 write.scope,
-                Value::Array(write.entries.clone()),
+                Value::Array(write.values().to_vec()),
             );
         }
         // Entry by entry first, which keeps the comments of the entries that stay; the whole
         // list at once if that does not give exactly the expected configuration.
-        let mut text = self.edit(&current.text, writes, Some(before))?;
+        let mut text = self.edit(&current.text, writes, true)?;
         let mut config = self.parse(&text)?;
         if config != expected {
-            text = self.edit(&current.text, writes, None)?;
+            text = self.edit(&current.text, writes, false)?;
             config = self.parse(&text)?;
         }
         #[cfg(feature = "schema")]

@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use crate::hooks::StoredEntry;
+
 use super::*;
 
 const FIXTURE: &str = include_str!("kratos.yaml");
@@ -14,6 +16,17 @@ fn temp_dir(name: &str) -> PathBuf {
 /// The revision of the file as it is now.
 fn revision(file: &KratosFile) -> String {
     revision_of(&file.read_file().unwrap().text)
+}
+
+/// The write of `scope`'s list to `entries`, from the list the file holds now.
+fn write_to(file: &KratosFile, scope: Scope, entries: Vec<Value>) -> ListWrite {
+    let before = file
+        .read_lists()
+        .unwrap()
+        .lists
+        .get(scope)
+        .map(|list| list.iter().map(StoredEntry::value).collect());
+    ListWrite::of_values(scope, before, entries)
 }
 
 fn web_hook(url: &str) -> Value {
@@ -57,19 +70,19 @@ fn an_edit_touches_only_the_lists_it_writes() {
     let file = KratosFile::new(&path);
     let revision = revision(&file);
     let writes = [
-        ListWrite {
-            scope: Scope::RegistrationAfterPassword,
-            before: None,
-            entries: vec![
+        write_to(
+            &file,
+            Scope::RegistrationAfterPassword,
+            vec![
                 web_hook("https://hooks.example/welcome"),
                 json!({"hook": "session"}),
             ],
-        },
-        ListWrite {
-            scope: Scope::SettingsAfterProfile,
-            before: None,
-            entries: vec![web_hook("https://hooks.example/profile")],
-        },
+        ),
+        write_to(
+            &file,
+            Scope::SettingsAfterProfile,
+            vec![web_hook("https://hooks.example/profile")],
+        ),
     ];
     let written = file.write_lists(&revision, &writes).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -92,11 +105,11 @@ fn an_edit_touches_only_the_lists_it_writes() {
     let flows = &written.config["selfservice"]["flows"];
     assert_eq!(
         flows["registration"]["after"]["password"]["hooks"],
-        json!(writes[0].entries)
+        json!(*writes[0].values())
     );
     assert_eq!(
         flows["settings"]["after"]["profile"]["hooks"],
-        json!(writes[1].entries)
+        json!(*writes[1].values())
     );
     assert_eq!(flows["settings"]["privileged_session_max_age"], "15m");
 }
@@ -111,11 +124,11 @@ fn a_json_file_stays_json() {
     let revision = revision(&file);
     file.write_lists(
         &revision,
-        &[ListWrite {
-            scope: Scope::LoginBefore,
-            before: None,
-            entries: vec![web_hook("https://hooks.example/guard?x=1&y=\"q\"")],
-        }],
+        &[write_to(
+            &file,
+            Scope::LoginBefore,
+            vec![web_hook("https://hooks.example/guard?x=1&y=\"q\"")],
+        )],
     )
     .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -137,14 +150,7 @@ fn a_file_changed_since_it_was_read_is_not_overwritten() {
     let revision = revision(&file);
     std::fs::write(&path, format!("{FIXTURE}# edited by someone\n")).unwrap();
     let err = file
-        .write_lists(
-            &revision,
-            &[ListWrite {
-                scope: Scope::LoginBefore,
-                before: None,
-                entries: vec![],
-            }],
-        )
+        .write_lists(&revision, &[write_to(&file, Scope::LoginBefore, vec![])])
         .err()
         .expect("a conflict");
     assert!(matches!(err, Error::FileChanged { .. }), "{err}");
@@ -253,14 +259,14 @@ fn lists_shared_through_anchors_are_not_edited_behind_the_users_back() {
     let revision = revision(&file);
     let result = file.write_lists(
         &revision,
-        &[ListWrite {
-            scope: Scope::RegistrationAfterPassword,
-            before: None,
-            entries: vec![
+        &[write_to(
+            &file,
+            Scope::RegistrationAfterPassword,
+            vec![
                 web_hook("https://hooks.example/welcome"),
                 json!({"hook": "session"}),
             ],
-        }],
+        )],
     );
     match result {
         Err(error) => assert!(error.to_string().contains("anchors"), "{error}"),
@@ -298,11 +304,7 @@ fn json_files_take_any_unicode() {
     hook["config"]["headers"] = json!({"X-Team": "Zürich 😀"});
     file.write_lists(
         &revision,
-        &[ListWrite {
-            scope: Scope::LoginBefore,
-            before: None,
-            entries: vec![hook.clone()],
-        }],
+        &[write_to(&file, Scope::LoginBefore, vec![hook.clone()])],
     )
     .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -327,15 +329,8 @@ fn a_write_keeps_the_owner_mode_and_symbolic_link() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let file = KratosFile::new(&link);
     let revision = revision(&file);
-    file.write_lists(
-        &revision,
-        &[ListWrite {
-            scope: Scope::LoginBefore,
-            before: None,
-            entries: vec![],
-        }],
-    )
-    .unwrap();
+    file.write_lists(&revision, &[write_to(&file, Scope::LoginBefore, vec![])])
+        .unwrap();
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()
@@ -363,15 +358,15 @@ fn entries_that_stay_keep_their_comments_when_others_change() {
     let file = KratosFile::new(&path);
     file.write_lists(
         &revision(&file),
-        &[ListWrite {
-            scope: Scope::LoginAfterPassword,
-            before: None,
-            entries: vec![
+        &[write_to(
+            &file,
+            Scope::LoginAfterPassword,
+            vec![
                 json!({"hook": "revoke_active_sessions"}),
                 json!({"hook": "require_verified_address"}),
                 web_hook("https://hooks.example/new"),
             ],
-        }],
+        )],
     )
     .unwrap();
     let after = std::fs::read_to_string(&path).unwrap();
@@ -412,16 +407,12 @@ fn entries_are_written_as_a_person_writes_them() {
         &revision(&file),
         &[
             // Into a list that is there (entry by entry) and into one that is not (whole).
-            ListWrite {
-                scope: Scope::RegistrationAfterPassword,
-                before: None,
-                entries: vec![hook.clone(), json!({"hook": "session"})],
-            },
-            ListWrite {
-                scope: Scope::SettingsAfterProfile,
-                before: None,
-                entries: vec![hook],
-            },
+            write_to(
+                &file,
+                Scope::RegistrationAfterPassword,
+                vec![hook.clone(), json!({"hook": "session"})],
+            ),
+            write_to(&file, Scope::SettingsAfterProfile, vec![hook]),
         ],
     )
     .unwrap();
@@ -475,21 +466,13 @@ fn write_into_json(name: &str, text: &str) -> String {
         .write_lists(
             &revision(&file),
             &[
-                ListWrite {
-                    scope: Scope::RegistrationAfterPassword,
-                    before: None,
-                    entries: vec![
+                write_to(&file, Scope::RegistrationAfterPassword, vec![
                         web_hook("https://hooks.example/welcome"),
                         json!({"hook": "session"}),
-                    ],
-                },
-                ListWrite {
-                    scope: Scope::LoginAfterPassword,
-                    before: None,
-                    entries: vec![json!({"hook": "web_hook", "config": {
+                    ]),
+                write_to(&file, Scope::LoginAfterPassword, vec![json!({"hook": "web_hook", "config": {
                         "url": "https://hooks.example/login", "method": "PUT",
-                        "auth": {"type": "basic_auth", "config": {"user": "u", "password": "p"}}}})],
-                },
+                        "auth": {"type": "basic_auth", "config": {"user": "u", "password": "p"}}}})]),
             ],
         )
         .unwrap();
@@ -824,11 +807,11 @@ fn comments_before_the_document_and_a_yaml_directive_are_kept() {
         let file = KratosFile::new(&path);
         let revision = revision(&file);
         let before = file.config().unwrap();
-        let writes = [ListWrite {
-            scope: Scope::RegistrationAfterPassword,
-            before: None,
-            entries: vec![web_hook("https://hooks.example/welcome")],
-        }];
+        let writes = [write_to(
+            &file,
+            Scope::RegistrationAfterPassword,
+            vec![web_hook("https://hooks.example/welcome")],
+        )];
         let written = file.write_lists(&revision, &writes).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text, written.text);
