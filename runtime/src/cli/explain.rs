@@ -2,11 +2,11 @@
 //! read from the backend (one read; nothing is written).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ory_actions_core::{Flow, Scope};
 
-use super::setup::fail;
-use super::{EXIT_ERROR, EXIT_OK, Io};
+use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use crate::action::Action;
 use crate::backend::Backend;
 use crate::explain::{Chain, Setting, chains, to_json, to_text};
@@ -17,7 +17,7 @@ use crate::reconcile::{Reconciler, Unit};
 /// backends each chain names its backend).
 pub(super) async fn run<T: Backend>(
     reconciler: &Reconciler,
-    units: &[&Unit<T>],
+    units: &[Arc<Unit<T>>],
     json: bool,
     flow: Option<Flow>,
     io: Io<'_>,

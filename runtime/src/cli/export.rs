@@ -1,18 +1,24 @@
 //! `export`: a module of `action!` code per backend, for every web hook it holds.
 
-use super::setup::fail;
-use super::{EXIT_ERROR, EXIT_OK, Io};
+use std::sync::Arc;
+
+use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use crate::backend::Backend;
 use crate::export::Exported;
-use crate::reconcile::Reconciler;
+use crate::reconcile::{Reconciler, Unit};
 
-/// Prints the code of every web hook of `backends`; secrets become `env("…")` placeholders.
-pub(super) async fn run<T: Backend>(reconciler: &Reconciler, backends: &[&T], io: Io<'_>) -> u8 {
+/// Prints the code of every web hook of the backends of `units`; secrets become `env("…")`
+/// placeholders.
+pub(super) async fn run<T: Backend>(
+    reconciler: &Reconciler,
+    units: &[Arc<Unit<T>>],
+    io: Io<'_>,
+) -> u8 {
     let mut code = EXIT_OK;
-    for (n, backend) in backends.iter().enumerate() {
-        match reconciler.read_hooks(*backend).await {
+    for (n, Unit { backend, .. }) in units.iter().map(|u| &**u).enumerate() {
+        match reconciler.read_hooks(backend).await {
             Ok((hooks, bodies)) => {
-                let prefix = if backends.len() > 1 {
+                let prefix = if units.len() > 1 {
                     format!("WEBHOOK_P{}", n + 1)
                 } else {
                     "WEBHOOK".to_owned()

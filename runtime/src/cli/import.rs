@@ -1,7 +1,6 @@
 //! `import ID`: the `action!` code of the web hook a Terraform import ID names.
 
-use super::setup::fail;
-use super::{EXIT_OK, Io};
+use super::output::{EXIT_OK, Io, fail};
 use crate::backend::Backend;
 use crate::export::{Exported, ImportId, find_for_import};
 use crate::reconcile::Reconciler;
