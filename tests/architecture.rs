@@ -297,6 +297,32 @@ impl Crate {
     }
 }
 
+/// `code` without its re-exports (`pub use …;`, `pub(crate) use …;`): a module that hands on a
+/// name does not use it; whoever names it through the module uses where it comes from.
+fn without_reexports(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("pub") {
+        let after = &rest[at + 3..];
+        let visibility = if after.starts_with('(') {
+            after.find(')').map_or(0, |end| end + 1)
+        } else {
+            0
+        };
+        let starts_word =
+            at == 0 || !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        if starts_word && after[visibility..].trim_start().starts_with("use ") {
+            out.push_str(&rest[..at]);
+            rest = after.find(';').map_or("", |end| &after[end + 1..]);
+        } else {
+            out.push_str(&rest[..at + 3]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Which modules each module uses (itself and the crate root aside).
 fn graph(src: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
     let modules: BTreeMap<Module, String> = modules(src)
@@ -314,7 +340,7 @@ fn graph(src: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
         .iter()
         .filter(|(module, _)| !module.is_empty())
         .map(|(module, code)| {
-            let used = paths(code)
+            let used = paths(&without_reexports(code))
                 .iter()
                 .filter_map(|path| krate.resolve(module, path, 0))
                 .filter(|used| !used.is_empty() && used != module)
@@ -392,8 +418,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "backend::kratos_file::yaml_read -> backend::kratos_file::yaml_block",
     "backend::kratos_file::yaml_read -> backend::kratos_file::yaml_reference",
     "backend::kratos_file::yaml_reference -> backend::kratos_file::yaml_read",
-    "export -> export::import",
-    "export::import -> export",
     "hooks::entry -> hooks::lists",
     "hooks::lists -> hooks::entry",
     "hooks::lists -> hooks::render",
@@ -480,6 +504,11 @@ fn paths_are_resolved_to_the_modules_they_name() {
             .into_iter()
             .map(module)
             .collect()
+    );
+    // A re-export hands a name on; it is not a use.
+    assert_eq!(
+        without_reexports("pub(crate) use a::B;\npub use c::{D, E};\nuse f::G; fn republish() {}"),
+        "\n\nuse f::G; fn republish() {}"
     );
     // A cycle at any depth is found and named.
     let graph: BTreeMap<Module, BTreeSet<Module>> = [

@@ -48,6 +48,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use crate::action::InvalidAction;
+use crate::payload::Samples;
 use crate::plan::Mode;
 use crate::reconcile::Reconciler;
 use crate::stack::Stack;
@@ -193,11 +194,11 @@ fn run_inner(
             &mut io,
         ),
         Command::Export => remote.run(Mode::Apply, false, &mut io, |run, io| async move {
-            export::run(&run.reconciler, &run.backends.units, io).await
+            export::run(run.reconciler.reader(), &run.backends.units, io).await
         }),
         Command::Import { id } => remote.run(Mode::Apply, true, &mut io, |run, io| async move {
             import::run(
-                &run.reconciler,
+                run.reconciler.reader(),
                 &id,
                 |project| run.backends.of_project(project),
                 io,
@@ -206,12 +207,21 @@ fn run_inner(
         }),
         Command::Probe { dry_run, targeted } => {
             remote.run(Mode::Apply, false, &mut io, move |run, io| async move {
-                probe::run(&run.reconciler, &run.backends, &targeted, dry_run, io).await
+                probe::run(&run.samples, &run.backends, &targeted, dry_run, io).await
             })
         }
         Command::Explain { json, flow } => {
             remote.run(Mode::Apply, false, &mut io, move |run, io| async move {
-                explain::run(&run.reconciler, &run.backends.units, json, flow, io).await
+                let planner = run.reconciler.planner().to_show();
+                explain::run(
+                    run.reconciler.reader(),
+                    &planner,
+                    &run.backends.units,
+                    json,
+                    flow,
+                    io,
+                )
+                .await
             })
         }
     };
@@ -270,6 +280,8 @@ struct Remote<'r> {
 struct Run {
     reconciler: Reconciler,
     backends: Backends,
+    /// The sample contexts bodies are evaluated with.
+    samples: Samples,
 }
 
 impl Remote<'_> {
@@ -303,11 +315,13 @@ impl Remote<'_> {
         };
         let set_up = settings::reconciler(&stack, self.options, self.env, self.trace, mode)
             .and_then(|reconciler| {
+                let samples = stack.get_samples().clone();
                 let backends =
                     Backends::new(stack, self.options, self.env, self.trace, any_project)?;
                 Ok(Run {
                     reconciler,
                     backends,
+                    samples,
                 })
             });
         match set_up {

@@ -11,9 +11,8 @@ use tokio::task::JoinSet;
 use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use super::setup::Backends;
 use crate::action::Action;
-use crate::payload::Phase;
+use crate::payload::{Phase, Samples};
 use crate::probe::{NotSent, Request, TIMEOUT, judge, request, send};
-use crate::reconcile::Reconciler;
 
 /// How many hooks are probed at once.
 const AT_ONCE: usize = 8;
@@ -31,7 +30,7 @@ struct Probe {
 /// Probes each hook of the actions of `backends` (those `--target` names, all without
 /// targets) in each of its lists; one line per hook. Exits 1 when any hook fails, naming it.
 pub(super) async fn run(
-    reconciler: &Reconciler,
+    samples: &Samples,
     backends: &Backends,
     targeted: &[String],
     dry_run: bool,
@@ -44,7 +43,6 @@ pub(super) async fn run(
         .flat_map(|u| &u.actions)
         .filter(|a| probed(a, targeted))
         .collect();
-    let samples = reconciler.sample_contexts();
     // An action that names a list the platform lacks cannot be probed there.
     let mut failed: Vec<String> = Vec::new();
     for action in &actions {

@@ -11,13 +11,13 @@ use ory_actions_core::{Flow, Scope};
 use super::args::Options;
 use crate::action::Action;
 use crate::error::Error;
-use crate::plan::{Mode, Resend};
-use crate::reconcile::{Reconciler, retry};
+use crate::plan::{Mode, Planner, Resend};
+use crate::reconcile::{Reader, Reconciler, retry};
 use crate::stack::Stack;
 use crate::trace::Trace;
 
 /// The reconciler of a run in `mode` for `stack`, as the options and the environment (through
-/// `env`) set it up.
+/// `env`) set it up: its reader, its planner and how many backends at once.
 pub(super) fn reconciler(
     stack: &Stack,
     options: &Options,
@@ -26,17 +26,19 @@ pub(super) fn reconciler(
     mode: Mode,
 ) -> Result<Reconciler, Error> {
     let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-    Ok(Reconciler::new(stack.get_prune().clone(), mode)
-        .traced(trace.clone())
-        .parallelism(parallelism(options, &var)?)
+    let parallelism = parallelism(options, &var)?;
+    let planner = Planner::new(stack.get_prune().clone(), mode)
         .only(target_scopes(stack, &options.targeted)?)
         .resend(resend(stack, options)?)
-        .samples(stack.get_samples().clone())
-        .deadline(
-            options
-                .deadline
-                .map_or(retry::DEFAULT_DEADLINE, Duration::from_secs),
-        ))
+        .evaluating(stack.get_samples().clone());
+    let deadline = options
+        .deadline
+        .map_or(retry::DEFAULT_DEADLINE, Duration::from_secs);
+    Ok(Reconciler::new(
+        Reader::new(deadline, trace.clone()),
+        planner,
+        parallelism,
+    ))
 }
 
 /// `--parallelism`, else `ORY_ACTIONS_PARALLELISM`, else the default.
