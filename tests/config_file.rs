@@ -13,7 +13,7 @@ mod quickstart;
 
 mod common;
 
-use common::{Run, run_env};
+use ory_actions_runtime::testkit::{Run, run_env};
 
 /// Runs the command line against `config`, validating every write against the Kratos schema.
 fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
