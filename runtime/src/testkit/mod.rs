@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 use crate::backend::kratos_file::schema::KratosSchema;
 use crate::stack::Stack;
 pub use options::{DEFAULT_API_KEY, Fault, LoggedRequest, On, Options};
-pub use run::{Run, run_env};
+pub use run::{Run, run_confirming, run_env};
 use store::{Project, State, external_edit, lock};
 
 /// The problems a Kratos configuration has in its hook lists, checked against the Kratos

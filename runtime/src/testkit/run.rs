@@ -20,6 +20,26 @@ pub struct Run {
 /// Runs the command line `args` of `stack` in-process with `env` as its whole environment
 /// (nothing of the process's own), no terminal to confirm on, and no colour.
 pub fn run_env(stack: Stack, args: &[&str], env: &BTreeMap<&str, String>) -> Run {
+    run_answering(stack, args, env, None)
+}
+
+/// [`run_env`] with a terminal on which `confirm` answers each question (`apply` without
+/// `--yes` asks before it writes).
+pub fn run_confirming(
+    stack: Stack,
+    args: &[&str],
+    env: &BTreeMap<&str, String>,
+    confirm: &mut dyn FnMut(&str) -> bool,
+) -> Run {
+    run_answering(stack, args, env, Some(confirm))
+}
+
+fn run_answering(
+    stack: Stack,
+    args: &[&str],
+    env: &BTreeMap<&str, String>,
+    mut confirm: Option<&mut dyn FnMut(&str) -> bool>,
+) -> Run {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run_with(
         stack,
@@ -28,7 +48,10 @@ pub fn run_env(stack: Stack, args: &[&str], env: &BTreeMap<&str, String>) -> Run
         Io {
             out: &mut out,
             err: &mut err,
-            confirm: None,
+            confirm: match &mut confirm {
+                Some(confirm) => Some(&mut **confirm),
+                None => None,
+            },
             color: false,
         },
     );
