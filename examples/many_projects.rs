@@ -13,8 +13,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use ory_actions::testkit::{Options, TestKit, new_project_config};
-use ory_actions::{Action, AuthMethod, Flow, ProjectId, Stack, Timing, cli};
+use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};
+use ory_actions::{Action, AuthMethod, Flow, ProjectId, Stack, Timing};
 
 const HOOKS: usize = 10;
 
@@ -53,16 +53,11 @@ fn main() {
     let projects: Vec<String> = (0..count)
         .map(|_| kit.add_project(new_project_config()))
         .collect();
-    let env = BTreeMap::from([
-        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
-        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
-    ]);
     let parallelism = parallelism.to_string();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
     let started = Instant::now();
-    let code = cli::run_with(
+    let run = run_env(
         Stack::new().actions(actions(&projects)),
-        [
+        &[
             "apply",
             "--yes",
             "--parallelism",
@@ -70,16 +65,10 @@ fn main() {
             "--deadline",
             "600",
         ],
-        &|name| env.get(name).cloned(),
-        cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: None,
-            color: false,
-        },
+        &kit.env(),
     );
     let took = started.elapsed();
-    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    assert_eq!(run.code, 0, "{}", run.err);
     let requests = kit.requests();
     let limited = requests.iter().filter(|r| r.status == 429).count();
     let mut per_project: BTreeMap<&str, usize> = BTreeMap::new();

@@ -12,11 +12,10 @@
 //! serialises them), and a refresh reads the project once per action. The replay sends exactly
 //! those requests.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use ory_actions::testkit::{Options, TestKit, new_project_config};
-use ory_actions::{Action, AuthMethod, Flow, Stack, Timing, cli};
+use ory_actions::{Action, AuthMethod, Flow, Stack, Timing};
 use serde_json::{Value, json};
 
 fn actions(count: usize) -> Vec<Action> {
@@ -38,25 +37,9 @@ fn actions(count: usize) -> Vec<Action> {
 
 /// Runs the command line against `kit`'s `project`; the exit code.
 fn run(kit: &TestKit, project: &str, count: usize, args: &[&str]) -> u8 {
-    let env = BTreeMap::from([
-        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
-        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
-        ("ORY_PROJECT_ID", project.to_owned()),
-    ]);
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run_with(
-        Stack::new().actions(actions(count)),
-        args.iter().copied(),
-        &|name| env.get(name).cloned(),
-        cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: None,
-            color: false,
-        },
-    );
-    assert!(code == 0 || code == 2, "{}", String::from_utf8_lossy(&err));
-    code
+    let run = kit.run(project, Stack::new().actions(actions(count)), args);
+    assert!(run.code == 0 || run.code == 2, "{}", run.err);
+    run.code
 }
 
 /// The Terraform provider's requests: per action a read and a one-entry patch, in turn; then a

@@ -13,7 +13,7 @@ mod quickstart;
 
 mod common;
 
-use common::{Run, run_env};
+use ory_actions_runtime::testkit::{Run, run_confirming, run_env};
 
 /// Runs the command line against `config`, validating every write against the Kratos schema.
 fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
@@ -313,27 +313,16 @@ fn a_write_the_kratos_schema_refuses_is_not_made() {
 /// Runs `apply` against `config`, with `edit` run on the file where the user confirms the plan.
 fn apply_with_edit_at_confirmation(config: &Path, edit: impl Fn(&Path)) -> Run {
     let env = BTreeMap::from([("ORY_KRATOS_CONFIG", config.display().to_string())]);
-    let (mut out, mut err) = (Vec::new(), Vec::new());
     let mut confirm = |_: &str| {
         edit(config);
         true
     };
-    let code = ory_actions::cli::run_with(
+    run_confirming(
         Stack::new().actions(quickstart::actions()),
-        ["apply"],
-        &|name| env.get(name).cloned(),
-        ory_actions::cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: Some(&mut confirm),
-            color: false,
-        },
-    );
-    Run {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+        &["apply"],
+        &env,
+        &mut confirm,
+    )
 }
 
 #[test]

@@ -28,12 +28,12 @@ fn config_copy(name: &str) -> PathBuf {
     path
 }
 
-fn explain_file(stack: Stack, path: &Path, extra: &[&str]) -> common::Run {
+fn explain_file(stack: Stack, path: &Path, extra: &[&str]) -> ory_actions_runtime::testkit::Run {
     let before = std::fs::read(path).unwrap();
     let config = path.to_str().unwrap();
     let mut args = vec!["explain", "--config", config];
     args.extend(extra);
-    let run = common::run_env(stack, &args, &BTreeMap::new());
+    let run = ory_actions_runtime::testkit::run_env(stack, &args, &BTreeMap::new());
     assert_eq!(
         std::fs::read(path).unwrap(),
         before,
@@ -108,8 +108,7 @@ fn the_seed_explained_on_a_project_reads_once_and_writes_nothing() {
     let project = kit.add_project(config);
     let before = kit.identity_config(&project);
     kit.clear_requests();
-    let run = common::run(
-        &kit,
+    let run = kit.run(
         &project,
         common::seed_stack(),
         &["explain", "--flow", "registration"],

@@ -25,7 +25,7 @@ mod from_kratos_stub;
 
 mod common;
 
-use common::{Run, run_env};
+use ory_actions_runtime::testkit::{Run, run_env};
 
 fn run(env: &BTreeMap<&str, String>, stack: Stack, args: &[&str]) -> Run {
     run_env(stack, args, env)
@@ -161,11 +161,8 @@ fn an_ory_network_project_exports_to_code_that_plans_no_changes() {
             {"hook": "web_hook", "config": {"url": "https://hooks.example.com/verified", "method": "TRACE"}}
         ]}}
     }}}));
-    let env = BTreeMap::from([
-        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
-        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
-        ("ORY_PROJECT_ID", project.clone()),
-    ]);
+    let mut env = kit.env();
+    env.insert("ORY_PROJECT_ID", project.clone());
     let exported = run(&env, Stack::new(), &["export"]);
     assert_eq!(exported.code, 0, "{}", exported.err);
     assert!(!exported.out.contains("k3y-value"));
@@ -200,10 +197,7 @@ fn import_prints_the_hook_an_id_names_or_what_is_near() {
     let project = kit.add_project(json!({"selfservice": {"flows": {"login": {"after": {"password": {"hooks": [
         {"hook": "web_hook", "config": {"url": "https://h.example:8443/social/", "method": "PUT", "body": "base64://e30="}}
     ]}}}}}}));
-    let env = BTreeMap::from([
-        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
-        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
-    ]);
+    let env = kit.env();
     let found = run(
         &env,
         Stack::new(),

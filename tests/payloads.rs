@@ -158,8 +158,12 @@ mod quickstart;
 
 mod common;
 
-fn run(stack: ory_actions::Stack, args: &[&str], env: &[(&str, String)]) -> common::Run {
-    common::run_env(stack, args, &env.iter().cloned().collect())
+fn run(
+    stack: ory_actions::Stack,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> ory_actions_runtime::testkit::Run {
+    ory_actions_runtime::testkit::run_env(stack, args, &env.iter().cloned().collect())
 }
 
 #[test]

@@ -148,7 +148,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
             .unwrap(),
     ]);
     let config = empty_config("replies");
-    let run = common::run_env(
+    let run = ory_actions_runtime::testkit::run_env(
         stack,
         &["probe", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),
@@ -214,7 +214,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
             .build()
             .unwrap(),
     ]);
-    let run = common::run(&kit, &project, stack, &["probe", "--target", "ok"]);
+    let run = kit.run(&project, stack, &["probe", "--target", "ok"]);
     assert_eq!(run.code, 0, "{}\n{}", run.out, run.err);
     assert!(
         run.out.contains("1 hook(s) answered as Kratos needs"),
@@ -235,7 +235,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
             .build()
             .unwrap(),
     ]);
-    let run = common::run_env(
+    let run = ory_actions_runtime::testkit::run_env(
         stack,
         &["probe", "--dry-run", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),
@@ -289,7 +289,7 @@ fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
         hook(&https, "/tls", "tls").build().unwrap(),
     ]);
     let config = empty_config("transport");
-    let run = common::run_env(
+    let run = ory_actions_runtime::testkit::run_env(
         stack,
         &["probe", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),

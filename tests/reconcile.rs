@@ -8,12 +8,13 @@ use serde_json::{Value, json};
 
 mod common;
 
-use common::{hook_names, list, run, run_env, sample_config, seed_stack, testkit};
+use common::{hook_names, list, sample_config, seed_stack, testkit};
+use ory_actions_runtime::testkit::run_env;
 
 fn converges(options: Options) {
     let kit = testkit(options);
     let project = kit.add_project(sample_config());
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 1));
     assert!(applied.out.contains("4 to create"), "{}", applied.out);
@@ -34,17 +35,12 @@ fn converges(options: Options) {
     );
 
     kit.clear_requests();
-    let again = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let again = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(again.code, 0, "{}{}", again.out, again.err);
     assert!(again.out.contains("No changes."), "{}", again.out);
     assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 0));
 
-    let plan = run(
-        &kit,
-        &project,
-        seed_stack(),
-        &["plan", "--detailed-exitcode"],
-    );
+    let plan = kit.run(&project, seed_stack(), &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
 }
 
@@ -120,7 +116,7 @@ fn secrets_converge_whether_ory_returns_them_or_not() {
         let kit = testkit(Options::default().return_secrets(returned));
         let project = kit.add_project(sample_config());
 
-        let applied = run(&kit, &project, seed_with_auth(&dir), &["apply", "--yes"]);
+        let applied = kit.run(&project, seed_with_auth(&dir), &["apply", "--yes"]);
         assert_eq!(
             applied.code, 0,
             "{returned}: {}{}",
@@ -135,7 +131,7 @@ fn secrets_converge_whether_ory_returns_them_or_not() {
         // The next apply changes nothing; where Ory keeps the secrets to itself, the plan says
         // that it could not compare them.
         kit.clear_requests();
-        let again = run(&kit, &project, seed_with_auth(&dir), &["apply", "--yes"]);
+        let again = kit.run(&project, seed_with_auth(&dir), &["apply", "--yes"]);
         assert_eq!(again.code, 0, "{returned}: {}{}", again.out, again.err);
         assert!(
             again.out.contains("No changes."),
@@ -178,7 +174,7 @@ fn secrets_converge_whether_ory_returns_them_or_not() {
             .build()
             .unwrap(),
         );
-        let added = run(&kit, &project, stack, &["apply", "--yes"]);
+        let added = kit.run(&project, stack, &["apply", "--yes"]);
         assert_eq!(added.code, 0, "{returned}: {}{}", added.out, added.err);
         let welcome = list(&kit, &project, Scope::RegistrationAfterPassword);
         assert_eq!(
@@ -198,7 +194,7 @@ fn secrets_converge_whether_ory_returns_them_or_not() {
 
         // A rotated secret: seen where Ory returns secrets; sent on request where it does not.
         std::fs::write(dir.join("key"), "key-two").unwrap();
-        let rotated = run(&kit, &project, seed_with_auth(&dir), &["apply", "--yes"]);
+        let rotated = kit.run(&project, seed_with_auth(&dir), &["apply", "--yes"]);
         assert_eq!(
             rotated.code, 0,
             "{returned}: {}{}",
@@ -206,8 +202,7 @@ fn secrets_converge_whether_ory_returns_them_or_not() {
         );
         if !returned {
             assert_eq!(stored_secrets(&kit, &project).0, json!("key-one"));
-            let resent = run(
-                &kit,
+            let resent = kit.run(
                 &project,
                 seed_with_auth(&dir),
                 &["apply", "--yes", "--resend-secrets=welcome_email"],
@@ -247,15 +242,10 @@ fn apply_converges_when_ory_stores_bodies_as_urls() {
 fn plan_of_the_seed_stack_against_a_new_project() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
-    let plan = run(
-        &kit,
-        &project,
-        seed_stack(),
-        &["plan", "--detailed-exitcode"],
-    );
+    let plan = kit.run(&project, seed_stack(), &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 2, "{}", plan.err);
     insta::assert_snapshot!("seed_plan_text", plan.out);
-    let json = run(&kit, &project, seed_stack(), &["plan", "--json"]);
+    let json = kit.run(&project, seed_stack(), &["plan", "--json"]);
     assert_eq!(json.code, 0, "{}", json.err);
     let parsed: Value = serde_json::from_str(&json.out).unwrap();
     insta::assert_snapshot!(
@@ -274,7 +264,7 @@ fn a_concurrent_writer_between_read_and_write_is_not_lost() {
             {"hook": "web_hook", "config": {"url": "https://someone.example/else", "method": "POST", "body": "base64://e30="}}
         ]);
     })));
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert!(applied.out.contains("after 2 attempts"), "{}", applied.out);
     assert_eq!((kit.count("GET"), kit.count("PATCH")), (2, 2));
@@ -297,7 +287,7 @@ fn writers_that_never_stop_end_in_exit_code_3_and_no_write() {
             config["selfservice"]["flows"]["recovery"]["before"]["hooks"] = json!([]);
         })));
     }
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 3, "{}{}", applied.out, applied.err);
     assert!(applied.err.contains("kept changing"), "{}", applied.err);
     assert_eq!(
@@ -328,8 +318,7 @@ fn refused_credentials_and_unknown_projects_are_explained_and_nothing_is_written
         refused.err
     );
 
-    let missing = run(
-        &kit,
+    let missing = kit.run(
         "00000000-0000-4000-8000-000000000000",
         seed_stack(),
         &["apply", "--yes"],
@@ -348,7 +337,7 @@ fn the_api_key_is_never_sent_over_plain_http_to_another_host() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
     // The testkit's own loopback URL is plain http, and accepted.
-    assert_eq!(run(&kit, &project, seed_stack(), &["plan"]).code, 0);
+    assert_eq!(kit.run(&project, seed_stack(), &["plan"]).code, 0);
     for url in ["http://api.console.ory.sh", "http://192.0.2.1:4000"] {
         let env = BTreeMap::from([
             ("ORY_WORKSPACE_API_KEY", kit.api_key()),
@@ -362,8 +351,7 @@ fn the_api_key_is_never_sent_over_plain_http_to_another_host() {
     }
     // The flag is held to the same rule, and is refused before any request.
     kit.clear_requests();
-    let refused = run(
-        &kit,
+    let refused = kit.run(
         &project,
         seed_stack(),
         &["plan", "--console-url", "http://api.example.com"],
@@ -378,7 +366,7 @@ fn a_write_ory_acknowledges_but_does_not_keep_fails_naming_what_was_dropped() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
     kit.inject(Fault::IgnoreWrite);
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 1, "{}", applied.out);
     assert!(
         applied
@@ -400,7 +388,7 @@ fn a_write_ory_acknowledges_but_does_not_keep_fails_naming_what_was_dropped() {
 fn apply_without_a_terminal_needs_yes() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
-    let applied = run(&kit, &project, seed_stack(), &["apply"]);
+    let applied = kit.run(&project, seed_stack(), &["apply"]);
     assert_eq!(applied.code, 1);
     assert!(applied.err.contains("apply --yes"), "{}", applied.err);
     assert_eq!(kit.count("PATCH"), 0);
@@ -452,13 +440,13 @@ fn updates_deletes_prune_and_warnings() {
             ))
             .action(login_totp.clone())
     };
-    let plan = run(&kit, &project, stack(), &["plan"]);
+    let plan = kit.run(&project, stack(), &["plan"]);
     assert_eq!(plan.code, 0, "{}", plan.err);
     insta::assert_snapshot!("update_delete_prune_plan_text", plan.out);
-    let json = run(&kit, &project, stack(), &["plan", "--json"]);
+    let json = kit.run(&project, stack(), &["plan", "--json"]);
     insta::assert_snapshot!("update_delete_prune_plan_json", json.out);
 
-    let applied = run(&kit, &project, stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert_eq!(
         hook_names(&list(&kit, &project, Scope::SettingsAfterPassword)),
@@ -468,10 +456,10 @@ fn updates_deletes_prune_and_warnings() {
         hook_names(&list(&kit, &project, Scope::LoginAfter)),
         ["https://partner.example/keep"]
     );
-    let after = run(&kit, &project, stack(), &["plan", "--detailed-exitcode"]);
+    let after = kit.run(&project, stack(), &["plan", "--detailed-exitcode"]);
     assert_eq!(after.code, 0, "{}", after.out);
 
-    let destroyed = run(&kit, &project, stack(), &["destroy", "--yes"]);
+    let destroyed = kit.run(&project, stack(), &["destroy", "--yes"]);
     assert_eq!(destroyed.code, 0, "{}{}", destroyed.out, destroyed.err);
     assert_eq!(
         hook_names(&list(&kit, &project, Scope::SettingsAfterPassword)),
@@ -502,7 +490,7 @@ fn projects_are_reconciled_each_with_its_own_actions() {
     .build()
     .unwrap();
     let stack = seed_stack().action(other);
-    let applied = run(&kit, &first, stack, &["apply", "--yes"]);
+    let applied = kit.run(&first, stack, &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert_eq!((kit.count("GET"), kit.count("PATCH")), (2, 2));
     assert_eq!(
@@ -557,7 +545,7 @@ fn a_secret_never_appears_in_output_errors_or_plans() {
         &["render"],
         &["render", "--json"],
     ] {
-        let run = run(&kit, &project, stack(), args);
+        let run = kit.run(&project, stack(), args);
         assert_eq!(run.code, 0, "{args:?}: {}{}", run.out, run.err);
         seen.push_str(&run.out);
         seen.push_str(&run.err);
@@ -569,7 +557,7 @@ fn a_secret_never_appears_in_output_errors_or_plans() {
     );
     // A changed secret shows as changed, not as its value.
     std::fs::write(&path, "another-s3cret").unwrap();
-    let changed = run(&kit, &project, stack(), &["plan"]);
+    let changed = kit.run(&project, stack(), &["plan"]);
     assert!(
         changed.out.contains("auth.value: (sensitive) (changed)"),
         "{}",
@@ -597,7 +585,7 @@ fn a_plan_changed_by_someone_else_after_confirmation_is_not_written() {
         ]);
     })));
     let stack = seed_stack().prune(Prune::UrlPrefix("https://api.example.com/".into()));
-    let applied = run(&kit, &project, stack, &["apply", "--yes"]);
+    let applied = kit.run(&project, stack, &["apply", "--yes"]);
     assert_eq!(applied.code, 3, "{}{}", applied.out, applied.err);
     assert!(
         applied.err.contains("the plan is no longer the same"),
@@ -620,7 +608,7 @@ fn a_stale_read_costs_one_more_round_and_loses_nothing() {
         ]);
     });
     kit.inject(Fault::StaleRead);
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert_eq!((kit.count("GET"), kit.count("PATCH")), (2, 2));
     assert_eq!(
@@ -638,8 +626,7 @@ fn the_project_flag_wins_over_the_stack_and_the_environment() {
     let kit = testkit(Options::default());
     let flagged = kit.add_project(sample_config());
     let stack = seed_stack().project("00000000-0000-4000-8000-00000000dead");
-    let plan = run(
-        &kit,
+    let plan = kit.run(
         "00000000-0000-4000-8000-00000000beef",
         stack,
         &["plan", "--project", &flagged],
@@ -663,7 +650,7 @@ fn a_plan_with_a_failed_project_says_it_is_incomplete() {
         ))
         .build()
         .unwrap();
-    let plan = run(&kit, &project, seed_stack().action(missing), &["plan"]);
+    let plan = kit.run(&project, seed_stack().action(missing), &["plan"]);
     assert_eq!(plan.code, 1);
     assert!(
         plan.out.contains(
@@ -673,7 +660,7 @@ fn a_plan_with_a_failed_project_says_it_is_incomplete() {
         plan.out
     );
     assert!(!plan.out.contains("No changes"), "{}", plan.out);
-    let json = run(&kit, &project, seed_stack(), &["plan", "--json"]);
+    let json = kit.run(&project, seed_stack(), &["plan", "--json"]);
     let parsed: Value = serde_json::from_str(&json.out).unwrap();
     assert_eq!(parsed["complete"], true);
 }
@@ -682,14 +669,13 @@ fn a_plan_with_a_failed_project_says_it_is_incomplete() {
 fn target_limits_a_run_to_flows_or_named_actions() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
-    let login = run(&kit, &project, seed_stack(), &["plan", "--target", "login"]);
+    let login = kit.run(&project, seed_stack(), &["plan", "--target", "login"]);
     assert_eq!(login.code, 0, "{}", login.err);
     assert!(login.out.contains("Plan: 1 to create"), "{}", login.out);
     assert!(login.out.contains("validate_login"), "{}", login.out);
     assert!(!login.out.contains("welcome_email"), "{}", login.out);
 
-    let applied = run(
-        &kit,
+    let applied = kit.run(
         &project,
         seed_stack(),
         &[
@@ -712,8 +698,7 @@ fn target_limits_a_run_to_flows_or_named_actions() {
         ["https://api.example.com/webhooks/welcome", "session"]
     );
 
-    let unknown = run(
-        &kit,
+    let unknown = kit.run(
         &project,
         seed_stack(),
         &["plan", "--target", "welcom_email"],
@@ -730,32 +715,18 @@ fn target_limits_a_run_to_flows_or_named_actions() {
 fn expect_no_changes_is_a_drift_check_with_its_own_exit_code() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
-    let drift = run(
-        &kit,
-        &project,
-        seed_stack(),
-        &["plan", "--expect-no-changes"],
-    );
+    let drift = kit.run(&project, seed_stack(), &["plan", "--expect-no-changes"]);
     assert_eq!(drift.code, cli::EXIT_DRIFT, "{}", drift.err);
     assert!(drift.err.contains("4 to create"), "{}", drift.err);
-    let refused = run(
-        &kit,
+    let refused = kit.run(
         &project,
         seed_stack(),
         &["apply", "--yes", "--expect-no-changes"],
     );
     assert_eq!(refused.code, cli::EXIT_DRIFT);
     assert_eq!(kit.count("PATCH"), 0);
-    assert_eq!(
-        run(&kit, &project, seed_stack(), &["apply", "--yes"]).code,
-        0
-    );
-    let clean = run(
-        &kit,
-        &project,
-        seed_stack(),
-        &["plan", "--expect-no-changes"],
-    );
+    assert_eq!(kit.run(&project, seed_stack(), &["apply", "--yes"]).code, 0);
+    let clean = kit.run(&project, seed_stack(), &["plan", "--expect-no-changes"]);
     assert_eq!(clean.code, 0, "{}", clean.err);
 }
 
@@ -763,7 +734,7 @@ fn expect_no_changes_is_a_drift_check_with_its_own_exit_code() {
 fn markdown_plans_are_ready_for_a_pull_request_comment() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
-    let plan = run(&kit, &project, seed_stack(), &["plan", "--markdown"]);
+    let plan = kit.run(&project, seed_stack(), &["plan", "--markdown"]);
     assert_eq!(plan.code, 0, "{}", plan.err);
     insta::assert_snapshot!("seed_plan_markdown", plan.out);
 }
@@ -778,12 +749,7 @@ fn several_projects_report_progress_as_each_finishes() {
         .project_id(ory_actions::ProjectId::Literal(second.clone().into()))
         .build()
         .unwrap();
-    let applied = run(
-        &kit,
-        &first,
-        seed_stack().action(other),
-        &["apply", "--yes"],
-    );
+    let applied = kit.run(&first, seed_stack().action(other), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}", applied.err);
     for line in ["[1/2]", "[2/2]", ": planned", ": written"] {
         assert!(applied.err.contains(line), "{line}: {}", applied.err);

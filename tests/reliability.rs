@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 mod common;
 
-use common::{hook_names, list, run, sample_config, seed_stack, testkit};
+use common::{hook_names, list, sample_config, seed_stack, testkit};
 
 /// The seed stack's hooks, each exactly once, `session` still last.
 fn assert_converged(kit: &ory_actions_runtime::testkit::TestKit, project: &str) {
@@ -54,7 +54,7 @@ fn rate_limits_are_waited_out_as_ory_asks() {
         retry_after: Some(1),
     });
     let started = Instant::now();
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert!(
         started.elapsed() >= Duration::from_secs(2),
@@ -78,7 +78,7 @@ fn a_failed_write_is_read_again_before_it_is_written_again() {
         let kit = testkit(Options::default());
         let project = kit.add_project(sample_config());
         kit.inject(fault);
-        let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+        let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
         assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
         let patches = statuses(&kit, "PATCH");
         assert_eq!(patches.len(), 2, "{patches:?}");
@@ -97,7 +97,7 @@ fn a_write_that_landed_unseen_is_not_written_twice() {
     let kit = testkit(Options::default());
     let project = kit.add_project(sample_config());
     kit.inject(Fault::DropAfterWrite);
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     assert_eq!(
         statuses(&kit, "PATCH"),
@@ -116,8 +116,7 @@ fn a_slow_ory_times_out_and_the_run_still_converges_once() {
         on: On::Write,
         delay: Duration::from_millis(2500),
     });
-    let applied = run(
-        &kit,
+    let applied = kit.run(
         &project,
         seed_stack(),
         &["apply", "--yes", "--request-timeout", "1"],
@@ -139,8 +138,7 @@ fn failures_that_never_end_stop_at_the_deadline_saying_what_was_tried() {
         });
     }
     let started = Instant::now();
-    let failed = run(
-        &kit,
+    let failed = kit.run(
         &project,
         seed_stack(),
         &["apply", "--yes", "--deadline", "2"],
@@ -212,7 +210,7 @@ fn hostile_remote_data_is_a_clear_error_and_nothing_is_written() {
         let project = kit.add_project(sample_config());
         break_it(&kit, &project);
         let before = kit.project(&project).unwrap();
-        let failed = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+        let failed = kit.run(&project, seed_stack(), &["apply", "--yes"]);
         assert_eq!(failed.code, 1, "{what}: {}", failed.out);
         assert!(failed.err.contains(expected), "{what}: {}", failed.err);
         assert_eq!(statuses(&kit, "PATCH"), Vec::<u16>::new(), "{what}");
@@ -231,7 +229,7 @@ fn hook_kinds_this_version_does_not_know_are_kept_in_place() {
         {"hook": "session"}
     ]);
     let project = kit.add_project(config);
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     let after = list(&kit, &project, Scope::RegistrationAfterPassword);
     assert_eq!(
@@ -273,7 +271,7 @@ fn eight_writers_and_someone_in_the_console_lose_nothing() {
         let writers: Vec<_> = (0..WRITERS)
             .map(|n| {
                 let (kit, project) = (&kit, &project);
-                scope.spawn(move || run(kit, project, writer_stack(n), &["apply", "--yes"]))
+                scope.spawn(move || kit.run(project, writer_stack(n), &["apply", "--yes"]))
             })
             .collect();
         // Meanwhile, someone edits the project by hand, three times.
@@ -328,7 +326,7 @@ fn verbose_runs_show_each_request_and_why_it_was_retried_and_never_a_secret() {
         status: 429,
         retry_after: Some(1),
     });
-    let applied = run(&kit, &project, seed_stack(), &["apply", "--yes", "-v"]);
+    let applied = kit.run(&project, seed_stack(), &["apply", "--yes", "-v"]);
     assert_eq!(applied.code, 0, "{}{}", applied.out, applied.err);
     let lines: Vec<&str> = applied
         .err
@@ -358,6 +356,6 @@ fn verbose_runs_show_each_request_and_why_it_was_retried_and_never_a_secret() {
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert!(!applied.err.contains(&kit.api_key()));
     // Without -v, nothing of the sort.
-    let quiet = run(&kit, &project, seed_stack(), &["plan"]);
+    let quiet = kit.run(&project, seed_stack(), &["plan"]);
     assert!(!quiet.err.contains("verbose:"), "{}", quiet.err);
 }

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 mod common;
 
-use common::{Run, run, run_env, testkit};
+use common::testkit;
+use ory_actions_runtime::testkit::{Run, run_env};
 
 /// Every value that must never be shown.
 const PLANTED: [&str; 7] = [
@@ -133,7 +134,7 @@ fn no_secret_shows_for_an_ory_network_project() {
                 .map(|a| a.replace("PROJECT", &project))
                 .collect();
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let output = run(&kit, &project, stack(&dir), &args);
+            let output = kit.run(&project, stack(&dir), &args);
             assert_clean(&format!("{args:?} (secrets returned: {returned})"), &output);
             codes.push(output.code);
         }
@@ -143,10 +144,7 @@ fn no_secret_shows_for_an_ory_network_project() {
         // lines; neither shows a secret.
         let other = kit.add_project(config_with_secrets());
         kit.inject(ory_actions_runtime::testkit::Fault::EchoingRejection);
-        let env = BTreeMap::from([
-            ("ORY_WORKSPACE_API_KEY", kit.api_key()),
-            ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
-        ]);
+        let env = kit.env();
         let base = stack(&dir);
         let two: Vec<Action> = base
             .get_actions()

@@ -9,9 +9,9 @@ use serde_json::Value;
 use crate::action::Action;
 use crate::backend::BackendName;
 use crate::error::Error;
-use crate::hooks::{HookKey, HookLists, Secrets, StoredBody, WebHook, WriteEntry};
+use crate::hooks::{HookKey, HookLists, StoredBody, WebHook, WriteEntry};
 use crate::payload::{Payload, PayloadError, Phase};
-use crate::plan::{Mode, PlanInput, Resend, plan_project};
+use crate::plan::{Mode, Planner};
 use crate::stack::{Prune, Stack};
 
 impl Stack {
@@ -43,23 +43,13 @@ impl Stack {
         }
         let actions: Vec<&Action> = self.get_actions().iter().collect();
         let empty = HookLists::default();
-        let plan = plan_project(PlanInput {
-            backend: match platform {
-                Platform::OryNetwork => BackendName::Project("snapshot".into()),
-                Platform::Kratos => BackendName::KratosConfig("snapshot".into()),
-            },
-            platform,
-            revision_id: "",
-            lists: &empty,
-            actions: &actions,
-            prune: &Prune::None,
-            mode: Mode::Apply,
-            bodies: &Default::default(),
-            secrets: Secrets::Redacted,
-            only: None,
-            resend: &Resend::None,
-            samples: None,
-        })?;
+        let backend = match platform {
+            Platform::OryNetwork => BackendName::Project("snapshot".into()),
+            Platform::Kratos => BackendName::KratosConfig("snapshot".into()),
+        };
+        let plan = Planner::new(Prune::None, Mode::Apply)
+            .secrets_unread()
+            .plan(backend, platform, "", &empty, &actions, &Default::default())?;
         // Which action each entry comes from, by the entry's key.
         let owners: HashMap<HookKey, &Action> = Action::owners(actions.iter().copied(), platform);
         let mut out = String::new();

@@ -1,12 +1,12 @@
-//! Helpers shared by the end-to-end tests: the testkit, the sample project, running the
-//! command line in-process.
+//! Fixtures shared by the end-to-end tests: the reference files, the sample project, the seed
+//! stack, a schema-checking testkit, and reading hook lists back. The command line runs through
+//! the testkit's harness (`TestKit::run`, `testkit::run_env`).
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ory_actions::{Scope, Stack, cli};
+use ory_actions::{Scope, Stack};
 use ory_actions_runtime::testkit::{Options, TestKit};
 use serde_json::Value;
 
@@ -34,42 +34,6 @@ pub fn sample_config() -> Value {
 /// A testkit that validates every write against the Kratos schema.
 pub fn testkit(options: Options) -> TestKit {
     TestKit::start(options.schema(kratos_schema())).expect("the testkit starts")
-}
-
-pub struct Run {
-    pub code: u8,
-    pub out: String,
-    pub err: String,
-}
-
-/// Runs the command line of `stack` against `kit`, with `project` as `ORY_PROJECT_ID`.
-pub fn run(kit: &TestKit, project: &str, stack: Stack, args: &[&str]) -> Run {
-    let env: BTreeMap<&str, String> = BTreeMap::from([
-        ("ORY_WORKSPACE_API_KEY", kit.api_key()),
-        ("ORY_CONSOLE_API_URL", kit.url().to_owned()),
-        ("ORY_PROJECT_ID", project.to_owned()),
-    ]);
-    run_env(stack, args, &env)
-}
-
-pub fn run_env(stack: Stack, args: &[&str], env: &BTreeMap<&str, String>) -> Run {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run_with(
-        stack,
-        args.iter().copied(),
-        &|name| env.get(name).cloned(),
-        cli::Io {
-            out: &mut out,
-            err: &mut err,
-            confirm: None,
-            color: false,
-        },
-    );
-    Run {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
 }
 
 pub fn seed_stack() -> Stack {

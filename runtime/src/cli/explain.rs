@@ -2,22 +2,25 @@
 //! read from the backend (one read; nothing is written).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ory_actions_core::{Flow, Scope};
 
-use super::setup::fail;
-use super::{EXIT_ERROR, EXIT_OK, Io};
+use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use crate::action::Action;
 use crate::backend::Backend;
+use crate::error::Error;
 use crate::explain::{Chain, Setting, chains, to_json, to_text};
-use crate::hooks::{HookKey, WebHook};
-use crate::reconcile::{Reconciler, Unit};
+use crate::hooks::{HookKey, HookLists, WebHook};
+use crate::plan::{FetchedBodies, Planner};
+use crate::reconcile::{Reader, Unit};
 
 /// Prints the chains of every backend, as text or as JSON (one list of chains; with several
 /// backends each chain names its backend).
 pub(super) async fn run<T: Backend>(
-    reconciler: &Reconciler,
-    units: &[&Unit<T>],
+    reader: &Reader,
+    planner: &Planner,
+    units: &[Arc<Unit<T>>],
     json: bool,
     flow: Option<Flow>,
     io: Io<'_>,
@@ -25,7 +28,7 @@ pub(super) async fn run<T: Backend>(
     let mut code = EXIT_OK;
     let mut all = Vec::new();
     for unit in units {
-        let (lists, verification) = match reconciler.lists_after_apply(unit).await {
+        let (lists, verification) = match lists_after_apply(reader, planner, unit).await {
             Ok(read) => read,
             Err(e) => {
                 code = code.max(fail(io.err, e));
@@ -86,4 +89,29 @@ pub(super) async fn run<T: Backend>(
         );
     }
     if code == EXIT_OK { EXIT_OK } else { EXIT_ERROR }
+}
+
+/// The hook lists of `unit`'s backend as they will be once its actions are applied (one read,
+/// a plan by `planner`, its writes put in place in memory), and whether it enables
+/// verification.
+async fn lists_after_apply<T: Backend>(
+    reader: &Reader,
+    planner: &Planner,
+    unit: &Unit<T>,
+) -> Result<(HookLists, bool), Error> {
+    let state = reader.read(&unit.backend).await?;
+    let actions: Vec<&Action> = unit.actions.iter().collect();
+    let plan = planner.plan(
+        unit.backend.name(),
+        unit.backend.platform(),
+        &state.revision,
+        &state.lists,
+        &actions,
+        &FetchedBodies::new(),
+    )?;
+    let mut lists = state.lists;
+    for write in &plan.writes {
+        lists.set(write.scope, write.stored_list());
+    }
+    Ok((lists, state.verification))
 }

@@ -1,18 +1,22 @@
 //! `export`: a module of `action!` code per backend, for every web hook it holds.
 
-use super::setup::fail;
-use super::{EXIT_ERROR, EXIT_OK, Io};
-use crate::backend::Backend;
-use crate::export::Exported;
-use crate::reconcile::Reconciler;
+use std::sync::Arc;
 
-/// Prints the code of every web hook of `backends`; secrets become `env("…")` placeholders.
-pub(super) async fn run<T: Backend>(reconciler: &Reconciler, backends: &[&T], io: Io<'_>) -> u8 {
+use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
+use crate::backend::Backend;
+use crate::error::Error;
+use crate::export::{Exported, FoundHook, web_hooks};
+use crate::plan::FetchedBodies;
+use crate::reconcile::{Reader, Unit};
+
+/// Prints the code of every web hook of the backends of `units`; secrets become `env("…")`
+/// placeholders.
+pub(super) async fn run<T: Backend>(reader: &Reader, units: &[Arc<Unit<T>>], io: Io<'_>) -> u8 {
     let mut code = EXIT_OK;
-    for (n, backend) in backends.iter().enumerate() {
-        match reconciler.read_hooks(*backend).await {
+    for (n, Unit { backend, .. }) in units.iter().map(|u| &**u).enumerate() {
+        match read_hooks(reader, backend).await {
             Ok((hooks, bodies)) => {
-                let prefix = if backends.len() > 1 {
+                let prefix = if units.len() > 1 {
                     format!("WEBHOOK_P{}", n + 1)
                 } else {
                     "WEBHOOK".to_owned()
@@ -32,4 +36,20 @@ pub(super) async fn run<T: Backend>(reconciler: &Reconciler, backends: &[&T], io
         }
     }
     if code == EXIT_OK { EXIT_OK } else { EXIT_ERROR }
+}
+
+/// Reads `backend` for `export` and `import`: its web hooks, and the bodies they keep
+/// elsewhere.
+pub(super) async fn read_hooks<T: Backend>(
+    reader: &Reader,
+    backend: &T,
+) -> Result<(Vec<FoundHook>, FetchedBodies), Error> {
+    let state = reader.read(backend).await?;
+    let hooks = web_hooks(&state.lists);
+    let references = hooks
+        .iter()
+        .filter_map(|h| h.hook.body.reference().map(str::to_owned))
+        .collect();
+    let bodies = reader.bodies(backend, references).await;
+    Ok((hooks, bodies))
 }

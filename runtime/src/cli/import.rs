@@ -1,15 +1,15 @@
 //! `import ID`: the `action!` code of the web hook a Terraform import ID names.
 
-use super::setup::fail;
-use super::{EXIT_OK, Io};
+use super::export::read_hooks;
+use super::output::{EXIT_OK, Io, fail};
 use crate::backend::Backend;
 use crate::export::{Exported, ImportId, find_for_import};
-use crate::reconcile::Reconciler;
+use crate::reconcile::Reader;
 
 /// Reads the backend `target_of` gives for the ID's project (a configuration file ignores it)
 /// and prints the matching hook, or what is near it.
 pub(super) async fn run<T: Backend>(
-    reconciler: &Reconciler,
+    reader: &Reader,
     raw: &str,
     target_of: impl FnOnce(&str) -> T,
     io: Io<'_>,
@@ -19,7 +19,7 @@ pub(super) async fn run<T: Backend>(
         Err(problem) => return fail(io.err, problem),
     };
     let backend = target_of(&id.project_id);
-    let (hooks, bodies) = match reconciler.read_hooks(&backend).await {
+    let (hooks, bodies) = match read_hooks(reader, &backend).await {
         Ok(read) => read,
         Err(e) => return fail(io.err, e),
     };

@@ -33,33 +33,31 @@ mod explain;
 mod export;
 mod import;
 mod json;
+mod output;
 mod plan;
 mod probe;
 mod render;
+mod settings;
 mod setup;
 mod text;
 
 use std::ffi::OsString;
+use std::future::Future;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use crate::action::InvalidAction;
+use crate::payload::Samples;
+use crate::plan::Mode;
+use crate::reconcile::Reconciler;
 use crate::stack::Stack;
 use crate::trace::Trace;
-use args::Command;
+use args::{Args, Command, Options, PlanFormat};
+use output::fail;
+pub use output::{EXIT_CHANGES, EXIT_CONFLICT, EXIT_DRIFT, EXIT_ERROR, EXIT_OK, Io};
+use setup::Backends;
 use text::Style;
-
-/// Success, or nothing to change.
-pub const EXIT_OK: u8 = 0;
-/// An error.
-pub const EXIT_ERROR: u8 = 1;
-/// `plan --detailed-exitcode` found changes.
-pub const EXIT_CHANGES: u8 = 2;
-/// Someone else kept writing the backend; nothing of this run was written there.
-pub const EXIT_CONFLICT: u8 = 3;
-/// `--expect-no-changes` found changes (drift); nothing was written.
-pub const EXIT_DRIFT: u8 = 4;
 
 /// Runs the command line of the current process for `stack` and returns its exit code.
 pub fn run(stack: Stack) -> ExitCode {
@@ -99,18 +97,6 @@ pub fn run_args(stack: Stack, args: Vec<OsString>) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Where a run writes and how it asks.
-pub struct Io<'a> {
-    /// Plans and results.
-    pub out: &'a mut dyn Write,
-    /// Errors.
-    pub err: &'a mut dyn Write,
-    /// Asks a yes/no question; `None` when nobody can answer (no terminal).
-    pub confirm: Option<&'a mut dyn FnMut(&str) -> bool>,
-    /// Whether colours may be used (a terminal); `NO_COLOR` and `--no-color` still win.
-    pub color: bool,
-}
-
 /// Runs the command line `args` for `stack`, reading configuration through `env`; returns the
 /// exit code. [`run`] calls this with the real process; tests call it with their own.
 ///
@@ -126,7 +112,7 @@ pub fn run_with(
 }
 
 /// [`run_with`]; `live_stderr` when `io.err` is the process's standard error, so that `-v`
-/// lines go there as they happen.
+/// lines go there as they happen. The one place that says which command does what.
 fn run_inner(
     stack: Stack,
     args: impl IntoIterator<Item = impl Into<OsString>>,
@@ -134,21 +120,122 @@ fn run_inner(
     mut io: Io<'_>,
     live_stderr: bool,
 ) -> u8 {
-    let args = match args::parse(args.into_iter().map(Into::into).collect()) {
+    let Args { command, options } = match args::parse(args.into_iter().map(Into::into).collect()) {
         Ok(args) => args,
         Err(problem) => {
             let _ = writeln!(io.err, "error: {problem}\n\n{}", usage());
             return EXIT_ERROR;
         }
     };
-    let style = Style::new(
-        io.color && !args.options.no_color && env("NO_COLOR").is_none_or(|v| v.is_empty()),
-    );
-    if args.command == Command::Help {
-        let _ = write!(io.out, "{}", usage());
-        return EXIT_OK;
+    let style =
+        Style::new(io.color && !options.no_color && env("NO_COLOR").is_none_or(|v| v.is_empty()));
+    // `-v`: live on the process's standard error; kept and written at the end for a caller's
+    // own streams.
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let trace = match (options.verbose, live_stderr) {
+        (false, _) => Trace::default(),
+        (true, true) => Trace::stderr(),
+        (true, false) => Trace::collected(Arc::clone(&kept)),
+    };
+    let remote = Remote {
+        stack,
+        options: &options,
+        env,
+        trace: &trace,
+    };
+    let code = match command {
+        Command::Help => {
+            let _ = write!(io.out, "{}", usage());
+            EXIT_OK
+        }
+        Command::Render { json, payloads } => match checked(remote.stack, &options, io.err) {
+            Ok(stack) if payloads => render::payloads(&stack, &options, json, io.reborrow()),
+            Ok(stack) => render::render(&stack, &options, json, io.reborrow()),
+            Err(code) => code,
+        },
+        Command::Plan {
+            format,
+            detailed_exitcode,
+            expect_no_changes,
+        } => plans(
+            remote,
+            plan::Job {
+                mode: Mode::Apply,
+                format,
+                expect_no_changes,
+                then: plan::Then::Show { detailed_exitcode },
+            },
+            style,
+            &mut io,
+        ),
+        Command::Apply {
+            yes,
+            expect_no_changes,
+        } => plans(
+            remote,
+            plan::Job {
+                mode: Mode::Apply,
+                format: PlanFormat::Text,
+                expect_no_changes,
+                then: plan::Then::Write { yes },
+            },
+            style,
+            &mut io,
+        ),
+        Command::Destroy { yes } => plans(
+            remote,
+            plan::Job {
+                mode: Mode::Destroy,
+                format: PlanFormat::Text,
+                expect_no_changes: false,
+                then: plan::Then::Write { yes },
+            },
+            style,
+            &mut io,
+        ),
+        Command::Export => remote.run(Mode::Apply, false, &mut io, |run, io| async move {
+            export::run(run.reconciler.reader(), &run.backends.units, io).await
+        }),
+        Command::Import { id } => remote.run(Mode::Apply, true, &mut io, |run, io| async move {
+            import::run(
+                run.reconciler.reader(),
+                &id,
+                |project| run.backends.of_project(project),
+                io,
+            )
+            .await
+        }),
+        Command::Probe { dry_run, targeted } => {
+            remote.run(Mode::Apply, false, &mut io, move |run, io| async move {
+                probe::run(&run.samples, &run.backends, &targeted, dry_run, io).await
+            })
+        }
+        Command::Explain { json, flow } => {
+            remote.run(Mode::Apply, false, &mut io, move |run, io| async move {
+                let planner = run.reconciler.planner().to_show();
+                explain::run(
+                    run.reconciler.reader(),
+                    &planner,
+                    &run.backends.units,
+                    json,
+                    flow,
+                    io,
+                )
+                .await
+            })
+        }
+    };
+    if let Ok(lines) = kept.lock() {
+        for line in lines.iter() {
+            let _ = writeln!(io.err, "{line}");
+        }
     }
-    // Values the program computed are checked before anything is read, written or shown.
+    code
+}
+
+/// The stack, once the values the program computed are checked (before anything is read,
+/// written or shown) and the samples of `--identity-schema` are in; else the exit code.
+fn checked(stack: Stack, options: &Options, err: &mut dyn Write) -> Result<Stack, u8> {
     let invalid: Vec<InvalidAction> = stack
         .get_actions()
         .iter()
@@ -156,82 +243,92 @@ fn run_inner(
         .collect();
     if !invalid.is_empty() {
         for line in invalid.iter().flat_map(InvalidAction::lines) {
-            let _ = writeln!(io.err, "error: {line}");
+            let _ = writeln!(err, "error: {line}");
         }
         let _ = writeln!(
-            io.err,
+            err,
             "error: {} action(s) have invalid computed values; nothing was read or written",
             invalid.len()
         );
-        return EXIT_ERROR;
+        return Err(EXIT_ERROR);
     }
-    let stack = match &args.options.identity_schema {
+    match &options.identity_schema {
         Some(path) => match stack.get_samples().clone().identity_schema_file(path) {
-            Ok(samples) => stack.samples(samples),
-            Err(e) => {
-                let _ = writeln!(io.err, "error: {e}");
-                return EXIT_ERROR;
-            }
+            Ok(samples) => Ok(stack.samples(samples)),
+            Err(e) => Err(fail(err, e)),
         },
-        None => stack,
-    };
-    if let Command::Render { json, payloads } = args.command {
-        return if payloads {
-            render::payloads(&stack, &args.options, json, io)
-        } else {
-            render::render(&stack, &args.options, json, io)
+        None => Ok(stack),
+    }
+}
+
+/// `plan`, `apply` and `destroy`: `job` on the backends of `remote`.
+fn plans(remote: Remote<'_>, job: plan::Job, style: Style, io: &mut Io<'_>) -> u8 {
+    remote.run(job.mode, false, io, move |run, io| async move {
+        plan::run(&run.reconciler, &run.backends.units, job, style, io).await
+    })
+}
+
+/// What a command that reads (and maybe writes) backends starts from.
+struct Remote<'r> {
+    stack: Stack,
+    options: &'r Options,
+    env: &'r dyn Fn(&str) -> Option<String>,
+    trace: &'r Trace,
+}
+
+/// A command's backends, and how it reads, plans and writes them.
+struct Run {
+    reconciler: Reconciler,
+    backends: Backends,
+    /// The sample contexts bodies are evaluated with.
+    samples: Samples,
+}
+
+impl Remote<'_> {
+    /// Checks the stack, starts the async runtime, sets up the backends (of any project the
+    /// command names, for `import`) and runs `job` on them in `mode`.
+    fn run<'io, F: Future<Output = u8>>(
+        self,
+        mode: Mode,
+        any_project: bool,
+        io: &'io mut Io<'_>,
+        job: impl FnOnce(Run, Io<'io>) -> F,
+    ) -> u8 {
+        let stack = match checked(self.stack, self.options, io.err) {
+            Ok(stack) => stack,
+            Err(code) => return code,
         };
-    }
-    if tokio::runtime::Handle::try_current().is_ok() {
-        let _ = writeln!(
-            io.err,
-            "error: the command line runs its own async runtime and cannot be called from inside \
-             one; call it from synchronous code (for example in `tokio::task::spawn_blocking`)"
-        );
-        return EXIT_ERROR;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let _ = writeln!(io.err, "error: cannot start the async runtime: {e}");
-            return EXIT_ERROR;
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return fail(
+                io.err,
+                "the command line runs its own async runtime and cannot be called from inside \
+                 one; call it from synchronous code (for example in `tokio::task::spawn_blocking`)",
+            );
         }
-    };
-    // `-v`: live on the process's standard error; kept and written at the end for a caller's
-    // own streams.
-    let kept = Arc::new(Mutex::new(Vec::new()));
-    let trace = match (args.options.verbose, live_stderr) {
-        (false, _) => Trace::default(),
-        (true, true) => Trace::stderr(),
-        (true, false) => Trace::collected(Arc::clone(&kept)),
-    };
-    let setup = match setup::Setup::new(stack, &args, env, &trace) {
-        Ok(setup) => setup,
-        Err(e) => {
-            let _ = writeln!(io.err, "error: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let reborrowed = Io {
-        out: &mut *io.out,
-        err: &mut *io.err,
-        confirm: match &mut io.confirm {
-            Some(confirm) => Some(&mut **confirm),
-            None => None,
-        },
-        color: io.color,
-    };
-    let code = runtime.block_on(setup.run(&args.command, style, reborrowed));
-    if let Ok(lines) = kept.lock() {
-        for line in lines.iter() {
-            let _ = writeln!(io.err, "{line}");
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => return fail(io.err, format!("cannot start the async runtime: {e}")),
+        };
+        let set_up = settings::reconciler(&stack, self.options, self.env, self.trace, mode)
+            .and_then(|reconciler| {
+                let samples = stack.get_samples().clone();
+                let backends =
+                    Backends::new(stack, self.options, self.env, self.trace, any_project)?;
+                Ok(Run {
+                    reconciler,
+                    backends,
+                    samples,
+                })
+            });
+        match set_up {
+            Ok(run) => runtime.block_on(job(run, io.reborrow())),
+            Err(e) => fail(io.err, e),
         }
     }
-    code
 }
 
 /// The program's name, as it was started.

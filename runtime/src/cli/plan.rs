@@ -4,21 +4,44 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use super::args::{Command, PlanFormat};
+use super::args::PlanFormat;
 use super::json::{PlanJson, pretty};
-use super::setup::{fail, progress};
+use super::output::{
+    EXIT_CHANGES, EXIT_CONFLICT, EXIT_DRIFT, EXIT_ERROR, EXIT_OK, Io, fail, progress,
+};
 use super::text::{Style, Summary, plan_markdown, plan_text};
-use super::{EXIT_CHANGES, EXIT_CONFLICT, EXIT_DRIFT, EXIT_ERROR, EXIT_OK, Io};
 use crate::backend::{Backend, BackendName};
 use crate::error::Error;
 use crate::plan::{Mode, ProjectPlan, Warning};
 use crate::reconcile::{Applied, Reconciler, Unit};
 
-/// Runs `plan`, `apply` or `destroy` on `units`.
+/// What `plan`, `apply` and `destroy` do.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Job {
+    /// Make the backends match the stack, or remove what it owns.
+    pub(super) mode: Mode,
+    /// How the plans are shown.
+    pub(super) format: PlanFormat,
+    /// `--expect-no-changes`: changes are an error (drift), and nothing is written.
+    pub(super) expect_no_changes: bool,
+    /// What comes after the plans are shown.
+    pub(super) then: Then,
+}
+
+/// What comes after the plans are shown.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Then {
+    /// Nothing (`plan`); with `--detailed-exitcode`, changes exit with [`EXIT_CHANGES`].
+    Show { detailed_exitcode: bool },
+    /// Writing them, after asking unless `--yes`.
+    Write { yes: bool },
+}
+
+/// Runs `job` on `units`.
 pub(super) async fn run<T: Backend>(
     reconciler: &Reconciler,
     units: &[Arc<Unit<T>>],
-    command: &Command,
+    job: Job,
     style: Style,
     io: Io<'_>,
 ) -> u8 {
@@ -26,19 +49,12 @@ pub(super) async fn run<T: Backend>(
         out, err, confirm, ..
     } = io;
     let labels = || units.iter().map(|u| u.backend.label()).collect::<Vec<_>>();
-    let (format, expect_no_changes, yes, mode) = match *command {
-        Command::Plan {
-            format,
-            expect_no_changes,
-            ..
-        } => (format, expect_no_changes, false, Mode::Apply),
-        Command::Apply {
-            yes,
-            expect_no_changes,
-        } => (PlanFormat::Text, expect_no_changes, yes, Mode::Apply),
-        Command::Destroy { yes } => (PlanFormat::Text, false, yes, Mode::Destroy),
-        _ => unreachable!("only plan, apply and destroy come here"),
-    };
+    let Job {
+        mode,
+        format,
+        expect_no_changes,
+        then,
+    } = job;
     let mut planned: Vec<(Arc<Unit<T>>, ProjectPlan)> = Vec::new();
     let mut failures: Vec<(String, String)> = Vec::new();
     let mut failed: Vec<String> = Vec::new();
@@ -74,16 +90,16 @@ pub(super) async fn run<T: Backend>(
         );
         return EXIT_DRIFT;
     }
-    if let Command::Plan {
-        detailed_exitcode, ..
-    } = *command
-    {
-        return if detailed_exitcode && summary.has_changes() {
-            EXIT_CHANGES
-        } else {
-            EXIT_OK
-        };
-    }
+    let yes = match then {
+        Then::Show { detailed_exitcode } => {
+            return if detailed_exitcode && summary.has_changes() {
+                EXIT_CHANGES
+            } else {
+                EXIT_OK
+            };
+        }
+        Then::Write { yes } => yes,
+    };
     if !summary.has_changes() {
         return EXIT_OK;
     }

@@ -5,15 +5,14 @@
 
 use std::sync::Arc;
 
-use ory_actions_core::Platform;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{EXIT_ERROR, EXIT_OK, Io};
+use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
+use super::setup::Backends;
 use crate::action::Action;
-use crate::payload::Phase;
+use crate::payload::{Phase, Samples};
 use crate::probe::{NotSent, Request, TIMEOUT, judge, request, send};
-use crate::reconcile::Reconciler;
 
 /// How many hooks are probed at once.
 const AT_ONCE: usize = 8;
@@ -28,19 +27,25 @@ struct Probe {
     identity: Option<serde_json::Value>,
 }
 
-/// Probes each hook of `actions` in each of its lists on `platform`; one line per hook. Exits
-/// 1 when any hook fails, naming it.
+/// Probes each hook of the actions of `backends` (those `--target` names, all without
+/// targets) in each of its lists; one line per hook. Exits 1 when any hook fails, naming it.
 pub(super) async fn run(
-    reconciler: &Reconciler,
-    actions: &[&Action],
-    platform: Platform,
+    samples: &Samples,
+    backends: &Backends,
+    targeted: &[String],
     dry_run: bool,
     io: Io<'_>,
 ) -> u8 {
-    let samples = reconciler.sample_contexts();
+    let platform = backends.platform;
+    let actions: Vec<&Action> = backends
+        .units
+        .iter()
+        .flat_map(|u| &u.actions)
+        .filter(|a| probed(a, targeted))
+        .collect();
     // An action that names a list the platform lacks cannot be probed there.
     let mut failed: Vec<String> = Vec::new();
-    for action in actions {
+    for action in &actions {
         if let Err(problem) = action.scopes_on(platform) {
             let _ = writeln!(io.out, "FAIL {action}: {problem}");
             failed.push(action.to_string());
@@ -96,7 +101,7 @@ pub(super) async fn run(
         .build()
     {
         Ok(client) => client,
-        Err(e) => return super::setup::fail(io.err, format!("cannot set up HTTP: {e}")),
+        Err(e) => return fail(io.err, format!("cannot set up HTTP: {e}")),
     };
     // Send every request at once (at most AT_ONCE in flight); keep the answers by index.
     let probes: Vec<Arc<Probe>> = probes.into_iter().map(Arc::new).collect();
@@ -178,6 +183,15 @@ pub(super) async fn run(
         );
         EXIT_ERROR
     }
+}
+
+/// Whether `probe --target …` covers `action`: its flow or its name is a target, or there are
+/// no targets. (Every target names a flow or an action: the settings checked that.)
+fn probed(action: &Action, targeted: &[String]) -> bool {
+    targeted.is_empty()
+        || targeted
+            .iter()
+            .any(|t| action.name() == Some(t.as_str()) || action.flow().as_str() == t)
 }
 
 fn report_not_sent(out: &mut dyn std::io::Write, who: &str, not_sent: &NotSent) {

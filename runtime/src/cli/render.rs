@@ -2,8 +2,8 @@
 
 use super::args::Options;
 use super::json::{PayloadJson, RenderedJson, pretty};
-use super::setup::{fail, target_scopes};
-use super::{EXIT_ERROR, EXIT_OK, Io};
+use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
+use super::settings::target_scopes;
 use crate::action::Action;
 use crate::hooks::Secrets;
 use crate::payload::{Payload, payloads_of};

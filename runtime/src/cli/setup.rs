@@ -1,25 +1,21 @@
 //! From the environment and the options to the backends of a run: one Ory Network project per
 //! project the actions name, or one Kratos configuration file.
 
-use std::collections::{BTreeSet, HashMap};
-use std::io::Write;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ory_actions_core::scope::one_of;
-use ory_actions_core::suggest::did_you_mean;
-use ory_actions_core::{Flow, Platform, Scope};
+use ory_actions_core::Platform;
 
-use super::args::{Args, Command, Options};
-use super::text::Style;
-use super::{EXIT_ERROR, Io};
+use super::args::Options;
 use crate::action::Action;
 use crate::backend::console::{ApiKey, ConsoleClient, ConsoleProject};
 use crate::backend::kratos_file::{KratosFile, KratosPaths, PathMap};
+use crate::backend::{Backend, BackendName, State, Written};
 use crate::error::Error;
-use crate::plan::{Mode, Resend};
-use crate::reconcile::{Reconciler, Unit, retry};
+use crate::hooks::ListWrite;
+use crate::reconcile::Unit;
 use crate::stack::Stack;
 use crate::trace::Trace;
 
@@ -29,124 +25,102 @@ const DEFAULT_CONSOLE_URL: &str = "https://api.console.ory.sh";
 /// How long one request to Ory may take, unless `--request-timeout` says otherwise.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Where a run goes.
-pub(super) enum Backends {
-    /// Ory Network projects, each with its actions.
-    Console {
-        client: Arc<ConsoleClient>,
-        units: Vec<Arc<Unit<ConsoleProject>>>,
-    },
-    /// One Kratos configuration file with every action.
-    Kratos(Arc<Unit<KratosFile>>),
+/// The backend of a run: an Ory Network project or a Kratos configuration file, so that every
+/// command is written once for both.
+pub(super) enum AnyBackend {
+    /// An Ory Network project.
+    Console(ConsoleProject),
+    /// A Kratos configuration file.
+    Kratos(KratosFile),
 }
 
-/// A run, ready to go.
-pub(super) struct Setup {
-    pub(super) reconciler: Reconciler,
-    pub(super) backends: Backends,
-}
-
-impl Setup {
-    /// Reads the environment (through `env`) and the options, and finds the backends.
-    pub(super) fn new(
-        stack: Stack,
-        args: &Args,
-        env: &dyn Fn(&str) -> Option<String>,
-        trace: &Trace,
-    ) -> Result<Self, Error> {
-        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-        let options = &args.options;
-        let mode = match args.command {
-            Command::Destroy { .. } => Mode::Destroy,
-            _ => Mode::Apply,
-        };
-        let reconciler = Reconciler::new(stack.get_prune().clone(), mode)
-            .traced(trace.clone())
-            .parallelism(parallelism(options, &var)?)
-            .only(target_scopes(&stack, &options.targeted)?)
-            .resend(resend(&stack, options)?)
-            .samples(stack.get_samples().clone())
-            .deadline(
-                options
-                    .deadline
-                    .map_or(retry::DEFAULT_DEADLINE, Duration::from_secs),
-            );
-        let backends = match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
-            Some(path) => Backends::Kratos(Arc::new(kratos_file(stack, options, path, &var)?)),
-            None => console(stack, args, &var, trace)?,
-        };
-        Ok(Setup {
-            reconciler,
-            backends,
-        })
+impl Backend for AnyBackend {
+    fn name(&self) -> BackendName {
+        match self {
+            AnyBackend::Console(project) => project.name(),
+            AnyBackend::Kratos(file) => file.name(),
+        }
     }
 
-    /// Runs `command` on the backends.
-    pub(super) async fn run(self, command: &Command, style: Style, io: Io<'_>) -> u8 {
-        let Setup {
-            reconciler,
-            backends,
-        } = self;
-        match (command, backends) {
-            (Command::Export, Backends::Console { units, .. }) => {
-                let backends: Vec<&ConsoleProject> = units.iter().map(|u| &u.backend).collect();
-                super::export::run(&reconciler, &backends, io).await
-            }
-            (Command::Export, Backends::Kratos(unit)) => {
-                super::export::run(&reconciler, &[&unit.backend], io).await
-            }
-            (Command::Import { id }, Backends::Console { client, .. }) => {
-                super::import::run(
-                    &reconciler,
-                    id,
-                    |project| ConsoleProject::new(Arc::clone(&client), project),
-                    io,
-                )
-                .await
-            }
-            (Command::Import { id }, Backends::Kratos(unit)) => {
-                super::import::run(&reconciler, id, |_| unit.backend.clone(), io).await
-            }
-            (Command::Probe { dry_run, targeted }, Backends::Console { units, .. }) => {
-                let actions: Vec<&Action> = units
-                    .iter()
-                    .flat_map(|u| &u.actions)
-                    .filter(|a| probed(a, targeted))
-                    .collect();
-                super::probe::run(&reconciler, &actions, Platform::OryNetwork, *dry_run, io).await
-            }
-            (Command::Probe { dry_run, targeted }, Backends::Kratos(unit)) => {
-                let actions: Vec<&Action> = unit
-                    .actions
-                    .iter()
-                    .filter(|a| probed(a, targeted))
-                    .collect();
-                super::probe::run(&reconciler, &actions, Platform::Kratos, *dry_run, io).await
-            }
-            (Command::Explain { json, flow }, Backends::Console { units, .. }) => {
-                let units: Vec<&Unit<ConsoleProject>> = units.iter().map(|u| &**u).collect();
-                super::explain::run(&reconciler, &units, *json, *flow, io).await
-            }
-            (Command::Explain { json, flow }, Backends::Kratos(unit)) => {
-                super::explain::run(&reconciler, &[&*unit], *json, *flow, io).await
-            }
-            (command, Backends::Console { units, .. }) => {
-                super::plan::run(&reconciler, &units, command, style, io).await
-            }
-            (command, Backends::Kratos(unit)) => {
-                super::plan::run(&reconciler, &[unit], command, style, io).await
-            }
+    fn platform(&self) -> Platform {
+        match self {
+            AnyBackend::Console(project) => project.platform(),
+            AnyBackend::Kratos(file) => file.platform(),
+        }
+    }
+
+    fn conflict_cause(&self) -> &'static str {
+        match self {
+            AnyBackend::Console(project) => project.conflict_cause(),
+            AnyBackend::Kratos(file) => file.conflict_cause(),
+        }
+    }
+
+    async fn read(&self) -> Result<State, Error> {
+        match self {
+            AnyBackend::Console(project) => project.read().await,
+            AnyBackend::Kratos(file) => file.read().await,
+        }
+    }
+
+    async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
+        match self {
+            AnyBackend::Console(project) => project.write(revision, writes).await,
+            AnyBackend::Kratos(file) => file.write(revision, writes).await,
+        }
+    }
+
+    async fn fetch_body(&self, reference: &str) -> Result<String, String> {
+        match self {
+            AnyBackend::Console(project) => project.fetch_body(reference).await,
+            AnyBackend::Kratos(file) => file.fetch_body(reference).await,
         }
     }
 }
 
-/// Whether `probe --target …` covers `action`: its flow or its name is a target, or there are
-/// no targets. (Every target names a flow or an action: `target_scopes` checked that.)
-fn probed(action: &Action, targeted: &[String]) -> bool {
-    targeted.is_empty()
-        || targeted
-            .iter()
-            .any(|t| action.name() == Some(t.as_str()) || action.flow().as_str() == t)
+/// Where a run goes: the backends with their actions.
+pub(super) struct Backends {
+    /// Each backend and the actions that go there, in the order they first appear.
+    pub(super) units: Vec<Arc<Unit<AnyBackend>>>,
+    /// Which platform they are on.
+    pub(super) platform: Platform,
+    /// How any project of the console is reached, or the one file.
+    source: Source,
+}
+
+/// How [`Backends::of_project`] finds a backend.
+enum Source {
+    Console(Arc<ConsoleClient>),
+    Kratos(KratosFile),
+}
+
+impl Backends {
+    /// Reads the environment (through `env`) and the options, and finds the backends of
+    /// `stack`. For `import` (`any_project`), no project is taken from the stack: the import
+    /// ID names it.
+    pub(super) fn new(
+        stack: Stack,
+        options: &Options,
+        env: &dyn Fn(&str) -> Option<String>,
+        trace: &Trace,
+        any_project: bool,
+    ) -> Result<Self, Error> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
+            Some(path) => kratos_file(stack, options, path, &var),
+            None => console(stack, options, &var, trace, any_project),
+        }
+    }
+
+    /// The backend of `project` (a configuration file has one set of lists whatever it is).
+    pub(super) fn of_project(&self, project: &str) -> AnyBackend {
+        match &self.source {
+            Source::Console(client) => {
+                AnyBackend::Console(ConsoleProject::new(Arc::clone(client), project))
+            }
+            Source::Kratos(file) => AnyBackend::Kratos(file.clone()),
+        }
+    }
 }
 
 /// The Kratos configuration file at `path`, validated with `--schema` when given.
@@ -155,7 +129,7 @@ fn kratos_file(
     options: &Options,
     path: String,
     var: &dyn Fn(&str) -> Option<String>,
-) -> Result<Unit<KratosFile>, Error> {
+) -> Result<Backends, Error> {
     if options.project.is_some() || options.console_url.is_some() {
         return Err(Error::Config(
             "a Kratos configuration file (--config or ORY_KRATOS_CONFIG) is one target; \
@@ -179,9 +153,13 @@ fn kratos_file(
         }
     };
     // A configuration file holds one set of hook lists: every action goes there.
-    Ok(Unit {
-        backend: file,
-        actions: stack.into_actions(),
+    Ok(Backends {
+        units: vec![Arc::new(Unit {
+            backend: AnyBackend::Kratos(file.clone()),
+            actions: stack.into_actions(),
+        })],
+        platform: Platform::Kratos,
+        source: Source::Kratos(file),
     })
 }
 
@@ -218,31 +196,13 @@ fn kratos_paths(
 }
 
 /// The Ory Network projects of the stack, through the console API.
-/// `--parallelism`, else `ORY_ACTIONS_PARALLELISM`, else the default.
-fn parallelism(options: &Options, var: &dyn Fn(&str) -> Option<String>) -> Result<usize, Error> {
-    let given = match (options.parallelism, var("ORY_ACTIONS_PARALLELISM")) {
-        (Some(count), _) => count,
-        (None, Some(text)) => match text.trim().parse::<u64>() {
-            Ok(count) if count > 0 => count,
-            _ => {
-                return Err(Error::Config(format!(
-                    "ORY_ACTIONS_PARALLELISM must be a whole number of targets above 0, not \
-                     `{text}`"
-                )));
-            }
-        },
-        (None, None) => return Ok(crate::reconcile::DEFAULT_PARALLELISM),
-    };
-    Ok(usize::try_from(given).unwrap_or(usize::MAX))
-}
-
 fn console(
     stack: Stack,
-    args: &Args,
+    options: &Options,
     var: &dyn Fn(&str) -> Option<String>,
     trace: &Trace,
+    any_project: bool,
 ) -> Result<Backends, Error> {
-    let options = &args.options;
     if options.kratos_dir.is_some() || !options.path_maps.is_empty() {
         return Err(Error::Config(
             "--kratos-dir and --path-map say where a Kratos configuration file's body templates              are: they go with --config (or ORY_KRATOS_CONFIG)"
@@ -269,21 +229,22 @@ fn console(
         ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?.traced(trace.clone()),
     );
     // `import` reads the project its ID names, whatever the stack declares.
-    if matches!(args.command, Command::Import { .. }) {
-        return Ok(Backends::Console {
-            client,
+    if any_project {
+        return Ok(Backends {
             units: Vec::new(),
+            platform: Platform::OryNetwork,
+            source: Source::Console(client),
         });
     }
     let defaults = ProjectDefaults {
         flag: options.project.clone(),
         env: var("ORY_PROJECT_ID").or_else(|| var("ORY_PROJECT")),
     };
-    let units: Vec<Arc<Unit<ConsoleProject>>> = group_by_project(stack, &defaults)?
+    let units: Vec<Arc<Unit<AnyBackend>>> = group_by_project(stack, &defaults)?
         .into_iter()
         .map(|(project, actions)| {
             Arc::new(Unit {
-                backend: ConsoleProject::new(Arc::clone(&client), project),
+                backend: AnyBackend::Console(ConsoleProject::new(Arc::clone(&client), project)),
                 actions,
             })
         })
@@ -293,7 +254,11 @@ fn console(
             "the stack declares no actions and names no project: nothing to do".into(),
         ));
     }
-    Ok(Backends::Console { client, units })
+    Ok(Backends {
+        units,
+        platform: Platform::OryNetwork,
+        source: Source::Console(client),
+    })
 }
 
 /// Where the project of actions that name none comes from, most specific first.
@@ -356,109 +321,4 @@ fn group_by_project(
         groups.push((project_id, Vec::new()));
     }
     Ok(groups)
-}
-
-/// Whose secrets `--resend-secrets` sends again: every action's, or those of the actions named.
-fn resend(stack: &Stack, options: &Options) -> Result<Resend, Error> {
-    if options.resend_all {
-        return Ok(Resend::All);
-    }
-    if options.resend.is_empty() {
-        return Ok(Resend::None);
-    }
-    let names: Vec<&str> = stack
-        .get_actions()
-        .iter()
-        .filter_map(|a| a.name())
-        .collect();
-    for wanted in &options.resend {
-        if !names.contains(&wanted.as_str()) {
-            let near = did_you_mean(wanted, names.iter().copied())
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
-            return Err(Error::Config(format!(
-                "`--resend-secrets={wanted}` names no action: the stack names {}{near}",
-                if names.is_empty() {
-                    "none".to_owned()
-                } else {
-                    one_of(names.iter().copied())
-                }
-            )));
-        }
-    }
-    Ok(Resend::Named(options.resend.iter().cloned().collect()))
-}
-
-/// The hook lists `--target` limits a run to: every list of a named flow, and the lists of the
-/// actions with a given name. `None` without targets.
-pub(super) fn target_scopes(
-    stack: &Stack,
-    targets: &[String],
-) -> Result<Option<BTreeSet<Scope>>, Error> {
-    if targets.is_empty() {
-        return Ok(None);
-    }
-    let mut scopes = BTreeSet::new();
-    for target in targets {
-        if let Some(flow) = Flow::from_name(target) {
-            scopes.extend(Scope::ALL.iter().filter(|s| s.flow() == flow));
-            continue;
-        }
-        let named: Vec<&Action> = stack
-            .get_actions()
-            .iter()
-            .filter(|a| a.name() == Some(target.as_str()))
-            .collect();
-        if named.is_empty() {
-            let names: Vec<&str> = stack
-                .get_actions()
-                .iter()
-                .filter_map(|a| a.name())
-                .collect();
-            let mut candidates: Vec<&str> = Flow::names().collect();
-            candidates.extend(&names);
-            let near = did_you_mean(target, candidates)
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
-            let named = if names.is_empty() {
-                "the stack names none".to_owned()
-            } else {
-                one_of(names.iter().copied())
-            };
-            return Err(Error::Config(format!(
-                "unknown target `{target}`: expected a flow ({}) or the name of an action \
-                 ({named}){near}",
-                one_of(Flow::names()),
-            )));
-        }
-        scopes.extend(named.iter().flat_map(|a| a.scopes().iter().copied()));
-    }
-    Ok(Some(scopes))
-}
-
-/// A line on `err` as each of several backends finishes: `[2/3] project …: planned`.
-pub(super) fn progress<'a>(
-    err: &'a mut dyn Write,
-    labels: Vec<String>,
-    done: &'static str,
-) -> impl FnMut(usize, bool) + 'a {
-    let mut finished = 0;
-    move |index, ok| {
-        finished += 1;
-        if labels.len() > 1 {
-            let _ = writeln!(
-                err,
-                "[{finished}/{}] {}: {}",
-                labels.len(),
-                labels[index],
-                if ok { done } else { "failed" }
-            );
-        }
-    }
-}
-
-/// Writes `error: …` and returns the exit code of an error.
-pub(super) fn fail(err: &mut dyn Write, error: impl std::fmt::Display) -> u8 {
-    let _ = writeln!(err, "error: {error}");
-    EXIT_ERROR
 }

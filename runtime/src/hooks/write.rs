@@ -151,6 +151,11 @@ impl ListWrite {
         }
     }
 
+    /// The list after the change as stored entries ([`ListWrite::stored`]).
+    pub(crate) fn stored_list(&self) -> Vec<StoredEntry> {
+        (0..self.entries.len()).map(|i| self.stored(i)).collect()
+    }
+
     /// Every entry of the list after the change, as written.
     pub(crate) fn values(&self) -> Values {
         Values((0..self.entries.len()).map(|i| self.entry(i)).collect())

@@ -6,6 +6,7 @@
 //! before a `session` entry, so that signing in after registration stays last.
 
 mod compare;
+mod planner;
 mod warning;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,6 +29,7 @@ pub(crate) use compare::Resend;
 use compare::{Compare, absent, compare};
 use ory_actions_core::BodyShape;
 use ory_actions_core::jsonnet::check_body;
+pub(crate) use planner::Planner;
 pub(crate) use warning::Warning;
 use warning::flow_wide_warnings;
 

@@ -2,29 +2,23 @@
 //! write, and a bounded re-read and re-plan when someone else wrote first. Works the same on
 //! every [`Backend`].
 
+mod read;
 pub(crate) mod retry;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ory_actions_core::Scope;
-use tokio::sync::Mutex;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::action::Action;
 use crate::backend::{Backend, State};
 use crate::error::Error;
-use crate::export::{FoundHook, web_hooks};
-use crate::hooks::{HookLists, Secrets};
-use crate::payload::Samples;
 use crate::plan::{
-    Change, ChangeKind, FetchedBodies, Mode, PlanInput, ProjectPlan, Resend, Warning,
-    bodies_to_fetch, plan_project,
+    Change, ChangeKind, FetchedBodies, Mode, Planner, ProjectPlan, Resend, Warning, bodies_to_fetch,
 };
-use crate::stack::Prune;
-use crate::trace::Trace;
-use retry::{Policy, Tries};
+pub(crate) use read::Reader;
+use retry::Tries;
 
 /// How many times a write is tried when the backend changed in between (Ory answered 409, the
 /// file changed on disk): enough for a dozen writers landing on one project at once, each
@@ -40,46 +34,15 @@ pub(crate) struct Unit<T> {
     pub(crate) actions: Vec<Action>,
 }
 
-/// Bodies stored elsewhere (at URLs, or in files beside a configuration), read at most once
-/// per run.
-#[derive(Clone, Default)]
-struct BodyCache {
-    fetched: Arc<Mutex<FetchedBodies>>,
-}
-
-impl BodyCache {
-    async fn fetch<T: Backend>(&self, backend: &T, references: Vec<String>) -> FetchedBodies {
-        let mut out = FetchedBodies::new();
-        for reference in references {
-            let known = self.fetched.lock().await.get(&reference).cloned();
-            let content = match known {
-                Some(content) => content,
-                None => {
-                    let content = backend.fetch_body(&reference).await;
-                    self.fetched
-                        .lock()
-                        .await
-                        .insert(reference.clone(), content.clone());
-                    content
-                }
-            };
-            out.insert(reference, content);
-        }
-        out
-    }
-}
-
-/// Everything one run shares.
+/// Everything one run of plan, apply or destroy shares: how it reads, how it plans, and how
+/// many backends it works on at once.
 #[derive(Clone)]
 pub(crate) struct Reconciler {
-    prune: Prune,
-    mode: Mode,
-    bodies: BodyCache,
-    only: Option<BTreeSet<Scope>>,
-    resend: Resend,
-    policy: Policy,
-    samples: Samples,
-    trace: Trace,
+    reader: Reader,
+    planner: Planner,
+    /// The planner that checks a write: secrets sent again were written, so it asks only
+    /// whether anything still differs.
+    checker: Planner,
     parallelism: usize,
 }
 
@@ -98,162 +61,57 @@ pub(crate) struct Applied {
 }
 
 impl Reconciler {
-    /// A run in `mode` with the stack's prune policy.
-    pub(crate) fn new(prune: Prune, mode: Mode) -> Self {
+    /// A run that reads with `reader`, plans with `planner`, and works on at most `parallelism`
+    /// backends at once (at least one).
+    pub(crate) fn new(reader: Reader, planner: Planner, parallelism: usize) -> Self {
         Reconciler {
-            prune,
-            mode,
-            bodies: BodyCache::default(),
-            only: None,
-            resend: Resend::None,
-            policy: Policy::within(retry::DEFAULT_DEADLINE),
-            samples: Samples::default(),
-            trace: Trace::default(),
-            parallelism: DEFAULT_PARALLELISM,
+            checker: planner.clone().resend(Resend::None),
+            reader,
+            planner,
+            parallelism: parallelism.max(1),
         }
     }
 
-    /// At most `count` backends in flight at once (`--parallelism`); at least one.
-    pub(crate) fn parallelism(mut self, count: usize) -> Self {
-        self.parallelism = count.max(1);
-        self
+    /// How the run reads.
+    pub(crate) fn reader(&self) -> &Reader {
+        &self.reader
     }
 
-    /// Says on `trace` (`-v`) why each retry happens.
-    pub(crate) fn traced(mut self, trace: Trace) -> Self {
-        self.trace = trace;
-        self
-    }
-
-    /// Evaluates declared bodies with these sample contexts, and warns about those that fail.
-    /// The sample contexts bodies are evaluated with.
-    pub(crate) fn sample_contexts(&self) -> &Samples {
-        &self.samples
-    }
-
-    pub(crate) fn samples(mut self, samples: Samples) -> Self {
-        self.samples = samples;
-        self
-    }
-
-    /// Retries transient failures for at most `budget` from now (default two minutes).
-    pub(crate) fn deadline(mut self, budget: std::time::Duration) -> Self {
-        self.policy = Policy::within(budget);
-        self
-    }
-
-    /// Limits the run to these hook lists (`--target`): no other list is planned or written.
-    pub(crate) fn only(mut self, scopes: Option<BTreeSet<Scope>>) -> Self {
-        self.only = scopes;
-        self
-    }
-
-    /// Sends these actions' secrets again whatever the comparison says (`--resend-secrets`).
-    pub(crate) fn resend(mut self, resend: Resend) -> Self {
-        self.resend = resend;
-        self
-    }
-
-    /// Reads a backend, trying again on transient failures until the deadline.
-    async fn read<T: Backend>(&self, backend: &T) -> Result<State, Error> {
-        let mut tries = Tries::of("read").traced(&self.trace);
-        loop {
-            match backend.read().await {
-                Err(error) if retry::is_transient(&error) => {
-                    let wait = tries
-                        .failed(&self.policy, tries.count() + 1, &error, || backend.label())?;
-                    tokio::time::sleep(wait).await;
-                }
-                result => return result,
-            }
-        }
+    /// How the run plans.
+    pub(crate) fn planner(&self) -> &Planner {
+        &self.planner
     }
 
     /// Reads one backend and plans it.
     pub(crate) async fn plan<T: Backend>(&self, unit: &Unit<T>) -> Result<ProjectPlan, Error> {
-        let snapshot = self.read(&unit.backend).await?;
-        self.plan_snapshot(unit, &snapshot, &self.resend).await
+        let state = self.reader.read(&unit.backend).await?;
+        self.plan_state(&self.planner, unit, &state).await
     }
 
-    /// Plans `unit` against `snapshot`, sending again the secrets `resend` names.
-    async fn plan_snapshot<T: Backend>(
+    /// Plans `unit` against `state` with `planner`, fetching first the bodies the backend
+    /// keeps elsewhere that a plan to apply compares.
+    async fn plan_state<T: Backend>(
         &self,
+        planner: &Planner,
         unit: &Unit<T>,
-        snapshot: &State,
-        resend: &Resend,
+        state: &State,
     ) -> Result<ProjectPlan, Error> {
         let actions: Vec<&Action> = unit.actions.iter().collect();
-        let (secrets, bodies) = match self.mode {
+        let bodies = match planner.mode() {
             Mode::Apply => {
-                let references =
-                    bodies_to_fetch(&snapshot.lists, &actions, unit.backend.platform());
-                let bodies = self.bodies.fetch(&unit.backend, references).await;
-                (Secrets::Resolved, bodies)
+                let references = bodies_to_fetch(&state.lists, &actions, unit.backend.platform());
+                self.reader.bodies(&unit.backend, references).await
             }
-            Mode::Destroy => (Secrets::Redacted, FetchedBodies::new()),
+            Mode::Destroy => FetchedBodies::new(),
         };
-        plan_project(PlanInput {
-            backend: unit.backend.name(),
-            platform: unit.backend.platform(),
-            revision_id: &snapshot.revision,
-            lists: &snapshot.lists,
-            actions: &actions,
-            prune: &self.prune,
-            mode: self.mode,
-            bodies: &bodies,
-            secrets,
-            only: self.only.as_ref(),
-            resend,
-            samples: Some(&self.samples),
-        })
-    }
-
-    /// Reads one backend for `explain`: its hook lists as they will be once the stack is
-    /// applied (secrets are not read), and whether it enables verification.
-    pub(crate) async fn lists_after_apply<T: Backend>(
-        &self,
-        unit: &Unit<T>,
-    ) -> Result<(HookLists, bool), Error> {
-        let snapshot = self.read(&unit.backend).await?;
-        let actions: Vec<&Action> = unit.actions.iter().collect();
-        let plan = plan_project(PlanInput {
-            backend: unit.backend.name(),
-            platform: unit.backend.platform(),
-            revision_id: &snapshot.revision,
-            lists: &snapshot.lists,
-            actions: &actions,
-            prune: &self.prune,
-            mode: Mode::Apply,
-            bodies: &FetchedBodies::new(),
-            secrets: Secrets::Redacted,
-            only: None,
-            resend: &Resend::None,
-            samples: None,
-        })?;
-        let mut lists = snapshot.lists;
-        for write in &plan.writes {
-            lists.set(
-                write.scope,
-                (0..write.len()).map(|i| write.stored(i)).collect(),
-            );
-        }
-        Ok((lists, snapshot.verification))
-    }
-
-    /// Reads one backend for `export` and `import`: its web hooks, and the bodies they keep
-    /// elsewhere.
-    pub(crate) async fn read_hooks<T: Backend>(
-        &self,
-        backend: &T,
-    ) -> Result<(Vec<FoundHook>, FetchedBodies), Error> {
-        let snapshot = self.read(backend).await?;
-        let hooks = web_hooks(&snapshot.lists);
-        let references = hooks
-            .iter()
-            .filter_map(|h| h.hook.body.reference().map(str::to_owned))
-            .collect();
-        let bodies = self.bodies.fetch(backend, references).await;
-        Ok((hooks, bodies))
+        planner.plan(
+            unit.backend.name(),
+            unit.backend.platform(),
+            &state.revision,
+            &state.lists,
+            &actions,
+            &bodies,
+        )
     }
 
     /// Plans every backend concurrently, at most `parallelism` at once. Results come back in the order of `units`; `done`
@@ -291,7 +149,7 @@ impl Reconciler {
         let mut plan = confirmed;
         let mut attempts = 0;
         let mut conflicts = 0;
-        let mut tries = Tries::of("update").traced(&self.trace);
+        let mut tries = Tries::of("update").traced(self.reader.trace());
         loop {
             if !plan.has_changes() {
                 let revision_id = plan.revision_id.clone();
@@ -327,10 +185,12 @@ impl Reconciler {
                         });
                     }
                     // Writers that collide back off apart, so one of them gets through.
-                    self.policy.conflict_wait(conflicts)
+                    self.reader.policy().conflict_wait(conflicts)
                 }
                 Err(error) if retry::is_transient(&error) => {
-                    Some(tries.failed(&self.policy, attempts, &error, || unit.backend.label())?)
+                    Some(tries.failed(self.reader.policy(), attempts, &error, || {
+                        unit.backend.label()
+                    })?)
                 }
                 Err(mut error) => {
                     scrub(&mut error, &plan.secrets.0);
@@ -365,8 +225,7 @@ impl Reconciler {
         if after.revision == written.revision_id {
             problems.push(format!("the revision is still {}", after.revision));
         }
-        // Secrets sent again were written; checking asks only whether anything still differs.
-        let check = self.plan_snapshot(unit, after, &Resend::None).await?;
+        let check = self.plan_state(&self.checker, unit, after).await?;
         for change in check
             .changes
             .iter()
