@@ -122,11 +122,6 @@ impl ListWrite {
         self.before.as_ref().map_or(0, Vec::len)
     }
 
-    /// How many entries the list has after the change.
-    pub(crate) fn len(&self) -> usize {
-        self.entries.len()
-    }
-
     /// The entries of the list after the change, as the plan keeps them.
     pub(crate) fn entries(&self) -> &[WriteEntry] {
         &self.entries
@@ -144,7 +139,7 @@ impl ListWrite {
 
     /// The entry at `index` of the list after the change, as a stored entry: an entry kept is
     /// the one read, not decoded.
-    pub(crate) fn stored(&self, index: usize) -> StoredEntry {
+    fn stored(&self, index: usize) -> StoredEntry {
         match &self.entries[index] {
             WriteEntry::Kept(at) => self.kept(*at).clone(),
             _ => StoredEntry::new(&self.entry(index)),
