@@ -29,7 +29,7 @@ pub struct ActionParts {
     pub method: HttpMethod,
     /// `body`.
     pub body: Option<Body>,
-    /// `can_interrupt`, `response_ignore`, `response_parse`.
+    /// The flags.
     pub flags: Flags,
     /// `auth`.
     pub auth: Option<Auth>,
@@ -37,7 +37,7 @@ pub struct ActionParts {
     pub project_id: Option<ProjectId>,
     /// `headers`.
     pub headers: Vec<(Cow<'static, str>, HeaderValue)>,
-    /// `emit_analytics_event`.
+    /// Whether Kratos emits analytics events for the hook.
     pub emit_analytics_event: Option<bool>,
     /// `id`.
     pub id: Option<Cow<'static, str>>,

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use ory_actions_core::address::check_url;
+use ory_actions_core::fields;
 use ory_actions_core::jsonnet::{BodyShape, CtxError, CtxShape, check_body, check_ctx, dedent};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
@@ -268,19 +269,18 @@ pub(crate) struct Extras {
 }
 
 impl Extras {
-    /// The names of the fields that are set, as in the hook's `config`.
+    /// The names of the fields that are set, as in the hook's `config`, in the order of the
+    /// table of fields.
     pub(crate) fn set_fields(&self) -> Vec<&'static str> {
-        let mut fields = Vec::new();
-        if !self.headers.is_empty() {
-            fields.push("headers");
-        }
-        if self.emit_analytics_event.is_some() {
-            fields.push("emit_analytics_event");
-        }
-        if self.id.is_some() {
-            fields.push("id");
-        }
-        fields
+        fields::not_stored_on(Platform::OryNetwork)
+            .filter(|field| match **field {
+                fields::HEADERS => !self.headers.is_empty(),
+                fields::EMIT_ANALYTICS_EVENT => self.emit_analytics_event.is_some(),
+                fields::ID => self.id.is_some(),
+                _ => false,
+            })
+            .map(|field| field.name)
+            .collect()
     }
 }
 

@@ -9,7 +9,6 @@ mod read;
 mod render;
 mod url;
 
-pub(crate) use entry::entry_key_order;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
 pub(crate) use lists::{
     EntryEdit, HookLists, ListWrite, StoredEntry, entry_edits, kind, verification_enabled,

@@ -1,8 +1,12 @@
 //! Comparing a declared hook with the one a backend holds, field by field and by meaning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use ory_actions_core::Scope;
+use ory_actions_core::fields::{
+    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, Field, HEADERS, ID, RESPONSE_IGNORE,
+    RESPONSE_PARSE,
+};
 use ory_actions_core::jsonnet::dedent;
 use serde_json::Value;
 
@@ -11,19 +15,7 @@ use crate::hooks::{HookUrl, REDACTED, StoredAuth, StoredBody, WebHook};
 
 /// A hook with nothing set, to list every field of a create as a change from nothing.
 pub(super) fn absent(hook: &WebHook) -> WebHook {
-    WebHook {
-        url: hook.url.clone(),
-        method: hook.method.clone(),
-        body: StoredBody::None,
-        can_interrupt: false,
-        response_ignore: false,
-        response_parse: false,
-        auth: None,
-        headers: BTreeMap::new(),
-        emit_analytics_event: None,
-        id: None,
-        extra: BTreeMap::new(),
-    }
+    WebHook::new(hook.url.clone(), hook.method.clone())
 }
 
 /// What comparisons can draw on.
@@ -31,7 +23,8 @@ pub(super) struct Compare<'a> {
     pub(super) bodies: &'a FetchedBodies,
     /// Whether the declared secrets were read; when not, secret values are not compared.
     pub(super) secrets: bool,
-    /// Whether the backend stores `headers`, `emit_analytics_event` and `id`.
+    /// Whether the backend stores every field of the table of fields (Ory Network leaves some
+    /// out).
     pub(super) extras: bool,
     /// Whether the backend always holds a hook's secrets (a file does); when it does not, a
     /// secret left out of what it returns cannot be compared.
@@ -133,30 +126,30 @@ pub(super) fn compare(
                 });
             }
             fields.push(FieldChange {
-                field: "body".into(),
+                field: BODY.name.into(),
                 before,
                 after,
                 note: None,
             });
         }
     }
-    let mut flag = |field: &str, before: bool, after: bool| {
+    let mut flag = |field: &Field, before: bool, after: bool| {
         if before != after {
             fields.push(FieldChange {
-                field: field.into(),
+                field: field.name.into(),
                 before: Shown::Value(before.into()),
                 after: Shown::Value(after.into()),
                 note: None,
             });
         }
     };
-    flag("can_interrupt", remote.can_interrupt, want.can_interrupt);
+    flag(&CAN_INTERRUPT, remote.can_interrupt, want.can_interrupt);
     flag(
-        "response.ignore",
+        &RESPONSE_IGNORE,
         remote.response_ignore,
         want.response_ignore,
     );
-    flag("response.parse", remote.response_parse, want.response_parse);
+    flag(&RESPONSE_PARSE, remote.response_parse, want.response_parse);
     compare_auth(
         remote.auth.as_ref(),
         want.auth.as_ref(),
@@ -170,7 +163,7 @@ pub(super) fn compare(
     fields
 }
 
-/// `headers`, `emit_analytics_event`, `id` and fields this version does not model. A header
+/// The fields Ory Network does not store, and fields this version does not model. A header
 /// value shows only when the stack declares it as plain text.
 fn compare_extras(
     desired: &Desired<'_>,
@@ -193,19 +186,20 @@ fn compare_extras(
             Some(value) => Shown::Value(Value::String(value.clone())),
         };
         fields.push(FieldChange {
-            field: format!("headers.{name}"),
+            field: format!("{}.{name}", HEADERS.name),
             before: shown(before),
             after: shown(after),
             note: None,
         });
     }
+    let emit = EMIT_ANALYTICS_EVENT;
     let (before, after) = (
-        remote.emit_analytics_event.unwrap_or(true),
-        want.emit_analytics_event.unwrap_or(true),
+        remote.emit_analytics_event.unwrap_or(emit.default_flag()),
+        want.emit_analytics_event.unwrap_or(emit.default_flag()),
     );
     if before != after {
         fields.push(FieldChange {
-            field: "emit_analytics_event".into(),
+            field: emit.name.into(),
             before: Shown::Value(before.into()),
             after: Shown::Value(after.into()),
             note: None,
@@ -217,7 +211,7 @@ fn compare_extras(
                 .map_or(Shown::Absent, |id| Shown::Value(Value::String(id.clone())))
         };
         fields.push(FieldChange {
-            field: "id".into(),
+            field: ID.name.into(),
             before: shown(&remote.id),
             after: shown(&want.id),
             note: None,
@@ -320,7 +314,7 @@ fn compare_auth(
                 ),
                 Some(StoredAuth::Other(_)) => Shown::Sensitive,
             };
-            push("auth", shown(before), shown(after), None);
+            push(AUTH.name, shown(before), shown(after), None);
         }
     }
 }
