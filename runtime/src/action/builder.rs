@@ -3,25 +3,25 @@
 
 use std::borrow::Cow;
 
-use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, Timing};
+use ory_actions_core::{AuthMethods, Flow, HttpMethod, Timing};
 
-use super::{Action, Auth, Body, Extras, HeaderValue, InvalidAction, Parts, ProjectId, Secret};
+use super::{Action, Auth, Body, HeaderValue, HookFields, InvalidAction, Parts, ProjectId, Secret};
 
 impl Action {
     /// Starts an action for `flow` and `timing` that calls `url`.
     pub fn builder(flow: Flow, timing: Timing, url: impl Into<Cow<'static, str>>) -> ActionBuilder {
         ActionBuilder {
-            flow,
-            timing,
-            url: url.into(),
-            auth_method: None,
-            name: None,
-            method: HttpMethod::default(),
-            body: None,
-            flags: Flags::default(),
-            auth: None,
-            project_id: None,
-            extras: Extras::default(),
+            parts: Parts {
+                name: None,
+                flow,
+                timing,
+                auth_method: None,
+                project_id: None,
+                hook: HookFields {
+                    url: url.into(),
+                    ..HookFields::default()
+                },
+            },
         }
     }
 }
@@ -47,48 +47,38 @@ impl Action {
 #[derive(Clone, Debug)]
 #[must_use = "an ActionBuilder does nothing until `build` is called"]
 pub struct ActionBuilder {
-    flow: Flow,
-    timing: Timing,
-    url: Cow<'static, str>,
-    auth_method: Option<AuthMethods>,
-    name: Option<Cow<'static, str>>,
-    method: HttpMethod,
-    body: Option<Body>,
-    flags: Flags,
-    auth: Option<Auth>,
-    project_id: Option<ProjectId>,
-    extras: Extras,
+    parts: Parts,
 }
 
 impl ActionBuilder {
     /// Which `after` lists of login, registration or settings the hook goes into: a method, a
     /// list of methods, [`AuthMethods::All`] or [`AuthMethods::Fallback`].
     pub fn auth_method(mut self, auth_method: impl Into<AuthMethods>) -> Self {
-        self.auth_method = Some(auth_method.into());
+        self.parts.auth_method = Some(auth_method.into());
         self
     }
 
     /// A name for the action, shown in plans.
     pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.name = Some(name.into());
+        self.parts.name = Some(name.into());
         self
     }
 
     /// The HTTP method (default `POST`).
     pub fn method(mut self, method: HttpMethod) -> Self {
-        self.method = method;
+        self.parts.hook.method = method;
         self
     }
 
     /// The Jsonnet template of the request body.
     pub fn body(mut self, source: impl Into<Cow<'static, str>>) -> Self {
-        self.body = Some(Body::inline(source));
+        self.parts.hook.body = Some(Body::inline(source));
         self
     }
 
     /// The request body, as a [`Body`] (for example one read from a file).
     pub fn body_template(mut self, body: Body) -> Self {
-        self.body = Some(body);
+        self.parts.hook.body = Some(body);
         self
     }
 
@@ -105,31 +95,31 @@ impl ActionBuilder {
 
     /// Lets the hook stop the flow with field messages (default false).
     pub fn can_interrupt(mut self, yes: bool) -> Self {
-        self.flags.can_interrupt = yes;
+        self.parts.hook.flags.can_interrupt = yes;
         self
     }
 
     /// Runs the call in the background and ignores its answer (default false).
     pub fn response_ignore(mut self, yes: bool) -> Self {
-        self.flags.response_ignore = yes;
+        self.parts.hook.flags.response_ignore = yes;
         self
     }
 
     /// Parses the answer, which may then stop the flow or change the identity (default false).
     pub fn response_parse(mut self, yes: bool) -> Self {
-        self.flags.response_parse = yes;
+        self.parts.hook.flags.response_parse = yes;
         self
     }
 
     /// How Ory authenticates to the hook.
     pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = Some(auth);
+        self.parts.hook.auth = Some(auth);
         self
     }
 
     /// The project of this action, when it is not the stack's.
     pub fn project_id(mut self, project_id: ProjectId) -> Self {
-        self.project_id = Some(project_id);
+        self.parts.project_id = Some(project_id);
         self
     }
 
@@ -139,7 +129,8 @@ impl ActionBuilder {
         name: impl Into<Cow<'static, str>>,
         value: impl Into<Cow<'static, str>>,
     ) -> Self {
-        self.extras
+        self.parts
+            .hook
             .headers
             .push((name.into(), HeaderValue::Plain(value.into())));
         self
@@ -147,7 +138,8 @@ impl ActionBuilder {
 
     /// A request header whose value is a secret read when the program runs.
     pub fn secret_header(mut self, name: impl Into<Cow<'static, str>>, value: Secret) -> Self {
-        self.extras
+        self.parts
+            .hook
             .headers
             .push((name.into(), HeaderValue::Secret(value)));
         self
@@ -156,30 +148,18 @@ impl ActionBuilder {
     /// Whether Kratos emits analytics events and request-id headers for the hook (Kratos's
     /// default: true; Ory Network does not store it).
     pub fn emit_analytics_event(mut self, yes: bool) -> Self {
-        self.extras.emit_analytics_event = Some(yes);
+        self.parts.hook.emit_analytics_event = Some(yes);
         self
     }
 
     /// The `id` Kratos labels the hook's logs with (Ory Network does not store it).
     pub fn id(mut self, id: impl Into<Cow<'static, str>>) -> Self {
-        self.extras.id = Some(id.into());
+        self.parts.hook.id = Some(id.into());
         self
     }
 
     /// Checks every rule and returns the action, or every problem found.
     pub fn build(self) -> Result<Action, InvalidAction> {
-        Action::checked(Parts {
-            name: self.name,
-            flow: self.flow,
-            timing: self.timing,
-            auth_method: self.auth_method,
-            url: self.url,
-            method: self.method,
-            body: self.body,
-            flags: self.flags,
-            auth: self.auth,
-            project_id: self.project_id,
-            extras: self.extras,
-        })
+        Action::checked(self.parts)
     }
 }

@@ -11,29 +11,35 @@ use ory_actions_core::names::{
 use ory_actions_core::rules::{
     AuthMethodLists, HeaderValueKind, check_flags, check_headers, resolve,
 };
-use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, NameError, Timing};
+use ory_actions_core::{AuthMethods, Flow, NameError, Timing};
 
-use super::{Auth, Body, Extras, HeaderValue, Problem, ProjectId, Secret};
+use super::{Auth, HeaderValue, HookFields, Problem, ProjectId, Secret};
 
-/// The parts of an action before they are checked.
-pub(crate) struct Parts {
-    pub(crate) name: Option<Cow<'static, str>>,
-    pub(crate) flow: Flow,
-    pub(crate) timing: Timing,
-    pub(crate) auth_method: Option<AuthMethods>,
-    pub(crate) url: Cow<'static, str>,
-    pub(crate) method: HttpMethod,
-    pub(crate) body: Option<Body>,
-    pub(crate) flags: Flags,
-    pub(crate) auth: Option<Auth>,
-    pub(crate) project_id: Option<ProjectId>,
-    pub(crate) extras: Extras,
+/// The parts of an action before they are checked: what `action!` and [`ActionBuilder`]
+/// collect.
+///
+/// [`ActionBuilder`]: super::ActionBuilder
+#[derive(Clone, Debug)]
+pub struct Parts {
+    /// `name`.
+    pub name: Option<Cow<'static, str>>,
+    /// `flow`.
+    pub flow: Flow,
+    /// `timing`.
+    pub timing: Timing,
+    /// `auth_method`, when given.
+    pub auth_method: Option<AuthMethods>,
+    /// `project_id`.
+    pub project_id: Option<ProjectId>,
+    /// The fields of its entry.
+    pub hook: HookFields,
 }
 
 /// Every rule of an action that is not already in its types, with the functions of
 /// `ory-actions-core` that `action!` calls at compile time: the hook lists, when `auth_method`
 /// names some, and every problem found.
 pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
+    let hook = &parts.hook;
     let mut problems = Vec::new();
     let lists = match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
         Ok(lists) => Some(lists),
@@ -44,14 +50,14 @@ pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
     };
     let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
     problems.extend(
-        check_flags(scopes.unwrap_or_default(), parts.flags)
+        check_flags(scopes.unwrap_or_default(), hook.flags)
             .into_iter()
             .map(Problem::Flags),
     );
-    if let Err(e) = check_url(&parts.url) {
+    if let Err(e) = check_url(&hook.url) {
         problems.push(Problem::Url(e));
     }
-    if let Some(body) = &parts.body {
+    if let Some(body) = &hook.body {
         match body.problem() {
             Some(problem) => problems.push(problem),
             None => {
@@ -74,7 +80,7 @@ pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
     {
         problems.push(Problem::Name(e));
     }
-    match &parts.auth {
+    match &hook.auth {
         Some(Auth::ApiKey { name, value, .. }) => {
             if let Err(e) = check_token("api key name", name) {
                 problems.push(Problem::Name(e));
@@ -89,8 +95,8 @@ pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
         }
         None => {}
     }
-    problems.extend(check_header_list(&parts.extras.headers));
-    if let Some(id) = &parts.extras.id
+    problems.extend(check_header_list(&hook.headers));
+    if let Some(id) = &hook.id
         && let Err(e) = check_not_empty("`id`", id)
     {
         problems.push(Problem::Name(e));

@@ -1,6 +1,4 @@
-//! [`Action`]: one declared web hook, checked against every rule of Ory Actions, and what it
-//! gives: its entries (`render.rs`: [`Action::render`]) and the payloads of its body
-//! (`payloads.rs`: [`Action::payloads`]).
+//! [`Action`]: one declared web hook, checked against every rule of Ory Actions.
 //!
 //! Its parts have a file each: the request [`Body`] (`body.rs`), the [`ProjectId`]
 //! (`project_id.rs`), how Ory authenticates ([`Auth`], [`Secret`]: `auth.rs`) and what goes
@@ -8,22 +6,24 @@
 //! parts before an action is made are in `check.rs`, what breaks them ([`Problem`],
 //! [`InvalidAction`]) in `problem.rs`, and [`ActionBuilder`], for actions made at run time, in
 //! `builder.rs`.
+//!
+//! What an action gives is written where what it gives is made, since the modules that make
+//! it use this one: its entries in `hooks/render.rs` ([`Action::render`]), the payloads of its
+//! body in `payload/mod.rs` ([`Action::payloads`]).
 
 mod auth;
 mod body;
 mod builder;
 mod check;
-mod payloads;
 mod problem;
 mod project_id;
 mod read;
-mod render;
 
 pub(crate) use auth::read_env;
 pub use auth::{Auth, REDACTED, Secret, SecretValue};
 pub use body::Body;
 pub use builder::ActionBuilder;
-pub(crate) use check::Parts;
+pub use check::Parts;
 pub use problem::{InvalidAction, Problem};
 pub use project_id::ProjectId;
 pub use read::ReadError;
@@ -31,7 +31,7 @@ pub use read::ReadError;
 use std::borrow::Cow;
 use std::fmt;
 
-use ory_actions_core::fields;
+use ory_actions_core::fields::{self, Field};
 use ory_actions_core::rules::AuthMethodLists;
 use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, Platform, Scope, ScopeError, Timing};
 
@@ -48,13 +48,9 @@ pub struct Action {
     scopes: Vec<Scope>,
     /// Whether `auth_method` said `all`, which means fewer lists where there are fewer.
     auth_method_all: bool,
-    url: Cow<'static, str>,
-    method: HttpMethod,
-    body: Option<Body>,
-    flags: Flags,
-    auth: Option<Auth>,
     project_id: Option<ProjectId>,
-    extras: Extras,
+    /// The fields of its entry.
+    hook: HookFields,
     /// Where `action!` declared it, when it did.
     declared_at: Option<Location>,
     /// The problems of values `action!` computed when the program ran; empty when valid.
@@ -69,13 +65,8 @@ impl fmt::Debug for Action {
             .field("name", &self.name)
             .field("scopes", &self.scopes)
             .field("auth_method_all", &self.auth_method_all)
-            .field("url", &self.url)
-            .field("method", &self.method)
-            .field("body", &self.body)
-            .field("flags", &self.flags)
-            .field("auth", &self.auth)
             .field("project_id", &self.project_id)
-            .field("extras", &self.extras);
+            .field("hook", &self.hook);
         if !self.deferred.0.is_empty() {
             debug.field("problems", &self.deferred.0);
         }
@@ -125,27 +116,43 @@ pub enum HeaderValue {
     Secret(Secret),
 }
 
-/// The web hook fields that self-hosted Kratos keeps but Ory Network does not store.
+/// What an action declares of its web hook entry: the fields of the table of fields
+/// ([`ory_actions_core::fields::FIELDS`]), as given.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Extras {
-    pub(crate) headers: Vec<(Cow<'static, str>, HeaderValue)>,
-    pub(crate) emit_analytics_event: Option<bool>,
-    pub(crate) id: Option<Cow<'static, str>>,
+pub struct HookFields {
+    /// `url`.
+    pub url: Cow<'static, str>,
+    /// `method`.
+    pub method: HttpMethod,
+    /// `body`.
+    pub body: Option<Body>,
+    /// `can_interrupt`, `response.ignore` and `response.parse`.
+    pub flags: Flags,
+    /// `auth`.
+    pub auth: Option<Auth>,
+    /// `headers`, in the order declared.
+    pub headers: Vec<(Cow<'static, str>, HeaderValue)>,
+    /// `emit_analytics_event`, when given.
+    pub emit_analytics_event: Option<bool>,
+    /// `id`, when given.
+    pub id: Option<Cow<'static, str>>,
 }
 
-impl Extras {
-    /// The names of the fields that are set, as in the hook's `config`, in the order of the
-    /// table of fields.
-    pub(crate) fn set_fields(&self) -> Vec<&'static str> {
-        fields::not_stored_on(Platform::OryNetwork)
-            .filter(|field| match **field {
-                fields::HEADERS => !self.headers.is_empty(),
-                fields::EMIT_ANALYTICS_EVENT => self.emit_analytics_event.is_some(),
-                fields::ID => self.id.is_some(),
-                _ => false,
-            })
-            .map(|field| field.name)
-            .collect()
+impl HookFields {
+    /// Whether it gives `field` a value, which may be the default (a flag only when it is set).
+    fn gives(&self, field: &Field) -> bool {
+        match *field {
+            fields::URL | fields::METHOD => true,
+            fields::BODY => self.body.is_some(),
+            fields::AUTH => self.auth.is_some(),
+            fields::HEADERS => !self.headers.is_empty(),
+            fields::RESPONSE_IGNORE => self.flags.response_ignore,
+            fields::RESPONSE_PARSE => self.flags.response_parse,
+            fields::CAN_INTERRUPT => self.flags.can_interrupt,
+            fields::EMIT_ANALYTICS_EVENT => self.emit_analytics_event.is_some(),
+            fields::ID => self.id.is_some(),
+            _ => false,
+        }
     }
 }
 
@@ -211,27 +218,27 @@ impl Action {
 
     /// The URL Ory calls.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.hook.url
     }
 
     /// The HTTP method of the call.
     pub fn method(&self) -> HttpMethod {
-        self.method
+        self.hook.method
     }
 
     /// The body template, if any.
     pub fn body(&self) -> Option<&Body> {
-        self.body.as_ref()
+        self.hook.body.as_ref()
     }
 
     /// `can_interrupt`, `response.ignore` and `response.parse`.
     pub fn flags(&self) -> Flags {
-        self.flags
+        self.hook.flags
     }
 
     /// How Ory authenticates to the hook, if at all.
     pub fn auth(&self) -> Option<&Auth> {
-        self.auth.as_ref()
+        self.hook.auth.as_ref()
     }
 
     /// The project of this action, when it is not the stack's.
@@ -241,21 +248,26 @@ impl Action {
 
     /// The request headers, in the order declared (Ory Network does not store them).
     pub fn headers(&self) -> impl Iterator<Item = (&str, &HeaderValue)> {
-        self.extras.headers.iter().map(|(n, v)| (n.as_ref(), v))
+        self.hook.headers.iter().map(|(n, v)| (n.as_ref(), v))
     }
 
     /// `emit_analytics_event`, when set (Kratos's default is true; Ory Network does not store it).
     pub fn emit_analytics_event(&self) -> Option<bool> {
-        self.extras.emit_analytics_event
+        self.hook.emit_analytics_event
     }
 
     /// The `id` Kratos labels the hook's logs with, when set (Ory Network does not store it).
     pub fn id(&self) -> Option<&str> {
-        self.extras.id.as_deref()
+        self.hook.id.as_deref()
     }
 
-    pub(crate) fn extras(&self) -> &Extras {
-        &self.extras
+    /// The names of the fields it gives that `platform` does not store, in the order of the
+    /// table of fields.
+    pub(crate) fn fields_not_stored_on(&self, platform: Platform) -> Vec<&'static str> {
+        fields::not_stored_on(platform)
+            .filter(|field| self.hook.gives(field))
+            .map(|field| field.name)
+            .collect()
     }
 
     /// Builds an action from its parts, checking every rule with [`check`]; used by the
@@ -306,13 +318,8 @@ impl Action {
             name: parts.name,
             scopes: lists.scopes,
             auth_method_all: lists.auth_method == Some(AuthMethods::All),
-            url: parts.url,
-            method: parts.method,
-            body: parts.body,
-            flags: parts.flags,
-            auth: parts.auth,
             project_id: parts.project_id,
-            extras: parts.extras,
+            hook: parts.hook,
             declared_at,
             deferred: Deferred(problems),
         }
@@ -360,7 +367,7 @@ impl fmt::Display for Action {
                 )?;
             }
         }
-        write!(f, ": {} {}", self.method, self.url)?;
+        write!(f, ": {} {}", self.hook.method, self.hook.url)?;
         if self.name.is_some() {
             f.write_str(")")?;
         }

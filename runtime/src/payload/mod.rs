@@ -254,6 +254,22 @@ pub struct SamplePayload {
     pub result: Result<Payload, PayloadError>,
 }
 
+impl Action {
+    /// The payload of this action's body in each of its hook lists, for the sample context of
+    /// that list and phase. Empty when the action has no body, or a body Kratos fetches or reads
+    /// itself (`url(..)`, `kratos_file(..)`), which is not evaluated here.
+    pub fn payloads(&self, samples: &Samples) -> Vec<SamplePayload> {
+        self.payloads_in(self.scopes(), samples)
+    }
+
+    /// [`Action::payloads`] for the lists `scopes`.
+    pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
+        payloads_of(&[(self, scopes)], samples)
+            .pop()
+            .unwrap_or_default()
+    }
+}
+
 /// The payloads of several actions, each for the lists given with it, with one evaluator.
 pub(crate) fn payloads_of(
     actions: &[(&Action, &[Scope])],
