@@ -22,7 +22,7 @@ pub struct Field {
     /// Whether Ory Network stores it; self-hosted Kratos stores every field.
     pub on_ory_network: bool,
     /// Which of its values are secrets.
-    pub secret: Secret,
+    pub secret: HoldsSecret,
 }
 
 /// What an absent field means.
@@ -40,7 +40,7 @@ pub enum DefaultValue {
 
 /// Which of a field's values are secrets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Secret {
+pub enum HoldsSecret {
     /// None.
     No,
     /// These keys of the field's `config` object (the api key value, the basic auth password).
@@ -57,12 +57,12 @@ pub const METHOD: Field = Field::both("method", DefaultValue::Text("POST"));
 pub const BODY: Field = Field::both("body", DefaultValue::Nothing);
 /// `auth`: how Ory authenticates to the hook.
 pub const AUTH: Field = Field {
-    secret: Secret::InConfig(&["value", "password"]),
+    secret: HoldsSecret::InConfig(&["value", "password"]),
     ..Field::both("auth", DefaultValue::Nothing)
 };
 /// `headers`: request headers.
 pub const HEADERS: Field = Field {
-    secret: Secret::AnyValue,
+    secret: HoldsSecret::AnyValue,
     ..Field::kratos_only("headers", DefaultValue::Nothing)
 };
 /// `response.ignore`: the call runs in the background and its answer is ignored.
@@ -105,7 +105,7 @@ impl Field {
             key: name,
             default,
             on_ory_network: true,
-            secret: Secret::No,
+            secret: HoldsSecret::No,
         }
     }
 

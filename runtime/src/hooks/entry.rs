@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use ory_actions_core::Platform;
 use ory_actions_core::fields::{
-    self, AUTH, BODY, CAN_INTERRUPT, DefaultValue, EMIT_ANALYTICS_EVENT, Field, HEADERS, ID,
-    METHOD, RESPONSE_IGNORE, RESPONSE_PARSE, Secret, URL,
+    self, AUTH, BODY, CAN_INTERRUPT, DefaultValue, EMIT_ANALYTICS_EVENT, Field, HEADERS,
+    HoldsSecret, ID, METHOD, RESPONSE_IGNORE, RESPONSE_PARSE, URL,
 };
 use serde_json::{Map, json};
 use zeroize::Zeroize as _;
@@ -433,8 +433,8 @@ pub(crate) fn for_each_secret(
             continue;
         };
         match field.secret {
-            Secret::No => {}
-            Secret::InConfig(keys) => {
+            HoldsSecret::No => {}
+            HoldsSecret::InConfig(keys) => {
                 if let Some(Value::Object(object)) = object.get_mut("config") {
                     for key in keys {
                         if let Some(Value::String(secret)) = object.get_mut(*key) {
@@ -443,7 +443,7 @@ pub(crate) fn for_each_secret(
                     }
                 }
             }
-            Secret::AnyValue => {
+            HoldsSecret::AnyValue => {
                 for (name, value) in object.iter_mut() {
                     let secret = match headers {
                         SecretHeaders::All => true,

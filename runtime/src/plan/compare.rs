@@ -133,23 +133,17 @@ pub(super) fn compare(
             });
         }
     }
-    let mut flag = |field: &Field, before: bool, after: bool| {
-        if before != after {
-            fields.push(FieldChange {
-                field: field.name.into(),
-                before: Shown::Value(before.into()),
-                after: Shown::Value(after.into()),
-                note: None,
-            });
-        }
-    };
-    flag(&CAN_INTERRUPT, remote.can_interrupt, want.can_interrupt);
-    flag(
-        &RESPONSE_IGNORE,
-        remote.response_ignore,
-        want.response_ignore,
-    );
-    flag(&RESPONSE_PARSE, remote.response_parse, want.response_parse);
+    for (field, before, after) in [
+        (CAN_INTERRUPT, remote.can_interrupt, want.can_interrupt),
+        (
+            RESPONSE_IGNORE,
+            remote.response_ignore,
+            want.response_ignore,
+        ),
+        (RESPONSE_PARSE, remote.response_parse, want.response_parse),
+    ] {
+        fields.extend(flag_change(&field, Some(before), Some(after)));
+    }
     compare_auth(
         remote.auth.as_ref(),
         want.auth.as_ref(),
@@ -192,19 +186,11 @@ fn compare_extras(
             note: None,
         });
     }
-    let emit = EMIT_ANALYTICS_EVENT;
-    let (before, after) = (
-        remote.emit_analytics_event.unwrap_or(emit.default_flag()),
-        want.emit_analytics_event.unwrap_or(emit.default_flag()),
-    );
-    if before != after {
-        fields.push(FieldChange {
-            field: emit.name.into(),
-            before: Shown::Value(before.into()),
-            after: Shown::Value(after.into()),
-            note: None,
-        });
-    }
+    fields.extend(flag_change(
+        &EMIT_ANALYTICS_EVENT,
+        remote.emit_analytics_event,
+        want.emit_analytics_event,
+    ));
     if remote.id != want.id {
         let shown = |id: &Option<String>| {
             id.as_ref()
@@ -230,6 +216,20 @@ fn compare_extras(
             });
         }
     }
+}
+
+/// The change of the flag `field`, an absent one being its default; none when it is the same.
+fn flag_change(field: &Field, before: Option<bool>, after: Option<bool>) -> Option<FieldChange> {
+    let (before, after) = (
+        before.unwrap_or(field.default_flag()),
+        after.unwrap_or(field.default_flag()),
+    );
+    (before != after).then(|| FieldChange {
+        field: field.name.into(),
+        before: Shown::Value(before.into()),
+        after: Shown::Value(after.into()),
+        note: None,
+    })
 }
 
 fn compare_auth(
