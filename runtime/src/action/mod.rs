@@ -58,15 +58,33 @@ pub struct Action {
 }
 
 impl fmt::Debug for Action {
-    /// The fields as declared; the problems of computed values when there are any.
+    /// The fields as declared, those Ory Network does not store as `extras`; the problems of
+    /// computed values when there are any.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// The fields Ory Network does not store, shown together.
+        struct Extras<'a>(&'a HookFields);
+        impl fmt::Debug for Extras<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Extras")
+                    .field("headers", &self.0.headers)
+                    .field("emit_analytics_event", &self.0.emit_analytics_event)
+                    .field("id", &self.0.id)
+                    .finish()
+            }
+        }
+        let hook = &self.hook;
         let mut debug = f.debug_struct("Action");
         debug
             .field("name", &self.name)
             .field("scopes", &self.scopes)
             .field("auth_method_all", &self.auth_method_all)
+            .field("url", &hook.url)
+            .field("method", &hook.method)
+            .field("body", &hook.body)
+            .field("flags", &hook.flags)
+            .field("auth", &hook.auth)
             .field("project_id", &self.project_id)
-            .field("hook", &self.hook);
+            .field("extras", &Extras(hook));
         if !self.deferred.0.is_empty() {
             debug.field("problems", &self.deferred.0);
         }
