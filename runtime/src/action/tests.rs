@@ -273,3 +273,41 @@ fn the_builder_refuses_reads_of_ctx_the_hook_lacks() {
             .unwrap();
     }
 }
+
+#[test]
+fn every_field_of_the_table_is_given_and_the_unstored_ones_are_named() {
+    let action = Action::builder(Flow::Login, Timing::Before, "https://h.example/x")
+        .body("{}")
+        .can_interrupt(true)
+        .response_parse(true)
+        .auth(Auth::basic_auth("ory", Secret::env("PASSWORD")))
+        .header("X-Team", "a")
+        .emit_analytics_event(false)
+        .id("audit")
+        .build()
+        .unwrap();
+    let given: Vec<&str> = fields::FIELDS
+        .iter()
+        .filter(|field| action.hook.gives(field))
+        .map(|field| field.name)
+        .collect();
+    assert_eq!(
+        given,
+        [
+            "url",
+            "method",
+            "body",
+            "auth",
+            "headers",
+            "response.parse",
+            "can_interrupt",
+            "emit_analytics_event",
+            "id"
+        ]
+    );
+    assert_eq!(
+        action.fields_not_stored_on(Platform::OryNetwork),
+        ["headers", "emit_analytics_event", "id"]
+    );
+    assert!(action.fields_not_stored_on(Platform::Kratos).is_empty());
+}

@@ -616,6 +616,34 @@ mod tests {
     }
 
     #[test]
+    fn every_field_of_the_table_is_written_and_read_again() {
+        let entry = json!({"hook": "web_hook", "config": {
+            "url": "https://x.example/", "method": "PUT", "body": "base64://e30=",
+            "auth": {"type": "basic_auth", "config": {"user": "ory", "password": "pw"}},
+            "headers": {"X-Team": "a"}, "response": {"ignore": true, "parse": true},
+            "can_interrupt": true, "emit_analytics_event": false, "id": "audit"
+        }});
+        let Entry::WebHook(hook) = Entry::read(&entry) else {
+            panic!("a web hook");
+        };
+        assert!(hook.extra.is_empty(), "{:?}", hook.extra.keys());
+        for platform in Platform::ALL {
+            let written = hook.encode(*platform);
+            for field in &fields::FIELDS {
+                let at = match field.path() {
+                    (key, None) => written["config"].get(key),
+                    (object, Some(key)) => written["config"][object].get(key),
+                };
+                assert!(at.is_some(), "{} on {platform}", field.name);
+            }
+            let Entry::WebHook(again) = Entry::read(&written) else {
+                panic!("a web hook");
+            };
+            assert_eq!(again, hook);
+        }
+    }
+
+    #[test]
     fn odd_entries_are_kept_not_misread() {
         assert!(matches!(
             Entry::read(&json!({"hook": "session"})),
