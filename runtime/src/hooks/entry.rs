@@ -341,21 +341,10 @@ impl WebHook {
             (&EMIT_ANALYTICS_EVENT, self.emit_analytics_event),
         ] {
             let Some(value) = value else { continue };
-            if !full && field.default == DefaultValue::Bool(value) {
-                continue;
-            }
-            match field.path() {
-                (key, None) => {
-                    config.insert(key.into(), value.into());
-                }
-                (object, Some(key)) => {
-                    if let Value::Object(object) = config
-                        .entry(object)
-                        .or_insert_with(|| Value::Object(Map::new()))
-                    {
-                        object.insert(key.into(), value.into());
-                    }
-                }
+            if (full || field.default != DefaultValue::Bool(value))
+                && let Some(slot) = field_slot(&mut config, field)
+            {
+                slot.or_insert(value.into());
             }
         }
         if let Some(id) = &self.id {
@@ -376,13 +365,35 @@ fn default_text(field: &Field) -> &'static str {
     }
 }
 
-/// The flag `field` as `config` holds it (in its object, for `response.…`); `None` when absent.
-fn read_flag(config: &Map<String, Value>, field: &Field) -> Result<Option<bool>, String> {
-    let value = match field.path() {
+/// The value of `field` in an entry's `config` (in its object, for `response.…`).
+fn field_value<'a>(config: &'a Map<String, Value>, field: &Field) -> Option<&'a Value> {
+    match field.path() {
         (key, None) => config.get(key),
         (object, Some(key)) => config.get(object).and_then(|object| object.get(key)),
-    };
-    match value {
+    }
+}
+
+/// Where `field` goes in an entry's `config`, its object made when there is none; `None` when
+/// the config holds something else than an object there.
+pub(crate) fn field_slot<'a>(
+    config: &'a mut Map<String, Value>,
+    field: &Field,
+) -> Option<serde_json::map::Entry<'a>> {
+    match field.path() {
+        (key, None) => Some(config.entry(key)),
+        (object, Some(key)) => match config
+            .entry(object)
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            Value::Object(object) => Some(object.entry(key)),
+            _ => None,
+        },
+    }
+}
+
+/// The flag `field` as `config` holds it; `None` when absent.
+fn read_flag(config: &Map<String, Value>, field: &Field) -> Result<Option<bool>, String> {
+    match field_value(config, field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
         Some(other) => Err(format!("its `{}` is {}", field.name, kind(other))),
@@ -629,12 +640,13 @@ mod tests {
         assert!(hook.extra.is_empty(), "{:?}", hook.extra.keys());
         for platform in Platform::ALL {
             let written = hook.encode(*platform);
+            let config = written["config"].as_object().unwrap();
             for field in &fields::FIELDS {
-                let at = match field.path() {
-                    (key, None) => written["config"].get(key),
-                    (object, Some(key)) => written["config"][object].get(key),
-                };
-                assert!(at.is_some(), "{} on {platform}", field.name);
+                assert!(
+                    field_value(config, field).is_some(),
+                    "{} on {platform}",
+                    field.name
+                );
             }
             let Entry::WebHook(again) = Entry::read(&written) else {
                 panic!("a web hook");

@@ -9,6 +9,8 @@ mod read;
 mod render;
 mod url;
 
+#[cfg(feature = "testkit")]
+pub(crate) use entry::field_slot;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
 pub(crate) use lists::{
     EntryEdit, HookLists, ListWrite, StoredEntry, entry_edits, kind, verification_enabled,

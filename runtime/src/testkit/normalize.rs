@@ -1,14 +1,16 @@
 //! What Ory Network does to hooks when it stores them, as far as it is known: the defaults of
 //! flags written out; the fields it does not store dropped (its stored hook model has no place
-//! for them: see [`ory_actions_core::fields`]); per-method keys a flow does not have on Ory Network dropped (`saml` stays: Ory
-//! Network has `saml` lists); and, optionally, bodies moved to a URL that serves the stored
-//! template.
+//! for them: see [`ory_actions_core::fields`]); per-method keys a flow does not have on Ory
+//! Network dropped (`saml` stays: Ory Network has `saml` lists); and, optionally, bodies moved
+//! to a URL that serves the stored template.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ory_actions_core::fields::{self, DefaultValue};
 use ory_actions_core::{Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
+
+use crate::hooks::field_slot;
 
 /// Body templates the testkit serves at `/bodies/{index}`.
 #[derive(Default)]
@@ -70,17 +72,8 @@ pub(crate) fn normalize(
                 if !field.stored_on(Platform::OryNetwork) {
                     continue;
                 }
-                match field.path() {
-                    (key, None) => {
-                        config.entry(key).or_insert(json!(default));
-                    }
-                    (object, Some(key)) => {
-                        if let Value::Object(object) =
-                            config.entry(object).or_insert_with(|| json!({}))
-                        {
-                            object.entry(key).or_insert(json!(default));
-                        }
-                    }
+                if let Some(slot) = field_slot(config, field) {
+                    slot.or_insert(json!(default));
                 }
             }
             if bodies_as_urls {
