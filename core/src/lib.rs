@@ -8,6 +8,9 @@
 //! - [`scope`]: the 32 hook lists Ory has (29 on self-hosted Kratos, and three `saml` lists on
 //!   Ory Network only), which flow, timing and authentication method each belongs to, and where
 //!   it lives in the project document.
+//! - [`fields`]: the fields of a web hook entry, in the order they are written: each one's
+//!   name, the key `action!` sets it with, its default, whether Ory Network stores it and whether
+//!   it holds a secret.
 //! - [`rules`]: the rules that involve several values: which lists `auth_method` names, the
 //!   request headers together, and the flags (`response.ignore` against `response.parse` and
 //!   `can_interrupt`, and flags that make a hook never run). Each problem carries its place in
@@ -17,6 +20,7 @@
 //! - [`suggest`]: "did you mean" for near misses.
 
 pub mod address;
+pub mod fields;
 pub mod file;
 pub mod jsonnet;
 pub mod names;

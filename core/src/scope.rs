@@ -187,10 +187,17 @@ impl Platform {
         }
     }
 
-    /// Whether a web hook keeps `headers`, `emit_analytics_event` and `id` there: Kratos does;
-    /// Ory Network's stored hook model has no place for them.
+    /// Whether a web hook keeps every field of [`crate::fields::FIELDS`] there: Kratos does;
+    /// Ory Network's stored hook model has no place for some.
     pub const fn stores_extras(self) -> bool {
-        matches!(self, Platform::Kratos)
+        let mut index = 0;
+        while index < crate::fields::FIELDS.len() {
+            if !crate::fields::FIELDS[index].stored_on(self) {
+                return false;
+            }
+            index += 1;
+        }
+        true
     }
 }
 

@@ -98,26 +98,30 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     let emit_analytics_event = option(action.emit_analytics_event.map(|emit| quote!(#emit)));
     let id = option(action.id.as_ref().map(text));
     quote! {
-        #private::action(#private::ActionParts {
-            name: #name,
-            flow: #private::Flow::#flow,
-            timing: #private::Timing::#timing,
-            auth_method: #auth_method,
-            url: #url,
-            method: #private::HttpMethod::#method,
-            body: #body,
-            flags: #private::Flags {
-                can_interrupt: #can_interrupt,
-                response_ignore: #response_ignore,
-                response_parse: #response_parse,
+        #private::action(
+            #private::Parts {
+                name: #name,
+                flow: #private::Flow::#flow,
+                timing: #private::Timing::#timing,
+                auth_method: #auth_method,
+                project_id: #project_id,
+                hook: #private::HookFields {
+                    url: #url,
+                    method: #private::HttpMethod::#method,
+                    body: #body,
+                    flags: #private::Flags {
+                        can_interrupt: #can_interrupt,
+                        response_ignore: #response_ignore,
+                        response_parse: #response_parse,
+                    },
+                    auth: #auth,
+                    headers: #private::vec![#(#headers),*],
+                    emit_analytics_event: #emit_analytics_event,
+                    id: #id,
+                },
             },
-            auth: #auth,
-            project_id: #project_id,
-            headers: #private::vec![#(#headers),*],
-            emit_analytics_event: #emit_analytics_event,
-            id: #id,
-            location: #private::Location::new(#private::file!(), #private::line!(), #private::column!()),
-        })
+            #private::Location::new(#private::file!(), #private::line!(), #private::column!()),
+        )
     }
 }
 

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ory_actions_core::address::check_url;
+use ory_actions_core::fields::{
+    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, HEADERS, ID, METHOD, RESPONSE_IGNORE,
+    RESPONSE_PARSE, URL,
+};
 use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx, excerpt};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
@@ -30,23 +34,25 @@ use crate::ast::{Field, Input, MapEntry, MapKey, Value};
 use crate::ctxt::Errors;
 use crate::model;
 
-/// The keys of `action!`, those of the Terraform `ory_action` resource first.
+/// The keys of `action!`, those of the Terraform `ory_action` resource first: where the hook
+/// goes, and the fields of its entry ([`ory_actions_core::fields::FIELDS`]) with the action's
+/// project and name.
 pub(crate) const KEYS: [&str; 15] = [
     "flow",
     "timing",
     "auth_method",
-    "url",
-    "method",
-    "body",
-    "can_interrupt",
-    "response_ignore",
-    "response_parse",
+    URL.key,
+    METHOD.key,
+    BODY.key,
+    CAN_INTERRUPT.key,
+    RESPONSE_IGNORE.key,
+    RESPONSE_PARSE.key,
     "project_id",
-    "auth",
+    AUTH.key,
     "name",
-    "headers",
-    "emit_analytics_event",
-    "id",
+    HEADERS.key,
+    EMIT_ANALYTICS_EVENT.key,
+    ID.key,
 ];
 
 /// Checks an invocation; `None` when anything is wrong, with every problem in `errors`.
@@ -60,20 +66,20 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         (Some(flow), Some(timing)) => auth_method(flow, timing, get("auth_method"), errors),
         _ => None,
     };
-    let url = required(get("url"), "url", errors).and_then(|f| url(&f.value, errors));
-    let method = get("method").map_or(Some(HttpMethod::default()), |f| {
+    let url = required(get(URL.key), URL.key, errors).and_then(|f| url(&f.value, errors));
+    let method = get(METHOD.key).map_or(Some(HttpMethod::default()), |f| {
         http_method(&f.value, errors)
     });
     let shape = flow
         .zip(timing)
         .map(|(flow, timing)| CtxShape::of(flow, timing));
-    let body = get("body").map(|f| body(&f.value, shape, errors));
+    let body = get(BODY.key).map(|f| body(&f.value, shape, errors));
     let flag = |key: &str, errors: &mut Errors| {
         get(key).map_or(Some(false), |f| boolean(key, &f.value, errors))
     };
-    let can_interrupt = flag("can_interrupt", errors);
-    let response_ignore = flag("response_ignore", errors);
-    let response_parse = flag("response_parse", errors);
+    let can_interrupt = flag(CAN_INTERRUPT.key, errors);
+    let response_ignore = flag(RESPONSE_IGNORE.key, errors);
+    let response_parse = flag(RESPONSE_PARSE.key, errors);
     let flags = Flags {
         can_interrupt: can_interrupt.unwrap_or(false),
         response_ignore: response_ignore.unwrap_or(false),
@@ -84,13 +90,13 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         let field = get(problem.field()).expect("a flag that is set was written");
         errors.spanned(field, problem);
     }
-    let auth = get("auth").map(|f| auth(&f.value, errors));
+    let auth = get(AUTH.key).map(|f| auth(&f.value, errors));
     let project_id = get("project_id").map(|f| project_id(&f.value, errors));
     let name = get("name").map(|f| name(&f.value, errors));
-    let headers = get("headers").map(|f| headers(&f.value, errors));
-    let emit_analytics_event =
-        get("emit_analytics_event").map(|f| boolean("emit_analytics_event", &f.value, errors));
-    let id = get("id").map(|f| hook_id(&f.value, errors));
+    let headers = get(HEADERS.key).map(|f| headers(&f.value, errors));
+    let emit = EMIT_ANALYTICS_EVENT.key;
+    let emit_analytics_event = get(emit).map(|f| boolean(emit, &f.value, errors));
+    let id = get(ID.key).map(|f| hook_id(&f.value, errors));
 
     if !errors.is_empty() {
         return None;
@@ -357,7 +363,7 @@ fn string<'a>(
 
 fn url(value: &Value, errors: &mut Errors) -> Option<model::Text> {
     text(
-        "url",
+        URL.key,
         value,
         "\"https://api.example.com/hook\"",
         check_url,
@@ -366,7 +372,7 @@ fn url(value: &Value, errors: &mut Errors) -> Option<model::Text> {
 }
 
 fn http_method(value: &Value, errors: &mut Errors) -> Option<HttpMethod> {
-    let ident = ident("method", value, "POST", errors)?;
+    let ident = ident(METHOD.key, value, "POST", errors)?;
     let name = ident.unraw().to_string();
     HttpMethod::from_name(&name).or_else(|| {
         errors.at(
@@ -511,7 +517,7 @@ fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<m
         }
         other => {
             wrong_kind(
-                "body",
+                BODY.key,
                 other,
                 &format!("a Jsonnet string literal, {BODY_CALLS}"),
                 errors,
@@ -656,7 +662,7 @@ fn auth(value: &Value, errors: &mut Errors) -> Option<model::Auth> {
     } = value
     else {
         wrong_kind(
-            "auth",
+            AUTH.key,
             value,
             &format!("`{API_KEY_EXAMPLE}` or `{BASIC_AUTH_EXAMPLE}`"),
             errors,
@@ -791,7 +797,7 @@ fn name(value: &Value, errors: &mut Errors) -> Option<model::Text> {
 fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
     let Value::Map { entries, .. } = value else {
         wrong_kind(
-            "headers",
+            HEADERS.key,
             value,
             "a map such as `{ \"X-Tenant\": \"acme\", \"Authorization\": env(\"VAR\") }`",
             errors,
@@ -884,7 +890,7 @@ fn headers(value: &Value, errors: &mut Errors) -> Option<Vec<model::Header>> {
 
 fn hook_id(value: &Value, errors: &mut Errors) -> Option<model::Text> {
     text(
-        "id",
+        ID.key,
         value,
         "\"welcome-email\"",
         |id| check_not_empty("`id`", id),

@@ -7,43 +7,8 @@ pub use std::vec;
 
 pub use ory_actions_core::{ApiKeyIn, AuthMethod, AuthMethods, Flags, Flow, HttpMethod, Timing};
 
-pub use crate::action::Location;
-use crate::action::{Action, Extras, Parts};
-pub use crate::action::{Auth, Secret};
-pub use crate::action::{Body, HeaderValue, ProjectId};
-
-/// The fields of one `action!` invocation: literals the macro checked, and values the program
-/// computed.
-pub struct ActionParts {
-    /// `name`.
-    pub name: Option<Cow<'static, str>>,
-    /// `flow`.
-    pub flow: Flow,
-    /// `timing`.
-    pub timing: Timing,
-    /// `auth_method`, when given.
-    pub auth_method: Option<AuthMethods>,
-    /// `url`.
-    pub url: Cow<'static, str>,
-    /// `method`.
-    pub method: HttpMethod,
-    /// `body`.
-    pub body: Option<Body>,
-    /// `can_interrupt`, `response_ignore`, `response_parse`.
-    pub flags: Flags,
-    /// `auth`.
-    pub auth: Option<Auth>,
-    /// `project_id`.
-    pub project_id: Option<ProjectId>,
-    /// `headers`.
-    pub headers: Vec<(Cow<'static, str>, HeaderValue)>,
-    /// `emit_analytics_event`.
-    pub emit_analytics_event: Option<bool>,
-    /// `id`.
-    pub id: Option<Cow<'static, str>>,
-    /// Where the invocation is.
-    pub location: Location,
-}
+use crate::action::Action;
+pub use crate::action::{Auth, Body, HeaderValue, HookFields, Location, Parts, ProjectId, Secret};
 
 /// A value the program computed where `action!` takes text: a `String`, a `&str`, a
 /// `Cow<str>`, anything that is a `str`.
@@ -136,7 +101,7 @@ impl IntoHeaderValue for Cow<'_, str> {
     }
 }
 
-/// Builds the action of an `action!` invocation.
+/// Builds the action of an `action!` invocation at `location`.
 ///
 /// The macro has checked every literal and every structural rule at compile time with the same
 /// functions the runtime uses. They run again here, over the computed values too: what a
@@ -145,25 +110,7 @@ impl IntoHeaderValue for Cow<'_, str> {
 /// # Panics
 ///
 /// When a structural rule is broken, which the expansion of `action!` never does.
-pub fn action(parts: ActionParts) -> Action {
-    let location = parts.location;
-    let parts = Parts {
-        name: parts.name,
-        flow: parts.flow,
-        timing: parts.timing,
-        auth_method: parts.auth_method,
-        url: parts.url,
-        method: parts.method,
-        body: parts.body,
-        flags: parts.flags,
-        auth: parts.auth,
-        project_id: parts.project_id,
-        extras: Extras {
-            headers: parts.headers,
-            emit_analytics_event: parts.emit_analytics_event,
-            id: parts.id,
-        },
-    };
+pub fn action(parts: Parts, location: Location) -> Action {
     Action::declared(parts, location)
 }
 

@@ -268,3 +268,14 @@ fn reads_of_ctx_the_hook_lacks_are_errors_on_the_body() {
     });
     assert_eq!(messages.len(), 1, "{messages:?}");
 }
+
+#[test]
+fn every_field_of_an_entry_is_a_key_of_action() {
+    for field in ory_actions_core::fields::FIELDS {
+        assert!(
+            super::KEYS.contains(&field.key),
+            "`{}` has no key in action!",
+            field.name
+        );
+    }
+}

@@ -7,6 +7,10 @@
 
 use std::fmt::Write as _;
 
+use ory_actions_core::fields::{
+    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, HEADERS, ID, METHOD, RESPONSE_IGNORE,
+    RESPONSE_PARSE, URL,
+};
 use ory_actions_core::names::is_credential_header;
 use ory_actions_core::reference::kratos_path;
 use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Platform, Scope, Timing};
@@ -311,7 +315,7 @@ fn action_code(
         _ => String::new(),
     };
     let mut field = |key: &str, value: String| {
-        if key == "body" {
+        if key == BODY.key {
             code.push_str(&body_comment);
         }
         let _ = writeln!(code, "    {key}: {value},");
@@ -321,38 +325,38 @@ fn action_code(
     if needs_auth_method {
         field("auth_method", auth_method);
     }
-    field("url", literal(hook.url.with_credentials()));
+    field(URL.key, literal(hook.url.with_credentials()));
     if method != HttpMethod::Post {
-        field("method", method.as_str().into());
+        field(METHOD.key, method.as_str().into());
     }
     match &body {
         None => {}
-        Some(ExportedBody::Text(text)) => field("body", body_literal(text, "        ")),
-        Some(ExportedBody::Url { url, .. }) => field("body", format!("url({})", literal(url))),
+        Some(ExportedBody::Text(text)) => field(BODY.key, body_literal(text, "        ")),
+        Some(ExportedBody::Url { url, .. }) => field(BODY.key, format!("url({})", literal(url))),
         Some(ExportedBody::KratosFile { path, .. }) => {
-            field("body", format!("kratos_file({})", literal(path)));
+            field(BODY.key, format!("kratos_file({})", literal(path)));
         }
     }
-    for (key, value) in [
-        ("can_interrupt", hook.can_interrupt),
-        ("response_ignore", hook.response_ignore),
-        ("response_parse", hook.response_parse),
+    for (flag, value) in [
+        (CAN_INTERRUPT, hook.can_interrupt),
+        (RESPONSE_IGNORE, hook.response_ignore),
+        (RESPONSE_PARSE, hook.response_parse),
     ] {
         if value {
-            field(key, "true".into());
+            field(flag.key, "true".into());
         }
     }
     if let Some(auth) = auth {
-        field("auth", auth);
+        field(AUTH.key, auth);
     }
     if !headers.is_empty() {
-        field("headers", format!("{{ {} }}", headers.join(", ")));
+        field(HEADERS.key, format!("{{ {} }}", headers.join(", ")));
     }
     if let Some(emit) = hook.emit_analytics_event {
-        field("emit_analytics_event", emit.to_string());
+        field(EMIT_ANALYTICS_EVENT.key, emit.to_string());
     }
     if let Some(id) = &hook.id {
-        field("id", literal(id));
+        field(ID.key, literal(id));
     }
     code.push_str("},\n");
     Ok((code, secrets))

@@ -15,36 +15,14 @@ use ory_actions_core::reference::kratos_path;
 use serde_json::Value;
 
 use ory_actions_core::Platform;
+use ory_actions_core::fields::{
+    self, AUTH, BODY, CAN_INTERRUPT, DefaultValue, EMIT_ANALYTICS_EVENT, Field, HEADERS,
+    HoldsSecret, ID, METHOD, RESPONSE_IGNORE, RESPONSE_PARSE, URL,
+};
 use serde_json::{Map, json};
 use zeroize::Zeroize as _;
 
 use super::{HookUrl, REDACTED, kind};
-
-/// The order a person writes the keys of a hook entry in, at the object reached by `path` (the
-/// keys from the entry down: `[]` is the entry, `["config"]` its config, `["config", "auth"]`
-/// the auth object): `hook` before `config`; `url`, `method`, `body`, `auth`, `headers`,
-/// `response`, `can_interrupt`, … in a config. `None` where no order is preferred (header
-/// names, unknown objects). Keys a level does not list go after the listed ones.
-pub(crate) fn entry_key_order(path: &[&str]) -> Option<&'static [&'static str]> {
-    match path {
-        [] => Some(&["hook", "config"]),
-        ["config"] => Some(&[
-            "url",
-            "method",
-            "body",
-            "auth",
-            "headers",
-            "response",
-            "can_interrupt",
-            "emit_analytics_event",
-            "id",
-        ]),
-        ["config", "auth"] => Some(&["type", "config"]),
-        ["config", "auth", "config"] => Some(&["name", "value", "in", "user", "password"]),
-        ["config", "response"] => Some(&["ignore", "parse"]),
-        _ => None,
-    }
-}
 
 /// What identifies a web hook: its list, HTTP method and URL (the import ID of the Terraform
 /// provider, without the project).
@@ -232,42 +210,35 @@ impl WebHook {
             Some(other) => return Err(format!("its `config` is {}", kind(other))),
             None => return Err("it has no `config`".into()),
         };
-        let string = |key: &str| -> Result<Option<String>, String> {
-            match config.get(key) {
+        let string = |field: &Field| -> Result<Option<String>, String> {
+            match config.get(field.name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!("its `{key}` is {}", kind(other))),
+                Some(other) => Err(format!("its `{}` is {}", field.name, kind(other))),
             }
         };
-        let flag = |value: Option<&Value>, key: &str| -> Result<bool, String> {
-            match value {
-                None | Some(Value::Null) => Ok(false),
-                Some(Value::Bool(b)) => Ok(*b),
-                Some(other) => Err(format!("its `{key}` is {}", kind(other))),
-            }
-        };
-        let url = string("url")?.ok_or("it has no `url`")?;
+        let (response_key, _) = RESPONSE_IGNORE.path();
+        let url = string(&URL)?.ok_or("it has no `url`")?;
         // An absent method is POST, as Ory stores it; an empty one is GET, as Go sends it.
-        let method = match string("method")? {
-            None => "POST".into(),
+        let method = match string(&METHOD)? {
+            None => default_text(&METHOD).into(),
             Some(m) if m.is_empty() => "GET".into(),
             Some(m) => m,
         };
-        let body = match string("body")? {
+        let body = match string(&BODY)? {
             None => StoredBody::None,
             Some(body) if body.is_empty() => StoredBody::None,
             Some(body) => read_body(body),
         };
-        let response = match config.get("response") {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(response)) => Some(response),
-            Some(other) => return Err(format!("its `response` is {}", kind(other))),
-        };
-        let auth = match config.get("auth") {
+        match config.get(response_key) {
+            None | Some(Value::Null | Value::Object(_)) => {}
+            Some(other) => return Err(format!("its `{response_key}` is {}", kind(other))),
+        }
+        let auth = match config.get(AUTH.name) {
             None | Some(Value::Null) => None,
             Some(auth) => Some(read_auth(auth)),
         };
-        let headers = match config.get("headers") {
+        let headers = match config.get(HEADERS.name) {
             None | Some(Value::Null) => BTreeMap::new(),
             Some(Value::Object(headers)) => headers
                 .iter()
@@ -276,45 +247,48 @@ impl WebHook {
                     other => Err(format!("its header `{name}` is {}", kind(other))),
                 })
                 .collect::<Result<_, String>>()?,
-            Some(other) => return Err(format!("its `headers` is {}", kind(other))),
+            Some(other) => return Err(format!("its `{}` is {}", HEADERS.name, kind(other))),
         };
-        let emit_analytics_event = match config.get("emit_analytics_event") {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(other) => return Err(format!("its `emit_analytics_event` is {}", kind(other))),
-        };
-        let id = string("id")?;
+        let emit_analytics_event = read_flag(config, &EMIT_ANALYTICS_EVENT)?;
+        let id = string(&ID)?;
         let extra = config
             .iter()
-            .filter(|(key, _)| {
-                !matches!(
-                    key.as_str(),
-                    "url"
-                        | "method"
-                        | "body"
-                        | "can_interrupt"
-                        | "response"
-                        | "auth"
-                        | "headers"
-                        | "emit_analytics_event"
-                        | "id"
-                )
-            })
+            .filter(|(key, _)| !fields::is_config_key(key))
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
+        let flag = |field: &Field| -> Result<bool, String> {
+            Ok(read_flag(config, field)?.unwrap_or(field.default_flag()))
+        };
         Ok(WebHook {
             url: HookUrl::new(url),
             method,
             body,
-            can_interrupt: flag(config.get("can_interrupt"), "can_interrupt")?,
-            response_ignore: flag(response.and_then(|r| r.get("ignore")), "response.ignore")?,
-            response_parse: flag(response.and_then(|r| r.get("parse")), "response.parse")?,
+            can_interrupt: flag(&CAN_INTERRUPT)?,
+            response_ignore: flag(&RESPONSE_IGNORE)?,
+            response_parse: flag(&RESPONSE_PARSE)?,
             auth,
             headers,
             emit_analytics_event,
             id,
             extra,
         })
+    }
+
+    /// A hook that calls `url` with `method`, every other field absent.
+    pub(crate) fn new(url: HookUrl, method: String) -> WebHook {
+        WebHook {
+            url,
+            method,
+            body: StoredBody::None,
+            can_interrupt: CAN_INTERRUPT.default_flag(),
+            response_ignore: RESPONSE_IGNORE.default_flag(),
+            response_parse: RESPONSE_PARSE.default_flag(),
+            auth: None,
+            headers: BTreeMap::new(),
+            emit_analytics_event: None,
+            id: None,
+            extra: BTreeMap::new(),
+        }
     }
 
     /// The key of this hook in `scope`.
@@ -333,22 +307,22 @@ impl WebHook {
     pub(crate) fn encode(&self, platform: Platform) -> Value {
         let full = platform == Platform::OryNetwork;
         let mut config = Map::new();
-        config.insert("url".into(), self.url.with_credentials().into());
-        config.insert("method".into(), self.method.clone().into());
+        config.insert(URL.name.into(), self.url.with_credentials().into());
+        config.insert(METHOD.name.into(), self.method.clone().into());
         match &self.body {
             StoredBody::None => {}
             StoredBody::Text(text) => {
                 config.insert(
-                    "body".into(),
+                    BODY.name.into(),
                     format!("base64://{}", STANDARD.encode(text)).into(),
                 );
             }
             StoredBody::Url(raw) | StoredBody::File(raw) | StoredBody::Opaque(raw) => {
-                config.insert("body".into(), raw.clone().into());
+                config.insert(BODY.name.into(), raw.clone().into());
             }
         }
         if let Some(auth) = &self.auth {
-            config.insert("auth".into(), encode_auth(auth));
+            config.insert(AUTH.name.into(), encode_auth(auth));
         }
         if !self.headers.is_empty() {
             let headers: Map<String, Value> = self
@@ -356,44 +330,73 @@ impl WebHook {
                 .iter()
                 .map(|(name, value)| (name.clone(), value.clone().into()))
                 .collect();
-            config.insert("headers".into(), headers.into());
+            config.insert(HEADERS.name.into(), headers.into());
         }
-        if full {
-            config.insert(
-                "response".into(),
-                json!({"ignore": self.response_ignore, "parse": self.response_parse}),
-            );
-        } else if self.response_ignore || self.response_parse {
-            let mut response = Map::new();
-            for (key, set) in [
-                ("ignore", self.response_ignore),
-                ("parse", self.response_parse),
-            ] {
-                if set {
-                    response.insert(key.into(), true.into());
-                }
+        // A flag that is set is written out on Ory Network, and where it is not the default on
+        // self-hosted Kratos.
+        for (field, value) in [
+            (&RESPONSE_IGNORE, Some(self.response_ignore)),
+            (&RESPONSE_PARSE, Some(self.response_parse)),
+            (&CAN_INTERRUPT, Some(self.can_interrupt)),
+            (&EMIT_ANALYTICS_EVENT, self.emit_analytics_event),
+        ] {
+            let Some(value) = value else { continue };
+            if (full || field.default != DefaultValue::Bool(value))
+                && let Some(slot) = field_slot(&mut config, field)
+            {
+                slot.or_insert(value.into());
             }
-            config.insert("response".into(), response.into());
-        }
-        if full || self.can_interrupt {
-            config.insert("can_interrupt".into(), self.can_interrupt.into());
-        }
-        match self.emit_analytics_event {
-            Some(false) => {
-                config.insert("emit_analytics_event".into(), false.into());
-            }
-            Some(true) if full => {
-                config.insert("emit_analytics_event".into(), true.into());
-            }
-            _ => {}
         }
         if let Some(id) = &self.id {
-            config.insert("id".into(), id.clone().into());
+            config.insert(ID.name.into(), id.clone().into());
         }
         for (key, value) in &self.extra {
             config.insert(key.clone(), value.clone());
         }
         json!({"hook": "web_hook", "config": config})
+    }
+}
+
+/// The text an absent `field` means.
+fn default_text(field: &Field) -> &'static str {
+    match field.default {
+        DefaultValue::Text(text) => text,
+        DefaultValue::Required | DefaultValue::Nothing | DefaultValue::Bool(_) => "",
+    }
+}
+
+/// The value of `field` in an entry's `config` (in its object, for `response.…`).
+fn field_value<'a>(config: &'a Map<String, Value>, field: &Field) -> Option<&'a Value> {
+    match field.path() {
+        (key, None) => config.get(key),
+        (object, Some(key)) => config.get(object).and_then(|object| object.get(key)),
+    }
+}
+
+/// Where `field` goes in an entry's `config`, its object made when there is none; `None` when
+/// the config holds something else than an object there.
+pub(crate) fn field_slot<'a>(
+    config: &'a mut Map<String, Value>,
+    field: &Field,
+) -> Option<serde_json::map::Entry<'a>> {
+    match field.path() {
+        (key, None) => Some(config.entry(key)),
+        (object, Some(key)) => match config
+            .entry(object)
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            Value::Object(object) => Some(object.entry(key)),
+            _ => None,
+        },
+    }
+}
+
+/// The flag `field` as `config` holds it; `None` when absent.
+fn read_flag(config: &Map<String, Value>, field: &Field) -> Result<Option<bool>, String> {
+    match field_value(config, field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(format!("its `{}` is {}", field.name, kind(other))),
     }
 }
 
@@ -436,24 +439,31 @@ pub(crate) fn for_each_secret(
     let Some(Value::Object(config)) = entry.get_mut("config") else {
         return;
     };
-    if let Some(Value::Object(auth)) = config
-        .get_mut("auth")
-        .and_then(|auth| auth.get_mut("config"))
-    {
-        for key in ["value", "password"] {
-            if let Some(Value::String(secret)) = auth.get_mut(key) {
-                f(secret);
+    for field in &fields::FIELDS {
+        let Some(Value::Object(object)) = config.get_mut(field.name) else {
+            continue;
+        };
+        match field.secret {
+            HoldsSecret::No => {}
+            HoldsSecret::InConfig(keys) => {
+                if let Some(Value::Object(object)) = object.get_mut("config") {
+                    for key in keys {
+                        if let Some(Value::String(secret)) = object.get_mut(*key) {
+                            f(secret);
+                        }
+                    }
+                }
             }
-        }
-    }
-    if let Some(Value::Object(map)) = config.get_mut("headers") {
-        for (name, value) in map.iter_mut() {
-            let secret = match headers {
-                SecretHeaders::All => true,
-                SecretHeaders::Only(names) => names.contains(name),
-            };
-            if let (true, Value::String(value)) = (secret, value) {
-                f(value);
+            HoldsSecret::AnyValue => {
+                for (name, value) in object.iter_mut() {
+                    let secret = match headers {
+                        SecretHeaders::All => true,
+                        SecretHeaders::Only(names) => names.contains(name),
+                    };
+                    if let (true, Value::String(value)) = (secret, value) {
+                        f(value);
+                    }
+                }
             }
         }
     }
@@ -614,6 +624,35 @@ mod tests {
                 .same_reference(&StoredBody::Url("https://a.example/y".into()))
         );
         assert!(!StoredBody::Text("{}".into()).same_reference(&StoredBody::Text("{}".into())));
+    }
+
+    #[test]
+    fn every_field_of_the_table_is_written_and_read_again() {
+        let entry = json!({"hook": "web_hook", "config": {
+            "url": "https://x.example/", "method": "PUT", "body": "base64://e30=",
+            "auth": {"type": "basic_auth", "config": {"user": "ory", "password": "pw"}},
+            "headers": {"X-Team": "a"}, "response": {"ignore": true, "parse": true},
+            "can_interrupt": true, "emit_analytics_event": false, "id": "audit"
+        }});
+        let Entry::WebHook(hook) = Entry::read(&entry) else {
+            panic!("a web hook");
+        };
+        assert!(hook.extra.is_empty(), "{:?}", hook.extra.keys());
+        for platform in Platform::ALL {
+            let written = hook.encode(*platform);
+            let config = written["config"].as_object().unwrap();
+            for field in &fields::FIELDS {
+                assert!(
+                    field_value(config, field).is_some(),
+                    "{} on {platform}",
+                    field.name
+                );
+            }
+            let Entry::WebHook(again) = Entry::read(&written) else {
+                panic!("a web hook");
+            };
+            assert_eq!(again, hook);
+        }
     }
 
     #[test]

@@ -10,7 +10,8 @@ mod render;
 mod url;
 mod write;
 
-pub(crate) use entry::entry_key_order;
+#[cfg(feature = "testkit")]
+pub(crate) use entry::field_slot;
 pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
 pub(crate) use lists::{HookLists, StoredEntry, kind, verification_enabled};
 pub(crate) use read::{Document, Found, JsonError, Leaf, Node, Paths, read_json};

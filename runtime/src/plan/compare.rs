@@ -1,8 +1,12 @@
 //! Comparing a declared hook with the one a backend holds, field by field and by meaning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use ory_actions_core::Scope;
+use ory_actions_core::fields::{
+    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, Field, HEADERS, ID, RESPONSE_IGNORE,
+    RESPONSE_PARSE,
+};
 use ory_actions_core::jsonnet::dedent;
 use serde_json::Value;
 
@@ -11,19 +15,7 @@ use crate::hooks::{HookUrl, REDACTED, StoredAuth, StoredBody, WebHook};
 
 /// A hook with nothing set, to list every field of a create as a change from nothing.
 pub(super) fn absent(hook: &WebHook) -> WebHook {
-    WebHook {
-        url: hook.url.clone(),
-        method: hook.method.clone(),
-        body: StoredBody::None,
-        can_interrupt: false,
-        response_ignore: false,
-        response_parse: false,
-        auth: None,
-        headers: BTreeMap::new(),
-        emit_analytics_event: None,
-        id: None,
-        extra: BTreeMap::new(),
-    }
+    WebHook::new(hook.url.clone(), hook.method.clone())
 }
 
 /// What comparisons can draw on.
@@ -31,7 +23,8 @@ pub(super) struct Compare<'a> {
     pub(super) bodies: &'a FetchedBodies,
     /// Whether the declared secrets were read; when not, secret values are not compared.
     pub(super) secrets: bool,
-    /// Whether the backend stores `headers`, `emit_analytics_event` and `id`.
+    /// Whether the backend stores every field of the table of fields (Ory Network leaves some
+    /// out).
     pub(super) extras: bool,
     /// Whether the backend always holds a hook's secrets (a file does); when it does not, a
     /// secret left out of what it returns cannot be compared.
@@ -133,30 +126,24 @@ pub(super) fn compare(
                 });
             }
             fields.push(FieldChange {
-                field: "body".into(),
+                field: BODY.name.into(),
                 before,
                 after,
                 note: None,
             });
         }
     }
-    let mut flag = |field: &str, before: bool, after: bool| {
-        if before != after {
-            fields.push(FieldChange {
-                field: field.into(),
-                before: Shown::Value(before.into()),
-                after: Shown::Value(after.into()),
-                note: None,
-            });
-        }
-    };
-    flag("can_interrupt", remote.can_interrupt, want.can_interrupt);
-    flag(
-        "response.ignore",
-        remote.response_ignore,
-        want.response_ignore,
-    );
-    flag("response.parse", remote.response_parse, want.response_parse);
+    for (field, before, after) in [
+        (CAN_INTERRUPT, remote.can_interrupt, want.can_interrupt),
+        (
+            RESPONSE_IGNORE,
+            remote.response_ignore,
+            want.response_ignore,
+        ),
+        (RESPONSE_PARSE, remote.response_parse, want.response_parse),
+    ] {
+        fields.extend(flag_change(&field, Some(before), Some(after)));
+    }
     compare_auth(
         remote.auth.as_ref(),
         want.auth.as_ref(),
@@ -170,7 +157,7 @@ pub(super) fn compare(
     fields
 }
 
-/// `headers`, `emit_analytics_event`, `id` and fields this version does not model. A header
+/// The fields Ory Network does not store, and fields this version does not model. A header
 /// value shows only when the stack declares it as plain text.
 fn compare_extras(
     desired: &Desired<'_>,
@@ -193,31 +180,24 @@ fn compare_extras(
             Some(value) => Shown::Value(Value::String(value.clone())),
         };
         fields.push(FieldChange {
-            field: format!("headers.{name}"),
+            field: format!("{}.{name}", HEADERS.name),
             before: shown(before),
             after: shown(after),
             note: None,
         });
     }
-    let (before, after) = (
-        remote.emit_analytics_event.unwrap_or(true),
-        want.emit_analytics_event.unwrap_or(true),
-    );
-    if before != after {
-        fields.push(FieldChange {
-            field: "emit_analytics_event".into(),
-            before: Shown::Value(before.into()),
-            after: Shown::Value(after.into()),
-            note: None,
-        });
-    }
+    fields.extend(flag_change(
+        &EMIT_ANALYTICS_EVENT,
+        remote.emit_analytics_event,
+        want.emit_analytics_event,
+    ));
     if remote.id != want.id {
         let shown = |id: &Option<String>| {
             id.as_ref()
                 .map_or(Shown::Absent, |id| Shown::Value(Value::String(id.clone())))
         };
         fields.push(FieldChange {
-            field: "id".into(),
+            field: ID.name.into(),
             before: shown(&remote.id),
             after: shown(&want.id),
             note: None,
@@ -236,6 +216,20 @@ fn compare_extras(
             });
         }
     }
+}
+
+/// The change of the flag `field`, an absent one being its default; none when it is the same.
+fn flag_change(field: &Field, before: Option<bool>, after: Option<bool>) -> Option<FieldChange> {
+    let (before, after) = (
+        before.unwrap_or(field.default_flag()),
+        after.unwrap_or(field.default_flag()),
+    );
+    (before != after).then(|| FieldChange {
+        field: field.name.into(),
+        before: Shown::Value(before.into()),
+        after: Shown::Value(after.into()),
+        note: None,
+    })
 }
 
 fn compare_auth(
@@ -320,7 +314,7 @@ fn compare_auth(
                 ),
                 Some(StoredAuth::Other(_)) => Shown::Sensitive,
             };
-            push("auth", shown(before), shown(after), None);
+            push(AUTH.name, shown(before), shown(after), None);
         }
     }
 }

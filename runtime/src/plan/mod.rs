@@ -400,7 +400,7 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
         if !stores_extras {
             plan.warnings
                 .extend(input.actions.iter().filter_map(|action| {
-                    let fields = action.extras().set_fields();
+                    let fields = action.fields_not_stored_on(input.platform);
                     (!fields.is_empty()).then(|| Warning::NotStored {
                         action: action.to_string(),
                         fields,

@@ -64,7 +64,7 @@ pub(crate) enum Warning {
     NotStored {
         /// The action.
         action: String,
-        /// The fields (`headers`, `emit_analytics_event`, `id`).
+        /// The fields, as [`ory_actions_core::fields::FIELDS`] names them.
         fields: Vec<&'static str>,
     },
     /// A declared body fails for the sample context of one of its lists: Kratos would fail the

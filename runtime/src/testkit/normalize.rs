@@ -1,13 +1,16 @@
-//! What Ory Network does to hooks when it stores them, as far as it is known: defaults written
-//! out; `id`, `headers` and `emit_analytics_event` dropped (its stored hook model has no place
-//! for them); per-method keys a flow does not have on Ory Network dropped (`saml` stays: Ory
-//! Network has `saml` lists); and, optionally, bodies moved to a URL that serves the stored
-//! template.
+//! What Ory Network does to hooks when it stores them, as far as it is known: the defaults of
+//! flags written out; the fields it does not store dropped (its stored hook model has no place
+//! for them: see [`ory_actions_core::fields`]); per-method keys a flow does not have on Ory
+//! Network dropped (`saml` stays: Ory Network has `saml` lists); and, optionally, bodies moved
+//! to a URL that serves the stored template.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use ory_actions_core::fields::{self, DefaultValue};
 use ory_actions_core::{Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
+
+use crate::hooks::field_slot;
 
 /// Body templates the testkit serves at `/bodies/{index}`.
 #[derive(Default)]
@@ -33,9 +36,6 @@ impl BodyStore {
     }
 }
 
-/// Keys a stored web hook loses.
-const DROPPED: [&str; 3] = ["id", "headers", "emit_analytics_event"];
-
 /// Normalises every hook list of `project` in place; returns Ory-style warnings
 /// `(code, message)` for what was dropped.
 pub(crate) fn normalize(
@@ -57,7 +57,7 @@ pub(crate) fn normalize(
             let Some(Value::Object(config)) = entry.get_mut("config") else {
                 continue;
             };
-            for key in DROPPED {
+            for key in fields::not_stored_on(Platform::OryNetwork).map(|field| field.name) {
                 if config.remove(key).is_some() {
                     warnings.push((
                         "ignored_key".to_owned(),
@@ -65,11 +65,16 @@ pub(crate) fn normalize(
                     ));
                 }
             }
-            config.entry("can_interrupt").or_insert(json!(false));
-            let response = config.entry("response").or_insert_with(|| json!({}));
-            if let Value::Object(response) = response {
-                response.entry("ignore").or_insert(json!(false));
-                response.entry("parse").or_insert(json!(false));
+            for field in &fields::FIELDS {
+                let DefaultValue::Bool(default) = field.default else {
+                    continue;
+                };
+                if !field.stored_on(Platform::OryNetwork) {
+                    continue;
+                }
+                if let Some(slot) = field_slot(config, field) {
+                    slot.or_insert(json!(default));
+                }
             }
             if bodies_as_urls {
                 let stored = config

@@ -2,9 +2,24 @@
 //! ([`entry_key_order`]), whatever order the entry's JSON object holds them in. YAML and JSON
 //! are written in the same order.
 
+use ory_actions_core::fields::written_order;
 use serde_json::{Map, Value};
 
-use crate::hooks::entry_key_order;
+/// The order a person writes the keys of a hook entry in, at the object reached by `path` (the
+/// keys from the entry down: `[]` is the entry, `["config"]` its config, `["config", "auth"]`
+/// the auth object): `hook` before `config`; in a config and its `response`, the order of the
+/// table of fields ([`ory_actions_core::fields::FIELDS`]); `type` before `config` in `auth`.
+/// `None` where no order is preferred (header names, unknown objects). Keys a level does not
+/// list go after the listed ones.
+fn entry_key_order(path: &[&str]) -> Option<Vec<&'static str>> {
+    match path {
+        [] => Some(vec!["hook", "config"]),
+        ["config", "auth"] => Some(vec!["type", "config"]),
+        ["config", "auth", "config"] => Some(vec!["name", "value", "in", "user", "password"]),
+        ["config", within @ ..] => Some(written_order(within)).filter(|keys| !keys.is_empty()),
+        _ => None,
+    }
+}
 
 /// Where an object sits: inside a hook entry, by the keys from the entry down (`[]` is the entry
 /// itself), or outside any entry (`None`), where keys keep the order they have.

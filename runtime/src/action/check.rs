@@ -1,0 +1,163 @@
+//! Every rule of an action that is not already in its types, checked over its parts before the
+//! action is made.
+
+use std::borrow::Cow;
+
+use ory_actions_core::address::check_url;
+use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx};
+use ory_actions_core::names::{
+    check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
+};
+use ory_actions_core::rules::{
+    AuthMethodLists, HeaderValueKind, check_flags, check_headers, resolve,
+};
+use ory_actions_core::{AuthMethods, Flow, NameError, Timing};
+
+use super::{Auth, HeaderValue, HookFields, Problem, ProjectId, Secret};
+
+/// The parts of an action before they are checked: what `action!` and [`ActionBuilder`]
+/// collect.
+///
+/// [`ActionBuilder`]: super::ActionBuilder
+#[derive(Clone, Debug)]
+pub struct Parts {
+    /// `name`.
+    pub name: Option<Cow<'static, str>>,
+    /// `flow`.
+    pub flow: Flow,
+    /// `timing`.
+    pub timing: Timing,
+    /// `auth_method`, when given.
+    pub auth_method: Option<AuthMethods>,
+    /// `project_id`.
+    pub project_id: Option<ProjectId>,
+    /// The fields of its entry.
+    pub hook: HookFields,
+}
+
+/// Every rule of an action that is not already in its types, with the functions of
+/// `ory-actions-core` that `action!` calls at compile time: the hook lists, when `auth_method`
+/// names some, and every problem found.
+pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
+    let hook = &parts.hook;
+    let mut problems = Vec::new();
+    let lists = match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
+        Ok(lists) => Some(lists),
+        Err(found) => {
+            problems.extend(found.into_iter().map(|(_, e)| Problem::Scope(e)));
+            None
+        }
+    };
+    let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
+    problems.extend(
+        check_flags(scopes.unwrap_or_default(), hook.flags)
+            .into_iter()
+            .map(Problem::Flags),
+    );
+    if let Err(e) = check_url(&hook.url) {
+        problems.push(Problem::Url(e));
+    }
+    if let Some(body) = &hook.body {
+        match body.problem() {
+            Some(problem) => problems.push(problem),
+            None => {
+                if let Some(source) = body.source()
+                    && check_body(source) == Ok(BodyShape::Function)
+                {
+                    let shape = CtxShape::of(parts.flow, parts.timing);
+                    problems.extend(check_ctx(source, shape).into_iter().map(|error| {
+                        Problem::Ctx {
+                            file: body.file().map(str::to_owned),
+                            error,
+                        }
+                    }));
+                }
+            }
+        }
+    }
+    if let Some(name) = &parts.name
+        && let Err(e) = check_not_empty("`name`", name)
+    {
+        problems.push(Problem::Name(e));
+    }
+    match &hook.auth {
+        Some(Auth::ApiKey { name, value, .. }) => {
+            if let Err(e) = check_token("api key name", name) {
+                problems.push(Problem::Name(e));
+            }
+            problems.extend(check_secret(value).map(Problem::Name));
+        }
+        Some(Auth::BasicAuth { user, password }) => {
+            if let Err(e) = check_basic_user(user) {
+                problems.push(Problem::Name(e));
+            }
+            problems.extend(check_secret(password).map(Problem::Name));
+        }
+        None => {}
+    }
+    problems.extend(check_header_list(&hook.headers));
+    if let Some(id) = &hook.id
+        && let Err(e) = check_not_empty("`id`", id)
+    {
+        problems.push(Problem::Name(e));
+    }
+    match &parts.project_id {
+        Some(ProjectId::Literal(id)) => {
+            if let Err(e) = check_project_id(id) {
+                problems.push(Problem::Name(e));
+            }
+        }
+        Some(ProjectId::Env(var)) => {
+            if let Err(e) = check_env_var(var) {
+                problems.push(Problem::Name(e));
+            }
+        }
+        None => {}
+    }
+    (lists, problems)
+}
+
+/// The problems of the request headers, each named by its place: the rules of
+/// `ory-actions-core` for the headers together, then where each secret value comes from.
+fn check_header_list(headers: &[(Cow<'static, str>, HeaderValue)]) -> Vec<Problem> {
+    let written: Vec<(&str, HeaderValueKind<'_>)> = headers
+        .iter()
+        .map(|(name, value)| {
+            let kind = match value {
+                HeaderValue::Plain(value) => HeaderValueKind::Literal(value),
+                HeaderValue::Secret(_) => HeaderValueKind::Secret,
+            };
+            (name.as_ref(), kind)
+        })
+        .collect();
+    let found = check_headers(&written);
+    let mut problems = Vec::new();
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let problem = match (found.iter().find(|(i, _, _)| *i == index), value) {
+            (Some((_, _, problem)), _) => Some(problem.clone()),
+            (None, HeaderValue::Secret(secret)) => check_secret(secret),
+            (None, HeaderValue::Plain(_)) => None,
+        };
+        problems.extend(problem.map(|problem| Problem::Header {
+            position: index + 1,
+            name: name.to_string(),
+            problem,
+        }));
+    }
+    problems
+}
+
+/// Where a secret comes from: a portable environment variable name, or a file path.
+fn check_secret(secret: &Secret) -> Option<NameError> {
+    match secret {
+        Secret::Env(var) => check_env_var(var).err(),
+        Secret::File(path) if path.as_os_str().is_empty() => Some(NameError::Empty {
+            what: "a secret file path",
+        }),
+        Secret::File(_) => None,
+        Secret::Value(_) if secret.is_empty_value() => Some(NameError::Empty {
+            what: "a computed secret",
+        }),
+        Secret::Value(_) => None,
+    }
+}
