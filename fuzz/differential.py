@@ -32,7 +32,6 @@ import re
 import resource
 import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -70,7 +69,7 @@ DECLARED = {
     "constructor for (`!custom`, `!!binary`, `!!set`, …), complex keys, and the characters "
     "NEL, LS and PS (line breaks in YAML 1.1, ordinary characters in 1.2; ruamel.yaml takes "
     "them as breaks): only crashes and plan/apply agreement are checked",
-    "oracle-exhausted": "a YAML file the parser could not judge within ORACLE_MEMORY (3 GiB) "
+    "oracle-exhausted": "a YAML file the parser could not judge within ORACLE_MEMORY (4 GiB) "
     "and ORACLE_SECONDS (60 s): only crashes and plan/apply agreement are checked",
     "surrogates": "strings with a lone or paired UTF-16 surrogate escape (`\"\\ud83d\"`) in a "
     "YAML or JSON file: Python keeps the surrogate, Go replaces it with U+FFFD; ory-actions may "
@@ -170,14 +169,15 @@ class Worker:
     or stays silent for `timeout` seconds charges the input it was on
     ({"_fail": "crash"|"hang", "detail": …, "stderr": …}) and is started again."""
 
-    def __init__(self, cmd, timeout):
+    def __init__(self, cmd, timeout, preexec=None):
         self.cmd = cmd
         self.timeout = timeout
+        self.preexec = preexec
         self.proc = None
 
     def start(self):
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=self.preexec)
         self.errs = []
         proc = self.proc
         threading.Thread(target=lambda: self.errs.append(proc.stderr.read()), daemon=True).start()
@@ -600,56 +600,53 @@ def big_stack(fn, *args):
     return fn(*args)
 
 
-# What the YAML parser may use on one file beyond what this process already maps, and for how
-# long. Some mutants (deep, broken flow collections) make ruamel.yaml's pure parser grow past
-# 10 GB; such a file is "oracle-exhausted" (undecided) instead of stopping the run.
-ORACLE_MEMORY = 3 << 30
+# What the YAML parser may use on one file, and for how long. Some mutants (deep, broken flow
+# collections) make ruamel.yaml's pure parser grow past 10 GB; such a file is "oracle-exhausted"
+# (undecided) instead of stopping the run. The parser runs in a worker process of its own
+# (`--oracle-worker`, limited with RLIMIT_AS), started again when it dies.
+ORACLE_MEMORY = 4 << 30
 ORACLE_SECONDS = 60
+ORACLE_STACK = 1 << 30
+_oracle_worker = None
 
 
-def guarded(fn, *args):
-    """fn(*args) in a forked child with ORACLE_MEMORY more address space and ORACLE_SECONDS of
-    time; its result comes back pickled. None when the child ran out of either, or died."""
-    read_end, write_end = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only parses
-        pid = os.fork()
-    if pid == 0:
-        code = 3
-        try:
-            os.close(read_end)
-            mapped = 0
-            with open("/proc/self/statm") as statm:
-                mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            resource.setrlimit(resource.RLIMIT_AS, (mapped + ORACLE_MEMORY, mapped + ORACLE_MEMORY))
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            signal.alarm(ORACLE_SECONDS)
-            data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            code = 0
-        except BaseException:
-            pass
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as answer:
-        data = answer.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
-    return pickle.loads(data)
+def oracle_worker_limits():
+    # Address space: the large stack of the parsing thread plus what the parser may use.
+    limit = ORACLE_STACK + ORACLE_MEMORY
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def oracle_worker():
+    """Answers one file per line ({"text", "json"}) with its verdict, pickled and base64-coded."""
+    import base64
+
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            break
+        case = json.loads(line)
+        verdict = oracle_here(case["text"], case["json"])
+        data = base64.b64encode(pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL))
+        sys.stdout.write(json.dumps({"verdict": data.decode("ascii")}) + "\n")
+        sys.stdout.flush()
 
 
 def oracle(text, is_json):
     """("refuse", reason) | ("undecided", declared name) | ("accept", document). A YAML file is
-    parsed in a child process with limits (`guarded`)."""
+    parsed by the oracle worker, within ORACLE_MEMORY and ORACLE_SECONDS."""
+    global _oracle_worker
     if is_json:
         return oracle_here(text, is_json)
-    verdict = guarded(oracle_here, text, is_json)
-    if verdict is None:
+    import base64
+
+    if _oracle_worker is None:
+        _oracle_worker = Worker([sys.executable, str(Path(__file__).resolve()), "--oracle-worker"],
+                                ORACLE_SECONDS, preexec=oracle_worker_limits)
+    line = json.dumps({"text": text, "json": is_json}, ensure_ascii=True)
+    answer = _oracle_worker.run([line])[0]
+    if "verdict" not in answer:
         return ("undecided", "oracle-exhausted")
-    return verdict
+    return pickle.loads(base64.b64decode(answer["verdict"]))
 
 
 def oracle_here(text, is_json):
@@ -1425,9 +1422,13 @@ def main():
     parser.add_argument("--promote", action="store_true",
                         help="turn the findings in --out into regression test cases, and stop")
     parser.add_argument("--go-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--oracle-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.go_worker:
         go_worker()
+        return 0
+    if args.oracle_worker:
+        oracle_worker()
         return 0
     if args.promote:
         return big_stack(promote, args.out, args.bin_dir)
@@ -1540,6 +1541,8 @@ def main():
     if declared_counts:
         print("declared (allowed) differences: " + ", ".join(f"{k} {v}" for k, v in sorted(declared_counts.items())))
     runner.stop()
+    if _oracle_worker is not None:
+        _oracle_worker.stop()
     shutil.rmtree(runner.work, ignore_errors=True)
     elapsed = time.monotonic() - started
     total_cases = len(cases) + len(fcases)

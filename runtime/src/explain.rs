@@ -14,7 +14,8 @@
 
 use std::fmt::Write as _;
 
-use ory_actions_core::{AuthMethod, Flow, Platform, Scope, Timing};
+use ory_actions_core::rules::check_flags;
+use ory_actions_core::{AuthMethod, FlagError, Flags, Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
 
 use crate::hooks::{Entry, HookLists, HookUrl, WebHook};
@@ -158,6 +159,21 @@ fn implements(hook: &str, stage: Stage, platform: Platform) -> bool {
     }
 }
 
+/// Whether a per-method `after` list of `flow` whose entries are the hooks `hooks` replaces the
+/// flow-wide list: Kratos runs the per-method list when it yields a hook for the step after the
+/// flow (a web hook always does, even one that acts only before the identity is saved), else the
+/// flow-wide one. The one statement of the rule: the chains and the planner's warnings use it.
+pub(crate) fn replaces_flow_wide<'a>(
+    hooks: impl IntoIterator<Item = &'a str>,
+    flow: Flow,
+    platform: Platform,
+) -> bool {
+    let post = Stage::after(flow);
+    hooks
+        .into_iter()
+        .any(|hook| implements(hook, post, platform))
+}
+
 /// What one entry is, for the chain.
 struct Read {
     hook: String,
@@ -213,6 +229,15 @@ impl Read {
     }
 }
 
+/// A web hook's flags, as `core::rules` checks them.
+fn flags_of(web: &WebHook) -> Flags {
+    Flags {
+        can_interrupt: web.can_interrupt,
+        response_ignore: web.response_ignore,
+        response_parse: web.response_parse,
+    }
+}
+
 fn read(entry: &Value) -> Read {
     let hook = entry
         .get("hook")
@@ -225,10 +250,10 @@ fn read(entry: &Value) -> Read {
     };
     let broken = if hook == "web_hook" && web.is_none() {
         Err("Kratos cannot read this web hook's config, so the flow fails on it".into())
-    } else if web
-        .as_ref()
-        .is_some_and(|w| w.response_ignore && (w.response_parse || w.can_interrupt))
-    {
+    } else if web.as_ref().is_some_and(|w| {
+        // Kratos refuses the flags together (`core::rules`; no list: only the pairs).
+        !check_flags(&[], flags_of(w)).is_empty()
+    }) {
         Err(
             "`response.ignore` with `response.parse` or `can_interrupt` is refused by Kratos \
              when the hook runs: the flow fails there"
@@ -345,7 +370,7 @@ fn per_method(
     }
     // After: the per-method list when it yields a hook for this stage (a web hook always does,
     // even one that acts only before the identity is saved), else the flow-wide list.
-    let uses_own = own.iter().any(|(_, r)| implements(&r.hook, post, platform));
+    let uses_own = replaces_flow_wide(own.iter().map(|(_, r)| r.hook.as_str()), flow, platform);
     if setting.verification && pre.is_some() {
         steps.push(Step {
             hook: "verification".into(),
@@ -390,7 +415,12 @@ fn per_method(
         }));
     } else {
         steps.extend(fallback.iter().filter_map(|(index, r)| {
-            let why = if r.interrupts() && pre.is_some() {
+            let never_in_flow_wide = r.web.as_ref().is_some_and(|w| {
+                check_flags(&[flow_wide], flags_of(w))
+                    .iter()
+                    .any(|p| matches!(p, FlagError::NeverRuns { .. }))
+            });
+            let why = if never_in_flow_wide {
                 format!(
                     "a hook that parses the response or can interrupt runs before the \
                      identity is saved, and that phase reads only the per-method list: in \

@@ -15,6 +15,7 @@ mod auth;
 mod body;
 mod builder;
 mod check;
+mod hook_fields;
 mod problem;
 mod project_id;
 mod read;
@@ -24,14 +25,15 @@ pub use auth::{Auth, REDACTED, Secret, SecretValue};
 pub use body::Body;
 pub use builder::ActionBuilder;
 pub use check::Parts;
-pub use problem::{InvalidAction, Problem};
+pub use hook_fields::{HeaderValue, HookFields};
+pub use problem::{InvalidAction, Location, Problem};
 pub use project_id::ProjectId;
 pub use read::ReadError;
 
 use std::borrow::Cow;
 use std::fmt;
 
-use ory_actions_core::fields::{self, Field};
+use ory_actions_core::fields;
 use ory_actions_core::rules::AuthMethodLists;
 use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, Platform, Scope, ScopeError, Timing};
 
@@ -92,27 +94,6 @@ impl fmt::Debug for Action {
     }
 }
 
-/// A place in the user's source: where an `action!` was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Location {
-    file: &'static str,
-    line: u32,
-    column: u32,
-}
-
-impl Location {
-    /// `file:line:column`, as `file!()`, `line!()` and `column!()` give them.
-    pub const fn new(file: &'static str, line: u32, column: u32) -> Self {
-        Location { file, line, column }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
-
 /// Problems found in computed values, kept until the action is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Deferred(Vec<Problem>);
@@ -125,56 +106,12 @@ impl std::hash::Hash for Deferred {
     }
 }
 
-/// A request header's value: written in the code, or a secret read when the program runs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum HeaderValue {
-    /// A plain value.
-    Plain(Cow<'static, str>),
-    /// A secret; shown as `(sensitive)`.
-    Secret(Secret),
-}
-
-/// What an action declares of its web hook entry: the fields of the table of fields
-/// ([`ory_actions_core::fields::FIELDS`]), as given.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct HookFields {
-    /// `url`.
-    pub url: Cow<'static, str>,
-    /// `method`.
-    pub method: HttpMethod,
-    /// `body`.
-    pub body: Option<Body>,
-    /// `can_interrupt`, `response.ignore` and `response.parse`.
-    pub flags: Flags,
-    /// `auth`.
-    pub auth: Option<Auth>,
-    /// `headers`, in the order declared.
-    pub headers: Vec<(Cow<'static, str>, HeaderValue)>,
-    /// `emit_analytics_event`, when given.
-    pub emit_analytics_event: Option<bool>,
-    /// `id`, when given.
-    pub id: Option<Cow<'static, str>>,
-}
-
-impl HookFields {
-    /// Whether it gives `field` a value, which may be the default (a flag only when it is set).
-    fn gives(&self, field: &Field) -> bool {
-        match *field {
-            fields::URL | fields::METHOD => true,
-            fields::BODY => self.body.is_some(),
-            fields::AUTH => self.auth.is_some(),
-            fields::HEADERS => !self.headers.is_empty(),
-            fields::RESPONSE_IGNORE => self.flags.response_ignore,
-            fields::RESPONSE_PARSE => self.flags.response_parse,
-            fields::CAN_INTERRUPT => self.flags.can_interrupt,
-            fields::EMIT_ANALYTICS_EVENT => self.emit_analytics_event.is_some(),
-            fields::ID => self.id.is_some(),
-            _ => false,
-        }
-    }
-}
-
 impl Action {
+    /// This action cannot go where it was planned, because of `problem`.
+    pub(crate) fn invalid(&self, problem: Problem) -> InvalidAction {
+        InvalidAction::planned(self.to_string(), self.declared_at, problem)
+    }
+
     /// The name given to the action, if any.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()

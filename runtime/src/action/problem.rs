@@ -5,8 +5,6 @@ use std::fmt;
 use ory_actions_core::jsonnet::CtxError;
 use ory_actions_core::{BodyError, FlagError, NameError, ReferenceError, ScopeError, UrlError};
 
-use super::{Action, Location};
-
 /// One broken rule of an action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,11 +74,12 @@ pub struct InvalidAction {
 }
 
 impl InvalidAction {
-    /// `action` cannot go where it was planned, because of `problem`.
-    pub(crate) fn planned(action: &Action, problem: Problem) -> Self {
+    /// The action shown as `action`, declared at `location`, cannot go where it was planned,
+    /// because of `problem`.
+    pub(crate) fn planned(action: String, location: Option<Location>, problem: Problem) -> Self {
         InvalidAction {
-            action: Some(action.to_string()),
-            location: action.declared_at,
+            action: Some(action),
+            location,
             problems: vec![problem],
         }
     }
@@ -126,3 +125,24 @@ impl fmt::Display for InvalidAction {
 }
 
 impl std::error::Error for InvalidAction {}
+
+/// A place in the user's source: where an `action!` was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    file: &'static str,
+    line: u32,
+    column: u32,
+}
+
+impl Location {
+    /// `file:line:column`, as `file!()`, `line!()` and `column!()` give them.
+    pub const fn new(file: &'static str, line: u32, column: u32) -> Self {
+        Location { file, line, column }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}

@@ -52,6 +52,19 @@ impl StoredEntry {
         super::Entry::read(&self.value())
     }
 
+    /// The entry's `hook`, when it is a string, without decoding the rest.
+    pub(crate) fn hook(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Hook<'a> {
+            #[serde(borrow)]
+            hook: Option<std::borrow::Cow<'a, str>>,
+        }
+        serde_json::from_str::<Hook<'_>>(&self.0)
+            .ok()?
+            .hook
+            .map(std::borrow::Cow::into_owned)
+    }
+
     /// The entry's `config.body`, when it is a string, without decoding the rest.
     pub(crate) fn body(&self) -> Option<String> {
         #[derive(serde::Deserialize)]

@@ -151,6 +151,20 @@ impl ListWrite {
         (0..self.entries.len()).map(|i| self.stored(i)).collect()
     }
 
+    /// The `hook` of every entry of the list after the change (`web_hook` for a declared one).
+    pub(crate) fn hooks(&self) -> Vec<Option<String>> {
+        (0..self.entries.len())
+            .map(|index| match &self.entries[index] {
+                WriteEntry::Kept(at) => self.kept(*at).hook(),
+                WriteEntry::Declared { .. } => Some("web_hook".to_owned()),
+                #[cfg(test)]
+                WriteEntry::Value(value) => {
+                    value.get("hook").and_then(Value::as_str).map(str::to_owned)
+                }
+            })
+            .collect()
+    }
+
     /// Every entry of the list after the change, as written.
     pub(crate) fn values(&self) -> Values {
         Values((0..self.entries.len()).map(|i| self.entry(i)).collect())

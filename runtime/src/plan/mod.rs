@@ -13,12 +13,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use ory_actions_core::{Platform, Scope};
+use ory_actions_core::{Platform, Scope, Timing};
 use serde_json::Value;
 
-use crate::action::{Action, InvalidAction, Problem};
+use crate::action::{Action, Problem};
 use crate::backend::BackendName;
 use crate::error::Error;
+use crate::explain::replaces_flow_wide;
 use crate::hooks::{
     Declared, Entry, HookKey, HookLists, HookUrl, ListWrite, Secrets, StoredAuth, StoredBody,
     StoredEntry, WebHook, WriteEntry,
@@ -253,7 +254,7 @@ fn desired<'a>(
     for &action in actions {
         let scopes = action
             .scopes_on(platform)
-            .map_err(|problem| InvalidAction::planned(action, Problem::Scope(problem)))?;
+            .map_err(|problem| action.invalid(Problem::Scope(problem)))?;
         let declared = Arc::new(action.declared_hook(secrets)?);
         for scope in scopes {
             let key = declared.hook.key(scope);
@@ -428,9 +429,35 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             &targeted,
         ));
     }
+    let replaces = replacing_lists(lists, &plan.writes, input.platform);
     plan.warnings
-        .extend(flow_wide_warnings(lists, &new_lengths, &plan.writes));
+        .extend(flow_wide_warnings(&new_lengths, &replaces, &plan.writes));
     Ok(plan)
+}
+
+/// For each per-method `after` list, whether it replaces its flow's flow-wide list
+/// ([`replaces_flow_wide`], the rule `explain` shows) before the plan and after it.
+fn replacing_lists(
+    lists: &HookLists,
+    writes: &[ListWrite],
+    platform: Platform,
+) -> BTreeMap<Scope, (bool, bool)> {
+    let replaces = |hooks: &[Option<String>], flow| {
+        replaces_flow_wide(hooks.iter().flatten().map(String::as_str), flow, platform)
+    };
+    Scope::ALL
+        .iter()
+        .filter(|scope| scope.timing() == Timing::After && scope.method().is_some())
+        .map(|&scope| {
+            let old: Vec<Option<String>> = lists.entries(scope).iter().map(|e| e.hook()).collect();
+            let before = replaces(&old, scope.flow());
+            let after = match writes.iter().find(|w| w.scope == scope) {
+                Some(write) => replaces(&write.hooks(), scope.flow()),
+                None => before,
+            };
+            (scope, (before, after))
+        })
+        .collect()
 }
 
 /// Evaluates each declared body for the sample context of each of its lists: a body that fails

@@ -6,7 +6,7 @@ use std::fmt;
 
 use ory_actions_core::{AuthMethod, Flow, Scope, Timing};
 
-use crate::hooks::{HookLists, HookUrl};
+use crate::hooks::HookUrl;
 
 /// Something worth knowing before applying, that does not stop the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,10 +264,11 @@ pub(super) fn describe_entry(entry: &serde_json::Value) -> String {
     }
 }
 
-/// Warnings about Kratos's rule that a non-empty per-method list replaces the flow-wide list.
+/// Warnings about Kratos's rule that a per-method list replaces the flow-wide list
+/// (`replaces`: for each per-method list, whether it does before the plan and after it).
 pub(super) fn flow_wide_warnings(
-    before: &HookLists,
     after: &BTreeMap<Scope, usize>,
+    replaces: &BTreeMap<Scope, (bool, bool)>,
     writes: &[crate::hooks::ListWrite],
 ) -> Vec<Warning> {
     let written: BTreeSet<Scope> = writes.iter().map(|w| w.scope).collect();
@@ -285,15 +286,15 @@ pub(super) fn flow_wide_warnings(
             if !written.contains(&list) {
                 continue;
             }
-            let (was, is) = (before.len(list), after.get(&list).copied().unwrap_or(0));
-            if was == 0 && is > 0 && fallback_len > 0 {
+            let (was, is) = replaces.get(&list).copied().unwrap_or_default();
+            if !was && is && fallback_len > 0 {
                 warnings.push(Warning::ShadowsFlowWide {
                     list,
                     flow_wide,
                     hooks: fallback_len,
                 });
             }
-            if was > 0 && is == 0 && fallback_len > 0 {
+            if was && !is && fallback_len > 0 {
                 warnings.push(Warning::FlowWideResumes { list, flow_wide });
             }
         }
@@ -307,7 +308,7 @@ pub(super) fn flow_wide_warnings(
                 .collect();
             let methods: Vec<AuthMethod> = per_method
                 .iter()
-                .filter(|s| after.get(s).copied().unwrap_or(0) > 0 && !warned.contains(s))
+                .filter(|s| replaces.get(s).is_some_and(|&(_, is)| is) && !warned.contains(s))
                 .filter_map(|s| s.method())
                 .collect();
             if !methods.is_empty() {
