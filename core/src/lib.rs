@@ -22,6 +22,7 @@
 //! - [`suggest`]: "did you mean" for near misses.
 
 pub mod address;
+pub mod ctx;
 pub mod fields;
 pub mod file;
 pub mod jsonnet;
