@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use ory_actions::{Action, Flow, Prune, Scope, Stack, Timing, action, cli};
 use ory_actions::testkit::{Fault, Options};
+use ory_actions::{Action, Flow, Prune, Scope, Stack, Timing, action, cli};
 use serde_json::{Value, json};
 
 mod common;

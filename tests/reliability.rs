@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use ory_actions::{Action, AuthMethod, Flow, Scope, Stack, Timing};
 use ory_actions::testkit::{Fault, On, Options};
+use ory_actions::{Action, AuthMethod, Flow, Scope, Stack, Timing};
 use serde_json::{Value, json};
 
 mod common;

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ory_actions::{Action, ApiKeyIn, Auth, AuthMethod, Flow, Prune, Secret, Stack, Timing};
 use ory_actions::testkit::Options;
+use ory_actions::{Action, ApiKeyIn, Auth, AuthMethod, Flow, Prune, Secret, Stack, Timing};
 use serde_json::{Value, json};
 
 mod common;
