@@ -9,8 +9,8 @@
 //!
 //! The documentation's `sync_verified` names `auth_method = "code"` for the verification flow,
 //! which has no per-method hook lists: Ory refuses that. Here it is written the way Kratos
-//! accepts it, with no `auth_method`; the documentation's form is kept as a compile failure in
-//! `tests/ui/fail/verification_has_no_method_lists.rs`.
+//! accepts it, with no `auth_method`; the documentation's form is kept, refused, in the macro's
+//! unit test `verification_has_no_method_lists` (`macros/src/valid/tests.rs`).
 
 use std::process::ExitCode;
 

@@ -61,7 +61,6 @@ pub use ory_actions_runtime::{
     Problem, ProjectId, Prune, REDACTED, ReadError, ReferenceError, RenderedHook, Scope,
     ScopeError, Secret, SecretValue, Secrets, Stack, Timing, UrlError, cli,
 };
-pub use ory_actions_runtime::{Phase, Samples};
 
 /// The in-process stand-in for the Ory console API, for tests (feature `testkit`).
 #[cfg(feature = "testkit")]

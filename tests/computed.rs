@@ -8,7 +8,7 @@ use ory_actions::{Stack, action};
 
 mod common;
 
-use ory_actions_runtime::testkit::run_env;
+use ory_actions::testkit::run_env;
 
 #[allow(dead_code)]
 #[path = "../examples/environments.rs"]

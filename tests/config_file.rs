@@ -13,7 +13,7 @@ mod quickstart;
 
 mod common;
 
-use ory_actions_runtime::testkit::{Run, run_confirming, run_env};
+use ory_actions::testkit::{Run, run_confirming, run_env};
 
 /// Runs the command line against `config`, validating every write against the Kratos schema.
 fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
@@ -66,7 +66,7 @@ fn assert_untouched_outside(before: &str, after: &str, changed_lists: &[&str]) {
 }
 
 fn schema_problems(config: &Value) -> Vec<String> {
-    ory_actions_runtime::testkit::kratos_config_problems(&common::kratos_schema(), config).unwrap()
+    ory_actions::testkit::kratos_config_problems(&common::kratos_schema(), config).unwrap()
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn the_quickstart_applies_to_its_config_and_leaves_the_rest_byte_for_byte() {
 
 /// The configuration as the runtime reads it.
 fn planner_view(path: &Path) -> Value {
-    ory_actions_runtime::testkit::read_kratos_config(path).unwrap()
+    ory_actions::testkit::read_kratos_config(path).unwrap()
 }
 
 #[test]

@@ -28,12 +28,12 @@ fn config_copy(name: &str) -> PathBuf {
     path
 }
 
-fn explain_file(stack: Stack, path: &Path, extra: &[&str]) -> ory_actions_runtime::testkit::Run {
+fn explain_file(stack: Stack, path: &Path, extra: &[&str]) -> ory_actions::testkit::Run {
     let before = std::fs::read(path).unwrap();
     let config = path.to_str().unwrap();
     let mut args = vec!["explain", "--config", config];
     args.extend(extra);
-    let run = ory_actions_runtime::testkit::run_env(stack, &args, &BTreeMap::new());
+    let run = ory_actions::testkit::run_env(stack, &args, &BTreeMap::new());
     assert_eq!(
         std::fs::read(path).unwrap(),
         before,
@@ -100,7 +100,7 @@ fn one_flow_and_bad_flows() {
 
 #[test]
 fn the_seed_explained_on_a_project_reads_once_and_writes_nothing() {
-    let kit = common::testkit(ory_actions_runtime::testkit::Options::default());
+    let kit = common::testkit(ory_actions::testkit::Options::default());
     let mut config = common::sample_config();
     config["selfservice"]["flows"]["registration"]["after"]["hooks"] = serde_json::json!([
         {"hook": "web_hook", "config": {"url": "https://crm.example.com/signups", "method": "POST", "body": "base64://e30="}}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ory_actions::Stack;
-use ory_actions_runtime::testkit::{Options, TestKit};
+use ory_actions::testkit::{Options, TestKit};
 use serde_json::json;
 
 #[allow(dead_code, unreachable_pub)]
@@ -25,7 +25,7 @@ mod from_kratos_stub;
 
 mod common;
 
-use ory_actions_runtime::testkit::{Run, run_env};
+use ory_actions::testkit::{Run, run_env};
 
 fn run(env: &BTreeMap<&str, String>, stack: Stack, args: &[&str]) -> Run {
     run_env(stack, args, env)

@@ -16,7 +16,7 @@ const COMMANDS: [&[&str]; 4] = [&["plan"], &["apply", "--yes"], &["explain"], &[
 
 mod common;
 
-use ory_actions_runtime::testkit::{Run, run_env};
+use ory_actions::testkit::{Run, run_env};
 
 fn stack() -> Stack {
     Stack::new().action(

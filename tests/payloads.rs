@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use ory_actions::payload::{self, Encoding, Payload, PayloadError};
-use ory_actions::{Flags, Phase, Samples, Scope};
+use ory_actions::payload::{self, Encoding, Payload, PayloadError, Phase, Samples};
+use ory_actions::{Flags, Scope};
 use serde_json::Value;
 
 #[derive(serde::Deserialize)]
@@ -162,8 +162,8 @@ fn run(
     stack: ory_actions::Stack,
     args: &[&str],
     env: &[(&str, String)],
-) -> ory_actions_runtime::testkit::Run {
-    ory_actions_runtime::testkit::run_env(stack, args, &env.iter().cloned().collect())
+) -> ory_actions::testkit::Run {
+    ory_actions::testkit::run_env(stack, args, &env.iter().cloned().collect())
 }
 
 #[test]

@@ -148,7 +148,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
             .unwrap(),
     ]);
     let config = empty_config("replies");
-    let run = ory_actions_runtime::testkit::run_env(
+    let run = ory_actions::testkit::run_env(
         stack,
         &["probe", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),
@@ -204,7 +204,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
     assert_eq!(requests.len(), 4, "{requests:?}");
 
     // Against an Ory Network project, `--target` probes the named action only.
-    let kit = common::testkit(ory_actions_runtime::testkit::Options::default());
+    let kit = common::testkit(ory_actions::testkit::Options::default());
     let project = kit.add_project(common::sample_config());
     let before = seen.lock().unwrap().len();
     let stack = Stack::new().actions(vec![
@@ -235,7 +235,7 @@ fn every_hook_is_called_as_kratos_calls_it_and_its_reply_judged() {
             .build()
             .unwrap(),
     ]);
-    let run = ory_actions_runtime::testkit::run_env(
+    let run = ory_actions::testkit::run_env(
         stack,
         &["probe", "--dry-run", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),
@@ -289,7 +289,7 @@ fn transport_failures_and_replies_kratos_cannot_use_are_one_line_each() {
         hook(&https, "/tls", "tls").build().unwrap(),
     ]);
     let config = empty_config("transport");
-    let run = ory_actions_runtime::testkit::run_env(
+    let run = ory_actions::testkit::run_env(
         stack,
         &["probe", "--config", config.to_str().unwrap()],
         &BTreeMap::new(),

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use ory_actions::testkit::{Fault, Options};
 use ory_actions::{Action, Flow, Prune, Scope, Stack, Timing, action, cli};
-use ory_actions_runtime::testkit::{Fault, Options};
 use serde_json::{Value, json};
 
 mod common;
 
 use common::{hook_names, list, sample_config, seed_stack, testkit};
-use ory_actions_runtime::testkit::run_env;
+use ory_actions::testkit::run_env;
 
 fn converges(options: Options) {
     let kit = testkit(options);
@@ -88,7 +88,7 @@ fn seed_with_auth(dir: &std::path::Path) -> Stack {
 }
 
 /// The api key and basic auth password Ory holds for the seed stack's hooks.
-fn stored_secrets(kit: &ory_actions_runtime::testkit::TestKit, project: &str) -> (Value, Value) {
+fn stored_secrets(kit: &ory_actions::testkit::TestKit, project: &str) -> (Value, Value) {
     let welcome = list(kit, project, Scope::RegistrationAfterPassword);
     let welcome = welcome
         .as_array()

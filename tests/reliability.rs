@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use ory_actions::testkit::{Fault, On, Options};
 use ory_actions::{Action, AuthMethod, Flow, Scope, Stack, Timing};
-use ory_actions_runtime::testkit::{Fault, On, Options};
 use serde_json::{Value, json};
 
 mod common;
@@ -12,7 +12,7 @@ mod common;
 use common::{hook_names, list, sample_config, seed_stack, testkit};
 
 /// The seed stack's hooks, each exactly once, `session` still last.
-fn assert_converged(kit: &ory_actions_runtime::testkit::TestKit, project: &str) {
+fn assert_converged(kit: &ory_actions::testkit::TestKit, project: &str) {
     assert_eq!(
         hook_names(&list(kit, project, Scope::LoginBefore)),
         ["https://api.example.com/webhooks/validate"]
@@ -31,7 +31,7 @@ fn assert_converged(kit: &ory_actions_runtime::testkit::TestKit, project: &str) 
     );
 }
 
-fn statuses(kit: &ory_actions_runtime::testkit::TestKit, method: &str) -> Vec<u16> {
+fn statuses(kit: &ory_actions::testkit::TestKit, method: &str) -> Vec<u16> {
     kit.requests()
         .iter()
         .filter(|r| r.method == method && r.path.starts_with("/projects/"))
@@ -158,7 +158,7 @@ fn failures_that_never_end_stop_at_the_deadline_saying_what_was_tried() {
 }
 
 /// Breaks a project, or the way it is answered.
-type Breaker = Box<dyn Fn(&ory_actions_runtime::testkit::TestKit, &str)>;
+type Breaker = Box<dyn Fn(&ory_actions::testkit::TestKit, &str)>;
 
 #[test]
 fn hostile_remote_data_is_a_clear_error_and_nothing_is_written() {
@@ -222,7 +222,7 @@ fn hostile_remote_data_is_a_clear_error_and_nothing_is_written() {
 fn hook_kinds_this_version_does_not_know_are_kept_in_place() {
     // No schema here: the Kratos schema would refuse a kind it does not know, which is Ory's
     // call; the planner's part is to keep the entry as it is.
-    let kit = ory_actions_runtime::testkit::TestKit::start(Options::default()).unwrap();
+    let kit = ory_actions::testkit::TestKit::start(Options::default()).unwrap();
     let mut config = sample_config();
     config["selfservice"]["flows"]["registration"]["after"]["password"]["hooks"] = json!([
         {"hook": "from_the_future", "config": {"anything": [1, 2, {"x": null}]}},

@@ -6,14 +6,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use ory_actions::testkit::Options;
 use ory_actions::{Action, ApiKeyIn, Auth, AuthMethod, Flow, Prune, Secret, Stack, Timing};
-use ory_actions_runtime::testkit::Options;
 use serde_json::{Value, json};
 
 mod common;
 
 use common::testkit;
-use ory_actions_runtime::testkit::{Run, run_env};
+use ory_actions::testkit::{Run, run_env};
 
 /// Every value that must never be shown.
 const PLANTED: [&str; 7] = [
@@ -143,7 +143,7 @@ fn no_secret_shows_for_an_ory_network_project() {
         // Ory's own messages are scrubbed of what was sent, and a second project makes progress
         // lines; neither shows a secret.
         let other = kit.add_project(config_with_secrets());
-        kit.inject(ory_actions_runtime::testkit::Fault::EchoingRejection);
+        kit.inject(ory_actions::testkit::Fault::EchoingRejection);
         let env = kit.env();
         let base = stack(&dir);
         let two: Vec<Action> = base

@@ -1,4 +1,6 @@
-//! The rules of Ory Actions, shared by the `action!` macro and the runtime.
+//! The rules of Ory Actions, shared by the `action!` macro and the runtime: an implementation
+//! detail of [ory-actions](https://docs.rs/ory-actions), with no semver promises of its own.
+//! Depend on `ory-actions`, which offers what users need of this crate.
 //!
 //! Everything here is a fact about Ory Kratos or Ory Network that ory-actions enforces twice: once
 //! at compile time, where the macro turns a broken declaration into a compile error, and once at
@@ -20,6 +22,7 @@
 //! - [`suggest`]: "did you mean" for near misses.
 
 pub mod address;
+pub mod ctx;
 pub mod fields;
 pub mod file;
 pub mod jsonnet;

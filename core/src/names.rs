@@ -160,7 +160,7 @@ pub fn is_credential_header(name: &str) -> bool {
 
 /// Checks a literal header value: no line breaks or other control characters (tab allowed), and
 /// a `Content-Type` Kratos can encode the body as, written exactly as Kratos compares it.
-pub fn check_header_value(name: &str, value: &str) -> Result<(), NameError> {
+pub(crate) fn check_header_value(name: &str, value: &str) -> Result<(), NameError> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(NameError::HeaderValue { name: name.into() });
     }

@@ -15,9 +15,6 @@ use crate::suggest::did_you_mean;
 /// configuration.
 pub const IDENTITY_CONFIG_POINTER: &str = "/services/identity/config";
 
-/// The JSON pointer under which a project document keeps the self-service flows.
-pub const FLOWS_POINTER: &str = "/services/identity/config/selfservice/flows";
-
 /// Every flow name Kratos knows, including `logout`, which has no hooks.
 pub const CANDIDATE_FLOWS: [&str; 6] = [
     "login",
@@ -682,6 +679,9 @@ fn and_list(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The JSON pointer under which a project document keeps the self-service flows.
+    const FLOWS_POINTER: &str = "/services/identity/config/selfservice/flows";
 
     #[test]
     fn there_are_32_lists_and_pointers_follow_from_their_parts() {

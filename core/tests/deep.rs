@@ -1,8 +1,9 @@
 //! Templates as deep and as long as the size limit allows are answered, never a crash: on a
 //! 2 MiB stack (a test thread's, a tokio worker's), in a debug build.
 
+use ory_actions_core::ctx::CtxShape;
 use ory_actions_core::jsonnet::{
-    BodyError, BodyShape, CtxShape, MAX_BODY_BYTES, MAX_DEPTH, check_body, check_ctx,
+    BodyError, BodyShape, MAX_BODY_BYTES, MAX_DEPTH, check_body, check_ctx,
 };
 use ory_actions_core::{Flow, Timing};
 

@@ -2,9 +2,8 @@
 //! `check_body` and `check_ctx` on a 2 MiB stack (a test thread's, a tokio worker's) in a
 //! debug build: an error with its place, or a verdict; never a crash.
 
-use ory_actions_core::jsonnet::{
-    BodyError, CtxShape, MAX_BODY_BYTES, MAX_DEPTH, check_body, check_ctx,
-};
+use ory_actions_core::ctx::CtxShape;
+use ory_actions_core::jsonnet::{BodyError, MAX_BODY_BYTES, MAX_DEPTH, check_body, check_ctx};
 use ory_actions_core::{Flow, Timing};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ory_actions_core::address::check_url;
+use ory_actions_core::ctx::CtxShape;
 use ory_actions_core::fields::{
     AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, HEADERS, ID, METHOD, RESPONSE_IGNORE,
     RESPONSE_PARSE, URL,
 };
-use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx, excerpt};
+use ory_actions_core::jsonnet::{BodyShape, check_body, check_ctx, excerpt};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
     is_credential_header,

@@ -1,8 +1,10 @@
-//! The runtime of [ory-actions](https://docs.rs/ory-actions): typed descriptors of Ory Actions,
-//! the hook entries Kratos expects for them, and the command line that reconciles a [`Stack`]
-//! with an Ory Network project or a self-hosted Kratos configuration file.
+//! The runtime of [ory-actions](https://docs.rs/ory-actions): an implementation detail of it,
+//! with no semver promises of its own. Depend on `ory-actions`, which re-exports what users need
+//! of this crate; the examples here use those paths.
 //!
-//! Users normally depend on the `ory-actions` facade and write `action! { … }`; this crate holds
+//! It holds typed descriptors of Ory Actions, the hook entries Kratos expects for them, and the
+//! command line that reconciles a [`Stack`] with an Ory Network project or a self-hosted Kratos
+//! configuration file. Users write `action! { … }` through `ory-actions`; this crate holds
 //! what that expansion builds ([`Action`]) and the plain-Rust [`ActionBuilder`] for actions made
 //! at run time. Both apply the same rules, from `ory-actions-core`. How the pieces fit is told
 //! in `ARCHITECTURE.md` at the repository's root.
@@ -37,5 +39,4 @@ pub use ory_actions_core::{
     ApiKeyIn, AuthMethod, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError,
     Platform, ReferenceError, Scope, ScopeError, Timing, UrlError,
 };
-pub use payload::{Phase, Samples};
 pub use stack::{Prune, Stack};

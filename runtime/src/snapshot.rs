@@ -20,7 +20,7 @@ impl Stack {
     /// its payload for the sample context of its list ([`Stack::samples`]), secrets redacted.
     ///
     /// ```
-    /// use ory_actions_runtime::{Action, Flow, AuthMethod, Stack, Timing};
+    /// use ory_actions::{Action, Flow, AuthMethod, Stack, Timing};
     ///
     /// let login = Action::builder(Flow::Login, Timing::After, "https://api.example.com/login")
     ///     .auth_method(AuthMethod::Password)

@@ -38,14 +38,14 @@ impl Prune {
 /// getter is the setter's name with `get_`.
 ///
 /// ```
-/// use ory_actions_runtime::{Action, Flow, Prune, Stack, Timing};
+/// use ory_actions::{Action, Flow, Prune, Stack, Timing};
 ///
 /// let stack = Stack::new()
 ///     .project("550e8400-e29b-41d4-a716-446655440000")
 ///     .prune(Prune::UrlPrefix("https://hooks.example.com/".into()))
 ///     .action(Action::builder(Flow::Login, Timing::Before, "https://hooks.example.com/login").build()?);
 /// assert_eq!(stack.get_actions().len(), 1);
-/// # Ok::<(), ory_actions_runtime::InvalidAction>(())
+/// # Ok::<(), ory_actions::InvalidAction>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[must_use]

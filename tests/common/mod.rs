@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
+use ory_actions::testkit::{Options, TestKit};
 use ory_actions::{Scope, Stack};
-use ory_actions_runtime::testkit::{Options, TestKit};
 use serde_json::Value;
 
 #[path = "../../examples/seed.rs"]

@@ -2,7 +2,7 @@
 //! top-level argument `ctx`.
 
 mod ast;
-pub mod ctx;
+mod ctx_reads;
 mod excerpt;
 mod lex;
 mod memo;
@@ -16,7 +16,16 @@ pub use excerpt::excerpt;
 use ast::{Expr, Import, Node};
 use memo::Answer;
 
-pub use ctx::{CtxError, CtxErrorKind, CtxShape, check_ctx};
+pub use ctx_reads::{CtxError, CtxErrorKind, check_ctx};
+// What Kratos passes as `ctx` lives in `crate::ctx`; `runtime/src/payload/sample.rs` still names
+// it through `jsonnet`, which these two paths keep working until it imports `crate::ctx`.
+#[doc(hidden)]
+pub use crate::ctx::CtxShape;
+#[doc(hidden)]
+pub mod ctx {
+    //! The facts of [`crate::ctx`] under their former path.
+    pub use crate::ctx::{IDENTITY, SESSION, TOP_LEVEL, flow_keys};
+}
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -700,7 +709,12 @@ mod tests {
                     let tree = parse::parse(&tokens, MAX_DEPTH).unwrap();
                     for flow in crate::Flow::ALL {
                         for timing in crate::Timing::ALL {
-                            ctx::analyse(&source, &tokens, &tree, CtxShape::of(*flow, *timing));
+                            ctx_reads::analyse(
+                                &source,
+                                &tokens,
+                                &tree,
+                                CtxShape::of(*flow, *timing),
+                            );
                         }
                     }
                 })
@@ -722,7 +736,7 @@ mod tests {
                     let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW));
                     let tree = parse::parse(&tokens, SHALLOW).unwrap();
                     let shape = CtxShape::of(crate::Flow::Login, crate::Timing::After);
-                    ctx::analyse(&source, &tokens, &tree, shape);
+                    ctx_reads::analyse(&source, &tokens, &tree, shape);
                 })
                 .unwrap()
                 .join()

@@ -29,6 +29,14 @@ fn errors(tokens: TokenStream) -> Vec<String> {
     }
 }
 
+/// The message of tokens that do not parse as an invocation.
+fn parse_error(tokens: TokenStream) -> String {
+    match syn::parse2::<Input>(tokens) {
+        Ok(_) => panic!("expected a syntax error"),
+        Err(error) => error.to_string(),
+    }
+}
+
 #[test]
 fn every_candidate_scope_of_the_reference_table() {
     let path =
@@ -278,4 +286,796 @@ fn every_field_of_an_entry_is_a_key_of_action() {
             field.name
         );
     }
+}
+
+// One test per rule, with every message as rustc shows it (what `tests/ui/fail` held before);
+// the few cases left there hold how rustc renders the spans.
+
+#[test]
+fn auth_method_required() {
+    assert_eq!(
+        errors(quote! {
+            flow: registration,
+            timing: after,
+            url: "https://api.example.com/hook",
+        }),
+        [
+            "`auth_method` is required for `after` hooks of registration: use `password`, \
+             `oidc`, `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, \
+             `all` (every per-method list) or `fallback` (the flow-wide list)",
+        ]
+    );
+}
+
+#[test]
+fn auth_problems() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            auth: apikey { name: "X-Api-Key", value: env("KEY") },
+        }),
+        [
+            "unknown auth type `apikey`: expected `api_key { name: \"X-Api-Key\", value: \
+             env(\"VAR\"), in: header }` or `basic_auth { user: \"ory\", password: env(\"VAR\") \
+             }`; did you mean `api_key`?",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            auth: api_key { name: "X Api Key", value: env("1KEY"), in: query },
+        }),
+        [
+            "`X Api Key` is not a valid api key name: use letters, digits and `!#$%&'*+-.^_`|~`, \
+             without spaces",
+            "`1KEY` is not an environment variable name: use letters, digits and `_`, not \
+             starting with a digit",
+            "unknown api key location `query`: expected `header` or `cookie`",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            auth: basic_auth { user: "ory" },
+        }),
+        [
+            "missing `password` in `basic_auth`: write `basic_auth { user: \"ory\", password: \
+             env(\"VAR\") }`",
+        ]
+    );
+}
+
+#[test]
+fn before_has_no_method_lists() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            auth_method: password,
+            url: "https://api.example.com/hook",
+        }),
+        ["`before` hooks of login run from one list for every method: remove `auth_method`",]
+    );
+}
+
+#[test]
+fn body_file_problems() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            body: file("templates/missing.jsonnet"),
+        }),
+        [
+            "the body template `templates/missing.jsonnet` (paths are relative to the directory \
+             of this crate's Cargo.toml) cannot be read: No such file or directory (os error 2)",
+        ]
+    );
+}
+
+#[test]
+fn body_go_jsonnet_rules() {
+    // Bodies another Jsonnet implementation may accept but go-jsonnet, which Kratos runs,
+    // refuses.
+    // `\x` is not an escape in go-jsonnet.
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: after,
+            auth_method: password,
+            url: "https://api.example.com/hook",
+            body: r#"function(ctx) { letter: "\x41" }"#,
+        }),
+        [
+            "the Jsonnet body cannot run: line 1, column 25: unknown escape `\\x` in a string: \
+             the escapes are `\\\"`, `\\'`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and \
+             `\\uXXXX`\n  |\n1 | function(ctx) { letter: \"\\x41\" }\n  |                         ^",
+        ]
+    );
+    // An unknown variable fails every call, before anything is evaluated.
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: after,
+            auth_method: password,
+            url: "https://api.example.com/hook",
+            body: "function(ctx) {\n  id: identity.id,\n}",
+        }),
+        [
+            "the Jsonnet body cannot run: line 2, column 7: unknown variable `identity`: the \
+             names in scope are `std`, parameters, `local`s and comprehension variables\n  |\n2 |   id: identity.id,\n  |       ^",
+        ]
+    );
+    // go-jsonnet reads `==-` as one operator.
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: after,
+            auth_method: password,
+            url: "https://api.example.com/hook",
+            body: "function(ctx) { negative: 1==-1 }",
+        }),
+        [
+            "the Jsonnet body does not parse: line 1, column 28: `=` is not a binary operator \
+             (Jsonnet reads `==-` as `=` and what follows: put a space before the last `-`)\n  |\n1 | function(ctx) { negative: 1==-1 }\n  |                            ^",
+        ]
+    );
+}
+
+#[test]
+fn body_kratos_cannot_run() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://hooks.example.com/a",
+            body: "local lib = import 'lib.libsonnet';\nfunction(ctx) lib.body(ctx)",
+        }),
+        [
+            "the Jsonnet body uses `import` at line 1, column 13, which Kratos's Jsonnet VM does \
+             not offer (it refuses imports and has no external variables or native functions): \
+             every call of this web hook would fail; put what it needs in the template itself\n  |\n1 | local lib = import 'lib.libsonnet';\n  |             ^",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://hooks.example.com/b",
+            body: "function(ctx) { env: std.extVar('ENV') }",
+        }),
+        [
+            "the Jsonnet body uses `std.extVar` at line 1, column 22, which Kratos's Jsonnet VM \
+             does not offer (it refuses imports and has no external variables or native \
+             functions): every call of this web hook would fail; put what it needs in the \
+             template itself\n  |\n1 | function(ctx) { env: std.extVar('ENV') }\n  |                      ^",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://hooks.example.com/c",
+            body: "function(ctx) function(x) x",
+        }),
+        [
+            "the Jsonnet body is a function of `ctx` that returns a function, which Kratos \
+             cannot send as JSON: return an object, such as `function(ctx) { id: ctx.identity.id \
+             }`",
+        ]
+    );
+}
+
+#[test]
+fn body_reference_problems() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/a",
+            body: url("ftp://example.com/body.jsonnet"),
+        }),
+        [
+            "`url(..)` of `body` takes an http or https URL, not `ftp:`; Kratos fetches \
+             templates over HTTP",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/b",
+            body: url("body.jsonnet"),
+        }),
+        [
+            "`url(..)` of `body` takes an absolute http or https URL that Kratos fetches the \
+             template from, such as `https://example.com/body.jsonnet`: it has no scheme",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/c",
+            body: url("file:///etc/config/kratos/body.jsonnet"),
+        }),
+        [
+            "`url(..)` of `body` takes an http or https URL, not `file:`: write \
+             `kratos_file(\"/path/to/template.jsonnet\")` for a template Kratos reads from its \
+             disk",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/d",
+            body: kratos_file(""),
+        }),
+        [
+            "`kratos_file(..)` of `body` takes a non-empty path on Kratos's machine, such as \
+             `/etc/config/kratos/body.jsonnet` (a relative path is relative to Kratos's working \
+             directory)",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/e",
+            body: kratos_file("file:///etc/config/kratos/body.jsonnet"),
+        }),
+        [
+            "`kratos_file(..)` of `body` takes a path, not a `file:` URL: write the path alone, \
+             such as `/etc/config/kratos/body.jsonnet` (`file://` is put in front of it)",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/f",
+            body: kratos_file("a", "b"),
+        }),
+        ["`kratos_file` takes one string literal or expression: \
+             `kratos_file(\"/etc/config/kratos/body.jsonnet\")`",]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/g",
+            body: kratos_fle("/etc/x.jsonnet"),
+        }),
+        [
+            "unknown function `kratos_fle` for `body`: expected a string literal, \
+             `file(\"path/to/template.jsonnet\")` (read when this crate is built), \
+             `url(\"https://…\")` (fetched by Kratos) or `kratos_file(\"/path/on/kratos\")` \
+             (read by Kratos); did you mean `kratos_file`?",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/h",
+            body: "https://example.com/body.jsonnet",
+        }),
+        [
+            "`body` is Jsonnet source, not a `https` URL: for a template Kratos fetches, write \
+             `url(\"https://…\")`",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/i",
+            body: "file:///etc/config/kratos/body.jsonnet",
+        }),
+        [
+            "`body` is Jsonnet source, not a `file` URL: for a template Kratos reads from its \
+             disk, write `kratos_file(\"/path/to/template.jsonnet\")`; to inline a file of this \
+             crate, `file(\"path/to/template.jsonnet\")`",
+        ]
+    );
+}
+
+#[test]
+fn ctx_field_the_hook_lacks() {
+    assert_eq!(
+        errors(quote! {
+            flow: registration,
+            timing: after,
+            auth_method: password,
+            url: "https://hooks.example.com/welcome",
+            body: "function(ctx) {\n  identity_id: ctx.identity.id,\n  session_id: ctx.session.id,\n}",
+        }),
+        [
+            "the Jsonnet body reads `ctx.session` at line 3, column 15, which registration after \
+             hooks do not get: `ctx.session` is only passed to login after, settings before and \
+             settings after hooks, so every call of this web hook would fail (\"field does not \
+             exist\"); guard the read with `if 'session' in ctx then … else …` or use \
+             `std.get(ctx, 'session', null)`\n  |\n3 |   session_id: ctx.session.id,\n  |               ^",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://hooks.example.com/guard",
+            body: "function(ctx) { email: ctx['identity'].traits.email }",
+        }),
+        [
+            "the Jsonnet body reads `ctx['identity']` at line 1, column 24, which login before \
+             hooks do not get: `ctx.identity` is only passed to login after, registration after, \
+             recovery after, settings after and verification after hooks, so every call of this \
+             web hook would fail (\"field does not exist\"); guard the read with `if 'identity' \
+             in ctx then … else …` or use `std.get(ctx, 'identity', null)`\n  |\n1 | function(ctx) { email: ctx['identity'].traits.email }\n  |                        ^",
+        ]
+    );
+}
+
+#[test]
+fn ctx_unknown_field() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: after,
+            auth_method: password,
+            url: "https://hooks.example.com/audit",
+            body: "function(ctx) {\n  id: ctx.identty.id,\n  email: ctx.identity.trait.email,\n}",
+        }),
+        [
+            "the Jsonnet body reads `ctx.identty` at line 2, column 7, but Kratos's `ctx` has no \
+             field `identty`: did you mean `identity`?\n  |\n2 |   id: ctx.identty.id,\n  |       ^",
+            "the Jsonnet body reads `ctx.identity.trait` at line 3, column 10, but an identity \
+             in `ctx.identity` has no key `trait`: did you mean `traits`?\n  |\n3 |   email: ctx.identity.trait.email,\n  |          ^",
+        ]
+    );
+}
+
+#[test]
+fn duplicate_auth_method() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: after,
+            auth_method: [oidc, password, oidc],
+            url: "https://api.example.com/hook",
+        }),
+        ["`oidc` is named twice in `auth_method`",]
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            url: "https://api.example.com/other",
+        }),
+        ["`url` is given twice: each key may appear once",]
+    );
+}
+
+#[test]
+fn fallback_parse_never_runs() {
+    assert_eq!(
+        errors(quote! {
+            flow: registration,
+            timing: after,
+            auth_method: fallback,
+            url: "https://api.example.com/hook",
+            response_parse: true,
+        }),
+        [
+            "Kratos never runs a web hook with `response_parse` from the flow-wide `after` list \
+             of registration: such hooks run before the identity is saved, which only per-method \
+             lists do; name the methods in `auth_method` (or use `all`)",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: settings,
+            timing: after,
+            auth_method: fallback,
+            url: "https://api.example.com/hook",
+            can_interrupt: true,
+        }),
+        [
+            "Kratos never runs a web hook with `can_interrupt` from the flow-wide `after` list \
+             of settings: such hooks run before the identity is saved, which only per-method \
+             lists do; name the methods in `auth_method` (or use `all`)",
+        ]
+    );
+}
+
+#[test]
+fn header_problems() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            headers: {
+                "Authorization": "Bearer abc123",
+                "X-Tenant": "acme",
+                "x-tenant": "other",
+                "Bad Name": "x",
+                "X-Line": "a\nb",
+                "Content-Type": "text/plain",
+            },
+        }),
+        [
+            "`Authorization` carries credentials, and secrets are read when the program runs, \
+             never written in the code: write `\"Authorization\": env(\"VAR\")` or \
+             `\"Authorization\": secret_file(\"path\")`, or use `auth`",
+            "header `x-tenant` is given twice (header names are case-insensitive)",
+            "`Bad Name` is not a valid header name: use letters, digits and `!#$%&'*+-.^_`|~`, \
+             without spaces",
+            "the value of header `X-Line` holds a line break or another control character",
+            "Kratos sends web hook bodies as `application/json` or \
+             `application/x-www-form-urlencoded` only; a `Content-Type` of `text/plain` fails \
+             every call",
+        ]
+    );
+}
+
+#[test]
+fn jsonnet_syntax_error() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            body: r#"
+            function(ctx) {
+              email: ctx.identity.traits.email,,
+            }
+        "#,
+        }),
+        [
+            "the Jsonnet body does not parse: line 3, column 48: expected a field, `local`, \
+             `assert` or `}` in an object, found `,`\n  |\n3 |               email: ctx.identity.traits.email,,\n  |                                                ^",
+        ]
+    );
+}
+
+#[test]
+fn jsonnet_without_ctx() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            body: "function(context) { id: context.identity.id }",
+        }),
+        [
+            "the Jsonnet body is a function of `context` but Kratos passes the flow's context as \
+             the argument `ctx`: name a parameter `ctx`",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            body: "function(ctx, extra) { id: ctx.identity.id }",
+        }),
+        [
+            "parameter `extra` of the Jsonnet body needs a default value: Kratos passes only \
+             `ctx`",
+        ]
+    );
+}
+
+#[test]
+fn logout_has_no_hooks() {
+    assert_eq!(
+        errors(quote! {
+            flow: logout,
+            timing: after,
+            url: "https://api.example.com/hook",
+        }),
+        [
+            "the logout flow runs no hooks: flows with hooks are `login`, `registration`, \
+             `recovery`, `settings` or `verification`",
+        ]
+    );
+}
+
+#[test]
+fn no_such_method_list() {
+    assert_eq!(
+        errors(quote! {
+            flow: registration,
+            timing: after,
+            auth_method: [password, totp],
+            url: "https://api.example.com/hook",
+        }),
+        [
+            "registration has no `totp` hook list: registration after accepts `password`, \
+             `oidc`, `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, \
+             `all` (every per-method list) or `fallback` (the flow-wide list)",
+        ]
+    );
+}
+
+#[test]
+fn project_id_problems() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            project_id: "not/a project",
+        }),
+        [
+            "`not/a project` is not an Ory project id: expected a UUID such as \
+             `550e8400-e29b-41d4-a716-446655440000` or a project slug (letters, digits, `-`)",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            project_id: env("ORY-PROJECT"),
+        }),
+        [
+            "`ORY-PROJECT` is not an environment variable name: use letters, digits and `_`, not \
+             starting with a digit",
+        ]
+    );
+}
+
+#[test]
+fn response_ignore_with_can_interrupt() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            response_ignore: true,
+            can_interrupt: true,
+        }),
+        [
+            "`response_ignore` cannot be combined with `can_interrupt`: an ignored response \
+             cannot interrupt the flow (the Kratos schema refuses both)",
+        ]
+    );
+}
+
+#[test]
+fn response_ignore_with_parse() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            response_ignore: true,
+            response_parse: true,
+        }),
+        [
+            "`response_ignore` cannot be combined with `response_parse`: an ignored response is \
+             never parsed (the Kratos schema refuses both)",
+        ]
+    );
+}
+
+#[test]
+fn saml_only_after_login_registration_settings() {
+    // Ory Network has `saml` lists after login, registration and settings only: recovery and
+    // verification run one list for every method, and `before` hooks too.
+    assert_eq!(
+        errors(quote! {
+            flow: recovery,
+            timing: after,
+            auth_method: saml,
+            url: "https://api.example.com/hook",
+        }),
+        ["`after` hooks of recovery run from one list for every method: remove `auth_method`",]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            auth_method: saml,
+            url: "https://api.example.com/hook",
+        }),
+        ["`before` hooks of login run from one list for every method: remove `auth_method`",]
+    );
+}
+
+#[test]
+fn secret_literal() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            auth: api_key { name: "X-Api-Key", value: "abc123", in: header },
+        }),
+        [
+            "secrets are read when the program runs, never written in the code: write `value: \
+             env(\"VAR\")` or `value: secret_file(\"path\")`",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            auth: basic_auth { user: "ory", password: "hunter2" },
+        }),
+        [
+            "secrets are read when the program runs, never written in the code: write `password: \
+             env(\"VAR\")` or `password: secret_file(\"path\")`",
+        ]
+    );
+}
+
+#[test]
+fn syntax_error() {
+    assert_eq!(
+        parse_error(quote! {
+            flow login,
+            timing: before,
+        }),
+        "expected `:`",
+    );
+}
+
+#[test]
+fn unknown_auth_method() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: after,
+            auth_method: passwrd,
+            url: "https://api.example.com/hook",
+        }),
+        [
+            "unknown auth_method `passwrd`: login after accepts `password`, `oidc`, `code`, \
+             `webauthn`, `passkey`, `totp`, `lookup_secret`, `saml` (Ory Network only), a list \
+             of them, `all` (every per-method list) or `fallback` (the flow-wide list); did you \
+             mean `password`?",
+        ]
+    );
+}
+
+#[test]
+fn unknown_flow() {
+    assert_eq!(
+        errors(quote! {
+            flow: registraton,
+            timing: before,
+            url: "https://api.example.com/hook",
+        }),
+        [
+            "unknown flow `registraton`: expected `login`, `registration`, `recovery`, \
+             `settings` or `verification`; did you mean `registration`?",
+        ]
+    );
+}
+
+#[test]
+fn unknown_http_method() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            method: post,
+        }),
+        [
+            "unknown HTTP method `post`: expected `GET`, `POST`, `PUT`, `PATCH` or `DELETE`; did \
+             you mean `POST`?",
+        ]
+    );
+}
+
+#[test]
+fn unknown_key() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: before,
+            url: "https://api.example.com/hook",
+            mehtod: POST,
+        }),
+        [
+            "unknown key `mehtod` in `action!`: expected `flow`, `timing`, `auth_method`, `url`, \
+             `method`, `body`, `can_interrupt`, `response_ignore`, `response_parse`, \
+             `project_id`, `auth`, `name`, `headers`, `emit_analytics_event` or `id`; did you \
+             mean `method`?",
+        ]
+    );
+}
+
+#[test]
+fn unknown_timing() {
+    assert_eq!(
+        errors(quote! {
+            flow: login,
+            timing: afterwards,
+            url: "https://api.example.com/hook",
+        }),
+        ["unknown timing `afterwards`: expected `before` or `after`",]
+    );
+}
+
+#[test]
+fn url_not_absolute_http() {
+    assert_eq!(
+        errors(quote! {
+            flow: login, timing: before, url: "/webhooks/validate"
+        }),
+        [
+            "`url` must be an absolute http or https URL such as `https://api.example.com/hook`: \
+             it has no scheme",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login, timing: before, url: "ftp://files.example.com/hook"
+        }),
+        ["`url` must be an http or https URL, not `ftp:`; Ory calls web hooks over HTTP",]
+    );
+    assert_eq!(
+        errors(quote! {
+            flow: login, timing: before, url: "https://user:pw@api.example.com/"
+        }),
+        [
+            "`url` must not carry a user name or password: credentials in a URL end up in logs; \
+             use `auth: basic_auth { .. }` or `auth: api_key { .. }`",
+        ]
+    );
+}
+
+#[test]
+fn verification_has_no_method_lists() {
+    // The `sync_verified` example of the Terraform `ory_action` documentation, as written there:
+    // verification has only the flow-wide `after` list, so Ory refuses `auth_method = "code"`.
+    assert_eq!(
+        errors(quote! {
+            flow: verification,
+            timing: after,
+            auth_method: code,
+            url: "https://api.example.com/webhooks/user-verified",
+            method: POST,
+        }),
+        [
+            "`after` hooks of verification run from one list for every method: remove \
+             `auth_method`",
+        ]
+    );
+}
+
+#[test]
+fn wrong_kind_of_value() {
+    assert_eq!(
+        errors(quote! {
+            flow: "login",
+            timing: before,
+            url: 443,
+            can_interrupt: "yes",
+        }),
+        [
+            "`flow` takes a bare name: write `login` without quotes",
+            "`url` takes a string literal or an expression such as `url: \
+             \"https://api.example.com/hook\"`, found a literal",
+            "`can_interrupt` takes `true` or `false`, found a string literal",
+        ]
+    );
 }

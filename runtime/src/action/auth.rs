@@ -55,7 +55,7 @@ impl Secret {
     /// A secret the program computed, for example one read from a secret manager:
     ///
     /// ```
-    /// use ory_actions_runtime::Secret;
+    /// use ory_actions::Secret;
     ///
     /// let from_vault = String::from("s3cr3t"); // what a secret manager returned
     /// let secret = Secret::value(from_vault);

@@ -29,7 +29,7 @@ impl Action {
 /// Builds an [`Action`] at run time, with the rules `action!` checks at compile time.
 ///
 /// ```
-/// use ory_actions_runtime::{Action, Flow, AuthMethod, Timing};
+/// use ory_actions::{Action, Flow, AuthMethod, Timing};
 ///
 /// let action = Action::builder(Flow::Registration, Timing::After, "https://api.example.com/welcome")
 ///     .auth_method(AuthMethod::Password)
@@ -42,7 +42,7 @@ impl Action {
 ///     .build()
 ///     .unwrap_err();
 /// assert!(err.to_string().contains("remove `auth_method`"));
-/// # Ok::<(), ory_actions_runtime::InvalidAction>(())
+/// # Ok::<(), ory_actions::InvalidAction>(())
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "an ActionBuilder does nothing until `build` is called"]

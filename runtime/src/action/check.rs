@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 
 use ory_actions_core::address::check_url;
-use ory_actions_core::jsonnet::{BodyShape, CtxShape, check_body, check_ctx};
+use ory_actions_core::ctx::CtxShape;
+use ory_actions_core::jsonnet::{BodyShape, check_body, check_ctx};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };

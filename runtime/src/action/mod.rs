@@ -142,7 +142,7 @@ impl Action {
     /// whose list the platform lacks is an error.
     ///
     /// ```
-    /// use ory_actions_runtime::{Action, AuthMethods, Flow, AuthMethod, Timing};
+    /// use ory_actions::{Action, AuthMethods, Flow, AuthMethod, Timing};
     /// use ory_actions_core::Platform;
     ///
     /// let all = Action::builder(Flow::Login, Timing::After, "https://h.example/all")
@@ -157,7 +157,7 @@ impl Action {
     /// assert_eq!(saml.scopes_on(Platform::OryNetwork).unwrap().len(), 2);
     /// assert!(saml.scopes_on(Platform::Kratos).unwrap_err().to_string()
     ///     .starts_with("self-hosted Kratos has no `saml` hook list"));
-    /// # Ok::<(), ory_actions_runtime::InvalidAction>(())
+    /// # Ok::<(), ory_actions::InvalidAction>(())
     /// ```
     pub fn scopes_on(&self, platform: Platform) -> Result<Vec<Scope>, ScopeError> {
         let mut scopes = Vec::with_capacity(self.scopes.len());

@@ -2,7 +2,7 @@
 //! `render`, `export` and `import`.
 //!
 //! ```no_run
-//! use ory_actions_runtime::{Stack, cli};
+//! use ory_actions::{Stack, cli};
 //!
 //! fn main() -> std::process::ExitCode {
 //!     cli::run(Stack::new())

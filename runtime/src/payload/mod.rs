@@ -2,8 +2,8 @@
 //! sample contexts of the shape Kratos sends, and a snapshot of a whole stack for tests.
 //!
 //! ```
-//! use ory_actions_runtime::payload::{Payload, Samples};
-//! use ory_actions_runtime::{Action, Flow, AuthMethod, Timing};
+//! use ory_actions::payload::{Payload, Samples};
+//! use ory_actions::{Action, Flow, AuthMethod, Timing};
 //!
 //! let welcome = Action::builder(Flow::Registration, Timing::After, "https://api.example.com/welcome")
 //!     .auth_method(AuthMethod::Password)

@@ -58,7 +58,8 @@ impl Phase {
 /// traits made from an identity JSON schema) for the bodies of your stack.
 ///
 /// ```
-/// use ory_actions_runtime::{Phase, Samples, Scope};
+/// use ory_actions::Scope;
+/// use ory_actions::payload::{Phase, Samples};
 /// use serde_json::json;
 ///
 /// let samples = Samples::new().traits(json!({ "email": "ada@example.com", "name": "Ada" }));

@@ -9,7 +9,7 @@
 //! concurrent writer, and a write Ory acknowledges but does not keep.
 //!
 //! ```
-//! use ory_actions_runtime::testkit::{Options, TestKit};
+//! use ory_actions::testkit::{Options, TestKit};
 //!
 //! let kit = TestKit::start(Options::default())?;
 //! let project = kit.add_project(serde_json::json!({"selfservice": {"flows": {}}}));
@@ -205,8 +205,8 @@ impl TestKit {
     /// `project` as `ORY_PROJECT_ID` and nothing else of the environment ([`run_env`]).
     ///
     /// ```
-    /// use ory_actions_runtime::Stack;
-    /// use ory_actions_runtime::testkit::{Options, TestKit, new_project_config};
+    /// use ory_actions::Stack;
+    /// use ory_actions::testkit::{Options, TestKit, new_project_config};
     ///
     /// let kit = TestKit::start(Options::default())?;
     /// let project = kit.add_project(new_project_config());

@@ -1,8 +1,0 @@
-use ory_actions::action;
-
-fn main() {
-    let _ = action! {
-        flow login,
-        timing: before,
-    };
-}
