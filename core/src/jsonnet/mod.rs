@@ -17,15 +17,6 @@ use ast::{Expr, Import, Node};
 use memo::Answer;
 
 pub use ctx_reads::{CtxError, CtxErrorKind, check_ctx};
-// What Kratos passes as `ctx` lives in `crate::ctx`; `runtime/src/payload/sample.rs` still names
-// it through `jsonnet`, which these two paths keep working until it imports `crate::ctx`.
-#[doc(hidden)]
-pub use crate::ctx::CtxShape;
-#[doc(hidden)]
-pub mod ctx {
-    //! The facts of [`crate::ctx`] under their former path.
-    pub use crate::ctx::{IDENTITY, SESSION, TOP_LEVEL, flow_keys};
-}
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -540,6 +531,7 @@ fn top_level_shape(node: &Node) -> Result<BodyShape, BodyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ctx::CtxShape;
 
     #[test]
     fn slash_escapes_are_found_in_quoted_strings_only() {

@@ -173,6 +173,7 @@ impl HookLists {
     }
 
     /// The number of entries in the list of `scope` (0 when absent).
+    #[cfg(test)]
     pub(crate) fn len(&self, scope: Scope) -> usize {
         self.get(scope).map_or(0, Vec::len)
     }

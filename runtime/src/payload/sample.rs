@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ory_actions_core::jsonnet::CtxShape;
+use ory_actions_core::ctx::CtxShape;
 use ory_actions_core::{AuthMethod, Flags, Flow, Scope, Timing};
 use serde_json::{Map, Value, json};
 
@@ -340,7 +340,7 @@ fn session(scope: Scope, identity: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use ory_actions_core::jsonnet::ctx::{IDENTITY, SESSION, TOP_LEVEL, flow_keys};
+    use ory_actions_core::ctx::{IDENTITY, SESSION, TOP_LEVEL, flow_keys};
 
     use super::*;
 
