@@ -13,7 +13,7 @@
 //!
 //! ```json
 //! {"file": …, "plan": {"code": 0, "error": null}, "explain": {…}, "export": {…},
-//!  "apply": {…}, "plan_json": {…}, "applied": "…text of the copy after apply…"}
+//!  "apply": {…}, "plan_json": {…}, "applied": "…text of the copy after apply, null unless it exited 0…"}
 //! ```
 //!
 //! where `error` is the first line of what the command wrote to standard error (`null` when it
@@ -93,9 +93,13 @@ pub(crate) fn verdicts(file: &Path, keep: bool) -> Value {
         Ok(_) => {
             let copy_path = copy.display().to_string();
             let apply = run(&["apply", "--yes", "--no-color", "--config", &copy_path]);
-            let applied = std::fs::read(&copy)
-                .map(|bytes| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-                .unwrap_or(Value::Null);
+            // What apply wrote, when it wrote (a refused file, however big, is not read back).
+            let applied = match apply.code {
+                0 => std::fs::read(&copy)
+                    .map(|bytes| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+                    .unwrap_or(Value::Null),
+                _ => Value::Null,
+            };
             if !keep {
                 let _ = std::fs::remove_file(&copy);
             }

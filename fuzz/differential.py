@@ -1088,6 +1088,9 @@ def mutate_yaml(rng, text, corpus):
     elif choice == 9:  # flow style for a block: the whole file as JSON-ish flow
         try:
             doc = yaml_loader().load(text)
+            if expanded_size(doc) > MAX_EXPANDED:
+                # An alias bomb written out whole is gigabytes: not a file anyone has.
+                return text
             return json.dumps(doc, default=str) + "\n"
         except Exception:
             return text
