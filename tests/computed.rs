@@ -15,10 +15,8 @@ use ory_actions::testkit::run_env;
 mod environments;
 
 fn copy_of(source: &str, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ory-actions-computed-{name}-{}",
-        std::process::id()
-    ));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ory-actions-computed-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.yaml");

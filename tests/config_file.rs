@@ -28,7 +28,8 @@ fn run(config: &Path, stack: Stack, args: &[&str]) -> Run {
 }
 
 fn copy_to_temp(source: &Path, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ory-actions-file-{name}-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(source.file_name().unwrap());
@@ -205,7 +206,8 @@ fn the_reference_example_config_keeps_its_hooks_and_quirks() {
 
 #[test]
 fn a_json_config_is_edited_and_stays_json() {
-    let dir = std::env::temp_dir().join(format!("ory-actions-file-json-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-json"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.json");
@@ -233,7 +235,8 @@ fn a_json_config_is_edited_and_stays_json() {
 #[test]
 fn secrets_in_a_config_file_stay_in_the_file() {
     let secret = "planted-file-s3cret";
-    let dir = std::env::temp_dir().join(format!("ory-actions-file-secret-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-secret"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("key"), secret).unwrap();
@@ -282,7 +285,8 @@ fn secrets_in_a_config_file_stay_in_the_file() {
 
 #[test]
 fn a_write_the_kratos_schema_refuses_is_not_made() {
-    let dir = std::env::temp_dir().join(format!("ory-actions-file-schema-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-schema"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.yaml");
@@ -424,7 +428,8 @@ fn a_saml_list_is_refused_for_a_kratos_file_and_all_leaves_it_out() {
 /// to Kratos's working directory, a path inside Kratos's container, and a file that is not a
 /// template. Returns the folder and the configuration's path.
 fn config_with_body_paths(name: &str) -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("ory-actions-file-{name}-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     for sub in ["workdir/templates", "container"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();

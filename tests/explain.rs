@@ -16,8 +16,8 @@ mod quickstart;
 
 /// A copy of `tests/explain/kratos.yaml` in a directory of its own.
 fn config_copy(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("ory-actions-explain-{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ory-actions-explain-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.yaml");
     std::fs::copy(
@@ -125,7 +125,8 @@ fn the_seed_explained_on_a_project_reads_once_and_writes_nothing() {
 #[test]
 fn kratos_own_example_configuration_explained() {
     let reference = common::reference();
-    let dir = std::env::temp_dir().join(format!("ory-actions-explain-ref-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-explain-ref"));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.yaml");
     std::fs::copy(reference.join("kratos-config-example.yaml"), &path).unwrap();

@@ -84,8 +84,8 @@ fn refused(path: &Path, problems: &[&str], limit: Duration) {
 
 /// A fresh directory for one test.
 fn dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("ory-actions-hostile-{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ory-actions-hostile-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -84,7 +84,8 @@ fn answer(
 
 /// A Kratos configuration file with no hooks, in a directory of its own.
 fn empty_config(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ory-actions-probe-{name}-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-probe-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("kratos.yaml");
     std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();

@@ -106,10 +106,8 @@ fn stored_secrets(kit: &ory_actions::testkit::TestKit, project: &str) -> (Value,
 #[test]
 fn secrets_converge_whether_ory_returns_them_or_not() {
     for returned in [true, false] {
-        let dir = std::env::temp_dir().join(format!(
-            "ory-actions-returned-{returned}-{}",
-            std::process::id()
-        ));
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("ory-actions-returned-{returned}"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("key"), "key-one").unwrap();
         std::fs::write(dir.join("password"), "password-one").unwrap();
@@ -510,7 +508,7 @@ fn projects_are_reconciled_each_with_its_own_actions() {
 #[test]
 fn a_secret_never_appears_in_output_errors_or_plans() {
     let secret = "planted-9f2c7e-s3cret";
-    let dir = std::env::temp_dir().join(format!("ory-actions-e2e-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-e2e"));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("key");
     std::fs::write(&path, format!("{secret}\n")).unwrap();
