@@ -29,6 +29,7 @@ pub(crate) mod schema;
 mod yaml_block;
 mod yaml_read;
 mod yaml_reference;
+mod yaml_scalar;
 mod yaml_values;
 
 pub(crate) use file::KratosFile;
