@@ -24,6 +24,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::action::{Action, HeaderValue};
+use crate::hooks::kind;
 
 /// How long one evaluation may take. Web hook bodies take microseconds; a template that loops
 /// forever is reported instead of stopping the program.
@@ -348,17 +349,6 @@ fn form(json: Value) -> Result<Payload, PayloadError> {
         }
     }
     Ok(Payload::Form(form))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// An evaluation error as the user sees it: the message, and the innermost place in the
