@@ -1,6 +1,6 @@
 //! The self-hosted Kratos backend: a configuration file (YAML or JSON), edited in place.
 //!
-//! [`KratosFile`] ([`file`]) is the file and its [`Backend`](crate::backend::Backend)
+//! [`KratosFile`] ([`file`](mod@file)) is the file and its [`Backend`](crate::backend::Backend)
 //! implementation: reading and parsing the file, and the write protocol (a file changed by
 //! someone else since it was read is not overwritten; an edit must give exactly the expected
 //! configuration). Only the hook lists that change are rewritten ([`edit`]), with a lossless
