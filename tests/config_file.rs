@@ -206,8 +206,7 @@ fn the_reference_example_config_keeps_its_hooks_and_quirks() {
 
 #[test]
 fn a_json_config_is_edited_and_stays_json() {
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-json"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-file-json");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.json");
@@ -235,8 +234,7 @@ fn a_json_config_is_edited_and_stays_json() {
 #[test]
 fn secrets_in_a_config_file_stay_in_the_file() {
     let secret = "planted-file-s3cret";
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-secret"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-file-secret");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("key"), secret).unwrap();
@@ -285,8 +283,7 @@ fn secrets_in_a_config_file_stay_in_the_file() {
 
 #[test]
 fn a_write_the_kratos_schema_refuses_is_not_made() {
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-file-schema"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-file-schema");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.yaml");

@@ -125,8 +125,7 @@ fn the_seed_explained_on_a_project_reads_once_and_writes_nothing() {
 #[test]
 fn kratos_own_example_configuration_explained() {
     let reference = common::reference();
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-explain-ref"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-explain-ref");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("kratos.yaml");
     std::fs::copy(reference.join("kratos-config-example.yaml"), &path).unwrap();

@@ -42,8 +42,7 @@ fn child() {
     let Ok(name) = std::env::var(FILE) else {
         return;
     };
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("ory-actions-fuzz-regression"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-fuzz-regression");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let copy = dir.join(&name);

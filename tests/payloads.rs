@@ -216,7 +216,7 @@ fn render_payloads_prints_each_entry_s_payload_and_context() {
 
 #[test]
 fn render_payloads_takes_traits_from_an_identity_schema() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-schema"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-schema");
     std::fs::create_dir_all(&dir).unwrap();
     let schema = dir.join("identity.schema.json");
     std::fs::write(
@@ -266,8 +266,7 @@ fn a_failing_body_is_an_error_of_render_payloads_and_a_warning_of_plan() {
         "{}",
         rendered.out
     );
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-body-fails"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-body-fails");
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("kratos.yaml");
     std::fs::write(&config, "selfservice:\n  flows: {}\n").unwrap();

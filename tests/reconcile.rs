@@ -508,7 +508,7 @@ fn projects_are_reconciled_each_with_its_own_actions() {
 #[test]
 fn a_secret_never_appears_in_output_errors_or_plans() {
     let secret = "planted-9f2c7e-s3cret";
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ory-actions-e2e"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-e2e");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("key");
     std::fs::write(&path, format!("{secret}\n")).unwrap();

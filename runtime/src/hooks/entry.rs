@@ -22,7 +22,7 @@ use ory_actions_core::fields::{
 use serde_json::{Map, json};
 use zeroize::Zeroize as _;
 
-use super::{HookUrl, REDACTED, kind};
+use super::{HookUrl, REDACTED};
 
 /// What identifies a web hook: its list, HTTP method and URL (the import ID of the Terraform
 /// provider, without the project).
@@ -534,6 +534,18 @@ fn read_auth(auth: &Value) -> StoredAuth {
             None => unknown(),
         },
         _ => unknown(),
+    }
+}
+
+/// "an object", "null", … for messages about unexpected JSON.
+pub(crate) fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use ory_actions_core::Scope;
 use serde_json::Value;
 
+use super::kind;
 use crate::error::Error;
 
 /// One entry of a hook list as a backend holds it, kept as its JSON text: a list of thousands of
@@ -217,18 +218,6 @@ pub(crate) fn verification_enabled(document: &Value, root: &str) -> bool {
         .pointer(&format!("{root}/selfservice/flows/verification/enabled"))
         .and_then(Value::as_bool)
         .unwrap_or(false)
-}
-
-/// "an object", "null", … for messages about unexpected JSON.
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ mod write;
 
 #[cfg(feature = "testkit")]
 pub(crate) use entry::field_slot;
-pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook};
-pub(crate) use lists::{HookLists, StoredEntry, kind, verification_enabled};
+pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook, kind};
+pub(crate) use lists::{HookLists, StoredEntry, verification_enabled};
 pub(crate) use read::{Document, Found, JsonError, Leaf, Node, Paths, read_json};
 pub(crate) use render::{Declared, wipe};
 pub use render::{REDACTED, RenderedHook, Secrets};

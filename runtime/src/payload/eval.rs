@@ -1,6 +1,7 @@
 //! Evaluating a body template the way Kratos does: the context as the top-level argument
 //! `ctx`, no imports, no external variables, no native functions, and the result manifested as
-//! JSON.
+//! JSON. What a body gives is a [`Payload`], sent as its [`Encoding`] says, or the
+//! [`PayloadError`] that fails Kratos's call.
 //!
 //! The evaluator is jrsonnet's. Kratos runs go-jsonnet; the two agree on the language and the
 //! standard library that web hook bodies use, and the syntax is held to go-jsonnet's before
@@ -8,6 +9,7 @@
 //! `tests/payloads.rs` compare the payloads with go-jsonnet's output.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,10 +19,12 @@ use jrsonnet_evaluator::gc::GcHashMap;
 use jrsonnet_evaluator::manifest::JsonFormat;
 use jrsonnet_evaluator::trace::PathResolver;
 use jrsonnet_evaluator::{IStr, State, Val, apply_tla};
+use ory_actions_core::BodyError;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Encoding, Payload, PayloadError};
+use crate::action::{Action, HeaderValue};
+use crate::hooks::kind;
 
 /// How long one evaluation may take. Web hook bodies take microseconds; a template that loops
 /// forever is reported instead of stopping the program.
@@ -33,6 +37,131 @@ const MAX_FRAMES: usize = 500;
 
 /// The stack the evaluator runs on: jrsonnet recurses per nested call and value.
 const STACK: usize = 256 << 20;
+
+/// How Kratos sends a body: JSON, or form-encoded when the hook's `Content-Type` header says
+/// `application/x-www-form-urlencoded`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// `application/json` (the default).
+    Json,
+    /// `application/x-www-form-urlencoded`: the template must give a flat object of strings.
+    Form,
+}
+
+impl Encoding {
+    /// The encoding of `action`'s requests.
+    pub fn of(action: &Action) -> Encoding {
+        // Kratos compares the value exactly (`request/builder.go`).
+        let form = action.headers().any(|(name, value)| {
+            name.eq_ignore_ascii_case("content-type")
+                && matches!(value, HeaderValue::Plain(text)
+                if text == "application/x-www-form-urlencoded")
+        });
+        if form { Encoding::Form } else { Encoding::Json }
+    }
+}
+
+/// What a body evaluates to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    /// The JSON document Kratos sends.
+    Json(Value),
+    /// The fields of a form-encoded body, in order.
+    Form(Vec<(String, String)>),
+    /// The template raised `error "cancel"`: Kratos skips the hook without an error.
+    Cancelled,
+}
+
+impl Payload {
+    /// The payload as JSON: a form as an object of strings, `null` when cancelled.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Payload::Json(json) => json.clone(),
+            Payload::Form(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            ),
+            Payload::Cancelled => Value::Null,
+        }
+    }
+}
+
+/// Why a body gives no payload: Kratos would fail the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The template is not one Kratos can evaluate (syntax, imports, `ctx`).
+    Invalid(BodyError),
+    /// Evaluating it failed.
+    Fails {
+        /// What went wrong, as the evaluator says it.
+        message: String,
+        /// Line in the template, from 1, where it went wrong.
+        line: Option<usize>,
+        /// Column in that line, from 1.
+        column: Option<usize>,
+        /// The text of the failing expression.
+        expression: Option<String>,
+    },
+    /// The result is a function, which cannot be sent as JSON.
+    Function,
+    /// A form-encoded body that is not a flat object of strings.
+    NotForm {
+        /// The field that is not a string (none when the result is not an object at all).
+        field: Option<String>,
+        /// What was found instead.
+        found: &'static str,
+    },
+    /// The evaluator itself could not answer (no thread, or the template ran too long).
+    Evaluator(String),
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayloadError::Invalid(e) => e.fmt(f),
+            PayloadError::Fails {
+                message,
+                line,
+                column,
+                expression,
+            } => {
+                if let (Some(line), Some(column)) = (line, column) {
+                    write!(f, "line {line}, column {column}: ")?;
+                }
+                f.write_str(message)?;
+                match expression {
+                    Some(text) if !text.is_empty() => {
+                        let text = text.lines().next().unwrap_or_default();
+                        write!(f, " (in `{text}`)")
+                    }
+                    _ => Ok(()),
+                }
+            }
+            PayloadError::Function => {
+                f.write_str("the template gives a function, which cannot be sent as JSON")
+            }
+            PayloadError::NotForm { field: None, found } => write!(
+                f,
+                "a form-encoded body must be a flat object of strings, but the template gives \
+                 {found}"
+            ),
+            PayloadError::NotForm {
+                field: Some(field),
+                found,
+            } => write!(
+                f,
+                "a form-encoded body must be a flat object of strings, but `{field}` is {found} \
+                 (wrap it in std.toString(…))"
+            ),
+            PayloadError::Evaluator(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}
 
 /// One template and the contexts to evaluate it with.
 pub(super) struct Job {
@@ -220,17 +349,6 @@ fn form(json: Value) -> Result<Payload, PayloadError> {
         }
     }
     Ok(Payload::Form(form))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// An evaluation error as the user sees it: the message, and the innermost place in the

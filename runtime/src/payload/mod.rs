@@ -20,141 +20,16 @@ mod sample;
 mod schema;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use ory_actions_core::jsonnet::check_body;
 use ory_actions_core::{BodyError, BodyShape, Scope};
 use serde_json::Value;
 
+pub use eval::{Encoding, Payload, PayloadError};
 pub use sample::{Phase, Samples};
 
-use crate::action::{Action, HeaderValue};
-
-/// How Kratos sends a body: JSON, or form-encoded when the hook's `Content-Type` header says
-/// `application/x-www-form-urlencoded`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// `application/json` (the default).
-    Json,
-    /// `application/x-www-form-urlencoded`: the template must give a flat object of strings.
-    Form,
-}
-
-impl Encoding {
-    /// The encoding of `action`'s requests.
-    pub fn of(action: &Action) -> Encoding {
-        // Kratos compares the value exactly (`request/builder.go`).
-        let form = action.headers().any(|(name, value)| {
-            name.eq_ignore_ascii_case("content-type")
-                && matches!(value, HeaderValue::Plain(text)
-                if text == "application/x-www-form-urlencoded")
-        });
-        if form { Encoding::Form } else { Encoding::Json }
-    }
-}
-
-/// What a body evaluates to.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Payload {
-    /// The JSON document Kratos sends.
-    Json(Value),
-    /// The fields of a form-encoded body, in order.
-    Form(Vec<(String, String)>),
-    /// The template raised `error "cancel"`: Kratos skips the hook without an error.
-    Cancelled,
-}
-
-impl Payload {
-    /// The payload as JSON: a form as an object of strings, `null` when cancelled.
-    pub fn to_json(&self) -> Value {
-        match self {
-            Payload::Json(json) => json.clone(),
-            Payload::Form(fields) => Value::Object(
-                fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                    .collect(),
-            ),
-            Payload::Cancelled => Value::Null,
-        }
-    }
-}
-
-/// Why a body gives no payload: Kratos would fail the call.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PayloadError {
-    /// The template is not one Kratos can evaluate (syntax, imports, `ctx`).
-    Invalid(BodyError),
-    /// Evaluating it failed.
-    Fails {
-        /// What went wrong, as the evaluator says it.
-        message: String,
-        /// Line in the template, from 1, where it went wrong.
-        line: Option<usize>,
-        /// Column in that line, from 1.
-        column: Option<usize>,
-        /// The text of the failing expression.
-        expression: Option<String>,
-    },
-    /// The result is a function, which cannot be sent as JSON.
-    Function,
-    /// A form-encoded body that is not a flat object of strings.
-    NotForm {
-        /// The field that is not a string (none when the result is not an object at all).
-        field: Option<String>,
-        /// What was found instead.
-        found: &'static str,
-    },
-    /// The evaluator itself could not answer (no thread, or the template ran too long).
-    Evaluator(String),
-}
-
-impl fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PayloadError::Invalid(e) => e.fmt(f),
-            PayloadError::Fails {
-                message,
-                line,
-                column,
-                expression,
-            } => {
-                if let (Some(line), Some(column)) = (line, column) {
-                    write!(f, "line {line}, column {column}: ")?;
-                }
-                f.write_str(message)?;
-                match expression {
-                    Some(text) if !text.is_empty() => {
-                        let text = text.lines().next().unwrap_or_default();
-                        write!(f, " (in `{text}`)")
-                    }
-                    _ => Ok(()),
-                }
-            }
-            PayloadError::Function => {
-                f.write_str("the template gives a function, which cannot be sent as JSON")
-            }
-            PayloadError::NotForm { field: None, found } => write!(
-                f,
-                "a form-encoded body must be a flat object of strings, but the template gives \
-                 {found}"
-            ),
-            PayloadError::NotForm {
-                field: Some(field),
-                found,
-            } => write!(
-                f,
-                "a form-encoded body must be a flat object of strings, but `{field}` is {found} \
-                 (wrap it in std.toString(…))"
-            ),
-            PayloadError::Evaluator(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for PayloadError {}
+use crate::action::Action;
 
 /// Evaluates the body template `source` with `ctx`, as Kratos does: the template is checked
 /// with go-jsonnet's rules first, then called with `ctx`; `error "cancel"` on a JSON body is

@@ -1,6 +1,6 @@
 //! Comparing a declared hook with the one a backend holds, field by field and by meaning.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ory_actions_core::Scope;
 use ory_actions_core::fields::{
@@ -10,8 +10,13 @@ use ory_actions_core::fields::{
 use ory_actions_core::jsonnet::dedent;
 use serde_json::Value;
 
-use super::{Desired, FetchedBodies, FieldChange, Shown, Warning};
+use super::desired::Desired;
+use super::project_plan::{FieldChange, NOT_RETURNED, RESENT, Shown};
+use super::warning::Warning;
 use crate::hooks::{HookUrl, REDACTED, StoredAuth, StoredBody, WebHook};
+
+/// The content of bodies stored at URLs, fetched before planning: URL → text or why not.
+pub(crate) type FetchedBodies = BTreeMap<String, Result<String, String>>;
 
 /// A hook with nothing set, to list every field of a create as a change from nothing.
 pub(super) fn absent(hook: &WebHook) -> WebHook {
@@ -56,11 +61,6 @@ impl Resend {
         }
     }
 }
-
-/// Why a field was not compared, or was sent although it compared equal.
-pub(super) const NOT_RETURNED: &str = "not returned by Ory, cannot be compared";
-/// A secret sent again by `--resend-secrets`.
-pub(super) const RESENT: &str = "sent again (--resend-secrets)";
 
 /// The fields in which `remote` differs from `want`, by meaning.
 pub(super) fn compare(

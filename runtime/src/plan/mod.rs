@@ -6,31 +6,34 @@
 //! before a `session` entry, so that signing in after registration stays last.
 
 mod compare;
+mod desired;
 mod planner;
+mod project_plan;
 mod warning;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ory_actions_core::{Platform, Scope, Timing};
 use serde_json::Value;
 
-use crate::action::{Action, Problem};
+use crate::action::Action;
 use crate::backend::BackendName;
 use crate::error::Error;
 use crate::explain::replaces_flow_wide;
 use crate::hooks::{
-    Declared, Entry, HookKey, HookLists, HookUrl, ListWrite, Secrets, StoredAuth, StoredBody,
-    StoredEntry, WebHook, WriteEntry,
+    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, StoredEntry, WriteEntry,
 };
 use crate::payload::{Payload, Samples, evaluate_places};
 use crate::stack::Prune;
-pub(crate) use compare::Resend;
 use compare::{Compare, absent, compare};
+pub(crate) use compare::{FetchedBodies, Resend};
+use desired::{Desired, DesiredHooks, desired};
 use ory_actions_core::BodyShape;
 use ory_actions_core::jsonnet::check_body;
 pub(crate) use planner::Planner;
+pub(crate) use project_plan::{
+    Change, ChangeKind, FieldChange, ProjectPlan, SecretValues, Shown, Unmanaged,
+};
 pub(crate) use warning::Warning;
 use warning::flow_wide_warnings;
 
@@ -41,239 +44,6 @@ pub(crate) enum Mode {
     Apply,
     /// Delete the declared hooks and those the prune policy owns.
     Destroy,
-}
-
-/// What happens to one web hook.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum ChangeKind {
-    /// A declared hook that is not there yet.
-    Create,
-    /// A declared hook that is there, with other settings.
-    Update,
-    /// An owned hook that goes away.
-    Delete,
-    /// A declared hook that is there as declared.
-    Unchanged,
-}
-
-impl ChangeKind {
-    /// `create`, `update`, `delete` or `no-op`: the names of the JSON form.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Create => "create",
-            ChangeKind::Update => "update",
-            ChangeKind::Delete => "delete",
-            ChangeKind::Unchanged => "no-op",
-        }
-    }
-}
-
-/// A value as a plan shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Shown {
-    /// Not set.
-    Absent,
-    /// A plain JSON value.
-    Value(Value),
-    /// A Jsonnet body.
-    Text(String),
-    /// A body stored at a URL or in a file whose content could not be read (or is not shown).
-    Unreadable(String),
-    /// A secret: never shown.
-    Sensitive,
-}
-
-/// One field that differs, or that could not be compared (see [`FieldChange::note`]).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct FieldChange {
-    /// The field, as in the hook's `config`: `body`, `response.ignore`, `auth.value`, …
-    pub(crate) field: String,
-    /// The value now.
-    pub(crate) before: Shown,
-    /// The value after the change.
-    pub(crate) after: Shown,
-    /// Why the field is listed although it is not known to differ: a secret the backend did
-    /// not return ([`compare::NOT_RETURNED`], not a change) or one sent again on request.
-    pub(crate) note: Option<&'static str>,
-}
-
-impl FieldChange {
-    /// Whether the field makes the hook change (a field that could not be compared does not).
-    pub(crate) fn changes(&self) -> bool {
-        self.note != Some(compare::NOT_RETURNED)
-    }
-}
-
-/// What happens to one web hook, and why.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Change {
-    /// Create, update, delete or unchanged.
-    pub(crate) kind: ChangeKind,
-    /// The hook list.
-    pub(crate) scope: Scope,
-    /// The HTTP method.
-    pub(crate) method: String,
-    /// The URL.
-    pub(crate) url: HookUrl,
-    /// The declaring action's name, if it has one.
-    pub(crate) name: Option<String>,
-    /// For deletes: true when the prune policy, not a declaration, owns the hook.
-    pub(crate) pruned: bool,
-    /// The fields that differ (for creates, every field set).
-    pub(crate) fields: Vec<FieldChange>,
-}
-
-/// A web hook the stack does not own; left alone.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Unmanaged {
-    /// The hook list.
-    pub(crate) scope: Scope,
-    /// The HTTP method.
-    pub(crate) method: String,
-    /// The URL.
-    pub(crate) url: HookUrl,
-}
-
-/// What a run does to one backend.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct ProjectPlan {
-    /// The project or configuration file.
-    pub(crate) backend: BackendName,
-    /// The revision the plan was made against.
-    pub(crate) revision_id: String,
-    /// Every declared or owned hook and what happens to it, in list order.
-    pub(crate) changes: Vec<Change>,
-    /// Web hooks the stack does not own.
-    pub(crate) unmanaged: Vec<Unmanaged>,
-    /// Things worth knowing.
-    pub(crate) warnings: Vec<Warning>,
-    /// The lists to replace; empty when nothing changes.
-    pub(crate) writes: Vec<ListWrite>,
-    /// The secret values the writes hold, to keep them out of messages.
-    pub(crate) secrets: SecretValues,
-}
-
-/// Secret values; `Debug` shows only how many there are, and they are overwritten when dropped.
-#[derive(Clone, Default, PartialEq)]
-pub(crate) struct SecretValues(pub(crate) Vec<String>);
-
-impl Drop for SecretValues {
-    fn drop(&mut self) {
-        self.0.iter_mut().for_each(zeroize::Zeroize::zeroize);
-    }
-}
-
-impl fmt::Debug for SecretValues {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} secret value(s)", self.0.len())
-    }
-}
-
-impl ProjectPlan {
-    /// Whether applying changes anything.
-    pub(crate) fn has_changes(&self) -> bool {
-        !self.writes.is_empty()
-    }
-
-    /// How many hooks are created, updated and deleted.
-    pub(crate) fn counts(&self) -> (usize, usize, usize) {
-        let count = |kind| self.changes.iter().filter(|c| c.kind == kind).count();
-        (
-            count(ChangeKind::Create),
-            count(ChangeKind::Update),
-            count(ChangeKind::Delete),
-        )
-    }
-}
-
-/// The content of bodies stored at URLs, fetched before planning: URL → text or why not.
-pub(crate) type FetchedBodies = BTreeMap<String, Result<String, String>>;
-
-/// A declared hook in one of its lists: its meaning, shared by the action's lists. Its entry is
-/// made only where the list is written ([`PlannedWrite::list_write`]).
-struct Desired<'a> {
-    action: &'a Action,
-    key: HookKey,
-    declared: Arc<Declared>,
-}
-
-impl Desired<'_> {
-    /// What the declared entry means.
-    fn hook(&self) -> &WebHook {
-        &self.declared.hook
-    }
-
-    /// The names of the headers whose values are secrets.
-    fn secret_headers(&self) -> &BTreeSet<String> {
-        &self.declared.secret_headers
-    }
-
-    /// The entry to write.
-    fn entry(&self, replaces: Option<usize>) -> WriteEntry {
-        WriteEntry::Declared {
-            declared: Arc::clone(&self.declared),
-            replaces,
-        }
-    }
-
-    /// The secret values in the entry (only real values when rendered with resolved secrets).
-    fn secret_values(&self) -> impl Iterator<Item = String> + '_ {
-        let hook = self.hook();
-        hook.auth
-            .as_ref()
-            .and_then(StoredAuth::secret)
-            .into_iter()
-            .chain(
-                self.secret_headers()
-                    .iter()
-                    .filter_map(|name| hook.headers.get(name).map(String::as_str)),
-            )
-            .filter(|v| !v.is_empty() && *v != crate::hooks::REDACTED)
-            .map(str::to_owned)
-    }
-}
-
-/// The declared hooks of one backend, and each by key.
-struct DesiredHooks<'a> {
-    /// In declaration order, then in the order of each action's lists.
-    hooks: Vec<Desired<'a>>,
-    /// Where each key is in `hooks`.
-    by_key: HashMap<HookKey, usize>,
-}
-
-/// Reads the actions of one backend as the hooks to compare, in the lists `platform` has and as
-/// it keeps them; refuses an action that names a list the platform lacks, and two declarations
-/// of the same hook.
-fn desired<'a>(
-    actions: &[&'a Action],
-    platform: Platform,
-    secrets: Secrets,
-) -> Result<DesiredHooks<'a>, Error> {
-    let mut hooks: Vec<Desired<'a>> = Vec::with_capacity(actions.len());
-    let mut by_key: HashMap<HookKey, usize> = HashMap::with_capacity(actions.len());
-    for &action in actions {
-        let scopes = action
-            .scopes_on(platform)
-            .map_err(|problem| action.invalid(Problem::Scope(problem)))?;
-        let declared = Arc::new(action.declared_hook(secrets)?);
-        for scope in scopes {
-            let key = declared.hook.key(scope);
-            if let Some(&first) = by_key.get(&key) {
-                return Err(Error::DuplicateHook {
-                    hook: format!("{} {} in {}", key.method, key.url, key.scope),
-                    first: hooks[first].action.to_string(),
-                    second: action.to_string(),
-                });
-            }
-            by_key.insert(key.clone(), hooks.len());
-            hooks.push(Desired {
-                action,
-                key,
-                declared: Arc::clone(&declared),
-            });
-        }
-    }
-    Ok(DesiredHooks { hooks, by_key })
 }
 
 /// The stored bodies the planner will need to compare (links, or file paths), of the hooks the

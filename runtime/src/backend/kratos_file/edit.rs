@@ -1,84 +1,81 @@
 //! Editing the text of the file: replacing the hook lists of the writes and nothing else. In
 //! YAML a list that exists is edited entry by entry, so the entries that stay keep their text and
 //! comments, and a list that is not there is added by the YAML editor; a JSON text is edited by
-//! [`json_text`].
+//! [`json_text`]. What goes wrong is said as a problem with the file, for
+//! [`KratosFile`](super::KratosFile) to name the file in.
 
 use std::str::FromStr;
 
+use ory_actions_core::Scope;
 use serde_json::Value;
 use yaml_edit::path::YamlPath as _;
 use yaml_edit::{Document, YamlFile};
 
 use super::json_text;
 use super::yaml_values::list_node;
-use super::{Format, KratosFile, yaml_path};
-use crate::error::Error;
 use crate::hooks::{EntryEdit, ListWrite};
 
-impl KratosFile {
-    /// The file's text with the lists of `writes` replaced. `by_entry`: a block list that
-    /// exists is edited entry by entry, as the plan says ([`ListWrite::edits`]), so that
-    /// entries that stay keep their text and comments; otherwise every list is written whole.
-    pub(super) fn edit(
-        &self,
-        text: &str,
-        writes: &[ListWrite],
-        by_entry: bool,
-    ) -> Result<String, Error> {
-        if self.format == Format::Json {
-            return self.edit_json(text, writes);
+/// The YAML `text` with the lists of `writes` replaced. `by_entry`: a block list that exists is
+/// edited entry by entry, as the plan says ([`ListWrite::edits`]), so that entries that stay
+/// keep their text and comments; otherwise every list is written whole.
+pub(super) fn yaml(text: &str, writes: &[ListWrite], by_entry: bool) -> Result<String, String> {
+    let editor = EditorText::read(text).map_err(|e| format!("it is not valid YAML: {e}"))?;
+    let document = &editor.document;
+    for write in writes {
+        let path = yaml_path(write.scope);
+        let sequence = document
+            .try_get_path(&path)
+            .ok()
+            .and_then(|node| node.as_sequence().cloned())
+            .filter(|sequence| !sequence.is_flow_style() && !sequence.is_empty());
+        if let Some(sequence) = sequence
+            .filter(|sequence| by_entry && write.existed() && sequence.len() == write.len_before())
+        {
+            edit_entries(&sequence, write);
+            continue;
         }
-        let editor = EditorText::read(text)
-            .map_err(|e| self.problem(format!("it is not valid YAML: {e}")))?;
-        let document = &editor.document;
-        for write in writes {
-            let path = yaml_path(write.scope);
-            let sequence = document
-                .try_get_path(&path)
-                .ok()
-                .and_then(|node| node.as_sequence().cloned())
-                .filter(|sequence| !sequence.is_flow_style() && !sequence.is_empty());
-            if let Some(sequence) = sequence.filter(|sequence| {
-                by_entry && write.existed() && sequence.len() == write.len_before()
-            }) {
-                edit_entries(&sequence, write);
-                continue;
-            }
-            document
-                .try_set_path(&path, list_node(&write.values()))
-                .map_err(|e| self.problem(format!("cannot set `{path}`: {e}")))?;
-        }
-        let mut edited = editor.render();
-        if text.ends_with('\n') && !edited.ends_with('\n') {
-            edited.push('\n');
-        }
-        Ok(edited)
+        document
+            .try_set_path(&path, list_node(&write.values()))
+            .map_err(|e| format!("cannot set `{path}`: {e}"))?;
     }
+    let mut edited = editor.render();
+    if text.ends_with('\n') && !edited.ends_with('\n') {
+        edited.push('\n');
+    }
+    Ok(edited)
+}
 
-    /// A JSON file: each list is replaced where it is, or added with any objects above it that
-    /// are missing, in the file's own style ([`json_text`]).
-    fn edit_json(&self, text: &str, writes: &[ListWrite]) -> Result<String, Error> {
-        let style = json_text::Style::of(text);
-        let mut edited = text.to_owned();
-        for write in writes {
-            let path = yaml_path(write.scope);
-            let segments: Vec<&str> = path.split('.').collect();
-            edited = json_text::set_list(&edited, &segments, &write.values(), &style).ok_or_else(
-                || {
-                    self.problem(format!(
-                        "cannot set `{path}`: the file does not have objects all the way down to it"
-                    ))
-                },
-            )?;
-        }
-        if serde_json::from_str::<Value>(&edited).is_err() {
-            return Err(self.problem(
-                "editing it would not leave valid JSON; nothing was written (add the hook list \
-                 to the file by hand, or convert it to YAML)",
-            ));
-        }
-        Ok(edited)
+/// The JSON `text` with each list of `writes` replaced where it is, or added with any objects
+/// above it that are missing, in the file's own style ([`json_text`]).
+pub(super) fn json(text: &str, writes: &[ListWrite]) -> Result<String, String> {
+    let style = json_text::Style::of(text);
+    let mut edited = text.to_owned();
+    for write in writes {
+        let path = yaml_path(write.scope);
+        let segments: Vec<&str> = path.split('.').collect();
+        edited =
+            json_text::set_list(&edited, &segments, &write.values(), &style).ok_or_else(|| {
+                format!(
+                    "cannot set `{path}`: the file does not have objects all the way down to it"
+                )
+            })?;
     }
+    if serde_json::from_str::<Value>(&edited).is_err() {
+        return Err(
+            "editing it would not leave valid JSON; nothing was written (add the hook \
+                    list to the file by hand, or convert it to YAML)"
+                .to_owned(),
+        );
+    }
+    Ok(edited)
+}
+
+/// `selfservice.flows.login.after.password.hooks`: the path of a hook list inside the config.
+pub(super) fn yaml_path(scope: Scope) -> String {
+    scope
+        .config_pointer()
+        .trim_start_matches('/')
+        .replace('/', ".")
 }
 
 /// A YAML text as the lossless editor reads it: its one document, and the stream around it when

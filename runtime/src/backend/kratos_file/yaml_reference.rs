@@ -22,7 +22,7 @@ use std::fmt;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use serde_json::{Map, Number, Value};
 
-use super::yaml_read::{Scalar, core_float, core_int, resolve};
+use super::yaml_scalar::{Scalar, core_float, core_int, resolve};
 
 /// How deep collections may nest: as deep as `serde_json` reads JSON (127 levels), so that
 /// whatever this reads can be written and read back as JSON, and a hook entry's text can

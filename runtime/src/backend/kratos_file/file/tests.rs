@@ -1,10 +1,11 @@
 use serde_json::json;
 
+use crate::backend::kratos_file::PathMap;
 use crate::hooks::StoredEntry;
 
 use super::*;
 
-const FIXTURE: &str = include_str!("kratos.yaml");
+const FIXTURE: &str = include_str!("../kratos.yaml");
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ory-actions-{name}-{}", std::process::id()));
@@ -489,7 +490,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
 
 #[test]
 fn a_multi_line_json_file_gets_lists_in_its_own_two_space_style() {
-    let fixture = include_str!("kratos-2-spaces.json");
+    let fixture = include_str!("../kratos-2-spaces.json");
     let text = write_into_json("json-2-spaces", fixture);
     let expected = replace_once(
         fixture,
@@ -557,7 +558,7 @@ fn a_multi_line_json_file_gets_lists_in_its_own_two_space_style() {
 
 #[test]
 fn a_multi_line_json_file_gets_lists_in_its_own_four_space_style() {
-    let fixture = include_str!("kratos-4-spaces.json");
+    let fixture = include_str!("../kratos-4-spaces.json");
     let text = write_into_json("json-4-spaces", fixture);
     let expected = replace_once(
         fixture,
@@ -625,7 +626,7 @@ fn a_multi_line_json_file_gets_lists_in_its_own_four_space_style() {
 
 #[test]
 fn a_one_line_json_file_stays_on_one_line() {
-    let fixture = include_str!("kratos-compact.json");
+    let fixture = include_str!("../kratos-compact.json");
     let text = write_into_json("json-compact", fixture);
     let expected = replace_once(
         fixture,
@@ -869,7 +870,7 @@ fn other_files_named_are_regular_files_too() {
     }
     #[cfg(feature = "schema")]
     for path in [fifo.as_path(), std::path::Path::new("/dev/urandom")] {
-        let problem = schema::KratosSchema::load(path).err().unwrap();
+        let problem = KratosSchema::load(path).err().unwrap();
         assert!(problem.contains("not a regular file"), "{problem}");
     }
 }
