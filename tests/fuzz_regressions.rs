@@ -42,7 +42,11 @@ fn child() {
     let Ok(name) = std::env::var(FILE) else {
         return;
     };
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ory-actions-fuzz-regression");
+    // One folder per child (children may run at once), removed when the child is done.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "ory-actions-fuzz-regression-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let copy = dir.join(&name);
