@@ -199,29 +199,39 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             &targeted,
         ));
     }
-    let replaces = replacing_lists(lists, &plan.writes, input.platform);
+    let replaces = replacing_lists(lists, &plan.writes, &new_lengths, input.platform);
     plan.warnings
         .extend(flow_wide_warnings(&new_lengths, &replaces, &plan.writes));
     Ok(plan)
 }
 
 /// For each per-method `after` list, whether it replaces its flow's flow-wide list
-/// ([`replaces_flow_wide`], the rule `explain` shows) before the plan and after it.
+/// ([`replaces_flow_wide`], the rule `explain` shows) before the plan and after it. Only the
+/// lists a warning can be about are read: those of a flow whose flow-wide list has hooks after
+/// the plan, where that list or the per-method one is written.
 fn replacing_lists(
     lists: &HookLists,
     writes: &[ListWrite],
+    new_lengths: &BTreeMap<Scope, usize>,
     platform: Platform,
 ) -> BTreeMap<Scope, (bool, bool)> {
     let replaces = |hooks: &[Option<String>], flow| {
         replaces_flow_wide(hooks.iter().flatten().map(String::as_str), flow, platform)
     };
+    let written = |scope: Scope| writes.iter().find(|w| w.scope == scope);
     Scope::ALL
         .iter()
         .filter(|scope| scope.timing() == Timing::After && scope.method().is_some())
+        .filter(|scope| {
+            Scope::find(scope.flow(), Timing::After, None).is_some_and(|flow_wide| {
+                new_lengths.get(&flow_wide).copied().unwrap_or(0) > 0
+                    && (written(flow_wide).is_some() || written(**scope).is_some())
+            })
+        })
         .map(|&scope| {
             let old: Vec<Option<String>> = lists.entries(scope).iter().map(|e| e.hook()).collect();
             let before = replaces(&old, scope.flow());
-            let after = match writes.iter().find(|w| w.scope == scope) {
+            let after = match written(scope) {
                 Some(write) => replaces(&write.hooks(), scope.flow()),
                 None => before,
             };
