@@ -8,6 +8,7 @@
 //! sit. Adding a field means a row here and the places that give it syntax.
 
 use crate::Platform;
+use crate::rules::Flags;
 
 /// One field of a web hook entry's `config`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,6 +171,94 @@ pub fn not_stored_on(platform: Platform) -> impl Iterator<Item = &'static Field>
         .filter(move |field| !field.stored_on(platform))
 }
 
+/// The fields whose value is a flag, in the order of [`FIELDS`].
+pub fn flags() -> impl Iterator<Item = &'static Field> {
+    FIELDS
+        .iter()
+        .filter(|field| matches!(field.default, DefaultValue::Bool(_)))
+}
+
+/// The flags an entry gives: for each field of [`FIELDS`] whose value is a flag, true, false or
+/// not given (which means its default). Two are equal when they mean the same: a flag given as
+/// its default equals one not given. `Debug` shows the given ones by name.
+#[derive(Clone, Copy, Default)]
+pub struct FlagValues([Option<bool>; FIELDS.len()]);
+
+impl PartialEq for FlagValues {
+    fn eq(&self, other: &FlagValues) -> bool {
+        flags().all(|field| self.value(field) == other.value(field))
+    }
+}
+
+impl Eq for FlagValues {}
+
+impl std::hash::Hash for FlagValues {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for field in flags() {
+            self.value(field).hash(state);
+        }
+    }
+}
+
+impl FlagValues {
+    /// These flags with `field` given as `value`.
+    #[must_use]
+    pub fn with(mut self, field: &Field, value: bool) -> FlagValues {
+        self.set(field, Some(value));
+        self
+    }
+
+    /// Gives `field` as `value`, or takes it back with `None`. A field that is not a flag of
+    /// [`FIELDS`] has no place here and is left out.
+    pub fn set(&mut self, field: &Field, value: Option<bool>) {
+        if let Some(slot) = position(field).and_then(|at| self.0.get_mut(at)) {
+            *slot = value;
+        }
+    }
+
+    /// The value given to `field`; `None` when it is not given.
+    pub fn given(&self, field: &Field) -> Option<bool> {
+        position(field).and_then(|at| self.0[at])
+    }
+
+    /// What `field` means: the value given, or its default.
+    pub fn value(&self, field: &Field) -> bool {
+        self.given(field).unwrap_or(field.default_flag())
+    }
+
+    /// The flags given, in the order of [`FIELDS`].
+    pub fn given_flags(&self) -> impl Iterator<Item = (&'static Field, bool)> + '_ {
+        FIELDS
+            .iter()
+            .zip(self.0)
+            .filter_map(|(field, value)| Some((field, value?)))
+    }
+
+    /// The flags the rules of [`crate::rules::check_flags`] read, defaults filled in.
+    pub fn rules(&self) -> Flags {
+        Flags {
+            can_interrupt: self.value(&CAN_INTERRUPT),
+            response_ignore: self.value(&RESPONSE_IGNORE),
+            response_parse: self.value(&RESPONSE_PARSE),
+        }
+    }
+}
+
+impl std::fmt::Debug for FlagValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.given_flags().map(|(field, value)| (field.name, value)))
+            .finish()
+    }
+}
+
+/// Where `field`, a flag, sits in [`FIELDS`].
+fn position(field: &Field) -> Option<usize> {
+    FIELDS
+        .iter()
+        .position(|f| f.name == field.name && matches!(f.default, DefaultValue::Bool(_)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +300,46 @@ mod tests {
             assert!(is_config_key(field.path().0));
         }
         assert!(!is_config_key("ignore"));
+    }
+
+    #[test]
+    fn flag_values_hold_what_is_given_and_mean_the_default_otherwise() {
+        let names: Vec<&str> = flags().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "response.ignore",
+                "response.parse",
+                "can_interrupt",
+                "emit_analytics_event"
+            ]
+        );
+        let none = FlagValues::default();
+        assert_eq!(none.given(&CAN_INTERRUPT), None);
+        assert!(!none.value(&CAN_INTERRUPT));
+        assert!(none.value(&EMIT_ANALYTICS_EVENT));
+        let some = none
+            .with(&EMIT_ANALYTICS_EVENT, false)
+            .with(&RESPONSE_PARSE, true)
+            .with(&URL, true);
+        assert_eq!(some.given(&EMIT_ANALYTICS_EVENT), Some(false));
+        assert_eq!(some.given(&URL), None, "not a flag");
+        let given: Vec<(&str, bool)> = some.given_flags().map(|(f, v)| (f.name, v)).collect();
+        assert_eq!(
+            given,
+            [("response.parse", true), ("emit_analytics_event", false)]
+        );
+        assert_eq!(
+            format!("{some:?}"),
+            r#"{"response.parse": true, "emit_analytics_event": false}"#
+        );
+        assert!(some.rules().response_parse && !some.rules().can_interrupt);
+        assert_eq!(
+            none.with(&CAN_INTERRUPT, false)
+                .with(&EMIT_ANALYTICS_EVENT, true),
+            none,
+            "equal by meaning"
+        );
+        assert_ne!(none.with(&EMIT_ANALYTICS_EVENT, false), none);
     }
 }

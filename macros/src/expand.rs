@@ -6,6 +6,7 @@ use syn::spanned::Spanned as _;
 use syn::{Ident, LitStr};
 
 use ory_actions_core::AuthMethods;
+use ory_actions_core::fields::FIELDS;
 
 use crate::model::{Action, Auth, Body, HeaderValue, ProjectId, Secret, Text};
 
@@ -46,9 +47,11 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             quote!(#private::Body::inline(#source))
         }
     }));
-    let can_interrupt = action.flags.can_interrupt;
-    let response_ignore = action.flags.response_ignore;
-    let response_parse = action.flags.response_parse;
+    // Each flag given, by its place in the table of fields.
+    let flags = FIELDS.iter().enumerate().filter_map(|(at, field)| {
+        let value = action.flags.given(field)?;
+        Some(quote!(.with(&#private::FIELDS[#at], #value)))
+    });
     let auth = option(action.auth.as_ref().map(|auth| match auth {
         Auth::ApiKey {
             name,
@@ -95,7 +98,6 @@ pub(crate) fn action(action: &Action) -> TokenStream {
         let name = text(name);
         quote!((#name, #value))
     });
-    let emit_analytics_event = option(action.emit_analytics_event.map(|emit| quote!(#emit)));
     let id = option(action.id.as_ref().map(text));
     quote! {
         #private::action(
@@ -109,14 +111,9 @@ pub(crate) fn action(action: &Action) -> TokenStream {
                     url: #url,
                     method: #private::HttpMethod::#method,
                     body: #body,
-                    flags: #private::Flags {
-                        can_interrupt: #can_interrupt,
-                        response_ignore: #response_ignore,
-                        response_parse: #response_parse,
-                    },
+                    flags: #private::FlagValues::default() #(#flags)*,
                     auth: #auth,
                     headers: #private::vec![#(#headers),*],
-                    emit_analytics_event: #emit_analytics_event,
                     id: #id,
                 },
             },

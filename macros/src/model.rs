@@ -1,7 +1,8 @@
 //! The typed model between validation and expansion: an action whose every rule holds.
 
+use ory_actions_core::fields::FlagValues;
 use ory_actions_core::rules::AuthMethodLists;
-use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, Timing};
+use ory_actions_core::{ApiKeyIn, Flow, HttpMethod, Timing};
 use proc_macro2::TokenStream;
 use syn::LitStr;
 
@@ -15,11 +16,11 @@ pub(crate) struct Action {
     pub(crate) url: Text,
     pub(crate) method: HttpMethod,
     pub(crate) body: Option<Body>,
-    pub(crate) flags: Flags,
+    /// The flags given, each a field of the table of fields.
+    pub(crate) flags: FlagValues,
     pub(crate) auth: Option<Auth>,
     pub(crate) project_id: Option<ProjectId>,
     pub(crate) headers: Vec<Header>,
-    pub(crate) emit_analytics_event: Option<bool>,
     pub(crate) id: Option<Text>,
 }
 

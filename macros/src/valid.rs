@@ -9,8 +9,8 @@ use std::path::Path;
 use ory_actions_core::address::check_url;
 use ory_actions_core::ctx::CtxShape;
 use ory_actions_core::fields::{
-    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, HEADERS, ID, METHOD, RESPONSE_IGNORE,
-    RESPONSE_PARSE, URL,
+    self, AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, FlagValues, HEADERS, ID, METHOD,
+    RESPONSE_IGNORE, RESPONSE_PARSE, URL,
 };
 use ory_actions_core::jsonnet::{BodyShape, check_body, check_ctx, excerpt};
 use ory_actions_core::names::{
@@ -24,7 +24,7 @@ use ory_actions_core::rules::{
 };
 use ory_actions_core::scope::one_of;
 use ory_actions_core::suggest::did_you_mean;
-use ory_actions_core::{ApiKeyIn, Flags, Flow, HttpMethod, ScopeError, Timing};
+use ory_actions_core::{ApiKeyIn, Flow, HttpMethod, ScopeError, Timing};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens as _;
 use syn::ext::IdentExt;
@@ -75,19 +75,14 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         .zip(timing)
         .map(|(flow, timing)| CtxShape::of(flow, timing));
     let body = get(BODY.key).map(|f| body(&f.value, shape, errors));
-    let flag = |key: &str, errors: &mut Errors| {
-        get(key).map_or(Some(false), |f| boolean(key, &f.value, errors))
-    };
-    let can_interrupt = flag(CAN_INTERRUPT.key, errors);
-    let response_ignore = flag(RESPONSE_IGNORE.key, errors);
-    let response_parse = flag(RESPONSE_PARSE.key, errors);
-    let flags = Flags {
-        can_interrupt: can_interrupt.unwrap_or(false),
-        response_ignore: response_ignore.unwrap_or(false),
-        response_parse: response_parse.unwrap_or(false),
-    };
+    let mut flags = FlagValues::default();
+    for field in fields::flags() {
+        if let Some(f) = get(field.key) {
+            flags.set(field, boolean(field.key, &f.value, errors));
+        }
+    }
     let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
-    for problem in check_flags(scopes.unwrap_or_default(), flags) {
+    for problem in check_flags(scopes.unwrap_or_default(), flags.rules()) {
         let field = get(problem.field()).expect("a flag that is set was written");
         errors.spanned(field, problem);
     }
@@ -95,8 +90,6 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
     let project_id = get("project_id").map(|f| project_id(&f.value, errors));
     let name = get("name").map(|f| name(&f.value, errors));
     let headers = get(HEADERS.key).map(|f| headers(&f.value, errors));
-    let emit = EMIT_ANALYTICS_EVENT.key;
-    let emit_analytics_event = get(emit).map(|f| boolean(emit, &f.value, errors));
     let id = get(ID.key).map(|f| hook_id(&f.value, errors));
 
     if !errors.is_empty() {
@@ -114,7 +107,6 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         auth: auth.flatten(),
         project_id: project_id.flatten(),
         headers: headers.flatten().unwrap_or_default(),
-        emit_analytics_event: emit_analytics_event.flatten(),
         id: id.flatten(),
     })
 }

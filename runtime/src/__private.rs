@@ -5,7 +5,8 @@ pub use core::{column, concat, env, file, include_str, line};
 pub use std::borrow::Cow;
 pub use std::vec;
 
-pub use ory_actions_core::{ApiKeyIn, AuthMethod, AuthMethods, Flags, Flow, HttpMethod, Timing};
+pub use ory_actions_core::fields::{FIELDS, FlagValues};
+pub use ory_actions_core::{ApiKeyIn, AuthMethod, AuthMethods, Flow, HttpMethod, Timing};
 
 use crate::action::Action;
 pub use crate::action::{Auth, Body, HeaderValue, HookFields, Location, Parts, ProjectId, Secret};

@@ -189,7 +189,8 @@ impl Read {
     fn interrupts(&self) -> bool {
         self.web
             .as_ref()
-            .is_some_and(|w| w.response_parse || w.can_interrupt)
+            .map(flags_of)
+            .is_some_and(|flags| flags.response_parse || flags.can_interrupt)
     }
 
     /// Whether the entry does something at `stage`.
@@ -231,11 +232,7 @@ impl Read {
 
 /// A web hook's flags, as `core::rules` checks them.
 fn flags_of(web: &WebHook) -> Flags {
-    Flags {
-        can_interrupt: web.can_interrupt,
-        response_ignore: web.response_ignore,
-        response_parse: web.response_parse,
-    }
+    web.flags.rules()
 }
 
 fn read(entry: &Value) -> Read {
@@ -286,7 +283,10 @@ fn step(
         phase,
         runs,
         why,
-        asynchronous: read.web.as_ref().is_some_and(|web| web.response_ignore),
+        asynchronous: read
+            .web
+            .as_ref()
+            .is_some_and(|web| flags_of(web).response_ignore),
         name: read
             .web
             .as_ref()

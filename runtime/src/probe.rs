@@ -175,9 +175,9 @@ pub(crate) fn request(
         headers,
         // TRACE sends no body.
         body: body.filter(|_| !trace),
-        ignore: hook.response_ignore,
-        parse: hook.response_parse,
-        interrupt: hook.can_interrupt,
+        ignore: hook.flags.rules().response_ignore,
+        parse: hook.flags.rules().response_parse,
+        interrupt: hook.flags.rules().can_interrupt,
         phase: Phase::of(scope, action.flags()),
         flow: scope.flow(),
     })

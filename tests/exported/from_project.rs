@@ -12,8 +12,8 @@ pub fn actions() -> Vec<Action> {
             timing: before,
             url: "https://hooks.example.com/guard",
             body: "function(ctx) { url: ctx.request_url }",
-            can_interrupt: true,
             auth: api_key { name: "X-Key", value: env("WEBHOOK_1_API_KEY"), in: cookie },
+            can_interrupt: true,
         },
         action! {
             flow: registration,

@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+use ory_actions_core::fields::{
+    CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, Field, FlagValues, RESPONSE_IGNORE, RESPONSE_PARSE,
+};
 use ory_actions_core::{AuthMethods, Flow, HttpMethod, Timing};
 
 use super::{Action, Auth, Body, HeaderValue, HookFields, InvalidAction, Parts, ProjectId, Secret};
@@ -94,20 +97,31 @@ impl ActionBuilder {
     }
 
     /// Lets the hook stop the flow with field messages (default false).
-    pub fn can_interrupt(mut self, yes: bool) -> Self {
-        self.parts.hook.flags.can_interrupt = yes;
-        self
+    pub fn can_interrupt(self, yes: bool) -> Self {
+        self.flag(&CAN_INTERRUPT, yes)
     }
 
     /// Runs the call in the background and ignores its answer (default false).
-    pub fn response_ignore(mut self, yes: bool) -> Self {
-        self.parts.hook.flags.response_ignore = yes;
-        self
+    pub fn response_ignore(self, yes: bool) -> Self {
+        self.flag(&RESPONSE_IGNORE, yes)
     }
 
     /// Parses the answer, which may then stop the flow or change the identity (default false).
-    pub fn response_parse(mut self, yes: bool) -> Self {
-        self.parts.hook.flags.response_parse = yes;
+    pub fn response_parse(self, yes: bool) -> Self {
+        self.flag(&RESPONSE_PARSE, yes)
+    }
+
+    /// Gives the flag `field` as `yes`.
+    fn flag(mut self, field: &Field, yes: bool) -> Self {
+        self.parts.hook.flags.set(field, Some(yes));
+        self
+    }
+
+    /// Gives every flag `flags` gives, as it gives it.
+    pub(crate) fn flags(mut self, flags: FlagValues) -> Self {
+        for (field, yes) in flags.given_flags() {
+            self.parts.hook.flags.set(field, Some(yes));
+        }
         self
     }
 
@@ -147,9 +161,8 @@ impl ActionBuilder {
 
     /// Whether Kratos emits analytics events and request-id headers for the hook (Kratos's
     /// default: true; Ory Network does not store it).
-    pub fn emit_analytics_event(mut self, yes: bool) -> Self {
-        self.parts.hook.emit_analytics_event = Some(yes);
-        self
+    pub fn emit_analytics_event(self, yes: bool) -> Self {
+        self.flag(&EMIT_ANALYTICS_EVENT, yes)
     }
 
     /// The `id` Kratos labels the hook's logs with (Ory Network does not store it).

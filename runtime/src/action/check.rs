@@ -51,7 +51,7 @@ pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
     };
     let scopes = lists.as_ref().map(|l| l.scopes.as_slice());
     problems.extend(
-        check_flags(scopes.unwrap_or_default(), hook.flags)
+        check_flags(scopes.unwrap_or_default(), hook.flags.rules())
             .into_iter()
             .map(Problem::Flags),
     );

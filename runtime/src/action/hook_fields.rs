@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
-use ory_actions_core::fields::{self, Field};
-use ory_actions_core::{Flags, HttpMethod};
+use ory_actions_core::HttpMethod;
+use ory_actions_core::fields::{self, Field, FlagValues};
 
 use super::auth::Auth;
 use super::auth::Secret;
@@ -29,32 +29,26 @@ pub struct HookFields {
     pub method: HttpMethod,
     /// `body`.
     pub body: Option<Body>,
-    /// `can_interrupt`, `response.ignore` and `response.parse`.
-    pub flags: Flags,
+    /// The flags given (`response.ignore`, `can_interrupt`, …).
+    pub flags: FlagValues,
     /// `auth`.
     pub auth: Option<Auth>,
     /// `headers`, in the order declared.
     pub headers: Vec<(Cow<'static, str>, HeaderValue)>,
-    /// `emit_analytics_event`, when given.
-    pub emit_analytics_event: Option<bool>,
     /// `id`, when given.
     pub id: Option<Cow<'static, str>>,
 }
 
 impl HookFields {
-    /// Whether it gives `field` a value, which may be the default (a flag only when it is set).
+    /// Whether it gives `field` a value, which may be the default.
     pub(super) fn gives(&self, field: &Field) -> bool {
         match *field {
             fields::URL | fields::METHOD => true,
             fields::BODY => self.body.is_some(),
             fields::AUTH => self.auth.is_some(),
             fields::HEADERS => !self.headers.is_empty(),
-            fields::RESPONSE_IGNORE => self.flags.response_ignore,
-            fields::RESPONSE_PARSE => self.flags.response_parse,
-            fields::CAN_INTERRUPT => self.flags.can_interrupt,
-            fields::EMIT_ANALYTICS_EVENT => self.emit_analytics_event.is_some(),
             fields::ID => self.id.is_some(),
-            _ => false,
+            _ => self.flags.given(field).is_some(),
         }
     }
 }

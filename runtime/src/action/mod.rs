@@ -60,20 +60,9 @@ pub struct Action {
 }
 
 impl fmt::Debug for Action {
-    /// The fields as declared, those Ory Network does not store as `extras`; the problems of
-    /// computed values when there are any.
+    /// The fields as declared, in the order of the table of fields; the problems of computed
+    /// values when there are any.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        /// The fields Ory Network does not store, shown together.
-        struct Extras<'a>(&'a HookFields);
-        impl fmt::Debug for Extras<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Extras")
-                    .field("headers", &self.0.headers)
-                    .field("emit_analytics_event", &self.0.emit_analytics_event)
-                    .field("id", &self.0.id)
-                    .finish()
-            }
-        }
         let hook = &self.hook;
         let mut debug = f.debug_struct("Action");
         debug
@@ -83,10 +72,11 @@ impl fmt::Debug for Action {
             .field("url", &hook.url)
             .field("method", &hook.method)
             .field("body", &hook.body)
-            .field("flags", &hook.flags)
             .field("auth", &hook.auth)
-            .field("project_id", &self.project_id)
-            .field("extras", &Extras(hook));
+            .field("headers", &hook.headers)
+            .field("flags", &hook.flags)
+            .field("id", &hook.id)
+            .field("project_id", &self.project_id);
         if !self.deferred.0.is_empty() {
             debug.field("problems", &self.deferred.0);
         }
@@ -186,9 +176,22 @@ impl Action {
         self.hook.body.as_ref()
     }
 
-    /// `can_interrupt`, `response.ignore` and `response.parse`.
+    /// `can_interrupt`, `response.ignore` and `response.parse`, defaults filled in.
     pub fn flags(&self) -> Flags {
+        self.hook.flags.rules()
+    }
+
+    /// Every flag given.
+    pub(crate) fn flag_values(&self) -> fields::FlagValues {
         self.hook.flags
+    }
+
+    /// The value given to the flag whose key is `key` (`response_ignore`, `can_interrupt`, …);
+    /// `None` when it is not given, which means its default, or when `key` is not a flag.
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        fields::flags()
+            .find(|field| field.key == key)
+            .and_then(|field| self.hook.flags.given(field))
     }
 
     /// How Ory authenticates to the hook, if at all.
@@ -204,11 +207,6 @@ impl Action {
     /// The request headers, in the order declared (Ory Network does not store them).
     pub fn headers(&self) -> impl Iterator<Item = (&str, &HeaderValue)> {
         self.hook.headers.iter().map(|(n, v)| (n.as_ref(), v))
-    }
-
-    /// `emit_analytics_event`, when set (Kratos's default is true; Ory Network does not store it).
-    pub fn emit_analytics_event(&self) -> Option<bool> {
-        self.hook.emit_analytics_event
     }
 
     /// The `id` Kratos labels the hook's logs with, when set (Ory Network does not store it).

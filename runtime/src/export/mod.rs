@@ -7,10 +7,7 @@
 
 use std::fmt::Write as _;
 
-use ory_actions_core::fields::{
-    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, HEADERS, ID, METHOD, RESPONSE_IGNORE,
-    RESPONSE_PARSE, URL,
-};
+use ory_actions_core::fields::{AUTH, BODY, HEADERS, ID, METHOD, URL};
 use ory_actions_core::names::is_credential_header;
 use ory_actions_core::reference::kratos_path;
 use ory_actions_core::{ApiKeyIn, AuthMethods, HttpMethod, Platform, Scope, Timing};
@@ -223,9 +220,7 @@ fn action_code(
         hook.url.with_credentials().to_owned(),
     )
     .method(method)
-    .can_interrupt(hook.can_interrupt)
-    .response_ignore(hook.response_ignore)
-    .response_parse(hook.response_parse);
+    .flags(hook.flags);
     if needs_auth_method {
         builder = builder.auth_method(if methods.is_empty() {
             AuthMethods::Fallback
@@ -287,9 +282,6 @@ fn action_code(
             headers.push(format!("{}: {}", literal(name), literal(value)));
         }
     }
-    if let Some(emit) = hook.emit_analytics_event {
-        builder = builder.emit_analytics_event(emit);
-    }
     if let Some(id) = &hook.id {
         builder = builder.id(id.clone());
     }
@@ -337,23 +329,17 @@ fn action_code(
             field(BODY.key, format!("kratos_file({})", literal(path)));
         }
     }
-    for (flag, value) in [
-        (CAN_INTERRUPT, hook.can_interrupt),
-        (RESPONSE_IGNORE, hook.response_ignore),
-        (RESPONSE_PARSE, hook.response_parse),
-    ] {
-        if value {
-            field(flag.key, "true".into());
-        }
-    }
     if let Some(auth) = auth {
         field(AUTH.key, auth);
     }
     if !headers.is_empty() {
         field(HEADERS.key, format!("{{ {} }}", headers.join(", ")));
     }
-    if let Some(emit) = hook.emit_analytics_event {
-        field(EMIT_ANALYTICS_EVENT.key, emit.to_string());
+    // A flag that means its default is left out, as a person writes it.
+    for (flag, value) in hook.flags.given_flags() {
+        if value != flag.default_flag() {
+            field(flag.key, value.to_string());
+        }
     }
     if let Some(id) = &hook.id {
         field(ID.key, literal(id));

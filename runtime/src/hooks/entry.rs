@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use ory_actions_core::Platform;
 use ory_actions_core::fields::{
-    self, AUTH, BODY, CAN_INTERRUPT, DefaultValue, EMIT_ANALYTICS_EVENT, Field, HEADERS,
-    HoldsSecret, ID, METHOD, RESPONSE_IGNORE, RESPONSE_PARSE, URL,
+    self, AUTH, BODY, DefaultValue, Field, FlagValues, HEADERS, HoldsSecret, ID, METHOD,
+    RESPONSE_IGNORE, URL,
 };
 use serde_json::{Map, json};
 use zeroize::Zeroize as _;
@@ -128,14 +128,12 @@ pub(crate) struct WebHook {
     pub(crate) url: HookUrl,
     pub(crate) method: String,
     pub(crate) body: StoredBody,
-    pub(crate) can_interrupt: bool,
-    pub(crate) response_ignore: bool,
-    pub(crate) response_parse: bool,
     pub(crate) auth: Option<StoredAuth>,
     /// `headers`, by name (Ory Network does not store them).
     pub(crate) headers: BTreeMap<String, String>,
-    /// `emit_analytics_event`; absent means true (Ory Network does not store it).
-    pub(crate) emit_analytics_event: Option<bool>,
+    /// The flags as the entry gives them, absent ones meaning their default (Ory Network
+    /// stores some, and returns those with their default written out).
+    pub(crate) flags: FlagValues,
     /// `id` (Ory Network does not store it).
     pub(crate) id: Option<String>,
     /// Fields this version does not model, kept as written.
@@ -148,12 +146,9 @@ impl std::fmt::Debug for WebHook {
             .field("url", &self.url)
             .field("method", &self.method)
             .field("body", &self.body)
-            .field("can_interrupt", &self.can_interrupt)
-            .field("response_ignore", &self.response_ignore)
-            .field("response_parse", &self.response_parse)
             .field("auth", &self.auth)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
-            .field("emit_analytics_event", &self.emit_analytics_event)
+            .field("flags", &self.flags)
             .field("id", &self.id)
             .field("extra", &self.extra.keys().collect::<Vec<_>>())
             .finish()
@@ -249,26 +244,23 @@ impl WebHook {
                 .collect::<Result<_, String>>()?,
             Some(other) => return Err(format!("its `{}` is {}", HEADERS.name, kind(other))),
         };
-        let emit_analytics_event = read_flag(config, &EMIT_ANALYTICS_EVENT)?;
+        let mut flags = FlagValues::default();
+        for field in fields::flags() {
+            flags.set(field, read_flag(config, field)?);
+        }
         let id = string(&ID)?;
         let extra = config
             .iter()
             .filter(|(key, _)| !fields::is_config_key(key))
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
-        let flag = |field: &Field| -> Result<bool, String> {
-            Ok(read_flag(config, field)?.unwrap_or(field.default_flag()))
-        };
         Ok(WebHook {
             url: HookUrl::new(url),
             method,
             body,
-            can_interrupt: flag(&CAN_INTERRUPT)?,
-            response_ignore: flag(&RESPONSE_IGNORE)?,
-            response_parse: flag(&RESPONSE_PARSE)?,
             auth,
             headers,
-            emit_analytics_event,
+            flags,
             id,
             extra,
         })
@@ -280,12 +272,9 @@ impl WebHook {
             url,
             method,
             body: StoredBody::None,
-            can_interrupt: CAN_INTERRUPT.default_flag(),
-            response_ignore: RESPONSE_IGNORE.default_flag(),
-            response_parse: RESPONSE_PARSE.default_flag(),
             auth: None,
             headers: BTreeMap::new(),
-            emit_analytics_event: None,
+            flags: FlagValues::default(),
             id: None,
             extra: BTreeMap::new(),
         }
@@ -332,14 +321,14 @@ impl WebHook {
                 .collect();
             config.insert(HEADERS.name.into(), headers.into());
         }
-        // A flag that is set is written out on Ory Network, and where it is not the default on
-        // self-hosted Kratos.
-        for (field, value) in [
-            (&RESPONSE_IGNORE, Some(self.response_ignore)),
-            (&RESPONSE_PARSE, Some(self.response_parse)),
-            (&CAN_INTERRUPT, Some(self.can_interrupt)),
-            (&EMIT_ANALYTICS_EVENT, self.emit_analytics_event),
-        ] {
+        // Ory Network's form has every flag it stores written out, and those it does not store
+        // when they are given; self-hosted Kratos's, the flags that are not the default.
+        for field in fields::flags() {
+            let value = if full && field.on_ory_network {
+                Some(self.flags.value(field))
+            } else {
+                self.flags.given(field)
+            };
             let Some(value) = value else { continue };
             if (full || field.default != DefaultValue::Bool(value))
                 && let Some(slot) = field_slot(&mut config, field)
@@ -550,137 +539,4 @@ pub(crate) fn kind(value: &Value) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn absent_fields_read_as_their_defaults() {
-        let sparse =
-            json!({"hook": "web_hook", "config": {"url": "https://x.example/", "method": "POST"}});
-        let full = json!({"hook": "web_hook", "config": {
-            "url": "https://x.example/", "method": "POST", "can_interrupt": false,
-            "response": {"ignore": false, "parse": false}
-        }});
-        let (Entry::WebHook(a), Entry::WebHook(b)) = (Entry::read(&sparse), Entry::read(&full))
-        else {
-            panic!("both are web hooks");
-        };
-        assert_eq!(a, b);
-    }
-
-    #[test]
-    fn an_absent_method_is_post_and_an_empty_one_get() {
-        let read = |config: Value| match Entry::read(&json!({"hook": "web_hook", "config": config}))
-        {
-            Entry::WebHook(hook) => hook.method.clone(),
-            _ => panic!("a web hook"),
-        };
-        assert_eq!(read(json!({"url": "https://x/"})), "POST");
-        assert_eq!(read(json!({"url": "https://x/", "method": ""})), "GET");
-        assert_eq!(read(json!({"url": "https://x/", "method": "PUT"})), "PUT");
-    }
-
-    #[test]
-    fn bodies_are_read_by_meaning() {
-        assert_eq!(
-            read_body("base64://e30=".into()),
-            StoredBody::Text("{}".into())
-        );
-        assert_eq!(
-            read_body("https://storage.example/t.jsonnet".into()),
-            StoredBody::Url("https://storage.example/t.jsonnet".into())
-        );
-        assert_eq!(
-            read_body("file:///etc/body.jsonnet".into()),
-            StoredBody::File("file:///etc/body.jsonnet".into())
-        );
-        assert_eq!(
-            read_body("/path/to/template.jsonnet".into()),
-            StoredBody::File("/path/to/template.jsonnet".into())
-        );
-        assert_eq!(
-            read_body("base64://%%%".into()),
-            StoredBody::Opaque("base64://%%%".into())
-        );
-    }
-
-    #[test]
-    fn references_are_written_as_given_and_compared_by_what_kratos_reads() {
-        for raw in [
-            "https://example.com/body.jsonnet",
-            "file:///etc/config/kratos/welcome.jsonnet",
-            "file://templates/x.jsonnet",
-            "templates/x.jsonnet",
-        ] {
-            let entry = json!({"hook": "web_hook", "config": {
-                "url": "https://x.example/", "method": "POST", "body": raw
-            }});
-            let Entry::WebHook(hook) = Entry::read(&entry) else {
-                panic!("a web hook");
-            };
-            assert_eq!(hook.body.reference(), Some(raw));
-            assert_eq!(hook.encode(Platform::Kratos), entry, "{raw}");
-            assert_eq!(
-                hook.encode(Platform::OryNetwork)["config"]["body"],
-                json!(raw)
-            );
-        }
-        let file = |raw: &str| StoredBody::File(raw.into());
-        assert!(file("file://templates/x.jsonnet").same_reference(&file("templates/x.jsonnet")));
-        assert!(file("file:///etc/x").same_reference(&file("/etc/x")));
-        assert!(!file("file:///etc/x").same_reference(&file("etc/x")));
-        assert!(
-            !StoredBody::Url("https://a.example/x".into())
-                .same_reference(&StoredBody::Url("https://a.example/y".into()))
-        );
-        assert!(!StoredBody::Text("{}".into()).same_reference(&StoredBody::Text("{}".into())));
-    }
-
-    #[test]
-    fn every_field_of_the_table_is_written_and_read_again() {
-        let entry = json!({"hook": "web_hook", "config": {
-            "url": "https://x.example/", "method": "PUT", "body": "base64://e30=",
-            "auth": {"type": "basic_auth", "config": {"user": "ory", "password": "pw"}},
-            "headers": {"X-Team": "a"}, "response": {"ignore": true, "parse": true},
-            "can_interrupt": true, "emit_analytics_event": false, "id": "audit"
-        }});
-        let Entry::WebHook(hook) = Entry::read(&entry) else {
-            panic!("a web hook");
-        };
-        assert!(hook.extra.is_empty(), "{:?}", hook.extra.keys());
-        for platform in Platform::ALL {
-            let written = hook.encode(*platform);
-            let config = written["config"].as_object().unwrap();
-            for field in &fields::FIELDS {
-                assert!(
-                    field_value(config, field).is_some(),
-                    "{} on {platform}",
-                    field.name
-                );
-            }
-            let Entry::WebHook(again) = Entry::read(&written) else {
-                panic!("a web hook");
-            };
-            assert_eq!(again, hook);
-        }
-    }
-
-    #[test]
-    fn odd_entries_are_kept_not_misread() {
-        assert!(matches!(
-            Entry::read(&json!({"hook": "session"})),
-            Entry::Other
-        ));
-        assert!(matches!(Entry::read(&json!("text")), Entry::Other));
-        assert!(matches!(
-            Entry::read(&json!({"hook": "web_hook"})),
-            Entry::Malformed(_)
-        ));
-        assert!(matches!(
-            Entry::read(&json!({"hook": "web_hook", "config": {"url": 3}})),
-            Entry::Malformed(_)
-        ));
-    }
-}
+mod tests;

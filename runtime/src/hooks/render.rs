@@ -199,7 +199,6 @@ impl Action {
             };
             headers.insert(name.to_owned(), value);
         }
-        let flags = self.flags();
         let hook = WebHook {
             url: HookUrl::new(self.url()),
             method: self.method().as_str().to_owned(),
@@ -210,12 +209,9 @@ impl Action {
                     (None, reference) => StoredBody::File(reference.unwrap_or_default()),
                 }
             }),
-            can_interrupt: flags.can_interrupt,
-            response_ignore: flags.response_ignore,
-            response_parse: flags.response_parse,
             auth,
             headers,
-            emit_analytics_event: self.emit_analytics_event(),
+            flags: self.flag_values(),
             id: self.id().map(str::to_owned),
             extra: BTreeMap::new(),
         };

@@ -3,10 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ory_actions_core::Scope;
-use ory_actions_core::fields::{
-    AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, Field, HEADERS, ID, RESPONSE_IGNORE,
-    RESPONSE_PARSE,
-};
+use ory_actions_core::fields::{AUTH, BODY, Field, HEADERS, ID, flags};
 use ory_actions_core::jsonnet::dedent;
 use serde_json::Value;
 
@@ -133,17 +130,6 @@ pub(super) fn compare(
             });
         }
     }
-    for (field, before, after) in [
-        (CAN_INTERRUPT, remote.can_interrupt, want.can_interrupt),
-        (
-            RESPONSE_IGNORE,
-            remote.response_ignore,
-            want.response_ignore,
-        ),
-        (RESPONSE_PARSE, remote.response_parse, want.response_parse),
-    ] {
-        fields.extend(flag_change(&field, Some(before), Some(after)));
-    }
     compare_auth(
         remote.auth.as_ref(),
         want.auth.as_ref(),
@@ -152,14 +138,24 @@ pub(super) fn compare(
         &mut fields,
     );
     if ctx.extras {
-        compare_extras(desired, remote, ctx, &mut fields);
+        compare_headers(desired, remote, ctx, &mut fields);
+    }
+    for field in flags().filter(|field| ctx.extras || field.on_ory_network) {
+        fields.extend(flag_change(
+            field,
+            remote.flags.given(field),
+            want.flags.given(field),
+        ));
+    }
+    if ctx.extras {
+        compare_rest(remote, want, &mut fields);
     }
     fields
 }
 
-/// The fields Ory Network does not store, and fields this version does not model. A header
-/// value shows only when the stack declares it as plain text.
-fn compare_extras(
+/// The headers, which Ory Network does not store. A header value shows only when the stack
+/// declares it as plain text.
+fn compare_headers(
     desired: &Desired<'_>,
     remote: &WebHook,
     ctx: &Compare<'_>,
@@ -186,11 +182,10 @@ fn compare_extras(
             note: None,
         });
     }
-    fields.extend(flag_change(
-        &EMIT_ANALYTICS_EVENT,
-        remote.emit_analytics_event,
-        want.emit_analytics_event,
-    ));
+}
+
+/// The `id`, which Ory Network does not store, and the fields this version does not model.
+fn compare_rest(remote: &WebHook, want: &WebHook, fields: &mut Vec<FieldChange>) {
     if remote.id != want.id {
         let shown = |id: &Option<String>| {
             id.as_ref()

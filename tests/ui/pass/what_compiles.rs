@@ -242,7 +242,7 @@ fn every_key_and_form() {
             ("Authorization", &HeaderValue::Secret(Secret::env("HOOK_TOKEN"))),
         ]
     );
-    assert_eq!((full.emit_analytics_event(), full.id()), (Some(false), Some("everything")));
+    assert_eq!((full.flag("emit_analytics_event"), full.id()), (Some(false), Some("everything")));
 
     let minimal = action! {
         flow: verification,
