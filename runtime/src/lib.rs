@@ -29,11 +29,8 @@ mod trace;
 #[doc(hidden)]
 pub mod __private;
 
-pub use action::{
-    Action, ActionBuilder, Auth, Body, HeaderValue, InvalidAction, Problem, ProjectId, ReadError,
-    Secret, SecretValue,
-};
-pub use error::{ApiFailure, Error};
+pub use action::{Action, ActionBuilder, Auth, Body, HeaderValue, ProjectId, Secret, SecretValue};
+pub use error::{ApiFailure, Error, InvalidAction, Problem, ReadError};
 pub use hooks::{REDACTED, RenderedHook, Secrets};
 pub use ory_actions_core::{
     ApiKeyIn, AuthMethod, AuthMethods, BodyError, FlagError, Flags, Flow, HttpMethod, NameError,

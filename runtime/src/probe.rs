@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::action::Action;
 use crate::hooks::{HookUrl, REDACTED, Secrets, StoredAuth};
-use crate::payload::{Encoding, Payload, Phase, Samples, evaluate};
+use crate::payload::{Payload, Phase, Samples, evaluate};
 
 /// How long Kratos waits for a reply.
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
@@ -88,7 +88,7 @@ pub(crate) fn request(
         .declared_hook(Secrets::Resolved)
         .map_err(|e| NotSent::Failed(e.to_string()))?;
     let hook = &declared.hook;
-    let encoding = Encoding::of(action);
+    let encoding = action.encoding();
     let body = match action.body() {
         None => None,
         Some(body) => match (body.source(), body.reference()) {

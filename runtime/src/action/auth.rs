@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 
 use ory_actions_core::ApiKeyIn;
 
-use super::ReadError;
-
-/// What stands in place of a secret whenever one would be shown.
-pub const REDACTED: &str = "(sensitive)";
+use crate::error::ReadError;
+use crate::hooks::REDACTED;
 
 /// Where a secret is read from when the program runs, or a secret the program computed.
 ///

@@ -6,7 +6,7 @@ use std::fmt;
 use ory_actions_core::jsonnet::{check_body, dedent};
 use ory_actions_core::reference::{FILE_SCHEME, check_body_url, check_kratos_path};
 
-use super::Problem;
+use crate::error::Problem;
 
 /// The request body: a Jsonnet template written in the program (checked for syntax and for its
 /// `ctx` parameter), or a reference to one that Kratos resolves itself — a URL it fetches

@@ -8,7 +8,8 @@ use ory_actions_core::fields::{
 };
 use ory_actions_core::{AuthMethods, Flow, HttpMethod, Timing};
 
-use super::{Action, Auth, Body, HeaderValue, HookFields, InvalidAction, Parts, ProjectId, Secret};
+use super::{Action, Auth, Body, HeaderValue, HookFields, Parts, ProjectId, Secret};
+use crate::error::InvalidAction;
 
 impl Action {
     /// Starts an action for `flow` and `timing` that calls `url`.

@@ -14,7 +14,8 @@ use ory_actions_core::rules::{
 };
 use ory_actions_core::{AuthMethods, Flow, NameError, Timing};
 
-use super::{Auth, HeaderValue, HookFields, Problem, ProjectId, Secret};
+use super::{Auth, HeaderValue, HookFields, ProjectId, Secret};
+use crate::error::Problem;
 
 /// The parts of an action before they are checked: what `action!` and [`ActionBuilder`]
 /// collect.

@@ -1,34 +1,32 @@
 //! [`Action`]: one declared web hook, checked against every rule of Ory Actions.
 //!
 //! Its parts have a file each: the request [`Body`] (`body.rs`), the [`ProjectId`]
-//! (`project_id.rs`), how Ory authenticates ([`Auth`], [`Secret`]: `auth.rs`) and what goes
-//! wrong reading a secret or project id ([`ReadError`]: `read.rs`). The rules checked over the
-//! parts before an action is made are in `check.rs`, what breaks them ([`Problem`],
-//! [`InvalidAction`]) in `problem.rs`, and [`ActionBuilder`], for actions made at run time, in
-//! `builder.rs`.
+//! (`project_id.rs`), how Ory authenticates ([`Auth`], [`Secret`]: `auth.rs`) and the fields of
+//! its web hook entry ([`HookFields`]: `hook_fields.rs`). The rules checked over the parts
+//! before an action is made are in `check.rs` (what breaks them, [`Problem`] and
+//! [`InvalidAction`], are errors: `error/invalid.rs`), and [`ActionBuilder`], for actions made
+//! at run time, in `builder.rs`.
 //!
-//! What an action gives is written where what it gives is made, since the modules that make
-//! it use this one: its entries in `hooks/render.rs` ([`Action::render`]), the payloads of its
-//! body in `payload/mod.rs` ([`Action::payloads`]).
+//! What an action gives: its entries in `render.rs` ([`Action::render`]), made with the codec
+//! of `hooks`, and the payloads of its body in `payloads.rs` ([`Action::payloads`]), evaluated
+//! by `payload`.
 
 mod auth;
 mod body;
 mod builder;
 mod check;
 mod hook_fields;
-mod problem;
+mod payloads;
 mod project_id;
-mod read;
+mod render;
 
 pub(crate) use auth::read_env;
-pub use auth::{Auth, REDACTED, Secret, SecretValue};
+pub use auth::{Auth, Secret, SecretValue};
 pub use body::Body;
 pub use builder::ActionBuilder;
 pub use check::Parts;
 pub use hook_fields::{HeaderValue, HookFields};
-pub use problem::{InvalidAction, Location, Problem};
 pub use project_id::ProjectId;
-pub use read::ReadError;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -37,6 +35,7 @@ use ory_actions_core::fields;
 use ory_actions_core::rules::AuthMethodLists;
 use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, Platform, Scope, ScopeError, Timing};
 
+use crate::error::{InvalidAction, Location, Problem};
 use check::check;
 
 /// One Ory Action: a web hook in one or more hook lists of one flow and timing.
@@ -179,11 +178,6 @@ impl Action {
     /// `can_interrupt`, `response.ignore` and `response.parse`, defaults filled in.
     pub fn flags(&self) -> Flags {
         self.hook.flags.rules()
-    }
-
-    /// Every flag given.
-    pub(crate) fn flag_values(&self) -> fields::FlagValues {
-        self.hook.flags
     }
 
     /// The value given to the flag whose key is `key` (`response_ignore`, `can_interrupt`, …);

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use ory_actions_core::names::check_project_id;
 
-use super::{ReadError, read_env};
+use super::read_env;
+use crate::error::ReadError;
 
 /// The Ory Network project an action belongs to, when it is not the stack's.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -47,7 +47,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use crate::action::InvalidAction;
+use crate::error::InvalidAction;
 use crate::payload::Samples;
 use crate::plan::Mode;
 use crate::reconcile::Reconciler;

@@ -75,9 +75,9 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
         .filter(|(_, scopes): &(&Action, Vec<Scope>)| !scopes.is_empty())
         .collect();
     // Every body evaluated with one evaluator, each template and context once.
-    let asked: Vec<(&Action, &[Scope])> = lists
+    let asked: Vec<_> = lists
         .iter()
-        .map(|(action, scopes)| (*action, scopes.as_slice()))
+        .map(|(action, scopes)| (action.body_of(), scopes.as_slice()))
         .collect();
     let all_payloads = payloads_of(&asked, stack.get_samples());
     for ((action, scopes), payloads) in lists.iter().zip(all_payloads) {

@@ -22,7 +22,10 @@ use ory_actions_core::fields::{
 use serde_json::{Map, json};
 use zeroize::Zeroize as _;
 
-use super::{HookUrl, REDACTED};
+use super::HookUrl;
+
+/// What stands in place of a secret whenever one would be shown.
+pub const REDACTED: &str = "(sensitive)";
 
 /// What identifies a web hook: its list, HTTP method and URL (the import ID of the Terraform
 /// provider, without the project).

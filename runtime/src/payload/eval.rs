@@ -23,7 +23,6 @@ use ory_actions_core::BodyError;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::action::{Action, HeaderValue};
 use crate::hooks::kind;
 
 /// How long one evaluation may take. Web hook bodies take microseconds; a template that loops
@@ -49,14 +48,13 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// The encoding of `action`'s requests.
-    pub fn of(action: &Action) -> Encoding {
-        // Kratos compares the value exactly (`request/builder.go`).
-        let form = action.headers().any(|(name, value)| {
-            name.eq_ignore_ascii_case("content-type")
-                && matches!(value, HeaderValue::Plain(text)
-                if text == "application/x-www-form-urlencoded")
-        });
+    /// The encoding of requests whose `Content-Type` headers have these values: a form when one
+    /// is exactly `application/x-www-form-urlencoded`, as Kratos compares it
+    /// (`request/builder.go`); JSON otherwise.
+    pub fn of_content_types<'a>(values: impl IntoIterator<Item = &'a str>) -> Encoding {
+        let form = values
+            .into_iter()
+            .any(|value| value == "application/x-www-form-urlencoded");
         if form { Encoding::Form } else { Encoding::Json }
     }
 }

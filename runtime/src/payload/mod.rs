@@ -23,13 +23,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ory_actions_core::jsonnet::check_body;
-use ory_actions_core::{BodyError, BodyShape, Scope};
+use ory_actions_core::{BodyError, BodyShape, Flags, Scope};
 use serde_json::Value;
 
 pub use eval::{Encoding, Payload, PayloadError};
 pub use sample::{Phase, Samples};
-
-use crate::action::Action;
 
 /// Evaluates the body template `source` with `ctx`, as Kratos does: the template is checked
 /// with go-jsonnet's rules first, then called with `ctx`; `error "cancel"` on a JSON body is
@@ -129,25 +127,22 @@ pub struct SamplePayload {
     pub result: Result<Payload, PayloadError>,
 }
 
-impl Action {
-    /// The payload of this action's body in each of its hook lists, for the sample context of
-    /// that list and phase. Empty when the action has no body, or a body Kratos fetches or reads
-    /// itself (`url(..)`, `kratos_file(..)`), which is not evaluated here.
-    pub fn payloads(&self, samples: &Samples) -> Vec<SamplePayload> {
-        self.payloads_in(self.scopes(), samples)
-    }
-
-    /// [`Action::payloads`] for the lists `scopes`.
-    pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
-        payloads_of(&[(self, scopes)], samples)
-            .pop()
-            .unwrap_or_default()
-    }
+/// What evaluating an action's body needs of the action.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BodyOf<'a> {
+    /// The Jsonnet source; `None` when the body is not evaluated here (no body, or one Kratos
+    /// fetches or reads itself).
+    pub(crate) source: Option<&'a str>,
+    /// The flags, which decide the phase the hook runs in.
+    pub(crate) flags: Flags,
+    /// How the payload is sent.
+    pub(crate) encoding: Encoding,
 }
 
-/// The payloads of several actions, each for the lists given with it, with one evaluator.
+/// The payloads of several actions' bodies, each for the lists given with it, with one
+/// evaluator.
 pub(crate) fn payloads_of(
-    actions: &[(&Action, &[Scope])],
+    actions: &[(BodyOf<'_>, &[Scope])],
     samples: &Samples,
 ) -> Vec<Vec<SamplePayload>> {
     let evaluated = evaluate_places(actions, samples);
@@ -187,18 +182,18 @@ pub(crate) struct Evaluated {
 /// Evaluates the bodies of several actions, each for the lists given with it, with one
 /// evaluator; no context or result is copied per action, so a plan of ten thousand hooks holds
 /// one result per distinct body and place.
-pub(crate) fn evaluate_places(actions: &[(&Action, &[Scope])], samples: &Samples) -> Evaluated {
+pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samples) -> Evaluated {
     let mut contexts: HashMap<(Scope, Phase), (Value, Arc<str>)> = HashMap::new();
     let places: Vec<Vec<(Scope, Phase)>> = actions
         .iter()
-        .map(|(action, scopes)| {
-            if action.body().and_then(|b| b.source()).is_none() {
+        .map(|(body, scopes)| {
+            if body.source.is_none() {
                 return Vec::new();
             }
             scopes
                 .iter()
                 .map(|&scope| {
-                    let phase = Phase::of(scope, action.flags());
+                    let phase = Phase::of(scope, body.flags);
                     contexts.entry((scope, phase)).or_insert_with(|| {
                         let ctx = samples.context(scope, phase);
                         let text = Arc::from(ctx.to_string());
@@ -212,13 +207,13 @@ pub(crate) fn evaluate_places(actions: &[(&Action, &[Scope])], samples: &Samples
     let jobs = actions
         .iter()
         .zip(&places)
-        .map(|((action, _), places)| {
-            let source = action.body().and_then(|b| b.source()).unwrap_or_default();
+        .map(|((body, _), places)| {
+            let source = body.source.unwrap_or_default();
             let texts = places
                 .iter()
                 .map(|place| Arc::clone(&contexts[place].1))
                 .collect();
-            (source, texts, Encoding::of(action))
+            (source, texts, body.encoding)
         })
         .collect();
     let outcomes = places

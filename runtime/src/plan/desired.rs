@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use ory_actions_core::Platform;
 
-use crate::action::{Action, Problem};
+use crate::action::Action;
 use crate::error::Error;
+use crate::error::Problem;
 use crate::hooks::{Declared, HookKey, Secrets, StoredAuth, WebHook, WriteEntry};
 
 /// A declared hook in one of its lists: its meaning, shared by the action's lists. Its entry is

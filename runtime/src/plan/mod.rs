@@ -262,13 +262,13 @@ fn body_warnings(
         })
         .filter(|(_, scopes)| !scopes.is_empty())
         .collect();
-    let asked: Vec<(&Action, &[Scope])> = lists
+    let asked: Vec<_> = lists
         .iter()
-        .map(|(action, scopes)| (*action, scopes.as_slice()))
+        .map(|(action, scopes)| (action.body_of(), scopes.as_slice()))
         .collect();
     let mut warnings = Vec::new();
     let evaluated = evaluate_places(&asked, samples);
-    for ((action, _), outcome) in asked.iter().zip(&evaluated.outcomes) {
+    for ((action, _), outcome) in lists.iter().zip(&evaluated.outcomes) {
         let mut results = outcome.places.iter().zip(outcome.results.iter());
         if let Some(((scope, phase), Err(error))) = results.clone().find(|(_, r)| r.is_err()) {
             warnings.push(Warning::BodyFails {

@@ -67,10 +67,10 @@ impl fmt::Display for Problem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAction {
     /// The action, when it was made and then refused where it was planned or checked.
-    pub(super) action: Option<String>,
+    pub(crate) action: Option<String>,
     /// Where `action!` declared it, when it did.
-    pub(super) location: Option<Location>,
-    pub(super) problems: Vec<Problem>,
+    pub(crate) location: Option<Location>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl InvalidAction {

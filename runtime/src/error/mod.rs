@@ -1,8 +1,15 @@
-//! The error type of the runtime.
+//! The errors of the runtime: [`Error`], and the errors of an action that [`Error`] holds,
+//! which are the action's own (its [`Problem`]s with where it was declared, in `invalid.rs`;
+//! what goes wrong reading its secrets and project id, in `read.rs`). They come before every
+//! other module, so that each can say what went wrong with them.
+
+mod invalid;
+mod read;
 
 use std::path::PathBuf;
 
-use crate::action::{InvalidAction, ReadError};
+pub use invalid::{InvalidAction, Location, Problem};
+pub use read::ReadError;
 
 /// Everything that can go wrong in the runtime.
 #[derive(Debug, thiserror::Error)]

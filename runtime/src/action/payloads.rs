@@ -1,0 +1,41 @@
+//! The payloads of an action's body, evaluated by `payload` for sample contexts.
+
+use ory_actions_core::Scope;
+
+use super::{Action, HeaderValue};
+use crate::payload::{BodyOf, Encoding, SamplePayload, Samples, payloads_of};
+
+impl Action {
+    /// The payload of this action's body in each of its hook lists, for the sample context of
+    /// that list and phase. Empty when the action has no body, or a body Kratos fetches or reads
+    /// itself (`url(..)`, `kratos_file(..)`), which is not evaluated here.
+    pub fn payloads(&self, samples: &Samples) -> Vec<SamplePayload> {
+        self.payloads_in(self.scopes(), samples)
+    }
+
+    /// [`Action::payloads`] for the lists `scopes`.
+    pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
+        payloads_of(&[(self.body_of(), scopes)], samples)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// How its requests send the payload: a form when a plain `Content-Type` header says so.
+    pub fn encoding(&self) -> Encoding {
+        Encoding::of_content_types(self.headers().filter_map(|(name, value)| match value {
+            HeaderValue::Plain(text) if name.eq_ignore_ascii_case("content-type") => {
+                Some(text.as_ref())
+            }
+            _ => None,
+        }))
+    }
+
+    /// What evaluating its body needs.
+    pub(crate) fn body_of(&self) -> BodyOf<'_> {
+        BodyOf {
+            source: self.body().and_then(|body| body.source()),
+            flags: self.flags(),
+            encoding: self.encoding(),
+        }
+    }
+}
