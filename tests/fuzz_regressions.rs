@@ -11,10 +11,7 @@
 //! child that dies or gives no answer within a minute fails its case.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -22,8 +19,10 @@ use serde_json::Value;
 #[path = "../examples/config_verdicts.rs"]
 mod config_verdicts;
 
+#[path = "../core/tests/support/in_child.rs"]
+mod in_child;
+
 const FILE: &str = "FUZZ_REGRESSION_FILE";
-const MARK: &str = "fuzz-regression-verdict:";
 const HOOK_URL: &str = "https://fuzz.example.com/registered";
 const OUR_LIST: &str = "/selfservice/flows/registration/after/password/hooks";
 
@@ -53,55 +52,7 @@ fn child() {
     std::fs::copy(folder().join(&name), &copy).expect("the case file");
     let verdict = config_verdicts::verdicts(&copy, false);
     let _ = std::fs::remove_dir_all(&dir);
-    println!("{MARK}{verdict}");
-}
-
-fn verdict_in_child(name: &str) -> Result<Value, String> {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--exact", "child", "--nocapture", "--test-threads=1"])
-        .env(FILE, name)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the child: {e}"))?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err("no answer within 60 s (a hang)".into());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let out = out_reader.join().unwrap_or_default();
-    let err = err_reader.join().unwrap_or_default();
-    if !status.success() {
-        let why = err
-            .lines()
-            .find(|l| l.contains("overflow") || l.contains("panicked"))
-            .unwrap_or("");
-        return Err(format!("a command did not finish: {status} {why}"));
-    }
-    let line = out
-        .lines()
-        .find_map(|l| l.find(MARK).map(|at| &l[at + MARK.len()..]))
-        .ok_or_else(|| format!("no verdict in the child's output: {out}"))?;
-    serde_json::from_str(line).map_err(|e| e.to_string())
+    in_child::answer(&verdict);
 }
 
 type Lists = BTreeMap<String, Vec<(String, Option<String>)>>;
@@ -258,7 +209,7 @@ fn the_command_line_agrees_with_the_parsers_on_what_the_fuzzer_found() {
     for case in &cases {
         let name = case["file"].as_str().expect("a file name");
         assert!(folder().join(name).exists(), "{name} is missing");
-        match verdict_in_child(name) {
+        match in_child::verdict(FILE, name) {
             Ok(ours) => {
                 if let Some(problem) = problem(case, &ours) {
                     failures.push(format!("{name}: {problem}"));

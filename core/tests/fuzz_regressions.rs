@@ -7,18 +7,16 @@
 //! (the test `child` then checks that one template and prints its verdict). A child that dies,
 //! by a signal or a panic, or that gives no answer within a minute, fails its case.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
 use serde_json::Value;
 
 #[allow(dead_code)]
 #[path = "../examples/body_verdicts.rs"]
 mod body_verdicts;
 
+#[path = "support/in_child.rs"]
+mod in_child;
+
 const CASE: &str = "FUZZ_REGRESSION_CASE";
-const MARK: &str = "fuzz-regression-verdict:";
 
 fn corpus() -> Vec<Value> {
     serde_json::from_str(include_str!("fuzz_regressions/templates.json")).expect("valid corpus")
@@ -36,50 +34,7 @@ fn child() {
         .find(|c| c["name"] == name.as_str())
         .expect("a case of that name");
     let verdict = body_verdicts::verdict(case["source"].as_str().expect("a source"));
-    println!("{MARK}{verdict}");
-}
-
-/// The verdict of the case named `name`, from a child process, or why there is none.
-fn verdict_in_child(name: &str) -> Result<Value, String> {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--exact", "child", "--nocapture", "--test-threads=1"])
-        .env(CASE, name)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the child: {e}"))?;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err("no answer within 60 s (a hang)".into());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let mut out = String::new();
-    let mut err = String::new();
-    if let Some(mut s) = child.stdout.take() {
-        let _ = s.read_to_string(&mut out);
-    }
-    if let Some(mut s) = child.stderr.take() {
-        let _ = s.read_to_string(&mut err);
-    }
-    if !status.success() {
-        let why = err
-            .lines()
-            .find(|l| l.contains("overflow") || l.contains("panicked"))
-            .unwrap_or("");
-        return Err(format!("the check did not finish: {status} {why}"));
-    }
-    let line = out
-        .lines()
-        .find_map(|l| l.find(MARK).map(|at| &l[at + MARK.len()..]))
-        .ok_or_else(|| format!("no verdict in the child's output: {out}"))?;
-    serde_json::from_str(line).map_err(|e| e.to_string())
+    in_child::answer(&verdict);
 }
 
 /// Whether `ours` (a `body_verdicts` verdict) agrees with the expected go-jsonnet verdict.
@@ -112,7 +67,7 @@ fn check_body_agrees_with_go_jsonnet_on_what_the_fuzzer_found() {
     let mut failures = Vec::new();
     for case in &corpus {
         let name = case["name"].as_str().expect("a name");
-        match verdict_in_child(name) {
+        match in_child::verdict(CASE, name) {
             Ok(ours) if agrees(case, &ours) => {}
             Ok(ours) => failures.push(format!(
                 "{name}: go-jsonnet {} {:?}:{:?} ({}) / check_body {ours}",
