@@ -1,6 +1,7 @@
-//! What compiles, in one program so that one binary is linked: every hook list, every key and
-//! every form a value may take, computed values, body references and guarded reads of `ctx`.
-//! Each function was a case of its own; `main` runs them all.
+//! What compiles: every hook list, every key and every form a value may take, computed values,
+//! body references and guarded reads of `ctx`. An ordinary test: if any of it stopped
+//! compiling, the test build would fail; what must not compile is in `tests/ui/fail` and in the
+//! macro's unit tests.
 
 use std::borrow::Cow;
 
@@ -8,17 +9,9 @@ use ory_actions::{
     ApiKeyIn, Auth, Flow, HeaderValue, HttpMethod, ProjectId, Scope, Secret, Stack, Timing, action,
 };
 
-fn main() {
-    all_scopes();
-    body_references();
-    computed_values();
-    ctx_guarded();
-    every_key_and_form();
-    saml();
-}
-
 /// Every one of the 32 hook lists Ory has (the 29 of self-hosted Kratos and the three `saml`
 /// lists of Ory Network), each declared once; the actions land in exactly the runtime's scopes.
+#[test]
 fn all_scopes() {
     let actions = [
         action! { flow: login, timing: before, url: "https://h.example/1" },
@@ -59,6 +52,7 @@ fn all_scopes() {
 }
 
 /// A body Kratos fetches or reads from its disk, as a literal or computed.
+#[test]
 fn body_references() {
     let host = "storage.example.com";
     let dir = String::from("/etc/config/kratos");
@@ -102,6 +96,7 @@ fn body_of(tenant: &str) -> String {
     format!("function(ctx) {{ tenant: {tenant:?}, id: ctx.identity.id }}")
 }
 
+#[test]
 fn computed_values() {
     let host = "hooks.example.com";
     let tenants = ["acme", "globex"];
@@ -169,6 +164,7 @@ function(ctx) {
 }
 "#;
 
+#[test]
 fn ctx_guarded() {
     let _ = action! {
         flow: registration,
@@ -208,6 +204,7 @@ fn ctx_guarded() {
 }
 
 /// Every key, every form a value may take, keys in any order, with and without a trailing comma.
+#[test]
 fn every_key_and_form() {
     let full = action! {
         response_parse: false,
@@ -226,23 +223,39 @@ fn every_key_and_form() {
         flow: registration
     };
     assert_eq!(full.name(), Some("everything"));
-    assert_eq!((full.flow(), full.timing()), (Flow::Registration, Timing::After));
+    assert_eq!(
+        (full.flow(), full.timing()),
+        (Flow::Registration, Timing::After)
+    );
     assert_eq!(full.method(), HttpMethod::Patch);
     assert!(full.flags().can_interrupt && !full.flags().response_parse);
     assert_eq!(
         full.auth(),
-        Some(&Auth::api_key("X-Api-Key", Secret::file("/run/secrets/key"), ApiKeyIn::Header))
+        Some(&Auth::api_key(
+            "X-Api-Key",
+            Secret::file("/run/secrets/key"),
+            ApiKeyIn::Header
+        ))
     );
-    assert_eq!(full.project_id(), Some(&ProjectId::Env("ORY_PROJECT_ID".into())));
+    assert_eq!(
+        full.project_id(),
+        Some(&ProjectId::Env("ORY_PROJECT_ID".into()))
+    );
     let headers: Vec<(&str, &HeaderValue)> = full.headers().collect();
     assert_eq!(
         headers,
         [
             ("X-Tenant", &HeaderValue::Plain("acme".into())),
-            ("Authorization", &HeaderValue::Secret(Secret::env("HOOK_TOKEN"))),
+            (
+                "Authorization",
+                &HeaderValue::Secret(Secret::env("HOOK_TOKEN"))
+            ),
         ]
     );
-    assert_eq!((full.flag("emit_analytics_event"), full.id()), (Some(false), Some("everything")));
+    assert_eq!(
+        (full.flag("emit_analytics_event"), full.id()),
+        (Some(false), Some("everything"))
+    );
 
     let minimal = action! {
         flow: verification,
@@ -266,8 +279,10 @@ fn every_key_and_form() {
 
 /// `auth_method: saml` after login, registration and settings: the lists Ory Network has (and
 /// self-hosted Kratos has not; a plan against a Kratos configuration file refuses them).
+#[test]
 fn saml() {
-    let login = action! { flow: login, timing: after, auth_method: saml, url: "https://h.example/1" };
+    let login =
+        action! { flow: login, timing: after, auth_method: saml, url: "https://h.example/1" };
     let registration = action! {
         flow: registration,
         timing: after,
@@ -275,11 +290,15 @@ fn saml() {
         url: "https://h.example/2",
         response_parse: true,
     };
-    let settings = action! { flow: settings, timing: after, auth_method: saml, url: "https://h.example/3" };
+    let settings =
+        action! { flow: settings, timing: after, auth_method: saml, url: "https://h.example/3" };
     assert_eq!(login.scopes(), [Scope::LoginAfterSaml]);
     assert_eq!(
         registration.scopes(),
-        [Scope::RegistrationAfterPassword, Scope::RegistrationAfterSaml]
+        [
+            Scope::RegistrationAfterPassword,
+            Scope::RegistrationAfterSaml
+        ]
     );
     assert_eq!(settings.scopes(), [Scope::SettingsAfterSaml]);
     assert_eq!(
@@ -287,7 +306,8 @@ fn saml() {
         "/services/identity/config/selfservice/flows/settings/after/saml/hooks"
     );
 
-    let all = action! { flow: registration, timing: after, auth_method: all, url: "https://h.example/4" };
+    let all =
+        action! { flow: registration, timing: after, auth_method: all, url: "https://h.example/4" };
     assert_eq!(all.scopes().len(), 6);
     assert!(all.scopes().contains(&Scope::RegistrationAfterSaml));
 }
