@@ -142,7 +142,8 @@
 //! ```
 //!
 //! **Cancelling.** In a JSON body, `error "cancel"` makes Kratos skip the hook without an
-//! error. In a form body it fails the call. A plan notes a body that cancels on every call.
+//! error; a template can use it to skip some calls. In a form body it fails the call. A plan
+//! notes a body that is the constant `error "cancel"`, which Kratos skips on every call.
 //!
 //! ## What `ctx` holds
 //!

@@ -98,11 +98,12 @@
 //! Two consequences surprise people:
 //!
 //! - The first hook you put into an empty per-method list switches the flow-wide list off for
-//!   that method. Plans warn when a change does this.
-//! - A new Ory Network project holds `{"hook": "session"}` (which signs the user in after
-//!   sign-up) in the `password`, `oidc` and `webauthn` lists of registration. So a hook in the
-//!   flow-wide registration list never runs for those three methods. Ory's documentation calls
-//!   the Console's "Fallback" option legacy and deprecated for this reason.
+//!   that method. Plans warn when a change does this to a flow-wide list that holds hooks.
+//! - Ory Network projects hold `{"hook": "session"}`, which signs the user in after sign-up, in
+//!   the per-method lists of registration (a new project: in `password`, `oidc` and
+//!   `webauthn`). So a hook in the flow-wide registration list never runs for those methods.
+//!   Ory's documentation calls the Console's "Fallback" option legacy and deprecated: a
+//!   fallback web hook only runs when no method-specific hook exists.
 //!
 //! Here is `fallback` planned against a new Ory Network project (the testkit's copy of one):
 //!

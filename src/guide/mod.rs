@@ -1,3 +1,4 @@
+//!
 //! This guide takes you from a first `action!` to a pipeline that applies it. Read it in order
 //! the first time: each chapter builds on the ones before and ends with a link to the next.
 //!

@@ -211,10 +211,12 @@
 //!
 //! Someone may change the target between this run's read and its write: another pipeline, or a
 //! person in the Console. The write names the revision it was planned against, so it cannot
-//! overwrite their change. Ory answers 409 instead. The run then reads again and plans again,
-//! and writes only if the new plan makes the same changes as the one shown; it tries up to 16
-//! writes, backing off at random. If the new plan differs, it stops, writes nothing, and exits
-//! with code 3:
+//! overwrite their change: Ory answers 409 instead. (Ory's API description lists 409 for this
+//! endpoint without saying why; a stale revision is the reading ory-actions acts on.)
+//!
+//! After a 409 the run reads again and plans again, and writes only if the new plan makes the
+//! same changes as the one shown. It tries up to 16 writes, backing off at random. If the new
+//! plan differs, it stops, writes nothing, and exits with code 3:
 //!
 //! ```
 //! use ory_actions::testkit::{Fault, Options, TestKit, new_project_config};
