@@ -13,7 +13,7 @@
 //! | `"function(ctx) { … }"` (a string literal; raw strings too) | at compile time | at compile time | yes | `base64://…` |
 //! | `file("templates/welcome.jsonnet")` | at compile time, relative to your crate's `Cargo.toml` | at compile time | yes | `base64://…` |
 //! | an expression (a `String`, `&str` or `Cow<str>`) | when the program runs | when the program runs ([`Action::check`](crate::Action::check)) | yes | `base64://…` |
-//! | `url("https://…")` | by Kratos, on each call | the URL, at compile time | no | the URL |
+//! | `url("https://…")` | by Kratos, when it runs the hook (cached for an hour) | the URL, at compile time | no | the URL |
 //! | `kratos_file("/path")` | by Kratos, from its own disk | the path, at compile time | no | `file://` and the path |
 //!
 //! "Evaluated by ory-actions" means that `render --payloads`, `plan`, `probe` and

@@ -34,8 +34,9 @@
 //!
 //! Every key, its values and its default are in the [key table of
 //! `action!`](crate::action!). The keys mirror the Terraform `ory_action` resource
-//! ([chapter 8](crate::guide::migrating) maps one to the other), plus a few Terraform lacks:
-//! `name`, `auth`, `headers`, `emit_analytics_event` and `id`.
+//! ([chapter 8](crate::guide::migrating) maps one to the other). A few more set what the
+//! resource cannot: `name`, `auth`, `headers`, `emit_analytics_event`, and `id` (the label of
+//! Kratos's logs for the hook, not Terraform's resource id).
 //!
 //! The compiler checks each declaration. A declaration that Ory would refuse, or accept and then
 //! never run, does not compile. The error points at the offending token, says what is allowed,

@@ -142,8 +142,8 @@
 //!
 //! ## From `ory_action` to `action!`
 //!
-//! Each attribute of the Terraform `ory_action` resource has a key of the same name, so a
-//! resource translates line by line:
+//! Each attribute you set on a Terraform `ory_action` resource has a key of the same name, so
+//! a resource translates line by line:
 //!
 //! | `ory_action` attribute | `action!` key | what changes |
 //! |---|---|---|
@@ -154,7 +154,7 @@
 //! | `auth_method` (default `password`) | `auth_method` | no default: required for `after` hooks of login, registration and settings, refused elsewhere; also takes a list, `all`, `fallback`, `profile` and `saml` ([chapter 2](crate::guide::hook_lists)) |
 //! | `method` (default `POST`) | `method` | a bare word, `GET`, `POST`, `PUT`, `PATCH` or `DELETE`; default `POST` |
 //! | `body` | `body` | checked Jsonnet; a heredoc becomes a raw string `r#"…"#`; `file("…")`, `url("…")` and `kratos_file("…")` too ([chapter 3](crate::guide::bodies)) |
-//! | `can_interrupt` (default false) | `can_interrupt` | `true` or `false`, without quotes |
+//! | `can_interrupt` (default false) | `can_interrupt` | `true` or `false`, without quotes; refused, as `response_parse` is, in the flow-wide list of registration and settings |
 //! | `response_ignore` (default false) | `response_ignore` | may not be combined with `response_parse` or `can_interrupt` |
 //! | `response_parse` (default false) | `response_parse` | refused in the flow-wide list of registration and settings, where Kratos never runs it |
 //! | `project_id` (default: the provider's) | `project_id` | default: the stack's project, `--project` or `ORY_PROJECT_ID` ([chapter 4](crate::guide::targets)) |
