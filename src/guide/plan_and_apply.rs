@@ -8,15 +8,15 @@
 //! ## The loop
 //!
 //! - `plan` reads each target once and prints the changes. It writes nothing.
-//! - `apply` plans, shows the plan, asks for `yes`, and writes each target at most once. On a
-//!   terminal it asks; elsewhere (in CI) it needs `--yes`, or it stops with an error before
-//!   writing.
+//! - `apply` plans, shows the plan, asks for `yes`, and writes each target once (again only
+//!   after a [conflict](#conflicts)). On a terminal it asks; elsewhere (in CI) it needs `--yes`,
+//!   or it stops with an error before writing.
 //! - `destroy` removes the hooks the stack declares, and those the prune policy owns. Nothing
 //!   else.
 //!
 //! `--target NAME` limits a run to the hook lists of a flow (`--target login`) or of the
-//! actions named `NAME`; may be given several times. Nothing else is planned or written, the
-//! prune policy included.
+//! actions named `NAME`, and may be given several times. Nothing else is planned or written,
+//! the prune policy included.
 //!
 //! Against the testkit's new project ([chapter 4](crate::guide::targets#without-an-account)),
 //! the seed example goes through the loop like this:
@@ -195,9 +195,10 @@
 //!
 //! ## How `apply` writes
 //!
-//! An apply to an Ory Network project is one `GET` of the project and at most one `PATCH` of
-//! its revision. The patch touches only the entries that change: an entry that stays is never
-//! sent back. Ory's answer is then planned against again. If Ory dropped, kept or stored
+//! An apply to an Ory Network project is one `GET` of the project and one `PATCH` of its
+//! revision, whatever the number of actions (a project with nothing to change gets no
+//! `PATCH`; retries and conflicts add requests). The patch touches only the entries that
+//! change: an entry that stays is never sent back. Ory's answer is then planned against again. If Ory dropped, kept or stored
 //! anything otherwise than asked, the run fails and names it, with Ory's own warnings.
 //!
 //! An apply to a Kratos configuration file writes the file once, atomically

@@ -47,7 +47,25 @@
 //! ```
 //!
 //! Fix the data the values are computed from. [`Action::check`](crate::Action::check) runs the
-//! same check in a test.
+//! same check, so a test can catch such a value before a run does:
+//!
+//! ```
+//! use ory_actions::{Stack, action};
+//!
+//! fn my_stack(host: &str) -> Stack {
+//!     Stack::new().action(action! {
+//!         flow: login,
+//!         timing: before,
+//!         url: format!("https://{host}/guard"),
+//!         body: "function(ctx) { url: ctx.request_url }",
+//!     })
+//! }
+//!
+//! for action in my_stack("hooks.example.com").get_actions() {
+//!     action.check().unwrap_or_else(|e| panic!("{e}"));
+//! }
+//! assert!(my_stack("hooks example").get_actions()[0].check().is_err());
+//! ```
 //!
 //! An unknown command, or a flag that does not go with the command (`` `--json` does not go
 //! with `apply` ``), is reported with the usage text. A `--target` or `--resend-secrets=NAME`
