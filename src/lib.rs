@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+/// The user guide: from a first `action!` to a CI pipeline, one chapter per module.
+pub mod guide;
+
 /// Declares an Ory Action; every declaration Ory would refuse or never run is a compile error.
 ///
 /// The keys are those of the Terraform `ory_action` resource, plus `auth` and `name`:
