@@ -1,11 +1,46 @@
-#![doc = include_str!("../README.md")]
+//! Ory Actions, the web hooks Ory calls before and after login, registration, recovery,
+//! settings and verification, declared in Rust and checked by the compiler; a program that
+//! declares them plans and applies exactly the needed change to an Ory Network project or a
+//! self-hosted Kratos configuration file.
+//!
+//! ```no_run
+//! use ory_actions::{Stack, action, cli};
+//!
+//! fn main() -> std::process::ExitCode {
+//!     cli::run(Stack::new().action(action! {
+//!         flow: registration,
+//!         timing: after,
+//!         auth_method: [password, oidc],
+//!         url: "https://api.example.com/webhooks/welcome",
+//!         body: "function(ctx) { email: ctx.identity.traits.email }",
+//!         auth: api_key { name: "X-Api-Key", value: env("WEBHOOK_KEY"), in: header },
+//!     }))
+//! }
+//! ```
+//!
+//! Start with the [`guide`]: it goes from a first `action!` to a CI pipeline, one chapter a
+//! module. The reference is in two places: the keys of [`action!`], and the command line in
+//! [`cli`]. The rest of this page is the API: [`Stack`] and [`Action`] (with
+//! [`Action::builder`] for actions made at run time), [`payload`] for what bodies send,
+//! [`Error`] and its parts, and, with the `testkit` feature, `testkit`, the in-process stand-in
+//! for Ory's console API that your tests can run against.
+//!
+//! `ory-actions-core`, `ory-actions-macros` and `ory-actions-runtime` are implementation details
+//! of this crate, without semver promises of their own: depend on `ory-actions` alone.
 
 /// The user guide: from a first `action!` to a CI pipeline, one chapter per module.
 pub mod guide;
 
+/// The README's examples, compiled and run as doctests (the README is not this page).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Declares an Ory Action; every declaration Ory would refuse or never run is a compile error.
 ///
-/// The keys are those of the Terraform `ory_action` resource, plus `auth` and `name`:
+/// The keys are those of the Terraform `ory_action` resource (`flow`, `timing`, `auth_method`,
+/// `url`, `method`, `body`, the three flags, `project_id`), and the other fields of a web hook
+/// entry (`auth`, `headers`, `emit_analytics_event`, `id`) and a `name` for plans:
 ///
 /// | key | value | default |
 /// |---|---|---|
@@ -14,7 +49,7 @@ pub mod guide;
 /// | `auth_method` | a method, a list `[password, oidc]`, `all` or `fallback`; required for `after` on login, registration and settings, refused elsewhere | |
 /// | `url` | an absolute `http`/`https` URL: a string literal or an expression | required |
 /// | `method` | `GET`, `POST`, `PUT`, `PATCH` or `DELETE` | `POST` |
-/// | `body` | Jsonnet: a string literal, `file("path")` relative to the crate's `Cargo.toml`, or an expression | none |
+/// | `body` | Jsonnet: a string literal, `file("path")` relative to the crate's `Cargo.toml`, or an expression; or a template Kratos resolves itself: `url("https://…")`, `kratos_file("/path")` | none |
 /// | `can_interrupt`, `response_ignore`, `response_parse` | `true` or `false` | `false` |
 /// | `auth` | `api_key { name: "…", value: env("VAR"), in: header }` or `basic_auth { user: "…", password: env("VAR") }` | none |
 /// | `project_id` | a string literal, `env("VAR")` or an expression | the stack's project |
@@ -55,8 +90,7 @@ pub mod guide;
 /// assert_eq!(audit.scopes().len(), 8);
 /// ```
 pub use ory_actions_macros::action;
-/// Payloads: bodies evaluated as Kratos evaluates them, for sample contexts of the shape Kratos
-/// sends; see [`Stack::snapshot`] for snapshot tests.
+#[doc(inline)]
 pub use ory_actions_runtime::payload;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethod, AuthMethods, Body, BodyError,
@@ -65,7 +99,6 @@ pub use ory_actions_runtime::{
     ScopeError, Secret, SecretValue, Secrets, Stack, Timing, UrlError, cli,
 };
 
-/// The in-process stand-in for the Ory console API, for tests (feature `testkit`).
 #[cfg(feature = "testkit")]
 pub use ory_actions_runtime::testkit;
 
