@@ -18,7 +18,9 @@ use ory_actions_core::rules::check_flags;
 use ory_actions_core::{AuthMethod, FlagError, Flags, Flow, Platform, Scope, Timing};
 use serde_json::{Value, json};
 
-use crate::hooks::{Entry, HookLists, HookUrl, WebHook};
+use std::collections::HashMap;
+
+use crate::hooks::{After, Entry, HookLists, HookUrl, ListWrite, WebHook};
 use crate::payload::Phase;
 
 /// One step of a chain.
@@ -63,9 +65,51 @@ pub(crate) struct Setting<'a> {
     pub(crate) name_of: &'a dyn Fn(Scope, &WebHook) -> Option<String>,
 }
 
+/// The hook lists as the chains read them: every entry read once, whichever chains show it.
+pub(crate) struct Lists(HashMap<Scope, Vec<Read>>);
+
+impl Lists {
+    /// The lists as a backend holds them.
+    #[cfg(test)]
+    pub(crate) fn read(lists: &HookLists) -> Lists {
+        Lists::after(lists, &[])
+    }
+
+    /// The lists as they will be once `writes` are made: an entry kept is read from the list as
+    /// read, a declared hook taken as what it means, without writing it out and reading it
+    /// back.
+    pub(crate) fn after(lists: &HookLists, writes: &[ListWrite]) -> Lists {
+        let mut read_lists: HashMap<Scope, Vec<Read>> = Scope::ALL
+            .iter()
+            .map(|&scope| {
+                let entries = lists.entries(scope).iter();
+                (scope, entries.map(|entry| read(&entry.value())).collect())
+            })
+            .collect();
+        for write in writes {
+            let entries = write.after().map(|entry| match entry {
+                After::Stored(stored) => read(&stored.value()),
+                After::Declared(hook) => read_web("web_hook".into(), Some(hook.clone())),
+                #[cfg(test)]
+                After::Value(value) => read(value),
+            });
+            read_lists.insert(write.scope, entries.collect());
+        }
+        Lists(read_lists)
+    }
+
+    /// The entries of `scope`, with their indexes.
+    fn entries(&self, scope: Scope) -> Vec<(usize, &Read)> {
+        self.0
+            .get(&scope)
+            .map(|list| list.iter().enumerate().collect())
+            .unwrap_or_default()
+    }
+}
+
 /// Every chain of the backend, flow by flow: the `before` list, then the `after` lists (one
 /// chain per method where the flow has per-method lists). `flow` keeps one flow.
-pub(crate) fn chains(lists: &HookLists, setting: &Setting<'_>, flow: Option<Flow>) -> Vec<Chain> {
+pub(crate) fn chains(lists: &Lists, setting: &Setting<'_>, flow: Option<Flow>) -> Vec<Chain> {
     let mut chains = Vec::new();
     for &f in Flow::ALL
         .iter()
@@ -175,7 +219,7 @@ pub(crate) fn replaces_flow_wide<'a>(
 }
 
 /// What one entry is, for the chain.
-struct Read {
+pub(crate) struct Read {
     hook: String,
     web: Option<WebHook>,
     /// `Err` when Kratos fails the flow on this entry (a web hook it cannot read, or one with
@@ -235,6 +279,7 @@ fn flags_of(web: &WebHook) -> Flags {
     web.flags.rules()
 }
 
+/// What the entry `entry` is.
 fn read(entry: &Value) -> Read {
     let hook = entry
         .get("hook")
@@ -245,6 +290,11 @@ fn read(entry: &Value) -> Read {
         Entry::WebHook(web) => Some(*web),
         _ => None,
     };
+    read_web(hook, web)
+}
+
+/// What an entry of `hook` is, with what its web hook means when it is one Kratos can read.
+fn read_web(hook: String, web: Option<WebHook>) -> Read {
     let broken = if hook == "web_hook" && web.is_none() {
         Err("Kratos cannot read this web hook's config, so the flow fails on it".into())
     } else if web.as_ref().is_some_and(|w| {
@@ -303,24 +353,15 @@ fn never(read: &Read, scope: Scope, index: usize, why: String, setting: &Setting
     }
 }
 
-fn entries(lists: &HookLists, scope: Scope) -> Vec<(usize, Read)> {
-    lists
-        .entries(scope)
-        .iter()
-        .enumerate()
-        .map(|(index, entry)| (index, read(&entry.value())))
-        .collect()
-}
-
 /// A single list (a `before` list, recovery and verification `after`): in order, `session`
 /// last, entries without a step there flagged.
-fn single(lists: &HookLists, scope: Scope, setting: &Setting<'_>) -> Vec<Step> {
+fn single(lists: &Lists, scope: Scope, setting: &Setting<'_>) -> Vec<Step> {
     let stage = match scope.timing() {
         Timing::Before => Stage::Before,
         Timing::After => Stage::after(scope.flow()),
     };
     let platform = setting.platform;
-    let list = entries(lists, scope);
+    let list = lists.entries(scope);
     let mut steps: Vec<Step> = list
         .iter()
         .filter(|(_, r)| r.acts(stage, platform))
@@ -341,18 +382,13 @@ fn session_last(steps: &mut [Step]) {
 }
 
 /// The chain of one method of login, registration or settings.
-fn per_method(
-    lists: &HookLists,
-    scope: Scope,
-    flow_wide: Scope,
-    setting: &Setting<'_>,
-) -> Vec<Step> {
+fn per_method(lists: &Lists, scope: Scope, flow_wide: Scope, setting: &Setting<'_>) -> Vec<Step> {
     let platform = setting.platform;
     let flow = scope.flow();
     let post = Stage::after(flow);
     let pre = Stage::pre_persist(flow);
-    let own = entries(lists, scope);
-    let fallback = entries(lists, flow_wide);
+    let own = lists.entries(scope);
+    let fallback = lists.entries(flow_wide);
     let phase = |stage: Stage| {
         pre.map(|_| match stage {
             Stage::RegistrationPre | Stage::SettingsPre => Phase::PrePersist,

@@ -10,8 +10,8 @@ use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use crate::action::Action;
 use crate::backend::Backend;
 use crate::error::Error;
-use crate::explain::{Chain, Setting, chains, to_json, to_text};
-use crate::hooks::{HookKey, HookLists, WebHook};
+use crate::explain::{Chain, Lists, Setting, chains, to_json, to_text};
+use crate::hooks::{HookKey, WebHook};
 use crate::plan::{FetchedBodies, Planner};
 use crate::reconcile::{Reader, Unit};
 
@@ -98,7 +98,7 @@ async fn lists_after_apply<T: Backend>(
     reader: &Reader,
     planner: &Planner,
     unit: &Unit<T>,
-) -> Result<(HookLists, bool), Error> {
+) -> Result<(Lists, bool), Error> {
     let state = reader.read(&unit.backend).await?;
     let actions: Vec<&Action> = unit.actions.iter().collect();
     let plan = planner.plan(
@@ -109,9 +109,5 @@ async fn lists_after_apply<T: Backend>(
         &actions,
         &FetchedBodies::new(),
     )?;
-    let mut lists = state.lists;
-    for write in &plan.writes {
-        lists.set(write.scope, write.stored_list());
-    }
-    Ok((lists, state.verification))
+    Ok((Lists::after(&state.lists, &plan.writes), state.verification))
 }

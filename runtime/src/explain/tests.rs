@@ -38,7 +38,7 @@ fn no_names(_: Scope, _: &WebHook) -> Option<String> {
 
 fn chains_on(lists: &HookLists, platform: Platform, verification: bool) -> Vec<Chain> {
     chains(
-        lists,
+        &Lists::read(lists),
         &Setting {
             platform,
             verification,
@@ -313,7 +313,7 @@ fn login_single_lists_and_platforms() {
     assert!(chain(&network, Flow::Login, Timing::Before, None).steps[0].runs);
     // One flow only.
     let login_only = chains(
-        &lists,
+        &Lists::read(&lists),
         &Setting {
             platform: Platform::Kratos,
             verification: false,
@@ -341,7 +341,7 @@ fn the_json_form_has_one_object_per_chain() {
         (web.url.with_credentials() == "https://u:p@h.example/x").then(|| "welcome".to_owned())
     };
     let chains = chains(
-        &lists,
+        &Lists::read(&lists),
         &Setting {
             platform: Platform::Kratos,
             verification: false,

@@ -152,11 +152,6 @@ impl HookLists {
         HookLists { lists }
     }
 
-    /// Puts `list` in place of the list of `scope`.
-    pub(crate) fn set(&mut self, scope: Scope, list: Vec<StoredEntry>) {
-        self.lists.insert(scope, list);
-    }
-
     /// The list of `scope`, if there is one.
     pub(crate) fn get(&self, scope: Scope) -> Option<&Vec<StoredEntry>> {
         self.lists.get(&scope)

@@ -19,4 +19,4 @@ pub(crate) use read::{Document, Found, JsonError, Leaf, Node, Paths, read_json};
 pub(crate) use rendered::{Declared, wipe};
 pub use rendered::{RenderedHook, Secrets};
 pub(crate) use url::HookUrl;
-pub(crate) use write::{EntryEdit, ListWrite, WriteEntry};
+pub(crate) use write::{After, EntryEdit, ListWrite, WriteEntry};

@@ -43,6 +43,17 @@ pub(crate) enum WriteEntry {
     Value(Value),
 }
 
+/// One entry of a list after the change, as [`ListWrite::after`] gives it.
+pub(crate) enum After<'a> {
+    /// An entry of the list as read.
+    Stored(&'a StoredEntry),
+    /// A declared hook.
+    Declared(&'a super::WebHook),
+    /// An entry given as it is written (tests of the backends).
+    #[cfg(test)]
+    Value(&'a Value),
+}
+
 /// One step of turning the list as read into the list to be: at index `at` (of the list as it
 /// is when the step is taken), `removed` entries go and the entries `added` of the list to be
 /// come in their place.
@@ -127,6 +138,17 @@ impl ListWrite {
         &self.entries
     }
 
+    /// Every entry of the list after the change, as the plan keeps it: an entry kept as it was
+    /// read, a declared hook as what it means, never written out.
+    pub(crate) fn after(&self) -> impl Iterator<Item = After<'_>> {
+        self.entries.iter().map(|entry| match entry {
+            WriteEntry::Kept(at) => After::Stored(self.kept(*at)),
+            WriteEntry::Declared { declared, .. } => After::Declared(&declared.hook),
+            #[cfg(test)]
+            WriteEntry::Value(value) => After::Value(value),
+        })
+    }
+
     /// The entry at `index` of the list after the change, as it is written.
     pub(crate) fn entry(&self, index: usize) -> Value {
         match &self.entries[index] {
@@ -135,20 +157,6 @@ impl ListWrite {
             #[cfg(test)]
             WriteEntry::Value(value) => value.clone(),
         }
-    }
-
-    /// The entry at `index` of the list after the change, as a stored entry: an entry kept is
-    /// the one read, not decoded.
-    fn stored(&self, index: usize) -> StoredEntry {
-        match &self.entries[index] {
-            WriteEntry::Kept(at) => self.kept(*at).clone(),
-            _ => StoredEntry::new(&self.entry(index)),
-        }
-    }
-
-    /// The list after the change as stored entries ([`ListWrite::stored`]).
-    pub(crate) fn stored_list(&self) -> Vec<StoredEntry> {
-        (0..self.entries.len()).map(|i| self.stored(i)).collect()
     }
 
     /// The `hook` of every entry of the list after the change (`web_hook` for a declared one).
