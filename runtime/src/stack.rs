@@ -87,19 +87,22 @@ impl Stack {
         &self.samples
     }
 
-    /// Which undeclared web hooks the stack owns.
+    /// Which web hooks that no action declares the stack owns, so that `apply` deletes them
+    /// (default: [`Prune::None`], none).
     pub fn prune(mut self, prune: Prune) -> Self {
         self.prune = prune;
         self
     }
 
-    /// Adds an action.
+    /// Adds an action. Two actions that declare the same hook (the same list, HTTP method and
+    /// URL) make every plan fail, with an error that names both.
     pub fn action(mut self, action: Action) -> Self {
         self.actions.push(action);
         self
     }
 
-    /// Adds actions.
+    /// Adds several actions, in order, as [`Stack::action`] adds one: for a `Vec` made by a
+    /// function, or an iterator over tenants.
     pub fn actions(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
         self.actions.extend(actions);
         self
@@ -120,7 +123,7 @@ impl Stack {
         self.project.as_ref()
     }
 
-    /// The prune policy.
+    /// Which undeclared web hooks the stack owns ([`Stack::prune`]).
     pub fn get_prune(&self) -> &Prune {
         &self.prune
     }
