@@ -22,7 +22,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -34,7 +34,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             auth: basic_auth { user: "test-user", password: env("WEBHOOK_3_PASSWORD") },
             headers: { "X-Custom-Header": "test" },
@@ -48,7 +48,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -67,7 +67,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             auth: api_key { name: "My-Key", value: env("WEBHOOK_6_API_KEY"), in: header },
             headers: { "X-Custom-Header": "test" },
@@ -80,7 +80,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -93,7 +93,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -105,7 +105,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -117,7 +117,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -129,7 +129,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -141,7 +141,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },
@@ -153,7 +153,7 @@ pub fn actions() -> Vec<Action> {
             // Kept as a reference to the template Kratos reads:
             // `/path/to/template.jsonnet` is not on this machine; if Kratos runs elsewhere
             // (a container), say where its files are here with --path-map
-            // KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP).
+            // KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP).
             body: kratos_file("/path/to/template.jsonnet"),
             headers: { "X-Custom-Header": "test" },
         },

@@ -78,6 +78,17 @@ impl Action {
             .collect()
     }
 
+    /// The body as an entry holds it: the template's text, or the reference Kratos resolves.
+    pub(crate) fn stored_body(&self) -> StoredBody {
+        self.body().map_or(StoredBody::None, |body| {
+            match (body.source(), body.reference()) {
+                (Some(source), _) => StoredBody::Text(source.to_owned()),
+                (None, Some(url)) if url.starts_with("http") => StoredBody::Url(url),
+                (None, reference) => StoredBody::File(reference.unwrap_or_default()),
+            }
+        })
+    }
+
     /// What the action's entries mean, and which of its headers are secrets: one [`Declared`]
     /// for all its lists, which [`WebHook::encode`] turns into the entry of each.
     pub(crate) fn declared_hook(&self, secrets: Secrets) -> Result<Declared, Error> {
@@ -118,13 +129,7 @@ impl Action {
         let hook = WebHook {
             url: HookUrl::new(self.url()),
             method: self.method().as_str().to_owned(),
-            body: self.body().map_or(StoredBody::None, |body| {
-                match (body.source(), body.reference()) {
-                    (Some(source), _) => StoredBody::Text(source.to_owned()),
-                    (None, Some(url)) if url.starts_with("http") => StoredBody::Url(url),
-                    (None, reference) => StoredBody::File(reference.unwrap_or_default()),
-                }
-            }),
+            body: self.stored_body(),
             auth,
             headers,
             flags: self.hook.flags,

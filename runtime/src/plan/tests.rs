@@ -205,6 +205,37 @@ fn defaults_written_out_or_left_out_are_the_same() {
 }
 
 #[test]
+fn a_declared_reference_is_compared_as_a_reference_and_its_template_never_read() {
+    let doc = project(&[(
+        Scope::RegistrationAfterPassword,
+        json!([{"hook": "web_hook", "config": {
+            "url": "https://h.example/welcome", "method": "POST",
+            "body": "https://storage.example/bodies/1"
+        }}]),
+    )]);
+    let reference = |url: &str| {
+        Action::builder(
+            Flow::Registration,
+            Timing::After,
+            "https://h.example/welcome",
+        )
+        .auth_method(AuthMethod::Password)
+        .body_url(url.to_owned())
+        .build()
+        .unwrap()
+    };
+    let same = reference("https://storage.example/bodies/1");
+    assert!(bodies_to_fetch(&lists_of(&doc), &[&same], Platform::OryNetwork).is_empty());
+    assert!(!plan(&doc, &[&same]).has_changes());
+    // Another reference: the stored template is read, to show what the change replaces.
+    let other = reference("https://storage.example/bodies/2");
+    assert_eq!(
+        bodies_to_fetch(&lists_of(&doc), &[&other], Platform::OryNetwork),
+        ["https://storage.example/bodies/1"]
+    );
+}
+
+#[test]
 fn a_body_stored_at_a_url_is_compared_by_content() {
     let doc = project(&[(
         Scope::RegistrationAfterPassword,

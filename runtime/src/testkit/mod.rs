@@ -54,7 +54,8 @@ pub fn read_kratos_config(path: impl Into<PathBuf>) -> Result<Value, String> {
 }
 
 /// The hook lists of the identity configuration a new Ory Network project has: `session` in
-/// the password, oidc and webauthn lists of registration, every other list empty.
+/// the password, oidc and webauthn lists of registration, every other list empty, and
+/// verification enabled (`reference/ory-network-identity-config.sample.json`).
 pub fn new_project_config() -> Value {
     let empty = json!({"hooks": []});
     let session = json!({"hooks": [{"hook": "session"}]});
@@ -63,7 +64,7 @@ pub fn new_project_config() -> Value {
         "registration": {"before": empty, "after": {"hooks": [], "password": session, "oidc": session, "webauthn": session}},
         "recovery": {"before": empty, "after": empty},
         "settings": {"before": empty, "after": {"hooks": [], "password": empty, "profile": empty}},
-        "verification": {"before": empty, "after": empty},
+        "verification": {"enabled": true, "before": empty, "after": empty},
     }}})
 }
 /// A running stand-in for the console API. Stops when dropped.

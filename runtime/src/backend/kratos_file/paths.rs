@@ -133,7 +133,7 @@ impl KratosPaths {
             }
         } else {
             "if Kratos runs elsewhere (a container), say where its files are here with \
-             --path-map KRATOS_DIR=LOCAL_DIR (or ORY_ACTIONS_PATH_MAP)"
+             --path-map KRATOS_PATH=LOCAL_PATH (or ORY_ACTIONS_PATH_MAP)"
         }
     }
 }
