@@ -61,8 +61,8 @@
 //! are still shown, the summary starts with `Plan incomplete:`, and the exit code is 1.
 //!
 //! **`apply`** plans as `plan` does and prints the plan. With nothing to change, it stops there
-//! (exit 0). Otherwise it asks, when standard input and output are a terminal: `Do you want to
-//! apply these changes? Only `yes` is accepted:`. Any other answer writes nothing and prints
+//! (exit 0). Otherwise it asks, when standard input and output are a terminal: ``Do you want to
+//! apply these changes? Only `yes` is accepted:``. Any other answer writes nothing and prints
 //! `Nothing was changed.` (exit 0). Without a terminal, it needs `--yes`, or it stops before
 //! writing (exit 1). Each target with changes gets one write, then a line such as `Applied:
 //! project …: 1 created, 0 updated, 0 deleted (revision … -> …).` If someone else wrote the
@@ -75,7 +75,7 @@
 //! and the undeclared web hooks its prune policy ([`Prune`](crate::Prune)) owns. Nothing else
 //! is touched.
 //!
-//! **`render`** prints, per action, a `# ` line naming it, then for each list it goes into the
+//! **`render`** prints, per action, a `# …` line naming it, then for each list it goes into the
 //! list's JSON pointer and the entry as Ory Network stores it. With `--payloads`, it evaluates each body as Kratos does,
 //! for a sample context of each list and phase, and prints the result; a body that fails is
 //! exit 1. A body Kratos fetches or reads itself (`url("…")`, `kratos_file("…")`) is not
@@ -140,14 +140,15 @@
 //! | `--request-timeout SECONDS` | every command | how long one request to the console API may take. Default: 30 |
 //! | `--parallelism N` | every command | how many targets `plan`, `apply` and `destroy` read or write at once. Default: `ORY_ACTIONS_PARALLELISM`, else 10 |
 //! | `-v`, `--verbose` | every command | a line per request to Ory (method, path, status, time) and per retry (why, and how long it waits), on standard error as it happens. Never a secret or a header value |
-//! | `--no-color` | every command | no colour in plans. Default: colour when standard output is a terminal, unless `NO_COLOR` is set |
-//! | `-h`, `--help` | every command | prints a summary of this page on standard output and exits 0, whatever else is given |
+//! | `--no-color` | every command | no colour in plans and in `apply`'s results. Default: colour when standard output is a terminal, unless `NO_COLOR` is set |
+//! | `-h`, `--help` | every command | prints a summary of this page on standard output and exits 0, with any command or none |
 //!
 //! `SECONDS` and `N` are whole numbers above 0.
 //!
 //! # Environment variables
 //!
-//! A flag wins over its variable. A variable that is empty (or only spaces) counts as unset.
+//! A flag wins over its variable. A variable that is empty counts as unset, and so does one of
+//! only spaces (but for `NO_COLOR`).
 //! `ORY_WORKSPACE_API_KEY`, `ORY_PROJECT_ID`, `ORY_PROJECT`, `ORY_CONSOLE_API_URL` and
 //! `ORY_CONSOLE_URL` are the names Ory's own tools use; the other `ORY_` names are ory-actions'
 //! own.
@@ -164,7 +165,7 @@
 //! | `ORY_ACTIONS_KRATOS_DIR` | Kratos's working directory on this machine | `--kratos-dir` |
 //! | `ORY_ACTIONS_PATH_MAP` | path maps separated by `,`: `/etc/config/kratos=./kratos,/srv/templates=./templates`. Any `--path-map` replaces all of them | `--path-map` |
 //! | `ORY_ACTIONS_PARALLELISM` | how many targets at once | `--parallelism` |
-//! | `NO_COLOR` | no colour, when set to anything | `--no-color` |
+//! | `NO_COLOR` | no colour, when set to anything but the empty string | `--no-color` |
 //!
 //! `ORY_KRATOS_SCHEMA`, `ORY_ACTIONS_KRATOS_DIR` and `ORY_ACTIONS_PATH_MAP` count only with a
 //! configuration file; without one they are ignored (their flags are an error).
@@ -329,8 +330,8 @@
 //! # `format_version`: what programs may rely on
 //!
 //! `plan --json` carries `format_version`, now `1`. It changes only when a field changes meaning
-//! or goes away. A program may rely on every field above, with the meaning given here, for as
-//! long as `format_version` stays the same. It should check `format_version`, and ignore fields
+//! or goes away. A program may rely on every field of `plan --json` above, with the meaning
+//! given here, for as long as `format_version` stays the same. It should check `format_version`, and ignore fields
 //! it does not know: new fields may appear in any version. Warning codes are stable; their
 //! messages are not.
 //!
