@@ -1,5 +1,6 @@
 //! The command line, parsed once into a typed [`Command`] and the [`Options`] every command
-//! shares.
+//! shares. [`FLAGS`] and [`COMMANDS`] are the one home of the flags' and commands' names: the
+//! parser reads them, and so does `--help`.
 
 use std::ffi::OsString;
 
@@ -58,20 +59,28 @@ pub(crate) enum Command {
 /// The options every command shares.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Options {
+    /// `--project ID`: the project of actions that name none.
     pub(crate) project: Option<String>,
+    /// `--console-url URL`: the Ory console API.
     pub(crate) console_url: Option<String>,
+    /// `--config PATH`: a Kratos configuration file as the target.
     pub(crate) config: Option<String>,
+    /// `--schema PATH`: the Kratos configuration schema writes to that file must pass.
     pub(crate) schema: Option<String>,
     /// `--kratos-dir DIR`: Kratos's working directory here, for relative body paths.
     pub(crate) kratos_dir: Option<String>,
     /// `--path-map FROM=TO` (repeatable): where Kratos's absolute paths are here.
     pub(crate) path_maps: Vec<String>,
+    /// `--target NAME` (repeatable): the flows and named actions a run is limited to.
     pub(crate) targeted: Vec<String>,
     /// `--resend-secrets` (every action) and `--resend-secrets=NAME` (these actions).
     pub(crate) resend_all: bool,
     pub(crate) resend: Vec<String>,
+    /// `--deadline SECONDS`: how long a run keeps retrying.
     pub(crate) deadline: Option<u64>,
+    /// `--request-timeout SECONDS`: how long one request to the console API may take.
     pub(crate) request_timeout: Option<u64>,
+    /// `--no-color`.
     pub(crate) no_color: bool,
     /// `--parallelism N`: how many backends (projects) at once.
     pub(crate) parallelism: Option<u64>,
@@ -145,6 +154,7 @@ pub(crate) enum Takes {
 /// `--help` prints its line from it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FlagSpec {
+    /// What the parser does with it.
     pub(crate) flag: Flag,
     /// The name after `--`.
     pub(crate) long: &'static str,
@@ -152,6 +162,7 @@ pub(crate) struct FlagSpec {
     pub(crate) short: Option<char>,
     /// Other names after `--` that mean the same.
     pub(crate) aliases: &'static [&'static str],
+    /// What follows it.
     pub(crate) takes: Takes,
     /// The commands that take it; `None` for every command.
     pub(crate) commands: Option<&'static [&'static str]>,
@@ -437,6 +448,7 @@ pub(crate) const FLAGS: &[FlagSpec] = &[
 /// One command, as `--help` lists it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CommandSpec {
+    /// The word that names it.
     pub(crate) name: &'static str,
     /// What follows the name in `--help`, broken where the line breaks.
     pub(crate) synopsis: &'static [&'static str],
