@@ -131,8 +131,7 @@ impl Action {
     /// whose list the platform lacks is an error.
     ///
     /// ```
-    /// use ory_actions::{Action, AuthMethods, Flow, AuthMethod, Timing};
-    /// use ory_actions_core::Platform;
+    /// use ory_actions::{Action, AuthMethod, AuthMethods, Flow, Platform, Timing};
     ///
     /// let all = Action::builder(Flow::Login, Timing::After, "https://h.example/all")
     ///     .auth_method(AuthMethods::All)

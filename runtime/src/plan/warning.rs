@@ -178,9 +178,14 @@ impl fmt::Display for Warning {
             Warning::NotStored { action, fields } => write!(
                 f,
                 "Ory Network does not store `{}` of a web hook, so {action} runs without {}; \
-                 they take effect on self-hosted Kratos only",
+                 {} effect on self-hosted Kratos only",
                 fields.join("`, `"),
-                if fields.len() == 1 { "it" } else { "them" }
+                if fields.len() == 1 { "it" } else { "them" },
+                if fields.len() == 1 {
+                    "it takes"
+                } else {
+                    "they take"
+                }
             ),
             Warning::BodyFails {
                 action,
