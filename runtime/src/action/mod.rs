@@ -197,12 +197,12 @@ impl Action {
         self.project_id.as_ref()
     }
 
-    /// The request headers, in the order declared (Ory Network does not store them).
+    /// The request headers, in the order declared (Ory Network is not expected to keep them).
     pub fn headers(&self) -> impl Iterator<Item = (&str, &HeaderValue)> {
         self.hook.headers.iter().map(|(n, v)| (n.as_ref(), v))
     }
 
-    /// The `id` Kratos labels the hook's logs with, when set (Ory Network does not store it).
+    /// The `id` Kratos labels the hook's logs with, when set (Ory Network is not expected to keep it).
     pub fn id(&self) -> Option<&str> {
         self.hook.id.as_deref()
     }

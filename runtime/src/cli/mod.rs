@@ -274,7 +274,7 @@
 //! | `no_body` | a web hook has no body: Kratos fails every call of it |
 //! | `malformed_remote_hook` | a web hook entry of the target cannot be read; it is left untouched |
 //! | `body_unreadable` | a body the target keeps at a link could not be read; the hook is written with the declared body |
-//! | `not_stored` | an action sets fields Ory Network does not store (`headers`, `emit_analytics_event`, `id`) |
+//! | `not_stored` | an action sets fields Ory Network's API has no place for (`headers`, `emit_analytics_event`, `id`), so they are expected to be dropped there |
 //! | `body_fails` | a declared body fails for the sample context of one of its lists |
 //! | `body_cancels` | a body is `error "cancel"`, so Kratos skips the hook on every call |
 //! | `index_shift` | in a configuration file, entries with a `config` move to another index, so environment variables that override an entry by its index reach another one |
