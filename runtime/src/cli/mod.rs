@@ -271,7 +271,8 @@
 //! | `shadows_flow_wide` | the first hook of a per-method list switches the flow-wide list off for that method |
 //! | `flow_wide_resumes` | a per-method list becomes empty, so the flow-wide list runs for that method again |
 //! | `fallback_skipped` | hooks in a flow-wide list do not run for methods that have hooks of their own |
-//! | `no_body` | a web hook has no body: Kratos fails every call of it |
+//! | `fallback_legacy` | on Ory Network, an action uses `auth_method: fallback`, which Ory's documentation calls legacy |
+//! | `no_body` | a web hook has no body: self-hosted Kratos fails every call of it |
 //! | `malformed_remote_hook` | a web hook entry of the target cannot be read; it is left untouched |
 //! | `body_unreadable` | a body the target keeps at a link could not be read; the hook is written with the declared body |
 //! | `not_stored` | an action sets fields Ory Network's API has no place for (`headers`, `emit_analytics_event`, `id`), so they are expected to be dropped there |

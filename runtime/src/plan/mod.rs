@@ -177,6 +177,20 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
             .collect();
     }
     if input.mode == Mode::Apply {
+        if input.platform == Platform::OryNetwork {
+            plan.warnings
+                .extend(input.actions.iter().filter_map(|action| {
+                    let scope = action.scopes().iter().copied().find(|scope| {
+                        scope.timing() == Timing::After
+                            && scope.method().is_none()
+                            && scope.flow().needs_auth_method(Timing::After)
+                    })?;
+                    targeted(scope).then(|| Warning::FallbackLegacy {
+                        action: action.to_string(),
+                        scope,
+                    })
+                }));
+        }
         if !stores_extras {
             plan.warnings
                 .extend(input.actions.iter().filter_map(|action| {

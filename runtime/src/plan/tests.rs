@@ -355,9 +355,17 @@ fn warnings_about_flow_wide_lists() {
     .unwrap();
     let plan = plan(&doc, &[&login, &fallback]);
     let codes: Vec<&str> = plan.warnings.iter().map(Warning::code).collect();
-    assert_eq!(codes, ["no_body", "shadows_flow_wide", "fallback_skipped"]);
-    assert!(plan.warnings[1].to_string().contains("login after totp"));
-    assert!(plan.warnings[2].to_string().contains("do not run for oidc"));
+    assert_eq!(
+        codes,
+        [
+            "fallback_legacy",
+            "no_body",
+            "shadows_flow_wide",
+            "fallback_skipped"
+        ]
+    );
+    assert!(plan.warnings[2].to_string().contains("login after totp"));
+    assert!(plan.warnings[3].to_string().contains("do not run for oidc"));
 }
 
 #[test]
@@ -720,4 +728,39 @@ fn entries_that_move_to_another_index_are_named_for_kratos_files() {
     })
     .unwrap();
     assert!(network.warnings.iter().all(|w| w.code() != "index_shift"));
+}
+
+#[test]
+fn fallback_on_ory_network_is_called_legacy_and_a_kratos_file_keeps_it_quietly() {
+    let fallback = Action::builder(Flow::Login, Timing::After, "https://h.example/fallback")
+        .auth_method(AuthMethods::Fallback)
+        .body("{}")
+        .build()
+        .unwrap();
+    let per_method = welcome();
+    let doc = project(&[]);
+    let codes = |plan: &ProjectPlan| -> Vec<String> {
+        plan.warnings.iter().map(|w| w.code().to_owned()).collect()
+    };
+    let network = plan(&doc, &[&fallback, &per_method]);
+    assert_eq!(codes(&network), ["fallback_legacy"]);
+    let message = network.warnings[0].to_string();
+    assert!(
+        message.contains("a fallback webhook only runs when no method-specific hook")
+            && message.contains("`auth_method: all`"),
+        "{message}"
+    );
+    let lists = lists_of(&doc);
+    let bodies = FetchedBodies::new();
+    let actions = [&fallback];
+    let file = plan_project(PlanInput {
+        platform: Platform::Kratos,
+        ..input(&lists, &actions, &bodies)
+    })
+    .unwrap();
+    assert!(
+        !codes(&file).iter().any(|code| code == "fallback_legacy"),
+        "{:?}",
+        codes(&file)
+    );
 }

@@ -60,6 +60,14 @@ pub(crate) enum Warning {
         /// Why the body could not be read.
         reason: String,
     },
+    /// An action uses the flow-wide list (`auth_method: fallback`) on Ory Network, whose
+    /// documentation calls it legacy.
+    FallbackLegacy {
+        /// The action.
+        action: String,
+        /// The flow-wide list.
+        scope: Scope,
+    },
     /// An action sets fields that Ory Network does not store; the hook works without them.
     NotStored {
         /// The action.
@@ -113,6 +121,7 @@ impl Warning {
             Warning::NoBody { .. } => "no_body",
             Warning::Malformed { .. } => "malformed_remote_hook",
             Warning::BodyUnreadable { .. } => "body_unreadable",
+            Warning::FallbackLegacy { .. } => "fallback_legacy",
             Warning::NotStored { .. } => "not_stored",
             Warning::BodyFails { .. } => "body_fails",
             Warning::BodyCancels { .. } => "body_cancels",
@@ -175,6 +184,13 @@ impl fmt::Display for Warning {
                 f,
                 "the stored body of {url} in {scope} could not be read ({reason}); the hook is \
                  rewritten with the declared body"
+            ),
+            Warning::FallbackLegacy { action, scope } => write!(
+                f,
+                "{action} uses `auth_method: fallback` ({scope}), which Ory's documentation \
+                 calls legacy: \"a fallback webhook only runs when no method-specific hook \
+                 (built-in or webhook) exists\"; to run it for the methods you mean, use \
+                 `auth_method: all` or a list such as `[password, oidc]`"
             ),
             Warning::NotStored { action, fields } => write!(
                 f,
