@@ -306,27 +306,77 @@ fn refused_credentials_and_unknown_projects_are_explained_and_nothing_is_written
     let refused = run_env(seed_stack(), &["apply", "--yes"], &env);
     assert_eq!(refused.code, 1);
     assert!(
-        refused.err.contains("Ory refused the API key (401)"),
+        refused
+            .err
+            .contains("Ory refused the API key (401) while trying to read project"),
         "{}",
         refused.err
     );
     assert!(
-        refused.err.contains("ORY_WORKSPACE_API_KEY"),
+        refused.err.contains("the key is invalid or expired")
+            && refused.err.contains("ORY_WORKSPACE_API_KEY"),
         "{}",
         refused.err
     );
 
-    let missing = kit.run(
-        "00000000-0000-4000-8000-000000000000",
-        seed_stack(),
-        &["apply", "--yes"],
-    );
+    // Ory answers an unknown project, or one the key cannot see, with 403.
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let missing = kit.run(unknown, seed_stack(), &["apply", "--yes"]);
     assert_eq!(missing.code, 1);
     assert!(
-        missing.err.contains("was not found (404)"),
+        missing.err.contains(&format!(
+            "Ory refused to show project {unknown} (403): no project has this id"
+        )) && missing.err.contains("check the project id"),
         "{}",
         missing.err
     );
+    assert_eq!(kit.count("PATCH"), 0);
+}
+
+#[test]
+fn a_project_key_reads_and_is_told_to_use_a_workspace_key_to_write() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let mut env = kit.env();
+    env.insert(
+        "ORY_WORKSPACE_API_KEY",
+        ory_actions::testkit::PROJECT_API_KEY.to_owned(),
+    );
+    env.insert("ORY_PROJECT_ID", project.clone());
+    let planned = run_env(seed_stack(), &["plan"], &env);
+    assert_eq!(planned.code, 0, "{}", planned.err);
+    let applied = run_env(seed_stack(), &["apply", "--yes"], &env);
+    assert_eq!(applied.code, 1);
+    assert!(
+        applied.err.contains(&format!(
+            "the API key may read project {project} but not change its configuration (403)"
+        )) && applied.err.contains("workspace API key (`ory_wak_…`"),
+        "{}",
+        applied.err
+    );
+    assert_eq!(
+        hook_names(&list(&kit, &project, Scope::LoginBefore)),
+        Vec::<String>::new(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_deleted_project_is_refused_and_nothing_is_written() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    kit.delete_project(&project);
+    for args in [&["plan"][..], &["apply", "--yes"]] {
+        let run = kit.run(&project, seed_stack(), args);
+        assert_eq!(run.code, 1, "{args:?}: {}{}", run.out, run.err);
+        assert!(
+            run.err.contains(&format!("project {project} is deleted"))
+                && run.err.contains("nothing was written"),
+            "{}",
+            run.err
+        );
+        assert!(!run.out.contains("to create"), "{}", run.out);
+    }
     assert_eq!(kit.count("PATCH"), 0);
 }
 

@@ -32,6 +32,16 @@ pub enum Error {
         /// What is wrong there.
         problem: String,
     },
+    /// The project is deleted: Ory still answers for it, with `"state": "deleted"`.
+    #[error(
+        "project {project_id} is deleted (Ory answers for it with \"state\": \"deleted\"): a \
+         deleted project is neither planned nor changed, and nothing was written; restore it in \
+         the Ory Console or name another project"
+    )]
+    ProjectDeleted {
+        /// The project.
+        project_id: String,
+    },
     /// Two actions declare the same hook (the same list, HTTP method and URL).
     #[error(
         "two actions declare {hook}: `{first}` and `{second}`; a hook is identified by its list, method and URL, so declare it once"
@@ -189,12 +199,22 @@ impl std::fmt::Display for ApiFailure {
             401 => write!(
                 f,
                 "Ory refused the API key (401) while trying to {operation} project {project_id}: \
-                 set ORY_WORKSPACE_API_KEY to a workspace API key (Workspace settings -> API keys)"
+                 the key is invalid or expired; set ORY_WORKSPACE_API_KEY to a workspace API key \
+                 (Workspace settings -> API keys)"
+            ),
+            403 if *operation == "read" => write!(
+                f,
+                "Ory refused to show project {project_id} (403): no project has this id, or the \
+                 key's workspace does not own it; check the project id (from --project, \
+                 ORY_PROJECT_ID, or a project_id in the code; Project settings -> General -> \
+                 Project ID) and the key"
             ),
             403 => write!(
                 f,
-                "the API key may not {operation} project {project_id} (403): use a key of the \
-                 workspace that owns the project, with permission to change its configuration"
+                "the API key may read project {project_id} but not change its configuration \
+                 (403): a project API key (`ory_pat_…`) cannot; set ORY_WORKSPACE_API_KEY to a \
+                 workspace API key (`ory_wak_…`, Workspace settings -> API keys) of the \
+                 workspace that owns the project"
             ),
             404 => write!(
                 f,

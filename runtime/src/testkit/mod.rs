@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 
 use crate::backend::kratos_file::schema::KratosSchema;
 use crate::stack::Stack;
-pub use options::{DEFAULT_API_KEY, Fault, LoggedRequest, On, Options};
+pub use options::{DEFAULT_API_KEY, Fault, LoggedRequest, On, Options, PROJECT_API_KEY};
 pub use run::{Run, run_confirming, run_env};
 use store::{Project, State, external_edit, lock};
 
@@ -110,9 +110,17 @@ impl TestKit {
         &self.url
     }
 
-    /// The API key it accepts.
+    /// The workspace API key it accepts.
     pub fn api_key(&self) -> String {
         self.lock().api_key.clone()
+    }
+
+    /// Soft-deletes the project `id`, as deleting it in the Console does: it is still served,
+    /// with `"state": "deleted"`.
+    pub fn delete_project(&self, id: &str) {
+        if let Some(project) = self.lock().projects.get_mut(id) {
+            project.document["state"] = "deleted".into();
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

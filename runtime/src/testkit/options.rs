@@ -9,6 +9,10 @@ use serde_json::Value;
 /// The API key the testkit accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "ory_wak_testkit";
 
+/// A project API key the stand-in also accepts, as Ory does: it may read a project, and every
+/// change of its configuration is answered 403 (a workspace key is needed for that).
+pub const PROJECT_API_KEY: &str = "ory_pat_testkit";
+
 /// How the stand-in behaves.
 #[derive(Clone, Debug)]
 pub struct Options {

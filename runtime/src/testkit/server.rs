@@ -11,7 +11,7 @@ use hyper_util::rt::TokioIo;
 use ory_actions_core::{Platform, Scope};
 use serde_json::{Value, json};
 
-use super::options::{Fault, LoggedRequest, On};
+use super::options::{Fault, LoggedRequest, On, PROJECT_API_KEY};
 use super::store::{State, external_edit, lock};
 use super::{normalize, patch};
 
@@ -223,12 +223,23 @@ fn route(state: &mut State, method: &str, path: &str, auth: Option<&str>, body: 
     if segments.first() != Some(&"projects") || segments.len() < 2 {
         return error_answer(404, "no such endpoint");
     }
-    if auth != Some(format!("Bearer {}", state.api_key).as_str()) {
+    let project_key = auth == Some(format!("Bearer {PROJECT_API_KEY}").as_str());
+    if !project_key && auth != Some(format!("Bearer {}", state.api_key).as_str()) {
         return error_answer(401, "the workspace API key is missing or invalid");
     }
     let id = segments[1].to_owned();
+    // Ory answers an unknown project, or one the key cannot see, with 403.
     if !state.projects.contains_key(&id) {
-        return error_answer(404, "project does not exist");
+        return error_answer(
+            403,
+            "the project does not exist or the key may not access it",
+        );
+    }
+    if project_key && method != "GET" {
+        return error_answer(
+            403,
+            "a project API key may not change the project's configuration",
+        );
     }
     match (method, &segments[2..]) {
         ("GET", []) => read(state, &id),

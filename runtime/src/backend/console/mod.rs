@@ -48,7 +48,13 @@ impl Backend for ConsoleProject {
     }
 
     async fn read(&self) -> Result<State, Error> {
-        read_project(&self.client.get_project(&self.project_id).await?)
+        let text = self.client.get_project(&self.project_id).await?;
+        if project_state(&text).as_deref() == Some("deleted") {
+            return Err(Error::ProjectDeleted {
+                project_id: self.project_id.clone(),
+            });
+        }
+        read_project(&text)
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
@@ -144,6 +150,16 @@ pub(crate) fn read_project(text: &[u8]) -> Result<State, Error> {
         lists: document.lists,
         verification: document.verification,
     })
+}
+
+/// The project's top-level `state` (`running`, `deleted`, …), when the answer has one; the rest
+/// of the document is skipped, not built.
+fn project_state(text: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        state: Option<String>,
+    }
+    serde_json::from_slice::<Top>(text).ok()?.state
 }
 
 fn no_revision() -> Error {
