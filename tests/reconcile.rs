@@ -803,3 +803,78 @@ fn several_projects_report_progress_as_each_finishes() {
         assert!(applied.err.contains(line), "{line}: {}", applied.err);
     }
 }
+
+#[test]
+fn projects_outside_the_allowed_ones_stop_the_run_before_any_request() {
+    let kit = testkit(Options::default());
+    let project = kit.add_project(sample_config());
+    let other = "00000000-0000-4000-8000-00000000beef";
+    let mut env = kit.env();
+    env.insert("ORY_PROJECT_ID", project.clone());
+
+    // The environment's list: the project comes from ORY_PROJECT_ID.
+    env.insert("ORY_ACTIONS_ALLOWED_PROJECTS", other.to_owned());
+    for args in [
+        &["plan"][..],
+        &["apply", "--yes"],
+        &["explain"],
+        &["export"],
+    ] {
+        let run = run_env(seed_stack(), args, &env);
+        assert_eq!(run.code, 1, "{args:?}: {}{}", run.out, run.err);
+        assert!(
+            run.err.contains(&format!(
+                "project {project} (from ORY_PROJECT_ID) is not allowed: \
+                 ORY_ACTIONS_ALLOWED_PROJECTS names only {other}"
+            )),
+            "{args:?}: {}",
+            run.err
+        );
+    }
+    // The flag is more specific than the environment.
+    let allowed = run_env(
+        seed_stack(),
+        &["plan", "--allowed-projects", &project],
+        &env,
+    );
+    assert_eq!(allowed.code, 0, "{}", allowed.err);
+    env.remove("ORY_ACTIONS_ALLOWED_PROJECTS");
+    kit.clear_requests();
+
+    // The stack's list, and an action that names another project.
+    let stray = Action::builder(Flow::Login, Timing::Before, "https://h.example/stray")
+        .project_id(ory_actions::ProjectId::Literal(other.into()))
+        .body("{}")
+        .name("stray")
+        .build()
+        .unwrap();
+    let guarded = seed_stack()
+        .allowed_projects([project.clone()])
+        .action(stray);
+    let refused = run_env(guarded, &["apply", "--yes"], &env);
+    assert_eq!(refused.code, 1, "{}{}", refused.out, refused.err);
+    assert!(
+        refused
+            .err
+            .contains(&format!("project {other} (the project_id of stray"))
+            && refused.err.contains("Stack::allowed_projects names only"),
+        "{}",
+        refused.err
+    );
+    // An import ID is held to the same lists.
+    let id = format!("{other}:login:before:https://h.example/stray");
+    let import = run_env(
+        seed_stack().allowed_projects([project.clone()]),
+        &["import", &id],
+        &env,
+    );
+    assert_eq!(import.code, 1, "{}", import.err);
+    assert!(
+        import.err.contains(&format!(
+            "project {other} (from the import ID) is not allowed"
+        )),
+        "{}",
+        import.err
+    );
+    assert!(kit.requests().is_empty(), "no request was made");
+}

@@ -51,6 +51,7 @@ impl Prune {
 #[must_use]
 pub struct Stack {
     project: Option<ProjectId>,
+    allowed_projects: Option<Vec<Cow<'static, str>>>,
     prune: Prune,
     actions: Vec<Action>,
     samples: Samples,
@@ -73,6 +74,30 @@ impl Stack {
     pub fn project_from_env(mut self, var: impl Into<Cow<'static, str>>) -> Self {
         self.project = Some(ProjectId::Env(var.into()));
         self
+    }
+
+    /// The only Ory Network projects a run may read or write. A run that would touch another
+    /// (named by an action, `--project`, the stack or the environment) stops before its first
+    /// request, naming the project and where it came from. `--allowed-projects` and
+    /// `ORY_ACTIONS_ALLOWED_PROJECTS` narrow it further: a project must be in every list given.
+    ///
+    /// ```
+    /// use ory_actions::Stack;
+    ///
+    /// let stack = Stack::new().allowed_projects(["550e8400-e29b-41d4-a716-446655440000"]);
+    /// assert_eq!(stack.get_allowed_projects().map(|ids| ids.len()), Some(1));
+    /// ```
+    pub fn allowed_projects(
+        mut self,
+        ids: impl IntoIterator<Item = impl Into<Cow<'static, str>>>,
+    ) -> Self {
+        self.allowed_projects = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The projects the stack allows ([`Stack::allowed_projects`]), when it names them.
+    pub fn get_allowed_projects(&self) -> Option<&[Cow<'static, str>]> {
+        self.allowed_projects.as_deref()
     }
 
     /// The sample contexts that `render --payloads`, plan's body checks and

@@ -61,6 +61,8 @@ pub(crate) enum Command {
 pub(crate) struct Options {
     /// `--project ID`: the project of actions that name none.
     pub(crate) project: Option<String>,
+    /// `--allowed-projects IDS`: the only projects the run may read or write, when given.
+    pub(crate) allowed_projects: Option<String>,
     /// `--console-url URL`: the Ory console API.
     pub(crate) console_url: Option<String>,
     /// `--config PATH`: a Kratos configuration file as the target.
@@ -127,6 +129,7 @@ pub(crate) enum Flag {
     KratosDir,
     PathMap,
     Project,
+    AllowedProjects,
     ConsoleUrl,
     Config,
     Schema,
@@ -341,6 +344,19 @@ pub(crate) const FLAGS: &[FlagSpec] = &[
         help: &[
             "the project of actions that name none (else the stack's project, else",
             "ORY_PROJECT_ID, or ORY_PROJECT)",
+        ],
+    },
+    FlagSpec {
+        flag: Flag::AllowedProjects,
+        long: "allowed-projects",
+        short: None,
+        aliases: &[],
+        takes: Takes::Value("IDS"),
+        commands: None,
+        help: &[
+            "the only projects the run may read or write, separated by `,` (else",
+            "ORY_ACTIONS_ALLOWED_PROJECTS); a project must also be in the stack's",
+            "list, if it has one; any other stops the run before its first request",
         ],
     },
     FlagSpec {
@@ -577,6 +593,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
             Flag::KratosDir => options.kratos_dir = Some(text),
             Flag::PathMap => options.path_maps.push(text),
             Flag::Project => options.project = Some(text),
+            Flag::AllowedProjects => options.allowed_projects = Some(text),
             Flag::ConsoleUrl => options.console_url = Some(text),
             Flag::Config => options.config = Some(text),
             Flag::Schema => options.schema = Some(text),

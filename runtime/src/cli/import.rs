@@ -11,14 +11,17 @@ use crate::reconcile::Reader;
 pub(super) async fn run<T: Backend>(
     reader: &Reader,
     raw: &str,
-    target_of: impl FnOnce(&str) -> T,
+    target_of: impl FnOnce(&str) -> Result<T, crate::error::Error>,
     io: Io<'_>,
 ) -> u8 {
     let id = match ImportId::parse(raw) {
         Ok(id) => id,
         Err(problem) => return fail(io.err, problem),
     };
-    let backend = target_of(&id.project_id);
+    let backend = match target_of(&id.project_id) {
+        Ok(backend) => backend,
+        Err(e) => return fail(io.err, e),
+    };
     let (hooks, bodies) = match read_hooks(reader, &backend).await {
         Ok(read) => read,
         Err(e) => return fail(io.err, e),

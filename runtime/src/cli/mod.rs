@@ -133,6 +133,7 @@
 //! | `--kratos-dir DIR` | `plan`, `apply`, `destroy`, `export`, `import` | with `--config`: Kratos's working directory on this machine, from which relative `file://` body paths are read. Default: `ORY_ACTIONS_KRATOS_DIR`, else the current directory |
 //! | `--path-map KRATOS_PATH=LOCAL_PATH` | `plan`, `apply`, `destroy`, `export`, `import` | with `--config`: the files Kratos reads under `KRATOS_PATH` (in its container, say) are under `LOCAL_PATH` here. Repeatable; the longest matching prefix wins. Default: the maps of `ORY_ACTIONS_PATH_MAP` |
 //! | `--project ID` | every command | the project of the actions that name none. Default: the stack's project, else `ORY_PROJECT_ID`, else `ORY_PROJECT` |
+//! | `--allowed-projects IDS` | every command | the only Ory Network projects the run may read or write, separated by `,`; a project named anywhere else (an action, `--project`, the stack, the environment, an import ID) stops the run before its first request. Default: `ORY_ACTIONS_ALLOWED_PROJECTS`. [`Stack::allowed_projects`] is a list of its own: a project must be in each list given |
 //! | `--console-url URL` | every command | the Ory console API. It must be `https` (the key goes with every request); plain `http` only on a loopback address. Redirects are not followed. Default: `ORY_CONSOLE_API_URL`, else `ORY_CONSOLE_URL`, else `https://api.console.ory.sh` |
 //! | `--config PATH` | every command | a Kratos configuration file as the target, instead of Ory Network projects: JSON when its name ends in `.json`, else YAML. Default: `ORY_KRATOS_CONFIG` |
 //! | `--schema PATH` | every command | with `--config`: Kratos's configuration schema (`config.schema.json`); every write is validated against it first. Needs the crate feature `schema` (on by default). Default: `ORY_KRATOS_SCHEMA` |
@@ -158,6 +159,7 @@
 //! | `ORY_WORKSPACE_API_KEY` | the workspace API key (Ory Console: Workspace settings → API keys), sent as a bearer token. Needed for projects, not with `--config` | none: never on the command line |
 //! | `ORY_PROJECT_ID` | the project of actions that name none, when the stack names none either | `--project` |
 //! | `ORY_PROJECT` | the same, when `ORY_PROJECT_ID` is unset | `--project` |
+//! | `ORY_ACTIONS_ALLOWED_PROJECTS` | the only projects the run may read or write, separated by `,` (ory-actions' own) | `--allowed-projects` |
 //! | `ORY_CONSOLE_API_URL` | the console API | `--console-url` |
 //! | `ORY_CONSOLE_URL` | the same, when `ORY_CONSOLE_API_URL` is unset | `--console-url` |
 //! | `ORY_KRATOS_CONFIG` | a Kratos configuration file as the target | `--config` |

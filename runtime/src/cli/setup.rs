@@ -86,6 +86,61 @@ pub(super) struct Backends {
     pub(super) platform: Platform,
     /// How any project of the console is reached, or the one file.
     source: Source,
+    /// The projects the run may read or write.
+    allowed: AllowedProjects,
+}
+
+/// The projects a run may read or write: `--allowed-projects` (else
+/// `ORY_ACTIONS_ALLOWED_PROJECTS`) and the stack's list, each when given; a project must be in
+/// every list given.
+#[derive(Debug, Default)]
+pub(super) struct AllowedProjects {
+    /// Each list given, with where it comes from.
+    lists: Vec<(&'static str, Vec<String>)>,
+}
+
+impl AllowedProjects {
+    fn new(stack: &Stack, options: &Options, var: &dyn Fn(&str) -> Option<String>) -> Self {
+        let split = |ids: &str| -> Vec<String> {
+            ids.split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut lists = Vec::new();
+        if let Some(ids) = &options.allowed_projects {
+            lists.push(("--allowed-projects", split(ids)));
+        } else if let Some(ids) = var("ORY_ACTIONS_ALLOWED_PROJECTS") {
+            lists.push(("ORY_ACTIONS_ALLOWED_PROJECTS", split(&ids)));
+        }
+        if let Some(ids) = stack.get_allowed_projects() {
+            lists.push((
+                "Stack::allowed_projects",
+                ids.iter().map(|id| id.to_string()).collect(),
+            ));
+        }
+        AllowedProjects { lists }
+    }
+
+    /// Whether the run may read or write `project`, which comes `from` where it is said; why
+    /// not, when it may not.
+    fn check(&self, project: &str, from: &str) -> Result<(), Error> {
+        for (given, ids) in &self.lists {
+            if !ids.iter().any(|id| id == project) {
+                let allowed = if ids.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ids.join(", ")
+                };
+                return Err(Error::Config(format!(
+                    "project {project} ({from}) is not allowed: {given} names only {allowed}; \
+                     nothing was read or written"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How [`Backends::of_project`] finds a backend.
@@ -106,20 +161,23 @@ impl Backends {
         any_project: bool,
     ) -> Result<Self, Error> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let allowed = AllowedProjects::new(&stack, options, &var);
         match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
             Some(path) => kratos_file(stack, options, path, &var),
-            None => console(stack, options, &var, trace, any_project),
+            None => console(stack, options, &var, trace, any_project, allowed),
         }
     }
 
-    /// The backend of `project` (a configuration file has one set of lists whatever it is).
-    pub(super) fn of_project(&self, project: &str) -> AnyBackend {
-        match &self.source {
+    /// The backend of `project`, named by an import ID (a configuration file has one set of
+    /// lists whatever it is); refused when the run may not read it.
+    pub(super) fn of_project(&self, project: &str) -> Result<AnyBackend, Error> {
+        Ok(match &self.source {
             Source::Console(client) => {
+                self.allowed.check(project, "from the import ID")?;
                 AnyBackend::Console(ConsoleProject::new(Arc::clone(client), project))
             }
             Source::Kratos(file) => AnyBackend::Kratos(file.clone()),
-        }
+        })
     }
 }
 
@@ -160,6 +218,8 @@ fn kratos_file(
         })],
         platform: Platform::Kratos,
         source: Source::Kratos(file),
+        // The allowed projects guard Ory Network projects; a file is not one.
+        allowed: AllowedProjects::default(),
     })
 }
 
@@ -202,6 +262,7 @@ fn console(
     var: &dyn Fn(&str) -> Option<String>,
     trace: &Trace,
     any_project: bool,
+    allowed: AllowedProjects,
 ) -> Result<Backends, Error> {
     if options.kratos_dir.is_some() || !options.path_maps.is_empty() {
         return Err(Error::Config(
@@ -235,15 +296,23 @@ fn console(
             units: Vec::new(),
             platform: Platform::OryNetwork,
             source: Source::Console(client),
+            allowed,
         });
     }
     let defaults = ProjectDefaults {
         flag: options.project.clone(),
-        env: var("ORY_PROJECT_ID").or_else(|| var("ORY_PROJECT")),
+        env: var("ORY_PROJECT_ID")
+            .map(|id| (id, "ORY_PROJECT_ID"))
+            .or_else(|| var("ORY_PROJECT").map(|id| (id, "ORY_PROJECT"))),
     };
-    let units: Vec<Arc<Unit<AnyBackend>>> = group_by_project(stack, &defaults)?
+    let groups = group_by_project(stack, &defaults)?;
+    // Every project is checked before the first request to any.
+    for (project, _, from) in &groups {
+        allowed.check(project, from)?;
+    }
+    let units: Vec<Arc<Unit<AnyBackend>>> = groups
         .into_iter()
-        .map(|(project, actions)| {
+        .map(|(project, actions, _)| {
             Arc::new(Unit {
                 backend: AnyBackend::Console(ConsoleProject::new(Arc::clone(&client), project)),
                 actions,
@@ -259,6 +328,7 @@ fn console(
         units,
         platform: Platform::OryNetwork,
         source: Source::Console(client),
+        allowed,
     })
 }
 
@@ -267,28 +337,32 @@ fn console(
 struct ProjectDefaults {
     /// `--project`.
     flag: Option<String>,
-    /// `ORY_PROJECT_ID` or `ORY_PROJECT`.
-    env: Option<String>,
+    /// `ORY_PROJECT_ID` or `ORY_PROJECT`, with the variable's name.
+    env: Option<(String, &'static str)>,
 }
 
 /// Splits a stack by project: an action's own `project_id`, else `--project`, else the stack's
-/// project, else the environment. Projects keep the order in which they first appear.
+/// project, else the environment. Projects keep the order in which they first appear; each
+/// comes with where it was first said.
 fn group_by_project(
     stack: Stack,
     defaults: &ProjectDefaults,
-) -> Result<Vec<(String, Vec<Action>)>, Error> {
-    let fallback = match (&defaults.flag, stack.get_project()) {
-        (Some(flag), _) => Some(flag.clone()),
-        (None, Some(project)) => Some(project.resolve()?),
-        (None, None) => defaults.env.clone(),
+) -> Result<Vec<(String, Vec<Action>, String)>, Error> {
+    let fallback: Option<(String, String)> = match (&defaults.flag, stack.get_project()) {
+        (Some(flag), _) => Some((flag.clone(), "from --project".into())),
+        (None, Some(project)) => Some((project.resolve()?, "the stack's project".into())),
+        (None, None) => defaults
+            .env
+            .clone()
+            .map(|(id, name)| (id, format!("from {name}"))),
     };
     let actions = stack.into_actions();
     // Each action's project, then the actions moved into one group per project (in one piece
     // when they all share one, as most stacks do).
-    let projects: Vec<String> = actions
+    let projects: Vec<(String, String)> = actions
         .iter()
         .map(|action| match action.project_id() {
-            Some(id) => Ok(id.resolve()?),
+            Some(id) => Ok((id.resolve()?, format!("the project_id of {action}"))),
             None => fallback.clone().ok_or_else(|| {
                 Error::Config(format!(
                     "no project for {action}: set ORY_PROJECT_ID, pass --project, or give the \
@@ -297,29 +371,29 @@ fn group_by_project(
             }),
         })
         .collect::<Result<_, Error>>()?;
-    let mut groups: Vec<(String, Vec<Action>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Action>, String)> = Vec::new();
     if let Some(first) = projects.first()
-        && projects.iter().all(|p| p == first)
+        && projects.iter().all(|p| p.0 == first.0)
     {
-        groups.push((first.clone(), actions));
+        groups.push((first.0.clone(), actions, first.1.clone()));
     } else {
         // Where each project is in `groups`.
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for (action, project_id) in actions.into_iter().zip(&projects) {
+        for (action, (project_id, from)) in actions.into_iter().zip(&projects) {
             match index.get(project_id.as_str()) {
                 Some(&at) => groups[at].1.push(action),
                 None => {
                     index.insert(project_id, groups.len());
-                    groups.push((project_id.clone(), vec![action]));
+                    groups.push((project_id.clone(), vec![action], from.clone()));
                 }
             }
         }
     }
     if groups.is_empty()
-        && let Some(project_id) = fallback
+        && let Some((project_id, from)) = fallback
     {
         // An empty stack still owns what its prune policy says, so it is planned too.
-        groups.push((project_id, Vec::new()));
+        groups.push((project_id, Vec::new(), from));
     }
     Ok(groups)
 }
