@@ -6,6 +6,20 @@
 //! hand the stack to a small command line that plans and applies it. This chapter covers those
 //! three steps.
 //!
+//! ## Adding the crate
+//!
+//! A program that manages actions is a binary crate of its own, or a binary in one you have:
+//!
+//! ```sh
+//! cargo add ory-actions
+//! ```
+//!
+//! The tests of [chapter 6](crate::guide::payloads#end-to-end-tests), and the examples of this
+//! guide that run against a stand-in for Ory, use the `testkit` feature, which belongs in the
+//! development dependencies: `cargo add --dev ory-actions --features testkit`. Examples that
+//! build JSON values use [`serde_json`](https://docs.rs/serde_json) (`cargo add serde_json`),
+//! and the snapshot tests of chapter 6 use [insta](https://insta.rs) (`cargo add --dev insta`).
+//!
 //! ## A first action
 //!
 //! ```
@@ -39,8 +53,11 @@
 //! Kratos's logs for the hook, not Terraform's resource id).
 //!
 //! The compiler checks each declaration. A declaration that Ory would refuse, or accept and then
-//! never run, does not compile. The error points at the offending token, says what is allowed,
-//! and suggests the nearest spelling:
+//! never run, does not compile, as far as the compiler can know: computed values are checked
+//! when the program runs ([below](#computed-values)), and a missing `body` or a `saml` list for
+//! a Kratos configuration file are caught by `plan` ([chapter 3](crate::guide::bodies),
+//! [chapter 2](crate::guide::hook_lists#saml-ory-network-only)). The error points at the
+//! offending token, says what is allowed, and suggests the nearest spelling:
 //!
 //! ```compile_fail
 //! let _ = ory_actions::action! {
@@ -99,8 +116,10 @@
 //! ```
 //!
 //! `plan` and `apply` read secrets to compare them with what Ory holds, and `probe` reads them
-//! to call the hooks. `render` and `destroy` never read them. No output shows a secret's value:
-//! `(sensitive)` stands in for it. A literal secret does not compile:
+//! to call the hooks (`probe --dry-run` too, to build the requests it prints). `render`,
+//! `explain`, `destroy`, `export` and `import` never read them. A secret a command reads must
+//! be there: a variable that is not set, or a file that cannot be read, is an error. No output
+//! shows a secret's value: `(sensitive)` stands in for it. A literal secret does not compile:
 //!
 //! ```compile_fail
 //! let _ = ory_actions::action! {
@@ -145,9 +164,9 @@
 //!
 //! ## Computed values
 //!
-//! Where a literal goes, a Rust expression may go instead: `url`, `body`, `name`, `id`,
-//! `project_id`, header names and values, the api key's `name` and the basic auth `user`. This
-//! is how one program declares one hook per tenant, or calls another host in each environment
+//! Where a literal goes, most keys take a Rust expression instead: the [key table of
+//! `action!`](crate::action!) says which. This is how one program declares one hook per tenant,
+//! or calls another host in each environment
 //! ([chapter 4](crate::guide::targets#several-environments)):
 //!
 //! ```
@@ -211,9 +230,9 @@
 //! - A computed header name is a variable or an expression in parentheses:
 //!   `headers: { (format!("X-{tenant}-Id")): "1" }`.
 //!
-//! The structural keys stay literals: `flow`, `timing`, `auth_method`, `method`, the flags
-//! `can_interrupt`, `response_ignore` and `response_parse`, and `emit_analytics_event`. When
-//! those come from data, use the builder.
+//! The keys that say where and how a hook runs (`flow`, `timing`, `auth_method`, `method`, the
+//! flags; the key table names them all) are always literals. When those come from data, use
+//! the builder.
 //!
 //! ## The builder
 //!
@@ -298,12 +317,13 @@
 //! }
 //! ```
 //!
-//! Then `cargo run -- plan` shows what would change, and `cargo run -- apply` changes it. The
-//! commands are `plan`, `apply` and `destroy` ([chapter 5](crate::guide::plan_and_apply)),
-//! `render` ([chapter 6](crate::guide::payloads)), `explain` and `probe` ([chapter
-//! 7](crate::guide::explain_and_probe)), and `export` and `import` ([chapter
-//! 8](crate::guide::migrating)). `--help` prints them all; the [`cli`](crate::cli) module
-//! documents every flag and environment variable.
+//! With a target set ([chapter 4](crate::guide::targets): a key and a project, or `--config
+//! kratos.yaml`), `cargo run -- plan` shows what would change, and `cargo run -- apply` changes
+//! it. The commands are `plan`, `apply` and `destroy` ([chapter
+//! 5](crate::guide::plan_and_apply)), `render` ([chapter 6](crate::guide::payloads)), `explain`
+//! and `probe` ([chapter 7](crate::guide::explain_and_probe)), and `export` and `import`
+//! ([chapter 8](crate::guide::migrating)). `--help` prints them all; the [`cli`](crate::cli)
+//! module documents every flag and environment variable.
 //!
 //! To give the command line defaults of your own, build the arguments and call
 //! [`cli::run_args`](crate::cli::run_args). The repository's `examples/quickstart.rs` does this:

@@ -12,9 +12,10 @@
 //!
 //! ## Compile errors of `action!`
 //!
-//! `action!` refuses, at compile time, every declaration that Ory would refuse or accept and
-//! never run. Each error points at the smallest offending token, names what is allowed, and
-//! suggests the nearest spelling. All errors of one declaration are reported together, and a
+//! `action!` refuses, at compile time, the declarations that Ory would refuse or accept and
+//! never run, as far as the compiler can know ([chapter 1](crate::guide::declaring#a-first-action)
+//! names what it leaves to the run). Each error points at the smallest offending token, names
+//! what is allowed, and suggests the nearest spelling. All errors of one declaration are reported together, and a
 //! declaration with errors still has the type [`Action`](crate::Action), so the code around it
 //! reports nothing more.
 //!
@@ -31,20 +32,15 @@
 //! value must be text (`String`, `&str`, `Cow<str>`), a computed secret a
 //! [`Secret`](crate::Secret) ([chapter 1](crate::guide::declaring#computed-values)).
 //!
-//! A body template given with `file("…")` is read at compile time, relative to the directory
-//! of the crate's `Cargo.toml`, not to the working directory.
+//! A body template given with `file("…")` that cannot be read: see where `file("…")` looks
+//! ([chapter 3](crate::guide::bodies#templates-in-the-program)).
 //!
 //! ## When the program starts
 //!
-//! Before it reads or writes anything, the command line checks the values the program computed,
-//! with the rules the compiler applies to literals. Each problem gets a line with the place of
-//! its `action!`, and the run exits with code 1:
-//!
-//! ```text
-//! error: src/main.rs:7:9: action `welcome-acme`: `url` must be an absolute http or https URL such as `https://api.example.com/hook`: it has no scheme
-//! …
-//! error: 2 action(s) have invalid computed values; nothing was read or written
-//! ```
+//! Errors that name the place of an `action!` (`` error: src/main.rs:7:9: action `…`: … ``), and
+//! end with `nothing was read or written`, come from the check of the values the program
+//! computed, which the command line runs before anything else ([chapter
+//! 1](crate::guide::declaring#computed-values) shows it).
 //!
 //! Fix the data the values are computed from. [`Action::check`](crate::Action::check) runs the
 //! same check, so a test can catch such a value before a run does:
