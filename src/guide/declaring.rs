@@ -74,9 +74,14 @@
 //!   |
 //! 5 |         auth_methd: password,
 //!   |         ^^^^^^^^^^
+//!
+//! error: `auth_method` is required for `after` hooks of registration: use `password`, `oidc`, `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, `all` (every per-method list) or `fallback` (the flow-wide list)
+//!  --> src/main.rs:2:13
+//! …
 //! ```
 //!
-//! (rustc then also says that `auth_method` is missing, since the misspelt key does not count.)
+//! The second error follows from the first: the misspelt key does not count, so `auth_method`
+//! is missing.
 //! The body, a Jsonnet template, is checked too: [chapter 3](crate::guide::bodies) shows how.
 //!
 //! ## Names
@@ -214,8 +219,9 @@
 //!
 //! The command line runs this check for every action before it reads, writes or shows
 //! anything. Each problem gets one line, with the place of its `action!`, and the run exits
-//! with code 1. Here `cargo run -- plan` runs a program that declares the welcome hook above
-//! for the tenants `acme` and `globex`, with a host that lacks the scheme:
+//! with code 1. Here `cargo run -- plan` runs a program that declares the per-tenant hooks of
+//! the first example of this section (`welcome-acme` and `welcome-globex`), built as in the
+//! example just above, with a host that lacks the scheme:
 //!
 //! ```text
 //! error: src/main.rs:7:9: action `welcome-acme`: `url` must be an absolute http or https URL such as `https://api.example.com/hook`: it has no scheme

@@ -165,7 +165,16 @@
 //! The plan says:
 //!
 //! ```text
-//! PLAN_OUTPUT
+//! Project 550e8400-0000-4000-8000-000000000001 (revision 7e715100-0000-4000-8000-000000000002):
+//!
+//!   + crm_signup: POST https://crm.example.com/signups
+//!       in registration after (fallback)
+//!       + body:
+//!           function(ctx) { id: ctx.identity.id }
+//!
+//!   Warning: hooks in registration after (fallback) do not run for password, oidc, webauthn because those methods have hooks of their own (Kratos runs the flow-wide list only for methods whose list is empty)
+//!
+//! Plan: 1 to create, 0 to update, 0 to delete.
 //! ```
 //!
 //! **A hook for every method.** To run for every method, a hook has to be in the list of each
@@ -187,7 +196,9 @@
 //! for traits, `password` for the password, and so on.
 //!
 //! **`before` lists** run in order, and the first error stops the flow. A `before` hook has no
-//! identity ([chapter 3](crate::guide::bodies#what-ctx-holds)).
+//! identity ([chapter 3](crate::guide::bodies#what-ctx-holds)), so a parse hook there should
+//! answer 204, or 200 without an `identity`: Kratos's code would apply such an `identity` to
+//! an identity the flow does not have. That is read from the code, not confirmed by a test.
 //!
 //! **Hooks that are not web hooks.** A list may hold Kratos's own hooks (`session`,
 //! `revoke_active_sessions`, `require_verified_address`, `verification`,

@@ -12,14 +12,14 @@
 //! Here it reads a copy of the quickstart's file after `apply`:
 //!
 //! ```text
-//! $ cargo run --example quickstart -- export --config /tmp/guide-run/kratos.yaml
-//! // Exported by ory-actions from Kratos config /tmp/guide-run/kratos.yaml.
+//! $ cargo run --example quickstart -- export --config /tmp/demo-kratos/kratos.yaml
+//! // Exported by ory-actions from Kratos config /tmp/demo-kratos/kratos.yaml.
 //! // Secrets are read from the environment when the program runs; set these first:
 //! //   WEBHOOK_1_API_KEY: the api key of POST https://hooks.example.com/guard in login before
 //!
 //! use ory_actions::{Action, action};
 //!
-//! /// The web hooks of Kratos config /tmp/guide-run/kratos.yaml.
+//! /// The web hooks of Kratos config /tmp/demo-kratos/kratos.yaml.
 //! pub fn actions() -> Vec<Action> {
 //!     vec![
 //!         action! {

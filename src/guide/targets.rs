@@ -119,10 +119,12 @@
 //! Kratos lets environment variables override a hook list entry by its index, such as
 //! `SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_0_CONFIG_URL`. When a plan moves an
 //! entry of a configuration file to another index, it warns and names each move, so that you
-//! can update such variables:
+//! can update such variables. Here the prune policy ([chapter
+//! 5](crate::guide::plan_and_apply#pruning)) deletes the first of two web hooks, and the second
+//! moves up:
 //!
 //! ```text
-//! INDEX_SHIFT_OUTPUT
+//!   Warning: entries of registration after password move to other indexes: the web hook POST https://audit.example.com/signups from [1] to [0]; environment variables that override an entry by its index (`SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_<index>_CONFIG_…`) reach another entry after this change
 //! ```
 //!
 //! ### Where Kratos's files are
