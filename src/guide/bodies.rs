@@ -8,7 +8,7 @@
 //! **Give every web hook a body.** A web hook without one is valid in the Kratos schema, and
 //! `action!` compiles it, but self-hosted Kratos fails every call of it ("got empty template
 //! path for request with body"). Whether Ory Network adds a default body instead is not
-//! confirmed. Plans warn about every web hook without a body, on either target.
+//! confirmed. Plans warn about a web hook without a body, on either target.
 //!
 //! ## Ways to give a body
 //!
@@ -40,7 +40,8 @@
 //! ```
 //!
 //! The builder takes a template with [`ActionBuilder::body`](crate::ActionBuilder::body), or a
-//! [`Body`](crate::Body) with [`ActionBuilder::body_template`](crate::ActionBuilder::body_template).
+//! [`Body`](crate::Body) with
+//! [`ActionBuilder::body_template`](crate::ActionBuilder::body_template).
 //!
 //! ### Templates Kratos resolves itself
 //!
@@ -72,14 +73,15 @@
 //! [`body_url`](crate::ActionBuilder::body_url) and
 //! [`body_kratos_file`](crate::ActionBuilder::body_kratos_file).
 //!
-//! ory-actions does not evaluate these templates. When the hook as stored names the same
-//! template, a plan compares the references and never reads the template (`file://x` and a bare
-//! `x` are the same file to Kratos), so the template can change without a new apply. When the
-//! stored hook has another body that names a template, a plan reads that stored template, to
-//! show what the declared body replaces ([chapter 4](crate::guide::targets#where-kratoss-files-are)
-//! says where it looks in a configuration file's case). `render` shows the reference, `render
-//! --payloads` and [`Action::payloads`](crate::Action::payloads) give no payload for it, and
-//! `probe` skips the hook.
+//! ory-actions does not evaluate these templates. If the hook as stored names the same
+//! template (`file://x` and a bare `x` are the same file to Kratos), a plan compares the two
+//! references and does not read the template, so the template can change without a new apply.
+//! If the stored hook names a template but the action declares another body, a plan reads the
+//! stored template, to show what the declared body replaces ([chapter
+//! 4](crate::guide::targets#where-kratoss-files-are) says where it looks for a file that a
+//! configuration file names). `render` shows the reference, `render --payloads` and
+//! [`Action::payloads`](crate::Action::payloads) give no payload for it, and `probe` skips the
+//! hook.
 //!
 //! ## The rules of go-jsonnet
 //!

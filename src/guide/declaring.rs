@@ -81,15 +81,15 @@
 //! ```
 //!
 //! The second error follows from the first: the misspelt key does not count, so `auth_method`
-//! is missing.
-//! The body, a Jsonnet template, is checked too: [chapter 3](crate::guide::bodies) shows how.
+//! is missing. The body, a Jsonnet template, is checked too: [chapter 3](crate::guide::bodies)
+//! shows how.
 //!
 //! ## Names
 //!
 //! `name` is optional. Plans, `explain` and `probe` show it, and two flags of the command line
-//! select actions by it: `--target NAME` and `--resend-secrets=NAME`. Ory does not store it. An
-//! action is identified by its hook list, HTTP method and URL, never by its name
-//! ([chapter 5](crate::guide::plan_and_apply#how-a-hook-is-identified)).
+//! select actions by it: `--target NAME` and `--resend-secrets=NAME`. Ory does not store it, so
+//! it never identifies a hook ([chapter 5](crate::guide::plan_and_apply#how-a-hook-is-identified)
+//! says what does).
 //!
 //! ## Secrets
 //!
@@ -220,8 +220,8 @@
 //! The command line runs this check for every action before it reads, writes or shows
 //! anything. Each problem gets one line, with the place of its `action!`, and the run exits
 //! with code 1. Here `cargo run -- plan` runs a program that declares the per-tenant hooks of
-//! the first example of this section (`welcome-acme` and `welcome-globex`), built as in the
-//! example just above, with a host that lacks the scheme:
+//! the first example of this section, with the URL of the example just above, which lacks the
+//! scheme:
 //!
 //! ```text
 //! error: src/main.rs:7:9: action `welcome-acme`: `url` must be an absolute http or https URL such as `https://api.example.com/hook`: it has no scheme

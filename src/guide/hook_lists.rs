@@ -6,8 +6,10 @@
 //! runs. [Chapter 7](crate::guide::explain_and_probe) shows the `explain` command, which
 //! prints it for your own project.
 //!
-//! The facts come from the Kratos source and schema (the repository's `reference/` folder
-//! names each source). Where they are inferred and not confirmed, this chapter says so.
+//! The facts about Kratos come from its source (at commit `b86338da`) and its configuration
+//! schema; those about Ory Network, from Ory's documentation and the Terraform provider. Where
+//! a fact is read from the code, or inferred, and not confirmed by a test or on a live project,
+//! this chapter says so.
 //!
 //! ## Which lists exist
 //!
@@ -51,8 +53,8 @@
 //!   Network that includes `saml`; in a Kratos configuration file it does not);
 //! - `fallback`: the flow-wide `after.hooks` list (see below for when Kratos runs it).
 //!
-//! The Terraform provider silently defaults `auth_method` to `password`, which skips every other
-//! way to sign up. Here a missing `auth_method` is a compile error:
+//! The Terraform provider defaults `auth_method` to `password`, so a hook declared without one
+//! runs for no other method. Here a missing `auth_method` is a compile error:
 //!
 //! ```compile_fail
 //! let _ = ory_actions::action! {
@@ -179,10 +181,11 @@
 //!
 //! **A hook for every method.** To run for every method, a hook has to be in the list of each
 //! method that has hooks of its own, and in the flow-wide list for the methods that have none.
-//! `auth_method: all` puts one entry in every per-method list. It also fills the empty ones,
-//! which switches the flow-wide list off for those methods (the plan warns when that list holds
-//! hooks). A method with no list of its own at all runs only the flow-wide list; Kratos's lookup
-//! implies this, but it has not been observed, and on Ory Network SAML may be such a method
+//! `auth_method: all` puts one entry in every per-method list, the empty ones included, which
+//! switches the flow-wide list off for the methods whose list was empty (the plan warns when
+//! the flow-wide list holds hooks). A method that has no list of its own at all runs only the
+//! flow-wide list: Kratos's lookup implies this, but it has not been observed. SAML on Ory
+//! Network may be such a method, although Ory Network keeps `saml` lists
 //! ([below](#saml-ory-network-only)). To reach such methods too, declare a second action with
 //! the same URL and `auth_method: fallback`.
 //!

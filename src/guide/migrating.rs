@@ -155,7 +155,7 @@
 //! | the resource name (`resource "ory_action" "welcome_email"`) | `name: "welcome_email"` | optional; shown in plans, never stored in Ory |
 //! | `flow`, `timing` | `flow`, `timing` | bare words: `flow: registration`, `timing: after` |
 //! | `url` | `url` | checked at compile time; may be an expression |
-//! | `auth_method` | `auth_method` | no default: the provider's `password` default ([chapter 2](crate::guide::hook_lists#choosing-lists-with-auth_method)) does not carry over; refused where the flow has one `after` list; takes more values ([chapter 2](crate::guide::hook_lists)) |
+//! | `auth_method` | `auth_method` | no default: the provider's `password` default ([chapter 2](crate::guide::hook_lists#choosing-lists-with-auth_method)) does not carry over; refused where there is only one list; takes more values ([chapter 2](crate::guide::hook_lists)) |
 //! | `method` | `method` | a bare word: `method: PUT` |
 //! | `body` | `body` | checked Jsonnet; a heredoc becomes a raw string `r#"…"#` ([chapter 3](crate::guide::bodies)) |
 //! | `can_interrupt`, `response_ignore`, `response_parse` | the same | `true` or `false`, without quotes; a combination or a list where Kratos would refuse or never run them does not compile ([chapter 2](crate::guide::hook_lists#what-kratos-runs)) |
@@ -168,8 +168,8 @@
 //! it does not compile, and the translation drops `auth_method`. The repository's
 //! `examples/seed.rs` holds all four examples of the documentation, translated.
 //!
-//! The provider also omits `body` unless given; a plan warns about each hook without one, since
-//! a web hook needs a body ([chapter 3](crate::guide::bodies)).
+//! The provider also omits `body` unless given; a plan warns about each hook without one
+//! ([chapter 3](crate::guide::bodies) says why).
 //!
 //! Once `plan` shows no changes, stop managing the hooks with Terraform without destroying them:
 //! remove each `ory_action` from Terraform's state (`terraform state rm ory_action.NAME`) and

@@ -175,10 +175,11 @@
 //! then evaluated by jrsonnet, a Rust implementation of Jsonnet, the way Kratos evaluates it:
 //! `ctx` as the top-level argument, no imports, `error "cancel"` skipping the hook, form bodies
 //! as flat objects of strings. Evaluation stops where go-jsonnet's does, at 500 stack frames;
-//! ory-actions also stops it after 10 seconds, a limit of its own. The repository's `tests/payloads.rs` holds 40 templates whose
-//! payloads, cancellations and failures equal go-jsonnet's. One difference is known: a whole
-//! number of 2^64 or more is written by go-jsonnet with every digit of the double
-//! (`99999999999999991611392`) and here as `1e+23`, the same number.
+//! ory-actions also stops it after 10 seconds, a limit of its own. The repository's
+//! `tests/payloads.rs` holds 40 templates whose payloads, cancellations and failures equal
+//! go-jsonnet's. One difference is known: a whole number of 2^64 or more is written by
+//! go-jsonnet with every digit of the double (`99999999999999991611392`) and here as `1e+23`,
+//! the same number.
 //!
 //! ## Snapshot tests
 //!

@@ -165,9 +165,9 @@
 //! - "Web hooks the stack does not manage" are left alone.
 //! - Warnings say what Kratos will do with the result: here, that a per-method list replaces
 //!   the flow-wide one ([chapter 2](crate::guide::hook_lists#what-kratos-runs)). Plans also warn
-//!   about a hook without a body ([chapter 3](crate::guide::bodies)), a body that fails for its sample context ([chapter
-//!   6](crate::guide::payloads)), and fields Ory Network is not expected to store ([chapter
-//!   4](crate::guide::targets#a-self-hosted-kratos-configuration-file)).
+//!   about a hook without a body ([chapter 3](crate::guide::bodies)), a body that fails for its
+//!   sample context ([chapter 6](crate::guide::payloads)), and fields Ory Network is not expected
+//!   to store ([chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file)).
 //!
 //! Fields are compared by meaning: an absent field equals its default, and a body is compared
 //! by content, even when Ory returns it as a link to the stored template. So a plan made right
@@ -222,7 +222,8 @@
 //!
 //! After a 409 the run reads again and plans again, and writes only if the new plan makes the
 //! same changes as the one shown. It tries up to 16 writes, backing off at random. If the new
-//! plan differs, it stops, writes nothing, and exits with code 3:
+//! plan differs, or every write meets another conflict, it stops, writes nothing, and exits
+//! with code 3:
 //!
 //! ```
 //! use ory_actions::testkit::{Fault, Options, TestKit, new_project_config};

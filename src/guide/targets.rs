@@ -4,8 +4,8 @@
 //! API, or the configuration file of a self-hosted Kratos. Every command works on both; where
 //! they differ (the `saml` lists, the fields that are stored, the files Kratos reads), this
 //! chapter says so. It also says how to point the program at each, and how one program serves
-//! several environments or projects. The [`cli`](crate::cli) module lists every flag and environment
-//! variable named here.
+//! several environments or projects. The [`cli`](crate::cli) module lists every flag and
+//! environment variable named here.
 //!
 //! ## An Ory Network project
 //!
@@ -186,9 +186,10 @@
 //!
 //! A stack may span projects: each action with a `project_id` of its own goes there, and the
 //! others go to the default project. Each project is planned and applied on its own, as
-//! [chapter 5](crate::guide::plan_and_apply#the-loop) describes (one read, and one write unless
-//! a conflict makes the run read and write again), up to ten at a time (`--parallelism N`). With
-//! more than one project, a line per project reports on standard error as each finishes.
+//! [chapter 5](crate::guide::plan_and_apply#the-loop) describes (one read and at most one
+//! write, unless a conflict makes the run read and write again), up to ten at a time
+//! (`--parallelism N`). With more than one project, a line per project reports on standard
+//! error as each finishes.
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};

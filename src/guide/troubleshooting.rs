@@ -13,11 +13,11 @@
 //! ## Compile errors of `action!`
 //!
 //! `action!` refuses, at compile time, the declarations that Ory would refuse or accept and
-//! never run, as far as the compiler can know ([chapter 1](crate::guide::declaring#a-first-action)
-//! names what it leaves to the run). Each error points at the smallest offending token, names
-//! what is allowed, and suggests the nearest spelling. All errors of one declaration are reported together, and a
-//! declaration with errors still has the type [`Action`](crate::Action), so the code around it
-//! reports nothing more.
+//! never run, as far as the compiler can know ([chapter
+//! 1](crate::guide::declaring#a-first-action) names what it leaves to the run). Each error
+//! points at the smallest offending token, names what is allowed, and suggests the nearest
+//! spelling. All errors of one declaration are reported together, and a declaration with errors
+//! still has the type [`Action`](crate::Action), so the code around it reports nothing more.
 //!
 //! | the message is about | what it means | see |
 //! |---|---|---|
@@ -32,8 +32,8 @@
 //! value must be text (`String`, `&str`, `Cow<str>`), a computed secret a
 //! [`Secret`](crate::Secret) ([chapter 1](crate::guide::declaring#computed-values)).
 //!
-//! A body template given with `file("…")` that cannot be read: see where `file("…")` looks
-//! ([chapter 3](crate::guide::bodies#templates-in-the-program)).
+//! When a template given with `file("…")` cannot be read, check its path against where
+//! `file("…")` looks ([chapter 3](crate::guide::bodies#templates-in-the-program)).
 //!
 //! ## When the program starts
 //!
@@ -130,7 +130,8 @@
 //! than 16 MiB, nests deeper than 127 levels, is not valid YAML 1.2 or JSON, has more than one
 //! YAML document, duplicate keys, custom tags, or aliases that expand too far. An `apply` that
 //! would have to change a list shared through a YAML anchor is refused too. An action that
-//! names `saml` is refused against a file ([chapter 2](crate::guide::hook_lists#saml-ory-network-only)).
+//! names `saml` is refused against a file
+//! ([chapter 2](crate::guide::hook_lists#saml-ory-network-only)).
 //!
 //! A body template that a hook of the file names by path, and that is not found where
 //! ory-actions looks, is a warning, not an error: point at it with `--kratos-dir` or
@@ -144,8 +145,8 @@
 //! make the change it showed ([chapter 5](crate::guide::plan_and_apply#conflicts) says how it
 //! tries). The message is one of:
 //!
-//! - `… was changed by someone else after the plan was confirmed, and the plan is no longer the
-//!   same; nothing of this run was written there: run `plan` again to review it`
+//! - ``… was changed by someone else after the plan was confirmed, and the plan is no longer the
+//!   same; nothing of this run was written there: run `plan` again to review it``
 //! - `… kept changing while this run tried to update it (… attempts, …); nothing of this run was
 //!   written; run again`
 //!
