@@ -239,9 +239,9 @@
 //! `auth_method: all` leaves the `saml` lists out in a configuration file, and includes them on
 //! Ory Network.
 //!
-//! Not confirmed: which list Ory Network runs for a SAML sign-in (the
-//! open-source lookup suggests that a method without a key of its own would use the flow-wide
-//! list, which has not been observed), and that Ory Network's own configuration schema has the
-//! same lists as the open-source one, apart from `saml`.
+//! Not confirmed: which list Ory Network runs for a SAML sign-in (Kratos's open-source lookup
+//! suggests that a method without a key of its own would use the flow-wide list, which has not
+//! been observed), and that Ory Network's own configuration schema has the same lists as the
+//! open-source one, apart from `saml`.
 //!
 //! Next: [chapter 3, bodies](crate::guide::bodies).

@@ -13,7 +13,8 @@
 //!
 //! - **The key.** Create a workspace API key in the Ory Console (Workspace settings → API keys)
 //!   and export it as `ORY_WORKSPACE_API_KEY`. There is no flag for the key. A project API key
-//!   will not do: Ory answers 403 when one changes a project's configuration.
+//!   will not do: the Terraform provider's maintainers report that Ory answers 403 when one
+//!   changes a project's configuration.
 //! - **The project.** Its id is in the Console under Project settings → General. Give it with
 //!   `--project ID`, or export `ORY_PROJECT_ID` (or `ORY_PROJECT`).
 //!
