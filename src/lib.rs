@@ -58,7 +58,9 @@ pub struct ReadmeDoctests;
 /// | `emit_analytics_event` | `true` or `false` | Kratos's default (true) |
 /// | `id` | a string literal or an expression that labels Kratos's logs | none |
 ///
-/// Ory Network does not store `headers`, `emit_analytics_event` or `id`; plans say so.
+/// Ory Network's API has no place for `headers`, `emit_analytics_event` or `id`, so expect them
+/// to be dropped there (inferred from the API, not observed): against a project they are sent
+/// but not compared, and plans warn.
 ///
 /// Secrets are `env("VAR")` or `secret_file("path")`, read when the program runs, or a
 /// [`Secret`] the program computed (`Secret::value(…)`), never a bare string.

@@ -514,14 +514,19 @@ fn identity_changes(changed: &Value, before: Option<&Value>) -> Result<Vec<Strin
     Ok(replaced)
 }
 
-/// The messages of an error reply as a person sees them, or why Kratos cannot read them.
+/// The messages of an error reply as a person sees them, or why Kratos cannot read them. As
+/// Kratos reads them (`selfservice/hook/web_hook.go`): a message whose `type` is `error` is an
+/// error, any other type (`info`, `success`, none) is information, and an empty `messages` list
+/// is itself an error.
 fn messages(body: &[u8]) -> Result<String, String> {
     let json: Value = serde_json::from_slice(body).map_err(|_| "the body is not JSON")?;
     let groups = json
         .get("messages")
         .and_then(Value::as_array)
-        .filter(|groups| !groups.is_empty())
         .ok_or("no `messages` list")?;
+    if groups.is_empty() {
+        return Err("an empty `messages` list".into());
+    }
     let mut shown = Vec::new();
     for group in groups {
         let field = group
@@ -540,10 +545,10 @@ fn messages(body: &[u8]) -> Result<String, String> {
             if message.get("id").is_some_and(|id| !id.is_u64()) {
                 return Err("a message whose `id` is not a number".into());
             }
-            let kind = message
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("info");
+            let kind = match message.get("type").and_then(Value::as_str) {
+                Some("error") => "error",
+                _ => "info",
+            };
             let field = field.trim_start_matches('#').trim_start_matches('/');
             shown.push(format!("{field}: {text} ({kind})"));
         }

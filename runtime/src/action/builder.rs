@@ -138,7 +138,7 @@ impl ActionBuilder {
         self
     }
 
-    /// A request header with a plain value (Ory Network does not store headers).
+    /// A request header with a plain value (Ory Network is not expected to keep headers: its API has no place for them).
     pub fn header(
         mut self,
         name: impl Into<Cow<'static, str>>,
@@ -161,12 +161,12 @@ impl ActionBuilder {
     }
 
     /// Whether Kratos emits analytics events and request-id headers for the hook (Kratos's
-    /// default: true; Ory Network does not store it).
+    /// default: true; Ory Network is not expected to keep it).
     pub fn emit_analytics_event(self, yes: bool) -> Self {
         self.flag(&EMIT_ANALYTICS_EVENT, yes)
     }
 
-    /// The `id` Kratos labels the hook's logs with (Ory Network does not store it).
+    /// The `id` Kratos labels the hook's logs with (Ory Network is not expected to keep it).
     pub fn id(mut self, id: impl Into<Cow<'static, str>>) -> Self {
         self.parts.hook.id = Some(id.into());
         self

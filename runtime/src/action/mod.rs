@@ -131,8 +131,7 @@ impl Action {
     /// whose list the platform lacks is an error.
     ///
     /// ```
-    /// use ory_actions::{Action, AuthMethods, Flow, AuthMethod, Timing};
-    /// use ory_actions_core::Platform;
+    /// use ory_actions::{Action, AuthMethod, AuthMethods, Flow, Platform, Timing};
     ///
     /// let all = Action::builder(Flow::Login, Timing::After, "https://h.example/all")
     ///     .auth_method(AuthMethods::All)
@@ -198,12 +197,12 @@ impl Action {
         self.project_id.as_ref()
     }
 
-    /// The request headers, in the order declared (Ory Network does not store them).
+    /// The request headers, in the order declared (Ory Network is not expected to keep them).
     pub fn headers(&self) -> impl Iterator<Item = (&str, &HeaderValue)> {
         self.hook.headers.iter().map(|(n, v)| (n.as_ref(), v))
     }
 
-    /// The `id` Kratos labels the hook's logs with, when set (Ory Network does not store it).
+    /// The `id` Kratos labels the hook's logs with, when set (Ory Network is not expected to keep it).
     pub fn id(&self) -> Option<&str> {
         self.hook.id.as_deref()
     }

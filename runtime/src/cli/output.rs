@@ -3,26 +3,30 @@
 
 use std::io::Write;
 
-/// Success, or nothing to change.
+/// Exit code 0: success. For `apply` and `destroy` also when there was nothing to change, or
+/// the answer to their question was not `yes`.
 pub const EXIT_OK: u8 = 0;
-/// An error.
+/// Exit code 1: an error, of any command; the `error:` lines on standard error say what.
 pub const EXIT_ERROR: u8 = 1;
-/// `plan --detailed-exitcode` found changes.
+/// Exit code 2: `plan --detailed-exitcode` found changes.
 pub const EXIT_CHANGES: u8 = 2;
-/// Someone else kept writing the backend; nothing of this run was written there.
+/// Exit code 3: during `apply` or `destroy`, someone else kept writing a target; nothing of
+/// this run was written there. Run `plan` again.
 pub const EXIT_CONFLICT: u8 = 3;
-/// `--expect-no-changes` found changes (drift); nothing was written.
+/// Exit code 4: `plan` or `apply` with `--expect-no-changes` found changes (drift); nothing was
+/// written.
 pub const EXIT_DRIFT: u8 = 4;
 
-/// Where a run writes and how it asks.
+/// Where a run of [`run_with`](super::run_with) writes, and how it asks before writing.
 pub struct Io<'a> {
-    /// Plans and results.
+    /// Standard output: plans, results, JSON forms, exported code, `--help`.
     pub out: &'a mut dyn Write,
-    /// Errors.
+    /// Standard error: `error:` lines, progress lines, notes, `-v` lines.
     pub err: &'a mut dyn Write,
-    /// Asks a yes/no question; `None` when nobody can answer (no terminal).
+    /// How `apply` and `destroy` ask before writing: called with the question, `true` to go
+    /// ahead. `None` when nobody can answer (no terminal): they then write only with `--yes`.
     pub confirm: Option<&'a mut dyn FnMut(&str) -> bool>,
-    /// Whether colours may be used (a terminal); `NO_COLOR` and `--no-color` still win.
+    /// Whether plans may be in colour (a terminal); `--no-color` and `NO_COLOR` still win.
     pub color: bool,
 }
 

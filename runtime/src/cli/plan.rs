@@ -123,16 +123,12 @@ pub(super) async fn run<T: Backend>(
             return EXIT_OK;
         }
     }
-    let labels: Vec<String> = units.iter().map(|u| u.backend.label()).collect();
+    let written: Vec<String> = units.iter().map(|u| u.backend.label()).collect();
     let mut code = EXIT_OK;
     let results = reconciler
-        .apply_all(
-            &units,
-            plans,
-            &mut progress(&mut *err, labels.clone(), "written"),
-        )
+        .apply_all(&units, plans, &mut progress(&mut *err, written, "written"))
         .await;
-    for (label, result) in labels.iter().zip(results) {
+    for (unit, result) in units.iter().zip(results) {
         match result {
             Ok(applied) => report(out, &applied, style),
             Err(e) => {
@@ -143,11 +139,23 @@ pub(super) async fn run<T: Backend>(
                         EXIT_ERROR
                     },
                 );
-                let _ = writeln!(err, "error: {label}: {e}");
+                let _ = writeln!(err, "error: {}", naming(&unit.backend.name(), &e));
             }
         }
     }
     code
+}
+
+/// The message of a write to `backend` that failed, naming the backend once: as it is when it
+/// names the backend already (a conflict, a write that did not hold, a file that changed), else
+/// after the backend's label (`project 550e…: cannot reach …`).
+fn naming(backend: &BackendName, error: &Error) -> String {
+    let message = error.to_string();
+    if message.contains(backend.id()) {
+        message
+    } else {
+        format!("{backend}: {message}")
+    }
 }
 
 /// `Applied: project …: 1 created, 0 updated, 0 deleted (revision a -> b).`
@@ -185,5 +193,42 @@ fn report(out: &mut dyn Write, applied: &Applied, style: Style) {
         .filter(|w| matches!(w, Warning::Ory { .. }))
     {
         let _ = writeln!(out, "  {} {warning}", style.yellow("Warning:"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_names_its_backend_once() {
+        let project = BackendName::Project("550e8400-0000-4000-8000-000000000001".into());
+        let changed = Error::PlanChanged {
+            backend: project.to_string(),
+        };
+        assert_eq!(
+            naming(&project, &changed),
+            "project 550e8400-0000-4000-8000-000000000001 was changed by someone else after the \
+             plan was confirmed, and the plan is no longer the same; nothing of this run was \
+             written there: run `plan` again to review it"
+        );
+        let unreachable = Error::Unreachable {
+            url: "https://api.console.ory.sh".into(),
+            reason: "connection refused".into(),
+        };
+        assert_eq!(
+            naming(&project, &unreachable),
+            "project 550e8400-0000-4000-8000-000000000001: cannot reach the Ory console API at \
+             https://api.console.ory.sh: connection refused"
+        );
+        let file = BackendName::KratosConfig("./kratos.yaml".into());
+        let refused = Error::ConfigFile {
+            path: "./kratos.yaml".into(),
+            problem: "it is not valid YAML".into(),
+        };
+        assert_eq!(
+            naming(&file, &refused),
+            "Kratos configuration ./kratos.yaml: it is not valid YAML"
+        );
     }
 }

@@ -205,7 +205,8 @@ fn console(
 ) -> Result<Backends, Error> {
     if options.kratos_dir.is_some() || !options.path_maps.is_empty() {
         return Err(Error::Config(
-            "--kratos-dir and --path-map say where a Kratos configuration file's body templates              are: they go with --config (or ORY_KRATOS_CONFIG)"
+            "--kratos-dir and --path-map say where a Kratos configuration file's body templates \
+             are: they go with --config (or ORY_KRATOS_CONFIG)"
                 .into(),
         ));
     }

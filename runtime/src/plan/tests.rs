@@ -543,7 +543,7 @@ fn fields_ory_network_does_not_store_warn_and_never_diff() {
     assert!(
         plan.warnings[0]
             .to_string()
-            .contains("does not store `headers`, `emit_analytics_event`, `id`"),
+            .contains("has no place for `headers`, `emit_analytics_event`, `id`"),
         "{}",
         plan.warnings[0]
     );

@@ -158,8 +158,9 @@ impl fmt::Display for Warning {
             ),
             Warning::NoBody { scope, url } => write!(
                 f,
-                "the web hook {url} in {scope} has no body: Kratos fails every call of a web \
-                 hook without one; add `body`"
+                "the web hook {url} in {scope} has no body: self-hosted Kratos fails every call \
+                 of a web hook without one (whether Ory Network sends a default body is not \
+                 known); add `body`"
             ),
             Warning::Malformed {
                 scope,
@@ -177,10 +178,15 @@ impl fmt::Display for Warning {
             ),
             Warning::NotStored { action, fields } => write!(
                 f,
-                "Ory Network does not store `{}` of a web hook, so {action} runs without {}; \
-                 they take effect on self-hosted Kratos only",
+                "Ory Network's API has no place for `{}` of a web hook, so expect {action} to \
+                 run without {} there; {} effect on self-hosted Kratos",
                 fields.join("`, `"),
-                if fields.len() == 1 { "it" } else { "them" }
+                if fields.len() == 1 { "it" } else { "them" },
+                if fields.len() == 1 {
+                    "it takes"
+                } else {
+                    "they take"
+                }
             ),
             Warning::BodyFails {
                 action,

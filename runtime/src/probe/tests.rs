@@ -75,6 +75,29 @@ fn replies_are_read_as_kratos_reads_them() {
         "{}",
         stops.says
     );
+    // Any type but `error` is information, as Kratos reads it.
+    let informs = judge(
+        &interrupt,
+        &reply(
+            400,
+            r##"{"messages":[{"instance_ptr":"#/traits/email","messages":[{"id":1,"text":"Welcome","type":"success"},{"id":2,"text":"Hi"}]}]}"##,
+        ),
+        None,
+    );
+    assert!(
+        informs.ok
+            && informs
+                .says
+                .contains("Welcome (info); traits/email: Hi (info)"),
+        "{}",
+        informs.says
+    );
+    let empty = judge(&interrupt, &reply(400, r#"{"messages": []}"#), None);
+    assert!(
+        !empty.ok && empty.says.contains("an empty `messages` list"),
+        "{}",
+        empty.says
+    );
     let wrong = judge(&interrupt, &reply(403, r#"{"error": "no"}"#), None);
     assert!(
         !wrong.ok && wrong.says.contains("no `messages` list"),

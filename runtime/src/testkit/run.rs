@@ -17,8 +17,14 @@ pub struct Run {
     pub err: String,
 }
 
-/// Runs the command line `args` of `stack` in-process with `env` as its whole environment
-/// (nothing of the process's own), no terminal to confirm on, and no colour.
+/// Runs the command line `args` of `stack` in-process, with no terminal to confirm on and no
+/// colour; `env` stands in for the environment of the command line's own settings.
+///
+/// Every variable the command line reads for itself (`ORY_WORKSPACE_API_KEY`, `ORY_PROJECT_ID`,
+/// `ORY_KRATOS_CONFIG`, `NO_COLOR`, …: the [`cli`](crate::cli) reference lists them) comes from
+/// `env` only, never from the process. What the stack reads itself does not: secrets given as
+/// `env("…")`, a `project_id: env("…")` and [`Stack::project_from_env`] are read from the
+/// process's environment, and `secret_file("…")` from the file system, as in a real run.
 pub fn run_env(stack: Stack, args: &[&str], env: &BTreeMap<&str, String>) -> Run {
     run_answering(stack, args, env, None)
 }

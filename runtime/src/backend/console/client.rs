@@ -79,8 +79,14 @@ pub(crate) struct ConsoleClient {
 
 /// Makes ring the TLS provider of the process, unless one is installed already.
 pub(crate) fn install_tls_provider() {
-    // An `Err` means a provider is already installed, which is all that is needed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // rustls 0.23.48 deprecates ring's provider, which has no post-quantum key exchange; it is
+    // still rustls's and still supported, and aws-lc-rs, the provider that has one, needs a C
+    // toolchain and doubles the build (Cargo.toml). A program that installs a provider of its
+    // own first keeps it. An `Err` means a provider is already installed, which is all that is
+    // needed.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    let _ = provider.install_default();
 }
 
 impl ConsoleClient {
