@@ -119,7 +119,7 @@
 //!
 //! ```text
 //! $ cargo run -- probe --config kratos.yaml
-//! ok   welcome (registration after password: POST http://127.0.0.1:8000/welcome): 204 (3 ms)
+//! ok   welcome (registration after password: POST http://127.0.0.1:8000/welcome): 204 (0 ms)
 //! ok   invite_only (registration after password: POST http://127.0.0.1:8000/invite): 400: the flow stops and the user sees: traits/email: This address is not invited (error) (0 ms)
 //! FAIL login_guard (login before: POST http://127.0.0.1:8000/guard): 500: Kratos retries and then fails the flow without reading messages (use a 4xx other than 429 to show messages) (3005 ms, 3 attempts)
 //! error: 1 hook(s) do not answer as Kratos needs: login_guard (login before: POST http://127.0.0.1:8000/guard)

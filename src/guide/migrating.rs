@@ -100,14 +100,14 @@
 //! ## `import`
 //!
 //! `import ID` takes an import ID of the Terraform provider and prints the `action!` of the hook
-//! it names. The provider's forms are `project:flow:after:auth_method:url` and
-//! `project:flow:before:url`; URLs may hold colons and ports. ory-actions adds two things of its
-//! own: an HTTP method before the URL (`project:flow:after:auth_method:METHOD:url`,
-//! `project:flow:before:METHOD:url`) picks one of several hooks with the same URL, and
-//! `fallback` as the `auth_method` names the flow-wide list. An ID of an `after` hook of
-//! recovery or verification that names a method, as the provider's own `sync_verified` example
-//! does, is accepted and names the flow's one `after` list. With `--config`, the project part
-//! is ignored.
+//! it names. The forms are the provider's: `project:flow:after:auth_method:METHOD:url` and
+//! `project:flow:before:METHOD:url`, where the HTTP method may be left out and then means
+//! `POST`, as the provider reads it (its older documentation shows only the forms without a
+//! method). URLs may hold colons and ports. ory-actions adds one thing of its own: `fallback`
+//! as the `auth_method` names the flow-wide list. An ID of an `after` hook of recovery or
+//! verification that names a method, as the provider's own `sync_verified` example does, is
+//! accepted and names the flow's one `after` list. With `--config`, the project part is
+//! ignored.
 //!
 //! ```text
 //! $ cargo run --example seed -- import "$ORY_PROJECT_ID:registration:after:password:https://api.example.com/webhooks/welcome"
@@ -139,7 +139,7 @@
 //! slash, another HTTP method, another list), and exits with code 1:
 //!
 //! ```text
-//! error: no web hook matches: nothing calls https://api.example.com/webhooks/welcome/ in registration after password; registration after password holds:
+//! error: no web hook matches: nothing calls POST https://api.example.com/webhooks/welcome/ in registration after password; registration after password holds:
 //!   POST https://api.example.com/webhooks/welcome
 //! nearest match: POST https://api.example.com/webhooks/welcome (a trailing slash differs)
 //! ```

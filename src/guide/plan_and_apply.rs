@@ -39,8 +39,9 @@
 //! ## How a hook is identified
 //!
 //! A declared hook is identified by its hook list, its HTTP method and its URL, as the
-//! Terraform provider matches hooks (its import ID names only the list and the URL). Names are
-//! not stored in Ory, and nothing is stored anywhere else.
+//! Terraform provider matches hooks and names them in its import IDs ([chapter
+//! 8](crate::guide::migrating#import)). Names are not stored in Ory, and nothing is stored
+//! anywhere else.
 //!
 //! So a change of any of the three is a new hook. If you change an action's URL, the plan
 //! creates a hook with the new URL, and the old one becomes a hook the stack does not manage.
@@ -251,7 +252,7 @@
 //! ```
 //!
 //! ```text
-//! error: project 550e8400-0000-4000-8000-000000000001: project 550e8400-0000-4000-8000-000000000001 was changed by someone else after the plan was confirmed, and the plan is no longer the same; nothing of this run was written there: run `plan` again to review it
+//! error: project 550e8400-0000-4000-8000-000000000001 was changed by someone else after the plan was confirmed, and the plan is no longer the same; nothing of this run was written there: run `plan` again to review it
 //! ```
 //!
 //! Deleting the new hook is a change nobody confirmed, so nothing was written. Run `plan`

@@ -114,7 +114,7 @@
 //! `-v` shows each request and each retry as it happens:
 //!
 //! ```text
-//! verbose: GET /projects/550e8400-0000-4000-8000-000000000001 → 503 in 1 ms
+//! verbose: GET /projects/550e8400-0000-4000-8000-000000000001 → 503 in 0 ms
 //! verbose: read of project 550e8400-0000-4000-8000-000000000001 failed (503); trying again in 0.1 s
 //! verbose: GET /projects/550e8400-0000-4000-8000-000000000001 → 200 in 0 ms
 //! ```
@@ -159,7 +159,7 @@
 //! Ory's own warnings:
 //!
 //! ```text
-//! error: project 550e8400-0000-4000-8000-000000000001: the update of project 550e8400-0000-4000-8000-000000000001 was accepted but did not apply all of it: the revision is still 7e715100-0000-4000-8000-000000000002; it dropped POST https://hooks.example.com/guard in login before
+//! error: the update of project 550e8400-0000-4000-8000-000000000001 was accepted but did not apply all of it: the revision is still 7e715100-0000-4000-8000-000000000002; it dropped POST https://hooks.example.com/guard in login before
 //! ```
 //!
 //! Run `plan` to see the project as it is now. If Ory's answer could not be read at all, the
@@ -174,11 +174,11 @@
 //!
 //! | warning | meaning | see |
 //! |---|---|---|
-//! | "… has no body: Kratos fails every call of a web hook without one" | add `body` (on Ory Network the failure is not confirmed) | [chapter 3](crate::guide::bodies) |
+//! | "… has no body: self-hosted Kratos fails every call of a web hook without one …" | add `body` | [chapter 3](crate::guide::bodies) |
 //! | "the body of … fails for the sample context …" | the body fails for identities like the sample | [chapter 6](crate::guide::payloads#when-a-body-fails) |
 //! | "hooks in … (fallback) do not run for …" | a per-method list shadows the flow-wide one | [chapter 2](crate::guide::hook_lists#what-kratos-runs) |
 //! | "the first hook in … switches the flow-wide list off for …" | the same, caused by this change | [chapter 2](crate::guide::hook_lists#what-kratos-runs) |
-//! | "Ory Network does not store `headers` …" (or `emit_analytics_event`, `id`) | expect the hook to run without that field on Ory Network (inferred, not observed) | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
+//! | "Ory Network's API has no place for `headers` …" (or `emit_analytics_event`, `id`) | expect the hook to run without that field on Ory Network | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
 //! | "entries of … move to other indexes" | entries of a configuration file move to another index | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
 //!
 //! `explain` ([chapter 7](crate::guide::explain_and_probe)) shows the result of all of these on
