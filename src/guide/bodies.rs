@@ -2,9 +2,13 @@
 //!
 //! Kratos builds the request body of a web hook from a [Jsonnet](https://jsonnet.org) template.
 //! It evaluates the template with the flow's context as the argument `ctx`, and sends the
-//! result. A web hook without a body is valid in the Kratos schema, but Kratos fails every call
-//! of it, so plans warn about it. This chapter covers the ways to give a body, the rules the
-//! compiler holds it to, and what `ctx` holds.
+//! result. This chapter covers the ways to give a body, the rules the compiler holds it to, and
+//! what `ctx` holds.
+//!
+//! **Give every web hook a body.** A web hook without one is valid in the Kratos schema, and
+//! `action!` compiles it, but self-hosted Kratos fails every call of it ("got empty template
+//! path for request with body"). Whether Ory Network adds a default body instead is not
+//! confirmed. Plans warn about a web hook without a body, on either target.
 //!
 //! ## Ways to give a body
 //!
@@ -13,7 +17,7 @@
 //! | `"function(ctx) { … }"` (a string literal; raw strings too) | at compile time | at compile time | yes | `base64://…` |
 //! | `file("templates/welcome.jsonnet")` | at compile time, relative to your crate's `Cargo.toml` | at compile time | yes | `base64://…` |
 //! | an expression (a `String`, `&str` or `Cow<str>`) | when the program runs | when the program runs ([`Action::check`](crate::Action::check)) | yes | `base64://…` |
-//! | `url("https://…")` | by Kratos, when it runs the hook (cached for an hour) | the URL, at compile time | no | the URL |
+//! | `url("https://…")` | by Kratos, when it runs the hook | the URL, at compile time | no | the URL |
 //! | `kratos_file("/path")` | by Kratos, from its own disk | the path, at compile time | no | `file://` and the path |
 //!
 //! "Evaluated by ory-actions" means that `render --payloads`, `plan`, `probe` and
@@ -24,8 +28,8 @@
 //!
 //! A template written inline, read with `file("…")` or computed is carried in the entry as
 //! `base64://…`. An inline template loses the indentation of the code around it: leading blank
-//! lines, trailing white space and the indentation common to all lines. A template may be at
-//! most 64 KiB.
+//! lines, the white space at its end and the indentation common to all lines. A template may be
+//! at most 64 KiB.
 //!
 //! `file("…")` reads the template when your crate is built, relative to the directory of its
 //! `Cargo.toml`, and the crate is rebuilt when the file changes. The file is checked like an
@@ -36,7 +40,8 @@
 //! ```
 //!
 //! The builder takes a template with [`ActionBuilder::body`](crate::ActionBuilder::body), or a
-//! [`Body`](crate::Body) with [`ActionBuilder::body_template`](crate::ActionBuilder::body_template).
+//! [`Body`](crate::Body) with
+//! [`ActionBuilder::body_template`](crate::ActionBuilder::body_template).
 //!
 //! ### Templates Kratos resolves itself
 //!
@@ -68,13 +73,15 @@
 //! [`body_url`](crate::ActionBuilder::body_url) and
 //! [`body_kratos_file`](crate::ActionBuilder::body_kratos_file).
 //!
-//! ory-actions never reads these templates for a declared action. A plan compares the
-//! reference, not the template (`file://x` and a bare `x` are the same file to Kratos), so the
-//! template can change without a new apply. `render` shows the reference, `render --payloads`
-//! and [`Action::payloads`](crate::Action::payloads) give no payload for it, and `probe` skips
-//! the hook. (Hooks *already in* a Kratos configuration file that name a template by path are
-//! another matter: a plan reads those to compare them, see [chapter
-//! 4](crate::guide::targets#where-kratoss-files-are).)
+//! ory-actions does not evaluate these templates. If the hook as stored names the same
+//! template (`file://x` and a bare `x` are the same file to Kratos), a plan compares the two
+//! references and does not read the template, so the template can change without a new apply.
+//! If the stored hook names a template but the action declares another body, a plan reads the
+//! stored template, to show what the declared body replaces ([chapter
+//! 4](crate::guide::targets#where-kratoss-files-are) says where it looks for a file that a
+//! configuration file names). `render` shows the reference, `render --payloads` and
+//! [`Action::payloads`](crate::Action::payloads) give no payload for it, and `probe` skips the
+//! hook.
 //!
 //! ## The rules of go-jsonnet
 //!
@@ -84,7 +91,8 @@
 //! go-jsonnet reports first.
 //!
 //! - **Its lexer.** For example, `"\x41"` is an unknown escape in go-jsonnet, and `1==-1` does
-//!   not parse, since go-jsonnet reads `==-` as one operator.
+//!   not parse: go-jsonnet's lexer cuts `==-` into `=`, `=` and `-`, and then refuses the first
+//!   `=` ("Not a binary operator: =").
 //! - **Its grammar and static checks**: an unknown variable, and `self`, `super` or `$` outside
 //!   an object, are errors.
 //! - **Nesting**: at most 500 levels, each link of a chain (`.a`, `[0]`, `(x)`, an operator)
@@ -164,8 +172,9 @@
 //! `transient_payload`, …; its keys differ a little per flow). `ctx.identity` has `id`,
 //! `schema_id`, `traits`, `verifiable_addresses`, `recovery_addresses`, `metadata_public`,
 //! `state`, timestamps and a few more; never `credentials` or `metadata_admin`, which Kratos
-//! removes. A pre-persist hook ([chapter 2](crate::guide::hook_lists#what-kratos-runs)) sees
-//! the identity before it is saved: its timestamps are Go's zero time.
+//! removes. What the identity of a pre-persist hook ([chapter
+//! 2](crate::guide::hook_lists#what-kratos-runs)) holds is in [chapter
+//! 6](crate::guide::payloads#sample-contexts-and-phases).
 //!
 //! The sample contexts of [chapter 6](crate::guide::payloads) have exactly these fields:
 //!

@@ -11,8 +11,8 @@
 //!   plan in a collapsed `diff` block. It starts with the heading `### ory-actions plan`, which
 //!   the workflow uses to find its own comment and update it.
 //! - `plan --expect-no-changes` exits with code 4 when there are changes: a drift check.
-//! - `apply --yes` applies without asking; without `--yes` and without a terminal, `apply`
-//!   stops before writing.
+//! - `apply --yes` applies without asking, as a job without a terminal must
+//!   ([chapter 5](crate::guide::plan_and_apply#the-loop)).
 //!
 //! The [`cli`](crate::cli) module lists the exit codes and flags.
 //!
@@ -126,7 +126,7 @@
 //! |---|---|---|
 //! | `ORY_WORKSPACE_API_KEY` | a repository secret | every job: a workspace API key ([chapter 4](crate::guide::targets#an-ory-network-project)) |
 //! | `ORY_PROJECT_ID` | a repository variable | every job, unless the code names the project |
-//! | each `env("…")` of your actions | a repository secret each | `plan` and `apply` read secrets to compare them with Ory's; a missing one is an error |
+//! | each `env("…")` of your actions | a repository secret each | every job: `plan` and `apply` read secrets ([chapter 1](crate::guide::declaring#secrets)) |
 //! | `GITHUB_TOKEN` | given by GitHub | posting the comment (`pull-requests: write`) |
 //!
 //! Pull requests from forks get neither secrets nor a token that may comment, so the plan job
@@ -142,8 +142,10 @@
 //!       - run: cargo run --locked --quiet -- plan --expect-no-changes --config deploy/kratos.yaml
 //! ```
 //!
-//! This job needs no key. When you apply locally, `--schema` with Kratos's `config.schema.json`
-//! validates the hook lists against Kratos's schema before the file is written ([chapter
+//! This job needs no workspace key, but it still needs each `env("…")` secret of your actions,
+//! since `plan` reads secrets ([chapter 1](crate::guide::declaring#secrets)). When you apply
+//! locally, `--schema` with Kratos's `config.schema.json` validates the hook lists against
+//! Kratos's schema before the file is written ([chapter
 //! 4](crate::guide::targets#a-self-hosted-kratos-configuration-file)).
 //!
 //! Next: [chapter 10, troubleshooting](crate::guide::troubleshooting).

@@ -6,6 +6,20 @@
 //! hand the stack to a small command line that plans and applies it. This chapter covers those
 //! three steps.
 //!
+//! ## Adding the crate
+//!
+//! A program that manages actions is a binary crate of its own, or a binary in one you have:
+//!
+//! ```sh
+//! cargo add ory-actions
+//! ```
+//!
+//! The tests of [chapter 6](crate::guide::payloads#end-to-end-tests), and the examples of this
+//! guide that run against a stand-in for Ory, use the `testkit` feature, which belongs in the
+//! development dependencies: `cargo add --dev ory-actions --features testkit`. Examples that
+//! build JSON values use [`serde_json`](https://docs.rs/serde_json) (`cargo add serde_json`),
+//! and the snapshot tests of chapter 6 use [insta](https://insta.rs) (`cargo add --dev insta`).
+//!
 //! ## A first action
 //!
 //! ```
@@ -39,8 +53,11 @@
 //! Kratos's logs for the hook, not Terraform's resource id).
 //!
 //! The compiler checks each declaration. A declaration that Ory would refuse, or accept and then
-//! never run, does not compile. The error points at the offending token, says what is allowed,
-//! and suggests the nearest spelling:
+//! never run, does not compile, as far as the compiler can know: computed values are checked
+//! when the program runs ([below](#computed-values)), and a missing `body` or a `saml` list for
+//! a Kratos configuration file are caught by `plan` ([chapter 3](crate::guide::bodies),
+//! [chapter 2](crate::guide::hook_lists#saml-ory-network-only)). The error points at the
+//! offending token, says what is allowed, and suggests the nearest spelling:
 //!
 //! ```compile_fail
 //! let _ = ory_actions::action! {
@@ -57,17 +74,22 @@
 //!   |
 //! 5 |         auth_methd: password,
 //!   |         ^^^^^^^^^^
+//!
+//! error: `auth_method` is required for `after` hooks of registration: use `password`, `oidc`, `code`, `webauthn`, `passkey`, `saml` (Ory Network only), a list of them, `all` (every per-method list) or `fallback` (the flow-wide list)
+//!  --> src/main.rs:2:13
+//! …
 //! ```
 //!
-//! (rustc then also says that `auth_method` is missing, since the misspelt key does not count.)
-//! The body, a Jsonnet template, is checked too: [chapter 3](crate::guide::bodies) shows how.
+//! The second error follows from the first: the misspelt key does not count, so `auth_method`
+//! is missing. The body, a Jsonnet template, is checked too: [chapter 3](crate::guide::bodies)
+//! shows how.
 //!
 //! ## Names
 //!
 //! `name` is optional. Plans, `explain` and `probe` show it, and two flags of the command line
-//! select actions by it: `--target NAME` and `--resend-secrets=NAME`. Ory does not store it. An
-//! action is identified by its hook list, HTTP method and URL, never by its name
-//! ([chapter 5](crate::guide::plan_and_apply#how-a-hook-is-identified)).
+//! select actions by it: `--target NAME` and `--resend-secrets=NAME`. Ory does not store it, so
+//! it never identifies a hook ([chapter 5](crate::guide::plan_and_apply#how-a-hook-is-identified)
+//! says what does).
 //!
 //! ## Secrets
 //!
@@ -99,8 +121,10 @@
 //! ```
 //!
 //! `plan` and `apply` read secrets to compare them with what Ory holds, and `probe` reads them
-//! to call the hooks. `render` and `destroy` never read them. No output shows a secret's value:
-//! `(sensitive)` stands in for it. A literal secret does not compile:
+//! to call the hooks (`probe --dry-run` too, to build the requests it prints). `render`,
+//! `explain`, `destroy`, `export` and `import` never read them. A secret a command reads must
+//! be there: a variable that is not set, or a file that cannot be read, is an error. No output
+//! shows a secret's value: `(sensitive)` stands in for it. A literal secret does not compile:
 //!
 //! ```compile_fail
 //! let _ = ory_actions::action! {
@@ -145,9 +169,9 @@
 //!
 //! ## Computed values
 //!
-//! Where a literal goes, a Rust expression may go instead: `url`, `body`, `name`, `id`,
-//! `project_id`, header names and values, the api key's `name` and the basic auth `user`. This
-//! is how one program declares one hook per tenant, or calls another host in each environment
+//! Where a literal goes, most keys take a Rust expression instead: the [key table of
+//! `action!`](crate::action!) says which. This is how one program declares one hook per tenant,
+//! or calls another host in each environment
 //! ([chapter 4](crate::guide::targets#several-environments)):
 //!
 //! ```
@@ -195,8 +219,9 @@
 //!
 //! The command line runs this check for every action before it reads, writes or shows
 //! anything. Each problem gets one line, with the place of its `action!`, and the run exits
-//! with code 1. Here `cargo run -- plan` runs a program that declares the welcome hook above
-//! for the tenants `acme` and `globex`, with a host that lacks the scheme:
+//! with code 1. Here `cargo run -- plan` runs a program that declares the per-tenant hooks of
+//! the first example of this section, with the URL of the example just above, which lacks the
+//! scheme:
 //!
 //! ```text
 //! error: src/main.rs:7:9: action `welcome-acme`: `url` must be an absolute http or https URL such as `https://api.example.com/hook`: it has no scheme
@@ -211,9 +236,9 @@
 //! - A computed header name is a variable or an expression in parentheses:
 //!   `headers: { (format!("X-{tenant}-Id")): "1" }`.
 //!
-//! The structural keys stay literals: `flow`, `timing`, `auth_method`, `method`, the flags
-//! `can_interrupt`, `response_ignore` and `response_parse`, and `emit_analytics_event`. When
-//! those come from data, use the builder.
+//! The keys that say where and how a hook runs (`flow`, `timing`, `auth_method`, `method`, the
+//! flags; the key table names them all) are always literals. When those come from data, use
+//! the builder.
 //!
 //! ## The builder
 //!
@@ -298,12 +323,13 @@
 //! }
 //! ```
 //!
-//! Then `cargo run -- plan` shows what would change, and `cargo run -- apply` changes it. The
-//! commands are `plan`, `apply` and `destroy` ([chapter 5](crate::guide::plan_and_apply)),
-//! `render` ([chapter 6](crate::guide::payloads)), `explain` and `probe` ([chapter
-//! 7](crate::guide::explain_and_probe)), and `export` and `import` ([chapter
-//! 8](crate::guide::migrating)). `--help` prints them all; the [`cli`](crate::cli) module
-//! documents every flag and environment variable.
+//! With a target set ([chapter 4](crate::guide::targets): a key and a project, or `--config
+//! kratos.yaml`), `cargo run -- plan` shows what would change, and `cargo run -- apply` changes
+//! it. The commands are `plan`, `apply` and `destroy` ([chapter
+//! 5](crate::guide::plan_and_apply)), `render` ([chapter 6](crate::guide::payloads)), `explain`
+//! and `probe` ([chapter 7](crate::guide::explain_and_probe)), and `export` and `import`
+//! ([chapter 8](crate::guide::migrating)). `--help` prints them all; the [`cli`](crate::cli)
+//! module documents every flag and environment variable.
 //!
 //! To give the command line defaults of your own, build the arguments and call
 //! [`cli::run_args`](crate::cli::run_args). The repository's `examples/quickstart.rs` does this:

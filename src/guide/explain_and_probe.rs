@@ -43,18 +43,27 @@
 //! not wait for. A hook that never runs gets a line `never runs:` and the reason: a flow-wide
 //! hook that a non-empty per-method list shadows, a parse hook in a flow-wide list, a hook kind
 //! the platform does not have. The fallback hook of [chapter 2](crate::guide::hook_lists),
-//! applied to a new Ory Network project, is explained so:
+//! applied to a new Ory Network project (the testkit's, which has verification enabled, as a
+//! new project on Ory Network has), is explained so:
 //!
 //! ```text
+//! project 550e8400-0000-4000-8000-000000000001 once the stack is applied (verification is enabled):
+//!
+//! registration before
+//!   (no hooks)
+//!
 //! registration after password
 //!   post-persist:
+//!     verification — Kratos's own step (verification is enabled)
 //!     session — registration after password [0]
 //!   never runs: web_hook POST https://crm.example.com/signups (crm_signup) — registration after (fallback) [0]
 //!     registration after password is not empty, so Kratos runs it instead of registration after (fallback)
 //! …
 //! registration after code
 //!   post-persist:
+//!     verification — Kratos's own step (verification is enabled)
 //!     web_hook POST https://crm.example.com/signups (crm_signup) — registration after (fallback) [0]
+//! …
 //! ```
 //!
 //! ```
@@ -92,24 +101,27 @@
 //!
 //! - a 2xx is fine;
 //! - a `response_parse` hook's 200 must be JSON, and an `identity` in it must be one Kratos
-//!   accepts (the line names the fields it replaces); in a `before` list, where there is no
-//!   identity, such an `identity` fails, and after login, recovery and verification the line
-//!   says Kratos does not save it;
+//!   accepts (the line names the fields it replaces). In a `before` list, where there is no
+//!   identity, `probe` fails such an `identity`; after login, recovery and verification the
+//!   line says Kratos does not save it. Both verdicts follow Kratos's code; neither is
+//!   confirmed by a test ([chapter 2](crate::guide::hook_lists#what-kratos-runs));
 //! - a `response_parse` or `can_interrupt` hook's 4xx (other than 429) shows the messages a
 //!   person would see, or says that their shape is wrong;
 //! - a 429 or 5xx is retried as Kratos retries it, and then fails the flow without messages;
 //! - a hook with `response_ignore` is called and reported, though Kratos does not wait for it;
-//! - a hook without a body, or with a `Content-Type` Kratos cannot send, fails as Kratos fails
-//!   every call of it.
+//! - a hook without a body ([chapter 3](crate::guide::bodies)), or with a `Content-Type` Kratos
+//!   cannot send, fails.
 //!
 //! A stack of three hooks, probed against a local server that answers `/welcome` with 204,
-//! `/invite` with a 400 and a message for the email field, and `/guard` with a 500:
+//! `/invite` with a 400 and a message for the email field, and `/guard` with a 500. `welcome` is
+//! a plain hook; `invite_only` and `login_guard` have `can_interrupt: true`, so a 4xx with
+//! messages is how they stop a flow on purpose, and `invite_only`'s 400 counts as ok:
 //!
 //! ```text
 //! $ cargo run -- probe --config kratos.yaml
-//! ok   welcome (registration after password: POST http://127.0.0.1:8000/welcome): 204 (2 ms)
-//! ok   invite_only (registration after password: POST http://127.0.0.1:8000/invite): 400: the flow stops and the user sees: traits/email: This address is not invited (error) (3 ms)
-//! FAIL login_guard (login before: POST http://127.0.0.1:8000/guard): 500: Kratos retries and then fails the flow without reading messages (use a 4xx other than 429 to show messages) (3011 ms, 3 attempts)
+//! ok   welcome (registration after password: POST http://127.0.0.1:8000/welcome): 204 (0 ms)
+//! ok   invite_only (registration after password: POST http://127.0.0.1:8000/invite): 400: the flow stops and the user sees: traits/email: This address is not invited (error) (0 ms)
+//! FAIL login_guard (login before: POST http://127.0.0.1:8000/guard): 500: Kratos retries and then fails the flow without reading messages (use a 4xx other than 429 to show messages) (3005 ms, 3 attempts)
 //! error: 1 hook(s) do not answer as Kratos needs: login_guard (login before: POST http://127.0.0.1:8000/guard)
 //! ```
 //!

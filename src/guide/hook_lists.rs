@@ -6,8 +6,10 @@
 //! runs. [Chapter 7](crate::guide::explain_and_probe) shows the `explain` command, which
 //! prints it for your own project.
 //!
-//! The facts come from the Kratos source and schema (the repository's `reference/` folder
-//! names each source). Where they are inferred and not confirmed, this chapter says so.
+//! The facts about Kratos come from its source (at commit `b86338da`) and its configuration
+//! schema; those about Ory Network, from Ory's documentation and the Terraform provider. Where
+//! a fact is read from the code, or inferred, and not confirmed by a test or on a live project,
+//! this chapter says so.
 //!
 //! ## Which lists exist
 //!
@@ -51,8 +53,8 @@
 //!   Network that includes `saml`; in a Kratos configuration file it does not);
 //! - `fallback`: the flow-wide `after.hooks` list (see below for when Kratos runs it).
 //!
-//! The Terraform provider silently defaults `auth_method` to `password`, which skips every other
-//! way to sign up. Here a missing `auth_method` is a compile error:
+//! The Terraform provider defaults `auth_method` to `password`, so a hook declared without one
+//! runs for no other method. Here a missing `auth_method` is a compile error:
 //!
 //! ```compile_fail
 //! let _ = ory_actions::action! {
@@ -90,6 +92,38 @@
 //!
 //! ## What Kratos runs
 //!
+//! **Registration and settings run `after` hooks in two phases.** A web hook with
+//! `response_parse` or `can_interrupt` (this guide calls it a *parse hook*) runs *before the
+//! identity is saved* (pre-persist): it can stop the flow with messages for the user, and with
+//! `response_parse` change the identity before it is stored. Every other `after` hook runs once
+//! the identity is saved (post-persist). Login, recovery and verification have one phase. The
+//! pre-persist phase reads only the per-method lists, never the flow-wide one. Kratos accepts a
+//! parse hook in the flow-wide list and then never runs it, so it does not compile:
+//!
+//! ```compile_fail
+//! let _ = ory_actions::action! {
+//!     flow: registration,
+//!     timing: after,
+//!     auth_method: fallback,
+//!     url: "https://api.example.com/webhooks/check",
+//!     body: "function(ctx) { email: ctx.identity.traits.email }",
+//!     response_parse: true,
+//! };
+//! ```
+//!
+//! ```text
+//! error: Kratos never runs a web hook with `response_parse` from the flow-wide `after` list of registration: such hooks run before the identity is saved, which only per-method lists do; name the methods in `auth_method` (or use `all`)
+//!  --> src/main.rs:8:9
+//!   |
+//! 8 |         response_parse: true,
+//!   |         ^^^^^^^^^^^^^^^^^^^^
+//! ```
+//!
+//! Kratos keeps the identity changes of a parse hook only there, in the per-method lists of
+//! registration and settings. After login, recovery and verification a parse hook can still stop
+//! the flow with messages, but nothing saves the identity after it, so its changes are lost.
+//! That last point is read from Kratos's code, not confirmed by a test.
+//!
 //! **A per-method list replaces the flow-wide list; the two are never merged.** After a login,
 //! registration or settings change, Kratos takes the list of the method that was used. Only
 //! when that list has no hook for the phase being run does it take the flow-wide list instead.
@@ -105,7 +139,10 @@
 //!   Ory's documentation calls the Console's "Fallback" option legacy and deprecated: a
 //!   fallback web hook only runs when no method-specific hook exists.
 //!
-//! Here is `fallback` planned against a new Ory Network project (the testkit's copy of one):
+//! Here is `fallback` planned against a new Ory Network project. The example uses the
+//! *testkit*, an in-process stand-in for Ory's console API that the crate feature `testkit`
+//! adds ([chapter 6](crate::guide::payloads#end-to-end-tests)); its `new_project_config()` holds
+//! the hook lists of a new project:
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit, new_project_config};
@@ -142,37 +179,15 @@
 //! Plan: 1 to create, 0 to update, 0 to delete.
 //! ```
 //!
-//! To make a hook run for every method, use `auth_method: all`, not `fallback`.
-//!
-//! **Registration and settings run `after` hooks in two phases.** A web hook with
-//! `response_parse` or `can_interrupt` runs *before the identity is saved* (pre-persist): it can
-//! stop the flow with messages for the user, and with `response_parse` change the identity
-//! before it is stored. Every other `after` hook runs once the identity is saved
-//! (post-persist). The pre-persist phase reads only the per-method lists, never the flow-wide
-//! one. Kratos accepts such a hook in the flow-wide list and then never runs it, so it does not
-//! compile:
-//!
-//! ```compile_fail
-//! let _ = ory_actions::action! {
-//!     flow: registration,
-//!     timing: after,
-//!     auth_method: fallback,
-//!     url: "https://api.example.com/webhooks/check",
-//!     body: "function(ctx) { email: ctx.identity.traits.email }",
-//!     response_parse: true,
-//! };
-//! ```
-//!
-//! ```text
-//! error: Kratos never runs a web hook with `response_parse` from the flow-wide `after` list of registration: such hooks run before the identity is saved, which only per-method lists do; name the methods in `auth_method` (or use `all`)
-//!  --> src/main.rs:8:9
-//!   |
-//! 8 |         response_parse: true,
-//!   |         ^^^^^^^^^^^^^^^^^^^^
-//! ```
-//!
-//! Kratos keeps identity changes from a parse hook only there, in registration and settings.
-//! After login, recovery and verification nothing saves the identity after the hook.
+//! **A hook for every method.** To run for every method, a hook has to be in the list of each
+//! method that has hooks of its own, and in the flow-wide list for the methods that have none.
+//! `auth_method: all` puts one entry in every per-method list, the empty ones included, which
+//! switches the flow-wide list off for the methods whose list was empty (the plan warns when
+//! the flow-wide list holds hooks). A method that has no list of its own at all runs only the
+//! flow-wide list: Kratos's lookup implies this, but it has not been observed. SAML on Ory
+//! Network may be such a method, although Ory Network keeps `saml` lists
+//! ([below](#saml-ory-network-only)). To reach such methods too, declare a second action with
+//! the same URL and `auth_method: fallback`.
 //!
 //! **Order.** Hooks run in the order of their list, except that `session` always runs last. When
 //! verification is enabled, Kratos runs its own verification step first in the post-persist
@@ -184,13 +199,16 @@
 //! for traits, `password` for the password, and so on.
 //!
 //! **`before` lists** run in order, and the first error stops the flow. A `before` hook has no
-//! identity ([chapter 3](crate::guide::bodies#what-ctx-holds)).
+//! identity ([chapter 3](crate::guide::bodies#what-ctx-holds)), so a parse hook there should
+//! answer 204, or 200 without an `identity`: Kratos's code would apply such an `identity` to
+//! an identity the flow does not have. That is read from the code, not confirmed by a test.
 //!
 //! **Hooks that are not web hooks.** A list may hold Kratos's own hooks (`session`,
 //! `revoke_active_sessions`, `require_verified_address`, `verification`,
 //! `show_verification_ui`, …). ory-actions never changes them. `b2b_sso` and `organization`
-//! hooks have no executor in self-hosted Kratos, which logs a warning and skips them; the
-//! reference presumes Ory Network runs them, which is not confirmed.
+//! hooks have no executor in self-hosted Kratos, which logs a warning and skips them; Kratos's
+//! code leaves room for a host to add one, so Ory Network presumably runs them, which is not
+//! confirmed.
 //!
 //! ## `saml`: Ory Network only
 //!
@@ -221,9 +239,9 @@
 //! `auth_method: all` leaves the `saml` lists out in a configuration file, and includes them on
 //! Ory Network.
 //!
-//! Not confirmed by the reference: which list Ory Network runs for a SAML sign-in (the
-//! open-source lookup suggests that a method without a key of its own would use the flow-wide
-//! list, which has not been observed), and that Ory Network's own configuration schema has the
-//! same lists as the open-source one, apart from `saml`.
+//! Not confirmed: which list Ory Network runs for a SAML sign-in (Kratos's open-source lookup
+//! suggests that a method without a key of its own would use the flow-wide list, which has not
+//! been observed), and that Ory Network's own configuration schema has the same lists as the
+//! open-source one, apart from `saml`.
 //!
 //! Next: [chapter 3, bodies](crate::guide::bodies).

@@ -12,14 +12,14 @@
 //! Here it reads a copy of the quickstart's file after `apply`:
 //!
 //! ```text
-//! $ cargo run --example quickstart -- export --config /tmp/guide-run/kratos.yaml
-//! // Exported by ory-actions from Kratos config /tmp/guide-run/kratos.yaml.
+//! $ cargo run --example quickstart -- export --config /tmp/demo-kratos/kratos.yaml
+//! // Exported by ory-actions from Kratos config /tmp/demo-kratos/kratos.yaml.
 //! // Secrets are read from the environment when the program runs; set these first:
 //! //   WEBHOOK_1_API_KEY: the api key of POST https://hooks.example.com/guard in login before
 //!
 //! use ory_actions::{Action, action};
 //!
-//! /// The web hooks of Kratos config /tmp/guide-run/kratos.yaml.
+//! /// The web hooks of Kratos config /tmp/demo-kratos/kratos.yaml.
 //! pub fn actions() -> Vec<Action> {
 //!     vec![
 //!         action! {
@@ -100,10 +100,14 @@
 //! ## `import`
 //!
 //! `import ID` takes an import ID of the Terraform provider and prints the `action!` of the hook
-//! it names. The forms are `project:flow:after:auth_method:url`,
-//! `project:flow:after:auth_method:METHOD:url`, `project:flow:before:url` and
-//! `project:flow:before:METHOD:url`; URLs may hold colons and ports. `fallback` as the
-//! `auth_method` names the flow-wide list. With `--config`, the project part is ignored.
+//! it names. The forms are the provider's: `project:flow:after:auth_method:METHOD:url` and
+//! `project:flow:before:METHOD:url`, where the HTTP method may be left out and then means
+//! `POST`, as the provider reads it (its older documentation shows only the forms without a
+//! method). URLs may hold colons and ports. ory-actions adds one thing of its own: `fallback`
+//! as the `auth_method` names the flow-wide list. An ID of an `after` hook of recovery or
+//! verification that names a method, as the provider's own `sync_verified` example does, is
+//! accepted and names the flow's one `after` list. With `--config`, the project part is
+//! ignored.
 //!
 //! ```text
 //! $ cargo run --example seed -- import "$ORY_PROJECT_ID:registration:after:password:https://api.example.com/webhooks/welcome"
@@ -135,7 +139,7 @@
 //! slash, another HTTP method, another list), and exits with code 1:
 //!
 //! ```text
-//! error: no web hook matches: nothing calls https://api.example.com/webhooks/welcome/ in registration after password; registration after password holds:
+//! error: no web hook matches: nothing calls POST https://api.example.com/webhooks/welcome/ in registration after password; registration after password holds:
 //!   POST https://api.example.com/webhooks/welcome
 //! nearest match: POST https://api.example.com/webhooks/welcome (a trailing slash differs)
 //! ```
@@ -143,31 +147,29 @@
 //! ## From `ory_action` to `action!`
 //!
 //! Each attribute you set on a Terraform `ory_action` resource has a key of the same name, so
-//! a resource translates line by line:
+//! a resource translates line by line. The table says what changes; the values and defaults of
+//! each key are in the [key table of `action!`](crate::action!).
 //!
 //! | `ory_action` attribute | `action!` key | what changes |
 //! |---|---|---|
 //! | the resource name (`resource "ory_action" "welcome_email"`) | `name: "welcome_email"` | optional; shown in plans, never stored in Ory |
-//! | `flow` (required) | `flow` | a bare word: `flow: registration` |
-//! | `timing` (required) | `timing` | a bare word: `timing: after` |
-//! | `url` (required) | `url` | checked at compile time (absolute `http`/`https`, no credentials); may be an expression |
-//! | `auth_method` (default `password`) | `auth_method` | no default: required for `after` hooks of login, registration and settings, refused elsewhere; also takes a list, `all`, `fallback`, `profile` and `saml` ([chapter 2](crate::guide::hook_lists)) |
-//! | `method` (default `POST`) | `method` | a bare word, `GET`, `POST`, `PUT`, `PATCH` or `DELETE`; default `POST` |
-//! | `body` | `body` | checked Jsonnet; a heredoc becomes a raw string `r#"…"#`; `file("…")`, `url("…")` and `kratos_file("…")` too ([chapter 3](crate::guide::bodies)) |
-//! | `can_interrupt` (default false) | `can_interrupt` | `true` or `false`, without quotes; refused, as `response_parse` is, in the flow-wide list of registration and settings |
-//! | `response_ignore` (default false) | `response_ignore` | may not be combined with `response_parse` or `can_interrupt` |
-//! | `response_parse` (default false) | `response_parse` | refused in the flow-wide list of registration and settings, where Kratos never runs it |
-//! | `project_id` (default: the provider's) | `project_id` | default: the stack's project, `--project` or `ORY_PROJECT_ID` ([chapter 4](crate::guide::targets)) |
-//! | `id` (read-only: the resource ID) | none | a hook is identified by its list, method and URL ([chapter 5](crate::guide::plan_and_apply#how-a-hook-is-identified)). The `id` key of `action!` is something else: the label of Kratos's logs for the hook |
-//! | none | `auth`, `headers`, `emit_analytics_event` | the provider never sets them |
+//! | `flow`, `timing` | `flow`, `timing` | bare words: `flow: registration`, `timing: after` |
+//! | `url` | `url` | checked at compile time; may be an expression |
+//! | `auth_method` | `auth_method` | no default: the provider's `password` default ([chapter 2](crate::guide::hook_lists#choosing-lists-with-auth_method)) does not carry over; refused where there is only one list; takes more values ([chapter 2](crate::guide::hook_lists)) |
+//! | `method` | `method` | a bare word: `method: PUT` |
+//! | `body` | `body` | checked Jsonnet; a heredoc becomes a raw string `r#"…"#` ([chapter 3](crate::guide::bodies)) |
+//! | `can_interrupt`, `response_ignore`, `response_parse` | the same | `true` or `false`, without quotes; a combination or a list where Kratos would refuse or never run them does not compile ([chapter 2](crate::guide::hook_lists#what-kratos-runs)) |
+//! | `project_id` | `project_id` | without it, the project comes from the command line, the stack or the environment ([chapter 4](crate::guide::targets#an-ory-network-project)) |
+//! | `id` (read-only: the resource ID) | none | see [how a hook is identified](crate::guide::plan_and_apply#how-a-hook-is-identified). The `id` key of `action!` is something else: the label of Kratos's logs for the hook |
+//! | none | `auth`, `headers`, `emit_analytics_event`, `id` | the provider never sets them |
 //!
 //! The documentation's own `sync_verified` example names `auth_method = "code"` for the
 //! verification flow. Verification has one `after` list, so Ory does not keep that hook; here
 //! it does not compile, and the translation drops `auth_method`. The repository's
 //! `examples/seed.rs` holds all four examples of the documentation, translated.
 //!
-//! The provider also omits `body` unless given, which makes Kratos fail every call; a plan
-//! warns about each hook without one.
+//! The provider also omits `body` unless given; a plan warns about each hook without one
+//! ([chapter 3](crate::guide::bodies) says why).
 //!
 //! Once `plan` shows no changes, stop managing the hooks with Terraform without destroying them:
 //! remove each `ory_action` from Terraform's state (`terraform state rm ory_action.NAME`) and

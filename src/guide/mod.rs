@@ -5,13 +5,14 @@
 //! An Ory Action is a web hook that Ory Kratos calls before or after a self-service flow: a
 //! login, a registration, a recovery, a settings change or a verification. Kratos keeps these
 //! hooks in its configuration, on Ory Network or in a self-hosted configuration file. With
-//! ory-actions, you declare them in Rust, the compiler refuses the ones Kratos would refuse or
-//! never run, and a small command line plans and applies the change, as Terraform and Pulumi
-//! do.
+//! ory-actions, you declare them in Rust; the compiler refuses the ones Kratos would refuse or
+//! never run, as far as it can know (the rest is caught when the program runs or plans); and a
+//! small command line plans and applies the change, as Terraform and Pulumi do.
 //!
 //! To see the whole loop before reading, run `cargo run --example quickstart` in the
-//! repository: it needs no account. The examples in this guide compile and most of them run:
-//! they use the `testkit`, an in-process stand-in for the Ory console API.
+//! repository: it needs no account. The examples in this guide compile and most of them run;
+//! many use the testkit, an in-process stand-in for the Ory console API that the crate feature
+//! `testkit` adds ([chapter 6](crate::guide::payloads#end-to-end-tests)).
 //!
 //! ## Chapters
 //!

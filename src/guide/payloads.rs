@@ -63,7 +63,25 @@
 //!
 //! ## When a body fails
 //!
-//! `plan` evaluates every declared body too, and warns where Kratos would fail the call:
+//! `plan` evaluates every declared body too, and warns where Kratos would fail the call. This
+//! action's body reads a trait that the default sample identity lacks:
+//!
+//! ```
+//! use ory_actions::action;
+//! use ory_actions::payload::Samples;
+//!
+//! let greet = action! {
+//!     name: "greet",
+//!     flow: registration,
+//!     timing: after,
+//!     auth_method: password,
+//!     url: "https://hooks.example.com/greet",
+//!     body: "function(ctx) { hello: ctx.identity.traits.name }",
+//! };
+//! assert!(greet.payloads(&Samples::new())[0].result.is_err());
+//! ```
+//!
+//! A plan of a stack that holds it warns:
 //!
 //! ```text
 //!   Warning: the body of greet (registration after password: POST https://hooks.example.com/greet) fails for the sample context of registration after password (post-persist): line 1, column 24: field does not exist: name (in `ctx.identity.traits.name`); Kratos fails the call for identities without it (set the sample traits with `--identity-schema` or `Stack::samples`, or guard the read with `std.get(…)`; see `render --payloads`)
@@ -128,8 +146,11 @@
 //! 3](crate::guide::bodies#what-ctx-holds)), with fixed ids and times, so that payloads are
 //! stable. What it holds depends on the list and on the [`Phase`](crate::payload::Phase): a
 //! registration or settings hook with `response_parse` or `can_interrupt` runs before the
-//! identity is saved, and its sample identity has Go's zero time for timestamps, as Kratos's
-//! has. [`Phase::of`](crate::payload::Phase::of) gives the phase of a hook, and
+//! identity is saved ([chapter 2](crate::guide::hook_lists#what-kratos-runs)). Its sample
+//! identity has Go's zero time for timestamps, and addresses without ids: the samples' picture
+//! of an identity that registration has not saved yet, not confirmed against Kratos. The
+//! samples do the same for settings, although there Kratos changes an identity it saved
+//! before. [`Phase::of`](crate::payload::Phase::of) gives the phase of a hook, and
 //! [`Samples::context`](crate::payload::Samples::context) the context:
 //!
 //! ```
@@ -153,11 +174,12 @@
 //! A template first passes go-jsonnet's syntax and static rules (the compiler's checks). It is
 //! then evaluated by jrsonnet, a Rust implementation of Jsonnet, the way Kratos evaluates it:
 //! `ctx` as the top-level argument, no imports, `error "cancel"` skipping the hook, form bodies
-//! as flat objects of strings. Evaluation stops where go-jsonnet's does, at 500 stack frames,
-//! and after 10 seconds. The repository's `tests/payloads.rs` holds 40 templates whose
-//! payloads, cancellations and failures equal go-jsonnet's. One difference is known: a whole
-//! number of 2^64 or more is written by go-jsonnet with every digit of the double
-//! (`99999999999999991611392`) and here as `1e+23`, the same number.
+//! as flat objects of strings. Evaluation stops where go-jsonnet's does, at 500 stack frames;
+//! ory-actions also stops it after 10 seconds, a limit of its own. The repository's
+//! `tests/payloads.rs` holds 40 templates whose payloads, cancellations and failures equal
+//! go-jsonnet's. One difference is known: a whole number of 2^64 or more is written by
+//! go-jsonnet with every digit of the double (`99999999999999991611392`) and here as `1e+23`,
+//! the same number.
 //!
 //! ## Snapshot tests
 //!
@@ -245,10 +267,9 @@
 //! ```
 //!
 //! The stand-in has bearer authentication, revision ids and 409, Ory's JSON-patch rules, the
-//! normalisation Ory Network applies to stored hooks, a request log, and faults to inject
-//! (latency, 429, 5xx, dropped connections, stale reads, a concurrent writer, a write Ory
-//! acknowledges but does not keep). The examples of [chapter 5](crate::guide::plan_and_apply)
-//! use it. A test of your own stack:
+//! normalisation Ory Network applies to stored hooks, a request log, and faults to inject; the
+//! documentation of the `ory_actions::testkit` module lists them (it is built with the
+//! feature). The examples of chapters 2, 4, 5, 7 and 8 use it. A test of your own stack:
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit, new_project_config};

@@ -38,13 +38,16 @@
 //!
 //! ## How a hook is identified
 //!
-//! A declared hook is identified by its hook list, its HTTP method and its URL: the same three
-//! things as the Terraform provider's import ID. Names are not stored in Ory, and nothing is
-//! stored anywhere else.
+//! A declared hook is identified by its hook list, its HTTP method and its URL, as the
+//! Terraform provider matches hooks and names them in its import IDs ([chapter
+//! 8](crate::guide::migrating#import)). Names are not stored in Ory, and nothing is stored
+//! anywhere else.
 //!
 //! So a change of any of the three is a new hook. If you change an action's URL, the plan
 //! creates a hook with the new URL, and the old one becomes a hook the stack does not manage.
-//! It stays, unless the prune policy owns it ([below](#pruning)):
+//! It stays, unless the prune policy owns it ([below](#pruning)). The examples of this chapter
+//! run against the testkit's stand-in for Ory's console API, which needs the `testkit` feature
+//! ([chapter 6](crate::guide::payloads#end-to-end-tests)):
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit, new_project_config};
@@ -67,7 +70,8 @@
 //! # Ok::<(), String>(())
 //! ```
 //!
-//! Two actions that declare the same hook (the same list, method and URL) are an error.
+//! Two actions that declare the same hook (the same list, method and URL) compile, but make
+//! every plan fail with an error that names both.
 //!
 //! ## Reading a plan
 //!
@@ -162,8 +166,9 @@
 //! - "Web hooks the stack does not manage" are left alone.
 //! - Warnings say what Kratos will do with the result: here, that a per-method list replaces
 //!   the flow-wide one ([chapter 2](crate::guide::hook_lists#what-kratos-runs)). Plans also warn
-//!   about a hook without a body, a body that fails for its sample context ([chapter
-//!   6](crate::guide::payloads)), and fields Ory Network does not store.
+//!   about a hook without a body ([chapter 3](crate::guide::bodies)), a body that fails for its
+//!   sample context ([chapter 6](crate::guide::payloads)), and fields Ory Network is not expected
+//!   to store ([chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file)).
 //!
 //! Fields are compared by meaning: an absent field equals its default, and a body is compared
 //! by content, even when Ory returns it as a link to the stored template. So a plan made right
@@ -198,8 +203,9 @@
 //! An apply to an Ory Network project is one `GET` of the project and one `PATCH` of its
 //! revision, whatever the number of actions (a project with nothing to change gets no
 //! `PATCH`; retries and conflicts add requests). The patch touches only the entries that
-//! change: an entry that stays is never sent back. Ory's answer is then planned against again. If Ory dropped, kept or stored
-//! anything otherwise than asked, the run fails and names it, with Ory's own warnings.
+//! change: an entry that stays is never sent back. Ory's answer is then planned against again.
+//! If Ory dropped, kept or stored anything otherwise than asked, the run fails and names it,
+//! with Ory's own warnings.
 //!
 //! An apply to a Kratos configuration file writes the file once, atomically
 //! ([chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file)).
@@ -217,7 +223,8 @@
 //!
 //! After a 409 the run reads again and plans again, and writes only if the new plan makes the
 //! same changes as the one shown. It tries up to 16 writes, backing off at random. If the new
-//! plan differs, it stops, writes nothing, and exits with code 3:
+//! plan differs, or every write meets another conflict, it stops, writes nothing, and exits
+//! with code 3:
 //!
 //! ```
 //! use ory_actions::testkit::{Fault, Options, TestKit, new_project_config};
@@ -245,7 +252,7 @@
 //! ```
 //!
 //! ```text
-//! error: project 550e8400-0000-4000-8000-000000000001: project 550e8400-0000-4000-8000-000000000001 was changed by someone else after the plan was confirmed, and the plan is no longer the same; nothing of this run was written there: run `plan` again to review it
+//! error: project 550e8400-0000-4000-8000-000000000001 was changed by someone else after the plan was confirmed, and the plan is no longer the same; nothing of this run was written there: run `plan` again to review it
 //! ```
 //!
 //! Deleting the new hook is a change nobody confirmed, so nothing was written. Run `plan`

@@ -1,10 +1,11 @@
 //! # Chapter 4: Targets
 //!
 //! A *target* is where the hooks live: an Ory Network project, reached through the Ory console
-//! API, or the configuration file of a self-hosted Kratos. Every command works the same way on
-//! both. This chapter says how to point the program at each, and how one program serves several
-//! environments or projects. The [`cli`](crate::cli) module lists every flag and environment
-//! variable named here.
+//! API, or the configuration file of a self-hosted Kratos. Every command works on both; where
+//! they differ (the `saml` lists, the fields that are stored, the files Kratos reads), this
+//! chapter says so. It also says how to point the program at each, and how one program serves
+//! several environments or projects. The [`cli`](crate::cli) module lists every flag and
+//! environment variable named here.
 //!
 //! ## An Ory Network project
 //!
@@ -12,7 +13,8 @@
 //!
 //! - **The key.** Create a workspace API key in the Ory Console (Workspace settings → API keys)
 //!   and export it as `ORY_WORKSPACE_API_KEY`. There is no flag for the key. A project API key
-//!   will not do: Ory answers 403 when one changes a project's configuration.
+//!   will not do: the Terraform provider's maintainers report that Ory answers 403 when one
+//!   changes a project's configuration.
 //! - **The project.** Its id is in the Console under Project settings → General. Give it with
 //!   `--project ID`, or export `ORY_PROJECT_ID` (or `ORY_PROJECT`).
 //!
@@ -28,9 +30,8 @@
 //! then the stack's project, then the environment.
 //!
 //! The console API is `https://api.console.ory.sh` unless `--console-url` (or
-//! `ORY_CONSOLE_API_URL`, or `ORY_CONSOLE_URL`) says otherwise. It must be `https`, since the
-//! key goes with every request; plain `http` is allowed only to a loopback address, and
-//! redirects are not followed.
+//! `ORY_CONSOLE_API_URL`) says otherwise. Since the key goes with every request, that URL must
+//! be `https`; the [`cli`](crate::cli) module says what else it accepts.
 //!
 //! ### Without an account
 //!
@@ -110,14 +111,22 @@
 //! Two differences from Ory Network:
 //!
 //! - Kratos has no `saml` lists ([chapter 2](crate::guide::hook_lists#saml-ory-network-only)).
-//! - Kratos keeps every field of a web hook. Ory Network does not store `headers`,
-//!   `emit_analytics_event` or `id`: against a project, they are sent but not compared, and
-//!   plans warn about them.
+//! - Kratos keeps every field of a web hook. Ory Network's model of a stored web hook (in its
+//!   API description) has no place for `headers`, `emit_analytics_event` or `id`, so expect
+//!   Ory Network to drop them. This is inferred from the model, not seen on a live project.
+//!   Against a project, ory-actions sends them but does not compare them, and plans warn about
+//!   them.
 //!
 //! Kratos lets environment variables override a hook list entry by its index, such as
 //! `SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_0_CONFIG_URL`. When a plan moves an
-//! entry of a configuration file to another index, it warns (`index_shift`) and names each
-//! move, so that you can update such variables.
+//! entry of a configuration file to another index, it warns and names each move, so that you
+//! can update such variables. Here the prune policy ([chapter
+//! 5](crate::guide::plan_and_apply#pruning)) deletes the first of two web hooks, and the second
+//! moves up:
+//!
+//! ```text
+//!   Warning: entries of registration after password move to other indexes: the web hook POST https://audit.example.com/signups from [1] to [0]; environment variables that override an entry by its index (`SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS_<index>_CONFIG_…`) reach another entry after this change
+//! ```
 //!
 //! ### Where Kratos's files are
 //!
@@ -125,8 +134,10 @@
 //! Kratos prefixes with `file://`. To compare such a body (and to [export](crate::guide::migrating)
 //! it), ory-actions reads the file where Kratos would:
 //!
-//! - a relative path from Kratos's working directory, which is the current directory unless
-//!   `--kratos-dir DIR` (or `ORY_ACTIONS_KRATOS_DIR`) says otherwise;
+//! - a relative path from Kratos's working directory
+//!   ([chapter 3](crate::guide::bodies#templates-kratos-resolves-itself)), which ory-actions
+//!   takes to be the current directory unless `--kratos-dir DIR` (or `ORY_ACTIONS_KRATOS_DIR`)
+//!   says otherwise;
 //! - an absolute path as it is, unless `--path-map KRATOS_PATH=LOCAL_PATH` says where that part
 //!   of Kratos's machine or container is here. `--path-map /etc/config/kratos=./kratos` reads
 //!   `file:///etc/config/kratos/welcome.jsonnet` from `./kratos/welcome.jsonnet`. The flag may
@@ -175,9 +186,11 @@
 //! ## Several projects
 //!
 //! A stack may span projects: each action with a `project_id` of its own goes there, and the
-//! others go to the default project. Each project is read once and written at most once, up to
-//! ten at a time (`--parallelism N`). With more than one project, a line per project reports on
-//! standard error as each finishes.
+//! others go to the default project. Each project is planned and applied on its own, as
+//! [chapter 5](crate::guide::plan_and_apply#the-loop) describes (one read and at most one
+//! write, unless a conflict makes the run read and write again), up to ten at a time
+//! (`--parallelism N`). With more than one project, a line per project reports on standard
+//! error as each finishes.
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};

@@ -12,11 +12,12 @@
 //!
 //! ## Compile errors of `action!`
 //!
-//! `action!` refuses, at compile time, every declaration that Ory would refuse or accept and
-//! never run. Each error points at the smallest offending token, names what is allowed, and
-//! suggests the nearest spelling. All errors of one declaration are reported together, and a
-//! declaration with errors still has the type [`Action`](crate::Action), so the code around it
-//! reports nothing more.
+//! `action!` refuses, at compile time, the declarations that Ory would refuse or accept and
+//! never run, as far as the compiler can know ([chapter
+//! 1](crate::guide::declaring#a-first-action) names what it leaves to the run). Each error
+//! points at the smallest offending token, names what is allowed, and suggests the nearest
+//! spelling. All errors of one declaration are reported together, and a declaration with errors
+//! still has the type [`Action`](crate::Action), so the code around it reports nothing more.
 //!
 //! | the message is about | what it means | see |
 //! |---|---|---|
@@ -31,20 +32,15 @@
 //! value must be text (`String`, `&str`, `Cow<str>`), a computed secret a
 //! [`Secret`](crate::Secret) ([chapter 1](crate::guide::declaring#computed-values)).
 //!
-//! A body template given with `file("…")` is read at compile time, relative to the directory
-//! of the crate's `Cargo.toml`, not to the working directory.
+//! When a template given with `file("…")` cannot be read, check its path against where
+//! `file("…")` looks ([chapter 3](crate::guide::bodies#templates-in-the-program)).
 //!
 //! ## When the program starts
 //!
-//! Before it reads or writes anything, the command line checks the values the program computed,
-//! with the rules the compiler applies to literals. Each problem gets a line with the place of
-//! its `action!`, and the run exits with code 1:
-//!
-//! ```text
-//! error: src/main.rs:7:9: action `welcome-acme`: `url` must be an absolute http or https URL such as `https://api.example.com/hook`: it has no scheme
-//! …
-//! error: 2 action(s) have invalid computed values; nothing was read or written
-//! ```
+//! Errors that name the place of an `action!` (`` error: src/main.rs:7:9: action `…`: … ``), and
+//! end with `nothing was read or written`, come from the check of the values the program
+//! computed, which the command line runs before anything else ([chapter
+//! 1](crate::guide::declaring#computed-values) shows it).
 //!
 //! Fix the data the values are computed from. [`Action::check`](crate::Action::check) runs the
 //! same check, so a test can catch such a value before a run does:
@@ -77,10 +73,10 @@
 //! |---|---|
 //! | `ORY_WORKSPACE_API_KEY is not set: …` | export a workspace API key, or give `--config` for a Kratos file ([chapter 4](crate::guide::targets)) |
 //! | `no project for <action>: set ORY_PROJECT_ID, pass --project, or give the stack or the action a project_id` | say which project ([chapter 4](crate::guide::targets#an-ory-network-project)) |
-//! | `environment variable `X` is not set; it holds the api key of <action>` | export the secret the action reads with `env("X")`; `plan` needs it to compare |
-//! | `the console API URL … is not https: …` | use `https`; plain `http` only to a loopback address |
+//! | ``environment variable `X` is not set; it holds the api key of <action>`` | export the secret the action reads with `env("X")` ([chapter 1](crate::guide::declaring#secrets)) |
+//! | ``the console API URL `…` is not https: …`` | use an `https` URL (the [`cli`](crate::cli) module says what is accepted) |
 //! | `a Kratos configuration file (--config or ORY_KRATOS_CONFIG) is one target; --project and --console-url are for Ory Network: give one or the other` | a run has one kind of target; check the environment for a stray `ORY_KRATOS_CONFIG` |
-//! | `apply writes to … and there is no terminal to confirm on: run `apply --yes` …` | add `--yes` in scripts and CI |
+//! | ``apply writes to … and there is no terminal to confirm on: run `apply --yes` …`` | add `--yes` in scripts and CI ([chapter 5](crate::guide::plan_and_apply#the-loop)) |
 //!
 //! ## Reading the target
 //!
@@ -89,25 +85,36 @@
 //!
 //! **Ory's answers.** The message explains the status:
 //!
-//! - 401: Ory refused the key. Check `ORY_WORKSPACE_API_KEY`; it must be a workspace API key.
-//! - 403: the key may not read or change this project. Use a key of the workspace that owns it,
-//!   with permission to change its configuration.
-//! - 404: no such project. Check the project id (from `--project`, `ORY_PROJECT_ID`, or a
-//!   `project_id` in the code), and that the key's workspace owns the project.
+//! - 401, "Ory refused the API key (401) …": check `ORY_WORKSPACE_API_KEY`; it must be a
+//!   workspace API key.
+//! - 403, "the API key may not read project … (403) …": the message blames the key, but Ory
+//!   also answers 403 for a project id it does not know, or one the key cannot see (as the
+//!   Terraform provider's maintainers report). Check the project id first (from `--project`,
+//!   `ORY_PROJECT_ID`, or a `project_id` in the code; [chapter
+//!   4](crate::guide::targets#an-ory-network-project)), then that the key belongs to the
+//!   workspace that owns the project and may change its configuration.
+//! - 404, "project … was not found (404) …": Ory's API description lists 404 for an unknown
+//!   project, but the Terraform provider's maintainers report 403 instead; either way, check
+//!   the project id.
 //! - 400 on a write: Ory refused the new configuration as invalid; Ory's own message follows.
 //!
-//! **Transient failures.** A 429, a 5xx other than 501, a timeout or a broken connection is
-//! retried with backoff until the run's deadline (`--deadline`, 120 seconds by default). Then
-//! the run gives up and lists what each try got:
+//! A project deleted in the Console may still be read: the same report says Ory answers 200,
+//! with `"state": "deleted"` in the project. ory-actions does not look at that state, so it
+//! plans and applies against a deleted project as against any other: when in doubt, check in
+//! the Console that the project is live.
+//!
+//! **Transient failures.** Rate limits, Ory's failures, timeouts and broken connections are
+//! retried until the run's deadline ([chapter 5](crate::guide::plan_and_apply#how-apply-writes)).
+//! Then the run gives up and lists what each try got:
 //!
 //! ```text
 //! error: gave up trying to read project 550e8400-0000-4000-8000-000000000001 after 6 tries (could not connect (Connection refused (os error 111)), …); nothing of this run is left half-written; run again later or with a longer --deadline
 //! ```
 //!
-//! `-v` prints each request and each retry as it happens, without secrets or header values:
+//! `-v` shows each request and each retry as it happens:
 //!
 //! ```text
-//! verbose: GET /projects/550e8400-0000-4000-8000-000000000001 → 503 in 1 ms
+//! verbose: GET /projects/550e8400-0000-4000-8000-000000000001 → 503 in 0 ms
 //! verbose: read of project 550e8400-0000-4000-8000-000000000001 failed (503); trying again in 0.1 s
 //! verbose: GET /projects/550e8400-0000-4000-8000-000000000001 → 200 in 0 ms
 //! ```
@@ -116,14 +123,15 @@
 //! column where it applies:
 //!
 //! ```text
-//! error: Kratos configuration /tmp/guide-run/bad.yaml: it is not valid YAML: at line 5, column 16: block sequence entries are not allowed in this context
+//! error: Kratos configuration /tmp/demo-kratos/bad.yaml: it is not valid YAML: at line 5, column 16: block sequence entries are not allowed in this context
 //! ```
 //!
 //! A file is refused when it is not a regular file (a directory, a device, a FIFO), is larger
 //! than 16 MiB, nests deeper than 127 levels, is not valid YAML 1.2 or JSON, has more than one
 //! YAML document, duplicate keys, custom tags, or aliases that expand too far. An `apply` that
 //! would have to change a list shared through a YAML anchor is refused too. An action that
-//! names `saml` is refused against a file ([chapter 2](crate::guide::hook_lists#saml-ory-network-only)).
+//! names `saml` is refused against a file
+//! ([chapter 2](crate::guide::hook_lists#saml-ory-network-only)).
 //!
 //! A body template that a hook of the file names by path, and that is not found where
 //! ory-actions looks, is a warning, not an error: point at it with `--kratos-dir` or
@@ -133,16 +141,16 @@
 //!
 //! ### Conflicts (exit code 3)
 //!
-//! Someone else wrote the target between this run's read and its write. The run read and
-//! planned again, and either the plan changed or every write met another conflict:
+//! Someone else wrote the target between this run's read and its write, and the run could not
+//! make the change it showed ([chapter 5](crate::guide::plan_and_apply#conflicts) says how it
+//! tries). The message is one of:
 //!
-//! - `… was changed by someone else after the plan was confirmed, and the plan is no longer the
-//!   same; nothing of this run was written there: run `plan` again to review it`
+//! - ``… was changed by someone else after the plan was confirmed, and the plan is no longer the
+//!   same; nothing of this run was written there: run `plan` again to review it``
 //! - `… kept changing while this run tried to update it (… attempts, …); nothing of this run was
 //!   written; run again`
 //!
-//! Nothing of the run was written to that target. Run `plan` again, review, and apply
-//! ([chapter 5](crate::guide::plan_and_apply#conflicts)).
+//! Nothing of the run was written to that target. Run `plan` again, review, and apply.
 //!
 //! ### A write that did not hold
 //!
@@ -151,7 +159,7 @@
 //! Ory's own warnings:
 //!
 //! ```text
-//! error: project 550e8400-0000-4000-8000-000000000001: the update of project 550e8400-0000-4000-8000-000000000001 was accepted but did not apply all of it: the revision is still 7e715100-0000-4000-8000-000000000002; it dropped POST https://hooks.example.com/guard in login before
+//! error: the update of project 550e8400-0000-4000-8000-000000000001 was accepted but did not apply all of it: the revision is still 7e715100-0000-4000-8000-000000000002; it dropped POST https://hooks.example.com/guard in login before
 //! ```
 //!
 //! Run `plan` to see the project as it is now. If Ory's answer could not be read at all, the
@@ -166,12 +174,12 @@
 //!
 //! | warning | meaning | see |
 //! |---|---|---|
-//! | "… has no body: Kratos fails every call of a web hook without one" | add `body` | [chapter 3](crate::guide::bodies) |
+//! | "… has no body: self-hosted Kratos fails every call of a web hook without one …" | add `body` | [chapter 3](crate::guide::bodies) |
 //! | "the body of … fails for the sample context …" | the body fails for identities like the sample | [chapter 6](crate::guide::payloads#when-a-body-fails) |
 //! | "hooks in … (fallback) do not run for …" | a per-method list shadows the flow-wide one | [chapter 2](crate::guide::hook_lists#what-kratos-runs) |
 //! | "the first hook in … switches the flow-wide list off for …" | the same, caused by this change | [chapter 2](crate::guide::hook_lists#what-kratos-runs) |
-//! | "Ory Network does not store `headers` …" (or `emit_analytics_event`, `id`) | the hook runs without that field on Ory Network | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
-//! | `index_shift` | entries of a configuration file move to another index | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
+//! | "Ory Network's API has no place for `headers` …" (or `emit_analytics_event`, `id`) | expect the hook to run without that field on Ory Network | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
+//! | "entries of … move to other indexes" | entries of a configuration file move to another index | [chapter 4](crate::guide::targets#a-self-hosted-kratos-configuration-file) |
 //!
 //! `explain` ([chapter 7](crate::guide::explain_and_probe)) shows the result of all of these on
 //! the chain Kratos runs; `probe` shows whether each endpoint answers as Kratos needs.
