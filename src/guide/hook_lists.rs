@@ -161,6 +161,7 @@
 //! let plan = kit.run(&project, stack, &["plan"]);
 //! assert_eq!(plan.code, 0);
 //! assert!(plan.out.contains("do not run for password, oidc, webauthn"));
+//! assert!(plan.out.contains("uses `auth_method: fallback`, which Ory's documentation calls legacy"));
 //! # Ok::<(), String>(())
 //! ```
 //!
@@ -174,10 +175,14 @@
 //!       + body:
 //!           function(ctx) { id: ctx.identity.id }
 //!
+//!   Warning: crm_signup (registration after (fallback): POST https://crm.example.com/signups) uses `auth_method: fallback`, which Ory's documentation calls legacy: "a fallback webhook only runs when no method-specific hook (built-in or webhook) exists"; to run it for the methods you mean, use `auth_method: all` or a list such as `[password, oidc]`
 //!   Warning: hooks in registration after (fallback) do not run for password, oidc, webauthn because those methods have hooks of their own (Kratos runs the flow-wide list only for methods whose list is empty)
 //!
 //! Plan: 1 to create, 0 to update, 0 to delete.
 //! ```
+//!
+//! Against Ory Network, every plan of a `fallback` action says the first warning; a Kratos
+//! configuration file keeps its flow-wide lists without it.
 //!
 //! **A hook for every method.** To run for every method, a hook has to be in the list of each
 //! method that has hooks of its own, and in the flow-wide list for the methods that have none.

@@ -224,4 +224,37 @@
 //! # Ok::<(), String>(())
 //! ```
 //!
+//! ## Allowed projects
+//!
+//! A pipeline that holds a key for several projects should touch only its own. Name them, and a
+//! run that would read or write any other project stops before its first request, naming the
+//! project and where it came from (an action's `project_id`, `--project`, the stack, the
+//! environment or an import ID):
+//!
+//! - in the code, [`Stack::allowed_projects`](crate::Stack::allowed_projects);
+//! - in the pipeline, `ORY_ACTIONS_ALLOWED_PROJECTS` (ids separated by `,`), or
+//!   `--allowed-projects IDS`, which wins over the variable.
+//!
+//! When the code and the pipeline both give a list, a project must be in each.
+//!
+//! ```
+//! use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};
+//! use ory_actions::{Stack, action};
+//!
+//! let kit = TestKit::start(Options::default())?;
+//! let staging = kit.add_project(new_project_config());
+//! let production = kit.add_project(new_project_config());
+//! let stack = Stack::new()
+//!     .project(production.clone())
+//!     .action(action! { flow: login, timing: before, url: "https://hooks.example.com/guard" });
+//!
+//! let mut env = kit.env();
+//! env.insert("ORY_ACTIONS_ALLOWED_PROJECTS", staging.clone());
+//! let plan = run_env(stack, &["plan"], &env);
+//! assert_eq!(plan.code, 1);
+//! assert!(plan.err.contains(&format!("project {production} (the stack's project) is not allowed")));
+//! assert!(kit.requests().is_empty());
+//! # Ok::<(), String>(())
+//! ```
+//!
 //! Next: [chapter 5, plan and apply](crate::guide::plan_and_apply).

@@ -85,23 +85,29 @@
 //!
 //! **Ory's answers.** The message explains the status:
 //!
-//! - 401, "Ory refused the API key (401) …": check `ORY_WORKSPACE_API_KEY`; it must be a
-//!   workspace API key.
-//! - 403, "the API key may not read project … (403) …": the message blames the key, but Ory
-//!   also answers 403 for a project id it does not know, or one the key cannot see (as the
-//!   Terraform provider's maintainers report). Check the project id first (from `--project`,
-//!   `ORY_PROJECT_ID`, or a `project_id` in the code; [chapter
+//! - 401, "Ory refused the API key (401) … the key is invalid or expired …": set
+//!   `ORY_WORKSPACE_API_KEY` to a workspace API key that is still valid.
+//! - 403 on a read, "Ory refused to show project … (403): no project has this id, or the key's
+//!   workspace does not own it …": Ory answers 403 for a project id it does not know, as for one
+//!   the key cannot see (as the Terraform provider's maintainers report). Check the project id
+//!   first (from `--project`, `ORY_PROJECT_ID`, or a `project_id` in the code; [chapter
 //!   4](crate::guide::targets#an-ory-network-project)), then that the key belongs to the
-//!   workspace that owns the project and may change its configuration.
+//!   workspace that owns the project.
+//! - 403 on a write, "the API key may read project … but not change its configuration (403) …":
+//!   the key is a project API key (`ory_pat_…`), which may read a project but not change its
+//!   configuration; use a workspace API key (`ory_wak_…`).
 //! - 404, "project … was not found (404) …": Ory's API description lists 404 for an unknown
-//!   project, but the Terraform provider's maintainers report 403 instead; either way, check
-//!   the project id.
+//!   project, though Ory is reported to answer 403; either way, check the project id.
 //! - 400 on a write: Ory refused the new configuration as invalid; Ory's own message follows.
 //!
-//! A project deleted in the Console may still be read: the same report says Ory answers 200,
-//! with `"state": "deleted"` in the project. ory-actions does not look at that state, so it
-//! plans and applies against a deleted project as against any other: when in doubt, check in
-//! the Console that the project is live.
+//! A project deleted in the Console may still be read: Ory answers 200, with
+//! `"state": "deleted"` in the project (the same report). ory-actions refuses it: every command
+//! that reads it stops with "project … is deleted …", and nothing is written.
+//!
+//! A project that is not in the allowed projects ([chapter
+//! 4](crate::guide::targets#allowed-projects)) stops the run before its first request:
+//! "project … (from ORY_PROJECT_ID) is not allowed: ORY_ACTIONS_ALLOWED_PROJECTS names only …".
+//! Check where the project came from, as the message says, and the list.
 //!
 //! **Transient failures.** Rate limits, Ory's failures, timeouts and broken connections are
 //! retried until the run's deadline ([chapter 5](crate::guide::plan_and_apply#how-apply-writes)).

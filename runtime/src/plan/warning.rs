@@ -185,9 +185,9 @@ impl fmt::Display for Warning {
                 "the stored body of {url} in {scope} could not be read ({reason}); the hook is \
                  rewritten with the declared body"
             ),
-            Warning::FallbackLegacy { action, scope } => write!(
+            Warning::FallbackLegacy { action, .. } => write!(
                 f,
-                "{action} uses `auth_method: fallback` ({scope}), which Ory's documentation \
+                "{action} uses `auth_method: fallback`, which Ory's documentation \
                  calls legacy: \"a fallback webhook only runs when no method-specific hook \
                  (built-in or webhook) exists\"; to run it for the methods you mean, use \
                  `auth_method: all` or a list such as `[password, oidc]`"
