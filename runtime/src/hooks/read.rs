@@ -28,6 +28,8 @@ pub(crate) struct Document {
     pub(crate) verification: bool,
     /// Its top-level `revision_id`, when that is a string (a project's revision).
     pub(crate) revision: Option<String>,
+    /// Its top-level `state`, when that is a string (a project's: `deleted` once soft-deleted).
+    pub(crate) state: Option<String>,
 }
 
 /// What a key on the way leads to.
@@ -39,6 +41,8 @@ pub(crate) enum Leaf {
     Verification,
     /// The top-level `revision_id`.
     Revision,
+    /// The top-level `state`.
+    State,
 }
 
 /// A node of [`Paths`]: an object on the way to a hook list, or a [`Leaf`].
@@ -51,7 +55,7 @@ struct PathNode {
 }
 
 /// The keys a walk follows, from the document's top: those to every hook list of the identity
-/// configuration at `root`, to its verification switch, and `revision_id`.
+/// configuration at `root`, to its verification switch, `revision_id` and `state`.
 #[derive(Debug)]
 pub(crate) struct Paths {
     nodes: Vec<PathNode>,
@@ -88,6 +92,7 @@ impl Paths {
             Leaf::Verification,
         );
         paths.add("/revision_id", Leaf::Revision);
+        paths.add("/state", Leaf::State);
         paths
     }
 
@@ -138,6 +143,7 @@ pub(crate) struct Found<'p> {
     lists: BTreeMap<Scope, Vec<StoredEntry>>,
     verification: bool,
     revision: Option<String>,
+    state: Option<String>,
     /// The places that cannot hold what the walk looks for, and why.
     problems: BTreeMap<Node, String>,
     entered: Vec<bool>,
@@ -151,6 +157,7 @@ impl<'p> Found<'p> {
             lists: BTreeMap::new(),
             verification: false,
             revision: None,
+            state: None,
             problems: BTreeMap::new(),
             entered: vec![false; paths.nodes.len()],
         }
@@ -181,6 +188,7 @@ impl<'p> Found<'p> {
                     }
                     Some(Leaf::Verification) => self.verification = false,
                     Some(Leaf::Revision) => self.revision = None,
+                    Some(Leaf::State) => self.state = None,
                     None => {}
                 }
             }
@@ -216,6 +224,11 @@ impl<'p> Found<'p> {
         self.revision = Some(revision);
     }
 
+    /// The document's state is `state`.
+    pub(crate) fn state(&mut self, state: String) {
+        self.state = Some(state);
+    }
+
     /// What the walk found, or a place that could not hold it ([`Error::RemoteDocument`]):
     /// the first on the way to the first hook list in [`Scope::ALL`]'s order that meets one.
     pub(crate) fn finish(mut self) -> Result<Document, Error> {
@@ -235,6 +248,7 @@ impl<'p> Found<'p> {
             lists: HookLists::from_lists(self.lists),
             verification: self.verification,
             revision: self.revision,
+            state: self.state,
         })
     }
 }
@@ -355,7 +369,7 @@ impl Walk<'_, '_> {
     fn scalar(self, kind: &str) {
         match self.found.paths().leaf(self.node) {
             Some(Leaf::List(_)) => self.found.not_a_list(self.node, kind),
-            Some(Leaf::Verification | Leaf::Revision) => {}
+            Some(Leaf::Verification | Leaf::Revision | Leaf::State) => {}
             None => self.found.not_an_object(self.node, kind),
         }
     }
@@ -423,10 +437,10 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
-        if self.found.paths().leaf(self.node) == Some(Leaf::Revision) {
-            self.found.revision(value.to_owned());
-        } else {
-            self.scalar("a string");
+        match self.found.paths().leaf(self.node) {
+            Some(Leaf::Revision) => self.found.revision(value.to_owned()),
+            Some(Leaf::State) => self.found.state(value.to_owned()),
+            _ => self.scalar("a string"),
         }
         Ok(())
     }
@@ -481,7 +495,7 @@ mod tests {
         let entry = json!({"hook": "web_hook", "config": {"url": "https://h.example/a", "method": "POST",
             "auth": {"type": "api_key", "config": {"name": "k", "value": "s3cr3t", "in": "header"}}}});
         let documents = [
-            json!({"revision_id": "r1", "services": {"identity": {"config": {"selfservice": {"flows": {
+            json!({"revision_id": "r1", "state": "deleted", "services": {"identity": {"config": {"selfservice": {"flows": {
                 "login": {"before": {"hooks": [entry, {"hook": "session"}]}, "after": {"password": {"hooks": []}, "hooks": [entry]}},
                 "verification": {"enabled": true, "after": {"hooks": [entry]}},
                 "registration": {"ui_url": "x", "after": {"oidc": {"hooks": [{"hook": "session"}]}}},
@@ -505,6 +519,7 @@ mod tests {
         }
         let read = read_json(&documents[0].to_string(), PROJECT).unwrap();
         assert_eq!(read.revision.as_deref(), Some("r1"));
+        assert_eq!(read.state.as_deref(), Some("deleted"));
         assert_eq!(
             read.lists.values(Scope::LoginBefore),
             vec![entry, json!({"hook": "session"})]

@@ -11,7 +11,7 @@ mod planner;
 mod project_plan;
 mod warning;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use ory_actions_core::{Platform, Scope, Timing};
 use serde_json::Value;
@@ -66,24 +66,15 @@ pub(crate) fn bodies_to_fetch(
     if references.is_empty() {
         return Vec::new();
     }
-    // The body each declared hook has; a declared reference equal to the stored one is
-    // compared as a reference, so its template is not read.
-    let declared: HashMap<HookKey, StoredBody> = actions
-        .iter()
-        .flat_map(|action| {
-            let body = action.stored_body();
-            action
-                .keys_on(platform)
-                .into_iter()
-                .map(move |key| (key, body.clone()))
-        })
-        .collect();
+    // A declared reference equal to the stored one is compared as a reference, so its
+    // template is not read.
+    let declared = Action::owners(actions.iter().copied(), platform);
     let mut urls = BTreeSet::new();
     for (scope, entry) in references {
         if let Entry::WebHook(hook) = entry.read()
             && let Some(reference) = hook.body.reference()
-            && let Some(body) = declared.get(&hook.key(scope))
-            && !hook.body.same_reference(body)
+            && let Some(action) = declared.get(&hook.key(scope))
+            && !hook.body.same_reference(&action.stored_body())
         {
             urls.insert(reference.to_owned());
         }

@@ -48,13 +48,10 @@ impl Backend for ConsoleProject {
     }
 
     async fn read(&self) -> Result<State, Error> {
-        let text = self.client.get_project(&self.project_id).await?;
-        if project_state(&text).as_deref() == Some("deleted") {
-            return Err(Error::ProjectDeleted {
-                project_id: self.project_id.clone(),
-            });
-        }
-        read_project(&text)
+        read_project(
+            &self.client.get_project(&self.project_id).await?,
+            &self.project_id,
+        )
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
@@ -124,9 +121,10 @@ fn operations(write: &ListWrite) -> Vec<Value> {
     operations
 }
 
-/// The hook lists and revision of the text of a project document as the console API returns
-/// it, read without building the rest of the document.
-pub(crate) fn read_project(text: &[u8]) -> Result<State, Error> {
+/// The hook lists and revision of the text of the document of project `project_id` as the
+/// console API returns it, read without building the rest of the document; a soft-deleted
+/// project (`"state": "deleted"`) is refused.
+pub(crate) fn read_project(text: &[u8], project_id: &str) -> Result<State, Error> {
     let not_json = || Error::RemoteDocument {
         pointer: String::new(),
         problem: "the answer is not JSON".into(),
@@ -145,21 +143,16 @@ pub(crate) fn read_project(text: &[u8]) -> Result<State, Error> {
         }
         JsonError::Shape(other) => other,
     })?;
+    if document.state.as_deref() == Some("deleted") {
+        return Err(Error::ProjectDeleted {
+            project_id: project_id.to_owned(),
+        });
+    }
     Ok(State {
         revision: document.revision.ok_or_else(no_revision)?,
         lists: document.lists,
         verification: document.verification,
     })
-}
-
-/// The project's top-level `state` (`running`, `deleted`, …), when the answer has one; the rest
-/// of the document is skipped, not built.
-fn project_state(text: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Top {
-        state: Option<String>,
-    }
-    serde_json::from_slice::<Top>(text).ok()?.state
 }
 
 fn no_revision() -> Error {

@@ -106,6 +106,8 @@ impl<'a> Reader<'a> {
                             found.revision(revision);
                         }
                     }
+                    // A configuration file has no state of its own.
+                    Some(Leaf::State) => {}
                 }
                 Ok(())
             }
