@@ -3,16 +3,19 @@
 //! ```sh
 //! cargo run --release --example scale -- 10000 render
 //! cargo run --release --example scale -- 10000 plan --config /tmp/kratos.yaml
+//! cargo run --release --example scale -- 10000 --shared-body plan --config /tmp/kratos.yaml
 //! ```
 //!
 //! The first argument is how many actions; the rest is the command line. The actions are spread
-//! over the per-method lists of registration and settings, each with its own URL and a body.
+//! over the per-method lists of registration, settings and login, each with its own URL and its
+//! own body, as real stacks have them (the bodies differ in one number). With `--shared-body`
+//! every action has the same body, which the evaluator computes once.
 
 use std::process::ExitCode;
 
 use ory_actions::{Action, AuthMethod, Flow, Stack, Timing, cli};
 
-fn actions(count: usize) -> Vec<Action> {
+fn actions(count: usize, shared_body: bool) -> Vec<Action> {
     let lists = [
         (Flow::Registration, AuthMethod::Password),
         (Flow::Registration, AuthMethod::Oidc),
@@ -31,7 +34,14 @@ fn actions(count: usize) -> Vec<Action> {
             )
             .auth_method(method)
             .name(format!("hook_{n}"))
-            .body("function(ctx) { id: ctx.identity.id, email: ctx.identity.traits.email }")
+            .body(if shared_body {
+                "function(ctx) { id: ctx.identity.id, email: ctx.identity.traits.email }".to_owned()
+            } else {
+                format!(
+                    "function(ctx) {{ id: ctx.identity.id, email: ctx.identity.traits.email, \
+                     hook: {n} }}"
+                )
+            })
             .response_ignore(true)
             .build()
             .expect("a valid action")
@@ -45,8 +55,10 @@ fn main() -> ExitCode {
         .next()
         .and_then(|n| n.to_str().and_then(|n| n.parse().ok()))
         .expect("the first argument is how many actions");
-    cli::run_args(
-        Stack::new().actions(actions(count)),
-        args.collect::<Vec<_>>(),
-    )
+    let mut args: Vec<_> = args.collect();
+    let shared_body = args.first().is_some_and(|arg| arg == "--shared-body");
+    if shared_body {
+        args.remove(0);
+    }
+    cli::run_args(Stack::new().actions(actions(count, shared_body)), args)
 }

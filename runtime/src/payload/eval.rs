@@ -10,8 +10,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use jrsonnet_evaluator::error::ErrorKind;
 use jrsonnet_evaluator::function::TlaArg;
@@ -161,52 +163,116 @@ impl fmt::Display for PayloadError {
 
 impl std::error::Error for PayloadError {}
 
-/// One template and the contexts to evaluate it with.
+/// One template and the calls to make of it: each a context (JSON text, shared between the
+/// jobs that use the same one) and how the result is sent.
 pub(super) struct Job {
     pub(super) source: String,
-    /// The contexts as JSON text, shared between the jobs that use the same one.
-    pub(super) contexts: Vec<Arc<str>>,
-    pub(super) encoding: Encoding,
+    pub(super) calls: Vec<(Arc<str>, Encoding)>,
 }
 
-/// Evaluates every job on one thread of its own (the evaluator's values are not `Send`, and a
-/// runaway template must not hang the caller), with one evaluator for them all: each distinct
-/// template is parsed once, and each distinct template, context and encoding evaluated once.
-pub(super) fn evaluate(jobs: Vec<Job>) -> Vec<Vec<Result<Payload, PayloadError>>> {
-    let shape: Vec<usize> = jobs.iter().map(|job| job.contexts.len()).collect();
-    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
-        .name("ory-actions-payload".into())
-        .stack_size(STACK)
-        .spawn(move || {
-            let _ = sender.send(run(&jobs));
-        });
-    let failed = |message: String| {
-        shape
+/// The results of the calls of one job.
+type Calls = Vec<Result<Payload, PayloadError>>;
+
+/// Evaluates every job, in order, with one evaluator on a thread of its own (the evaluator's
+/// values are not `Send`, and a runaway template must not hang the caller). Each template is
+/// parsed once, called for each of its contexts and dropped before the next, so memory does not
+/// grow with the number of templates; each context is read once for all of them.
+///
+/// Each template has [`TIME_LIMIT`] of its own: one that runs longer is reported, its thread
+/// left behind, and the templates after it are evaluated on a new one.
+pub(super) fn evaluate(jobs: Vec<Job>) -> Vec<Calls> {
+    evaluate_within(jobs, TIME_LIMIT)
+}
+
+/// How often the caller looks at the evaluator's progress while it works.
+const POLL: Duration = Duration::from_millis(20);
+
+/// What an evaluator thread has done so far, read by the caller while it works.
+#[derive(Default)]
+struct Progress {
+    /// The results of the templates evaluated so far, in order.
+    done: Mutex<Vec<Calls>>,
+    /// Set by the caller when it no longer waits: the thread stops after its template.
+    abandoned: AtomicBool,
+}
+
+fn evaluate_within(jobs: Vec<Job>, limit: Duration) -> Vec<Calls> {
+    let jobs = Arc::new(jobs);
+    let failed = |job: &Job, message: &str| -> Calls {
+        job.calls
             .iter()
-            .map(|&count| {
-                (0..count)
-                    .map(|_| Err(PayloadError::Evaluator(message.clone())))
-                    .collect()
-            })
+            .map(|_| Err(PayloadError::Evaluator(message.to_owned())))
             .collect()
     };
-    if let Err(e) = spawned {
-        return failed(format!("cannot start the Jsonnet evaluator: {e}"));
-    }
-    match receiver.recv_timeout(TIME_LIMIT) {
-        Ok(results) => results,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => failed(format!(
-            "the templates did not finish within {} s",
-            TIME_LIMIT.as_secs()
-        )),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            failed("the Jsonnet evaluator stopped without an answer".into())
+    let mut results: Vec<Calls> = Vec::with_capacity(jobs.len());
+    while results.len() < jobs.len() {
+        let from = results.len();
+        let progress = Arc::new(Progress::default());
+        let (finished, receiver) = std::sync::mpsc::channel::<()>();
+        let (shared, reported) = (Arc::clone(&jobs), Arc::clone(&progress));
+        let spawned = std::thread::Builder::new()
+            .name("ory-actions-payload".into())
+            .stack_size(STACK)
+            .spawn(move || {
+                run(&shared, from, &reported);
+                drop(finished);
+            });
+        if let Err(e) = spawned {
+            let message = format!("cannot start the Jsonnet evaluator: {e}");
+            results.extend(jobs[from..].iter().map(|job| failed(job, &message)));
+            break;
+        }
+        let take = |results: &mut Vec<Calls>| {
+            let mut done = progress.done.lock().unwrap_or_else(PoisonError::into_inner);
+            results.append(&mut done);
+        };
+        // The template under way, and since when: the clock restarts whenever one is done.
+        let mut running = (from, Instant::now());
+        loop {
+            match receiver.recv_timeout(POLL) {
+                Err(RecvTimeoutError::Timeout) => {
+                    take(&mut results);
+                    if results.len() != running.0 {
+                        running = (results.len(), Instant::now());
+                    } else if running.1.elapsed() >= limit {
+                        progress.abandoned.store(true, Ordering::Relaxed);
+                        let job = &jobs[running.0];
+                        let message =
+                            format!("the template did not finish within {}", seconds(limit));
+                        results.push(failed(job, &message));
+                        break;
+                    }
+                }
+                // The thread ended: every job is done, or the one under way stopped it.
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => {
+                    take(&mut results);
+                    if let Some(job) = jobs.get(results.len()) {
+                        let message =
+                            "the Jsonnet evaluator stopped on this template without an answer";
+                        results.push(failed(job, message));
+                    }
+                    break;
+                }
+            }
         }
     }
+    results
 }
 
-fn run(jobs: &[Job]) -> Vec<Vec<Result<Payload, PayloadError>>> {
+/// A limit as people say it: `10 s`, `0.2 s`.
+fn seconds(limit: Duration) -> String {
+    format!("{} s", limit.as_secs_f64())
+}
+
+/// How many templates the evaluator calls between two collections of its cyclic garbage
+/// (objects refer to themselves through `self`): often enough that memory does not grow with the
+/// number of templates, seldom enough that the collection, which visits every live object,
+/// costs little.
+const COLLECT_EVERY: usize = 64;
+
+/// Evaluates the jobs from `from` on, reporting the results of each in `progress` as soon as
+/// they are known; stops when the caller no longer waits.
+fn run(jobs: &[Job], from: usize, progress: &Progress) {
     // go-jsonnet's limit: 500 frames (jrsonnet's own default is 200); the thread's large stack
     // holds them.
     jrsonnet_evaluator::stack::set_stack_depth_limit(MAX_FRAMES);
@@ -216,38 +282,51 @@ fn run(jobs: &[Job]) -> Vec<Vec<Result<Payload, PayloadError>>> {
     ));
     // The default import resolver refuses every import, as Kratos's does.
     let state = builder.build();
-    let mut templates: HashMap<&str, (Vec<usize>, Result<Val, jrsonnet_evaluator::Error>)> =
-        HashMap::new();
-    let mut done: HashMap<(&str, Arc<str>, Encoding), Result<Payload, PayloadError>> =
-        HashMap::new();
-    jobs.iter()
-        .map(|job| {
-            let (removed, template) = templates.entry(job.source.as_str()).or_insert_with(|| {
-                let (rewritten, removed) = without_slash_escapes(&job.source);
-                let template = state.evaluate_snippet("body.jsonnet", rewritten.as_str());
-                (removed, template)
+    // Each context read once, by the address of its text (the jobs keep the texts alive).
+    let mut contexts: HashMap<*const u8, Result<Val, PayloadError>> = HashMap::new();
+    for (count, job) in jobs[from..].iter().enumerate() {
+        if progress.abandoned.load(Ordering::Relaxed) {
+            return;
+        }
+        let calls = run_job(&state, job, &mut contexts);
+        progress
+            .done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(calls);
+        if count % COLLECT_EVERY == COLLECT_EVERY - 1 {
+            jrsonnet_gcmodule::collect_thread_cycles();
+        }
+    }
+}
+
+/// One template's calls.
+fn run_job(
+    state: &State,
+    job: &Job,
+    contexts: &mut HashMap<*const u8, Result<Val, PayloadError>>,
+) -> Calls {
+    let (rewritten, removed) = without_slash_escapes(&job.source);
+    let source = &Source {
+        text: &job.source,
+        removed: &removed,
+    };
+    let template = state.evaluate_snippet("body.jsonnet", rewritten.as_str());
+    job.calls
+        .iter()
+        .map(|(ctx, encoding)| {
+            let ctx = contexts.entry(ctx.as_ptr()).or_insert_with(|| {
+                state
+                    .evaluate_snippet("ctx.json", &**ctx)
+                    .map_err(|e| PayloadError::Evaluator(format!("the context is not JSON: {e}")))
             });
-            let source = &Source {
-                text: &job.source,
-                removed,
-            };
-            job.contexts
-                .iter()
-                .map(|ctx| {
-                    let key = (job.source.as_str(), Arc::clone(ctx), job.encoding);
-                    if let Some(result) = done.get(&key) {
-                        return result.clone();
-                    }
-                    let result = match &*template {
-                        Ok(template) => {
-                            call(&state, source, template.clone(), &key.1, job.encoding)
-                        }
-                        Err(e) => cancelled_or(failure(source, e), job.encoding),
-                    };
-                    done.insert(key, result.clone());
-                    result
-                })
-                .collect()
+            match (&template, ctx) {
+                (Ok(template), Ok(ctx)) => {
+                    call(state, source, template.clone(), ctx.clone(), *encoding)
+                }
+                (Err(e), _) => cancelled_or(failure(source, e), *encoding),
+                (_, Err(e)) => Err(e.clone()),
+            }
         })
         .collect()
 }
@@ -269,12 +348,9 @@ fn call(
     state: &State,
     source: &Source<'_>,
     template: Val,
-    ctx: &str,
+    ctx_value: Val,
     encoding: Encoding,
 ) -> Result<Payload, PayloadError> {
-    let ctx_value = state
-        .evaluate_snippet("ctx.json", ctx)
-        .map_err(|e| PayloadError::Evaluator(format!("the context is not JSON: {e}")))?;
     let mut args: GcHashMap<IStr, TlaArg> = GcHashMap::new();
     args.insert("ctx".into(), TlaArg::Val(ctx_value));
     let manifested = apply_tla(state.clone(), &args, template).and_then(|result| {
@@ -519,6 +595,45 @@ mod tests {
                 numbered("local z = 1", |i| format!(", a{i} = z"), "; z"),
             ),
         ]
+    }
+
+    /// A job of `source`, called once with an empty context.
+    fn job(source: &str) -> super::Job {
+        super::Job {
+            source: source.to_owned(),
+            calls: vec![(std::sync::Arc::from("{}"), Encoding::Json)],
+        }
+    }
+
+    #[test]
+    fn each_template_has_a_time_limit_of_its_own() {
+        // Seconds of work: past the limit, but it ends, so the thread left behind ends too.
+        let slow = "std.foldl(function(sum, x) sum + x, std.range(1, 3000000), 0)";
+        let started = std::time::Instant::now();
+        let results = super::evaluate_within(
+            vec![job("{ a: 1 }"), job(slow), job("{ b: 2 }"), job("{ c: 3 }")],
+            std::time::Duration::from_millis(300),
+        );
+        let waited = started.elapsed();
+        let outcomes: Vec<String> = results
+            .iter()
+            .map(|calls| match &calls[..] {
+                [Ok(super::Payload::Json(json))] => json.to_string(),
+                [Err(e)] => e.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                r#"{"a":1}"#,
+                "the template did not finish within 0.3 s",
+                r#"{"b":2}"#,
+                r#"{"c":3}"#,
+            ]
+        );
+        // The limit, and the polling on top of it; not the slow template's own time.
+        assert!(waited < std::time::Duration::from_secs(2), "{waited:?}");
     }
 
     #[test]

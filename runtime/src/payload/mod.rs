@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ory_actions_core::jsonnet::check_body;
-use ory_actions_core::{BodyError, BodyShape, Flags, Scope};
+use ory_actions_core::{Flags, Scope};
 use serde_json::Value;
 
 pub use eval::{Encoding, Payload, PayloadError};
@@ -58,10 +58,10 @@ pub(crate) fn evaluate_all(
 type Results = Arc<[Result<Payload, PayloadError>]>;
 
 /// Evaluates many templates, each with its contexts (JSON text), with one evaluator: each
-/// template is checked and parsed once, each template and context evaluated once, and jobs that
-/// ask the same (the same template, with the same contexts, sent the same way) share one result.
+/// template is checked and parsed once and dropped once its calls are done, each template,
+/// context and encoding evaluated once, and jobs that ask the same (the same template, with the
+/// same contexts, sent the same way) share one result.
 fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
-    let mut checked: HashMap<&str, Result<BodyShape, BodyError>> = HashMap::new();
     // Each distinct job, by its template, the contexts (the same `Arc`s: the same texts) and
     // the encoding; and for each job, which distinct one it is.
     let mut distinct: HashMap<(&str, Vec<*const u8>, Encoding), usize> = HashMap::new();
@@ -80,34 +80,76 @@ fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
             })
         })
         .collect();
-    let mut invalid = Vec::new();
+    // Each distinct template once, with the distinct calls (context and encoding) asked of it;
+    // and for each distinct job, which template and calls answer it.
+    let mut templates: Vec<(&str, Vec<(Arc<str>, Encoding)>)> = Vec::new();
+    let mut template_of: HashMap<&str, usize> = HashMap::new();
+    let mut call_of: HashMap<(usize, *const u8, Encoding), usize> = HashMap::new();
+    let answered_by: Vec<(usize, Vec<usize>)> = asked
+        .into_iter()
+        .map(|(source, contexts, encoding)| {
+            let template = *template_of.entry(source).or_insert_with(|| {
+                templates.push((source, Vec::new()));
+                templates.len() - 1
+            });
+            let calls = contexts
+                .into_iter()
+                .map(|ctx| {
+                    *call_of
+                        .entry((template, ctx.as_ptr(), encoding))
+                        .or_insert_with(|| {
+                            let calls = &mut templates[template].1;
+                            calls.push((ctx, encoding));
+                            calls.len() - 1
+                        })
+                })
+                .collect();
+            (template, calls)
+        })
+        .collect();
+    // Templates Kratos could not evaluate are not handed to the evaluator.
+    let mut outcomes: Vec<Option<Vec<Result<Payload, PayloadError>>>> =
+        Vec::with_capacity(templates.len());
     let mut valid = Vec::new();
-    for (index, (source, contexts, encoding)) in asked.into_iter().enumerate() {
-        let check = checked.entry(source).or_insert_with(|| check_body(source));
-        match check {
-            Err(e) => invalid.push((
-                index,
-                contexts
+    for (index, (source, calls)) in templates.into_iter().enumerate() {
+        match check_body(source) {
+            Err(e) => outcomes.push(Some(
+                calls
                     .iter()
                     .map(|_| Err(PayloadError::Invalid(e.clone())))
-                    .collect::<Vec<_>>(),
+                    .collect(),
             )),
-            Ok(_) => valid.push((
-                index,
-                eval::Job {
-                    source: source.to_owned(),
-                    contexts,
-                    encoding,
-                },
-            )),
+            Ok(_) => {
+                outcomes.push(None);
+                valid.push((
+                    index,
+                    eval::Job {
+                        source: source.to_owned(),
+                        calls,
+                    },
+                ));
+            }
         }
     }
-    let (indexes, jobs): (Vec<usize>, Vec<eval::Job>) = valid.into_iter().unzip();
-    let mut results: Vec<(usize, Vec<Result<Payload, PayloadError>>)> =
-        indexes.into_iter().zip(eval::evaluate(jobs)).collect();
-    results.extend(invalid);
-    results.sort_by_key(|(index, _)| *index);
-    let results: Vec<Results> = results.into_iter().map(|(_, r)| r.into()).collect();
+    let (indexes, valid): (Vec<usize>, Vec<eval::Job>) = valid.into_iter().unzip();
+    for (index, results) in indexes.into_iter().zip(eval::evaluate(valid)) {
+        outcomes[index] = Some(results);
+    }
+    let results: Vec<Results> = answered_by
+        .into_iter()
+        .map(|(template, calls)| {
+            let outcome = outcomes[template].as_deref().unwrap_or_default();
+            calls
+                .into_iter()
+                .map(|call| {
+                    outcome
+                        .get(call)
+                        .cloned()
+                        .unwrap_or_else(|| Err(PayloadError::Evaluator("no result".into())))
+                })
+                .collect()
+        })
+        .collect();
     which
         .into_iter()
         .map(|at| Arc::clone(&results[at]))
