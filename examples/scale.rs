@@ -9,7 +9,8 @@
 //! The first argument is how many actions; the rest is the command line. The actions are spread
 //! over the per-method lists of registration, settings and login, each with its own URL and its
 //! own body, as real stacks have them (the bodies differ in one number). With `--shared-body`
-//! every action has the same body, which the evaluator computes once.
+//! every action has the same body, which the evaluator computes once. The command `snapshot`
+//! prints [`Stack::snapshot`] instead of running the command line.
 
 use std::process::ExitCode;
 
@@ -60,5 +61,18 @@ fn main() -> ExitCode {
     if shared_body {
         args.remove(0);
     }
-    cli::run_args(Stack::new().actions(actions(count, shared_body)), args)
+    let stack = Stack::new().actions(actions(count, shared_body));
+    if args.first().is_some_and(|arg| arg == "snapshot") {
+        return match stack.snapshot() {
+            Ok(document) => {
+                println!("{document}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    cli::run_args(stack, args)
 }

@@ -3,14 +3,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use ory_actions_core::Platform;
+use ory_actions_core::{Platform, Scope};
 use serde_json::Value;
 
 use crate::action::Action;
 use crate::backend::BackendName;
 use crate::error::Error;
 use crate::hooks::{HookKey, HookLists, StoredBody, WebHook, WriteEntry};
-use crate::payload::{Payload, PayloadError, Phase};
+use crate::payload::{BodyOf, Payload, PayloadError, Phase, payloads_of};
 use crate::plan::{Mode, Planner};
 use crate::stack::{Prune, Stack};
 
@@ -52,19 +52,41 @@ impl Stack {
             .plan(backend, platform, "", &empty, &actions, &Default::default())?;
         // Which action each entry comes from, by the entry's key.
         let owners: HashMap<HookKey, &Action> = Action::owners(actions.iter().copied(), platform);
+        // Which action each entry comes from, and every entry's payloads, evaluated together:
+        // one evaluator for the whole stack, each sample context built once.
+        let entries: Vec<(Scope, Option<&WebHook>, Option<&Action>)> = plan
+            .writes
+            .iter()
+            .flat_map(|write| {
+                write.entries().iter().map(|planned| {
+                    // Every entry is declared (the plan starts from no lists): its meaning is the
+                    // declaration's, not decoded again from what it is written as.
+                    let hook = match planned {
+                        WriteEntry::Declared { declared, .. } => Some(&declared.hook),
+                        _ => None,
+                    };
+                    let owner = hook.and_then(|hook| owners.get(&hook.key(write.scope)).copied());
+                    (write.scope, hook, owner)
+                })
+            })
+            .collect();
+        let scopes: Vec<[Scope; 1]> = entries.iter().map(|(scope, ..)| [*scope]).collect();
+        let asked: Vec<(BodyOf<'_>, &[Scope])> = entries
+            .iter()
+            .zip(&scopes)
+            .filter_map(|((_, _, owner), scopes)| Some((owner.as_ref()?.body_of(), &scopes[..])))
+            .collect();
+        let mut payloads = payloads_of(&asked, self.get_samples()).into_iter();
+        let mut entries = entries.into_iter();
         let mut out = String::new();
         for write in &plan.writes {
             let scope = write.scope;
             let _ = writeln!(out, "=== {scope} ({})", scope.config_pointer());
-            for (index, planned) in write.entries().iter().enumerate() {
+            for index in 0..write.entries().len() {
                 let entry = write.entry(index);
-                // Every entry is declared (the plan starts from no lists): its meaning is the
-                // declaration's, not decoded again from what it is written as.
-                let hook = match planned {
-                    WriteEntry::Declared { declared, .. } => Some(&declared.hook),
-                    _ => None,
+                let Some((_, hook, owner)) = entries.next() else {
+                    break;
                 };
-                let owner = hook.and_then(|hook| owners.get(&hook.key(scope)).copied());
                 let title = owner
                     .and_then(Action::name)
                     .map(|name| format!(" {name}"))
@@ -90,8 +112,8 @@ impl Stack {
                         "payload: not evaluated (Kratos fetches or reads `{reference}` itself)"
                     );
                 }
-                if let Some(action) = owner {
-                    for sample in action.payloads_in(&[scope], self.get_samples()) {
+                if owner.is_some() {
+                    for sample in payloads.next().unwrap_or_default() {
                         let _ = writeln!(out, "{}", payload_text(sample.phase, &sample.result));
                     }
                 }

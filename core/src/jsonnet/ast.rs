@@ -110,7 +110,7 @@ impl Node {
         }
         let mut out = Vec::new();
         match &self.expr {
-            Expr::Literal | Expr::Str(..) | Expr::SelfRef | Expr::Dollar | Expr::Var(_) => {}
+            Expr::Literal(_) | Expr::Str(..) | Expr::SelfRef | Expr::Dollar | Expr::Var(_) => {}
             Expr::Super(index) => out.extend(index.as_deref()),
             Expr::InSuper(inner)
             | Expr::Unary(_, inner)
@@ -170,8 +170,8 @@ impl Node {
 
 #[derive(Debug)]
 pub(crate) enum Expr {
-    /// `null`, `true`, `false` or a number.
-    Literal,
+    /// `null`, `true`, `false` or a number, as written.
+    Literal(String),
     Str(StrKind, String),
     SelfRef,
     Dollar,
@@ -322,8 +322,8 @@ pub(crate) enum Member {
 
 #[derive(Debug)]
 pub(crate) enum FieldName {
-    /// `name:`.
-    Fixed,
+    /// `name:`, and the name.
+    Fixed(String),
     /// `"name":` and the other string forms.
     Str(Node),
     /// `[expression]:`.

@@ -759,7 +759,7 @@ impl<'a> Walker<'a> {
     fn is_null(&self, node: &Node) -> bool {
         let node = unparen(node);
         // A literal is `null`, `true`, `false` or a number.
-        matches!(node.expr, Expr::Literal)
+        matches!(node.expr, Expr::Literal(_))
             && self
                 .source
                 .get(node.at..)

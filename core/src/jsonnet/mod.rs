@@ -7,16 +7,20 @@ mod excerpt;
 mod lex;
 mod memo;
 mod parse;
+mod plain;
 mod resolve;
 
 use std::fmt;
 
 pub use excerpt::excerpt;
+pub use plain::{Plain, json_number, plain};
 
 use ast::{Expr, Import, Node};
 use memo::Answer;
 
 pub use ctx_reads::{CtxError, CtxErrorKind, check_ctx};
+
+use crate::ctx::CtxShape;
 
 /// What a valid body evaluates to at the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -281,20 +285,73 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
 }
 
 fn check_body_afresh(source: &str) -> Answer<Result<BodyShape, BodyError>> {
-    if let Some(scheme) = URL_SCHEMES.iter().find(|s| source.starts_with(*s)) {
-        return Answer::Lasting(Err(BodyError::Url {
-            scheme: scheme.trim_end_matches("://"),
-        }));
-    }
-    if source.len() > MAX_BODY_BYTES {
-        return Answer::Lasting(Err(BodyError::TooLarge {
-            bytes: source.len(),
-        }));
+    if let Some(refused) = refused_before_lexing(source) {
+        return Answer::Lasting(Err(refused));
     }
     match lex::lex(source) {
-        Ok(tokens) => with_tree(&tokens, |tree| parse_and_check(source, tree)),
+        Ok(tokens) => with_tree(&tokens, |tree| parse_and_check(source, tree.as_ref())),
         Err(problem) => Answer::Lasting(Err(problem.error(source))),
     }
+}
+
+/// What is refused before the template is read: a reference written as a template, or a
+/// template over the size limit.
+fn refused_before_lexing(source: &str) -> Option<BodyError> {
+    if let Some(scheme) = URL_SCHEMES.iter().find(|s| source.starts_with(*s)) {
+        return Some(BodyError::Url {
+            scheme: scheme.trim_end_matches("://"),
+        });
+    }
+    (source.len() > MAX_BODY_BYTES).then_some(BodyError::TooLarge {
+        bytes: source.len(),
+    })
+}
+
+/// What [`check_template`] finds in a template Kratos can run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    /// A function of `ctx`, or a constant.
+    pub shape: BodyShape,
+    /// The reads of `ctx` that fail on every call ([`check_ctx`]).
+    pub ctx_errors: Vec<CtxError>,
+    /// The template as a [`Plain`] one, when it is one ([`plain`]).
+    pub plain: Option<std::sync::Arc<Plain>>,
+}
+
+/// [`check_body`], [`check_ctx`] for a hook whose context is `shape` (for a function of
+/// `ctx`) and [`plain`], with the template read once: what an action's body is checked with
+/// when it is made.
+pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyError> {
+    type Answered = Result<Checked, BodyError>;
+    static CHECKED: memo::Memo<(String, CtxShape), Answered> = memo::Memo::new();
+    let afresh = || -> Answer<Answered> {
+        if let Some(refused) = refused_before_lexing(source) {
+            return Answer::Lasting(Err(refused));
+        }
+        let tokens = match lex::lex(source) {
+            Ok(tokens) => tokens,
+            Err(problem) => return Answer::Lasting(Err(problem.error(source))),
+        };
+        with_tree(&tokens, |tree| {
+            let shape_of = parse_and_check(source, tree.as_ref())?;
+            let tree = tree.as_ref().ok();
+            let ctx_errors = match (tree, shape_of) {
+                (Some(tree), BodyShape::Function) => {
+                    ctx_reads::analyse(source, &tokens, tree, shape)
+                }
+                _ => Vec::new(),
+            };
+            Ok(Checked {
+                shape: shape_of,
+                ctx_errors,
+                plain: tree.and_then(plain::of_tree).map(std::sync::Arc::new),
+            })
+        })
+    };
+    if source.len() > MAX_BODY_BYTES {
+        return afresh().value();
+    }
+    CHECKED.get((source.to_owned(), shape), afresh)
 }
 
 /// Parses `tokens` and gives the tree (or the problem) to `work`, which may walk it
@@ -331,6 +388,10 @@ fn with_tree<T: Send>(
 /// (go-jsonnet reads `"\/"` as `/`; some other Jsonnet implementations do not know the
 /// escape). Empty when the template does not lex.
 pub fn slash_escapes(source: &str) -> Vec<usize> {
+    // Nearly every template: no `\/` anywhere, so none in a string either.
+    if !source.contains("\\/") {
+        return Vec::new();
+    }
     let Ok(tokens) = lex::lex(source) else {
         return Vec::new();
     };
@@ -410,7 +471,7 @@ impl Problem {
     }
 
     /// The error this problem is, placed in `source`.
-    fn error(self, source: &str) -> BodyError {
+    fn error(&self, source: &str) -> BodyError {
         let (line, column) = line_and_column(source, self.offset);
         match self.kind {
             ProblemKind::TooDeep(limit) => BodyError::TooDeep {
@@ -421,25 +482,25 @@ impl Problem {
             ProblemKind::Syntax => BodyError::Syntax {
                 line,
                 column,
-                message: self.message,
+                message: self.message.clone(),
             },
             ProblemKind::Static => BodyError::Static {
                 line,
                 column,
-                message: self.message,
+                message: self.message.clone(),
             },
         }
     }
 }
 
-fn parse_and_check(source: &str, tree: Result<Node, Problem>) -> Result<BodyShape, BodyError> {
+fn parse_and_check(source: &str, tree: Result<&Node, &Problem>) -> Result<BodyShape, BodyError> {
     let tree = tree.map_err(|problem| problem.error(source))?;
-    resolve::check(&tree).map_err(|problem| problem.error(source))?;
-    if let Some((what, offset)) = unavailable(&tree) {
+    resolve::check(tree).map_err(|problem| problem.error(source))?;
+    if let Some((what, offset)) = unavailable(tree) {
         let (line, column) = line_and_column(source, offset);
         return Err(BodyError::Unavailable { what, line, column });
     }
-    top_level_shape(&tree)
+    top_level_shape(tree)
 }
 
 /// The line and column (from 1, in characters) of a byte offset in `source`.
@@ -696,7 +757,7 @@ mod tests {
                     let tokens = lex::lex(&source).unwrap();
                     let tree = parse::parse(&tokens, MAX_DEPTH);
                     assert!(tree.is_ok(), "{kind}");
-                    let checked = parse_and_check(&source, tree);
+                    let checked = parse_and_check(&source, tree.as_ref());
                     assert!(!matches!(checked, Err(BodyError::TooDeep { .. })));
                     let tree = parse::parse(&tokens, MAX_DEPTH).unwrap();
                     for flow in crate::Flow::ALL {
@@ -725,7 +786,7 @@ mod tests {
             std::thread::Builder::new()
                 .stack_size(512 << 10)
                 .spawn(move || {
-                    let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW));
+                    let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW).as_ref());
                     let tree = parse::parse(&tokens, SHALLOW).unwrap();
                     let shape = CtxShape::of(crate::Flow::Login, crate::Timing::After);
                     ctx_reads::analyse(&source, &tokens, &tree, shape);

@@ -522,7 +522,9 @@ impl Parser<'_> {
                 self.expect(Kind::ParenR, " to close `(`")?;
                 node(at, Expr::Parens(Box::new(inner)))
             }
-            Kind::Number | Kind::True | Kind::False | Kind::Null => node(at, Expr::Literal),
+            Kind::Number | Kind::True | Kind::False | Kind::Null => {
+                node(at, Expr::Literal(token.text))
+            }
             Kind::Str(kind) => {
                 if kind.escaped() {
                     check_escapes(at, &token.text)?;
@@ -710,7 +712,7 @@ impl Parser<'_> {
         fixed_names: &mut HashSet<String>,
     ) -> Result<Member, Problem> {
         let field_name = match name.kind {
-            Kind::Identifier => FieldName::Fixed,
+            Kind::Identifier => FieldName::Fixed(name.text.clone()),
             Kind::Str(kind) => {
                 if kind.escaped() {
                     check_escapes(name.start, &name.text)?;

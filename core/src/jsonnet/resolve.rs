@@ -28,7 +28,7 @@ fn desugar(node: &Node, level: usize) -> Result<(), Problem> {
     };
     match &node.expr {
         // The parser has checked the escapes of every string, as go-jsonnet's does.
-        Expr::Literal | Expr::SelfRef | Expr::Var(_) | Expr::Str(..) => Ok(()),
+        Expr::Literal(_) | Expr::SelfRef | Expr::Var(_) | Expr::Str(..) => Ok(()),
         Expr::Dollar if level == 0 => Err(Problem::static_error(
             node.at,
             "`$` is used outside any object: `$` is the outermost object around it".into(),
@@ -151,7 +151,7 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Proble
         ))
     };
     match &node.expr {
-        Expr::Literal | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
+        Expr::Literal(_) | Expr::Str(..) | Expr::Dollar | Expr::Import(..) => Ok(()),
         Expr::Var(name) if scope.contains(name) => Ok(()),
         Expr::Var(name) => Err(Problem::static_error(
             node.at,

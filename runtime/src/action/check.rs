@@ -5,7 +5,9 @@ use std::borrow::Cow;
 
 use ory_actions_core::address::check_url;
 use ory_actions_core::ctx::CtxShape;
-use ory_actions_core::jsonnet::{BodyShape, check_body, check_ctx};
+use std::sync::Arc;
+
+use ory_actions_core::jsonnet::{Plain, check_template};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
@@ -37,12 +39,21 @@ pub struct Parts {
     pub hook: HookFields,
 }
 
+/// What [`check`] finds: the hook lists, when `auth_method` names some; every problem; and the
+/// body as a plain template, when it is one (its payloads are then computed without an
+/// evaluator).
+pub(super) struct Found {
+    pub(super) lists: Option<AuthMethodLists>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) plain: Option<Arc<Plain>>,
+}
+
 /// Every rule of an action that is not already in its types, with the functions of
-/// `ory-actions-core` that `action!` calls at compile time: the hook lists, when `auth_method`
-/// names some, and every problem found.
-pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
+/// `ory-actions-core` that `action!` calls at compile time.
+pub(super) fn check(parts: &Parts) -> Found {
     let hook = &parts.hook;
     let mut problems = Vec::new();
+    let mut plain = None;
     let lists = match resolve(parts.flow, parts.timing, parts.auth_method.as_ref()) {
         Ok(lists) => Some(lists),
         Err(found) => {
@@ -60,21 +71,19 @@ pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
         problems.push(Problem::Url(e));
     }
     if let Some(body) = &hook.body {
-        match body.problem() {
-            Some(problem) => problems.push(problem),
-            None => {
-                if let Some(source) = body.source()
-                    && check_body(source) == Ok(BodyShape::Function)
-                {
-                    let shape = CtxShape::of(parts.flow, parts.timing);
-                    problems.extend(check_ctx(source, shape).into_iter().map(|error| {
-                        Problem::Ctx {
-                            file: body.file().map(str::to_owned),
-                            error,
-                        }
+        match body.source() {
+            // A template, read once for both checks.
+            Some(source) => match check_template(source, CtxShape::of(parts.flow, parts.timing)) {
+                Err(e) => problems.push(Problem::Body(e)),
+                Ok(checked) => {
+                    problems.extend(checked.ctx_errors.into_iter().map(|error| Problem::Ctx {
+                        file: body.file().map(str::to_owned),
+                        error,
                     }));
+                    plain = checked.plain;
                 }
-            }
+            },
+            None => problems.extend(body.problem()),
         }
     }
     if let Some(name) = &parts.name
@@ -116,7 +125,11 @@ pub(super) fn check(parts: &Parts) -> (Option<AuthMethodLists>, Vec<Problem>) {
         }
         None => {}
     }
-    (lists, problems)
+    Found {
+        lists,
+        problems,
+        plain,
+    }
 }
 
 /// The problems of the request headers, each named by its place: the rules of

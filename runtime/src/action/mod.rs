@@ -30,13 +30,15 @@ pub use project_id::ProjectId;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use ory_actions_core::fields;
+use ory_actions_core::jsonnet::Plain;
 use ory_actions_core::rules::AuthMethodLists;
 use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, Platform, Scope, ScopeError, Timing};
 
 use crate::error::{InvalidAction, Location, Problem};
-use check::check;
+use check::{Found, check};
 
 /// One Ory Action: a web hook in one or more hook lists of one flow and timing.
 ///
@@ -56,6 +58,8 @@ pub struct Action {
     declared_at: Option<Location>,
     /// The problems of values `action!` computed when the program ran; empty when valid.
     deferred: Deferred,
+    /// The body as a plain template, when it is one.
+    plain: PlainBody,
 }
 
 impl fmt::Debug for Action {
@@ -86,6 +90,24 @@ impl fmt::Debug for Action {
 /// Problems found in computed values, kept until the action is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Deferred(Vec<Problem>);
+
+/// An action's body as a plain template, worked out when the action is made: its payloads are
+/// computed without an evaluator. It follows from the body, so it plays no part in comparing
+/// actions.
+#[derive(Clone, Debug, Default)]
+struct PlainBody(Option<Arc<Plain>>);
+
+impl PartialEq for PlainBody {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PlainBody {}
+
+impl std::hash::Hash for PlainBody {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
 
 impl std::hash::Hash for Deferred {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -220,10 +242,12 @@ impl Action {
     /// builder.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
         match check(&parts) {
-            (Some(lists), problems) if problems.is_empty() => {
-                Ok(Action::assemble(parts, lists, None, Vec::new()))
-            }
-            (_, problems) => Err(InvalidAction {
+            Found {
+                lists: Some(lists),
+                problems,
+                plain,
+            } if problems.is_empty() => Ok(Action::assemble(parts, lists, None, Vec::new(), plain)),
+            Found { problems, .. } => Err(InvalidAction {
                 action: None,
                 location: None,
                 problems,
@@ -236,14 +260,17 @@ impl Action {
     /// program computed are kept, and reported by [`Action::check`].
     pub(crate) fn declared(parts: Parts, location: Location) -> Action {
         match check(&parts) {
-            (Some(lists), problems)
-                if !problems
-                    .iter()
-                    .any(|p| matches!(p, Problem::Scope(_) | Problem::Flags(_))) =>
+            Found {
+                lists: Some(lists),
+                problems,
+                plain,
+            } if !problems
+                .iter()
+                .any(|p| matches!(p, Problem::Scope(_) | Problem::Flags(_))) =>
             {
-                Action::assemble(parts, lists, Some(location), problems)
+                Action::assemble(parts, lists, Some(location), problems, plain)
             }
-            (_, problems) => panic!(
+            Found { problems, .. } => panic!(
                 "action! at {location} produced an {}; please report this as a bug",
                 InvalidAction {
                     action: None,
@@ -259,6 +286,7 @@ impl Action {
         lists: AuthMethodLists,
         declared_at: Option<Location>,
         problems: Vec<Problem>,
+        plain: Option<Arc<Plain>>,
     ) -> Action {
         Action {
             name: parts.name,
@@ -268,6 +296,7 @@ impl Action {
             hook: parts.hook,
             declared_at,
             deferred: Deferred(problems),
+            plain: PlainBody(plain),
         }
     }
 

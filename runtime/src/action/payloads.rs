@@ -3,7 +3,8 @@
 use ory_actions_core::Scope;
 
 use super::{Action, HeaderValue};
-use crate::payload::{BodyOf, Encoding, SamplePayload, Samples, payloads_of};
+use crate::error::Problem;
+use crate::payload::{BodyOf, Encoding, SamplePayload, Samples, Templates, payloads_of};
 
 impl Action {
     /// The payload of this action's body in each of its hook lists, for the sample context of
@@ -32,8 +33,19 @@ impl Action {
 
     /// What evaluating its body needs.
     pub(crate) fn body_of(&self) -> BodyOf<'_> {
+        // A body with a problem was kept by `action!` for `Action::check` to report.
+        let body_problem = self
+            .deferred
+            .0
+            .iter()
+            .any(|p| matches!(p, Problem::Body(_)));
         BodyOf {
             source: self.body().and_then(|body| body.source()),
+            checked: if body_problem {
+                Templates::Unchecked
+            } else {
+                Templates::Checked(self.plain.0.as_deref())
+            },
             flags: self.flags(),
             encoding: self.encoding(),
         }

@@ -233,7 +233,7 @@ pub(crate) struct PayloadJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) phase: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) context: Option<Value>,
+    pub(crate) context: Option<std::sync::Arc<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) payload: Option<Value>,
     /// `application/x-www-form-urlencoded`: the payload's fields are sent form-encoded.

@@ -123,7 +123,9 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
                     text.push_str(&format!("{heading}: the body fails: {e}\n"));
                 }
             }
-            entries.push(PayloadJson::new(action, sample.scope, Some(sample)));
+            if json {
+                entries.push(PayloadJson::new(action, sample.scope, Some(sample)));
+            }
         }
         text.push('\n');
     }

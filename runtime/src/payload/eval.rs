@@ -373,6 +373,11 @@ fn call(
         .and_then(|json| reader.end().map(|()| json))
         .map_err(|e| PayloadError::Evaluator(format!("the result is not JSON: {e}")))?;
     exact_integers(&mut json);
+    encoded(json, encoding)
+}
+
+/// The payload of a template that gave `json`, sent as `encoding`.
+pub(super) fn encoded(json: Value, encoding: Encoding) -> Result<Payload, PayloadError> {
     match encoding {
         Encoding::Json => Ok(Payload::Json(json)),
         Encoding::Form => form(json),

@@ -19,10 +19,11 @@ mod eval;
 mod sample;
 mod schema;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ory_actions_core::jsonnet::check_body;
+use ory_actions_core::jsonnet::{Plain, check_body, plain};
 use ory_actions_core::{Flags, Scope};
 use serde_json::Value;
 
@@ -46,9 +47,9 @@ pub(crate) fn evaluate_all(
 ) -> Vec<Result<Payload, PayloadError>> {
     let contexts = contexts
         .iter()
-        .map(|ctx| Arc::from(ctx.to_string()))
+        .map(|ctx| (Arc::new(ctx.clone()), Arc::from(ctx.to_string())))
         .collect();
-    evaluate_jobs(vec![(source, contexts, encoding)])
+    evaluate_jobs(vec![(source, contexts, encoding, Templates::Unchecked)])
         .pop()
         .map(|results| results.to_vec())
         .unwrap_or_default()
@@ -57,21 +58,46 @@ pub(crate) fn evaluate_all(
 /// The results of one job, one per context; jobs that ask the same share them.
 type Results = Arc<[Result<Payload, PayloadError>]>;
 
-/// Evaluates many templates, each with its contexts (JSON text), with one evaluator: each
-/// template is checked and parsed once and dropped once its calls are done, each template,
-/// context and encoding evaluated once, and jobs that ask the same (the same template, with the
-/// same contexts, sent the same way) share one result.
-fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
+/// Whether a template handed to [`evaluate_jobs`] is still to be checked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Templates<'a> {
+    /// Any text: checked with go-jsonnet's rules before it is evaluated.
+    Unchecked,
+    /// An action's body that passed [`check_body`] when the action was made, and what it is
+    /// as a plain template (worked out then too).
+    Checked(Option<&'a Plain>),
+}
+
+/// A context, as JSON and as the text handed to the evaluator; calls are told apart by the
+/// address of the text.
+type Context = (Arc<Value>, Arc<str>);
+
+/// A template to evaluate, the contexts to call it with, how its payload is sent, and whether
+/// it is still to be checked.
+type Job<'a> = (&'a str, Vec<Context>, Encoding, Templates<'a>);
+
+/// Evaluates many templates, each with its contexts: each template is checked and parsed once,
+/// each template, context and encoding evaluated once, and jobs that ask the same (the same
+/// template, with the same contexts, sent the same way) share one result. A [`Plain`] template
+/// is computed straight from the context; the others go to one evaluator, which drops each
+/// template once its calls are done.
+fn evaluate_jobs(jobs: Vec<Job<'_>>) -> Vec<Results> {
     // Each distinct job, by its template, the contexts (the same `Arc`s: the same texts) and
     // the encoding; and for each job, which distinct one it is.
     let mut distinct: HashMap<(&str, Vec<*const u8>, Encoding), usize> = HashMap::new();
-    let mut asked: Vec<(&str, Vec<Arc<str>>, Encoding)> = Vec::new();
+    let mut asked: Vec<(&str, Vec<Context>, Encoding)> = Vec::new();
+    // The templates that passed their check, and what they are as plain templates: one job
+    // that says so answers for all with the text.
+    let mut checked: HashMap<&str, Option<&Plain>> = HashMap::new();
     let which: Vec<usize> = jobs
         .into_iter()
-        .map(|(source, contexts, encoding)| {
+        .map(|(source, contexts, encoding, templates)| {
+            if let Templates::Checked(plain) = templates {
+                checked.insert(source, plain);
+            }
             let key = (
                 source,
-                contexts.iter().map(|ctx| ctx.as_ptr()).collect(),
+                contexts.iter().map(|ctx| ctx.1.as_ptr()).collect(),
                 encoding,
             );
             *distinct.entry(key).or_insert_with(|| {
@@ -82,23 +108,23 @@ fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
         .collect();
     // Each distinct template once, with the distinct calls (context and encoding) asked of it;
     // and for each distinct job, which template and calls answer it.
-    let mut templates: Vec<(&str, Vec<(Arc<str>, Encoding)>)> = Vec::new();
+    let mut distinct_templates: Vec<(&str, Vec<(Context, Encoding)>)> = Vec::new();
     let mut template_of: HashMap<&str, usize> = HashMap::new();
     let mut call_of: HashMap<(usize, *const u8, Encoding), usize> = HashMap::new();
     let answered_by: Vec<(usize, Vec<usize>)> = asked
         .into_iter()
         .map(|(source, contexts, encoding)| {
             let template = *template_of.entry(source).or_insert_with(|| {
-                templates.push((source, Vec::new()));
-                templates.len() - 1
+                distinct_templates.push((source, Vec::new()));
+                distinct_templates.len() - 1
             });
             let calls = contexts
                 .into_iter()
                 .map(|ctx| {
                     *call_of
-                        .entry((template, ctx.as_ptr(), encoding))
+                        .entry((template, ctx.1.as_ptr(), encoding))
                         .or_insert_with(|| {
-                            let calls = &mut templates[template].1;
+                            let calls = &mut distinct_templates[template].1;
                             calls.push((ctx, encoding));
                             calls.len() - 1
                         })
@@ -107,45 +133,76 @@ fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
             (template, calls)
         })
         .collect();
-    // Templates Kratos could not evaluate are not handed to the evaluator.
-    let mut outcomes: Vec<Option<Vec<Result<Payload, PayloadError>>>> =
-        Vec::with_capacity(templates.len());
-    let mut valid = Vec::new();
-    for (index, (source, calls)) in templates.into_iter().enumerate() {
-        match check_body(source) {
-            Err(e) => outcomes.push(Some(
-                calls
+    // Templates Kratos could not evaluate are not handed to the evaluator; plain ones are
+    // computed here, and only the calls whose reads fail are handed to it (it says how).
+    let mut outcomes: Vec<Vec<Option<Result<Payload, PayloadError>>>> =
+        Vec::with_capacity(distinct_templates.len());
+    let mut handed: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut jobs = Vec::new();
+    for (index, (source, calls)) in distinct_templates.into_iter().enumerate() {
+        let plain: Option<Cow<'_, Plain>> = match checked.get(source) {
+            Some(plain) => plain.map(Cow::Borrowed),
+            None => match check_body(source) {
+                Ok(_) => plain(source).map(Cow::Owned),
+                Err(e) => {
+                    outcomes.push(
+                        calls
+                            .iter()
+                            .map(|_| Some(Err(PayloadError::Invalid(e.clone()))))
+                            .collect(),
+                    );
+                    continue;
+                }
+            },
+        };
+        let results: Vec<Option<Result<Payload, PayloadError>>> = calls
+            .iter()
+            .map(|((json, _), encoding)| {
+                let payload = plain.as_ref()?.payload(json)?;
+                Some(eval::encoded(payload, *encoding))
+            })
+            .collect();
+        let left: Vec<usize> = (0..calls.len()).filter(|&c| results[c].is_none()).collect();
+        if !left.is_empty() {
+            jobs.push(eval::Job {
+                source: source.to_owned(),
+                calls: left
                     .iter()
-                    .map(|_| Err(PayloadError::Invalid(e.clone())))
+                    .map(|&c| (Arc::clone(&calls[c].0.1), calls[c].1))
                     .collect(),
-            )),
-            Ok(_) => {
-                outcomes.push(None);
-                valid.push((
-                    index,
-                    eval::Job {
-                        source: source.to_owned(),
-                        calls,
-                    },
-                ));
-            }
+            });
+            handed.push((index, left));
+        }
+        outcomes.push(results);
+    }
+    for ((index, calls), results) in handed.into_iter().zip(eval::evaluate(jobs)) {
+        for (call, result) in calls.into_iter().zip(results) {
+            outcomes[index][call] = Some(result);
         }
     }
-    let (indexes, valid): (Vec<usize>, Vec<eval::Job>) = valid.into_iter().unzip();
-    for (index, results) in indexes.into_iter().zip(eval::evaluate(valid)) {
-        outcomes[index] = Some(results);
+    // Each result is moved to the last job that asks for it, and copied for the others.
+    let mut uses: HashMap<(usize, usize), usize> = HashMap::new();
+    for (template, calls) in &answered_by {
+        for &call in calls {
+            *uses.entry((*template, call)).or_default() += 1;
+        }
     }
     let results: Vec<Results> = answered_by
         .into_iter()
         .map(|(template, calls)| {
-            let outcome = outcomes[template].as_deref().unwrap_or_default();
             calls
                 .into_iter()
                 .map(|call| {
-                    outcome
-                        .get(call)
-                        .cloned()
-                        .unwrap_or_else(|| Err(PayloadError::Evaluator("no result".into())))
+                    let left = uses.get_mut(&(template, call)).map(|n| {
+                        *n -= 1;
+                        *n
+                    });
+                    let slot = outcomes[template].get_mut(call);
+                    match (left, slot) {
+                        (Some(0), Some(slot)) => slot.take(),
+                        (_, slot) => slot.and_then(|slot| slot.clone()),
+                    }
+                    .unwrap_or_else(|| Err(PayloadError::Evaluator("no result".into())))
                 })
                 .collect()
         })
@@ -163,8 +220,8 @@ pub struct SamplePayload {
     pub scope: Scope,
     /// The phase the hook runs in there.
     pub phase: Phase,
-    /// The sample context.
-    pub context: Value,
+    /// The sample context, shared by every payload of the same list and phase.
+    pub context: Arc<Value>,
     /// The payload, or why Kratos would fail the call.
     pub result: Result<Payload, PayloadError>,
 }
@@ -175,6 +232,9 @@ pub(crate) struct BodyOf<'a> {
     /// The Jsonnet source; `None` when the body is not evaluated here (no body, or one Kratos
     /// fetches or reads itself).
     pub(crate) source: Option<&'a str>,
+    /// Whether the source passed its check when the action was made (then it is not checked
+    /// again), and what it is as a plain template.
+    pub(crate) checked: Templates<'a>,
     /// The flags, which decide the phase the hook runs in.
     pub(crate) flags: Flags,
     /// How the payload is sent.
@@ -199,7 +259,7 @@ pub(crate) fn payloads_of(
                 .map(|((scope, phase), result)| SamplePayload {
                     scope,
                     phase,
-                    context: evaluated.contexts[&(scope, phase)].0.clone(),
+                    context: Arc::clone(&evaluated.contexts[&(scope, phase)].0),
                     result: result.clone(),
                 })
                 .collect()
@@ -218,14 +278,14 @@ pub(crate) struct Outcome {
 /// as the text handed to the evaluator).
 pub(crate) struct Evaluated {
     pub(crate) outcomes: Vec<Outcome>,
-    contexts: HashMap<(Scope, Phase), (Value, Arc<str>)>,
+    contexts: HashMap<(Scope, Phase), Context>,
 }
 
 /// Evaluates the bodies of several actions, each for the lists given with it, with one
 /// evaluator; no context or result is copied per action, so a plan of ten thousand hooks holds
 /// one result per distinct body and place.
 pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samples) -> Evaluated {
-    let mut contexts: HashMap<(Scope, Phase), (Value, Arc<str>)> = HashMap::new();
+    let mut contexts: HashMap<(Scope, Phase), Context> = HashMap::new();
     let places: Vec<Vec<(Scope, Phase)>> = actions
         .iter()
         .map(|(body, scopes)| {
@@ -239,7 +299,7 @@ pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samp
                     contexts.entry((scope, phase)).or_insert_with(|| {
                         let ctx = samples.context(scope, phase);
                         let text = Arc::from(ctx.to_string());
-                        (ctx, text)
+                        (Arc::new(ctx), text)
                     });
                     (scope, phase)
                 })
@@ -251,11 +311,8 @@ pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samp
         .zip(&places)
         .map(|((body, _), places)| {
             let source = body.source.unwrap_or_default();
-            let texts = places
-                .iter()
-                .map(|place| Arc::clone(&contexts[place].1))
-                .collect();
-            (source, texts, body.encoding)
+            let contexts = places.iter().map(|place| contexts[place].clone()).collect();
+            (source, contexts, body.encoding, body.checked)
         })
         .collect();
     let outcomes = places
@@ -265,3 +322,6 @@ pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samp
         .collect();
     Evaluated { outcomes, contexts }
 }
+
+#[cfg(test)]
+mod plain_tests;

@@ -291,11 +291,11 @@ fn body_warnings(
                 phase: phase.as_str(),
                 problem: error.to_string(),
             });
-        } else if action
-            .body()
-            .and_then(|body| body.source())
-            .is_some_and(|source| check_body(source) == Ok(BodyShape::Constant))
-            && results.all(|(_, r)| r == &Ok(Payload::Cancelled))
+        } else if results.all(|(_, r)| r == &Ok(Payload::Cancelled))
+            && action
+                .body()
+                .and_then(|body| body.source())
+                .is_some_and(|source| check_body(source) == Ok(BodyShape::Constant))
         {
             warnings.push(Warning::BodyCancels {
                 action: action.to_string(),

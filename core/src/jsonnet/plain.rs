@@ -1,0 +1,311 @@
+//! Plain templates: the shape most web hook bodies have, a JSON document of literals and reads
+//! of `ctx` (`function(ctx) { id: ctx.identity.id, email: ctx.identity.traits.email }`). Their
+//! payload is computed here, straight from the context, without a Jsonnet evaluator; every
+//! other template, and a plain one whose reads fail, is left to one.
+//!
+//! The payload is the one the evaluator path gives (go-jsonnet's, as the runtime reads it back):
+//! objects with their fields sorted, numbers as [`json_number`] writes them. The runtime's
+//! property tests hold the two paths to the same answers.
+
+use serde_json::{Map, Number, Value};
+
+use super::ast::{Expr, FieldName, Member, Node};
+use super::lex::StrKind;
+use super::{SHALLOW, lex, parse};
+
+/// How deep a value read from the context may be for its copy to be made here (the sample
+/// contexts are a few levels deep; a deeper one is left to the evaluator).
+const MAX_CTX_DEPTH: usize = 64;
+
+/// A template whose payload is built only of `null`, booleans, numbers, quoted strings, arrays,
+/// objects with fixed, visible fields, and reads of `ctx` by field name or index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plain(Part);
+
+#[derive(Clone, Debug, PartialEq)]
+enum Part {
+    Null,
+    Bool(bool),
+    /// A whole number or not, as [`json_number`] writes it.
+    Number(Number),
+    String(String),
+    Array(Vec<Part>),
+    /// The fields in source order, each name once.
+    Object(Vec<(String, Part)>),
+    /// `ctx` and the steps read from it.
+    Ctx(Vec<Step>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    /// `.name` or `["name"]`.
+    Field(String),
+    /// `[0]`.
+    Index(usize),
+}
+
+/// The template as a [`Plain`] one, when it is one: a function whose only parameter is `ctx`
+/// (without a default), or a constant, with a result of the plain shape, no deeper than the
+/// checks' shallow limit. `None` for every other template, valid or not: it is evaluated by a
+/// Jsonnet evaluator instead.
+pub fn plain(source: &str) -> Option<Plain> {
+    let tokens = lex::lex(source).ok()?;
+    of_tree(&parse::parse(&tokens, SHALLOW).ok()?)
+}
+
+/// [`plain`] of a template already parsed.
+pub(super) fn of_tree(tree: &Node) -> Option<Plain> {
+    if tree.height > SHALLOW {
+        return None;
+    }
+    let mut top = tree;
+    while let Expr::Parens(inner) = &top.expr {
+        top = inner;
+    }
+    let (result, has_ctx) = match &top.expr {
+        Expr::Function(params, result) => match &params[..] {
+            [param] if param.name == "ctx" && param.default.is_none() => (&**result, true),
+            _ => return None,
+        },
+        _ => (top, false),
+    };
+    part(result, has_ctx).map(Plain)
+}
+
+fn part(node: &Node, has_ctx: bool) -> Option<Part> {
+    Some(match &node.expr {
+        Expr::Literal(text) => match text.as_str() {
+            "null" => Part::Null,
+            "true" => Part::Bool(true),
+            "false" => Part::Bool(false),
+            number => Part::Number(json_number(number.parse().ok()?)?),
+        },
+        Expr::Str(..) => Part::String(quoted(node)?),
+        Expr::Parens(inner) => part(inner, has_ctx)?,
+        Expr::Array(items) => Part::Array(
+            items
+                .iter()
+                .map(|item| part(item, has_ctx))
+                .collect::<Option<_>>()?,
+        ),
+        Expr::Object(members) => {
+            let mut fields: Vec<(String, Part)> = Vec::with_capacity(members.len());
+            for member in members {
+                let Member::Field {
+                    name,
+                    params: None,
+                    value,
+                    colons: 1,
+                } = member
+                else {
+                    return None;
+                };
+                let name = match name {
+                    FieldName::Fixed(name) => name.clone(),
+                    FieldName::Str(name) => quoted(name)?,
+                    FieldName::Computed(_) => return None,
+                };
+                // Jsonnet refuses a name given twice when it evaluates the object.
+                if fields.iter().any(|(seen, _)| *seen == name) {
+                    return None;
+                }
+                fields.push((name, part(value, has_ctx)?));
+            }
+            Part::Object(fields)
+        }
+        Expr::Var(name) if has_ctx && name == "ctx" => Part::Ctx(Vec::new()),
+        Expr::Field(target, name) => match part(target, has_ctx)? {
+            Part::Ctx(mut steps) => {
+                steps.push(Step::Field(name.clone()));
+                Part::Ctx(steps)
+            }
+            _ => return None,
+        },
+        Expr::Index(target, index) => {
+            let Part::Ctx(mut steps) = part(target, has_ctx)? else {
+                return None;
+            };
+            steps.push(match &index.expr {
+                Expr::Str(..) => Step::Field(quoted(index)?),
+                Expr::Literal(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => {
+                    Step::Index(digits.parse().ok()?)
+                }
+                _ => return None,
+            });
+            Part::Ctx(steps)
+        }
+        _ => return None,
+    })
+}
+
+/// The value of a `"…"` or `'…'` string (verbatim and block strings are left to the evaluator).
+fn quoted(node: &Node) -> Option<String> {
+    match &node.expr {
+        Expr::Str(StrKind::Double | StrKind::Single, _) => node.string().map(Into::into),
+        _ => None,
+    }
+}
+
+impl Plain {
+    /// The payload for `ctx`; `None` when a read of `ctx` fails (a missing field, an index
+    /// past the end, a step into something else) or reads what is left to the evaluator (a
+    /// number it would write otherwise, a value nested deeper than the checks go): the
+    /// evaluator then gives the answer, and the error as Kratos would see it.
+    pub fn payload(&self, ctx: &Value) -> Option<Value> {
+        self.0.value(ctx)
+    }
+}
+
+impl Part {
+    fn value(&self, ctx: &Value) -> Option<Value> {
+        Some(match self {
+            Part::Null => Value::Null,
+            Part::Bool(b) => Value::Bool(*b),
+            Part::Number(n) => Value::Number(n.clone()),
+            Part::String(s) => Value::String(s.clone()),
+            Part::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| item.value(ctx))
+                    .collect::<Option<_>>()?,
+            ),
+            Part::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(name, part)| Some((name.clone(), part.value(ctx)?)))
+                    .collect::<Option<Map<_, _>>>()?,
+            ),
+            Part::Ctx(steps) => {
+                let mut at = ctx;
+                for step in steps {
+                    at = match (step, at) {
+                        (Step::Field(name), Value::Object(fields)) => fields.get(name)?,
+                        (Step::Index(index), Value::Array(items)) => items.get(*index)?,
+                        _ => return None,
+                    };
+                }
+                copied(at, 0)?
+            }
+        })
+    }
+}
+
+/// A value read from the context, as the evaluator gives it back: its numbers go through a
+/// double, as Jsonnet's do.
+fn copied(value: &Value, depth: usize) -> Option<Value> {
+    if depth > MAX_CTX_DEPTH {
+        return None;
+    }
+    Some(match value {
+        Value::Number(n) => Value::Number(json_number(n.as_f64()?)?),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| copied(item, depth + 1))
+                .collect::<Option<_>>()?,
+        ),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(name, item)| Some((name.clone(), copied(item, depth + 1)?)))
+                .collect::<Option<Map<_, _>>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// A Jsonnet number (a double) as the payload holds it: a whole number as an integer with every
+/// digit, as go-jsonnet writes it (`1152921504606846976` for 2^60), any other as the double.
+/// `None` for what has no such form here: not finite, or whole but past 2^53, where the text
+/// an evaluator writes decides how it reads back.
+pub fn json_number(number: f64) -> Option<Number> {
+    if !number.is_finite() {
+        return None;
+    }
+    if number.fract() != 0.0 {
+        return Number::from_f64(number);
+    }
+    if number.abs() >= 9_007_199_254_740_992.0 {
+        return None;
+    }
+    Some(if number >= 0.0 {
+        Number::from(number as u64)
+    } else {
+        Number::from(number as i64)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn payload(source: &str, ctx: &Value) -> Option<Value> {
+        plain(source)?.payload(ctx)
+    }
+
+    #[test]
+    fn plain_templates_give_their_payload() {
+        let ctx = json!({"identity": {"id": "i-1", "traits": {"email": "a@b.c"},
+            "addresses": [{"value": "x"}], "n": 2.5, "big": 3}});
+        assert_eq!(
+            payload(
+                "function(ctx) { id: ctx.identity.id, 'e': ctx['identity'].traits.email, \
+                 n: [1, 1.5, 1e3, null, true, \"s\\n\"], first: ctx.identity.addresses[0].value, \
+                 all: ctx.identity, b+: false }",
+                &ctx
+            ),
+            Some(
+                json!({"id": "i-1", "e": "a@b.c", "n": [1, 1.5, 1000, null, true, "s\n"],
+                "first": "x", "all": ctx["identity"], "b": false})
+            )
+        );
+        assert_eq!(payload("{ ping: true }", &ctx), Some(json!({"ping": true})));
+        assert_eq!(
+            payload("(function(ctx) (ctx.identity.n))", &ctx),
+            Some(json!(2.5))
+        );
+    }
+
+    #[test]
+    fn everything_else_is_left_to_the_evaluator() {
+        let ctx = json!({"identity": {"id": "i-1", "list": [1]}});
+        for source in [
+            // Not plain.
+            "function(ctx) { id: ctx.identity.id + '' }",
+            "function(ctx, extra=1) { id: ctx.identity.id }",
+            "function(c) { id: c.identity.id }",
+            "function(ctx) local x = 1; { x: x }",
+            "function(ctx) { id:: 1 }",
+            "function(ctx) { id: 1, 'id': 2 }",
+            "function(ctx) { [ 'a' ]: 1 }",
+            "function(ctx) { f(x): x }",
+            "function(ctx) { a: @'x''y' }",
+            "function(ctx) { a: -1 }",
+            "function(ctx) { a: ctx.identity.list[0.5] }",
+            "function(ctx) { a: 1e400 }",
+            "function(ctx) { a: 9007199254740992 }",
+            "function(ctx) { a: std.length([]) }",
+            "error 'cancel'",
+            // Plain, but the read fails: the evaluator says how.
+            "function(ctx) { a: ctx.session.id }",
+            "function(ctx) { a: ctx.identity.list[1] }",
+            "function(ctx) { a: ctx.identity.id.x }",
+            // Not a template.
+            "function(ctx) {",
+        ] {
+            assert_eq!(payload(source, &ctx), None, "{source}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_go_jsonnet_writes_them() {
+        assert_eq!(json_number(2.0), Some(Number::from(2u64)));
+        assert_eq!(json_number(-0.0), Some(Number::from(0u64)));
+        assert_eq!(json_number(-3.0), Some(Number::from(-3i64)));
+        assert_eq!(json_number(0.1), Number::from_f64(0.1));
+        assert_eq!(json_number(f64::INFINITY), None);
+        assert_eq!(json_number(2f64.powi(60)), None);
+    }
+}
