@@ -13,7 +13,7 @@ mod resolve;
 use std::fmt;
 
 pub use excerpt::excerpt;
-pub use plain::{Plain, json_number, plain};
+pub use plain::{Plain, Unread, json_number, plain};
 
 use ast::{Expr, Import, Node};
 use memo::Answer;
@@ -382,6 +382,41 @@ fn with_tree<T: Send>(
             Err(_) => Answer::Passing(work(Err(shallow))),
         }
     })
+}
+
+/// The byte offsets of every `_` between the digits of a number (go-jsonnet reads `1_000` as
+/// `1000`; some other Jsonnet implementations do not know the separator). Empty when the
+/// template does not lex.
+pub fn digit_separators(source: &str) -> Vec<usize> {
+    // Nearly every template: no `_` after a digit anywhere, so none in a number either.
+    if !source
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'_')
+    {
+        return Vec::new();
+    }
+    let Ok(tokens) = lex::lex(source) else {
+        return Vec::new();
+    };
+    let mut offsets = Vec::new();
+    for token in tokens.iter().filter(|t| t.kind == lex::Kind::Number) {
+        let written = source[token.start..].bytes().enumerate();
+        // The token's text has the separators taken out: walk the source until all its
+        // characters are seen.
+        let mut left = token.text.len();
+        for (at, b) in written {
+            if left == 0 {
+                break;
+            }
+            if b == b'_' {
+                offsets.push(token.start + at);
+            } else {
+                left -= 1;
+            }
+        }
+    }
+    offsets
 }
 
 /// The byte offsets of the backslash of every `\/` escape in the template's quoted strings

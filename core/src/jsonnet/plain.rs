@@ -30,10 +30,14 @@ enum Part {
     Number(Number),
     String(String),
     Array(Vec<Part>),
-    /// The fields in source order, each name once.
+    /// The fields in the order of their names, each name once: the order in which an evaluator
+    /// writes them out, and so the one in which the first read that fails is found.
     Object(Vec<(String, Part)>),
-    /// `ctx` and the steps read from it.
-    Ctx(Vec<Step>),
+    /// `ctx` and the steps read from it; `at` is where `ctx` is written.
+    Ctx {
+        at: usize,
+        steps: Vec<Step>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,18 +115,22 @@ fn part(node: &Node, has_ctx: bool) -> Option<Part> {
                 }
                 fields.push((name, part(value, has_ctx)?));
             }
+            fields.sort_by(|(a, _), (b, _)| a.cmp(b));
             Part::Object(fields)
         }
-        Expr::Var(name) if has_ctx && name == "ctx" => Part::Ctx(Vec::new()),
+        Expr::Var(name) if has_ctx && name == "ctx" => Part::Ctx {
+            at: node.at,
+            steps: Vec::new(),
+        },
         Expr::Field(target, name) => match part(target, has_ctx)? {
-            Part::Ctx(mut steps) => {
+            Part::Ctx { at, mut steps } => {
                 steps.push(Step::Field(name.clone()));
-                Part::Ctx(steps)
+                Part::Ctx { at, steps }
             }
             _ => return None,
         },
         Expr::Index(target, index) => {
-            let Part::Ctx(mut steps) = part(target, has_ctx)? else {
+            let Part::Ctx { at, mut steps } = part(target, has_ctx)? else {
                 return None;
             };
             steps.push(match &index.expr {
@@ -132,7 +140,7 @@ fn part(node: &Node, has_ctx: bool) -> Option<Part> {
                 }
                 _ => return None,
             });
-            Part::Ctx(steps)
+            Part::Ctx { at, steps }
         }
         _ => return None,
     })
@@ -146,19 +154,35 @@ fn quoted(node: &Node) -> Option<String> {
     }
 }
 
+/// Why a plain template gives no payload here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// A read of `ctx` fails on this context, as the evaluator fails it: its message, and the
+    /// byte offset in the template of the read (where its `ctx` is written), where go-jsonnet
+    /// places the error.
+    Fails {
+        /// `field does not exist: phone`, `Index 5 out of bounds, not within [0, 1)`.
+        message: String,
+        /// The byte offset of the read.
+        at: usize,
+        /// How many of the read's steps were taken, the one that fails included.
+        steps: usize,
+    },
+    /// Left to an evaluator: a step into something other than an object or an array, a number
+    /// written otherwise, a value nested deeper than the checks go.
+    Left,
+}
+
 impl Plain {
-    /// The payload for `ctx`; `None` when a read of `ctx` fails (a missing field, an index
-    /// past the end, a step into something else) or reads what is left to the evaluator (a
-    /// number it would write otherwise, a value nested deeper than the checks go): the
-    /// evaluator then gives the answer, and the error as Kratos would see it.
-    pub fn payload(&self, ctx: &Value) -> Option<Value> {
+    /// The payload for `ctx`, or why there is none here.
+    pub fn payload(&self, ctx: &Value) -> Result<Value, Unread> {
         self.0.value(ctx)
     }
 }
 
 impl Part {
-    fn value(&self, ctx: &Value) -> Option<Value> {
-        Some(match self {
+    fn value(&self, ctx: &Value) -> Result<Value, Unread> {
+        Ok(match self {
             Part::Null => Value::Null,
             Part::Bool(b) => Value::Bool(*b),
             Part::Number(n) => Value::Number(n.clone()),
@@ -167,24 +191,38 @@ impl Part {
                 items
                     .iter()
                     .map(|item| item.value(ctx))
-                    .collect::<Option<_>>()?,
+                    .collect::<Result<_, _>>()?,
             ),
             Part::Object(fields) => Value::Object(
                 fields
                     .iter()
-                    .map(|(name, part)| Some((name.clone(), part.value(ctx)?)))
-                    .collect::<Option<Map<_, _>>>()?,
+                    .map(|(name, part)| Ok((name.clone(), part.value(ctx)?)))
+                    .collect::<Result<Map<_, _>, _>>()?,
             ),
-            Part::Ctx(steps) => {
-                let mut at = ctx;
-                for step in steps {
-                    at = match (step, at) {
-                        (Step::Field(name), Value::Object(fields)) => fields.get(name)?,
-                        (Step::Index(index), Value::Array(items)) => items.get(*index)?,
-                        _ => return None,
+            Part::Ctx { at, steps } => {
+                let mut value = ctx;
+                for (taken, step) in steps.iter().enumerate() {
+                    let fails = |message: String| Unread::Fails {
+                        message,
+                        at: *at,
+                        steps: taken + 1,
+                    };
+                    value = match (step, value) {
+                        (Step::Field(name), Value::Object(fields)) => fields
+                            .get(name)
+                            .ok_or_else(|| fails(format!("field does not exist: {name}")))?,
+                        (Step::Index(index), Value::Array(items)) => {
+                            items.get(*index).ok_or_else(|| {
+                                fails(format!(
+                                    "Index {index} out of bounds, not within [0, {})",
+                                    items.len()
+                                ))
+                            })?
+                        }
+                        _ => return Err(Unread::Left),
                     };
                 }
-                copied(at, 0)?
+                copied(value, 0).ok_or(Unread::Left)?
             }
         })
     }
@@ -242,7 +280,7 @@ mod tests {
     use super::*;
 
     fn payload(source: &str, ctx: &Value) -> Option<Value> {
-        plain(source)?.payload(ctx)
+        plain(source)?.payload(ctx).ok()
     }
 
     #[test]
@@ -288,7 +326,7 @@ mod tests {
             "function(ctx) { a: 9007199254740992 }",
             "function(ctx) { a: std.length([]) }",
             "error 'cancel'",
-            // Plain, but the read fails: the evaluator says how.
+            // Plain, but the read fails.
             "function(ctx) { a: ctx.session.id }",
             "function(ctx) { a: ctx.identity.list[1] }",
             "function(ctx) { a: ctx.identity.id.x }",
@@ -297,6 +335,32 @@ mod tests {
         ] {
             assert_eq!(payload(source, &ctx), None, "{source}");
         }
+    }
+
+    #[test]
+    fn failed_reads_are_worded_and_placed_as_go_jsonnet_does() {
+        let ctx = json!({"identity": {"id": "i-1", "list": [1]}});
+        let unread = |source: &str| plain(source).map(|p| p.payload(&ctx));
+        assert_eq!(
+            unread("function(ctx) {\n  a: [ctx.session.id],\n}"),
+            Some(Err(Unread::Fails {
+                message: "field does not exist: session".into(),
+                at: 22,
+                steps: 1,
+            }))
+        );
+        assert_eq!(
+            unread("function(ctx) { a: ctx.identity.list[1] }"),
+            Some(Err(Unread::Fails {
+                message: "Index 1 out of bounds, not within [0, 1)".into(),
+                at: 19,
+                steps: 3,
+            }))
+        );
+        assert_eq!(
+            unread("function(ctx) { a: ctx.identity.id.x }"),
+            Some(Err(Unread::Left))
+        );
     }
 
     #[test]

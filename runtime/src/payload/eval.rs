@@ -306,7 +306,7 @@ fn run_job(
     job: &Job,
     contexts: &mut HashMap<*const u8, Result<Val, PayloadError>>,
 ) -> Calls {
-    let (rewritten, removed) = without_slash_escapes(&job.source);
+    let (rewritten, removed) = for_jrsonnet(&job.source);
     let source = &Source {
         text: &job.source,
         removed: &removed,
@@ -376,6 +376,69 @@ fn call(
     encoded(json, encoding)
 }
 
+/// A read of `ctx` at byte offset `at` of a plain template that fails with `message` at its
+/// step number `steps`, as the evaluator would report it: placed at the read, with the read's
+/// text up to that step.
+pub(super) fn read_fails(source: &str, message: String, at: usize, steps: usize) -> PayloadError {
+    let (line, column) = line_and_column(source, at);
+    PayloadError::Fails {
+        message,
+        line: Some(line),
+        column: Some(column),
+        expression: Some(read_text(source, at, steps).to_owned()),
+    }
+}
+
+/// The text of the read of `ctx` written at byte offset `at`: `ctx`, then its first `steps`
+/// steps (`.name`, `["name"]`, `[0]`).
+fn read_text(source: &str, at: usize, steps: usize) -> &str {
+    let bytes = source.as_bytes();
+    let mut end = at;
+    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+        end += 1;
+    }
+    for _ in 0..steps {
+        let mut next = end;
+        while next < bytes.len() && bytes[next].is_ascii_whitespace() {
+            next += 1;
+        }
+        match bytes.get(next) {
+            Some(b'.') => {
+                next += 1;
+                while next < bytes.len() && bytes[next].is_ascii_whitespace() {
+                    next += 1;
+                }
+                let name = next;
+                while next < bytes.len()
+                    && (bytes[next].is_ascii_alphanumeric() || bytes[next] == b'_')
+                {
+                    next += 1;
+                }
+                if next == name {
+                    break;
+                }
+            }
+            Some(b'[') => {
+                let mut quote = None;
+                next += 1;
+                while let Some(&b) = bytes.get(next) {
+                    next += 1;
+                    match (quote, b) {
+                        (Some(_), b'\\') => next += 1,
+                        (Some(q), _) if b == q => quote = None,
+                        (None, b'"' | b'\'') => quote = Some(b),
+                        (None, b']') => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => break,
+        }
+        end = next.min(bytes.len());
+    }
+    source.get(at..end).unwrap_or_default()
+}
+
 /// The payload of a template that gave `json`, sent as `encoding`.
 pub(super) fn encoded(json: Value, encoding: Encoding) -> Result<Payload, PayloadError> {
     match encoding {
@@ -437,6 +500,12 @@ fn failure(source: &Source<'_>, error: &jrsonnet_evaluator::Error) -> PayloadErr
         ErrorKind::RuntimeError(text) => text.to_string(),
         ErrorKind::AssertionFailed(text) if !text.is_empty() => text.to_string(),
         ErrorKind::NoSuchField(field, _) => format!("field does not exist: {field}"),
+        ErrorKind::ArrayBoundsError(index, length) => {
+            format!("Index {index} out of bounds, not within [0, {length})")
+        }
+        ErrorKind::StringBoundsError(index, length) => {
+            format!("Index {index} out of bounds, not within [0, {length})")
+        }
         // go-jsonnet's words, with its limit.
         ErrorKind::StackOverflow => {
             format!("max stack frames exceeded. ({MAX_FRAMES} frames, as in go-jsonnet)")
@@ -498,10 +567,13 @@ impl Source<'_> {
     }
 }
 
-/// go-jsonnet reads the escape `\/` as `/`; jrsonnet does not know it. The template with each
-/// such backslash taken out (inside quoted strings only), and where they were.
-fn without_slash_escapes(source: &str) -> (String, Vec<usize>) {
-    let removed = ory_actions_core::jsonnet::slash_escapes(source);
+/// go-jsonnet reads the escape `\/` as `/` and `1_000` as `1000`; jrsonnet knows neither. The
+/// template with each such backslash (inside quoted strings only) and each `_` between digits
+/// taken out, and where they were.
+fn for_jrsonnet(source: &str) -> (String, Vec<usize>) {
+    let mut removed = ory_actions_core::jsonnet::slash_escapes(source);
+    removed.extend(ory_actions_core::jsonnet::digit_separators(source));
+    removed.sort_unstable();
     let mut text = String::with_capacity(source.len());
     let mut from = 0;
     for &at in &removed {
@@ -600,6 +672,17 @@ mod tests {
                 numbered("local z = 1", |i| format!(", a{i} = z"), "; z"),
             ),
         ]
+    }
+
+    #[test]
+    fn a_failed_read_is_shown_up_to_the_step_that_fails() {
+        let source = "{ a: ctx . b [ 'x]y' ] [0].c, d: 1 }";
+        let at = source.find("ctx").unwrap();
+        assert_eq!(super::read_text(source, at, 0), "ctx");
+        assert_eq!(super::read_text(source, at, 1), "ctx . b");
+        assert_eq!(super::read_text(source, at, 2), "ctx . b [ 'x]y' ]");
+        assert_eq!(super::read_text(source, at, 4), "ctx . b [ 'x]y' ] [0].c");
+        assert_eq!(super::read_text(source, at, 9), "ctx . b [ 'x]y' ] [0].c");
     }
 
     /// A job of `source`, called once with an empty context.

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ory_actions_core::jsonnet::{Plain, check_body, plain};
+use ory_actions_core::jsonnet::{Plain, Unread, check_body, plain};
 use ory_actions_core::{Flags, Scope};
 use serde_json::Value;
 
@@ -157,10 +157,15 @@ fn evaluate_jobs(jobs: Vec<Job<'_>>) -> Vec<Results> {
         };
         let results: Vec<Option<Result<Payload, PayloadError>>> = calls
             .iter()
-            .map(|((json, _), encoding)| {
-                let payload = plain.as_ref()?.payload(json)?;
-                Some(eval::encoded(payload, *encoding))
-            })
+            .map(
+                |((json, _), encoding)| match plain.as_ref()?.payload(json) {
+                    Ok(payload) => Some(eval::encoded(payload, *encoding)),
+                    Err(Unread::Fails { message, at, steps }) => {
+                        Some(Err(eval::read_fails(source, message, at, steps)))
+                    }
+                    Err(Unread::Left) => None,
+                },
+            )
             .collect();
         let left: Vec<usize> = (0..calls.len()).filter(|&c| results[c].is_none()).collect();
         if !left.is_empty() {

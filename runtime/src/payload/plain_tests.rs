@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use ory_actions_core::jsonnet::plain;
+use ory_actions_core::jsonnet::{Unread, plain};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{Value, json};
 
 use super::eval::{self, Job, encoded};
-use super::{Encoding, Payload};
+use super::{Encoding, Payload, PayloadError};
 
 /// Keys both the templates and the contexts use, so that reads hit and miss.
 const KEYS: [&str; 6] = ["a", "b", "id", "é", "a b", "q\"t"];
@@ -121,7 +121,7 @@ fn expression() -> impl Strategy<Value = String> {
 }
 
 /// The evaluator's payloads for each template with its context, as JSON and as a form.
-fn evaluated(cases: &[(String, Value)]) -> Vec<Vec<Result<Payload, super::PayloadError>>> {
+fn evaluated(cases: &[(String, Value)]) -> Vec<Vec<Result<Payload, PayloadError>>> {
     let jobs = cases
         .iter()
         .map(|(source, ctx)| {
@@ -148,8 +148,20 @@ proptest! {
             .collect();
         let by_evaluator = evaluated(&cases);
         for ((source, ctx), results) in cases.iter().zip(&by_evaluator) {
-            let Some(payload) = plain(source).and_then(|plain| plain.payload(ctx)) else {
-                continue;
+            let payload = match plain(source).map(|plain| plain.payload(ctx)) {
+                Some(Ok(payload)) => payload,
+                // A read that fails fails there too, in the same words.
+                Some(Err(Unread::Fails { message, .. })) => {
+                    for result in results {
+                        let failed = matches!(
+                            result,
+                            Err(PayloadError::Fails { message: m, .. }) if *m == message
+                        );
+                        prop_assert!(failed, "{} with {}: {} / {:?}", source, ctx, message, result);
+                    }
+                    continue;
+                }
+                Some(Err(Unread::Left)) | None => continue,
             };
             prop_assert_eq!(
                 &results[0], &encoded(payload.clone(), Encoding::Json), "{} with {}", source, ctx
@@ -173,7 +185,7 @@ fn the_generated_templates_are_mostly_plain() {
         );
         let ctx = context().new_tree(&mut runner).unwrap().current();
         all += 1;
-        if plain(&source).and_then(|p| p.payload(&ctx)).is_some() {
+        if plain(&source).is_some_and(|p| p.payload(&ctx).is_ok()) {
             computed += 1;
         }
     }
@@ -186,8 +198,8 @@ fn a_stack_of_plain_bodies_is_computed_as_the_evaluator_would() {
     let source = "function(ctx) { id: ctx.identity.id, email: ctx.identity.traits.email, n: 7 }";
     let expected = json!({"id": "i-1", "email": "a@b.c", "n": 7});
     assert_eq!(
-        plain(source).and_then(|p| p.payload(&ctx)),
-        Some(expected.clone())
+        plain(source).map(|p| p.payload(&ctx)),
+        Some(Ok(expected.clone()))
     );
     let by_evaluator = evaluated(&[(source.to_owned(), ctx)]);
     assert_eq!(by_evaluator[0][0], Ok(Payload::Json(expected)));
