@@ -29,7 +29,8 @@ impl Node {
             expr,
             height: 0,
         };
-        let below = node.children().iter().map(|c| c.height).max().unwrap_or(0);
+        let mut below = 0;
+        node.each_child(&mut |child| below = below.max(child.height));
         node.height = 1 + clauses.max(below);
         node
     }
@@ -72,26 +73,36 @@ impl Node {
 
     /// The nodes right below this one, in source order.
     pub(crate) fn children(&self) -> Vec<&Node> {
-        fn params<'a>(out: &mut Vec<&'a Node>, params: &'a [Param]) {
-            out.extend(params.iter().filter_map(|p| p.default.as_ref()));
+        let mut out = Vec::new();
+        self.each_child(&mut |child| out.push(child));
+        out
+    }
+
+    /// Calls `visit` with each node right below this one, in source order.
+    pub(crate) fn each_child<'a>(&'a self, visit: &mut dyn FnMut(&'a Node)) {
+        fn params<'a>(visit: &mut dyn FnMut(&'a Node), params: &'a [Param]) {
+            params
+                .iter()
+                .filter_map(|p| p.default.as_ref())
+                .for_each(visit);
         }
-        fn bind<'a>(out: &mut Vec<&'a Node>, bind: &'a Bind) {
-            params(out, bind.params.as_deref().unwrap_or_default());
-            out.push(&bind.value);
+        fn bind<'a>(visit: &mut dyn FnMut(&'a Node), bind: &'a Bind) {
+            params(visit, bind.params.as_deref().unwrap_or_default());
+            visit(&bind.value);
         }
-        fn specs<'a>(out: &mut Vec<&'a Node>, specs: &'a [ForSpec]) {
+        fn specs<'a>(visit: &mut dyn FnMut(&'a Node), specs: &'a [ForSpec]) {
             for spec in specs {
-                out.push(&spec.source);
-                out.extend(&spec.conditions);
+                visit(&spec.source);
+                spec.conditions.iter().for_each(&mut *visit);
             }
         }
-        fn members<'a>(out: &mut Vec<&'a Node>, members: &'a [Member]) {
+        fn members<'a>(visit: &mut dyn FnMut(&'a Node), members: &'a [Member]) {
             for member in members {
                 match member {
-                    Member::Local(b) => bind(out, b),
+                    Member::Local(b) => bind(visit, b),
                     Member::Assert(cond, message) => {
-                        out.push(cond);
-                        out.extend(message);
+                        visit(cond);
+                        message.iter().for_each(&mut *visit);
                     }
                     Member::Field {
                         name,
@@ -100,71 +111,69 @@ impl Node {
                         ..
                     } => {
                         if let FieldName::Str(n) | FieldName::Computed(n) = name {
-                            out.push(n);
+                            visit(n);
                         }
-                        params(out, ps.as_deref().unwrap_or_default());
-                        out.push(value);
+                        params(visit, ps.as_deref().unwrap_or_default());
+                        visit(value);
                     }
                 }
             }
         }
-        let mut out = Vec::new();
         match &self.expr {
             Expr::Literal(_) | Expr::Str(..) | Expr::SelfRef | Expr::Dollar | Expr::Var(_) => {}
-            Expr::Super(index) => out.extend(index.as_deref()),
+            Expr::Super(index) => index.iter().for_each(|n| visit(n)),
             Expr::InSuper(inner)
             | Expr::Unary(_, inner)
             | Expr::Error(inner)
             | Expr::Parens(inner)
             | Expr::Field(inner, _)
-            | Expr::Import(_, inner) => out.push(inner),
-            Expr::Array(items) => out.extend(items),
+            | Expr::Import(_, inner) => visit(inner),
+            Expr::Array(items) => items.iter().for_each(visit),
             Expr::ArrayComp(body, s) => {
-                out.push(body);
-                specs(&mut out, s);
+                visit(body);
+                specs(visit, s);
             }
-            Expr::Object(m) => members(&mut out, m),
+            Expr::Object(m) => members(visit, m),
             Expr::ObjectComp(m, s) => {
-                members(&mut out, m);
-                specs(&mut out, s);
+                members(visit, m);
+                specs(visit, s);
             }
             Expr::ApplyBrace(left, right)
             | Expr::Index(left, right)
             | Expr::Binary(left, _, right) => {
-                out.push(left);
-                out.push(right);
+                visit(left);
+                visit(right);
             }
             Expr::Apply(target, positional, named) => {
-                out.push(target);
-                out.extend(positional);
-                out.extend(named.iter().map(|(_, v)| v));
+                visit(target);
+                positional.iter().for_each(&mut *visit);
+                named.iter().for_each(|(_, v)| visit(v));
             }
             Expr::Slice(target, parts) => {
-                out.push(target);
-                out.extend(parts.iter().flatten().map(|b| &**b));
+                visit(target);
+                parts.iter().flatten().for_each(|b| visit(b));
             }
             Expr::If(cond, then, otherwise) => {
-                out.push(cond);
-                out.push(then);
-                out.extend(otherwise.as_deref());
+                visit(cond);
+                visit(then);
+                otherwise.iter().for_each(|n| visit(n));
             }
             Expr::Function(ps, body) => {
-                params(&mut out, ps);
-                out.push(body);
+                params(visit, ps);
+                visit(body);
             }
             Expr::Local(binds, body) => {
                 for b in binds {
-                    bind(&mut out, b);
+                    bind(visit, b);
                 }
-                out.push(body);
+                visit(body);
             }
             Expr::Assert(cond, message, rest) => {
-                out.push(cond);
-                out.extend(message.as_deref());
-                out.push(rest);
+                visit(cond);
+                message.iter().for_each(|n| visit(n));
+                visit(rest);
             }
         }
-        out
     }
 }
 

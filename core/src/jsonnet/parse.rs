@@ -62,17 +62,17 @@ fn node(at: usize, expr: Expr) -> Node {
     Node::new(at, expr)
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> &Token {
+impl<'t> Parser<'t> {
+    fn peek(&self) -> &'t Token {
         &self.tokens[self.at.min(self.tokens.len() - 1)]
     }
 
-    fn peek2(&self) -> &Token {
+    fn peek2(&self) -> &'t Token {
         &self.tokens[(self.at + 1).min(self.tokens.len() - 1)]
     }
 
-    fn pop(&mut self) -> Token {
-        let token = self.peek().clone();
+    fn pop(&mut self) -> &'t Token {
+        let token = self.peek();
         self.at += 1;
         token
     }
@@ -82,7 +82,7 @@ impl Parser<'_> {
         next.kind == Kind::Operator && next.text == op
     }
 
-    fn expect(&mut self, kind: Kind, context: &str) -> Result<Token, Problem> {
+    fn expect(&mut self, kind: Kind, context: &str) -> Result<&'t Token, Problem> {
         let token = self.pop();
         if token.kind == kind {
             return Ok(token);
@@ -228,7 +228,7 @@ impl Parser<'_> {
                             ),
                         ));
                     }
-                    binds.push(self.bind(name.text)?);
+                    binds.push(self.bind(name.text.clone())?);
                     let delim = self.pop();
                     match delim.kind {
                         Kind::Semicolon => break,
@@ -315,7 +315,7 @@ impl Parser<'_> {
             Kind::BracketL => self.index(at, lhs)?,
             Kind::Dot => {
                 let name = self.expect(Kind::Identifier, " after `.`")?;
-                node(at, Expr::Field(Box::new(lhs), name.text))
+                node(at, Expr::Field(Box::new(lhs), name.text.clone()))
             }
             Kind::ParenL => {
                 let (positional, named) = self.arguments()?;
@@ -340,7 +340,7 @@ impl Parser<'_> {
         })
     }
 
-    fn expect_op(&mut self, op: &str, context: &str) -> Result<Token, Problem> {
+    fn expect_op(&mut self, op: &str, context: &str) -> Result<&'t Token, Problem> {
         let token = self.pop();
         if token.kind == Kind::Operator && token.text == op {
             return Ok(token);
@@ -445,7 +445,7 @@ impl Parser<'_> {
                 None
             };
             params.push(Param {
-                name: name.text,
+                name: name.text.clone(),
                 default,
             });
             comma = self.peek().kind == Kind::Comma;
@@ -523,16 +523,16 @@ impl Parser<'_> {
                 node(at, Expr::Parens(Box::new(inner)))
             }
             Kind::Number | Kind::True | Kind::False | Kind::Null => {
-                node(at, Expr::Literal(token.text))
+                node(at, Expr::Literal(token.text.clone()))
             }
             Kind::Str(kind) => {
                 if kind.escaped() {
                     check_escapes(at, &token.text)?;
                 }
-                node(at, Expr::Str(kind, token.text))
+                node(at, Expr::Str(kind, token.text.clone()))
             }
             Kind::Dollar => node(at, Expr::Dollar),
-            Kind::Identifier => node(at, Expr::Var(token.text)),
+            Kind::Identifier => node(at, Expr::Var(token.text.clone())),
             Kind::SelfKw => node(at, Expr::SelfRef),
             Kind::Super => {
                 let next = self.pop();
@@ -615,7 +615,7 @@ impl Parser<'_> {
                 next = self.pop();
             }
             specs.push(ForSpec {
-                var: var.text,
+                var: var.text.clone(),
                 source,
                 conditions,
             });
@@ -649,7 +649,7 @@ impl Parser<'_> {
         loop {
             match next.kind {
                 Kind::BraceR => return Ok(node(at, Expr::Object(members))),
-                Kind::For => return self.object_comprehension(at, members, &next),
+                Kind::For => return self.object_comprehension(at, members, next),
                 _ => {}
             }
             if !comma && !members.is_empty() {
@@ -660,7 +660,7 @@ impl Parser<'_> {
             }
             let member = match next.kind {
                 Kind::BracketL | Kind::Identifier | Kind::Str(_) => {
-                    self.field(&next, &mut fixed_names)?
+                    self.field(next, &mut fixed_names)?
                 }
                 Kind::Local => {
                     let name = self.expect(Kind::Identifier, " after `local`")?;
@@ -674,7 +674,7 @@ impl Parser<'_> {
                         ));
                     }
                     locals.insert(name.text.clone());
-                    Member::Local(self.bind(name.text)?)
+                    Member::Local(self.bind(name.text.clone())?)
                 }
                 Kind::Assert => {
                     let cond = self.parse(MAX)?;
