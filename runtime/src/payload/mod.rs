@@ -49,10 +49,13 @@ pub(crate) fn evaluate_all(
         .iter()
         .map(|ctx| (Arc::new(ctx.clone()), Arc::from(ctx.to_string())))
         .collect();
-    evaluate_jobs(vec![(source, contexts, encoding, Templates::Unchecked)])
-        .pop()
-        .map(|results| results.to_vec())
-        .unwrap_or_default()
+    evaluate_jobs(
+        vec![(source, contexts, encoding, Templates::Unchecked)],
+        Keep::Payloads,
+    )
+    .pop()
+    .map(|results| results.to_vec())
+    .unwrap_or_default()
 }
 
 /// The results of one job, one per context; jobs that ask the same share them.
@@ -68,6 +71,27 @@ pub(crate) enum Templates<'a> {
     Checked(Option<&'a Plain>),
 }
 
+/// What [`evaluate_jobs`] keeps of each result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Every payload.
+    Payloads,
+    /// Only whether the call fails, is cancelled or gives a payload: a payload is kept as
+    /// `null`, so that a plan of many bodies does not hold their payloads.
+    Verdicts,
+}
+
+impl Keep {
+    fn kept(self, result: Result<Payload, PayloadError>) -> Result<Payload, PayloadError> {
+        match (self, result) {
+            (Keep::Verdicts, Ok(Payload::Json(_) | Payload::Form(_))) => {
+                Ok(Payload::Json(Value::Null))
+            }
+            (_, result) => result,
+        }
+    }
+}
+
 /// A context, as JSON and as the text handed to the evaluator; calls are told apart by the
 /// address of the text.
 type Context = (Arc<Value>, Arc<str>);
@@ -81,7 +105,7 @@ type Job<'a> = (&'a str, Vec<Context>, Encoding, Templates<'a>);
 /// template, with the same contexts, sent the same way) share one result. A [`Plain`] template
 /// is computed straight from the context; the others go to one evaluator, which drops each
 /// template once its calls are done.
-fn evaluate_jobs(jobs: Vec<Job<'_>>) -> Vec<Results> {
+fn evaluate_jobs(jobs: Vec<Job<'_>>, keep: Keep) -> Vec<Results> {
     // Each distinct job, by its template, the contexts (the same `Arc`s: the same texts) and
     // the encoding; and for each job, which distinct one it is.
     let mut distinct: HashMap<(&str, Vec<*const u8>, Encoding), usize> = HashMap::new();
@@ -159,7 +183,7 @@ fn evaluate_jobs(jobs: Vec<Job<'_>>) -> Vec<Results> {
             .iter()
             .map(
                 |((json, _), encoding)| match plain.as_ref()?.payload(json) {
-                    Ok(payload) => Some(eval::encoded(payload, *encoding)),
+                    Ok(payload) => Some(keep.kept(eval::encoded(payload, *encoding))),
                     Err(Unread::Fails { message, at, steps }) => {
                         Some(Err(eval::read_fails(source, message, at, steps)))
                     }
@@ -182,7 +206,7 @@ fn evaluate_jobs(jobs: Vec<Job<'_>>) -> Vec<Results> {
     }
     for ((index, calls), results) in handed.into_iter().zip(eval::evaluate(jobs)) {
         for (call, result) in calls.into_iter().zip(results) {
-            outcomes[index][call] = Some(result);
+            outcomes[index][call] = Some(keep.kept(result));
         }
     }
     // Each result is moved to the last job that asks for it, and copied for the others.
@@ -252,7 +276,7 @@ pub(crate) fn payloads_of(
     actions: &[(BodyOf<'_>, &[Scope])],
     samples: &Samples,
 ) -> Vec<Vec<SamplePayload>> {
-    let evaluated = evaluate_places(actions, samples);
+    let evaluated = evaluate_places(actions, samples, Keep::Payloads);
     evaluated
         .outcomes
         .into_iter()
@@ -289,7 +313,11 @@ pub(crate) struct Evaluated {
 /// Evaluates the bodies of several actions, each for the lists given with it, with one
 /// evaluator; no context or result is copied per action, so a plan of ten thousand hooks holds
 /// one result per distinct body and place.
-pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samples) -> Evaluated {
+pub(crate) fn evaluate_places(
+    actions: &[(BodyOf<'_>, &[Scope])],
+    samples: &Samples,
+    keep: Keep,
+) -> Evaluated {
     let mut contexts: HashMap<(Scope, Phase), Context> = HashMap::new();
     let places: Vec<Vec<(Scope, Phase)>> = actions
         .iter()
@@ -322,7 +350,7 @@ pub(crate) fn evaluate_places(actions: &[(BodyOf<'_>, &[Scope])], samples: &Samp
         .collect();
     let outcomes = places
         .into_iter()
-        .zip(evaluate_jobs(jobs))
+        .zip(evaluate_jobs(jobs, keep))
         .map(|(places, results)| Outcome { places, results })
         .collect();
     Evaluated { outcomes, contexts }

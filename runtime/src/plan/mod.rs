@@ -23,7 +23,7 @@ use crate::explain::replaces_flow_wide;
 use crate::hooks::{
     Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, StoredEntry, WriteEntry,
 };
-use crate::payload::{Payload, Samples, evaluate_places};
+use crate::payload::{Keep, Payload, Samples, evaluate_places};
 use crate::stack::Prune;
 use compare::{Compare, absent, compare};
 pub(crate) use compare::{FetchedBodies, Resend};
@@ -281,7 +281,8 @@ fn body_warnings(
         .map(|(action, scopes)| (action.body_of(), scopes.as_slice()))
         .collect();
     let mut warnings = Vec::new();
-    let evaluated = evaluate_places(&asked, samples);
+    // Only whether each body fails or cancels: the payloads themselves are not kept.
+    let evaluated = evaluate_places(&asked, samples, Keep::Verdicts);
     for ((action, _), outcome) in lists.iter().zip(&evaluated.outcomes) {
         let mut results = outcome.places.iter().zip(outcome.results.iter());
         if let Some(((scope, phase), Err(error))) = results.clone().find(|(_, r)| r.is_err()) {
