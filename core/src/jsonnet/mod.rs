@@ -333,7 +333,14 @@ pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyErro
             Err(problem) => return Answer::Lasting(Err(problem.error(source))),
         };
         with_tree(&tokens, |tree| {
-            let shape_of = parse_and_check(source, tree.as_ref())?;
+            let plain = tree.as_ref().ok().and_then(plain::of_tree);
+            // A plain template passes the static checks by its shape: its only name is `ctx`,
+            // bound by the function, and it uses nothing Kratos's VM lacks.
+            let shape_of = match &plain {
+                Some(plain) if plain.is_function() => BodyShape::Function,
+                Some(_) => BodyShape::Constant,
+                None => parse_and_check(source, tree.as_ref())?,
+            };
             let tree = tree.as_ref().ok();
             let ctx_errors = match (tree, shape_of) {
                 (Some(tree), BodyShape::Function) => {
@@ -344,7 +351,7 @@ pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyErro
             Ok(Checked {
                 shape: shape_of,
                 ctx_errors,
-                plain: tree.and_then(plain::of_tree).map(std::sync::Arc::new),
+                plain: plain.map(std::sync::Arc::new),
             })
         })
     };

@@ -20,7 +20,11 @@ const MAX_CTX_DEPTH: usize = 64;
 /// A template whose payload is built only of `null`, booleans, numbers, quoted strings, arrays,
 /// objects with fixed, visible fields, and reads of `ctx` by field name or index.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Plain(Part);
+pub struct Plain {
+    part: Part,
+    /// A function of `ctx`, not a constant.
+    function: bool,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 enum Part {
@@ -73,7 +77,10 @@ pub(super) fn of_tree(tree: &Node) -> Option<Plain> {
         },
         _ => (top, false),
     };
-    part(result, has_ctx).map(Plain)
+    Some(Plain {
+        part: part(result, has_ctx)?,
+        function: has_ctx,
+    })
 }
 
 fn part(node: &Node, has_ctx: bool) -> Option<Part> {
@@ -176,7 +183,12 @@ pub enum Unread {
 impl Plain {
     /// The payload for `ctx`, or why there is none here.
     pub fn payload(&self, ctx: &Value) -> Result<Value, Unread> {
-        self.0.value(ctx)
+        self.part.value(ctx)
+    }
+
+    /// Whether the template is a function of `ctx` (else a constant).
+    pub fn is_function(&self) -> bool {
+        self.function
     }
 }
 
@@ -361,6 +373,29 @@ mod tests {
             unread("function(ctx) { a: ctx.identity.id.x }"),
             Some(Err(Unread::Left))
         );
+    }
+
+    #[test]
+    fn plain_templates_are_checked_as_every_template_is() {
+        use crate::ctx::CtxShape;
+        use crate::jsonnet::{check_body, check_ctx, check_template};
+        for source in [
+            "function(ctx) { id: ctx.identity.id, e: ctx.identity.traits.email }",
+            "function(ctx) { s: ctx.session.id, bad: ctx.identity.nope }",
+            "(function(ctx) [ctx.flow.id, 1, 'a'])",
+            "{ ping: true }",
+            "function(ctx) ctx",
+        ] {
+            for flow in crate::Flow::ALL {
+                for timing in crate::Timing::ALL {
+                    let shape = CtxShape::of(*flow, *timing);
+                    let checked = check_template(source, shape).unwrap();
+                    assert!(checked.plain.is_some(), "{source}");
+                    assert_eq!(Ok(checked.shape), check_body(source), "{source}");
+                    assert_eq!(checked.ctx_errors, check_ctx(source, shape), "{source}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -92,6 +92,24 @@ impl Keep {
     }
 }
 
+/// The result of the plain template `plain` (written as `source`) for `ctx`, sent as `encoding`;
+/// `None` when it is left to the evaluator.
+fn plain_call(
+    plain: &Plain,
+    source: &str,
+    ctx: &Value,
+    encoding: Encoding,
+    keep: Keep,
+) -> Option<Result<Payload, PayloadError>> {
+    match plain.payload(ctx) {
+        Ok(payload) => Some(keep.kept(eval::encoded(payload, encoding))),
+        Err(Unread::Fails { message, at, steps }) => {
+            Some(Err(eval::read_fails(source, message, at, steps)))
+        }
+        Err(Unread::Left) => None,
+    }
+}
+
 /// A context, as JSON and as the text handed to the evaluator; calls are told apart by the
 /// address of the text.
 type Context = (Arc<Value>, Arc<str>);
@@ -181,15 +199,7 @@ fn evaluate_jobs(jobs: Vec<Job<'_>>, keep: Keep) -> Vec<Results> {
         };
         let results: Vec<Option<Result<Payload, PayloadError>>> = calls
             .iter()
-            .map(
-                |((json, _), encoding)| match plain.as_ref()?.payload(json) {
-                    Ok(payload) => Some(keep.kept(eval::encoded(payload, *encoding))),
-                    Err(Unread::Fails { message, at, steps }) => {
-                        Some(Err(eval::read_fails(source, message, at, steps)))
-                    }
-                    Err(Unread::Left) => None,
-                },
-            )
+            .map(|((json, _), encoding)| plain_call(plain.as_ref()?, source, json, *encoding, keep))
             .collect();
         let left: Vec<usize> = (0..calls.len()).filter(|&c| results[c].is_none()).collect();
         if !left.is_empty() {
@@ -310,9 +320,9 @@ pub(crate) struct Evaluated {
     contexts: HashMap<(Scope, Phase), Context>,
 }
 
-/// Evaluates the bodies of several actions, each for the lists given with it, with one
-/// evaluator; no context or result is copied per action, so a plan of ten thousand hooks holds
-/// one result per distinct body and place.
+/// Evaluates the bodies of several actions, each for the lists given with it: plain bodies right
+/// here, the others with one evaluator; no context is copied per action, and the evaluator's
+/// results are shared by the actions with the same body in the same places.
 pub(crate) fn evaluate_places(
     actions: &[(BodyOf<'_>, &[Scope])],
     samples: &Samples,
@@ -339,19 +349,37 @@ pub(crate) fn evaluate_places(
                 .collect()
         })
         .collect();
-    let jobs = actions
-        .iter()
-        .zip(&places)
-        .map(|((body, _), places)| {
-            let source = body.source.unwrap_or_default();
-            let contexts = places.iter().map(|place| contexts[place].clone()).collect();
-            (source, contexts, body.encoding, body.checked)
-        })
-        .collect();
+    // An action's plain body is computed right here, place by place; the others (and a plain
+    // one that leaves a call to the evaluator) go to the evaluator together.
+    let mut results: Vec<Option<Results>> = vec![None; actions.len()];
+    let mut jobs = Vec::new();
+    let mut handed = Vec::new();
+    for (index, ((body, _), places)) in actions.iter().zip(&places).enumerate() {
+        let source = body.source.unwrap_or_default();
+        if let Templates::Checked(Some(plain)) = body.checked {
+            let computed: Option<Results> = places
+                .iter()
+                .map(|place| plain_call(plain, source, &contexts[place].0, body.encoding, keep))
+                .collect();
+            if computed.is_some() {
+                results[index] = computed;
+                continue;
+            }
+        }
+        let contexts = places.iter().map(|place| contexts[place].clone()).collect();
+        jobs.push((source, contexts, body.encoding, body.checked));
+        handed.push(index);
+    }
+    for (index, evaluated) in handed.into_iter().zip(evaluate_jobs(jobs, keep)) {
+        results[index] = Some(evaluated);
+    }
     let outcomes = places
         .into_iter()
-        .zip(evaluate_jobs(jobs, keep))
-        .map(|(places, results)| Outcome { places, results })
+        .zip(results)
+        .map(|(places, results)| Outcome {
+            places,
+            results: results.unwrap_or_else(|| Arc::from([])),
+        })
         .collect();
     Evaluated { outcomes, contexts }
 }
