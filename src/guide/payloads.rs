@@ -171,13 +171,17 @@
 //!
 //! ## How close to Kratos
 //!
-//! A template first passes go-jsonnet's syntax and static rules (the compiler's checks). It is
-//! then evaluated by jrsonnet, a Rust implementation of Jsonnet, the way Kratos evaluates it:
+//! A template first passes go-jsonnet's syntax and static rules (the compiler's checks). A plain
+//! template, a JSON document of literals and reads of `ctx` such as
+//! `function(ctx) { id: ctx.identity.id, email: ctx.identity.traits.email }`, is then computed
+//! straight from the context, which costs microseconds even for ten thousand bodies. Any other
+//! is evaluated by jrsonnet, a Rust implementation of Jsonnet, the way Kratos evaluates it:
 //! `ctx` as the top-level argument, no imports, `error "cancel"` skipping the hook, form bodies
 //! as flat objects of strings. Evaluation stops where go-jsonnet's does, at 500 stack frames;
-//! ory-actions also stops it after 10 seconds, a limit of its own. The repository's
-//! `tests/payloads.rs` holds 40 templates whose payloads, cancellations and failures equal
-//! go-jsonnet's. One difference is known: a whole number of 2^64 or more is written by
+//! ory-actions also stops a template after 10 seconds, a limit of its own for each template, so
+//! one that runs away is reported and the others are still evaluated. The repository's
+//! `tests/payloads.rs` holds 51 templates whose payloads, cancellations and failures equal
+//! go-jsonnet's, and a property test holds the plain path to the evaluator's answers. One difference is known: a whole number of 2^64 or more is written by
 //! go-jsonnet with every digit of the double (`99999999999999991611392`) and here as `1e+23`,
 //! the same number.
 //!
