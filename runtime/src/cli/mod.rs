@@ -696,8 +696,14 @@ impl Remote<'_> {
         let set_up = settings::reconciler(&stack, self.options, self.env, self.trace, mode)
             .and_then(|reconciler| {
                 let samples = stack.get_samples().clone();
-                let backends =
-                    Backends::new(stack, self.options, self.env, self.trace, any_project)?;
+                let deadline = reconciler.reader().policy().deadline();
+                let backends = Backends::new(
+                    stack,
+                    self.options,
+                    self.env,
+                    (self.trace, deadline),
+                    any_project,
+                )?;
                 Ok(Run {
                     reconciler,
                     backends,

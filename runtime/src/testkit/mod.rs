@@ -20,6 +20,7 @@
 mod normalize;
 mod options;
 mod patch;
+mod rate_limit;
 mod run;
 mod server;
 mod store;
