@@ -9,6 +9,7 @@
 //! that has heard nothing yet heeds the other's used-up budget. Without rate-limit headers,
 //! nothing is held back, and 429s are retried as before.
 
+use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -57,8 +58,8 @@ impl Kind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Window {
     /// How many requests may still go before `ends`: what an answer said was left, less the
-    /// requests still unanswered then (which the server may not have counted yet) and those
-    /// sent since.
+    /// requests still out then that the server may not have counted yet, and those sent
+    /// since.
     left: u64,
     /// When the window resets, at the latest: the earliest answer time plus reset of its
     /// answers.
@@ -72,8 +73,8 @@ struct Lane {
     window: Option<Window>,
     /// Whether an answer to this kind has come back.
     heard: bool,
-    /// Requests sent and not answered yet.
-    unanswered: u64,
+    /// The requests sent and not answered yet, by the order they were sent in.
+    out: BTreeSet<u64>,
     /// Whether a request is out alone, to learn what is left.
     probing: bool,
     /// The limit the answers announced, for the trace.
@@ -86,13 +87,23 @@ struct Lane {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
     /// It goes.
-    Send,
-    /// It goes alone, since what is left is not known; the others wait for its answer.
-    Probe,
+    Go(Sent),
     /// It waits until then, when the budget that is used up resets.
     Wait(Instant),
     /// It waits for the answer to the request that went alone.
     AwaitProbe,
+}
+
+/// A request let go, until its answer is heard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Sent {
+    /// When.
+    at: Instant,
+    /// Its place in the order requests were sent in.
+    order: u64,
+    /// Whether it went alone, since what is left was not known; the others wait for its
+    /// answer.
+    probe: bool,
 }
 
 /// Something a pacing decision tells (`-v`).
@@ -165,6 +176,8 @@ impl Notice {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Budgets {
     lanes: [Lane; 2],
+    /// How many requests were let go.
+    sent: u64,
 }
 
 impl Budgets {
@@ -190,14 +203,23 @@ impl Budgets {
         let overdue = deadline.is_some_and(|deadline| now >= deadline);
         let past_deadline = |until: Instant| deadline.is_some_and(|deadline| until > deadline);
         let lane = &mut self.lanes[kind.index()];
+        let order = self.sent;
+        let go = |lane: &mut Lane, probe| {
+            lane.out.insert(order);
+            Step::Go(Sent {
+                at: now,
+                order,
+                probe,
+            })
+        };
         if let Some((until, shared)) = used_up {
             let first = lane.told != Some(until);
             lane.told = Some(until);
             if past_deadline(until) {
                 // Nothing waits past the deadline: the request goes, and the answer decides.
-                lane.unanswered += 1;
+                self.sent += 1;
                 let notice = first.then_some(Notice::PastDeadline { kind, until });
-                return (Step::Send, notice);
+                return (go(lane, false), notice);
             }
             let notice = first.then(|| Notice::Pause {
                 kind,
@@ -207,38 +229,38 @@ impl Budgets {
             });
             return (Step::Wait(until), notice);
         }
-        let step = match &mut lane.window {
+        let probe = match &mut lane.window {
             Some(window) if window.left > 0 => {
                 window.left -= 1;
-                Step::Send
+                false
             }
             // The answers announce no budget.
-            None if lane.heard => Step::Send,
+            None if lane.heard => false,
             // Nothing is known yet, or the window that was used up has passed: one request
             // learns what is left, unless the deadline has come.
             _ if lane.probing && !overdue => return (Step::AwaitProbe, None),
-            _ if lane.probing => Step::Send,
+            _ if lane.probing => false,
             _ => {
                 lane.probing = true;
-                Step::Probe
+                true
             }
         };
-        lane.unanswered += 1;
-        (step, None)
+        self.sent += 1;
+        (go(lane, probe), None)
     }
 
-    /// Hears, at `now`, the answer to a request of `kind` admitted at `sent` (`probe`: sent
-    /// alone): what it announced, or `None` when no answer came.
+    /// Hears, at `now`, the answer to the request of `kind` that was `sent`: what it
+    /// announced, or `None` when no answer came.
     pub(crate) fn answered(
         &mut self,
         kind: Kind,
-        (sent, probe): (Instant, bool),
+        sent: Sent,
         now: Instant,
         announced: Option<&Announced>,
     ) {
         let lane = &mut self.lanes[kind.index()];
-        lane.unanswered = lane.unanswered.saturating_sub(1);
-        if probe {
+        lane.out.remove(&sent.order);
+        if sent.probe {
             lane.probing = false;
         }
         let Some(announced) = announced else {
@@ -257,18 +279,29 @@ impl Budgets {
             lane.window = lane.window.filter(|w| now < w.ends);
             return;
         };
-        // Requests still unanswered may not have been counted yet.
-        let left = remaining.saturating_sub(lane.unanswered);
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
         lane.window = Some(match lane.window {
             // Sent before the window known ended, the request was counted in it or in the
-            // next: its answer may lower what is left and bring the reset forward, never open
-            // a window. Answers come back out of order, so the window keeps the least left and
-            // the earliest reset any of them gives.
-            Some(window) if sent < window.ends => Window {
-                left: window.left.min(left),
+            // next: its answer may bring the reset forward, never open a window (answers come
+            // back out of order, so the window keeps the earliest reset any of them gives).
+            // What is left counts every request of the run sent in the window, so an answer
+            // saying more is left tells nothing new; one saying less shows that others use
+            // the budget too. Then what is left is what it says, less the requests sent after
+            // it and still out, which a server counting requests as they come may not have
+            // counted yet.
+            Some(window) if sent.at < window.ends => Window {
+                left: if remaining < window.left {
+                    remaining.saturating_sub(count(lane.out.range(sent.order..).count()))
+                } else {
+                    window.left
+                },
                 ends: window.ends.min(ends),
             },
-            _ => Window { left, ends },
+            // A new window: any request still out may not have been counted yet.
+            _ => Window {
+                left: remaining.saturating_sub(count(lane.out.len())),
+                ends,
+            },
         });
     }
 }
@@ -313,12 +346,11 @@ impl Pacer {
                 self.trace.line(|| notice.line(now));
             }
             match step {
-                Step::Send | Step::Probe => {
+                Step::Go(sent) => {
                     return Pass {
                         pacer: self,
                         kind,
-                        sent: now,
-                        probe: step == Step::Probe,
+                        sent,
                         heard: false,
                     };
                 }
@@ -335,12 +367,8 @@ impl Pacer {
     }
 
     fn heard(&self, pass: &Pass<'_>, announced: Option<&Announced>) {
-        self.budgets().answered(
-            pass.kind,
-            (pass.sent, pass.probe),
-            Instant::now(),
-            announced,
-        );
+        self.budgets()
+            .answered(pass.kind, pass.sent, Instant::now(), announced);
         self.answers.notify_waiters();
     }
 }
@@ -350,10 +378,7 @@ impl Pacer {
 pub(crate) struct Pass<'a> {
     pacer: &'a Pacer,
     kind: Kind,
-    /// When it was let go.
-    sent: Instant,
-    /// Whether it went alone.
-    probe: bool,
+    sent: Sent,
     heard: bool,
 }
 

@@ -27,15 +27,32 @@ fn refused(retry_after_ms: u64) -> Announced {
     }
 }
 
-fn step(budgets: &mut Budgets, kind: Kind, now: Instant) -> Step {
-    budgets.admit(kind, now, None).0
+/// What a step says, without the request it lets go.
+#[derive(Debug, PartialEq, Eq)]
+enum Did {
+    Send,
+    Probe,
+    Wait(Instant),
+    AwaitProbe,
 }
 
-/// Admits a request of `kind` at `now` that must go: when, and whether alone.
-fn go(budgets: &mut Budgets, kind: Kind, now: Instant) -> (Instant, bool) {
-    match step(budgets, kind, now) {
-        Step::Send => (now, false),
-        Step::Probe => (now, true),
+fn did(step: Step) -> Did {
+    match step {
+        Step::Go(sent) if sent.probe => Did::Probe,
+        Step::Go(_) => Did::Send,
+        Step::Wait(until) => Did::Wait(until),
+        Step::AwaitProbe => Did::AwaitProbe,
+    }
+}
+
+fn step(budgets: &mut Budgets, kind: Kind, now: Instant) -> Did {
+    did(budgets.admit(kind, now, None).0)
+}
+
+/// Admits a request of `kind` at `now` that must go.
+fn go(budgets: &mut Budgets, kind: Kind, now: Instant) -> Sent {
+    match budgets.admit(kind, now, None).0 {
+        Step::Go(sent) => sent,
         other => panic!("{other:?}"),
     }
 }
@@ -44,20 +61,21 @@ fn go(budgets: &mut Budgets, kind: Kind, now: Instant) -> (Instant, bool) {
 fn the_first_request_goes_alone_and_its_answer_opens_the_budget() {
     let t = Instant::now();
     let mut budgets = Budgets::default();
-    assert_eq!(step(&mut budgets, Kind::Read, t), Step::Probe);
-    assert_eq!(step(&mut budgets, Kind::Read, t), Step::AwaitProbe);
-    budgets.answered(Kind::Read, (t, true), at(t, 20), Some(&left(3, 1000)));
+    let probe = go(&mut budgets, Kind::Read, t);
+    assert!(probe.probe);
+    assert_eq!(step(&mut budgets, Kind::Read, t), Did::AwaitProbe);
+    budgets.answered(Kind::Read, probe, at(t, 20), Some(&left(3, 1000)));
     for _ in 0..3 {
-        assert_eq!(step(&mut budgets, Kind::Read, at(t, 21)), Step::Send);
+        assert_eq!(step(&mut budgets, Kind::Read, at(t, 21)), Did::Send);
     }
     assert_eq!(
         step(&mut budgets, Kind::Read, at(t, 22)),
-        Step::Wait(at(t, 1020))
+        Did::Wait(at(t, 1020))
     );
 }
 
 #[test]
-fn requests_still_unanswered_count_against_what_an_answer_says_is_left() {
+fn what_is_left_counts_every_request_sent_and_heeds_others_using_the_budget() {
     let t = Instant::now();
     let mut budgets = Budgets::default();
     let probe = go(&mut budgets, Kind::Read, t);
@@ -65,27 +83,29 @@ fn requests_still_unanswered_count_against_what_an_answer_says_is_left() {
     let sent: Vec<_> = (0..5)
         .map(|_| go(&mut budgets, Kind::Read, at(t, 11)))
         .collect();
-    // The server had counted one of the five when it answered it: 9 left. The other four are
-    // still out and may not be counted yet, so five may go, not nine; what was left after the
-    // probe's answer agrees.
-    budgets.answered(Kind::Read, sent[0], at(t, 30), Some(&left(9, 980)));
+    // The server counted one or more of the five before it answered the first: 9 or fewer
+    // left, no news, since five more may go whichever it counted.
+    budgets.answered(Kind::Read, sent[0], at(t, 30), Some(&left(8, 980)));
     for _ in 0..5 {
         go(&mut budgets, Kind::Read, at(t, 31));
     }
     assert!(matches!(
         step(&mut budgets, Kind::Read, at(t, 31)),
-        Step::Wait(_)
+        Did::Wait(_)
     ));
-    // An answer that says less is left than was thought wins (someone else uses the budget).
+    // An answer saying less is left than the run's own count allows shows someone else using
+    // the budget: what it says wins, less the requests sent after it and still out.
     let mut budgets = Budgets::default();
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(10, 1000)));
-    let sent = go(&mut budgets, Kind::Read, at(t, 11));
-    budgets.answered(Kind::Read, sent, at(t, 20), Some(&left(1, 990)));
-    go(&mut budgets, Kind::Read, at(t, 21));
+    let sent: Vec<_> = (0..3)
+        .map(|_| go(&mut budgets, Kind::Read, at(t, 11)))
+        .collect();
+    budgets.answered(Kind::Read, sent[0], at(t, 20), Some(&left(3, 990)));
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 21)), Did::Send);
     assert!(matches!(
         step(&mut budgets, Kind::Read, at(t, 21)),
-        Step::Wait(_)
+        Did::Wait(_)
     ));
 }
 
@@ -101,13 +121,13 @@ fn the_reset_is_the_earliest_any_answer_of_the_window_gives() {
     budgets.answered(Kind::Read, first, at(t, 300), Some(&left(1, 1000)));
     assert_eq!(
         step(&mut budgets, Kind::Read, at(t, 300)),
-        Step::Wait(at(t, 1100))
+        Did::Wait(at(t, 1100))
     );
     // Saying an earlier one: that one.
     budgets.answered(Kind::Read, second, at(t, 400), Some(&left(0, 500)));
     assert_eq!(
         step(&mut budgets, Kind::Read, at(t, 400)),
-        Step::Wait(at(t, 900))
+        Did::Wait(at(t, 900))
     );
 }
 
@@ -119,20 +139,13 @@ fn after_the_reset_one_request_learns_the_new_budget() {
     budgets.answered(Kind::Write, probe, at(t, 10), Some(&left(0, 500)));
     assert_eq!(
         step(&mut budgets, Kind::Write, at(t, 20)),
-        Step::Wait(at(t, 510))
+        Did::Wait(at(t, 510))
     );
-    assert_eq!(step(&mut budgets, Kind::Write, at(t, 510)), Step::Probe);
-    assert_eq!(
-        step(&mut budgets, Kind::Write, at(t, 510)),
-        Step::AwaitProbe
-    );
-    budgets.answered(
-        Kind::Write,
-        (at(t, 510), true),
-        at(t, 530),
-        Some(&left(4, 1000)),
-    );
-    assert_eq!(step(&mut budgets, Kind::Write, at(t, 530)), Step::Send);
+    let probe = go(&mut budgets, Kind::Write, at(t, 510));
+    assert!(probe.probe);
+    assert_eq!(step(&mut budgets, Kind::Write, at(t, 510)), Did::AwaitProbe);
+    budgets.answered(Kind::Write, probe, at(t, 530), Some(&left(4, 1000)));
+    assert_eq!(step(&mut budgets, Kind::Write, at(t, 530)), Did::Send);
 }
 
 #[test]
@@ -142,9 +155,9 @@ fn a_budget_left_over_goes_on_into_the_next_window() {
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(2, 100)));
     // The window has passed with two left: a reset gives at least as much again.
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 500)), Step::Send);
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 500)), Step::Send);
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 500)), Step::Probe);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 500)), Did::Send);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 500)), Did::Send);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 500)), Did::Probe);
 }
 
 #[test]
@@ -160,11 +173,11 @@ fn a_new_window_counts_the_requests_still_out_against_what_is_left() {
     // The first answer of the new window says 9 left: the two still out may not be counted.
     budgets.answered(Kind::Read, sent[0], at(t, 1040), Some(&left(9, 1000)));
     for _ in 0..7 {
-        assert_eq!(step(&mut budgets, Kind::Read, at(t, 1041)), Step::Send);
+        assert_eq!(step(&mut budgets, Kind::Read, at(t, 1041)), Did::Send);
     }
     assert_eq!(
         step(&mut budgets, Kind::Read, at(t, 1041)),
-        Step::Wait(at(t, 2040))
+        Did::Wait(at(t, 2040))
     );
 }
 
@@ -179,17 +192,13 @@ fn an_answer_to_a_request_sent_before_the_reset_opens_no_window() {
     // one resets, and it cannot raise what is left.
     budgets.answered(Kind::Read, early, at(t, 1050), Some(&left(3, 1000)));
     for _ in 0..3 {
-        assert_eq!(step(&mut budgets, Kind::Read, at(t, 1060)), Step::Send);
+        assert_eq!(step(&mut budgets, Kind::Read, at(t, 1060)), Did::Send);
     }
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 1060)), Step::Probe);
+    let probe = go(&mut budgets, Kind::Read, at(t, 1060));
+    assert!(probe.probe);
     // One sent after the reset does.
-    budgets.answered(
-        Kind::Read,
-        (at(t, 1060), true),
-        at(t, 1070),
-        Some(&left(9, 1000)),
-    );
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 1071)), Step::Send);
+    budgets.answered(Kind::Read, probe, at(t, 1070), Some(&left(9, 1000)));
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 1071)), Did::Send);
 }
 
 #[test]
@@ -199,7 +208,7 @@ fn writes_heed_the_budget_reads_used_up_until_they_hear_their_own() {
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(0, 500)));
     let (first, notice) = budgets.admit(Kind::Write, at(t, 20), None);
-    assert_eq!(first, Step::Wait(at(t, 510)));
+    assert_eq!(did(first), Did::Wait(at(t, 510)));
     assert!(
         matches!(
             notice,
@@ -213,21 +222,21 @@ fn writes_heed_the_budget_reads_used_up_until_they_hear_their_own() {
     );
     // Once the reads' budget has reset, one write learns the writes' budget.
     let write = go(&mut budgets, Kind::Write, at(t, 510));
-    assert!(write.1, "alone");
+    assert!(write.probe, "alone");
     budgets.answered(Kind::Write, write, at(t, 530), Some(&left(50, 1000)));
     // The reads' budget is used up again, but the writes now have their own.
     let read = go(&mut budgets, Kind::Read, at(t, 520));
     budgets.answered(Kind::Read, read, at(t, 540), Some(&left(0, 900)));
-    assert_eq!(step(&mut budgets, Kind::Write, at(t, 541)), Step::Send);
+    assert_eq!(step(&mut budgets, Kind::Write, at(t, 541)), Did::Send);
     assert!(matches!(
         step(&mut budgets, Kind::Read, at(t, 541)),
-        Step::Wait(_)
+        Did::Wait(_)
     ));
     // With reads' budget not used up, the first write goes alone at once.
     let mut budgets = Budgets::default();
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(5, 500)));
-    assert_eq!(step(&mut budgets, Kind::Write, at(t, 20)), Step::Probe);
+    assert_eq!(step(&mut budgets, Kind::Write, at(t, 20)), Did::Probe);
 }
 
 #[test]
@@ -237,20 +246,16 @@ fn answers_without_rate_limit_headers_leave_requests_unpaced() {
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), Some(&Announced::default()));
     for _ in 0..100 {
-        assert_eq!(step(&mut budgets, Kind::Read, at(t, 11)), Step::Send);
+        assert_eq!(step(&mut budgets, Kind::Read, at(t, 11)), Did::Send);
     }
     // A 429 that does not say for how long says nothing either: it is retried with backoff.
     let refused_without_wait = Announced {
         refused: true,
         ..Announced::default()
     };
-    budgets.answered(
-        Kind::Read,
-        (at(t, 11), false),
-        at(t, 12),
-        Some(&refused_without_wait),
-    );
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 13)), Step::Send);
+    let sent = go(&mut budgets, Kind::Read, at(t, 11));
+    budgets.answered(Kind::Read, sent, at(t, 12), Some(&refused_without_wait));
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 13)), Did::Send);
 }
 
 #[test]
@@ -258,22 +263,18 @@ fn an_answer_that_says_nothing_keeps_a_running_window() {
     let t = Instant::now();
     let mut budgets = Budgets::default();
     let probe = go(&mut budgets, Kind::Read, t);
-    budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(0, 500)));
-    budgets.answered(
-        Kind::Read,
-        (at(t, 5), false),
-        at(t, 100),
-        Some(&Announced::default()),
-    );
+    budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(1, 500)));
+    let last = go(&mut budgets, Kind::Read, at(t, 20));
+    budgets.answered(Kind::Read, last, at(t, 100), Some(&Announced::default()));
     assert_eq!(
         step(&mut budgets, Kind::Read, at(t, 100)),
-        Step::Wait(at(t, 510))
+        Did::Wait(at(t, 510))
     );
     // After it, silence means no budget is announced.
     let probe = go(&mut budgets, Kind::Read, at(t, 510));
     budgets.answered(Kind::Read, probe, at(t, 600), Some(&Announced::default()));
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 600)), Step::Send);
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 600)), Step::Send);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 600)), Did::Send);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 600)), Did::Send);
 }
 
 #[test]
@@ -285,9 +286,9 @@ fn a_429_holds_every_request_back_until_it_may_be_retried() {
     let sent = go(&mut budgets, Kind::Read, at(t, 10));
     budgets.answered(Kind::Read, sent, at(t, 20), Some(&refused(2000)));
     let (wait, notice) = budgets.admit(Kind::Read, at(t, 30), None);
-    assert_eq!(wait, Step::Wait(at(t, 2020)));
+    assert_eq!(did(wait), Did::Wait(at(t, 2020)));
     assert!(matches!(notice, Some(Notice::Pause { shared: false, .. })));
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 2020)), Step::Probe);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 2020)), Did::Probe);
 }
 
 #[test]
@@ -297,8 +298,8 @@ fn nothing_waits_past_the_deadline() {
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(0, 60_000)));
     let deadline = Some(at(t, 5000));
-    let (go, notice) = budgets.admit(Kind::Read, at(t, 20), deadline);
-    assert_eq!(go, Step::Send);
+    let (going, notice) = budgets.admit(Kind::Read, at(t, 20), deadline);
+    assert_eq!(did(going), Did::Send);
     assert_eq!(
         notice.map(|n| n.line(at(t, 20))),
         Some(
@@ -309,11 +310,14 @@ fn nothing_waits_past_the_deadline() {
     );
     // Nor for another request's answer, once the deadline has come.
     let mut budgets = Budgets::default();
-    assert_eq!(budgets.admit(Kind::Read, t, deadline).0, Step::Probe);
-    assert_eq!(budgets.admit(Kind::Read, t, deadline).0, Step::AwaitProbe);
+    assert_eq!(did(budgets.admit(Kind::Read, t, deadline).0), Did::Probe);
     assert_eq!(
-        budgets.admit(Kind::Read, at(t, 5000), deadline).0,
-        Step::Send
+        did(budgets.admit(Kind::Read, t, deadline).0),
+        Did::AwaitProbe
+    );
+    assert_eq!(
+        did(budgets.admit(Kind::Read, at(t, 5000), deadline).0),
+        Did::Send
     );
 }
 
@@ -323,7 +327,7 @@ fn a_request_that_got_no_answer_lets_the_next_one_learn_the_budget() {
     let mut budgets = Budgets::default();
     let probe = go(&mut budgets, Kind::Read, t);
     budgets.answered(Kind::Read, probe, at(t, 10), None);
-    assert_eq!(step(&mut budgets, Kind::Read, at(t, 10)), Step::Probe);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 10)), Did::Probe);
 }
 
 #[test]
@@ -415,11 +419,11 @@ fn simulate(
         Event,
         usize,
         usize,
-        (Instant, bool),
+        Option<Sent>,
         Option<Announced>,
     );
     let mut queue: Vec<Pending> = (0..tasks)
-        .map(|task| (Duration::ZERO, Event::Ready, 0, task, (t, false), None))
+        .map(|task| (Duration::ZERO, Event::Ready, 0, task, None, None))
         .collect();
     let (mut sent, mut answered, mut refused) = (0, 0, 0);
     while let Some(next) = (0..queue.len()).min_by_key(|&i| (queue[i].0, queue[i].1, queue[i].2)) {
@@ -428,11 +432,10 @@ fn simulate(
         assert!(time < Duration::from_secs(3600), "the run never ends");
         match event {
             Event::Ready if sent < requests => match budgets.admit(Kind::Read, now, None).0 {
-                step @ (Step::Send | Step::Probe) => {
+                Step::Go(pass) => {
                     sent += 1;
                     let arrives = time + Duration::from_millis(there);
-                    let pass = (now, step == Step::Probe);
-                    queue.push((arrives, Event::Arrive, sent, task, pass, None));
+                    queue.push((arrives, Event::Arrive, sent, task, Some(pass), None));
                 }
                 Step::Wait(until) => {
                     assert!(until > now);
@@ -451,10 +454,11 @@ fn simulate(
                 queue.push((back, Event::Answer, order, task, pass, Some(said)));
             }
             Event::Answer => {
+                let pass = pass.expect("an answer is to a request");
                 budgets.answered(Kind::Read, pass, now, announced.as_ref());
                 answered += 1;
                 let pause = Duration::from_millis(pauses[answered % pauses.len()]);
-                queue.push((time + pause, Event::Ready, 0, task, pass, None));
+                queue.push((time + pause, Event::Ready, 0, task, None, None));
             }
         }
     }
