@@ -82,7 +82,8 @@ fn evaluate_jobs(jobs: Vec<(&str, Vec<Arc<str>>, Encoding)>) -> Vec<Results> {
         .collect();
     // Each distinct template once, with the distinct calls (context and encoding) asked of it;
     // and for each distinct job, which template and calls answer it.
-    let mut templates: Vec<(&str, Vec<(Arc<str>, Encoding)>)> = Vec::new();
+    type Calls = Vec<(Arc<str>, Encoding)>;
+    let mut templates: Vec<(&str, Calls)> = Vec::new();
     let mut template_of: HashMap<&str, usize> = HashMap::new();
     let mut call_of: HashMap<(usize, *const u8, Encoding), usize> = HashMap::new();
     let answered_by: Vec<(usize, Vec<usize>)> = asked
