@@ -89,8 +89,8 @@ impl Limit {
         let mut policies = Vec::new();
         for item in text.split(',') {
             let mut parts = item.split(';');
-            let items_quota = count(parts.next()?)?;
-            quota.get_or_insert(items_quota);
+            let this = count(parts.next()?)?;
+            quota.get_or_insert(this);
             let mut window = None;
             for parameter in parts {
                 let (name, value) = parameter.split_once('=')?;
@@ -101,7 +101,7 @@ impl Limit {
             if let Some(window) = window
                 && policies.len() < MOST_POLICIES
             {
-                policies.push((items_quota, window));
+                policies.push((this, window));
             }
         }
         Some(Limit {
