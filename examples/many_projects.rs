@@ -100,9 +100,10 @@ fn main() {
             })
         })
         .count();
-    // Fixed one-second windows: the first window is free, each further `rate` requests cost a
-    // second.
-    let floor = ((2 * count) as f64 - rate as f64).max(0.0) / rate as f64;
+    // Fixed one-second windows of `rate` requests: the first window is free, each further one
+    // begins a second after the last.
+    let windows = (2 * count).div_ceil(rate.max(1));
+    let floor = windows.saturating_sub(1) as f64;
     println!(
         "{count} projects × {HOOKS} hooks, parallelism {parallelism}, limit {rate}/s ({}): \
          {:.1} s, floor {floor:.1} s ({:.2}× the floor); {} requests, {limited} answered 429; \
