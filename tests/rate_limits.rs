@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};
+use ory_actions::testkit::{Fault, On, Options, TestKit, new_project_config, run_env};
 use ory_actions::{Action, AuthMethod, Flow, ProjectId, Stack, Timing};
 
 /// Two hooks for each of `count` new projects of `kit`; the projects.
@@ -193,4 +193,37 @@ fn the_testkit_announces_its_limit_on_every_answer() {
     }
     // Only requests to the console API are counted and announced.
     assert!(!get(&kit, "/bodies/0").1.contains_key("x-ratelimit-limit"));
+}
+
+#[test]
+fn a_limit_that_resets_only_after_the_deadline_is_not_waited_for() {
+    let kit = TestKit::start(Options::default()).unwrap();
+    let project = kit.add_project(new_project_config());
+    kit.inject(Fault::Status {
+        on: On::Read,
+        status: 429,
+        retry_after: Some(600),
+    });
+    let action = Action::builder(
+        Flow::Login,
+        Timing::Before,
+        "https://hooks.example.com/guard",
+    )
+    .build()
+    .unwrap();
+    let run = kit.run(
+        &project,
+        Stack::new().action(action),
+        &["apply", "--yes", "--deadline", "30"],
+    );
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(
+        run.err.contains(&format!(
+            "gave up trying to read project {project} after 1 tries (429)"
+        )),
+        "{}",
+        run.err
+    );
+    // Given up at once: one read, no wait, nothing written.
+    assert_eq!((kit.count("GET"), kit.count("PATCH")), (1, 0));
 }

@@ -205,6 +205,13 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_beyond_what_the_clock_counts_is_far_off_not_a_panic() {
+        let policy = Policy::within(Duration::from_secs(u64::MAX));
+        assert!(policy.deadline() > Instant::now() + Duration::from_secs(365 * 24 * 60 * 60));
+        assert!(policy.wait(1, Some(Duration::from_secs(3600))).is_some());
+    }
+
+    #[test]
     fn only_transient_failures_are_retried() {
         let api = |status| {
             Error::Api(ApiFailure {
