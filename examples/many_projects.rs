@@ -1,14 +1,16 @@
 //! A multi-tenant stack: many projects, ten hooks each, applied against the testkit under a
-//! per-key rate limit answered with 429 and `Retry-After`, as Ory's API does
-//! (`bench/many-projects`).
+//! per-key rate limit that every answer announces (`x-ratelimit-*`) and that is answered with
+//! 429 and `Retry-After` beyond, as Ory's API does (`bench/many-projects`).
 //!
 //! ```sh
 //! cargo run --release --features testkit --example many_projects -- 1000 10 200
 //! ```
 //!
-//! Arguments: projects, `--parallelism`, the rate limit in requests per second. Prints the total
-//! time beside the floor the rate limit sets (two requests per project), the requests per
-//! project, and checks that every project holds all its hooks.
+//! Arguments: projects, `--parallelism`, the rate limit in requests per second, and
+//! `unannounced` to leave the `x-ratelimit-*` headers out (only 429s tell of the limit). Prints
+//! the total time beside the floor the rate limit sets (two requests per project), the
+//! requests and 429s, the most requests any project took, and how many projects hold all their
+//! hooks (which it checks).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -40,14 +42,21 @@ fn actions(projects: &[String]) -> Vec<Action> {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().ok());
-    let count = args.next().flatten().unwrap_or(1000);
-    let parallelism = args.next().flatten().unwrap_or(10);
-    let rate = args.next().flatten().unwrap_or(200);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |n: usize, default: usize| {
+        args.get(n)
+            .and_then(|a| a.parse::<usize>().ok())
+            .unwrap_or(default)
+    };
+    let count = number(0, 1000);
+    let parallelism = number(1, 10);
+    let rate = number(2, 200);
+    let announced = args.get(3).map(String::as_str) != Some("unannounced");
     let kit = TestKit::start(
         Options::default()
             .latency(Duration::from_millis(20))
-            .rate_limit(u32::try_from(rate).unwrap_or(u32::MAX)),
+            .rate_limit(u32::try_from(rate).unwrap_or(u32::MAX))
+            .rate_limit_headers(announced),
     )
     .unwrap();
     let projects: Vec<String> = (0..count)
@@ -91,14 +100,26 @@ fn main() {
             })
         })
         .count();
-    // Fixed one-second windows: the first window is free, each further `rate` requests cost a
-    // second.
-    let floor = ((2 * count) as f64 - rate as f64).max(0.0) / rate as f64;
+    // Fixed one-second windows of `rate` requests: the first window is free, each further one
+    // begins a second after the last.
+    let windows = (2 * count).div_ceil(rate.max(1));
+    let floor = windows.saturating_sub(1) as f64;
     println!(
-        "{count} projects × {HOOKS} hooks, parallelism {parallelism}, limit {rate}/s: \
-         {:.1} s (floor {floor:.1} s); {} requests, {limited} answered 429; at most {most} \
-         requests for a project (2 + one per 429); {complete}/{count} projects complete",
+        "{count} projects × {HOOKS} hooks, parallelism {parallelism}, limit {rate}/s ({}): \
+         {:.1} s, floor {floor:.1} s ({:.2}× the floor); {} requests, {limited} answered 429; \
+         at most {most} requests for a project (2 + one per 429); {complete}/{count} projects \
+         complete",
+        if announced {
+            "announced in x-ratelimit-* headers"
+        } else {
+            "unannounced"
+        },
         took.as_secs_f64(),
+        if floor > 0.0 {
+            took.as_secs_f64() / floor
+        } else {
+            f64::NAN
+        },
         requests.len(),
     );
     assert_eq!(complete, count, "every project holds all its hooks");

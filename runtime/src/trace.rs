@@ -1,6 +1,7 @@
-//! `-v`: a line per request to Ory (method, path, status, duration) and per retry (why), as it
-//! happens. Never a secret or a header value: callers pass only methods, paths, statuses and
-//! error descriptions.
+//! `-v`: a line per request to Ory (method, path, status, duration), per retry (why) and per
+//! wait for Ory's rate limit to reset (how long, and the limit as numbers), as it happens.
+//! Never a secret or a header value: callers pass only methods, paths, statuses, error
+//! descriptions and numbers.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};

@@ -214,6 +214,64 @@
 //! retried with backoff, within a deadline for the run (`--deadline`, default 120 seconds). `-v`
 //! prints a line per request and per retry on standard error, without secrets or header values.
 //!
+//! ## Rate limits
+//!
+//! Ory's API announces its rate limit on every answer: `x-ratelimit-limit` (such as
+//! `10, 10;w=1, 300;w=60`: 10 requests a second and 300 a minute), `x-ratelimit-remaining`
+//! and `x-ratelimit-reset` (seconds until the window resets), and answers 429 beyond it. A run
+//! paces itself by these headers rather than running into 429s. Every project and task of a
+//! run shares one budget (one per key and console URL):
+//!
+//! - the first request goes alone, and its answer says what is left;
+//! - requests go while the answers say some is left, counting every request still on the way;
+//! - when none is left, every request waits until the window resets, and then one goes alone
+//!   to learn the new budget. No wait is longer than the reset Ory announced, nor goes past
+//!   `--deadline`: a budget that resets only after the deadline is not waited for, and a
+//!   request Ory then refuses makes the run give up on that project, as any failure that
+//!   outlasts the deadline does;
+//! - a 429 holds back every request of the run, for its `Retry-After` or reset, whichever is
+//!   later, and its own request is sent again then. A write refused with 429 was not carried
+//!   out, so it is sent again as it was, without reading the project first: a project still
+//!   costs at most three requests, and is never half-written.
+//!
+//! Ory's API description puts reading a project and changing one in different rate-limit
+//! buckets; whether they share a budget is not documented. Reads and writes are therefore paced
+//! by their own answers, and writes heed the budget reads used up until they hear their own.
+//! Without these headers, as against a proxy that drops them, requests go as fast as
+//! `--parallelism` allows, and 429s are retried, each holding the others back as above.
+//!
+//! `-v` says when and why the run waits:
+//!
+//! ```text
+//! verbose: rate limit: reads used up their budget (10 per 1 s and 300 per 60 s); waiting 0.62 s, until it resets
+//! ```
+//!
+//! With Ory's documented 300 requests a minute, an apply to a thousand projects (two requests
+//! each) takes about seven minutes: give it a `--deadline` to match. Against the testkit with a
+//! rate limit (`Options::rate_limit`), which announces it as Ory does, no request is refused:
+//!
+//! ```
+//! use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};
+//! use ory_actions::{Action, Flow, ProjectId, Stack, Timing};
+//!
+//! // Four requests a second, eight projects: sixteen requests, four windows.
+//! let kit = TestKit::start(Options::default().rate_limit(4))?;
+//! let mut stack = Stack::new();
+//! for _ in 0..8 {
+//!     let project = kit.add_project(new_project_config());
+//!     stack = stack.action(
+//!         Action::builder(Flow::Login, Timing::Before, format!("https://hooks.example.com/{project}"))
+//!             .project_id(ProjectId::Literal(project.into()))
+//!             .build()?,
+//!     );
+//! }
+//! let applied = run_env(stack, &["apply", "--yes"], &kit.env());
+//! assert_eq!(applied.code, 0, "{}", applied.err);
+//! assert_eq!(kit.count("GET") + kit.count("PATCH"), 16);
+//! assert!(kit.requests().iter().all(|request| request.status != 429));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Conflicts
 //!
 //! Someone may change the target between this run's read and its write: another pipeline, or a

@@ -190,7 +190,8 @@
 //! [chapter 5](crate::guide::plan_and_apply#the-loop) describes (one read and at most one
 //! write, unless a conflict makes the run read and write again), up to ten at a time
 //! (`--parallelism N`). With more than one project, a line per project reports on standard
-//! error as each finishes.
+//! error as each finishes. The projects share the key's rate limit, which the run paces itself
+//! by ([chapter 5](crate::guide::plan_and_apply#rate-limits)).
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};

@@ -110,7 +110,9 @@
 //! Check where the project came from, as the message says, and the list.
 //!
 //! **Transient failures.** Rate limits, Ory's failures, timeouts and broken connections are
-//! retried until the run's deadline ([chapter 5](crate::guide::plan_and_apply#how-apply-writes)).
+//! retried until the run's deadline ([chapter 5](crate::guide::plan_and_apply#how-apply-writes));
+//! a run waits for Ory's rate limit to reset, within the same deadline
+//! ([chapter 5](crate::guide::plan_and_apply#rate-limits)).
 //! Then the run gives up and lists what each try got:
 //!
 //! ```text

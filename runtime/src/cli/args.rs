@@ -405,7 +405,7 @@ pub(crate) const FLAGS: &[FlagSpec] = &[
         commands: None,
         help: &[
             "how long to keep retrying rate limits, Ory failures and broken",
-            "connections (default 120)",
+            "connections, and waiting for a rate limit to reset (default 120)",
         ],
     },
     FlagSpec {

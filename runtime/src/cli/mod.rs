@@ -137,10 +137,10 @@
 //! | `--console-url URL` | every command | the Ory console API. It must be `https` (the key goes with every request); plain `http` only on a loopback address. Redirects are not followed. Default: `ORY_CONSOLE_API_URL`, else `ORY_CONSOLE_URL`, else `https://api.console.ory.sh` |
 //! | `--config PATH` | every command | a Kratos configuration file as the target, instead of Ory Network projects: JSON when its name ends in `.json`, else YAML. Default: `ORY_KRATOS_CONFIG` |
 //! | `--schema PATH` | every command | with `--config`: Kratos's configuration schema (`config.schema.json`); every write is validated against it first. Needs the crate feature `schema` (on by default). Default: `ORY_KRATOS_SCHEMA` |
-//! | `--deadline SECONDS` | every command | how long the run keeps retrying rate limits (429), Ory's failures (5xx), timeouts and broken connections, over the whole run. Default: 120 |
+//! | `--deadline SECONDS` | every command | how long the run keeps retrying rate limits (429), Ory's failures (5xx), timeouts and broken connections, and waiting for Ory's rate limit to reset, over the whole run; a rate limit that resets after it is not waited for. Default: 120 |
 //! | `--request-timeout SECONDS` | every command | how long one request to the console API may take. Default: 30 |
 //! | `--parallelism N` | every command | how many targets `plan`, `apply` and `destroy` read or write at once. Default: `ORY_ACTIONS_PARALLELISM`, else 10 |
-//! | `-v`, `--verbose` | every command | a line per request to Ory (method, path, status, time) and per retry (why, and how long it waits), on standard error as it happens. Never a secret or a header value |
+//! | `-v`, `--verbose` | every command | a line per request to Ory (method, path, status, time), per retry (why, and how long it waits) and per wait for Ory's rate limit to reset (how long), on standard error as it happens. Never a secret or a header value |
 //! | `--no-color` | every command | no colour in plans and in `apply`'s results. Default: colour when standard output is a terminal, unless `NO_COLOR` is set |
 //! | `-h`, `--help` | every command | prints a summary of this page on standard output and exits 0, with any command or none |
 //!
@@ -696,8 +696,14 @@ impl Remote<'_> {
         let set_up = settings::reconciler(&stack, self.options, self.env, self.trace, mode)
             .and_then(|reconciler| {
                 let samples = stack.get_samples().clone();
-                let backends =
-                    Backends::new(stack, self.options, self.env, self.trace, any_project)?;
+                let deadline = reconciler.reader().policy().deadline();
+                let backends = Backends::new(
+                    stack,
+                    self.options,
+                    self.env,
+                    (self.trace, deadline),
+                    any_project,
+                )?;
                 Ok(Run {
                     reconciler,
                     backends,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ory_actions_core::Platform;
 
@@ -151,20 +151,28 @@ enum Source {
 
 impl Backends {
     /// Reads the environment (through `env`) and the options, and finds the backends of
-    /// `stack`. For `import` (`any_project`), no project is taken from the stack: the import
-    /// ID names it.
+    /// `stack`, whose requests go on `trace` (`-v`) and wait for a rate limit no longer than
+    /// the run's `deadline`. For `import` (`any_project`), no project is taken from the stack:
+    /// the import ID names it.
     pub(super) fn new(
         stack: Stack,
         options: &Options,
         env: &dyn Fn(&str) -> Option<String>,
-        trace: &Trace,
+        (trace, deadline): (&Trace, Instant),
         any_project: bool,
     ) -> Result<Self, Error> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let allowed = AllowedProjects::new(&stack, options, &var);
         match options.config.clone().or_else(|| var("ORY_KRATOS_CONFIG")) {
             Some(path) => kratos_file(stack, options, path, &var),
-            None => console(stack, options, &var, trace, any_project, allowed),
+            None => console(
+                stack,
+                options,
+                &var,
+                (trace, deadline),
+                any_project,
+                allowed,
+            ),
         }
     }
 
@@ -260,7 +268,7 @@ fn console(
     stack: Stack,
     options: &Options,
     var: &dyn Fn(&str) -> Option<String>,
-    trace: &Trace,
+    (trace, deadline): (&Trace, Instant),
     any_project: bool,
     allowed: AllowedProjects,
 ) -> Result<Backends, Error> {
@@ -287,8 +295,11 @@ fn console(
     let timeout = options
         .request_timeout
         .map_or(REQUEST_TIMEOUT, Duration::from_secs);
+    // One client for every project: they share one rate limit, which it paces.
     let client = Arc::new(
-        ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?.traced(trace.clone()),
+        ConsoleClient::new(&console_url, ApiKey::new(key), timeout)?
+            .traced(trace.clone())
+            .until(deadline),
     );
     // `import` reads the project its ID names, whatever the stack declares.
     if any_project {

@@ -137,9 +137,11 @@ impl Reconciler {
 
     /// Writes the confirmed `plan`. When someone else wrote first (a conflict), reads and plans
     /// again and writes again only if the new plan makes the same changes (at most
-    /// [`MAX_ATTEMPTS`] writes). When a write fails on the way (429, 5xx, a timeout, a broken
-    /// connection) it may still have landed, so the backend is read again before anything is
-    /// written again. Then checks that what the backend holds afterwards matches the stack.
+    /// [`MAX_ATTEMPTS`] writes). A write refused for the rate limit (429) was not carried out:
+    /// it is sent again as it was, its revision still guarding it. When a write fails on the
+    /// way (5xx, a timeout, a broken connection) it may still have landed, so the backend is
+    /// read again before anything is written again. Then checks that what the backend holds
+    /// afterwards matches the stack.
     pub(crate) async fn apply<T: Backend>(
         &self,
         unit: &Unit<T>,
@@ -188,9 +190,17 @@ impl Reconciler {
                     self.reader.policy().conflict_wait(conflicts)
                 }
                 Err(error) if retry::is_transient(&error) => {
-                    Some(tries.failed(self.reader.policy(), attempts, &error, || {
+                    let wait = tries.failed(self.reader.policy(), attempts, &error, || {
                         unit.backend.label()
-                    })?)
+                    })?;
+                    if retry::is_rate_limited(&error) {
+                        // Refused before it was carried out: nothing to read again. Should it
+                        // have landed all the same, its revision is stale now, and the 409
+                        // leads to a read.
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    Some(wait)
                 }
                 Err(mut error) => {
                     scrub(&mut error, &plan.secrets.0);

@@ -24,11 +24,21 @@ pub(crate) struct Policy {
 }
 
 impl Policy {
-    /// Retries until `budget` from now has passed.
+    /// Retries until `budget` from now has passed (a budget beyond what the clock can count
+    /// is a century).
     pub(crate) fn within(budget: Duration) -> Self {
+        let now = Instant::now();
         Policy {
-            deadline: Instant::now() + budget,
+            deadline: now
+                .checked_add(budget)
+                .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 60 * 60)))
+                .unwrap_or(now),
         }
+    }
+
+    /// When the run stops retrying, and stops waiting for a rate limit.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.deadline
     }
 
     /// How long to wait before try number `attempt + 1` (`attempt` counts from 1), or `None`
@@ -146,6 +156,12 @@ pub(crate) fn is_transient(error: &Error) -> bool {
     }
 }
 
+/// Whether Ory refused a request for its rate limit (429): refused before it was carried out,
+/// so a write refused so is sent again as it was, without reading first.
+pub(crate) fn is_rate_limited(error: &Error) -> bool {
+    matches!(error, Error::Api(ApiFailure { status: 429, .. }))
+}
+
 /// What a request answered, for the message of the final error.
 fn describe(error: &Error) -> String {
     match error {
@@ -189,6 +205,13 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_beyond_what_the_clock_counts_is_far_off_not_a_panic() {
+        let policy = Policy::within(Duration::from_secs(u64::MAX));
+        assert!(policy.deadline() > Instant::now() + Duration::from_secs(365 * 24 * 60 * 60));
+        assert!(policy.wait(1, Some(Duration::from_secs(3600))).is_some());
+    }
+
+    #[test]
     fn only_transient_failures_are_retried() {
         let api = |status| {
             Error::Api(ApiFailure {
@@ -200,6 +223,8 @@ mod tests {
             })
         };
         assert!(is_transient(&api(429)));
+        assert!(is_rate_limited(&api(429)));
+        assert!(!is_rate_limited(&api(503)));
         assert!(is_transient(&api(503)));
         assert!(!is_transient(&api(501)));
         assert!(!is_transient(&api(404)));

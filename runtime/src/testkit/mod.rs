@@ -4,9 +4,11 @@
 //! `PATCH /projects/{id}/revision/{revision_id}` with the semantics ory-actions relies on: bearer
 //! authentication, revision ids and 409 on a stale one, Ory's JSON-patch rules, validation of the
 //! hook lists against a Kratos configuration schema when given one (400 on failure), and the
-//! normalisation Ory Network applies to stored hooks. A request log counts calls, and faults can
-//! be injected: latency, 429 with `Retry-After`, 5xx, dropped connections, stale reads, a
-//! concurrent writer, and a write Ory acknowledges but does not keep.
+//! normalisation Ory Network applies to stored hooks. A request log counts calls; a latency and
+//! a rate limit can be set, the limit announced on every answer in Ory's `x-ratelimit-*`
+//! headers ([`Options::rate_limit`]); and faults can be injected: latency, 429 with
+//! `Retry-After`, 5xx, dropped connections, stale reads, a concurrent writer, and a write Ory
+//! acknowledges but does not keep.
 //!
 //! ```
 //! use ory_actions::testkit::{Options, TestKit};
@@ -20,6 +22,7 @@
 mod normalize;
 mod options;
 mod patch;
+mod rate_limit;
 mod run;
 mod server;
 mod store;

@@ -22,6 +22,7 @@ pub struct Options {
     pub(super) return_secrets: bool,
     pub(super) latency: Duration,
     pub(super) rate_limit: Option<u32>,
+    pub(super) rate_limit_headers: bool,
 }
 
 impl Default for Options {
@@ -33,6 +34,7 @@ impl Default for Options {
             return_secrets: true,
             latency: Duration::ZERO,
             rate_limit: None,
+            rate_limit_headers: true,
         }
     }
 }
@@ -72,9 +74,20 @@ impl Options {
     }
 
     /// At most `per_second` requests to `/projects/…` in each second (default no limit); the
-    /// others are answered 429 with `Retry-After`, as Ory's API does.
+    /// others are answered 429 with `Retry-After`, as Ory's API does. A window is one second
+    /// from the first request after the last window ended, and every answer announces it as
+    /// Ory's does: `x-ratelimit-limit: N, N;w=1`, `x-ratelimit-remaining` and
+    /// `x-ratelimit-reset` (whole seconds until the window ends, rounded up), unless
+    /// [`Options::rate_limit_headers`] turns them off.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = Some(per_second.max(1));
+        self
+    }
+
+    /// Whether answers announce the rate limit with `x-ratelimit-*` headers (default true).
+    /// Without them a client learns of the limit only from the 429s and their `Retry-After`.
+    pub fn rate_limit_headers(mut self, yes: bool) -> Self {
+        self.rate_limit_headers = yes;
         self
     }
 }

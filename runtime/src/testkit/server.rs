@@ -2,7 +2,6 @@
 //! rules, validation, the normalisation Ory Network applies, and the faults injected.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -84,47 +83,69 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
         "PATCH" if path.starts_with("/projects/") => Some(On::Write),
         _ => None,
     };
-    let log = |state: &Arc<Mutex<State>>, status: u16| {
-        lock(state).log.push(LoggedRequest {
-            method: method.clone(),
-            path: path.clone(),
-            status,
-        });
-    };
     let latency = lock(&state).latency;
     if kind.is_some() && !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    if kind.is_some() {
-        let limited = {
-            let mut state = lock(&state);
-            match &mut state.rate_limit {
-                Some((limit, second, seen)) => {
-                    let now = std::time::Instant::now();
-                    if now.duration_since(*second) >= Duration::from_secs(1) {
-                        *second = now;
-                        *seen = 0;
-                    }
-                    *seen += 1;
-                    *seen > *limit
-                }
-                None => false,
+    let counted = kind.and_then(|_| {
+        lock(&state)
+            .rate_limit
+            .as_mut()
+            .map(|limit| limit.count(std::time::Instant::now()))
+    });
+    let request = Received {
+        kind,
+        method: &method,
+        path: &path,
+        auth: auth.as_deref(),
+        body: &body,
+    };
+    let mut answer = match &counted {
+        Some(counted) if counted.refused => {
+            request.log(&state, 429);
+            Ok(error_answer(429, "rate limit exceeded (testkit)"))
+        }
+        _ => respond(&state, &request).await,
+    };
+    // Every answer announces the limit, whatever it is.
+    if let (Ok(answer), Some(counted)) = (&mut answer, counted) {
+        for (name, value) in counted.headers {
+            if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
+                answer.headers_mut().insert(name, value);
             }
-        };
-        if limited {
-            log(&state, 429);
-            let mut answer = error_answer(429, "rate limit exceeded (testkit)");
-            answer.headers_mut().insert(
-                hyper::header::RETRY_AFTER,
-                hyper::header::HeaderValue::from(1u32),
-            );
-            return Ok(answer);
         }
     }
+    answer
+}
+
+/// A request as the stand-in received it.
+struct Received<'a> {
+    /// Which requests' faults apply; `None` for what is not `/projects/…`.
+    kind: Option<On>,
+    method: &'a str,
+    path: &'a str,
+    auth: Option<&'a str>,
+    body: &'a [u8],
+}
+
+impl Received<'_> {
+    /// Logs that it was answered with `status`.
+    fn log(&self, state: &Arc<Mutex<State>>, status: u16) {
+        lock(state).log.push(LoggedRequest {
+            method: self.method.to_owned(),
+            path: self.path.to_owned(),
+            status,
+        });
+    }
+}
+
+/// Answers a request the rate limit let through: the faults injected, else the API.
+async fn respond(state: &Arc<Mutex<State>>, request: &Received<'_>) -> Result<Answer, Dropped> {
+    let kind = request.kind;
     // Faults that act before the request is looked at.
     loop {
         let fault = kind.and_then(|kind| {
-            let mut state = lock(&state);
+            let mut state = lock(state);
             let index = state.faults.iter().position(|f| {
                 f.applies_to(kind)
                     && matches!(
@@ -144,7 +165,7 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
                 retry_after,
                 ..
             }) => {
-                log(&state, status);
+                request.log(state, status);
                 let mut answer = error_answer(status, "injected by the testkit");
                 if let Some(seconds) = retry_after {
                     answer.headers_mut().insert(
@@ -155,11 +176,11 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
                 return Ok(answer);
             }
             Some(Fault::DropConnection { .. }) => {
-                log(&state, 0);
+                request.log(state, 0);
                 return Err(Dropped);
             }
             Some(Fault::RawAnswer { status, body, .. }) => {
-                log(&state, status);
+                request.log(state, status);
                 let mut answer = Response::new(Full::new(Bytes::from(body)));
                 *answer.status_mut() =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -169,18 +190,24 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
         }
     }
     let (answer, drop_after) = {
-        let mut state = lock(&state);
-        let answer = route(&mut state, &method, &path, auth.as_deref(), &body);
+        let mut state = lock(state);
+        let answer = route(
+            &mut state,
+            request.method,
+            request.path,
+            request.auth,
+            request.body,
+        );
         let drop_after = kind == Some(On::Write)
             && answer.status().is_success()
             && take_fault(&mut state, |f| matches!(f, Fault::DropAfterWrite)).is_some();
         (answer, drop_after)
     };
     if drop_after {
-        log(&state, 0);
+        request.log(state, 0);
         return Err(Dropped);
     }
-    log(&state, answer.status().as_u16());
+    request.log(state, answer.status().as_u16());
     Ok(answer)
 }
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::normalize::BodyStore;
 use super::options::{Fault, LoggedRequest, Options};
+use super::rate_limit::RateLimit;
 use crate::backend::kratos_file::schema::KratosSchema;
 
 /// A project: its document now, and before the last write (for stale reads).
@@ -24,8 +25,8 @@ pub(super) struct State {
     pub(super) bodies_as_urls: bool,
     pub(super) return_secrets: bool,
     pub(super) latency: Duration,
-    /// The limit, and the second being counted: when it began and how many requests it had.
-    pub(super) rate_limit: Option<(u32, std::time::Instant, u32)>,
+    /// The rate limit, if any, and the window it is counting.
+    pub(super) rate_limit: Option<RateLimit>,
     pub(super) base_url: String,
     pub(super) projects: BTreeMap<String, Project>,
     pub(super) faults: Vec<Fault>,
@@ -45,7 +46,7 @@ impl State {
             latency: options.latency,
             rate_limit: options
                 .rate_limit
-                .map(|limit| (limit, std::time::Instant::now(), 0)),
+                .map(|limit| RateLimit::new(limit, options.rate_limit_headers)),
             base_url,
             projects: BTreeMap::new(),
             faults: Vec::new(),

@@ -1,12 +1,15 @@
 //! A thin client for the Ory Network console API: `GET /projects/{id}` and
-//! `PATCH /projects/{id}/revision/{revision_id}`. It maps statuses to errors and knows nothing
-//! of plans.
+//! `PATCH /projects/{id}/revision/{revision_id}`. It maps statuses to errors, paces its
+//! requests by the rate limit Ory's answers announce (`pacer.rs`), and knows nothing of plans.
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
+use super::pacer::{Kind, Pacer};
+use super::rate_limit::Announced;
 use crate::error::{ApiFailure, Error};
 use crate::hooks::HookUrl;
 use crate::trace::Trace;
@@ -75,6 +78,10 @@ pub(crate) struct ConsoleClient {
     base: String,
     key: ApiKey,
     trace: Trace,
+    /// When the run stops waiting, if it does.
+    deadline: Option<Instant>,
+    /// Shared by every clone, so by every project and task of the run.
+    pacer: Arc<Pacer>,
 }
 
 /// Makes ring the TLS provider of the process, unless one is installed already.
@@ -135,12 +142,22 @@ impl ConsoleClient {
             base,
             key,
             trace: Trace::default(),
+            deadline: None,
+            pacer: Arc::new(Pacer::new(None, Trace::default())),
         })
     }
 
-    /// Reports every request on `trace` (`-v`).
+    /// Reports every request, and every wait for the rate limit, on `trace` (`-v`).
     pub(crate) fn traced(mut self, trace: Trace) -> Self {
         self.trace = trace;
+        self.pacer = Arc::new(Pacer::new(self.deadline, self.trace.clone()));
+        self
+    }
+
+    /// Never waits for the rate limit past `deadline` (the run's `--deadline`).
+    pub(crate) fn until(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self.pacer = Arc::new(Pacer::new(self.deadline, self.trace.clone()));
         self
     }
 
@@ -149,7 +166,7 @@ impl ConsoleClient {
     pub(crate) async fn get_project(&self, project_id: &str) -> Result<Vec<u8>, Error> {
         let url = format!("{}/projects/{}", self.base, encode(project_id));
         let request = self.http.get(&url).bearer_auth(self.key.expose());
-        self.send("read", project_id, request).await
+        self.send("read", Kind::Read, project_id, request).await
     }
 
     /// `PATCH /projects/{project_id}/revision/{revision_id}` with JSON-patch operations.
@@ -172,7 +189,11 @@ impl ConsoleClient {
             .bearer_auth(self.key.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        let answer = json(&self.send("update", project_id, request).await?)?;
+        let answer = json(
+            &self
+                .send("update", Kind::Write, project_id, request)
+                .await?,
+        )?;
         let project = match answer.get("project") {
             Some(project @ Value::Object(_)) => project.clone(),
             _ => {
@@ -240,9 +261,11 @@ impl ConsoleClient {
         String::from_utf8(bytes).map_err(|_| "the body is not UTF-8".into())
     }
 
+    /// Sends `request`, a request of `kind`, once the pacer lets it go.
     async fn send(
         &self,
         operation: &'static str,
+        kind: Kind,
         project_id: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<Vec<u8>, Error> {
@@ -251,6 +274,7 @@ impl ConsoleClient {
             reason: transport(&e),
         })?;
         let shown = format!("{} {}", request.method(), request.url().path());
+        let pass = self.pacer.admit(kind).await;
         let started = std::time::Instant::now();
         let response = self.http.execute(request).await.map_err(|e| {
             let reason = transport(&e);
@@ -268,12 +292,13 @@ impl ConsoleClient {
         let status = response.status().as_u16();
         self.trace
             .line(|| format!("{shown} → {status} in {} ms", started.elapsed().as_millis()));
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|seconds| Duration::from_secs(seconds.min(3600)));
+        let headers = response.headers();
+        let announced = Announced::read(
+            status,
+            |name| headers.get(name).and_then(|value| value.to_str().ok()),
+            SystemTime::now(),
+        );
+        pass.answered(&announced);
         let bytes = read_limited(response, MAX_RESPONSE)
             .await
             .map_err(|e| match e {
@@ -296,7 +321,7 @@ impl ConsoleClient {
             project_id: project_id.to_owned(),
             status,
             message: body.as_ref().and_then(ory_message),
-            retry_after,
+            retry_after: announced.retry_after(),
         }))
     }
 }

@@ -3,6 +3,8 @@
 //! only the hook lists that change.
 
 pub(crate) mod client;
+mod pacer;
+mod rate_limit;
 
 use std::sync::Arc;
 
