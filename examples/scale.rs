@@ -52,10 +52,16 @@ fn actions(count: usize, shared_body: bool) -> Vec<Action> {
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
-    let count: usize = args
+    let Some(count) = args
         .next()
-        .and_then(|n| n.to_str().and_then(|n| n.parse().ok()))
-        .expect("the first argument is how many actions");
+        .and_then(|n| n.to_str().and_then(|n| n.parse::<usize>().ok()))
+    else {
+        eprintln!(
+            "usage: scale COUNT [--shared-body] COMMAND [ARGS…]: COUNT is how many actions \
+             (a whole number), COMMAND a command of the command line or `snapshot`"
+        );
+        return ExitCode::from(2);
+    };
     let mut args: Vec<_> = args.collect();
     let shared_body = args.first().is_some_and(|arg| arg == "--shared-body");
     if shared_body {
