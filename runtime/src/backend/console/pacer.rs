@@ -266,6 +266,11 @@ impl Budgets {
         let Some(announced) = announced else {
             return;
         };
+        // A failure that says nothing of the limit (a proxy's 502, say) tells nothing of whether
+        // the API announces one: pacing goes on as if it had not come.
+        if announced.failed && !announced.says_anything() {
+            return;
+        }
         lane.heard = true;
         if announced.limit.is_some() {
             lane.limit.clone_from(&announced.limit);
@@ -289,13 +294,19 @@ impl Budgets {
             // the budget too. Then what is left is what it says, less the requests sent after
             // it and still out, which a server counting requests as they come may not have
             // counted yet.
+            // A 429 is the exception: it says for how long nothing goes (another policy, a
+            // longer window, may be what ran out), so it may push the reset later.
             Some(window) if sent.at < window.ends => Window {
                 left: if remaining < window.left {
                     remaining.saturating_sub(count(lane.out.range(sent.order..).count()))
                 } else {
                     window.left
                 },
-                ends: window.ends.min(ends),
+                ends: if announced.refused {
+                    window.ends.max(ends)
+                } else {
+                    window.ends.min(ends)
+                },
             },
             // A new window: any request still out may not have been counted yet.
             _ => Window {

@@ -31,6 +31,9 @@ pub(crate) struct Announced {
     pub(crate) reset: Option<Duration>,
     /// `Retry-After`: how long to wait before trying again.
     pub(crate) retry_after: Option<Duration>,
+    /// The answer is a failure other than 429 (a 401, a 5xx), which a proxy in front of the
+    /// API may give without the API's headers.
+    pub(crate) failed: bool,
 }
 
 impl Announced {
@@ -47,7 +50,17 @@ impl Announced {
             remaining: header("x-ratelimit-remaining").and_then(count),
             reset: header("x-ratelimit-reset").and_then(|text| seconds(text, now)),
             retry_after: header("retry-after").and_then(|text| seconds(text, now)),
+            failed: status >= 400 && status != 429,
         }
+    }
+
+    /// Whether the answer says anything of the rate limit.
+    pub(crate) fn says_anything(&self) -> bool {
+        self.refused
+            || self.limit.is_some()
+            || self.remaining.is_some()
+            || self.reset.is_some()
+            || self.retry_after.is_some()
     }
 
     /// What is left of the budget and how long until it resets, when the answer says both: a
@@ -214,6 +227,10 @@ mod tests {
     #[test]
     fn missing_or_garbage_headers_say_nothing() {
         assert_eq!(announced(200, &[]), Announced::default());
+        // A failure other than 429 is marked, so that a proxy's answer does not stop pacing.
+        let proxy = announced(502, &[]);
+        assert!(proxy.failed && !proxy.says_anything());
+        assert!(!announced(429, &[]).failed && announced(429, &[]).says_anything());
         for garbage in [
             "", " ", "-1", "+3", "1e3", "ten", "0x10", "1,", "3;w", "3;w=x", "3;w=-1", "½",
         ] {

@@ -292,6 +292,49 @@ fn a_429_holds_every_request_back_until_it_may_be_retried() {
 }
 
 #[test]
+fn a_429_within_the_window_pushes_its_reset_later() {
+    // Ory's `10, 10;w=1, 300;w=60`: the per-minute policy runs out inside a one-second window.
+    let t = Instant::now();
+    let mut budgets = Budgets::default();
+    let probe = go(&mut budgets, Kind::Read, t);
+    budgets.answered(Kind::Read, probe, at(t, 10), Some(&left(5, 1000)));
+    let sent = go(&mut budgets, Kind::Read, at(t, 20));
+    budgets.answered(Kind::Read, sent, at(t, 30), Some(&refused(40_000)));
+    assert_eq!(
+        step(&mut budgets, Kind::Read, at(t, 40)),
+        Did::Wait(at(t, 40_030))
+    );
+}
+
+#[test]
+fn a_failure_without_headers_does_not_turn_pacing_off() {
+    // A proxy in front of the API answers the first read 502, without the API's headers.
+    let t = Instant::now();
+    let mut budgets = Budgets::default();
+    let probe = go(&mut budgets, Kind::Read, t);
+    let proxy = Announced {
+        failed: true,
+        ..Announced::default()
+    };
+    budgets.answered(Kind::Read, probe, at(t, 10), Some(&proxy));
+    // Nothing is known yet: the next read goes alone again, and the others wait for it.
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 11)), Did::Probe);
+    assert_eq!(step(&mut budgets, Kind::Read, at(t, 12)), Did::AwaitProbe);
+    // A failure with the headers is heard as any answer is.
+    let mut budgets = Budgets::default();
+    let probe = go(&mut budgets, Kind::Read, t);
+    let announced = Announced {
+        failed: true,
+        ..left(0, 500)
+    };
+    budgets.answered(Kind::Read, probe, at(t, 10), Some(&announced));
+    assert_eq!(
+        step(&mut budgets, Kind::Read, at(t, 11)),
+        Did::Wait(at(t, 510))
+    );
+}
+
+#[test]
 fn nothing_waits_past_the_deadline() {
     let t = Instant::now();
     let mut budgets = Budgets::default();
