@@ -1,7 +1,5 @@
 //! The payloads of an action's body, evaluated by `payload` for sample contexts.
 
-use ory_actions_core::Scope;
-
 use super::{Action, HeaderValue};
 use crate::error::Problem;
 use crate::payload::{BodyOf, Encoding, SamplePayload, Samples, Templates, payloads_of};
@@ -11,12 +9,7 @@ impl Action {
     /// that list and phase. Empty when the action has no body, or a body Kratos fetches or reads
     /// itself (`url(..)`, `kratos_file(..)`), which is not evaluated here.
     pub fn payloads(&self, samples: &Samples) -> Vec<SamplePayload> {
-        self.payloads_in(self.scopes(), samples)
-    }
-
-    /// [`Action::payloads`] for the lists `scopes`.
-    pub(crate) fn payloads_in(&self, scopes: &[Scope], samples: &Samples) -> Vec<SamplePayload> {
-        payloads_of(&[(self.body_of(), scopes)], samples)
+        payloads_of(&[(self.body_of(), self.scopes())], samples)
             .pop()
             .unwrap_or_default()
     }
