@@ -7,9 +7,9 @@ use super::lex::StrKind;
 
 /// An expression and the byte offset go-jsonnet reports for it.
 #[derive(Debug)]
-pub(crate) struct Node {
+pub(crate) struct Node<'t> {
     pub(crate) at: usize,
-    pub(crate) expr: Expr,
+    pub(crate) expr: Expr<'t>,
     /// How many levels a walk of this node recurses through: 1 for a leaf, one more than its
     /// deepest child otherwise. A comprehension is at least one more than it has `for`
     /// clauses, though the walks loop over them: go-jsonnet evaluates each clause in a call
@@ -17,9 +17,9 @@ pub(crate) struct Node {
     pub(crate) height: usize,
 }
 
-impl Node {
+impl<'t> Node<'t> {
     /// The node for `expr` at byte offset `at`, with its height.
-    pub(crate) fn new(at: usize, expr: Expr) -> Node {
+    pub(crate) fn new(at: usize, expr: Expr<'t>) -> Node<'t> {
         let clauses = match &expr {
             Expr::ArrayComp(_, specs) | Expr::ObjectComp(_, specs) => specs.len(),
             _ => 0,
@@ -37,7 +37,7 @@ impl Node {
 
     /// The value of a string literal, escapes read; `None` for anything else, and for a string
     /// with an escape go-jsonnet refuses or one that is no character (a lone surrogate).
-    pub(crate) fn string(&self) -> Option<Cow<'_, str>> {
+    pub(crate) fn string(&self) -> Option<Cow<'t, str>> {
         let Expr::Str(kind, text) = &self.expr else {
             return None;
         };
@@ -71,32 +71,25 @@ impl Node {
         Some(Cow::Owned(value))
     }
 
-    /// The nodes right below this one, in source order.
-    pub(crate) fn children(&self) -> Vec<&Node> {
-        let mut out = Vec::new();
-        self.each_child(&mut |child| out.push(child));
-        out
-    }
-
     /// Calls `visit` with each node right below this one, in source order.
-    pub(crate) fn each_child<'a>(&'a self, visit: &mut dyn FnMut(&'a Node)) {
-        fn params<'a>(visit: &mut dyn FnMut(&'a Node), params: &'a [Param]) {
+    pub(crate) fn each_child<'a>(&'a self, visit: &mut dyn FnMut(&'a Node<'t>)) {
+        fn params<'a, 't>(visit: &mut dyn FnMut(&'a Node<'t>), params: &'a [Param<'t>]) {
             params
                 .iter()
                 .filter_map(|p| p.default.as_ref())
                 .for_each(visit);
         }
-        fn bind<'a>(visit: &mut dyn FnMut(&'a Node), bind: &'a Bind) {
+        fn bind<'a, 't>(visit: &mut dyn FnMut(&'a Node<'t>), bind: &'a Bind<'t>) {
             params(visit, bind.params.as_deref().unwrap_or_default());
             visit(&bind.value);
         }
-        fn specs<'a>(visit: &mut dyn FnMut(&'a Node), specs: &'a [ForSpec]) {
+        fn specs<'a, 't>(visit: &mut dyn FnMut(&'a Node<'t>), specs: &'a [ForSpec<'t>]) {
             for spec in specs {
                 visit(&spec.source);
                 spec.conditions.iter().for_each(&mut *visit);
             }
         }
-        fn members<'a>(visit: &mut dyn FnMut(&'a Node), members: &'a [Member]) {
+        fn members<'a, 't>(visit: &mut dyn FnMut(&'a Node<'t>), members: &'a [Member<'t>]) {
             for member in members {
                 match member {
                     Member::Local(b) => bind(visit, b),
@@ -178,39 +171,39 @@ impl Node {
 }
 
 #[derive(Debug)]
-pub(crate) enum Expr {
+pub(crate) enum Expr<'t> {
     /// `null`, `true`, `false` or a number, as written.
-    Literal(String),
-    Str(StrKind, String),
+    Literal(&'t str),
+    Str(StrKind, &'t str),
     SelfRef,
     Dollar,
-    Var(String),
+    Var(&'t str),
     /// `super.name` (no expression) or `super[index]`; located at `super`.
-    Super(Option<Box<Node>>),
+    Super(Option<Box<Node<'t>>>),
     /// `index in super`; located where `index` starts.
-    InSuper(Box<Node>),
-    Array(Vec<Node>),
-    ArrayComp(Box<Node>, Vec<ForSpec>),
-    Object(Vec<Member>),
-    ObjectComp(Vec<Member>, Vec<ForSpec>),
+    InSuper(Box<Node<'t>>),
+    Array(Vec<Node<'t>>),
+    ArrayComp(Box<Node<'t>>, Vec<ForSpec<'t>>),
+    Object(Vec<Member<'t>>),
+    ObjectComp(Vec<Member<'t>>, Vec<ForSpec<'t>>),
     /// `left { … }`: `left + { … }`.
-    ApplyBrace(Box<Node>, Box<Node>),
-    Apply(Box<Node>, Vec<Node>, Vec<(String, Node)>),
-    Index(Box<Node>, Box<Node>),
+    ApplyBrace(Box<Node<'t>>, Box<Node<'t>>),
+    Apply(Box<Node<'t>>, Vec<Node<'t>>, Vec<(&'t str, Node<'t>)>),
+    Index(Box<Node<'t>>, Box<Node<'t>>),
     /// `target.name`.
-    Field(Box<Node>, String),
-    Slice(Box<Node>, [Option<Box<Node>>; 3]),
+    Field(Box<Node<'t>>, &'t str),
+    Slice(Box<Node<'t>>, [Option<Box<Node<'t>>>; 3]),
     /// A binary operator; go-jsonnet turns `in` into a call with the operands swapped.
-    Binary(Box<Node>, BinaryOp, Box<Node>),
-    Unary(UnaryOp, Box<Node>),
-    If(Box<Node>, Box<Node>, Option<Box<Node>>),
-    Function(Vec<Param>, Box<Node>),
-    Local(Vec<Bind>, Box<Node>),
+    Binary(Box<Node<'t>>, BinaryOp, Box<Node<'t>>),
+    Unary(UnaryOp, Box<Node<'t>>),
+    If(Box<Node<'t>>, Box<Node<'t>>, Option<Box<Node<'t>>>),
+    Function(Vec<Param<'t>>, Box<Node<'t>>),
+    Local(Vec<Bind<'t>>, Box<Node<'t>>),
     /// `assert cond : message; rest`.
-    Assert(Box<Node>, Option<Box<Node>>, Box<Node>),
-    Error(Box<Node>),
-    Import(Import, Box<Node>),
-    Parens(Box<Node>),
+    Assert(Box<Node<'t>>, Option<Box<Node<'t>>>, Box<Node<'t>>),
+    Error(Box<Node<'t>>),
+    Import(Import, Box<Node<'t>>),
+    Parens(Box<Node<'t>>),
 }
 
 /// The binary operators, `in` included.
@@ -296,45 +289,45 @@ pub(crate) enum Import {
 
 /// `for var in source if condition…` in a comprehension.
 #[derive(Debug)]
-pub(crate) struct ForSpec {
-    pub(crate) var: String,
-    pub(crate) source: Node,
-    pub(crate) conditions: Vec<Node>,
+pub(crate) struct ForSpec<'t> {
+    pub(crate) var: &'t str,
+    pub(crate) source: Node<'t>,
+    pub(crate) conditions: Vec<Node<'t>>,
 }
 
 #[derive(Debug)]
-pub(crate) struct Param {
-    pub(crate) name: String,
-    pub(crate) default: Option<Node>,
+pub(crate) struct Param<'t> {
+    pub(crate) name: &'t str,
+    pub(crate) default: Option<Node<'t>>,
 }
 
 /// `name = value` or `name(params) = value`.
 #[derive(Debug)]
-pub(crate) struct Bind {
-    pub(crate) name: String,
-    pub(crate) params: Option<Vec<Param>>,
-    pub(crate) value: Node,
+pub(crate) struct Bind<'t> {
+    pub(crate) name: &'t str,
+    pub(crate) params: Option<Vec<Param<'t>>>,
+    pub(crate) value: Node<'t>,
 }
 
 #[derive(Debug)]
-pub(crate) enum Member {
-    Local(Bind),
-    Assert(Node, Option<Node>),
+pub(crate) enum Member<'t> {
+    Local(Bind<'t>),
+    Assert(Node<'t>, Option<Node<'t>>),
     Field {
-        name: FieldName,
-        params: Option<Vec<Param>>,
-        value: Node,
+        name: FieldName<'t>,
+        params: Option<Vec<Param<'t>>>,
+        value: Node<'t>,
         /// How many colons follow the name: 1 (`:`), 2 (`::`, hidden) or 3 (`:::`).
         colons: usize,
     },
 }
 
 #[derive(Debug)]
-pub(crate) enum FieldName {
+pub(crate) enum FieldName<'t> {
     /// `name:`, and the name.
-    Fixed(String),
+    Fixed(&'t str),
     /// `"name":` and the other string forms.
-    Str(Node),
+    Str(Node<'t>),
     /// `[expression]:`.
-    Computed(Node),
+    Computed(Node<'t>),
 }

@@ -172,17 +172,16 @@ fn check_ctx_afresh(source: &str, shape: CtxShape) -> Answer<Vec<CtxError>> {
 
 pub(super) fn analyse(
     source: &str,
-    tokens: &[Token],
+    tokens: &[Token<'_>],
     tree: &Node,
     shape: CtxShape,
 ) -> Vec<CtxError> {
-    let mut used = HashSet::new();
-    collect_vars(tree, &mut used);
     let mut walker = Walker {
         source,
         tokens,
         shape,
-        used,
+        tree,
+        used: None,
         errors: Vec::new(),
         steps: std::cell::Cell::new(MAX_STEPS),
     };
@@ -215,20 +214,18 @@ pub(super) fn analyse(
 
 /// Every variable name the template refers to, to skip locals nothing uses (Jsonnet is lazy:
 /// an unused local is never evaluated).
-fn collect_vars<'a>(node: &'a Node, into: &mut HashSet<&'a str>) {
+fn collect_vars<'a>(node: &'a Node<'a>, into: &mut HashSet<&'a str>) {
     if let Expr::Var(name) = &node.expr {
         into.insert(name);
     }
-    for child in node.children() {
-        collect_vars(child, into);
-    }
+    node.each_child(&mut |child| collect_vars(child, into));
 }
 
 /// One step of a chain of reads: `.name` or `[index]`.
 #[derive(Clone, Copy)]
 enum Part<'a> {
     Name(&'a str),
-    Index(&'a Node),
+    Index(&'a Node<'a>),
 }
 
 impl<'a> Part<'a> {
@@ -243,7 +240,7 @@ impl<'a> Part<'a> {
 
 /// `target.a[b]…`: the target (without parentheses) and the reads on it, first to last;
 /// `None` unless `node` is a field access or an index.
-fn chain(node: &Node) -> Option<(&Node, Vec<Part<'_>>)> {
+fn chain<'a>(node: &'a Node<'a>) -> Option<(&'a Node<'a>, Vec<Part<'a>>)> {
     let mut parts = Vec::new();
     let mut target = node;
     loop {
@@ -267,13 +264,21 @@ fn chain(node: &Node) -> Option<(&Node, Vec<Part<'_>>)> {
 }
 
 /// The reads of `chain` when they are on the variable `var`.
-fn chain_on<'a>(node: &'a Node, var: &str) -> Option<Vec<Part<'a>>> {
+fn chain_on<'a>(node: &'a Node<'a>, var: &str) -> Option<Vec<Part<'a>>> {
+    // The target first: most nodes walked are no read of `var`, and need no list of parts.
+    let mut target = node;
+    while let Expr::Field(inner, _) | Expr::Index(inner, _) = &target.expr {
+        target = inner;
+    }
+    if std::ptr::eq(target, node) || !is_var(target, var) {
+        return None;
+    }
     let (target, parts) = chain(node)?;
     is_var(target, var).then_some(parts)
 }
 
 fn is_var(node: &Node, var: &str) -> bool {
-    matches!(&unparen(node).expr, Expr::Var(v) if v == var)
+    matches!(&unparen(node).expr, Expr::Var(v) if *v == var)
 }
 
 /// A field known to be present: `["session"]` for `ctx.session`, `["flow", "x"]` for
@@ -328,7 +333,7 @@ struct Env<'a> {
     present: Rc<Vec<Path>>,
     /// Names bound by locals (with their value) and by parameters, functions and `for`
     /// (without), innermost last.
-    locals: Vec<(&'a str, Option<&'a Node>)>,
+    locals: Vec<(&'a str, Option<&'a Node<'a>>)>,
 }
 
 impl<'a> Env<'a> {
@@ -357,34 +362,34 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn bind(&self, binds: impl IntoIterator<Item = &'a Bind>) -> Env<'a> {
+    fn bind(&self, binds: impl IntoIterator<Item = &'a Bind<'a>>) -> Env<'a> {
         let mut env = self.clone();
         for bind in binds {
             let value = match bind.params {
                 Some(_) => None,
                 None => Some(&bind.value),
             };
-            env.name(&bind.name, value);
+            env.name(bind.name, value);
         }
         env
     }
 
-    fn params(&self, params: &'a [Param]) -> Env<'a> {
+    fn params(&self, params: &'a [Param<'a>]) -> Env<'a> {
         let mut env = self.clone();
         for param in params {
-            env.name(&param.name, None);
+            env.name(param.name, None);
         }
         env
     }
 
-    fn name(&mut self, name: &'a str, value: Option<&'a Node>) {
+    fn name(&mut self, name: &'a str, value: Option<&'a Node<'a>>) {
         if name == "ctx" {
             self.ctx = false;
         }
         self.locals.push((name, value));
     }
 
-    fn local(&self, name: &str) -> Option<Option<&'a Node>> {
+    fn local(&self, name: &str) -> Option<Option<&'a Node<'a>>> {
         self.locals
             .iter()
             .rev()
@@ -409,7 +414,7 @@ const MAX_LOCAL_DEPTH: usize = 8;
 const MAX_STEPS: usize = 1_000_000;
 
 /// `node` without parentheses.
-fn unparen(mut node: &Node) -> &Node {
+fn unparen<'a>(mut node: &'a Node<'a>) -> &'a Node<'a> {
     while let Expr::Parens(inner) = &node.expr {
         node = inner;
     }
@@ -417,7 +422,7 @@ fn unparen(mut node: &Node) -> &Node {
 }
 
 /// The value of a string literal (in parentheses or not).
-fn literal(node: &Node) -> Option<Cow<'_, str>> {
+fn literal<'a>(node: &'a Node<'a>) -> Option<Cow<'a, str>> {
     unparen(node).string()
 }
 
@@ -436,7 +441,7 @@ fn is_std_call(function: &Node) -> bool {
 }
 
 /// The offset just past a token.
-fn token_end(token: &Token) -> usize {
+fn token_end(token: &Token<'_>) -> usize {
     match token.kind {
         Kind::Identifier => token.start + token.text.len(),
         _ => token.start + 1,
@@ -445,7 +450,7 @@ fn token_end(token: &Token) -> usize {
 
 /// The index of the token that closes the bracket at `open`; `open` itself when it is no
 /// opening bracket.
-fn closing(tokens: &[Token], open: usize) -> Option<usize> {
+fn closing(tokens: &[Token<'_>], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         match token.kind {
@@ -462,9 +467,13 @@ fn closing(tokens: &[Token], open: usize) -> Option<usize> {
 
 struct Walker<'a> {
     source: &'a str,
-    tokens: &'a [Token],
+    tokens: &'a [Token<'a>],
     shape: CtxShape,
-    used: HashSet<&'a str>,
+    /// The whole template.
+    tree: &'a Node<'a>,
+    /// Every variable name the template refers to, once a `local` asks (most templates have
+    /// none).
+    used: Option<HashSet<&'a str>>,
     /// The problems found, with the offset of the read.
     errors: Vec<(usize, CtxError)>,
     /// How many more steps [`Walker::facts`] and [`Walker::suspect`] may take.
@@ -491,7 +500,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
-    fn object_path(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
+    fn object_path(&self, node: &'a Node<'a>, env: &Env<'a>) -> Option<Path> {
         if !env.ctx {
             return None;
         }
@@ -506,7 +515,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The field a presence test `'F' in O` or `std.objectHas(O, 'F')` proves present.
-    fn presence(&self, node: &'a Node, env: &Env<'a>) -> Option<Path> {
+    fn presence(&self, node: &'a Node<'a>, env: &Env<'a>) -> Option<Path> {
         let (field, object) = match &unparen(node).expr {
             Expr::Binary(field, BinaryOp::In, object) => (&**field, &**object),
             Expr::Apply(function, args, _) if is_presence_test(function) && args.len() >= 2 => {
@@ -520,7 +529,7 @@ impl<'a> Walker<'a> {
     }
 
     /// What holds where `cond` evaluated to `holds`.
-    fn facts(&self, cond: &'a Node, holds: bool, env: &Env<'a>, depth: usize) -> Facts {
+    fn facts(&self, cond: &'a Node<'a>, holds: bool, env: &Env<'a>, depth: usize) -> Facts {
         if !self.step() {
             return Facts::Opaque;
         }
@@ -563,7 +572,7 @@ impl<'a> Walker<'a> {
     /// Whether `node` may test which fields `ctx` has in a way [`Walker::facts`] does not
     /// follow: a presence test or `ctx` (or `ctx.identity`, …) used as a value, a call of a
     /// function that is not `std`'s, or a local whose value is such.
-    fn suspect(&self, node: &'a Node, env: &Env<'a>, depth: usize) -> bool {
+    fn suspect(&self, node: &'a Node<'a>, env: &Env<'a>, depth: usize) -> bool {
         if !self.step() {
             return true;
         }
@@ -571,7 +580,7 @@ impl<'a> Walker<'a> {
             return true;
         }
         match &node.expr {
-            Expr::Var(v) if v == "ctx" => return true,
+            Expr::Var(v) if *v == "ctx" => return true,
             Expr::Var(_) if !self.lookup_step(env) => return true,
             Expr::Var(v) => {
                 return match env.local(v) {
@@ -599,12 +608,12 @@ impl<'a> Walker<'a> {
             Expr::Apply(function, ..) if !is_std_call(function) => return true,
             _ => {}
         }
-        node.children()
-            .into_iter()
-            .any(|child| self.suspect(child, env, depth))
+        let mut any = false;
+        node.each_child(&mut |child| any = any || self.suspect(child, env, depth));
+        any
     }
 
-    fn walk(&mut self, node: &'a Node, env: &Env<'a>) {
+    fn walk(&mut self, node: &'a Node<'a>, env: &Env<'a>) {
         if env.ctx
             && let Some(parts) = chain_on(node, "ctx")
         {
@@ -657,16 +666,12 @@ impl<'a> Walker<'a> {
                 let inner = self.specs(specs, env);
                 self.walk(item, &inner);
             }
-            _ => {
-                for child in node.children() {
-                    self.walk(child, env);
-                }
-            }
+            _ => node.each_child(&mut |child| self.walk(child, env)),
         }
     }
 
     /// The defaults and the body of a function, with its parameters bound.
-    fn function(&mut self, params: &'a [Param], body: &'a Node, env: &Env<'a>) {
+    fn function(&mut self, params: &'a [Param<'a>], body: &'a Node<'a>, env: &Env<'a>) {
         let inner = env.params(params);
         for default in params.iter().filter_map(|p| p.default.as_ref()) {
             self.walk(default, &inner);
@@ -675,9 +680,15 @@ impl<'a> Walker<'a> {
     }
 
     /// The values of locals something refers to (an unused local is never evaluated).
-    fn binds(&mut self, binds: impl IntoIterator<Item = &'a Bind>, env: &Env<'a>) {
+    fn binds(&mut self, binds: impl IntoIterator<Item = &'a Bind<'a>>, env: &Env<'a>) {
         for bind in binds {
-            if !self.used.contains(bind.name.as_str()) {
+            let tree = self.tree;
+            let used = self.used.get_or_insert_with(|| {
+                let mut used = HashSet::new();
+                collect_vars(tree, &mut used);
+                used
+            });
+            if !used.contains(bind.name) {
                 continue;
             }
             match &bind.params {
@@ -688,11 +699,11 @@ impl<'a> Walker<'a> {
     }
 
     /// Walks the `for` and `if` of a comprehension; what holds inside it.
-    fn specs(&mut self, specs: &'a [ForSpec], env: &Env<'a>) -> Env<'a> {
+    fn specs(&mut self, specs: &'a [ForSpec<'a>], env: &Env<'a>) -> Env<'a> {
         let mut env = env.clone();
         for spec in specs {
             self.walk(&spec.source, &env);
-            env.name(&spec.var, None);
+            env.name(spec.var, None);
             for cond in &spec.conditions {
                 self.walk(cond, &env);
                 env.assume(self.facts(cond, true, &env, 0));
@@ -701,9 +712,14 @@ impl<'a> Walker<'a> {
         env
     }
 
-    fn object(&mut self, members: &'a [Member], env: &Env<'a>) {
+    fn object(&mut self, members: &'a [Member<'a>], env: &Env<'a>) {
         let locals = locals(members);
-        let mut inner = env.bind(locals.iter().copied());
+        // Most objects have no locals and no assertions: their fields share `env`.
+        let mut inner = if locals.is_empty() {
+            Cow::Borrowed(env)
+        } else {
+            Cow::Owned(env.bind(locals.iter().copied()))
+        };
         self.binds(locals, &inner);
         // The object's assertions hold before any field is read.
         for member in members {
@@ -716,7 +732,8 @@ impl<'a> Walker<'a> {
         }
         for member in members {
             if let Member::Assert(cond, _) = member {
-                inner.assume(self.facts(cond, true, &inner, 0));
+                let facts = self.facts(cond, true, &inner, 0);
+                inner.to_mut().assume(facts);
             }
         }
         for member in members {
@@ -725,7 +742,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The name and value of `member` if it is a field.
-    fn field(&mut self, member: &'a Member, env: &Env<'a>) {
+    fn field(&mut self, member: &'a Member<'a>, env: &Env<'a>) {
         let Member::Field {
             name,
             params,
@@ -739,7 +756,7 @@ impl<'a> Walker<'a> {
         if *colons == 2 {
             return;
         }
-        let mut env = env.clone();
+        let mut env = Cow::Borrowed(env);
         if let FieldName::Computed(name) = name {
             self.walk(name, &env);
             // `[if guard then 'name']: value`: the value is evaluated only where the name is
@@ -747,7 +764,8 @@ impl<'a> Walker<'a> {
             if let Expr::If(cond, _, otherwise) = &unparen(name).expr
                 && otherwise.as_deref().is_none_or(|o| self.is_null(o))
             {
-                env.assume(self.facts(cond, true, &env, 0));
+                let facts = self.facts(cond, true, &env, 0);
+                env.to_mut().assume(facts);
             }
         }
         match params {
@@ -860,7 +878,7 @@ impl<'a> Walker<'a> {
 }
 
 /// The `local`s of an object.
-fn locals(members: &[Member]) -> Vec<&Bind> {
+fn locals<'a>(members: &'a [Member<'a>]) -> Vec<&'a Bind<'a>> {
     members
         .iter()
         .filter_map(|m| match m {

@@ -2,6 +2,7 @@
 //! text blocks, its numbers and its greedy operators, quirks included, so that a template is
 //! refused here exactly when Kratos would refuse it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::Problem;
@@ -68,17 +69,19 @@ impl StrKind {
 
 /// One token and where it starts, as a byte offset into the template.
 #[derive(Clone, Debug)]
-pub(crate) struct Token {
+pub(crate) struct Token<'s> {
     pub(crate) kind: Kind,
     pub(crate) start: usize,
-    /// The identifier, number or operator; a string's text (escapes still unread).
-    pub(crate) text: String,
+    /// The identifier, number or operator; a string's text (escapes still unread): a slice of
+    /// the template unless the lexer had to change it (a number's `_`, a verbatim string's
+    /// doubled quotes, a text block's indentation).
+    pub(crate) text: Cow<'s, str>,
     /// For an operator: the run of operator characters it was cut from, when go-jsonnet cut
     /// it short (a run may not end in `+ - ~ ! $` unless it is one character long).
     pub(crate) cut_from: Option<String>,
 }
 
-impl fmt::Display for Token {
+impl fmt::Display for Token<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             Kind::Identifier => write!(f, "identifier `{}`", self.text),
@@ -172,7 +175,7 @@ struct Lexer<'a> {
     input: &'a [u8],
     source: &'a str,
     pos: usize,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     /// The end of the last run of operator characters that was cut to one character: every
     /// token inside it is cut too, which keeps `------1` linear.
     cut_run_end: usize,
@@ -180,19 +183,21 @@ struct Lexer<'a> {
 
 /// Cuts `source` into tokens, ending with [`Kind::EndOfFile`] (placed after the trailing
 /// white space and comments).
-pub(crate) fn lex(source: &str) -> Result<Vec<Token>, Problem> {
+pub(crate) fn lex(source: &str) -> Result<Vec<Token<'_>>, Problem> {
     let mut lexer = Lexer {
         input: source.as_bytes(),
         source,
         pos: 0,
-        tokens: Vec::new(),
+        // About one token for every four bytes of a typical body: most bodies need no
+        // second allocation.
+        tokens: Vec::with_capacity(source.len() / 4 + 4),
         cut_run_end: 0,
     };
     lexer.run()?;
     Ok(lexer.tokens)
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
     fn peek(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
@@ -201,11 +206,11 @@ impl Lexer<'_> {
         &self.input[self.pos..]
     }
 
-    fn emit(&mut self, kind: Kind, start: usize, text: String) {
+    fn emit(&mut self, kind: Kind, start: usize, text: impl Into<Cow<'a, str>>) {
         self.tokens.push(Token {
             kind,
             start,
-            text,
+            text: text.into(),
             cut_from: None,
         });
     }
@@ -217,7 +222,7 @@ impl Lexer<'_> {
             }
             let start = self.pos;
             let Some(b) = self.peek() else {
-                self.emit(Kind::EndOfFile, start, String::new());
+                self.emit(Kind::EndOfFile, start, "");
                 return Ok(());
             };
             let single = match b {
@@ -234,7 +239,7 @@ impl Lexer<'_> {
             };
             if let Some(kind) = single {
                 self.pos += 1;
-                self.emit(kind, start, String::new());
+                self.emit(kind, start, "");
                 continue;
             }
             match b {
@@ -246,7 +251,7 @@ impl Lexer<'_> {
                         self.pos += 1;
                     }
                     let word = &self.source[start..self.pos];
-                    self.emit(keyword(word), start, word.to_owned());
+                    self.emit(keyword(word), start, word);
                 }
                 _ if is_symbol(b) || b == b'#' => self.symbol()?,
                 _ => {
@@ -349,8 +354,12 @@ impl Lexer<'_> {
             };
             self.pos += 1;
         }
-        let text = self.source[start..self.pos].replace('_', "");
-        self.emit(Kind::Number, start, text);
+        let text = &self.source[start..self.pos];
+        if text.contains('_') {
+            self.emit(Kind::Number, start, text.replace('_', ""));
+        } else {
+            self.emit(Kind::Number, start, text);
+        }
         Ok(())
     }
 
@@ -366,7 +375,7 @@ impl Lexer<'_> {
                 Some(_) => self.pos += 1,
             }
         }
-        let text = self.source[start + 1..self.pos].to_owned();
+        let text = &self.source[start + 1..self.pos];
         self.pos += 1;
         let kind = if quote == b'"' {
             StrKind::Double
@@ -462,7 +471,7 @@ impl Lexer<'_> {
             self.cut_run_end = self.pos;
             self.pos = start + 1;
         }
-        let text = self.source[start..self.pos].to_owned();
+        let text = &self.source[start..self.pos];
         let kind = if text == "$" {
             Kind::Dollar
         } else {
@@ -471,7 +480,7 @@ impl Lexer<'_> {
         self.tokens.push(Token {
             kind,
             start,
-            text,
+            text: Cow::Borrowed(text),
             cut_from,
         });
         Ok(())
@@ -575,7 +584,7 @@ mod tests {
         lex(source)
             .unwrap()
             .into_iter()
-            .map(|t| (t.kind, t.text))
+            .map(|t| (t.kind, t.text.into_owned()))
             .collect()
     }
 

@@ -367,7 +367,7 @@ pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyErro
 /// stack, up to [`MAX_DEPTH`]. When no such thread can be started, `work` gets the problem
 /// that the tree is higher than [`SHALLOW`], and its answer is [`Answer::Passing`].
 fn with_tree<T: Send>(
-    tokens: &[lex::Token],
+    tokens: &[lex::Token<'_>],
     work: impl Fn(Result<Node, Problem>) -> T + Sync,
 ) -> Answer<T> {
     let shallow = match parse::parse(tokens, SHALLOW) {
@@ -562,9 +562,7 @@ fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
     let mut found = Vec::new();
     each_node(root, &mut |node| {
         let member = match &node.expr {
-            Expr::Field(target, member) => {
-                Some((target, std::borrow::Cow::Borrowed(member.as_str())))
-            }
+            Expr::Field(target, member) => Some((target, std::borrow::Cow::Borrowed(*member))),
             Expr::Index(target, index) => index.string().map(|member| (target, member)),
             _ => None,
         };
@@ -572,7 +570,7 @@ fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
             (Expr::Import(Import::Code, _), _) => "import",
             (Expr::Import(Import::Str, _), _) => "importstr",
             (Expr::Import(Import::Bin, _), _) => "importbin",
-            (_, Some((target, member))) if matches!(&target.expr, Expr::Var(std) if std == "std") => {
+            (_, Some((target, member))) if matches!(&target.expr, Expr::Var(std) if *std == "std") => {
                 match &*member {
                     "extVar" => "std.extVar",
                     "native" => "std.native",
@@ -589,9 +587,7 @@ fn unavailable(root: &Node) -> Option<(&'static str, usize)> {
 /// Calls `visit` on `node` and every node below it.
 fn each_node(node: &Node, visit: &mut dyn FnMut(&Node)) {
     visit(node);
-    for child in node.children() {
-        each_node(child, visit);
-    }
+    node.each_child(&mut |child| each_node(child, visit));
 }
 
 /// Whether `expr`, under `local`, `assert` and parentheses, is a function literal.
@@ -611,14 +607,15 @@ fn top_level_shape(node: &Node) -> Result<BodyShape, BodyError> {
             top_level_shape(inner)
         }
         Expr::Function(params, result) => {
-            let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
-            if !names.iter().any(|n| n == "ctx") {
-                return Err(BodyError::MissingCtx { params: names });
+            if !params.iter().any(|p| p.name == "ctx") {
+                return Err(BodyError::MissingCtx {
+                    params: params.iter().map(|p| p.name.to_owned()).collect(),
+                });
             }
             for param in params {
                 if param.name != "ctx" && param.default.is_none() {
                     return Err(BodyError::ParamNeedsDefault {
-                        name: param.name.clone(),
+                        name: param.name.to_owned(),
                     });
                 }
             }
@@ -823,11 +820,14 @@ mod tests {
     fn shallow_templates_are_checked_in_place() {
         // Within a quarter of a test thread's stack.
         for (kind, source) in deep(SHALLOW - 6) {
-            let tokens = lex::lex(&source).unwrap();
-            assert!(parse::parse(&tokens, SHALLOW).is_ok(), "{kind}");
+            assert!(
+                parse::parse(&lex::lex(&source).unwrap(), SHALLOW).is_ok(),
+                "{kind}"
+            );
             std::thread::Builder::new()
                 .stack_size(512 << 10)
                 .spawn(move || {
+                    let tokens = lex::lex(&source).unwrap();
                     let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW).as_ref());
                     let tree = parse::parse(&tokens, SHALLOW).unwrap();
                     let shape = CtxShape::of(crate::Flow::Login, crate::Timing::After);
@@ -848,7 +848,8 @@ mod tests {
              ctx.identity.id else null,\n  n: [a.value for a in []],\n  greeting: 'Hello ' + \
              ctx.identity.traits.name.first + ' ' + ctx.identity.traits.name.last + '!',\n})",
         ] {
-            let tree = parse::parse(&lex::lex(template).unwrap(), SHALLOW).unwrap();
+            let tokens = lex::lex(template).unwrap();
+            let tree = parse::parse(&tokens, SHALLOW).unwrap();
             assert!(tree.height <= SHALLOW / 2, "{}: {template}", tree.height);
         }
     }

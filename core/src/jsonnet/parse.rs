@@ -31,7 +31,7 @@ fn binary_precedence(op: BinaryOp) -> u8 {
 
 /// Parses the tokens of a whole template, refusing a tree higher than `limit` (see
 /// [`Node::height`]): neither the parser nor any walk of the tree recurses deeper than that.
-pub(crate) fn parse(tokens: &[Token], limit: usize) -> Result<Node, Problem> {
+pub(crate) fn parse<'t>(tokens: &'t [Token<'t>], limit: usize) -> Result<Node<'t>, Problem> {
     let mut parser = Parser {
         tokens,
         at: 0,
@@ -50,7 +50,7 @@ pub(crate) fn parse(tokens: &[Token], limit: usize) -> Result<Node, Problem> {
 }
 
 struct Parser<'t> {
-    tokens: &'t [Token],
+    tokens: &'t [Token<'t>],
     at: usize,
     /// How many calls of [`Parser::parse`] are under way.
     depth: usize,
@@ -58,20 +58,20 @@ struct Parser<'t> {
     limit: usize,
 }
 
-fn node(at: usize, expr: Expr) -> Node {
+fn node<'t>(at: usize, expr: Expr<'t>) -> Node<'t> {
     Node::new(at, expr)
 }
 
 impl<'t> Parser<'t> {
-    fn peek(&self) -> &'t Token {
+    fn peek(&self) -> &'t Token<'t> {
         &self.tokens[self.at.min(self.tokens.len() - 1)]
     }
 
-    fn peek2(&self) -> &'t Token {
+    fn peek2(&self) -> &'t Token<'t> {
         &self.tokens[(self.at + 1).min(self.tokens.len() - 1)]
     }
 
-    fn pop(&mut self) -> &'t Token {
+    fn pop(&mut self) -> &'t Token<'t> {
         let token = self.peek();
         self.at += 1;
         token
@@ -82,7 +82,7 @@ impl<'t> Parser<'t> {
         next.kind == Kind::Operator && next.text == op
     }
 
-    fn expect(&mut self, kind: Kind, context: &str) -> Result<&'t Token, Problem> {
+    fn expect(&mut self, kind: Kind, context: &str) -> Result<&'t Token<'t>, Problem> {
         let token = self.pop();
         if token.kind == kind {
             return Ok(token);
@@ -98,7 +98,7 @@ impl<'t> Parser<'t> {
     }
 
     /// An expression up to precedence `prec`, nested one level deeper than the caller's.
-    fn parse(&mut self, prec: u8) -> Result<Node, Problem> {
+    fn parse(&mut self, prec: u8) -> Result<Node<'t>, Problem> {
         // Every nested expression is a level of the tree, so a tree no higher than the limit
         // never gets here deeper than it: checked before recursing, to bound the parser's own
         // stack.
@@ -113,14 +113,14 @@ impl<'t> Parser<'t> {
     }
 
     /// `node`, unless it is higher than the limit: then the problem, placed at `at`.
-    fn bounded(&self, at: usize, node: Node) -> Result<Node, Problem> {
+    fn bounded(&self, at: usize, node: Node<'t>) -> Result<Node<'t>, Problem> {
         if node.height > self.limit {
             return Err(Problem::too_deep(at, self.limit));
         }
         Ok(node)
     }
 
-    fn expression(&mut self, prec: u8) -> Result<Node, Problem> {
+    fn expression(&mut self, prec: u8) -> Result<Node<'t>, Problem> {
         match self.peek().kind {
             Kind::Assert
             | Kind::Error
@@ -136,8 +136,8 @@ impl<'t> Parser<'t> {
 
     /// An expression that starts with a keyword and extends as far as it can.
     #[inline(never)]
-    fn keyword_expression(&mut self) -> Result<Node, Problem> {
-        let begin = self.peek().clone();
+    fn keyword_expression(&mut self) -> Result<Node<'t>, Problem> {
+        let begin = self.peek();
         match begin.kind {
             Kind::Assert => {
                 self.pop();
@@ -214,11 +214,11 @@ impl<'t> Parser<'t> {
             }
             Kind::Local => {
                 self.pop();
-                let mut binds: Vec<Bind> = Vec::new();
-                let mut names: HashSet<String> = HashSet::new();
+                let mut binds: Vec<Bind<'t>> = Vec::new();
+                let mut names = Names::default();
                 loop {
                     let name = self.expect(Kind::Identifier, " after `local`")?;
-                    if !names.insert(name.text.clone()) {
+                    if !names.insert(&name.text) {
                         return Err(Problem::new(
                             name.start,
                             format!(
@@ -228,7 +228,7 @@ impl<'t> Parser<'t> {
                             ),
                         ));
                     }
-                    binds.push(self.bind(name.text.clone())?);
+                    binds.push(self.bind(&name.text)?);
                     let delim = self.pop();
                     match delim.kind {
                         Kind::Semicolon => break,
@@ -254,7 +254,7 @@ impl<'t> Parser<'t> {
     /// Unary and binary operators, indexing and calls up to precedence `prec`. go-jsonnet
     /// recurses once per precedence level; climbing in one loop gives the same tree and the
     /// same errors at a sixth of the stack.
-    fn operators(&mut self, prec: u8) -> Result<Node, Problem> {
+    fn operators(&mut self, prec: u8) -> Result<Node<'t>, Problem> {
         let begin = self.peek();
         let at = begin.start;
         // The precedence of the last operator applied: no tighter one may follow.
@@ -308,14 +308,14 @@ impl<'t> Parser<'t> {
         prec: u8,
         binary: Option<BinaryOp>,
         at: usize,
-        lhs: Node,
-    ) -> Result<Node, Problem> {
+        lhs: Node<'t>,
+    ) -> Result<Node<'t>, Problem> {
         let op = self.pop();
         Ok(match op.kind {
             Kind::BracketL => self.index(at, lhs)?,
             Kind::Dot => {
                 let name = self.expect(Kind::Identifier, " after `.`")?;
-                node(at, Expr::Field(Box::new(lhs), name.text.clone()))
+                node(at, Expr::Field(Box::new(lhs), &name.text))
             }
             Kind::ParenL => {
                 let (positional, named) = self.arguments()?;
@@ -340,7 +340,7 @@ impl<'t> Parser<'t> {
         })
     }
 
-    fn expect_op(&mut self, op: &str, context: &str) -> Result<&'t Token, Problem> {
+    fn expect_op(&mut self, op: &str, context: &str) -> Result<&'t Token<'t>, Problem> {
         let token = self.pop();
         if token.kind == Kind::Operator && token.text == op {
             return Ok(token);
@@ -352,8 +352,8 @@ impl<'t> Parser<'t> {
     }
 
     /// `[index]`, `[start:end:step]` and the forms with parts left out; `[` is consumed.
-    fn index(&mut self, at: usize, target: Node) -> Result<Node, Problem> {
-        let mut parts: [Option<Box<Node>>; 3] = [None, None, None];
+    fn index(&mut self, at: usize, target: Node<'t>) -> Result<Node<'t>, Problem> {
+        let mut parts: [Option<Box<Node<'t>>>; 3] = [None, None, None];
         let mut colons = 0;
         let mut ready = true;
         let mut end_at = None;
@@ -405,7 +405,7 @@ impl<'t> Parser<'t> {
 
     /// The rest of a `local` binding after its name, in an expression or an object:
     /// `(params) = value` or `= value`.
-    fn bind(&mut self, name: String) -> Result<Bind, Problem> {
+    fn bind(&mut self, name: &'t str) -> Result<Bind<'t>, Problem> {
         let params = if self.peek().kind == Kind::ParenL {
             self.pop();
             Some(self.parameters()?)
@@ -422,11 +422,11 @@ impl<'t> Parser<'t> {
     }
 
     /// The parameters of a function or method up to `)`; `(` is consumed.
-    fn parameters(&mut self) -> Result<Vec<Param>, Problem> {
+    fn parameters(&mut self) -> Result<Vec<Param<'t>>, Problem> {
         let mut params = Vec::new();
         let mut comma = false;
         loop {
-            let next = self.peek().clone();
+            let next = self.peek();
             if next.kind == Kind::ParenR {
                 self.pop();
                 return Ok(params);
@@ -445,7 +445,7 @@ impl<'t> Parser<'t> {
                 None
             };
             params.push(Param {
-                name: name.text.clone(),
+                name: &name.text,
                 default,
             });
             comma = self.peek().kind == Kind::Comma;
@@ -457,13 +457,13 @@ impl<'t> Parser<'t> {
 
     /// The arguments of a call up to `)`; `(` is consumed.
     #[allow(clippy::type_complexity)]
-    fn arguments(&mut self) -> Result<(Vec<Node>, Vec<(String, Node)>), Problem> {
+    fn arguments(&mut self) -> Result<(Vec<Node<'t>>, Vec<(&'t str, Node<'t>)>), Problem> {
         let mut positional = Vec::new();
         let mut named = Vec::new();
         let mut comma = false;
         let mut first = true;
         loop {
-            let next = self.peek().clone();
+            let next = self.peek();
             if next.kind == Kind::ParenR {
                 self.pop();
                 return Ok((positional, named));
@@ -480,7 +480,7 @@ impl<'t> Parser<'t> {
             {
                 self.pop();
                 self.pop();
-                Some(next.text.clone())
+                Some(&*next.text)
             } else {
                 None
             };
@@ -505,7 +505,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn terminal(&mut self) -> Result<Node, Problem> {
+    fn terminal(&mut self) -> Result<Node<'t>, Problem> {
         let token = self.pop();
         let at = token.start;
         Ok(match token.kind {
@@ -523,16 +523,16 @@ impl<'t> Parser<'t> {
                 node(at, Expr::Parens(Box::new(inner)))
             }
             Kind::Number | Kind::True | Kind::False | Kind::Null => {
-                node(at, Expr::Literal(token.text.clone()))
+                node(at, Expr::Literal(&token.text))
             }
             Kind::Str(kind) => {
                 if kind.escaped() {
                     check_escapes(at, &token.text)?;
                 }
-                node(at, Expr::Str(kind, token.text.clone()))
+                node(at, Expr::Str(kind, &token.text))
             }
             Kind::Dollar => node(at, Expr::Dollar),
-            Kind::Identifier => node(at, Expr::Var(token.text.clone())),
+            Kind::Identifier => node(at, Expr::Var(&token.text)),
             Kind::SelfKw => node(at, Expr::SelfRef),
             Kind::Super => {
                 let next = self.pop();
@@ -564,7 +564,7 @@ impl<'t> Parser<'t> {
     }
 
     /// An array or array comprehension; `[` is consumed.
-    fn array(&mut self, at: usize) -> Result<Node, Problem> {
+    fn array(&mut self, at: usize) -> Result<Node<'t>, Problem> {
         if self.peek().kind == Kind::BracketR {
             self.pop();
             return Ok(node(at, Expr::Array(Vec::new())));
@@ -581,7 +581,7 @@ impl<'t> Parser<'t> {
         }
         let mut items = vec![first];
         loop {
-            let next = self.peek().clone();
+            let next = self.peek();
             if next.kind == Kind::BracketR {
                 self.pop();
                 return Ok(node(at, Expr::Array(items)));
@@ -602,7 +602,7 @@ impl<'t> Parser<'t> {
 
     /// `var in source if …` and any further `for` clauses, up to `end`; the first `for` is
     /// consumed.
-    fn comprehension(&mut self, end: Kind) -> Result<Vec<ForSpec>, Problem> {
+    fn comprehension(&mut self, end: Kind) -> Result<Vec<ForSpec<'t>>, Problem> {
         let mut specs = Vec::new();
         loop {
             let var = self.expect(Kind::Identifier, " after `for`")?;
@@ -615,7 +615,7 @@ impl<'t> Parser<'t> {
                 next = self.pop();
             }
             specs.push(ForSpec {
-                var: var.text.clone(),
+                var: &var.text,
                 source,
                 conditions,
             });
@@ -640,10 +640,10 @@ impl<'t> Parser<'t> {
     }
 
     /// An object or object comprehension; `{` is consumed and located at `at`.
-    fn object(&mut self, at: usize) -> Result<Node, Problem> {
+    fn object(&mut self, at: usize) -> Result<Node<'t>, Problem> {
         let mut members = Vec::new();
-        let mut fixed_names: HashSet<String> = HashSet::new();
-        let mut locals: HashSet<String> = HashSet::new();
+        let mut fixed_names = Names::default();
+        let mut locals = Names::default();
         let mut comma = false;
         let mut next = self.pop();
         loop {
@@ -664,7 +664,7 @@ impl<'t> Parser<'t> {
                 }
                 Kind::Local => {
                     let name = self.expect(Kind::Identifier, " after `local`")?;
-                    if locals.contains(&name.text) {
+                    if !locals.insert(&name.text) {
                         return Err(Problem::new(
                             name.start,
                             format!(
@@ -673,8 +673,7 @@ impl<'t> Parser<'t> {
                             ),
                         ));
                     }
-                    locals.insert(name.text.clone());
-                    Member::Local(self.bind(name.text.clone())?)
+                    Member::Local(self.bind(&name.text)?)
                 }
                 Kind::Assert => {
                     let cond = self.parse(MAX)?;
@@ -708,16 +707,16 @@ impl<'t> Parser<'t> {
     /// A field whose name starts with `name` (consumed).
     fn field(
         &mut self,
-        name: &Token,
-        fixed_names: &mut HashSet<String>,
-    ) -> Result<Member, Problem> {
+        name: &'t Token<'t>,
+        fixed_names: &mut Names<'t>,
+    ) -> Result<Member<'t>, Problem> {
         let field_name = match name.kind {
-            Kind::Identifier => FieldName::Fixed(name.text.clone()),
+            Kind::Identifier => FieldName::Fixed(&name.text),
             Kind::Str(kind) => {
                 if kind.escaped() {
                     check_escapes(name.start, &name.text)?;
                 }
-                FieldName::Str(node(name.start, Expr::Str(kind, name.text.clone())))
+                FieldName::Str(node(name.start, Expr::Str(kind, &name.text)))
             }
             _ => {
                 let expr = self.parse(MAX)?;
@@ -749,7 +748,7 @@ impl<'t> Parser<'t> {
                 "a method cannot use `+:`: write `:`, `::` or `:::`".into(),
             ));
         }
-        if !matches!(field_name, FieldName::Computed(_)) && !fixed_names.insert(name.text.clone()) {
+        if !matches!(field_name, FieldName::Computed(_)) && !fixed_names.insert(&name.text) {
             return Err(Problem::new(
                 name.start,
                 format!(
@@ -770,14 +769,14 @@ impl<'t> Parser<'t> {
     fn object_comprehension(
         &mut self,
         at: usize,
-        members: Vec<Member>,
-        for_token: &Token,
-    ) -> Result<Node, Problem> {
+        members: Vec<Member<'t>>,
+        for_token: &Token<'_>,
+    ) -> Result<Node<'t>, Problem> {
         let refuse = |message: &str| Err(Problem::new(for_token.start, message.to_owned()));
         if members.iter().any(|m| matches!(m, Member::Assert(..))) {
             return refuse("an object comprehension cannot have `assert`s");
         }
-        let fields: Vec<&Member> = members
+        let fields: Vec<&Member<'t>> = members
             .iter()
             .filter(|m| matches!(m, Member::Field { .. }))
             .collect();
@@ -802,7 +801,7 @@ impl<'t> Parser<'t> {
     }
 }
 
-fn not_unary(token: &Token) -> String {
+fn not_unary(token: &Token<'_>) -> String {
     format!(
         "`{}` is not a unary operator: the unary operators are `-`, `+`, `!` and `~`{}",
         token.text,
@@ -810,7 +809,7 @@ fn not_unary(token: &Token) -> String {
     )
 }
 
-fn not_binary(token: &Token) -> String {
+fn not_binary(token: &Token<'_>) -> String {
     format!(
         "`{}` is not a binary operator{}",
         token.text,
@@ -819,7 +818,7 @@ fn not_binary(token: &Token) -> String {
 }
 
 /// go-jsonnet cuts `==-` to `=`; say so, since nobody would guess.
-fn cut_hint(token: &Token) -> String {
+fn cut_hint(token: &Token<'_>) -> String {
     match &token.cut_from {
         Some(run) => format!(
             " (Jsonnet reads `{run}` as `{}` and what follows: put a space before the last \
@@ -895,4 +894,32 @@ fn check_escapes(at: usize, text: &str) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Names seen once each (the bindings of a `local`, an object's fields): a list while they
+/// are few, as they nearly always are, a set past that.
+#[derive(Default)]
+struct Names<'t> {
+    few: Vec<&'t str>,
+    many: HashSet<&'t str>,
+}
+
+impl<'t> Names<'t> {
+    /// How many names are kept in the list.
+    const FEW: usize = 16;
+
+    /// Adds `name`; false when it was there already.
+    fn insert(&mut self, name: &'t str) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&name) {
+                return false;
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push(name);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(name)
+    }
 }

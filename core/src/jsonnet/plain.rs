@@ -85,7 +85,7 @@ pub(super) fn of_tree(tree: &Node) -> Option<Plain> {
 
 fn part(node: &Node, has_ctx: bool) -> Option<Part> {
     Some(match &node.expr {
-        Expr::Literal(text) => match text.as_str() {
+        Expr::Literal(text) => match *text {
             "null" => Part::Null,
             "true" => Part::Bool(true),
             "false" => Part::Bool(false),
@@ -112,7 +112,7 @@ fn part(node: &Node, has_ctx: bool) -> Option<Part> {
                     return None;
                 };
                 let name = match name {
-                    FieldName::Fixed(name) => name.clone(),
+                    FieldName::Fixed(name) => (*name).to_owned(),
                     FieldName::Str(name) => quoted(name)?,
                     FieldName::Computed(_) => return None,
                 };
@@ -125,13 +125,13 @@ fn part(node: &Node, has_ctx: bool) -> Option<Part> {
             fields.sort_by(|(a, _), (b, _)| a.cmp(b));
             Part::Object(fields)
         }
-        Expr::Var(name) if has_ctx && name == "ctx" => Part::Ctx {
+        Expr::Var(name) if has_ctx && *name == "ctx" => Part::Ctx {
             at: node.at,
             steps: Vec::new(),
         },
         Expr::Field(target, name) => match part(target, has_ctx)? {
             Part::Ctx { at, mut steps } => {
-                steps.push(Step::Field(name.clone()));
+                steps.push(Step::Field((*name).to_owned()));
                 Part::Ctx { at, steps }
             }
             _ => return None,
@@ -186,6 +186,12 @@ impl Plain {
         self.part.value(ctx)
     }
 
+    /// What [`Plain::payload`] gives for `ctx`, without the payload: `Ok` where it gives one,
+    /// else the same [`Unread`]. For a caller that wants only whether the call succeeds.
+    pub fn reads(&self, ctx: &Value) -> Result<(), Unread> {
+        self.part.reads(ctx)
+    }
+
     /// Whether the template is a function of `ctx` (else a constant).
     pub fn is_function(&self) -> bool {
         self.function
@@ -211,32 +217,62 @@ impl Part {
                     .map(|(name, part)| Ok((name.clone(), part.value(ctx)?)))
                     .collect::<Result<Map<_, _>, _>>()?,
             ),
-            Part::Ctx { at, steps } => {
-                let mut value = ctx;
-                for (taken, step) in steps.iter().enumerate() {
-                    let fails = |message: String| Unread::Fails {
-                        message,
-                        at: *at,
-                        steps: taken + 1,
-                    };
-                    value = match (step, value) {
-                        (Step::Field(name), Value::Object(fields)) => fields
-                            .get(name)
-                            .ok_or_else(|| fails(format!("field does not exist: {name}")))?,
-                        (Step::Index(index), Value::Array(items)) => {
-                            items.get(*index).ok_or_else(|| {
-                                fails(format!(
-                                    "Index {index} out of bounds, not within [0, {})",
-                                    items.len()
-                                ))
-                            })?
-                        }
-                        _ => return Err(Unread::Left),
-                    };
-                }
-                copied(value, 0).ok_or(Unread::Left)?
-            }
+            Part::Ctx { at, steps } => copied(read(ctx, *at, steps)?, 0).ok_or(Unread::Left)?,
         })
+    }
+
+    /// [`Part::value`]'s verdict, found in the same order, without building the value.
+    fn reads(&self, ctx: &Value) -> Result<(), Unread> {
+        match self {
+            Part::Null | Part::Bool(_) | Part::Number(_) | Part::String(_) => Ok(()),
+            Part::Array(items) => items.iter().try_for_each(|item| item.reads(ctx)),
+            Part::Object(fields) => fields.iter().try_for_each(|(_, part)| part.reads(ctx)),
+            Part::Ctx { at, steps } => {
+                if copyable(read(ctx, *at, steps)?, 0) {
+                    Ok(())
+                } else {
+                    Err(Unread::Left)
+                }
+            }
+        }
+    }
+}
+
+/// The value `steps` read from `ctx`, or why the read fails (`at` is where `ctx` is written).
+fn read<'v>(ctx: &'v Value, at: usize, steps: &[Step]) -> Result<&'v Value, Unread> {
+    let mut value = ctx;
+    for (taken, step) in steps.iter().enumerate() {
+        let fails = |message: String| Unread::Fails {
+            message,
+            at,
+            steps: taken + 1,
+        };
+        value = match (step, value) {
+            (Step::Field(name), Value::Object(fields)) => fields
+                .get(name)
+                .ok_or_else(|| fails(format!("field does not exist: {name}")))?,
+            (Step::Index(index), Value::Array(items)) => items.get(*index).ok_or_else(|| {
+                fails(format!(
+                    "Index {index} out of bounds, not within [0, {})",
+                    items.len()
+                ))
+            })?,
+            _ => return Err(Unread::Left),
+        };
+    }
+    Ok(value)
+}
+
+/// Whether [`copied`] makes a copy of `value`.
+fn copyable(value: &Value, depth: usize) -> bool {
+    if depth > MAX_CTX_DEPTH {
+        return false;
+    }
+    match value {
+        Value::Number(n) => n.as_f64().and_then(json_number).is_some(),
+        Value::Array(items) => items.iter().all(|item| copyable(item, depth + 1)),
+        Value::Object(fields) => fields.values().all(|item| copyable(item, depth + 1)),
+        _ => true,
     }
 }
 
@@ -291,8 +327,16 @@ mod tests {
 
     use super::*;
 
+    /// The payload, checked against the verdict of [`Plain::reads`].
     fn payload(source: &str, ctx: &Value) -> Option<Value> {
-        plain(source)?.payload(ctx).ok()
+        let plain = plain(source)?;
+        let payload = plain.payload(ctx);
+        assert_eq!(
+            plain.reads(ctx),
+            payload.as_ref().map(|_| ()).map_err(Clone::clone),
+            "{source}"
+        );
+        payload.ok()
     }
 
     #[test]
@@ -352,7 +396,16 @@ mod tests {
     #[test]
     fn failed_reads_are_worded_and_placed_as_go_jsonnet_does() {
         let ctx = json!({"identity": {"id": "i-1", "list": [1]}});
-        let unread = |source: &str| plain(source).map(|p| p.payload(&ctx));
+        let unread = |source: &str| {
+            plain(source).map(|p| {
+                let payload = p.payload(&ctx);
+                assert_eq!(
+                    p.reads(&ctx),
+                    payload.as_ref().map(|_| ()).map_err(Clone::clone)
+                );
+                payload
+            })
+        };
         assert_eq!(
             unread("function(ctx) {\n  a: [ctx.session.id],\n}"),
             Some(Err(Unread::Fails {

@@ -13,7 +13,7 @@ use crate::suggest::did_you_mean;
 pub(crate) fn check(root: &Node) -> Result<(), Problem> {
     desugar(root, 0)?;
     let mut scope = Names::default();
-    scope.push("std".to_owned());
+    scope.push("std");
     analyze(root, false, &mut scope)
 }
 
@@ -143,7 +143,7 @@ fn desugar_specs(specs: &[ForSpec], level: usize) -> Result<(), Problem> {
 }
 
 /// The static analysis: every variable bound, `self` and `super` inside an object.
-fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Problem> {
+fn analyze<'t>(node: &Node<'t>, in_object: bool, scope: &mut Names<'t>) -> Result<(), Problem> {
     let outside = |what: &str| {
         Err(Problem::static_error(
             node.at,
@@ -213,7 +213,7 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Proble
         Expr::Function(params, body) => analyze_function(params, body, in_object, scope),
         Expr::Local(binds, body) => {
             let base = scope.len();
-            scope.extend(binds.iter().map(|b| b.name.clone()));
+            scope.extend(binds.iter().map(|b| b.name));
             let result = binds
                 .iter()
                 .try_for_each(|b| analyze_bind(b, in_object, scope))
@@ -232,14 +232,14 @@ fn analyze(node: &Node, in_object: bool, scope: &mut Names) -> Result<(), Proble
     }
 }
 
-fn analyze_function(
-    params: &[Param],
-    body: &Node,
+fn analyze_function<'t>(
+    params: &[Param<'t>],
+    body: &Node<'t>,
     in_object: bool,
-    scope: &mut Names,
+    scope: &mut Names<'t>,
 ) -> Result<(), Problem> {
     let base = scope.len();
-    scope.extend(params.iter().map(|p| p.name.clone()));
+    scope.extend(params.iter().map(|p| p.name));
     let result = params
         .iter()
         .filter_map(|p| p.default.as_ref())
@@ -249,7 +249,11 @@ fn analyze_function(
     result
 }
 
-fn analyze_bind(bind: &Bind, in_object: bool, scope: &mut Names) -> Result<(), Problem> {
+fn analyze_bind<'t>(
+    bind: &Bind<'t>,
+    in_object: bool,
+    scope: &mut Names<'t>,
+) -> Result<(), Problem> {
     match &bind.params {
         Some(params) => analyze_function(params, &bind.value, in_object, scope),
         None => analyze(&bind.value, in_object, scope),
@@ -258,13 +262,17 @@ fn analyze_bind(bind: &Bind, in_object: bool, scope: &mut Names) -> Result<(), P
 
 /// go-jsonnet's order: the locals, the field values, the asserts (all inside the object, with
 /// the locals in scope), then the field names (outside it).
-fn analyze_members(members: &[Member], in_object: bool, scope: &mut Names) -> Result<(), Problem> {
+fn analyze_members<'t>(
+    members: &[Member<'t>],
+    in_object: bool,
+    scope: &mut Names<'t>,
+) -> Result<(), Problem> {
     let base = scope.len();
     scope.extend(members.iter().filter_map(|m| match m {
-        Member::Local(bind) => Some(bind.name.clone()),
+        Member::Local(bind) => Some(bind.name),
         _ => None,
     }));
-    let inside = |scope: &mut Names| -> Result<(), Problem> {
+    let inside = |scope: &mut Names<'t>| -> Result<(), Problem> {
         for member in members {
             if let Member::Local(bind) = member {
                 analyze_bind(bind, true, scope)?;
@@ -308,16 +316,16 @@ fn analyze_members(members: &[Member], in_object: bool, scope: &mut Names) -> Re
 /// variables of the clauses up to its own, then `body`, then the sources from the last clause
 /// to the first, each with the variables of the clauses before it. A loop, not a recursion
 /// per clause: a comprehension may have thousands.
-fn analyze_specs(
-    specs: &[ForSpec],
+fn analyze_specs<'t>(
+    specs: &[ForSpec<'t>],
     in_object: bool,
-    scope: &mut Names,
-    body: &mut dyn FnMut(&mut Names) -> Result<(), Problem>,
+    scope: &mut Names<'t>,
+    body: &mut dyn FnMut(&mut Names<'t>) -> Result<(), Problem>,
 ) -> Result<(), Problem> {
     let base = scope.len();
-    let mut inside = |scope: &mut Names| -> Result<(), Problem> {
+    let mut inside = |scope: &mut Names<'t>| -> Result<(), Problem> {
         for spec in specs {
-            scope.push(spec.var.clone());
+            scope.push(spec.var);
             for condition in &spec.conditions {
                 analyze(condition, in_object, scope)?;
             }
@@ -337,32 +345,32 @@ fn analyze_specs(
 /// The names in scope, innermost last, with how many times each is bound: a template may bind
 /// thousands (`local a0 = …, a1 = …`), and each variable is looked up.
 #[derive(Default)]
-struct Names {
-    order: Vec<String>,
-    bound: HashMap<String, usize>,
+struct Names<'t> {
+    order: Vec<&'t str>,
+    bound: HashMap<&'t str, usize>,
 }
 
-impl Names {
+impl<'t> Names<'t> {
     fn len(&self) -> usize {
         self.order.len()
     }
 
-    fn push(&mut self, name: String) {
-        *self.bound.entry(name.clone()).or_default() += 1;
+    fn push(&mut self, name: &'t str) {
+        *self.bound.entry(name).or_default() += 1;
         self.order.push(name);
     }
 
-    fn extend(&mut self, names: impl IntoIterator<Item = String>) {
+    fn extend(&mut self, names: impl IntoIterator<Item = &'t str>) {
         names.into_iter().for_each(|name| self.push(name));
     }
 
     /// Unbinds the names bound after the first `len`.
     fn truncate(&mut self, len: usize) {
         for name in self.order.drain(len..) {
-            if let Some(count) = self.bound.get_mut(&name) {
+            if let Some(count) = self.bound.get_mut(name) {
                 *count -= 1;
                 if *count == 0 {
-                    self.bound.remove(&name);
+                    self.bound.remove(name);
                 }
             }
         }
@@ -373,13 +381,13 @@ impl Names {
     }
 }
 
-fn unknown_variable(name: &str, scope: &Names) -> String {
+fn unknown_variable(name: &str, scope: &Names<'_>) -> String {
     if name == "ctx" {
         return "`ctx` is not bound here: Kratos passes the context only to a top-level \
                 `function(ctx) …`"
             .into();
     }
-    match did_you_mean(name, scope.order.iter().map(String::as_str)) {
+    match did_you_mean(name, scope.order.iter().copied()) {
         Some(near) => format!("unknown variable `{name}`: did you mean `{near}`?"),
         None => format!(
             "unknown variable `{name}`: the names in scope are `std`, parameters, `local`s \

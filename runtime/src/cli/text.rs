@@ -1,7 +1,7 @@
 //! Plans as people read them (Terraform and Pulumi habits: `+`, `~`, `-`), in a terminal or a
 //! pull-request comment. Secrets show as `(sensitive)`, always.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use similar::{ChangeTag, TextDiff};
 
@@ -21,32 +21,48 @@ impl Style {
         Style { color }
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
+    fn paint<T: fmt::Display>(self, code: &'static str, text: T) -> Painted<T> {
+        Painted {
+            code: self.color.then_some(code),
+            text,
         }
     }
 
-    pub(crate) fn green(self, text: &str) -> String {
+    pub(crate) fn green<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.paint("32", text)
     }
 
-    pub(crate) fn yellow(self, text: &str) -> String {
+    pub(crate) fn yellow<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.paint("33", text)
     }
 
-    pub(crate) fn red(self, text: &str) -> String {
+    pub(crate) fn red<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.paint("31", text)
     }
 
-    pub(crate) fn bold(self, text: &str) -> String {
+    pub(crate) fn bold<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.paint("1", text)
     }
 
-    pub(crate) fn dim(self, text: &str) -> String {
+    pub(crate) fn dim<T: fmt::Display>(self, text: T) -> Painted<T> {
         self.paint("2", text)
+    }
+}
+
+/// Text in a colour (or as it is), written out where it is formatted: a plan of thousands of
+/// hooks makes no string per coloured word.
+pub(crate) struct Painted<T> {
+    /// The ANSI code, when colours are on.
+    code: Option<&'static str>,
+    text: T,
+}
+
+impl<T: fmt::Display> fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "\x1b[{code}m{}\x1b[0m", self.text),
+            None => self.text.fmt(f),
+        }
     }
 }
 
@@ -141,10 +157,10 @@ fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
         BackendName::Project(id) => writeln!(
             out,
             "{} (revision {}):",
-            style.bold(&format!("Project {id}")),
+            style.bold(format_args!("Project {id}")),
             plan.revision_id
         ),
-        BackendName::KratosConfig(_) => writeln!(out, "{}:", style.bold(&plan.backend.to_string())),
+        BackendName::KratosConfig(_) => writeln!(out, "{}:", style.bold(&plan.backend)),
     };
     // Unchanged hooks show only when a field could not be compared.
     let shown: Vec<&Change> = plan
@@ -165,7 +181,7 @@ fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
             let _ = writeln!(
                 out,
                 "    {} {} {}",
-                style.dim(&hook.scope.to_string()),
+                style.dim(&hook.scope),
                 hook.method,
                 hook.url
             );
@@ -181,23 +197,30 @@ fn project_text(out: &mut String, plan: &ProjectPlan, style: Style) {
 }
 
 fn change_text(out: &mut String, change: &Change, style: Style) {
-    let (sign, paint): (&str, fn(Style, &str) -> String) = match change.kind {
-        ChangeKind::Create => ("+", Style::green),
-        ChangeKind::Update => ("~", Style::yellow),
-        ChangeKind::Delete => ("-", Style::red),
-        ChangeKind::Unchanged => (" ", Style::dim),
+    let sign = match change.kind {
+        ChangeKind::Create => style.green("+"),
+        ChangeKind::Update => style.yellow("~"),
+        ChangeKind::Delete => style.red("-"),
+        ChangeKind::Unchanged => style.dim(" "),
     };
     let url = &change.url;
-    let title = match &change.name {
-        Some(name) => format!("{name}: {} {url}", change.method),
-        None => format!("{} {url}", change.method),
-    };
     let note = if change.pruned {
         " (not declared; owned by the prune policy)"
     } else {
         ""
     };
-    let _ = writeln!(out, "  {} {}{note}", paint(style, sign), style.bold(&title));
+    let _ = match &change.name {
+        Some(name) => writeln!(
+            out,
+            "  {sign} {}{note}",
+            style.bold(format_args!("{name}: {} {url}", change.method))
+        ),
+        None => writeln!(
+            out,
+            "  {sign} {}{note}",
+            style.bold(format_args!("{} {url}", change.method))
+        ),
+    };
     let _ = writeln!(out, "      in {}", change.scope);
     for field in &change.fields {
         field_text(out, change.kind, field, style);
@@ -222,10 +245,10 @@ fn field_text(out: &mut String, kind: ChangeKind, field: &FieldChange, style: St
                 let line = change.value().trim_end_matches('\n');
                 let _ = match change.tag() {
                     ChangeTag::Delete => {
-                        writeln!(out, "          {}", style.red(&format!("- {line}")))
+                        writeln!(out, "          {}", style.red(format_args!("- {line}")))
                     }
                     ChangeTag::Insert => {
-                        writeln!(out, "          {}", style.green(&format!("+ {line}")))
+                        writeln!(out, "          {}", style.green(format_args!("+ {line}")))
                     }
                     ChangeTag::Equal => writeln!(out, "            {line}"),
                 };
@@ -253,8 +276,8 @@ fn field_text(out: &mut String, kind: ChangeKind, field: &FieldChange, style: St
                 _ => style.yellow("~"),
             };
             let value = match (before, after) {
-                (Shown::Absent, after) => shown_inline(after),
-                (before, Shown::Absent) => shown_inline(before),
+                (Shown::Absent, after) => shown_inline(after).to_string(),
+                (before, Shown::Absent) => shown_inline(before).to_string(),
                 (Shown::Sensitive, Shown::Sensitive) => format!("{REDACTED} (changed)"),
                 (before, after) => format!("{} -> {}", shown_inline(before), shown_inline(after)),
             };
@@ -263,14 +286,23 @@ fn field_text(out: &mut String, kind: ChangeKind, field: &FieldChange, style: St
     }
 }
 
-fn shown_inline(shown: &Shown) -> String {
-    match shown {
-        Shown::Absent => "(none)".into(),
-        Shown::Value(value) => value.to_string(),
-        Shown::Text(text) if text.lines().count() <= 1 => format!("{text:?}"),
-        Shown::Text(text) => format!("({} lines of Jsonnet)", text.lines().count()),
-        Shown::Unreadable(what) => format!("(stored at {what})"),
-        Shown::Sensitive => REDACTED.into(),
+/// A value on one line: its JSON, a one-line text quoted, or what stands for it.
+fn shown_inline(shown: &Shown) -> Inline<'_> {
+    Inline(shown)
+}
+
+struct Inline<'a>(&'a Shown);
+
+impl fmt::Display for Inline<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Shown::Absent => f.write_str("(none)"),
+            Shown::Value(value) => value.fmt(f),
+            Shown::Text(text) if text.lines().count() <= 1 => write!(f, "{text:?}"),
+            Shown::Text(text) => write!(f, "({} lines of Jsonnet)", text.lines().count()),
+            Shown::Unreadable(what) => write!(f, "(stored at {what})"),
+            Shown::Sensitive => f.write_str(REDACTED),
+        }
     }
 }
 

@@ -101,6 +101,16 @@ fn plain_call(
     encoding: Encoding,
     keep: Keep,
 ) -> Option<Result<Payload, PayloadError>> {
+    // Only whether a JSON payload is made: the reads alone tell.
+    if keep == Keep::Verdicts && encoding == Encoding::Json {
+        return match plain.reads(ctx) {
+            Ok(()) => Some(Ok(Payload::Json(Value::Null))),
+            Err(Unread::Fails { message, at, steps }) => {
+                Some(Err(eval::read_fails(source, message, at, steps)))
+            }
+            Err(Unread::Left) => None,
+        };
+    }
     match plain.payload(ctx) {
         Ok(payload) => Some(keep.kept(eval::encoded(payload, encoding))),
         Err(Unread::Fails { message, at, steps }) => {

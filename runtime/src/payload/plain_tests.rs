@@ -148,6 +148,15 @@ proptest! {
             .collect();
         let by_evaluator = evaluated(&cases);
         for ((source, ctx), results) in cases.iter().zip(&by_evaluator) {
+            // What a plan asks (only whether the call succeeds) is what the payload says.
+            if let Some(plain) = plain(source) {
+                let payload = plain.payload(ctx);
+                prop_assert_eq!(
+                    plain.reads(ctx),
+                    payload.as_ref().map(|_| ()).map_err(Clone::clone),
+                    "{} with {}", source, ctx
+                );
+            }
             let payload = match plain(source).map(|plain| plain.payload(ctx)) {
                 Some(Ok(payload)) => payload,
                 // A read that fails fails there too, in the same words.
