@@ -168,7 +168,23 @@ fn is_identifier(b: u8) -> bool {
 }
 
 fn is_symbol(b: u8) -> bool {
-    b"!$:~+-&|^=<>*/%".contains(&b)
+    matches!(
+        b,
+        b'!' | b'$'
+            | b':'
+            | b'~'
+            | b'+'
+            | b'-'
+            | b'&'
+            | b'|'
+            | b'^'
+            | b'='
+            | b'<'
+            | b'>'
+            | b'*'
+            | b'/'
+            | b'%'
+    )
 }
 
 struct Lexer<'a> {

@@ -7,6 +7,8 @@
 //! objects with their fields sorted, numbers as [`json_number`] writes them. The runtime's
 //! property tests hold the two paths to the same answers.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Number, Value};
 
 use super::ast::{Expr, FieldName, Member, Node};
@@ -19,11 +21,38 @@ const MAX_CTX_DEPTH: usize = 64;
 
 /// A template whose payload is built only of `null`, booleans, numbers, quoted strings, arrays,
 /// objects with fixed, visible fields, and reads of `ctx` by field name or index.
+///
+/// Held flat, as a program may hold thousands: its parts, fields and steps each in one list,
+/// its strings in one text, so that a template is a handful of allocations, not one per name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plain {
-    part: Part,
+    /// The result.
+    top: Part,
+    /// The items of every array, each array's together.
+    items: Vec<Part>,
+    /// The fields of every object, each object's together, in the order of their names (the
+    /// order in which an evaluator writes them out, and so the one in which the first read that
+    /// fails is found), each name once.
+    fields: Vec<(Span, Part)>,
+    /// The steps of every read of `ctx`, each read's together.
+    steps: Vec<Step>,
+    /// Every string and name.
+    text: String,
     /// A function of `ctx`, not a constant.
     function: bool,
+}
+
+/// A stretch of [`Plain::text`], or of one of its lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,22 +61,22 @@ enum Part {
     Bool(bool),
     /// A whole number or not, as [`json_number`] writes it.
     Number(Number),
-    String(String),
-    Array(Vec<Part>),
-    /// The fields in the order of their names, each name once: the order in which an evaluator
-    /// writes them out, and so the one in which the first read that fails is found.
-    Object(Vec<(String, Part)>),
-    /// `ctx` and the steps read from it; `at` is where `ctx` is written.
+    String(Span),
+    /// Its items in [`Plain::items`].
+    Array(Span),
+    /// Its fields in [`Plain::fields`].
+    Object(Span),
+    /// `ctx` and the steps read from it (in [`Plain::steps`]); `at` is where `ctx` is written.
     Ctx {
         at: usize,
-        steps: Vec<Step>,
+        steps: Span,
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Step {
-    /// `.name` or `["name"]`.
-    Field(String),
+    /// `.name` or `["name"]`: the name in [`Plain::text`].
+    Field(Span),
     /// `[0]`.
     Index(usize),
 }
@@ -62,7 +91,7 @@ pub fn plain(source: &str) -> Option<Plain> {
 }
 
 /// [`plain`] of a template already parsed.
-pub(super) fn of_tree(tree: &Node) -> Option<Plain> {
+pub(super) fn of_tree(tree: &Node<'_>) -> Option<Plain> {
     if tree.height > SHALLOW {
         return None;
     }
@@ -77,86 +106,167 @@ pub(super) fn of_tree(tree: &Node) -> Option<Plain> {
         },
         _ => (top, false),
     };
+    // Room for a typical body's names and reads, so that the lists rarely grow.
+    let mut builder = Builder {
+        has_ctx,
+        items: Vec::new(),
+        fields: Vec::with_capacity(8),
+        steps: Vec::with_capacity(8),
+        text: String::with_capacity(64),
+    };
+    let top = builder.part(result)?;
+    // Every offset must fit the spans (a template is far smaller: see `MAX_BODY_BYTES`).
+    let fits = |len: usize| u32::try_from(len).is_ok();
+    if !(fits(builder.items.len())
+        && fits(builder.fields.len())
+        && fits(builder.steps.len())
+        && fits(builder.text.len()))
+    {
+        return None;
+    }
     Some(Plain {
-        part: part(result, has_ctx)?,
+        top,
+        items: builder.items,
+        fields: builder.fields,
+        steps: builder.steps,
+        text: builder.text,
         function: has_ctx,
     })
 }
 
-fn part(node: &Node, has_ctx: bool) -> Option<Part> {
-    Some(match &node.expr {
-        Expr::Literal(text) => match *text {
-            "null" => Part::Null,
-            "true" => Part::Bool(true),
-            "false" => Part::Bool(false),
-            number => Part::Number(json_number(number.parse().ok()?)?),
-        },
-        Expr::Str(..) => Part::String(quoted(node)?),
-        Expr::Parens(inner) => part(inner, has_ctx)?,
-        Expr::Array(items) => Part::Array(
-            items
-                .iter()
-                .map(|item| part(item, has_ctx))
-                .collect::<Option<_>>()?,
-        ),
-        Expr::Object(members) => {
-            let mut fields: Vec<(String, Part)> = Vec::with_capacity(members.len());
-            for member in members {
-                let Member::Field {
-                    name,
-                    params: None,
-                    value,
-                    colons: 1,
-                } = member
-                else {
-                    return None;
-                };
-                let name = match name {
-                    FieldName::Fixed(name) => (*name).to_owned(),
-                    FieldName::Str(name) => quoted(name)?,
-                    FieldName::Computed(_) => return None,
-                };
-                // Jsonnet refuses a name given twice when it evaluates the object.
-                if fields.iter().any(|(seen, _)| *seen == name) {
-                    return None;
-                }
-                fields.push((name, part(value, has_ctx)?));
+/// Builds the lists of a [`Plain`] from a tree.
+struct Builder {
+    has_ctx: bool,
+    items: Vec<Part>,
+    fields: Vec<(Span, Part)>,
+    steps: Vec<Step>,
+    text: String,
+}
+
+impl Builder {
+    /// `text` added to the text.
+    fn add_text(&mut self, text: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(text);
+        span(start, text.len())
+    }
+
+    fn part(&mut self, node: &Node<'_>) -> Option<Part> {
+        Some(match &node.expr {
+            Expr::Literal(text) => match *text {
+                "null" => Part::Null,
+                "true" => Part::Bool(true),
+                "false" => Part::Bool(false),
+                number => Part::Number(json_number(number.parse().ok()?)?),
+            },
+            Expr::Str(..) => {
+                let value = quoted(node)?;
+                Part::String(self.add_text(&value))
             }
-            fields.sort_by(|(a, _), (b, _)| a.cmp(b));
-            Part::Object(fields)
-        }
-        Expr::Var(name) if has_ctx && *name == "ctx" => Part::Ctx {
-            at: node.at,
-            steps: Vec::new(),
-        },
-        Expr::Field(target, name) => match part(target, has_ctx)? {
-            Part::Ctx { at, mut steps } => {
-                steps.push(Step::Field((*name).to_owned()));
-                Part::Ctx { at, steps }
+            Expr::Parens(inner) => self.part(inner)?,
+            Expr::Array(items) => {
+                // The items of nested arrays go in first; this array's then go in together.
+                let parts = items
+                    .iter()
+                    .map(|item| self.part(item))
+                    .collect::<Option<Vec<_>>>()?;
+                let start = self.items.len();
+                self.items.extend(parts);
+                Part::Array(span(start, items.len()))
+            }
+            Expr::Object(members) => {
+                let mut fields: Vec<(Span, Part)> = Vec::with_capacity(members.len());
+                for member in members {
+                    let Member::Field {
+                        name,
+                        params: None,
+                        value,
+                        colons: 1,
+                    } = member
+                    else {
+                        return None;
+                    };
+                    let name = match name {
+                        FieldName::Fixed(name) => Cow::Borrowed(*name),
+                        FieldName::Str(name) => quoted(name)?,
+                        FieldName::Computed(_) => return None,
+                    };
+                    // Jsonnet refuses a name given twice when it evaluates the object.
+                    if fields
+                        .iter()
+                        .any(|(seen, _)| self.text[seen.range()] == *name)
+                    {
+                        return None;
+                    }
+                    let name = self.add_text(&name);
+                    let part = self.part(value)?;
+                    fields.push((name, part));
+                }
+                let text = &self.text;
+                fields.sort_by(|(a, _), (b, _)| text[a.range()].cmp(&text[b.range()]));
+                let start = self.fields.len();
+                self.fields.extend(fields);
+                Part::Object(span(start, members.len()))
+            }
+            Expr::Var(name) if self.has_ctx && *name == "ctx" => Part::Ctx {
+                at: node.at,
+                steps: span(self.steps.len(), 0),
+            },
+            Expr::Field(target, name) => {
+                let Part::Ctx { at, steps } = self.part(target)? else {
+                    return None;
+                };
+                let name = self.add_text(name);
+                Part::Ctx {
+                    at,
+                    steps: self.step(steps, Step::Field(name)),
+                }
+            }
+            Expr::Index(target, index) => {
+                let Part::Ctx { at, steps } = self.part(target)? else {
+                    return None;
+                };
+                let step = match &index.expr {
+                    Expr::Str(..) => Step::Field(self.add_text(&quoted(index)?)),
+                    Expr::Literal(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => {
+                        Step::Index(digits.parse().ok()?)
+                    }
+                    _ => return None,
+                };
+                Part::Ctx {
+                    at,
+                    steps: self.step(steps, step),
+                }
             }
             _ => return None,
-        },
-        Expr::Index(target, index) => {
-            let Part::Ctx { at, mut steps } = part(target, has_ctx)? else {
-                return None;
-            };
-            steps.push(match &index.expr {
-                Expr::Str(..) => Step::Field(quoted(index)?),
-                Expr::Literal(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => {
-                    Step::Index(digits.parse().ok()?)
-                }
-                _ => return None,
-            });
-            Part::Ctx { at, steps }
+        })
+    }
+
+    /// The steps `steps` then `step`. A read's steps are added one after the other, the
+    /// target's first, so `steps` ends the list.
+    fn step(&mut self, steps: Span, step: Step) -> Span {
+        debug_assert_eq!(steps.range().end, self.steps.len());
+        self.steps.push(step);
+        Span {
+            start: steps.start,
+            len: steps.len + 1,
         }
-        _ => return None,
-    })
+    }
+}
+
+/// A span; the lengths were checked to fit when the [`Plain`] is made, and are checked again
+/// here without a panic (a longer one is cut, and the template is refused by [`of_tree`]).
+fn span(start: usize, len: usize) -> Span {
+    Span {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        len: u32::try_from(len).unwrap_or(0),
+    }
 }
 
 /// The value of a `"…"` or `'…'` string (verbatim and block strings are left to the evaluator).
-fn quoted(node: &Node) -> Option<String> {
+fn quoted<'t>(node: &Node<'t>) -> Option<Cow<'t, str>> {
     match &node.expr {
-        Expr::Str(StrKind::Double | StrKind::Single, _) => node.string().map(Into::into),
+        Expr::Str(StrKind::Double | StrKind::Single, _) => node.string(),
         _ => None,
     }
 }
@@ -183,52 +293,58 @@ pub enum Unread {
 impl Plain {
     /// The payload for `ctx`, or why there is none here.
     pub fn payload(&self, ctx: &Value) -> Result<Value, Unread> {
-        self.part.value(ctx)
+        self.value(&self.top, ctx)
     }
 
     /// What [`Plain::payload`] gives for `ctx`, without the payload: `Ok` where it gives one,
     /// else the same [`Unread`]. For a caller that wants only whether the call succeeds.
     pub fn reads(&self, ctx: &Value) -> Result<(), Unread> {
-        self.part.reads(ctx)
+        self.check(&self.top, ctx)
     }
 
     /// Whether the template is a function of `ctx` (else a constant).
     pub fn is_function(&self) -> bool {
         self.function
     }
-}
 
-impl Part {
-    fn value(&self, ctx: &Value) -> Result<Value, Unread> {
-        Ok(match self {
+    fn value(&self, part: &Part, ctx: &Value) -> Result<Value, Unread> {
+        Ok(match part {
             Part::Null => Value::Null,
             Part::Bool(b) => Value::Bool(*b),
             Part::Number(n) => Value::Number(n.clone()),
-            Part::String(s) => Value::String(s.clone()),
+            Part::String(s) => Value::String(self.text[s.range()].to_owned()),
             Part::Array(items) => Value::Array(
-                items
+                self.items[items.range()]
                     .iter()
-                    .map(|item| item.value(ctx))
+                    .map(|item| self.value(item, ctx))
                     .collect::<Result<_, _>>()?,
             ),
             Part::Object(fields) => Value::Object(
-                fields
+                self.fields[fields.range()]
                     .iter()
-                    .map(|(name, part)| Ok((name.clone(), part.value(ctx)?)))
+                    .map(|(name, part)| {
+                        Ok((self.text[name.range()].to_owned(), self.value(part, ctx)?))
+                    })
                     .collect::<Result<Map<_, _>, _>>()?,
             ),
-            Part::Ctx { at, steps } => copied(read(ctx, *at, steps)?, 0).ok_or(Unread::Left)?,
+            Part::Ctx { at, steps } => {
+                copied(self.read(ctx, *at, *steps)?, 0).ok_or(Unread::Left)?
+            }
         })
     }
 
-    /// [`Part::value`]'s verdict, found in the same order, without building the value.
-    fn reads(&self, ctx: &Value) -> Result<(), Unread> {
-        match self {
+    /// [`Plain::value`]'s verdict, found in the same order, without building the value.
+    fn check(&self, part: &Part, ctx: &Value) -> Result<(), Unread> {
+        match part {
             Part::Null | Part::Bool(_) | Part::Number(_) | Part::String(_) => Ok(()),
-            Part::Array(items) => items.iter().try_for_each(|item| item.reads(ctx)),
-            Part::Object(fields) => fields.iter().try_for_each(|(_, part)| part.reads(ctx)),
+            Part::Array(items) => self.items[items.range()]
+                .iter()
+                .try_for_each(|item| self.check(item, ctx)),
+            Part::Object(fields) => self.fields[fields.range()]
+                .iter()
+                .try_for_each(|(_, part)| self.check(part, ctx)),
             Part::Ctx { at, steps } => {
-                if copyable(read(ctx, *at, steps)?, 0) {
+                if copyable(self.read(ctx, *at, *steps)?, 0) {
                     Ok(())
                 } else {
                     Err(Unread::Left)
@@ -236,31 +352,37 @@ impl Part {
             }
         }
     }
-}
 
-/// The value `steps` read from `ctx`, or why the read fails (`at` is where `ctx` is written).
-fn read<'v>(ctx: &'v Value, at: usize, steps: &[Step]) -> Result<&'v Value, Unread> {
-    let mut value = ctx;
-    for (taken, step) in steps.iter().enumerate() {
-        let fails = |message: String| Unread::Fails {
-            message,
-            at,
-            steps: taken + 1,
-        };
-        value = match (step, value) {
-            (Step::Field(name), Value::Object(fields)) => fields
-                .get(name)
-                .ok_or_else(|| fails(format!("field does not exist: {name}")))?,
-            (Step::Index(index), Value::Array(items)) => items.get(*index).ok_or_else(|| {
-                fails(format!(
-                    "Index {index} out of bounds, not within [0, {})",
-                    items.len()
-                ))
-            })?,
-            _ => return Err(Unread::Left),
-        };
+    /// The value `steps` read from `ctx`, or why the read fails (`at` is where `ctx` is
+    /// written).
+    fn read<'v>(&self, ctx: &'v Value, at: usize, steps: Span) -> Result<&'v Value, Unread> {
+        let mut value = ctx;
+        for (taken, step) in self.steps[steps.range()].iter().enumerate() {
+            let fails = |message: String| Unread::Fails {
+                message,
+                at,
+                steps: taken + 1,
+            };
+            value = match (step, value) {
+                (Step::Field(name), Value::Object(fields)) => {
+                    let name = &self.text[name.range()];
+                    fields
+                        .get(name)
+                        .ok_or_else(|| fails(format!("field does not exist: {name}")))?
+                }
+                (Step::Index(index), Value::Array(items)) => {
+                    items.get(*index).ok_or_else(|| {
+                        fails(format!(
+                            "Index {index} out of bounds, not within [0, {})",
+                            items.len()
+                        ))
+                    })?
+                }
+                _ => return Err(Unread::Left),
+            };
+        }
+        Ok(value)
     }
-    Ok(value)
 }
 
 /// Whether [`copied`] makes a copy of `value`.

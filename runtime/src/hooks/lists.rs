@@ -86,6 +86,32 @@ impl StoredEntry {
     }
 }
 
+impl StoredEntry {
+    /// Whether the entry's body names a template stored elsewhere (a link or a file): a
+    /// `body` that is neither empty nor `base64://…`. Told from the text where it shows, else
+    /// by decoding the `body` ([`StoredEntry::body`]).
+    pub(crate) fn body_is_reference(&self) -> bool {
+        let text = &*self.0;
+        // Without a backslash every key is written as it is and no string holds a quote, so
+        // each `"body"` followed by `:` is a key; when each of them holds `base64://…`, the
+        // body (if the entry has one) is inline.
+        if !text.contains('\\') {
+            const SPACE: &[char] = &[' ', '\t', '\n', '\r'];
+            let inline = text.match_indices("\"body\"").all(|(at, key)| {
+                text[at + key.len()..]
+                    .trim_start_matches(SPACE)
+                    .strip_prefix(':')
+                    .is_some_and(|value| value.trim_start_matches(SPACE).starts_with("\"base64://"))
+            });
+            if inline {
+                return false;
+            }
+        }
+        self.body()
+            .is_some_and(|body| !body.is_empty() && !body.starts_with("base64://"))
+    }
+}
+
 impl PartialEq for StoredEntry {
     /// Equal when they mean the same JSON, however they are laid out.
     fn eq(&self, other: &Self) -> bool {
@@ -242,5 +268,33 @@ mod tests {
                 .len(Scope::LoginBefore),
             1
         );
+    }
+
+    #[test]
+    fn a_body_read_from_the_text_is_the_decoded_one() {
+        let decoded = |entry: &StoredEntry| {
+            entry
+                .body()
+                .is_some_and(|b| !b.is_empty() && !b.starts_with("base64://"))
+        };
+        for text in [
+            r#"{"hook":"web_hook","config":{"url":"u","body":"base64://e30="}}"#,
+            r#"{"hook":"web_hook","config":{"url":"u","body" : "base64://e30="}}"#,
+            r#"{"hook":"web_hook","config":{"url":"u","body":"https://x/b.jsonnet"}}"#,
+            r#"{"hook":"web_hook","config":{"url":"u","body":"file:///b.jsonnet"}}"#,
+            r#"{"hook":"web_hook","config":{"url":"u","body":""}}"#,
+            r#"{"hook":"web_hook","config":{"url":"u"}}"#,
+            r#"{"hook":"web_hook","config":{"url":"u","body":null}}"#,
+            r#"{"hook":"web_hook","config":{"url":"body","body":"https://x"}}"#,
+            r#"{"hook":"web_hook","config":{"headers":{"body":"base64://x"},"body":"https://x"}}"#,
+            r#"{"hook":"web_hook","config":{"bo\u0064y":"https://x"}}"#,
+            r#"{"hook":"web_hook","config":{"body":"base64://e30=","body":"https://x"}}"#,
+            r#"{"hook":"web_hook","config":{"body":"https:\/\/x"}}"#,
+            r#"{"hook":"web_hook","config":{"body":"base64:\/\/x"}}"#,
+            r#"{"hook":"session"}"#,
+        ] {
+            let entry = StoredEntry::from_json_text(text.as_bytes().to_vec());
+            assert_eq!(entry.body_is_reference(), decoded(&entry), "{text}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! [`HookUrl`]: the URL of a web hook. It may carry credentials (`https://user:pass@host/`), so
 //! it shows masked wherever it is displayed; the URL as written takes a method that says so.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A web hook's URL. `Display` and `Debug` mask any password in it (`https://user:****@host/`);
@@ -32,19 +33,19 @@ impl fmt::Debug for HookUrl {
     }
 }
 
-/// A URL with any password in it replaced by `****`.
-fn mask_credentials(url: &str) -> String {
+/// A URL with any password in it replaced by `****` (most have none: they show as written).
+fn mask_credentials(url: &str) -> Cow<'_, str> {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+        return Cow::Borrowed(url);
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     match authority.rsplit_once('@') {
         Some((userinfo, host)) => {
             let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:****@{host}{tail}")
+            Cow::Owned(format!("{scheme}://{user}:****@{host}{tail}"))
         }
-        None => url.to_owned(),
+        None => Cow::Borrowed(url),
     }
 }
 

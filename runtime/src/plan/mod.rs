@@ -57,11 +57,7 @@ pub(crate) fn bodies_to_fetch(
     let references: Vec<(Scope, &StoredEntry)> = lists
         .iter()
         .flat_map(|(scope, list)| list.iter().map(move |entry| (scope, entry)))
-        .filter(|(_, entry)| {
-            entry
-                .body()
-                .is_some_and(|body| !body.is_empty() && !body.starts_with("base64://"))
-        })
+        .filter(|(_, entry)| entry.body_is_reference())
         .collect();
     if references.is_empty() {
         return Vec::new();

@@ -35,7 +35,10 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
         !allowed(c) || matches!(c, '\t' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
     };
     let gives_up = if text.is_ascii() {
-        text.bytes().any(|b| unusual(char::from(b)))
+        // The ASCII characters `unusual` takes: the controls but line feed and carriage
+        // return, tab included, and DEL. Byte by byte, in a loop the compiler widens.
+        debug_assert!((0..=0x7f_u8).all(|b| unusual(char::from(b)) == ascii_unusual(b)));
+        text.bytes().fold(false, |seen, b| seen | ascii_unusual(b))
     } else {
         text.chars().any(unusual)
     };
@@ -77,6 +80,11 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
     }
     reader.events.extend([Event::DocumentEnd, Event::StreamEnd]);
     Some(reader.events)
+}
+
+/// `unusual` of an ASCII character (see [`events`]).
+fn ascii_unusual(b: u8) -> bool {
+    (b < 0x20 && b != b'\n' && b != b'\r') || b == 0x7f
 }
 
 struct Block<'a> {

@@ -136,7 +136,7 @@ impl<'a> Reader<'a> {
                     Scalar::Bool(false) => out.extend_from_slice(b"false"),
                     Scalar::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
                     Scalar::Float(n) => write_json(out, &n),
-                    Scalar::Str(text) => write_json(out, text),
+                    Scalar::Str(text) => write_string(out, text),
                 }
             }
             Event::SequenceStart(anchor, tag) => {
@@ -168,7 +168,7 @@ impl<'a> Reader<'a> {
                     if keys.0.len() > 1 {
                         out.push(b',');
                     }
-                    write_json(out, &key);
+                    write_string(out, &key);
                     out.push(b':');
                     let event = self.next()?;
                     self.json(event, depth + 1, out)?;
@@ -178,6 +178,23 @@ impl<'a> Reader<'a> {
             _ => return Err(GiveUp),
         }
         Ok(())
+    }
+}
+
+/// `text` as a JSON string: as it is between quotes when nothing in it needs an escape (the
+/// URLs, methods and `base64://` bodies of hook lists), else as `serde_json` writes it.
+fn write_string(out: &mut Vec<u8>, text: &str) {
+    // A fold rather than `all`: no early exit, so the compiler checks many bytes at a time.
+    let plain = text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        write_json(out, text);
     }
 }
 
