@@ -3,7 +3,9 @@
 //! rendering), and the checks are pure.
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasherDefault, Hash};
+
+use rustc_hash::FxHasher;
 use std::sync::Mutex;
 
 /// How many answers are kept; past that the memo starts again (templates are few, and an
@@ -12,8 +14,12 @@ use std::sync::Mutex;
 /// 16 MiB of them.
 const KEPT: usize = 256;
 
-/// A bounded memo of a pure function.
-pub(super) struct Memo<K, V>(Mutex<Option<HashMap<K, V>>>);
+/// A bounded memo of a pure function. Its keys are whole templates, written in the program
+/// (or computed by it): hashed with a fast hash rather than one made against collisions an
+/// attacker could choose.
+pub(super) struct Memo<K, V>(Mutex<Option<Kept<K, V>>>);
+
+type Kept<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 impl<K: Hash + Eq, V: Clone> Memo<K, V> {
     pub(super) const fn new() -> Self {
@@ -34,7 +40,7 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
             Answer::Passing(value) => return value,
         };
         if let Ok(mut guard) = self.0.lock() {
-            let kept = guard.get_or_insert_with(HashMap::new);
+            let kept = guard.get_or_insert_with(Kept::default);
             if kept.len() >= KEPT {
                 kept.clear();
             }

@@ -46,11 +46,27 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
         return None;
     }
     let mut lines = Vec::new();
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.contains('\r') {
-            return None;
-        }
+    // Carriage returns are rare: the lines are searched for one only when the text has one.
+    let has_cr = text.as_bytes().contains(&b'\r');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start <= bytes.len() {
+        // The lines are short: a plain loop finds their ends faster than a search.
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |at| start + at);
+        let line = &text[start..end];
+        start = end + 1;
+        let line = if has_cr {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.contains('\r') {
+                return None;
+            }
+            line
+        } else {
+            line
+        };
         let content = line.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
             continue;

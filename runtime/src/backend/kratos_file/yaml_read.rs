@@ -32,6 +32,7 @@ pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
     let mut found = Found::new(&paths);
     let mut reader = Reader {
         events: yaml_block::events(text)?.into_iter(),
+        spare: Vec::new(),
     };
     reader.document(&mut found).ok()?;
     Some(found.finish())
@@ -39,6 +40,9 @@ pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
 
 struct Reader<'a> {
     events: std::vec::IntoIter<Event<'a>>,
+    /// Key lists of mappings read before, for the next ones (a list of ten thousand hooks has
+    /// thirty thousand mappings).
+    spare: Vec<Keys<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -158,7 +162,8 @@ impl<'a> Reader<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 plain(anchor, tag.is_some())?;
-                let mut keys = Keys::default();
+                let mut keys = self.spare.pop().unwrap_or_default();
+                keys.0.clear();
                 out.push(b'{');
                 loop {
                     let key = match self.next()? {
@@ -173,6 +178,7 @@ impl<'a> Reader<'a> {
                     let event = self.next()?;
                     self.json(event, depth + 1, out)?;
                 }
+                self.spare.push(keys);
                 out.push(b'}');
             }
             _ => return Err(GiveUp),
