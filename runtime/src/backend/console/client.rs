@@ -3,7 +3,7 @@
 //! requests by the rate limit Ory's answers announce (`pacer.rs`), and knows nothing of plans.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
@@ -73,8 +73,11 @@ impl fmt::Debug for PatchOutcome {
 #[derive(Clone, Debug)]
 pub(crate) struct ConsoleClient {
     http: reqwest::Client,
-    /// For stored bodies: follows no redirects, sends no credentials.
-    bodies: reqwest::Client,
+    /// For stored bodies: follows no redirects, sends no credentials. Made when the first body
+    /// is fetched (few runs fetch any): each client reads the system's certificates.
+    bodies: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    /// The time limit of a request.
+    timeout: Duration,
     base: String,
     key: ApiKey,
     trace: Trace,
@@ -94,6 +97,15 @@ pub(crate) fn install_tls_provider() {
     #[allow(deprecated)]
     let provider = rustls::crypto::ring::default_provider();
     let _ = provider.install_default();
+}
+
+/// A client that gives up after `timeout`, names itself, and follows no redirects.
+fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .user_agent(concat!("ory-actions/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
 }
 
 impl ConsoleClient {
@@ -125,20 +137,20 @@ impl ConsoleClient {
                 HookUrl::new(base.as_str())
             )));
         }
-        let builder = || {
-            reqwest::Client::builder()
-                .timeout(timeout)
-                .connect_timeout(timeout.min(Duration::from_secs(10)))
-                .user_agent(concat!("ory-actions/", env!("CARGO_PKG_VERSION")))
-                .redirect(reqwest::redirect::Policy::none())
-        };
-        let failed =
-            |e: reqwest::Error| Error::Config(format!("cannot set up the HTTP client: {e}"));
-        let http = builder().build().map_err(failed)?;
-        let bodies = builder().build().map_err(failed)?;
+        let mut builder = client_builder(timeout);
+        if parsed.scheme() == "http" {
+            // A loopback stand-in over plain HTTP: this client talks to nothing else (it
+            // follows no redirects), so it needs no certificates, and reading the system's
+            // would cost more than a plan of ten thousand hooks' checks.
+            builder = builder.tls_certs_only([]);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
         Ok(ConsoleClient {
             http,
-            bodies,
+            bodies: Arc::default(),
+            timeout,
             base,
             key,
             trace: Trace::default(),
@@ -236,7 +248,16 @@ impl ConsoleClient {
             parsed.path()
         );
         let started = std::time::Instant::now();
-        let response = self.bodies.get(parsed).send().await.map_err(|e| {
+        let bodies = self
+            .bodies
+            .get_or_init(|| {
+                client_builder(self.timeout)
+                    .build()
+                    .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let response = bodies.get(parsed).send().await.map_err(|e| {
             let reason = transport(&e);
             self.trace
                 .line(|| format!("{shown} → no answer ({reason})"));
