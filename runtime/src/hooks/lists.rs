@@ -39,6 +39,11 @@ impl StoredEntry {
         StoredEntry(raw.into())
     }
 
+    /// The entry's JSON text.
+    pub(crate) fn text(&self) -> &str {
+        &self.0
+    }
+
     /// The entry as a JSON value. Every entry is text that `serde_json` reads: each one comes
     /// out of a document `serde_json` read whole ([`read_json`](super::read_json) checks every
     /// string, number and level of the text first), out of a YAML document read within 127
@@ -48,9 +53,13 @@ impl StoredEntry {
         serde_json::from_str(&self.0).expect("a stored entry is JSON")
     }
 
-    /// What the entry is ([`Entry::read`](super::Entry::read)).
+    /// What the entry is ([`Entry::read`](super::Entry::read)), read straight from the text
+    /// when it has the common shape ([`WebHook::decode_text`](super::WebHook::decode_text)).
     pub(crate) fn read(&self) -> super::Entry {
-        super::Entry::read(&self.value())
+        match super::WebHook::decode_text(&self.0) {
+            Some(hook) => super::Entry::WebHook(Box::new(hook)),
+            None => super::Entry::read(&self.value()),
+        }
     }
 
     /// The entry's `hook`, when it is a string, without decoding the rest.

@@ -21,7 +21,7 @@ use crate::backend::BackendName;
 use crate::error::Error;
 use crate::explain::replaces_flow_wide;
 use crate::hooks::{
-    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, StoredEntry, WriteEntry,
+    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, StoredEntry, WebHook, WriteEntry,
 };
 use crate::payload::{Keep, Payload, Samples, evaluate_places};
 use crate::stack::Prune;
@@ -363,9 +363,13 @@ impl<'a> ListPlanner<'a> {
         let mut changed = false;
         // Where in `new` the first `session` entry is: new hooks go before it.
         let mut session = None;
-        for (index, entry) in old.iter().enumerate() {
-            let entry = entry.value();
-            let hook = match Entry::read(&entry) {
+        for (index, stored) in old.iter().enumerate() {
+            // The common shape straight from the text; any other entry through its value.
+            let read = match WebHook::decode_text(stored.text()) {
+                Some(hook) => Entry::WebHook(Box::new(hook)),
+                None => Entry::read(&stored.value()),
+            };
+            let hook = match read {
                 Entry::WebHook(hook) => hook,
                 Entry::Malformed(problem) => {
                     plan.warnings.push(Warning::Malformed {
@@ -378,7 +382,7 @@ impl<'a> ListPlanner<'a> {
                 }
                 Entry::Other => {
                     if session.is_none()
-                        && entry.get("hook").and_then(Value::as_str) == Some("session")
+                        && stored.value().get("hook").and_then(Value::as_str) == Some("session")
                     {
                         session = Some(new.len());
                     }

@@ -130,3 +130,135 @@ fn odd_entries_are_kept_not_misread() {
         Entry::Malformed(_)
     ));
 }
+
+/// A value of one of the types an entry's fields may hold, or not.
+fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        Just(json!(1)),
+        Just(json!("")),
+        Just(json!("GET")),
+        Just(json!("https://x.example/h")),
+        Just(json!("base64://ZnVuY3Rpb24oY3R4KSB7fQ==")),
+        Just(json!("base64://%%%")),
+        Just(json!("file:///b.jsonnet")),
+        Just(json!("caf\u{e9} \"q\" \\ \n")),
+        Just(json!({"ignore": true})),
+        Just(json!({"ignore": false, "parse": true})),
+        Just(json!({"ignore": null, "other": 1})),
+        Just(json!({"type": "api_key", "config": {"name": "k", "value": "v", "in": "header"}})),
+        Just(json!({"X-A": "b"})),
+        Just(json!([])),
+    ]
+}
+
+/// A value for the field `key` of an entry's `config`, most often of the field's type.
+fn value_of(key: &'static str) -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let typed = match key {
+        "url" | "method" | "body" | "id" => prop_oneof![
+            Just(json!("")),
+            Just(json!("GET")),
+            Just(json!("https://x.example/h")),
+            Just(json!("base64://ZnVuY3Rpb24oY3R4KSB7fQ==")),
+            Just(json!("base64://%%%")),
+            Just(json!("caf\u{e9} \"q\" \\ \n")),
+        ]
+        .boxed(),
+        "response" => prop_oneof![
+            Just(json!({"ignore": true})),
+            Just(json!({"parse": false, "ignore": null})),
+            Just(json!({})),
+        ]
+        .boxed(),
+        _ => any::<bool>().prop_map(Value::from).boxed(),
+    };
+    prop_oneof![4 => typed, 1 => any_value()]
+}
+
+/// The fields of an entry's `config`: some of the common ones, at times another, at times one
+/// given twice.
+fn config() -> impl proptest::strategy::Strategy<Value = Vec<(&'static str, Value)>> {
+    use proptest::prelude::*;
+    let common = vec![
+        "url",
+        "method",
+        "body",
+        "response",
+        "can_interrupt",
+        "emit_analytics_event",
+    ];
+    let rare = vec!["auth", "headers", "id", "other", "url", "can_interrupt"];
+    (
+        proptest::sample::subsequence(common, 3..=6),
+        proptest::option::weighted(0.2, proptest::sample::select(rare)),
+    )
+        .prop_flat_map(|(mut keys, rare)| {
+            keys.extend(rare);
+            keys.into_iter()
+                .map(|key| (Just(key), value_of(key)))
+                .collect::<Vec<_>>()
+        })
+        .prop_shuffle()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
+
+    /// Whatever the text reader takes, it reads as the value reader does.
+    #[test]
+    fn entries_read_from_their_text_as_from_their_value(
+        hook in proptest::sample::select(vec!["web_hook"; 9].into_iter().chain(["session"]).collect::<Vec<_>>()),
+        fields in config(),
+        duplicate in proptest::bool::weighted(0.1),
+    ) {
+        let mut config = String::from("{");
+        for (i, (key, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                config.push(',');
+            }
+            config.push_str(&format!("{}:{value}", json!(key)));
+        }
+        config.push('}');
+        let hook_key = if duplicate { r#""hook":"x","hook""# } else { r#""hook""# };
+        let text = format!(r#"{{{hook_key}:{},"config":{config}}}"#, json!(hook));
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            return Ok(());
+        };
+        if let Some(fast) = WebHook::decode_text(&text) {
+            match Entry::read(&value) {
+                Entry::WebHook(slow) => proptest::prop_assert!(*slow == fast, "{}", text),
+                _ => proptest::prop_assert!(false, "{}", text),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_common_shape_is_read_from_the_text() {
+    // Entries as ory-actions and Ory write them take the fast path.
+    for text in [
+        r#"{"hook":"web_hook","config":{"url":"https://x.example/h","method":"POST","body":"base64://e30=","response":{"ignore":true}}}"#,
+        r#"{"hook":"web_hook","config":{"url":"https://x.example/h","method":"POST","can_interrupt":false,"emit_analytics_event":true,"response":{"ignore":false,"parse":false}}}"#,
+    ] {
+        let fast = WebHook::decode_text(text).expect("the common shape");
+        let Entry::WebHook(slow) = Entry::read(&serde_json::from_str(text).unwrap()) else {
+            panic!("a web hook");
+        };
+        assert_eq!(*slow, fast);
+    }
+    // The text reader knows every flag of the fields' table; a new one must be added to it.
+    let mut flags: Vec<&str> = fields::flags().map(|field| field.name).collect();
+    flags.sort_unstable();
+    assert_eq!(
+        flags,
+        [
+            "can_interrupt",
+            "emit_analytics_event",
+            "response.ignore",
+            "response.parse"
+        ]
+    );
+}
