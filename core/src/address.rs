@@ -130,9 +130,32 @@ fn plainly_valid(text: &str) -> bool {
             && port.parse::<u32>().is_ok_and(|port| port <= 65_535)
     });
     // `%` is followed by two hex digits: `check_url` looked before.
-    let tail_ok = tail
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%?#".contains(&b));
+    let tail_ok = tail.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'%'
+                    | b'?'
+                    | b'#'
+            )
+    });
     host_ok && port_ok && tail_ok
 }
 

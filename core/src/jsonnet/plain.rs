@@ -124,6 +124,11 @@ pub(super) fn of_tree(tree: &Node<'_>) -> Option<Plain> {
     {
         return None;
     }
+    // Kept as long as the action: no room left over.
+    builder.items.shrink_to_fit();
+    builder.fields.shrink_to_fit();
+    builder.steps.shrink_to_fit();
+    builder.text.shrink_to_fit();
     Some(Plain {
         top,
         items: builder.items,

@@ -150,6 +150,8 @@ pub(super) fn compare(
     if ctx.extras {
         compare_rest(remote, want, &mut fields);
     }
+    // Kept in the plan for every hook: no room left over.
+    fields.shrink_to_fit();
     fields
 }
 

@@ -128,7 +128,7 @@ pub(crate) fn plan_project(input: PlanInput<'_>) -> Result<ProjectPlan, Error> {
     let mut plan = ProjectPlan {
         backend: input.backend,
         revision_id: input.revision_id.to_owned(),
-        changes: Vec::new(),
+        changes: Vec::with_capacity(declared.hooks.len()),
         unmanaged: Vec::new(),
         warnings: Vec::new(),
         writes: Vec::new(),

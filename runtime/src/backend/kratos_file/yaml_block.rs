@@ -25,8 +25,19 @@ struct Line<'a> {
 }
 
 /// The events of `text` (a stream of one document whose top is a block mapping), or `None`
-/// when it is not YAML this reader takes.
+/// when it is not YAML this reader takes. [`stream`] gives them one at a time.
+#[cfg(test)]
 pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
+    let mut stream = stream(text)?;
+    let events: Vec<Event<'_>> = stream.by_ref().collect();
+    (!stream.failed).then_some(events)
+}
+
+/// The events of `text` one at a time, read as the reader asks for them (a list of ten
+/// thousand hooks is two hundred thousand events, which are never all held); `None` when the
+/// text is not YAML this reader takes at a glance. The stream ends early (and
+/// [`Events::failed`] says so) where the text turns out not to be.
+pub(super) fn stream(text: &str) -> Option<Events<'_>> {
     // What YAML refuses ([`allowed`], the reference's own rule, so that its refusal is the
     // one given), and what this reader leaves to the general parser: tabs (which YAML readers
     // refuse in most places this reader would meet them), NEL and the Unicode line and
@@ -79,23 +90,16 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
             text: content,
         });
     }
-    // The top must be a mapping at the first column: `mapping` gives up on anything else.
+    // The top must be a mapping at the first column: the stream gives up on anything else.
     lines.first()?;
-    // About two events a line (a key and its value, or a collection's start and end).
-    let mut events = Vec::with_capacity(2 * lines.len() + 4);
-    events.extend([Event::StreamStart, Event::DocumentStart(false)]);
-    let mut reader = Block {
+    Some(Events {
         lines,
         at: 0,
-        events,
-        depth: 0,
-    };
-    reader.mapping(0)?;
-    if reader.at != reader.lines.len() {
-        return None;
-    }
-    reader.events.extend([Event::DocumentEnd, Event::StreamEnd]);
-    Some(reader.events)
+        frames: Vec::new(),
+        next: Next::StreamStart,
+        pending: None,
+        failed: false,
+    })
 }
 
 /// `unusual` of an ASCII character (see [`events`]).
@@ -103,110 +107,176 @@ fn ascii_unusual(b: u8) -> bool {
     (b < 0x20 && b != b'\n' && b != b'\r') || b == 0x7f
 }
 
-struct Block<'a> {
+/// The events of a text, made as they are asked for: the block mappings and sequences open
+/// are a stack of frames, where a recursive reader would have its calls.
+pub(super) struct Events<'a> {
     lines: Vec<Line<'a>>,
+    /// The next line to read.
     at: usize,
-    events: Vec<Event<'a>>,
-    /// How many collections are open.
-    depth: usize,
+    /// The collections open, innermost last.
+    frames: Vec<Frame>,
+    next: Next,
+    /// An event made with the one given last, to give next.
+    pending: Option<Event<'a>>,
+    /// Whether the text turned out not to be YAML this reader takes; the stream has ended.
+    pub(super) failed: bool,
 }
 
-impl<'a> Block<'a> {
+/// A collection open, with the indentation of its keys or of its `-`.
+#[derive(Clone, Copy)]
+enum Frame {
+    Mapping(usize),
+    Sequence(usize),
+}
+
+/// Where the stream is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    StreamStart,
+    DocumentStart,
+    /// The top mapping opens.
+    Top,
+    /// Inside the collections.
+    Body,
+    StreamEnd,
+    Done,
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.take() {
+            return Some(event);
+        }
+        let event = match self.next {
+            Next::StreamStart => {
+                self.next = Next::DocumentStart;
+                Some(Event::StreamStart)
+            }
+            Next::DocumentStart => {
+                self.next = Next::Top;
+                Some(Event::DocumentStart(false))
+            }
+            Next::Top => {
+                self.next = Next::Body;
+                self.open(Frame::Mapping(0))
+            }
+            Next::Body => self.body(),
+            Next::StreamEnd => {
+                self.next = Next::Done;
+                Some(Event::StreamEnd)
+            }
+            Next::Done => None,
+        };
+        if event.is_none() && self.next != Next::Done {
+            self.failed = true;
+            self.next = Next::Done;
+        }
+        event
+    }
+}
+
+impl<'a> Events<'a> {
     fn line(&self) -> Option<Line<'a>> {
         self.lines.get(self.at).copied()
     }
 
-    /// The block node whose first line is the current one, at its indentation.
-    fn node(&mut self) -> Option<()> {
-        let line = self.line()?;
-        if is_entry(line.text) {
-            self.sequence(line.indent)
-        } else if key_value(line.text).is_some() {
-            self.mapping(line.indent)
-        } else {
-            None
-        }
-    }
-
     /// A collection opens: `None` when that is too deep.
-    fn open(&mut self, start: Event<'a>) -> Option<()> {
-        self.depth += 1;
-        self.events.push(start);
-        (self.depth <= MAX_DEPTH).then_some(())
-    }
-
-    /// The collection opened last closes.
-    fn close(&mut self, end: Event<'a>) -> Option<()> {
-        self.depth -= 1;
-        self.events.push(end);
-        Some(())
-    }
-
-    /// A block mapping whose keys are at `indent`.
-    fn mapping(&mut self, indent: usize) -> Option<()> {
-        self.open(Event::MappingStart(0, None))?;
-        while let Some(line) = self.line() {
-            if line.indent < indent {
-                break;
-            }
-            if line.indent > indent {
-                return None;
-            }
-            let (key, value) = key_value(line.text)?;
-            self.events.push(key);
-            self.at += 1;
-            match value {
-                Some(value) => self.events.push(scalar(value)?),
-                None => self.value_below(indent)?,
-            }
+    fn open(&mut self, frame: Frame) -> Option<Event<'a>> {
+        self.frames.push(frame);
+        if self.frames.len() > MAX_DEPTH {
+            return None;
         }
-        self.close(Event::MappingEnd)
+        Some(match frame {
+            Frame::Mapping(_) => Event::MappingStart(0, None),
+            Frame::Sequence(_) => Event::SequenceStart(0, None),
+        })
     }
 
-    /// The value of a key at `indent` that has nothing after its `:`: a block node on the
-    /// lines below (a sequence may sit at the key's own indentation), or null.
-    fn value_below(&mut self, indent: usize) -> Option<()> {
-        match self.line() {
-            Some(next) if next.indent > indent => self.node(),
-            Some(next) if next.indent == indent && is_entry(next.text) => self.sequence(indent),
-            _ => {
-                self.events.push(plain(""));
-                Some(())
-            }
-        }
-    }
-
-    /// A block sequence whose `-` are at `indent`.
-    fn sequence(&mut self, indent: usize) -> Option<()> {
-        self.open(Event::SequenceStart(0, None))?;
-        while let Some(line) = self.line() {
-            if line.indent < indent || (line.indent == indent && !is_entry(line.text)) {
-                break;
-            }
-            if line.indent > indent {
+    /// The next event inside the collections open.
+    fn body(&mut self) -> Option<Event<'a>> {
+        let Some(&frame) = self.frames.last() else {
+            // The top mapping has closed: every line must have been read.
+            if self.at != self.lines.len() {
                 return None;
             }
-            let rest = line.text[1..].trim_start_matches(' ');
-            if rest.is_empty() || rest.starts_with('#') {
-                return None;
-            }
-            let column = indent + (line.text.len() - rest.len());
-            if is_entry(rest) {
-                return None;
-            }
-            if key_value(rest).is_some() {
-                // `- key: value`: a mapping whose keys are at the column of `key`.
-                self.lines[self.at] = Line {
-                    indent: column,
-                    text: rest,
+            self.next = Next::StreamEnd;
+            return Some(Event::DocumentEnd);
+        };
+        let line = self.line();
+        match frame {
+            // A block mapping whose keys are at `indent`.
+            Frame::Mapping(indent) => {
+                let Some(line) = line.filter(|line| line.indent >= indent) else {
+                    self.frames.pop();
+                    return Some(Event::MappingEnd);
                 };
-                self.mapping(column)?;
-            } else {
-                self.events.push(scalar(rest)?);
+                if line.indent > indent {
+                    return None;
+                }
+                let (key, value) = key_value(line.text)?;
                 self.at += 1;
+                self.pending = Some(match value {
+                    Some(value) => scalar(value)?,
+                    None => self.value_below(indent)?,
+                });
+                Some(key)
+            }
+            // A block sequence whose `-` are at `indent`.
+            Frame::Sequence(indent) => {
+                let Some(line) = line.filter(|line| {
+                    line.indent > indent || (line.indent == indent && is_entry(line.text))
+                }) else {
+                    self.frames.pop();
+                    return Some(Event::SequenceEnd);
+                };
+                if line.indent > indent {
+                    return None;
+                }
+                let rest = line.text[1..].trim_start_matches(' ');
+                if rest.is_empty() || rest.starts_with('#') {
+                    return None;
+                }
+                let column = indent + (line.text.len() - rest.len());
+                if is_entry(rest) {
+                    return None;
+                }
+                if key_value(rest).is_some() {
+                    // `- key: value`: a mapping whose keys are at the column of `key`.
+                    self.lines[self.at] = Line {
+                        indent: column,
+                        text: rest,
+                    };
+                    self.open(Frame::Mapping(column))
+                } else {
+                    let event = scalar(rest)?;
+                    self.at += 1;
+                    Some(event)
+                }
             }
         }
-        self.close(Event::SequenceEnd)
+    }
+
+    /// The first event of the value of a key at `indent` that has nothing after its `:`: a
+    /// block node on the lines below (a sequence may sit at the key's own indentation), or
+    /// null.
+    fn value_below(&mut self, indent: usize) -> Option<Event<'a>> {
+        match self.line() {
+            Some(next) if next.indent > indent => {
+                if is_entry(next.text) {
+                    self.open(Frame::Sequence(next.indent))
+                } else if key_value(next.text).is_some() {
+                    self.open(Frame::Mapping(next.indent))
+                } else {
+                    None
+                }
+            }
+            Some(next) if next.indent == indent && is_entry(next.text) => {
+                self.open(Frame::Sequence(indent))
+            }
+            _ => Some(plain("")),
+        }
     }
 }
 

@@ -31,7 +31,7 @@ pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
     let paths = Paths::new("");
     let mut found = Found::new(&paths);
     let mut reader = Reader {
-        events: yaml_block::events(text)?.into_iter(),
+        events: yaml_block::stream(text)?,
         spare: Vec::new(),
     };
     reader.document(&mut found).ok()?;
@@ -39,7 +39,7 @@ pub(super) fn read(text: &str) -> Option<Result<Document, Error>> {
 }
 
 struct Reader<'a> {
-    events: std::vec::IntoIter<Event<'a>>,
+    events: yaml_block::Events<'a>,
     /// Key lists of mappings read before, for the next ones (a list of ten thousand hooks has
     /// thirty thousand mappings).
     spare: Vec<Keys<'a>>,
