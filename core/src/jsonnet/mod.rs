@@ -250,6 +250,10 @@ impl std::error::Error for BodyError {}
 /// lines, trailing white space, and the indentation common to every non-blank line (as a
 /// Terraform `<<-` heredoc does). A template already flush left comes back unchanged.
 pub fn dedent(source: &str) -> String {
+    // One line with nothing around it (most bodies written in a program): as it is.
+    if !source.contains('\n') && source.trim() == source {
+        return source.to_owned();
+    }
     let lines: Vec<&str> = source
         .trim_end()
         .lines()

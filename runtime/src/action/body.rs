@@ -48,16 +48,20 @@ impl Body {
     /// (leading blank lines, trailing white space and the indentation common to all lines).
     pub fn inline(source: impl Into<Cow<'static, str>>) -> Self {
         let source = source.into();
-        let dedented = dedent(&source);
+        // One line with nothing around it (most bodies written in a program) needs no copy.
+        let bare = !source.contains('\n') && source.trim() == source;
+        let source = if bare {
+            source
+        } else {
+            let dedented = dedent(&source);
+            if dedented == *source {
+                source
+            } else {
+                Cow::Owned(dedented)
+            }
+        };
         Body {
-            kind: BodyKind::Template {
-                source: if dedented == *source {
-                    source
-                } else {
-                    Cow::Owned(dedented)
-                },
-                file: None,
-            },
+            kind: BodyKind::Template { source, file: None },
         }
     }
 

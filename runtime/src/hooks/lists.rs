@@ -106,8 +106,9 @@ impl StoredEntry {
         // body (if the entry has one) is inline.
         if !text.contains('\\') {
             const SPACE: &[char] = &[' ', '\t', '\n', '\r'];
-            let inline = text.match_indices("\"body\"").all(|(at, key)| {
-                text[at + key.len()..]
+            const KEY: &str = "\"body\"";
+            let inline = memchr::memmem::find_iter(text.as_bytes(), KEY).all(|at| {
+                text[at + KEY.len()..]
                     .trim_start_matches(SPACE)
                     .strip_prefix(':')
                     .is_some_and(|value| value.trim_start_matches(SPACE).starts_with("\"base64://"))

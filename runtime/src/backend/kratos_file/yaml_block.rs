@@ -58,15 +58,11 @@ pub(super) fn stream(text: &str) -> Option<Events<'_>> {
     }
     let mut lines = Vec::new();
     // Carriage returns are rare: the lines are searched for one only when the text has one.
-    let has_cr = text.as_bytes().contains(&b'\r');
     let bytes = text.as_bytes();
+    let has_cr = memchr::memchr(b'\r', bytes).is_some();
     let mut start = 0;
     while start <= bytes.len() {
-        // The lines are short: a plain loop finds their ends faster than a search.
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |at| start + at);
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
         let line = &text[start..end];
         start = end + 1;
         let line = if has_cr {
