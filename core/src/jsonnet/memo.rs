@@ -1,12 +1,13 @@
 //! The answers of the body checks, kept for templates checked again: a program checks the same
-//! template once per action that uses it and again at each step (declaring, planning,
-//! rendering), and the checks are pure.
+//! template once per action that uses it (ten thousand actions may share one body) and again at
+//! some steps, and the checks are pure. A template is kept from its second check on: a stack
+//! whose bodies all differ pays no copy of each.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash};
+use std::sync::Mutex;
 
 use rustc_hash::FxHasher;
-use std::sync::Mutex;
 
 /// How many answers are kept; past that the memo starts again (templates are few, and an
 /// unbounded memo would grow with computed templates that are all different). The callers
@@ -14,37 +15,80 @@ use std::sync::Mutex;
 /// 16 MiB of them.
 const KEPT: usize = 256;
 
-/// A bounded memo of a pure function. Its keys are whole templates, written in the program
-/// (or computed by it): hashed with a fast hash rather than one made against collisions an
-/// attacker could choose.
-pub(super) struct Memo<K, V>(Mutex<Option<Kept<K, V>>>);
+/// How many templates checked once are remembered (by their hash only).
+const SEEN: usize = 16_384;
 
-type Kept<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// Hashes are made with a fast hash rather than one made against collisions an attacker could
+/// choose: the keys are templates written in the program (or computed by it), and a collision
+/// only costs a comparison.
+type Fast = BuildHasherDefault<FxHasher>;
 
-impl<K: Hash + Eq, V: Clone> Memo<K, V> {
+/// A bounded memo of a pure function.
+pub(super) struct Memo<K, V>(Mutex<Option<Inner<K, V>>>);
+
+struct Inner<K, V> {
+    /// The answers kept, by the hash of their key.
+    kept: HashMap<u64, Vec<(K, V)>, Fast>,
+    /// How many answers `kept` holds.
+    len: usize,
+    /// The hashes of the keys checked once and not kept.
+    seen: HashSet<u64, Fast>,
+}
+
+impl<K, V: Clone> Memo<K, V> {
     pub(super) const fn new() -> Self {
         Memo(Mutex::new(None))
     }
 
-    /// The answer for `key`, computed by `compute` the first time (and again while it is
-    /// [`Answer::Passing`]).
-    pub(super) fn get(&self, key: K, compute: impl FnOnce() -> Answer<V>) -> V {
-        if let Ok(guard) = self.0.lock()
-            && let Some(value) = guard.as_ref().and_then(|kept| kept.get(&key))
-        {
-            return value.clone();
+    /// The answer for the key `probe` stands for (`same` tells it among keys; `key` makes it),
+    /// computed by `compute` unless kept; kept from the second time it is asked for (not while
+    /// it is [`Answer::Passing`]).
+    pub(super) fn get<Q: Hash + ?Sized>(
+        &self,
+        probe: &Q,
+        same: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        compute: impl FnOnce() -> Answer<V>,
+    ) -> V {
+        let hash = Fast::default().hash_one(probe);
+        let mut again = false;
+        if let Ok(mut guard) = self.0.lock() {
+            let inner = guard.get_or_insert_with(|| Inner {
+                kept: HashMap::default(),
+                len: 0,
+                seen: HashSet::default(),
+            });
+            if let Some((_, value)) = inner
+                .kept
+                .get(&hash)
+                .and_then(|bucket| bucket.iter().find(|(k, _)| same(k)))
+            {
+                return value.clone();
+            }
+            if inner.seen.len() >= SEEN {
+                inner.seen.clear();
+            }
+            again = !inner.seen.insert(hash);
         }
         // Computed outside the lock: another thread may check another template meanwhile.
         let value = match compute() {
             Answer::Lasting(value) => value,
             Answer::Passing(value) => return value,
         };
-        if let Ok(mut guard) = self.0.lock() {
-            let kept = guard.get_or_insert_with(Kept::default);
-            if kept.len() >= KEPT {
-                kept.clear();
+        if again
+            && let Ok(mut guard) = self.0.lock()
+            && let Some(inner) = guard.as_mut()
+        {
+            if inner.len >= KEPT {
+                inner.kept.clear();
+                inner.len = 0;
             }
-            kept.insert(key, value.clone());
+            inner
+                .kept
+                .entry(hash)
+                .or_default()
+                .push((key(), value.clone()));
+            inner.len += 1;
         }
         value
     }
@@ -74,10 +118,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passing_answers_are_computed_again_and_lasting_ones_kept() {
-        let memo = Memo::new();
-        assert_eq!(memo.get("t", || Answer::Passing(1)), 1);
-        assert_eq!(memo.get("t", || Answer::Lasting(2)), 2);
-        assert_eq!(memo.get("t", || Answer::Lasting(3)), 2);
+    fn passing_answers_are_computed_again_and_lasting_ones_kept_from_the_second_time() {
+        let memo: Memo<String, i32> = Memo::new();
+        let get = |compute: fn() -> Answer<i32>| {
+            memo.get("t", |k: &String| k == "t", || "t".to_owned(), compute)
+        };
+        assert_eq!(get(|| Answer::Passing(1)), 1);
+        // Seen once already: this answer is kept.
+        assert_eq!(get(|| Answer::Lasting(2)), 2);
+        assert_eq!(get(|| Answer::Lasting(3)), 2);
+        // Another key is computed twice before it is kept.
+        let other = |compute: fn() -> Answer<i32>| {
+            memo.get("u", |k: &String| k == "u", || "u".to_owned(), compute)
+        };
+        assert_eq!(other(|| Answer::Lasting(4)), 4);
+        assert_eq!(other(|| Answer::Lasting(5)), 5);
+        assert_eq!(other(|| Answer::Lasting(6)), 5);
     }
 }

@@ -285,7 +285,12 @@ pub fn check_body(source: &str) -> Result<BodyShape, BodyError> {
     if source.len() > MAX_BODY_BYTES {
         return check_body_afresh(source).value();
     }
-    CHECKED.get(source.to_owned(), || check_body_afresh(source))
+    CHECKED.get(
+        source,
+        |kept| kept == source,
+        || source.to_owned(),
+        || check_body_afresh(source),
+    )
 }
 
 fn check_body_afresh(source: &str) -> Answer<Result<BodyShape, BodyError>> {
@@ -362,7 +367,12 @@ pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyErro
     if source.len() > MAX_BODY_BYTES {
         return afresh().value();
     }
-    CHECKED.get((source.to_owned(), shape), afresh)
+    CHECKED.get(
+        &(source, shape),
+        |(kept, kept_shape)| kept == source && *kept_shape == shape,
+        || (source.to_owned(), shape),
+        afresh,
+    )
 }
 
 /// Parses `tokens` and gives the tree (or the problem) to `work`, which may walk it

@@ -104,7 +104,10 @@ impl Summary {
 /// could not (their errors are reported apart), and makes the summary say the plan is
 /// incomplete.
 pub(crate) fn plan_text(plans: &[ProjectPlan], failed: &[String], style: Style) -> String {
-    let mut out = String::new();
+    // A few lines for each change: room for most plans, so that the text is not copied as it
+    // grows.
+    let changes: usize = plans.iter().map(|plan| plan.changes.len()).sum();
+    let mut out = String::with_capacity(256 * changes + 256);
     for plan in plans {
         project_text(&mut out, plan, style);
     }

@@ -327,7 +327,31 @@ pub(crate) struct Outcome {
 /// as the text handed to the evaluator).
 pub(crate) struct Evaluated {
     pub(crate) outcomes: Vec<Outcome>,
-    contexts: HashMap<(Scope, Phase), Context>,
+    contexts: Contexts,
+}
+
+/// The sample context of each list and phase asked for: a few dozen at most, found by a look
+/// through them (quicker than a hash for ten thousand look-ups).
+#[derive(Default)]
+struct Contexts(Vec<((Scope, Phase), Context)>);
+
+impl Contexts {
+    /// The context of `place`, made by `make` the first time.
+    fn get_or_make(&mut self, place: (Scope, Phase), make: impl FnOnce() -> Context) {
+        if !self.0.iter().any(|(at, _)| *at == place) {
+            self.0.push((place, make()));
+        }
+    }
+}
+
+impl std::ops::Index<&(Scope, Phase)> for Contexts {
+    type Output = Context;
+
+    /// The context of a place [`Contexts::get_or_make`] made one for.
+    fn index(&self, place: &(Scope, Phase)) -> &Context {
+        let found = self.0.iter().find(|(at, _)| at == place);
+        &found.expect("a context is made for every place asked").1
+    }
 }
 
 /// Evaluates the bodies of several actions, each for the lists given with it: plain bodies right
@@ -338,7 +362,7 @@ pub(crate) fn evaluate_places(
     samples: &Samples,
     keep: Keep,
 ) -> Evaluated {
-    let mut contexts: HashMap<(Scope, Phase), Context> = HashMap::new();
+    let mut contexts = Contexts::default();
     let places: Vec<Vec<(Scope, Phase)>> = actions
         .iter()
         .map(|(body, scopes)| {
@@ -349,7 +373,7 @@ pub(crate) fn evaluate_places(
                 .iter()
                 .map(|&scope| {
                     let phase = Phase::of(scope, body.flags);
-                    contexts.entry((scope, phase)).or_insert_with(|| {
+                    contexts.get_or_make((scope, phase), || {
                         let ctx = samples.context(scope, phase);
                         let text = Arc::from(ctx.to_string());
                         (Arc::new(ctx), text)
