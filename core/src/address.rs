@@ -44,12 +44,25 @@ impl std::error::Error for UrlError {}
 
 /// Checks that `text` is an absolute `http`/`https` URL with a host and no credentials.
 pub fn check_url(text: &str) -> Result<(), UrlError> {
-    if text.trim() != text || text.chars().any(char::is_whitespace) {
+    // An ASCII URL (nearly every one) is looked at byte by byte.
+    let (white, control) = if text.is_ascii() {
+        let bytes = text.as_bytes();
+        (
+            bytes.iter().any(|b| b.is_ascii_whitespace() || *b == 0x0b),
+            bytes.iter().any(|b| b.is_ascii_control()),
+        )
+    } else {
+        (
+            text.chars().any(char::is_whitespace),
+            text.chars().any(char::is_control),
+        )
+    };
+    if white {
         return Err(UrlError::Invalid {
             reason: "it contains white space".into(),
         });
     }
-    if text.chars().any(char::is_control) {
+    if control {
         return Err(UrlError::Invalid {
             reason: "it contains a control character".into(),
         });
@@ -173,6 +186,19 @@ mod tests {
                 && url.username().is_empty()
                 && url.password().is_none()
         })
+    }
+
+    #[test]
+    fn ascii_white_space_and_controls_are_told_as_for_any_character() {
+        for b in 0..=0x7f_u8 {
+            let c = char::from(b);
+            assert_eq!(
+                b.is_ascii_whitespace() || b == 0x0b,
+                c.is_whitespace(),
+                "{b:#x}"
+            );
+            assert_eq!(b.is_ascii_control(), c.is_control(), "{b:#x}");
+        }
     }
 
     #[test]
