@@ -12,9 +12,8 @@ impl WebHook {
     /// What the entry written as the JSON `text` means, read straight from the text when the
     /// entry has the common shape ([`TextEntry`]: a `web_hook` with a `url` and only the fields
     /// that need no more than a string or a flag); `None` for every other entry, which
-    /// [`Entry::read`](super::Entry::read) reads from its value. Gives what [`WebHook::decode`] gives (the tests
-    /// hold the two together); a plan of ten thousand stored hooks reads them three times
-    /// faster.
+    /// [`Entry::read`](super::Entry::read) reads from its value. Gives what
+    /// [`WebHook::decode`] gives (the tests hold the two together), several times faster.
     pub(crate) fn decode_text(text: &str) -> Option<WebHook> {
         let entry: TextEntry<'_> = serde_json::from_str(text).ok()?;
         if entry.hook != "web_hook" {
