@@ -86,12 +86,15 @@ impl<'a> Reader<'a> {
             (Some(Leaf::List(scope)), Event::SequenceStart(anchor, tag)) => {
                 plain(anchor, tag.is_some())?;
                 let mut entries = Vec::new();
+                // Room for an entry as long as the one before: the entries of a list are alike.
+                let mut room = 0;
                 loop {
                     match self.next()? {
                         Event::SequenceEnd => break,
                         event => {
-                            let mut text = Vec::new();
+                            let mut text = Vec::with_capacity(room);
                             self.json(event, 1, &mut text)?;
+                            room = text.len() + text.len() / 8 + 16;
                             entries.push(StoredEntry::from_json_text(text));
                         }
                     }
