@@ -3,11 +3,10 @@
 //! some steps, and the checks are pure. A template is kept from its second check on: a stack
 //! whose bodies all differ pays no copy of each.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hash};
 use std::sync::Mutex;
-
-use rustc_hash::FxHasher;
 
 /// How many answers are kept; past that the memo starts again (templates are few, and an
 /// unbounded memo would grow with computed templates that are all different). The callers
@@ -18,10 +17,8 @@ const KEPT: usize = 256;
 /// How many templates checked once are remembered (by their hash only).
 const SEEN: usize = 16_384;
 
-/// Hashes are made with a fast hash rather than one made against collisions an attacker could
-/// choose: the keys are templates written in the program (or computed by it), and a collision
-/// only costs a comparison.
-type Fast = BuildHasherDefault<FxHasher>;
+/// One hash of each key serves both maps (a collision only costs a comparison).
+type Fast = BuildHasherDefault<DefaultHasher>;
 
 /// A bounded memo of a pure function.
 pub(super) struct Memo<K, V>(Mutex<Option<Inner<K, V>>>);

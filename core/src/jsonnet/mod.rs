@@ -13,7 +13,9 @@ mod resolve;
 use std::fmt;
 
 pub use excerpt::excerpt;
-pub use plain::{Plain, Unread, json_number, plain};
+#[cfg(feature = "payloads")]
+pub use plain::json_number;
+pub use plain::{Plain, Unread, plain};
 
 use ast::{Expr, Import, Node};
 use memo::Answer;
@@ -323,12 +325,12 @@ pub struct Checked {
     pub shape: BodyShape,
     /// The reads of `ctx` that fail on every call ([`check_ctx`]).
     pub ctx_errors: Vec<CtxError>,
-    /// The template as a [`Plain`] one, when it is one ([`plain`]).
+    /// The template as a [`Plain`] one, when it is one ([`plain()`]).
     pub plain: Option<std::sync::Arc<Plain>>,
 }
 
 /// [`check_body`], [`check_ctx`] for a hook whose context is `shape` (for a function of
-/// `ctx`) and [`plain`], with the template read once: what an action's body is checked with
+/// `ctx`) and [`plain()`], with the template read once: what an action's body is checked with
 /// when it is made.
 pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyError> {
     type Answered = Result<Checked, BodyError>;

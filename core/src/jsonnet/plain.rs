@@ -4,11 +4,12 @@
 //! other template, and a plain one whose reads fail, is left to one.
 //!
 //! The payload is the one the evaluator path gives (go-jsonnet's, as the runtime reads it back):
-//! objects with their fields sorted, numbers as [`json_number`] writes them. The runtime's
+//! objects with their fields sorted, numbers as `json_number` writes them. The runtime's
 //! property tests hold the two paths to the same answers.
 
 use std::borrow::Cow;
 
+#[cfg(feature = "payloads")]
 use serde_json::{Map, Number, Value};
 
 use super::ast::{Expr, FieldName, Member, Node};
@@ -17,6 +18,7 @@ use super::{SHALLOW, lex, parse};
 
 /// How deep a value read from the context may be for its copy to be made here (the sample
 /// contexts are a few levels deep; a deeper one is left to the evaluator).
+#[cfg(feature = "payloads")]
 const MAX_CTX_DEPTH: usize = 64;
 
 /// A template whose payload is built only of `null`, booleans, numbers, quoted strings, arrays,
@@ -59,8 +61,8 @@ impl Span {
 enum Part {
     Null,
     Bool(bool),
-    /// A whole number or not, as [`json_number`] writes it.
-    Number(Number),
+    /// A number whose payload form `json_number` writes.
+    Number(f64),
     String(Span),
     /// Its items in [`Plain::items`].
     Array(Span),
@@ -162,7 +164,13 @@ impl Builder {
                 "null" => Part::Null,
                 "true" => Part::Bool(true),
                 "false" => Part::Bool(false),
-                number => Part::Number(json_number(number.parse().ok()?)?),
+                number => {
+                    let number: f64 = number.parse().ok()?;
+                    if !has_json_number(number) {
+                        return None;
+                    }
+                    Part::Number(number)
+                }
             },
             Expr::Str(..) => {
                 let value = quoted(node)?;
@@ -296,6 +304,14 @@ pub enum Unread {
 }
 
 impl Plain {
+    /// Whether the template is a function of `ctx` (else a constant).
+    pub fn is_function(&self) -> bool {
+        self.function
+    }
+}
+
+#[cfg(feature = "payloads")]
+impl Plain {
     /// The payload for `ctx`, or why there is none here.
     pub fn payload(&self, ctx: &Value) -> Result<Value, Unread> {
         self.value(&self.top, ctx)
@@ -307,16 +323,11 @@ impl Plain {
         self.check(&self.top, ctx)
     }
 
-    /// Whether the template is a function of `ctx` (else a constant).
-    pub fn is_function(&self) -> bool {
-        self.function
-    }
-
     fn value(&self, part: &Part, ctx: &Value) -> Result<Value, Unread> {
         Ok(match part {
             Part::Null => Value::Null,
             Part::Bool(b) => Value::Bool(*b),
-            Part::Number(n) => Value::Number(n.clone()),
+            Part::Number(n) => Value::Number(json_number(*n).ok_or(Unread::Left)?),
             Part::String(s) => Value::String(self.text[s.range()].to_owned()),
             Part::Array(items) => Value::Array(
                 self.items[items.range()]
@@ -391,6 +402,7 @@ impl Plain {
 }
 
 /// Whether [`copied`] makes a copy of `value`.
+#[cfg(feature = "payloads")]
 fn copyable(value: &Value, depth: usize) -> bool {
     if depth > MAX_CTX_DEPTH {
         return false;
@@ -405,6 +417,7 @@ fn copyable(value: &Value, depth: usize) -> bool {
 
 /// A value read from the context, as the evaluator gives it back: its numbers go through a
 /// double, as Jsonnet's do.
+#[cfg(feature = "payloads")]
 fn copied(value: &Value, depth: usize) -> Option<Value> {
     if depth > MAX_CTX_DEPTH {
         return None;
@@ -431,6 +444,7 @@ fn copied(value: &Value, depth: usize) -> Option<Value> {
 /// digit, as go-jsonnet writes it (`1152921504606846976` for 2^60), any other as the double.
 /// `None` for what has no such form here: not finite, or whole but past 2^53, where the text
 /// an evaluator writes decides how it reads back.
+#[cfg(feature = "payloads")]
 pub fn json_number(number: f64) -> Option<Number> {
     if !number.is_finite() {
         return None;
@@ -448,7 +462,12 @@ pub fn json_number(number: f64) -> Option<Number> {
     })
 }
 
-#[cfg(test)]
+/// Whether `json_number` has a form for `number`: finite, and below 2^53 when whole.
+fn has_json_number(number: f64) -> bool {
+    number.is_finite() && (number.fract() != 0.0 || number.abs() < 9_007_199_254_740_992.0)
+}
+
+#[cfg(all(test, feature = "payloads"))]
 mod tests {
     use serde_json::json;
 
