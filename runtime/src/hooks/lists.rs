@@ -107,7 +107,10 @@ impl StoredEntry {
         if !text.contains('\\') {
             const SPACE: &[char] = &[' ', '\t', '\n', '\r'];
             const KEY: &str = "\"body\"";
-            let inline = memchr::memmem::find_iter(text.as_bytes(), KEY).all(|at| {
+            // Made once: a plan asks this of every stored entry.
+            static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+                std::sync::LazyLock::new(|| memchr::memmem::Finder::new(KEY));
+            let inline = FINDER.find_iter(text.as_bytes()).all(|at| {
                 text[at + KEY.len()..]
                     .trim_start_matches(SPACE)
                     .strip_prefix(':')

@@ -391,10 +391,12 @@ pub(crate) fn evaluate_places(
     for (index, ((body, _), places)) in actions.iter().zip(&places).enumerate() {
         let source = body.source.unwrap_or_default();
         if let Templates::Checked(Some(plain)) = body.checked {
-            let computed: Option<Results> = places
-                .iter()
-                .map(|place| plain_call(plain, source, &contexts[place].0, body.encoding, keep))
-                .collect();
+            let call = |place| plain_call(plain, source, &contexts[place].0, body.encoding, keep);
+            let computed: Option<Results> = match places.as_slice() {
+                // Most actions have one list: one allocation for its result.
+                [place] => call(place).map(|result| Arc::new([result]) as Results),
+                _ => places.iter().map(call).collect(),
+            };
             if computed.is_some() {
                 results[index] = computed;
                 continue;

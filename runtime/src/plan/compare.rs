@@ -178,7 +178,7 @@ fn compare_headers(
             Some(value) => Shown::Value(Value::String(value.clone())),
         };
         fields.push(FieldChange {
-            field: format!("{}.{name}", HEADERS.name),
+            field: format!("{}.{name}", HEADERS.name).into(),
             before: shown(before),
             after: shown(after),
             note: None,
@@ -206,7 +206,7 @@ fn compare_rest(remote: &WebHook, want: &WebHook, fields: &mut Vec<FieldChange>)
         if before != after {
             let shown = |v: Option<&Value>| v.map_or(Shown::Absent, |v| Shown::Value(v.clone()));
             fields.push(FieldChange {
-                field: key.clone(),
+                field: key.clone().into(),
                 before: shown(before),
                 after: shown(after),
                 note: None,
@@ -237,14 +237,15 @@ fn compare_auth(
     fields: &mut Vec<FieldChange>,
 ) {
     let plain = |v: &str| Shown::Value(Value::String(v.to_owned()));
-    let mut push = |field: &str, before: Shown, after: Shown, note: Option<&'static str>| {
-        fields.push(FieldChange {
-            field: field.into(),
-            before,
-            after,
-            note,
-        });
-    };
+    let mut push =
+        |field: &'static str, before: Shown, after: Shown, note: Option<&'static str>| {
+            fields.push(FieldChange {
+                field: field.into(),
+                before,
+                after,
+                note,
+            });
+        };
     // A secret: sent again on request; not compared where the backend left it out; else
     // compared when the declared one was read.
     let secret =

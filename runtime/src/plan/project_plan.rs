@@ -2,6 +2,7 @@
 //! fields that differ ([`FieldChange`]), as [`plan_project`](super::plan_project) makes them
 //! and the outputs show them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use ory_actions_core::Scope;
@@ -55,7 +56,7 @@ pub(crate) enum Shown {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct FieldChange {
     /// The field, as in the hook's `config`: `body`, `response.ignore`, `auth.value`, …
-    pub(crate) field: String,
+    pub(crate) field: Cow<'static, str>,
     /// The value now.
     pub(crate) before: Shown,
     /// The value after the change.

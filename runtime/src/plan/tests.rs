@@ -575,7 +575,7 @@ fn where_extras_are_stored_they_are_compared_and_secret_headers_stay_hidden() {
     let fields: Vec<(&str, &Shown, &Shown)> = plan.changes[0]
         .fields
         .iter()
-        .map(|f| (f.field.as_str(), &f.before, &f.after))
+        .map(|f| (&*f.field, &f.before, &f.after))
         .collect();
     assert_eq!(
         fields,

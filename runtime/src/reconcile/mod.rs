@@ -246,8 +246,7 @@ impl Reconciler {
                 ChangeKind::Create => format!("it dropped {hook}"),
                 ChangeKind::Delete => format!("it kept {hook}, although deleted"),
                 _ => {
-                    let fields: Vec<&str> =
-                        change.fields.iter().map(|f| f.field.as_str()).collect();
+                    let fields: Vec<&str> = change.fields.iter().map(|f| &*f.field).collect();
                     format!("it stored {hook} with other {}", fields.join(", "))
                 }
             });
