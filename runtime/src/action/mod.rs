@@ -238,8 +238,8 @@ impl Action {
             .collect()
     }
 
-    /// Builds an action from its parts, checking every rule with [`check`]; used by the
-    /// builder.
+    /// Builds an action from its parts, checking every rule with [`check()`](check::check); used
+    /// by the builder.
     pub(crate) fn checked(parts: Parts) -> Result<Action, InvalidAction> {
         match check(&parts) {
             Found {

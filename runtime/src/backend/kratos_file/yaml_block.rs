@@ -98,7 +98,7 @@ pub(super) fn stream(text: &str) -> Option<Events<'_>> {
     })
 }
 
-/// `unusual` of an ASCII character (see [`events`]).
+/// `unusual` of an ASCII character (see [`stream`]).
 fn ascii_unusual(b: u8) -> bool {
     (b < 0x20 && b != b'\n' && b != b'\r') || b == 0x7f
 }
