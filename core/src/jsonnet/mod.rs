@@ -10,6 +10,7 @@ mod parse;
 mod plain;
 mod resolve;
 
+use std::borrow::Cow;
 use std::fmt;
 
 pub use excerpt::excerpt;
@@ -250,11 +251,11 @@ impl std::error::Error for BodyError {}
 
 /// Removes the indentation an inline template gets from the code around it: leading blank
 /// lines, trailing white space, and the indentation common to every non-blank line (as a
-/// Terraform `<<-` heredoc does). A template already flush left comes back unchanged.
-pub fn dedent(source: &str) -> String {
+/// Terraform `<<-` heredoc does). A template already flush left comes back as it is, borrowed.
+pub fn dedent(source: &str) -> Cow<'_, str> {
     // One line with nothing around it (most bodies written in a program): as it is.
     if !source.contains('\n') && source.trim() == source {
-        return source.to_owned();
+        return Cow::Borrowed(source);
     }
     let lines: Vec<&str> = source
         .trim_end()
@@ -267,11 +268,16 @@ pub fn dedent(source: &str) -> String {
         .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    lines
+    let dedented = lines
         .iter()
         .map(|l| l.get(indent..).unwrap_or_else(|| l.trim_start()))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    if dedented == source {
+        Cow::Borrowed(source)
+    } else {
+        Cow::Owned(dedented)
+    }
 }
 
 const URL_SCHEMES: [&str; 4] = ["http://", "https://", "file://", "base64://"];

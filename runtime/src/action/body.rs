@@ -48,18 +48,12 @@ impl Body {
     /// (leading blank lines, trailing white space and the indentation common to all lines).
     pub fn inline(source: impl Into<Cow<'static, str>>) -> Self {
         let source = source.into();
-        // One line with nothing around it (most bodies written in a program) needs no copy.
-        let bare = !source.contains('\n') && source.trim() == source;
-        let source = if bare {
-            source
-        } else {
-            let dedented = dedent(&source);
-            if dedented == *source {
-                source
-            } else {
-                Cow::Owned(dedented)
-            }
+        // A template already flush left is kept as it came, without a copy.
+        let dedented = match dedent(&source) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(dedented) => Some(dedented),
         };
+        let source = dedented.map_or(source, Cow::Owned);
         Body {
             kind: BodyKind::Template { source, file: None },
         }

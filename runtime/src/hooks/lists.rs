@@ -39,11 +39,6 @@ impl StoredEntry {
         StoredEntry(raw.into())
     }
 
-    /// The entry's JSON text.
-    pub(crate) fn text(&self) -> &str {
-        &self.0
-    }
-
     /// The entry as a JSON value. Every entry is text that `serde_json` reads: each one comes
     /// out of a document `serde_json` read whole ([`read_json`](super::read_json) checks every
     /// string, number and level of the text first), out of a YAML document read within 127

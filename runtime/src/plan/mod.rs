@@ -21,7 +21,7 @@ use crate::backend::BackendName;
 use crate::error::Error;
 use crate::explain::replaces_flow_wide;
 use crate::hooks::{
-    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, StoredEntry, WebHook, WriteEntry,
+    Entry, HookKey, HookLists, ListWrite, Secrets, StoredBody, StoredEntry, WriteEntry,
 };
 use crate::payload::{Keep, Payload, Samples, evaluate_places};
 use crate::stack::Prune;
@@ -364,12 +364,7 @@ impl<'a> ListPlanner<'a> {
         // Where in `new` the first `session` entry is: new hooks go before it.
         let mut session = None;
         for (index, stored) in old.iter().enumerate() {
-            // The common shape straight from the text; any other entry through its value.
-            let read = match WebHook::decode_text(stored.text()) {
-                Some(hook) => Entry::WebHook(Box::new(hook)),
-                None => Entry::read(&stored.value()),
-            };
-            let hook = match read {
+            let hook = match stored.read() {
                 Entry::WebHook(hook) => hook,
                 Entry::Malformed(problem) => {
                     plan.warnings.push(Warning::Malformed {
