@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use std::collections::HashMap;
 
-use crate::hooks::{After, Entry, HookLists, HookUrl, ListWrite, WebHook};
+use crate::hooks::{After, Entry, HookLists, HookUrl, ListWrite, Method, WebHook};
 use crate::payload::Phase;
 
 /// One step of a chain.
@@ -29,7 +29,7 @@ pub(crate) struct Step {
     /// The hook's name (`web_hook`, `session`, …); `verification` for Kratos's own step.
     pub(crate) hook: String,
     /// A web hook's HTTP method and URL.
-    pub(crate) web: Option<(String, HookUrl)>,
+    pub(crate) web: Option<(Method, HookUrl)>,
     /// The list the step comes from and its index there; `None` for a step Kratos adds itself.
     pub(crate) list: Option<(Scope, usize)>,
     /// The phase (pre- or post-persist), where the flow has two.

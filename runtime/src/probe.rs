@@ -170,7 +170,7 @@ pub(crate) fn request(
         Some(StoredAuth::Other(_)) | None => {}
     }
     Ok(Request {
-        method: hook.method.clone(),
+        method: hook.method.to_string(),
         url: hook.url.clone(),
         headers,
         // TRACE sends no body.

@@ -3,10 +3,11 @@
 //! some steps, and the checks are pure. A template is kept from its second check on: a stack
 //! whose bodies all differ pays no copy of each.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hash};
+use std::hash::{BuildHasher, Hash};
 use std::sync::Mutex;
+
+use foldhash::fast::RandomState;
 
 /// How many answers are kept; past that the memo starts again (templates are few, and an
 /// unbounded memo would grow with computed templates that are all different). The callers
@@ -17,19 +18,19 @@ const KEPT: usize = 256;
 /// How many templates checked once are remembered (by their hash only).
 const SEEN: usize = 16_384;
 
-/// One hash of each key serves both maps (a collision only costs a comparison).
-type Fast = BuildHasherDefault<DefaultHasher>;
-
 /// A bounded memo of a pure function.
 pub(super) struct Memo<K, V>(Mutex<Option<Inner<K, V>>>);
 
 struct Inner<K, V> {
+    /// How keys are hashed: one hash of each key serves both maps (a collision only costs a
+    /// comparison). Randomly seeded, once per memo.
+    state: RandomState,
     /// The answers kept, by the hash of their key.
-    kept: HashMap<u64, Vec<(K, V)>, Fast>,
+    kept: HashMap<u64, Vec<(K, V)>, RandomState>,
     /// How many answers `kept` holds.
     len: usize,
     /// The hashes of the keys checked once and not kept.
-    seen: HashSet<u64, Fast>,
+    seen: HashSet<u64, RandomState>,
 }
 
 impl<K, V: Clone> Memo<K, V> {
@@ -47,14 +48,16 @@ impl<K, V: Clone> Memo<K, V> {
         key: impl FnOnce() -> K,
         compute: impl FnOnce() -> Answer<V>,
     ) -> V {
-        let hash = Fast::default().hash_one(probe);
+        let mut hash = 0;
         let mut again = false;
         if let Ok(mut guard) = self.0.lock() {
             let inner = guard.get_or_insert_with(|| Inner {
+                state: RandomState::default(),
                 kept: HashMap::default(),
                 len: 0,
                 seen: HashSet::default(),
             });
+            hash = inner.state.hash_one(probe);
             if let Some((_, value)) = inner
                 .kept
                 .get(&hash)

@@ -8,7 +8,8 @@ use ory_actions_core::Platform;
 use super::{Action, Auth, HeaderValue, Secret};
 use crate::error::Error;
 use crate::hooks::{
-    Declared, HookKey, HookUrl, REDACTED, RenderedHook, Secrets, StoredAuth, StoredBody, WebHook,
+    Declared, HookKey, HookUrl, Method, REDACTED, RenderedHook, Secrets, StoredAuth, StoredBody,
+    WebHook,
 };
 
 impl Action {
@@ -49,13 +50,13 @@ impl Action {
     /// rendering them: what [`Action::render_on`] would give as `hook.key(scope)`.
     pub(crate) fn keys_on(&self, platform: Platform) -> Vec<HookKey> {
         let url = HookUrl::new(self.url());
-        let method = self.method().as_str();
+        let method = Method::Borrowed(self.method().as_str());
         self.scopes_on(platform)
             .unwrap_or_default()
             .into_iter()
             .map(|scope| HookKey {
                 scope,
-                method: method.to_owned(),
+                method: method.clone(),
                 url: url.clone(),
             })
             .collect()
@@ -128,7 +129,7 @@ impl Action {
         }
         let hook = WebHook {
             url: HookUrl::new(self.url()),
-            method: self.method().as_str().to_owned(),
+            method: Method::Borrowed(self.method().as_str()),
             body: self.stored_body(),
             auth,
             headers,

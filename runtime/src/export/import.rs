@@ -333,7 +333,7 @@ mod tests {
             scope: Scope::LoginBefore,
             hook: crate::hooks::WebHook::new(
                 HookUrl::new("https://api.example.com/validate"),
-                method.to_owned(),
+                crate::hooks::Method::Owned(method.to_owned()),
             ),
         };
         let hooks = [hook("PATCH"), hook("POST")];

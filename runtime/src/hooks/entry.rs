@@ -27,12 +27,25 @@ use super::HookUrl;
 /// What stands in place of a secret whenever one would be shown.
 pub const REDACTED: &str = "(sensitive)";
 
+/// An HTTP method as an entry gives it. The usual ones are static, so that keys and changes
+/// copy no text for them.
+pub(crate) type Method = std::borrow::Cow<'static, str>;
+
+/// `text` as a [`Method`].
+pub(crate) fn method(text: &str) -> Method {
+    const USUAL: [&str; 7] = ["POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    match USUAL.iter().find(|usual| **usual == text) {
+        Some(usual) => Method::Borrowed(usual),
+        None => Method::Owned(text.to_owned()),
+    }
+}
+
 /// What identifies a web hook: its list, HTTP method and URL (the import ID of the Terraform
 /// provider, without the project).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct HookKey {
     pub(crate) scope: Scope,
-    pub(crate) method: String,
+    pub(crate) method: Method,
     pub(crate) url: HookUrl,
 }
 
@@ -129,7 +142,7 @@ impl std::fmt::Debug for StoredAuth {
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct WebHook {
     pub(crate) url: HookUrl,
-    pub(crate) method: String,
+    pub(crate) method: Method,
     pub(crate) body: StoredBody,
     pub(crate) auth: Option<StoredAuth>,
     /// `headers`, by name (Ory Network does not store them).
@@ -219,9 +232,9 @@ impl WebHook {
         let url = string(&URL)?.ok_or("it has no `url`")?;
         // An absent method is POST, as Ory stores it; an empty one is GET, as Go sends it.
         let method = match string(&METHOD)? {
-            None => default_text(&METHOD).into(),
-            Some(m) if m.is_empty() => "GET".into(),
-            Some(m) => m,
+            None => method(default_text(&METHOD)),
+            Some(m) if m.is_empty() => Method::Borrowed("GET"),
+            Some(m) => method(&m),
         };
         let body = match string(&BODY)? {
             None => StoredBody::None,
@@ -270,7 +283,7 @@ impl WebHook {
     }
 
     /// A hook that calls `url` with `method`, every other field absent.
-    pub(crate) fn new(url: HookUrl, method: String) -> WebHook {
+    pub(crate) fn new(url: HookUrl, method: Method) -> WebHook {
         WebHook {
             url,
             method,

@@ -13,7 +13,7 @@ mod write;
 pub use entry::REDACTED;
 #[cfg(feature = "testkit")]
 pub(crate) use entry::field_slot;
-pub(crate) use entry::{Entry, HookKey, StoredAuth, StoredBody, WebHook, kind};
+pub(crate) use entry::{Entry, HookKey, Method, StoredAuth, StoredBody, WebHook, kind};
 pub(crate) use lists::{HookLists, StoredEntry, verification_enabled};
 pub(crate) use read::{Document, Found, JsonError, Leaf, Node, Paths, read_json};
 pub(crate) use rendered::{Declared, wipe};

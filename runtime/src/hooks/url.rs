@@ -3,15 +3,17 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// A web hook's URL. `Display` and `Debug` mask any password in it (`https://user:****@host/`);
-/// [`HookUrl::with_credentials`] gives it as written, for writing entries and matching.
+/// [`HookUrl::with_credentials`] gives it as written, for writing entries and matching. Its
+/// copies share one text: a plan keys, compares and shows each hook's URL several times.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct HookUrl(String);
+pub(crate) struct HookUrl(Arc<str>);
 
 impl HookUrl {
     /// The URL as written.
-    pub(crate) fn new(url: impl Into<String>) -> Self {
+    pub(crate) fn new(url: impl Into<Arc<str>>) -> Self {
         HookUrl(url.into())
     }
 

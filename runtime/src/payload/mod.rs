@@ -19,8 +19,8 @@ mod eval;
 mod sample;
 mod schema;
 
+use foldhash::{HashMap, HashMapExt as _};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use ory_actions_core::jsonnet::{Plain, Unread, check_body, plain};

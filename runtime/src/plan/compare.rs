@@ -75,8 +75,10 @@ pub(super) fn compare(
         StoredBody::Text(text) => Shown::Text(text.clone()),
         StoredBody::Url(url) => match bodies.get(url) {
             Some(Ok(text)) => Shown::Text(text.clone()),
-            Some(Err(reason)) => Shown::Unreadable(format!("{} ({reason})", HookUrl::new(url))),
-            None => Shown::Unreadable(HookUrl::new(url).to_string()),
+            Some(Err(reason)) => {
+                Shown::Unreadable(format!("{} ({reason})", HookUrl::new(url.as_str())))
+            }
+            None => Shown::Unreadable(HookUrl::new(url.as_str()).to_string()),
         },
         StoredBody::File(raw) => match bodies.get(raw) {
             Some(Ok(text)) => Shown::Text(text.clone()),
@@ -87,7 +89,7 @@ pub(super) fn compare(
     };
     // A declared reference is what goes into the entry: shown as written, compared as such.
     let declared_body = |body: &StoredBody| match body {
-        StoredBody::Url(url) => Shown::Value(Value::String(HookUrl::new(url).to_string())),
+        StoredBody::Url(url) => Shown::Value(Value::String(HookUrl::new(url.as_str()).to_string())),
         StoredBody::File(raw) => Shown::Value(Value::String(raw.clone())),
         other => shown_body(other),
     };

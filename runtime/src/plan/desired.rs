@@ -1,7 +1,9 @@
 //! The hooks the stack declares for one backend, as the planner compares them: each action in
 //! each of its lists ([`Desired`]), and each by its key ([`DesiredHooks`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt as _};
 use std::sync::Arc;
 
 use ory_actions_core::Platform;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::warning::Warning;
 use crate::backend::BackendName;
-use crate::hooks::{HookUrl, ListWrite};
+use crate::hooks::{HookUrl, ListWrite, Method};
 
 /// What happens to one web hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,7 +81,7 @@ pub(crate) struct Change {
     /// The hook list.
     pub(crate) scope: Scope,
     /// The HTTP method.
-    pub(crate) method: String,
+    pub(crate) method: Method,
     /// The URL.
     pub(crate) url: HookUrl,
     /// The declaring action's name, if it has one.
@@ -98,7 +98,7 @@ pub(crate) struct Unmanaged {
     /// The hook list.
     pub(crate) scope: Scope,
     /// The HTTP method.
-    pub(crate) method: String,
+    pub(crate) method: Method,
     /// The URL.
     pub(crate) url: HookUrl,
 }

@@ -145,7 +145,7 @@ fn key_of(scope: Scope, entry: &Value) -> Option<(Scope, String, String)> {
     match Entry::read(entry) {
         Entry::WebHook(hook) => Some((
             scope,
-            hook.method.clone(),
+            hook.method.to_string(),
             hook.url.with_credentials().to_owned(),
         )),
         _ => None,

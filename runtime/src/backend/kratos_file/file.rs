@@ -2,7 +2,7 @@
 //! implementation, with the write protocol: a file changed by someone else since it was read is
 //! not overwritten, and an edit ([`edit`]) must give exactly the expected configuration.
 
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher as _;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -391,9 +391,9 @@ fn set_list(config: &mut Value, scope: Scope, list: Value) {
 
 /// A revision id for the file's content, to notice a change between read and write.
 fn revision_of(text: &str) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    format!("{:016x}-{}", hasher.finish(), text.len())
+    // Fixed, so the same text gives the same id in every run.
+    let hash = foldhash::quality::FixedState::default().hash_one(text);
+    format!("{hash:016x}-{}", text.len())
 }
 
 #[cfg(test)]

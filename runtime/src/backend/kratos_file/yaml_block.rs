@@ -344,15 +344,7 @@ fn scalar(text: &str) -> Option<Event<'_>> {
 /// Where `first` followed by `second` first stands in `text` (both ASCII).
 fn pair(text: &str, first: u8, second: u8) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = bytes[from..].iter().position(|&b| b == first) {
-        let at = from + at;
-        if bytes.get(at + 1) == Some(&second) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    memchr::memchr_iter(first, bytes).find(|&at| bytes.get(at + 1) == Some(&second))
 }
 
 fn plain(text: &str) -> Event<'_> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ory_actions_core::fields::{self, FlagValues, METHOD};
 
-use super::{HookUrl, StoredBody, WebHook, default_text, read_body};
+use super::{HookUrl, Method, StoredBody, WebHook, default_text, method, read_body};
 
 impl WebHook {
     /// What the entry written as the JSON `text` means, read straight from the text when the
@@ -22,9 +22,9 @@ impl WebHook {
         let config = entry.config;
         let url = config.url?;
         let method = match config.method {
-            None => default_text(&METHOD).into(),
-            Some("") => "GET".into(),
-            Some(m) => m.to_owned(),
+            None => method(default_text(&METHOD)),
+            Some("") => Method::Borrowed("GET"),
+            Some(m) => method(m),
         };
         let body = match config.body {
             None | Some("") => StoredBody::None,
