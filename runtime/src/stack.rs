@@ -129,7 +129,13 @@ impl Stack {
     /// Adds several actions, in order, as [`Stack::action`] adds one: for a `Vec` made by a
     /// function, or an iterator over tenants.
     pub fn actions(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
-        self.actions.extend(actions);
+        if self.actions.is_empty() {
+            // A `Vec` given to an empty stack keeps its buffer (std collects a vector's own
+            // iterator in place): ten thousand actions are not copied.
+            self.actions = actions.into_iter().collect();
+        } else {
+            self.actions.extend(actions);
+        }
         self
     }
 

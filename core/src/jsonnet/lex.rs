@@ -204,9 +204,10 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token<'_>>, Problem> {
         input: source.as_bytes(),
         source,
         pos: 0,
-        // About one token for every four bytes of a typical body: most bodies need no
-        // second allocation.
-        tokens: Vec::with_capacity(source.len() / 4 + 4),
+        // About one token for every three bytes of a typical body, such as
+        // `{ id: ctx.identity.id, email: ctx.identity.traits.email }`: most bodies need no
+        // second allocation (the list lives only as long as the check).
+        tokens: Vec::with_capacity(source.len() / 3 + 8),
         cut_run_end: 0,
     };
     lexer.run()?;

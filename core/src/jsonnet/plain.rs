@@ -31,15 +31,15 @@ pub struct Plain {
     /// The result.
     top: Part,
     /// The items of every array, each array's together.
-    items: Vec<Part>,
+    items: Box<[Part]>,
     /// The fields of every object, each object's together, in the order of their names (the
     /// order in which an evaluator writes them out, and so the one in which the first read that
     /// fails is found), each name once.
-    fields: Vec<(Span, Part)>,
+    fields: Box<[(Span, Part)]>,
     /// The steps of every read of `ctx`, each read's together.
-    steps: Vec<Step>,
+    steps: Box<[Step]>,
     /// Every string and name.
-    text: String,
+    text: Box<str>,
     /// A function of `ctx`, not a constant.
     function: bool,
 }
@@ -108,40 +108,39 @@ pub(super) fn of_tree(tree: &Node<'_>) -> Option<Plain> {
         },
         _ => (top, false),
     };
-    // Room for a typical body's names and reads, so that the lists rarely grow.
-    let mut builder = Builder {
-        has_ctx,
-        items: Vec::new(),
-        fields: Vec::with_capacity(8),
-        steps: Vec::with_capacity(8),
-        text: String::with_capacity(64),
-    };
-    let top = builder.part(result)?;
-    // Every offset must fit the spans (a template is far smaller: see `MAX_BODY_BYTES`).
-    let fits = |len: usize| u32::try_from(len).is_ok();
-    if !(fits(builder.items.len())
-        && fits(builder.fields.len())
-        && fits(builder.steps.len())
-        && fits(builder.text.len()))
-    {
-        return None;
+    // The lists are built in the thread's own, which keep their room from one template to the
+    // next; the template gets copies of just their length, as it is kept as long as its action.
+    thread_local! {
+        static BUILDER: std::cell::RefCell<Builder> = const {
+            std::cell::RefCell::new(Builder {
+                has_ctx: false,
+                items: Vec::new(),
+                fields: Vec::new(),
+                steps: Vec::new(),
+                text: String::new(),
+            })
+        };
     }
-    // Kept as long as the action: no room left over.
-    builder.items.shrink_to_fit();
-    builder.fields.shrink_to_fit();
-    builder.steps.shrink_to_fit();
-    builder.text.shrink_to_fit();
-    Some(Plain {
-        top,
-        items: builder.items,
-        fields: builder.fields,
-        steps: builder.steps,
-        text: builder.text,
-        function: has_ctx,
+    BUILDER.with_borrow_mut(|builder| {
+        builder.has_ctx = has_ctx;
+        let plain = builder.plain(result);
+        builder.items.clear();
+        builder.fields.clear();
+        builder.steps.clear();
+        builder.text.clear();
+        // A large template's room is not kept for the next one.
+        if builder.text.capacity() > KEPT_ROOM {
+            *builder = Builder::default();
+        }
+        plain
     })
 }
 
+/// How many bytes of text the thread's [`Builder`] keeps room for between templates.
+const KEPT_ROOM: usize = 4096;
+
 /// Builds the lists of a [`Plain`] from a tree.
+#[derive(Default)]
 struct Builder {
     has_ctx: bool,
     items: Vec<Part>,
@@ -151,6 +150,28 @@ struct Builder {
 }
 
 impl Builder {
+    /// The template whose result is `result`, from empty lists.
+    fn plain(&mut self, result: &Node<'_>) -> Option<Plain> {
+        let top = self.part(result)?;
+        // Every offset must fit the spans (a template is far smaller: see `MAX_BODY_BYTES`).
+        let fits = |len: usize| u32::try_from(len).is_ok();
+        if !(fits(self.items.len())
+            && fits(self.fields.len())
+            && fits(self.steps.len())
+            && fits(self.text.len()))
+        {
+            return None;
+        }
+        Some(Plain {
+            top,
+            items: self.items.as_slice().into(),
+            fields: self.fields.as_slice().into(),
+            steps: self.steps.as_slice().into(),
+            text: self.text.as_str().into(),
+            function: self.has_ctx,
+        })
+    }
+
     /// `text` added to the text.
     fn add_text(&mut self, text: &str) -> Span {
         let start = self.text.len();
