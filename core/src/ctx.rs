@@ -229,6 +229,18 @@ impl CtxShape {
         }
     }
 
+    /// Whether Kratos sends what a template reads as `ctx.<field>` (then `.<key>`, when the read
+    /// goes on by a name written out): the one rule behind every `ctx` error of the checks,
+    /// which only look for why when it says no.
+    pub fn reads(self, field: &str, key: Option<&str>) -> bool {
+        TOP_LEVEL.contains(&field)
+            && self.has(field)
+            && match (self.keys_of(field), key) {
+                (Some(keys), Some(key)) => keys.contains(&key),
+                _ => true,
+            }
+    }
+
     /// The keys of the object `ctx.<field>`, for `identity`, `session` and `flow`; `None` for
     /// any other field.
     pub fn keys_of(self, field: &str) -> Option<&'static [&'static str]> {

@@ -796,6 +796,10 @@ impl<'a> Walker<'a> {
             return;
         };
         let field = &*field;
+        let key = parts.get(1).and_then(|p| p.literal());
+        if self.shape.reads(field, key.as_deref()) {
+            return;
+        }
         let Some(known) = TOP_LEVEL.iter().find(|f| **f == field) else {
             if !env.is_present(&[field]) {
                 self.report(
@@ -823,13 +827,9 @@ impl<'a> Walker<'a> {
             }
             return;
         }
-        let (Some(keys), Some(key)) = (
-            self.shape.keys_of(field),
-            parts.get(1).and_then(|p| p.literal()),
-        ) else {
+        let (Some(keys), Some(key)) = (self.shape.keys_of(field), key.as_deref()) else {
             return;
         };
-        let key = &*key;
         if keys.contains(&key) || env.is_present(&[field, key]) {
             return;
         }

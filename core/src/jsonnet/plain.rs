@@ -15,6 +15,7 @@ use serde_json::{Map, Number, Value};
 use super::ast::{Expr, FieldName, Member, Node};
 use super::lex::StrKind;
 use super::{SHALLOW, lex, parse};
+use crate::ctx::CtxShape;
 
 /// How deep a value read from the context may be for its copy to be made here (the sample
 /// contexts are a few levels deep; a deeper one is left to the evaluator).
@@ -328,6 +329,28 @@ impl Plain {
     /// Whether the template is a function of `ctx` (else a constant).
     pub fn is_function(&self) -> bool {
         self.function
+    }
+
+    /// Whether Kratos sends all that the template reads of `ctx` in a hook whose context is
+    /// `shape` ([`CtxShape::reads`] of each read's first two names).
+    pub(super) fn reads_sent(&self, shape: CtxShape) -> bool {
+        let name = |step: Option<&Step>| match step {
+            Some(Step::Field(name)) => Some(&self.text[name.range()]),
+            _ => None,
+        };
+        std::iter::once(&self.top)
+            .chain(self.items.iter())
+            .chain(self.fields.iter().map(|(_, part)| part))
+            .all(|part| match part {
+                Part::Ctx { steps, .. } => {
+                    let steps = &self.steps[steps.range()];
+                    match name(steps.first()) {
+                        Some(field) => shape.reads(field, name(steps.get(1))),
+                        None => true,
+                    }
+                }
+                _ => true,
+            })
     }
 }
 

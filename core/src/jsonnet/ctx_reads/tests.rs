@@ -531,3 +531,54 @@ fn thousands_of_conditions_are_followed_in_linear_time() {
         assert_ne!(found(&unguarded, Flow::Login, Timing::Before), []);
     }
 }
+
+/// `check_template` skips the analysis for a plain template whose reads Kratos all sends
+/// (`Plain::reads_sent`): its errors are still those of the full analysis, in every hook.
+#[test]
+fn plain_templates_have_the_errors_of_the_full_analysis() {
+    use proptest::prelude::*;
+    let names = prop::sample::select(vec![
+        "identity",
+        "session",
+        "flow",
+        "request_headers",
+        "request_url",
+        "transient_payload",
+        "identiy",
+        "id",
+        "traits",
+        "email",
+        "credentials",
+        "metadata_admin",
+        "ui",
+        "expires_at",
+        "nonsense",
+    ]);
+    let step = prop_oneof![
+        names.clone().prop_map(|name| format!(".{name}")),
+        names.prop_map(|name| format!("['{name}']")),
+        (0..3_u8).prop_map(|index| format!("[{index}]")),
+    ];
+    let read = prop::collection::vec(step, 0..4).prop_map(|steps| format!("ctx{}", steps.concat()));
+    let template = (prop::collection::vec(read, 1..5), any::<bool>()).prop_map(|(reads, array)| {
+        let fields: Vec<String> = reads
+            .iter()
+            .enumerate()
+            .map(|(at, read)| format!("f{at}: {read}"))
+            .collect();
+        let listed = if array {
+            format!(", all: [{}]", reads.join(", "))
+        } else {
+            String::new()
+        };
+        format!("function(ctx) {{ {}{listed} }}", fields.join(", "))
+    });
+    proptest!(ProptestConfig::with_cases(400), |(source in template)| {
+        for (flow, timing) in ALL_SHAPES {
+            let shape = shape(flow, timing);
+            let checked = crate::jsonnet::check_template(&source, shape).expect("a valid body");
+            prop_assert!(checked.plain.is_some(), "{}", source);
+            prop_assert_eq!(checked.ctx_errors, check_ctx(&source, shape), "{}", source);
+        }
+    });
+}
