@@ -94,6 +94,7 @@ pub struct ReadmeDoctests;
 pub use ory_actions_macros::action;
 #[doc(inline)]
 pub use ory_actions_runtime::payload;
+pub use ory_actions_runtime::reply;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethod, AuthMethods, Body, BodyError,
     Error, FlagError, Flags, Flow, HeaderValue, HttpMethod, InvalidAction, NameError, Platform,

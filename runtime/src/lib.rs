@@ -20,6 +20,7 @@ pub mod payload;
 mod plan;
 mod probe;
 mod reconcile;
+pub mod reply;
 mod snapshot;
 mod stack;
 #[cfg(feature = "testkit")]

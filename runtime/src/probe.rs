@@ -4,7 +4,8 @@
 //! [`request`] builds the request (method, URL, headers with `Content-Type`, auth with the
 //! secrets read, the body evaluated for the sample context of the list and phase);
 //! [`send`] sends it with Kratos's transport rules (30 s, two retries on connection errors, 429
-//! and 5xx but 501, replies read up to 5 MiB); [`judge`] reads the reply as Kratos would.
+//! and 5xx but 501, replies read up to 5 MiB); [`judge`] reads the reply as Kratos would, with
+//! the rules of [`crate::reply`].
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ use serde_json::Value;
 use crate::action::Action;
 use crate::hooks::{HookUrl, REDACTED, Secrets, StoredAuth};
 use crate::payload::{Payload, Phase, Samples, evaluate};
+use crate::reply::{Reading, Verdict, hear};
 
 /// How long Kratos waits for a reply.
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,14 +34,8 @@ pub(crate) struct Request {
     /// Name, value, and whether the value is a secret.
     pub(crate) headers: Vec<(String, String, bool)>,
     pub(crate) body: Option<Vec<u8>>,
-    /// What the hook does with a reply.
-    pub(crate) ignore: bool,
-    pub(crate) parse: bool,
-    pub(crate) interrupt: bool,
-    /// Where it runs: what an `identity` in a reply does there.
-    pub(crate) phase: Phase,
-    /// The flow.
-    pub(crate) flow: ory_actions_core::Flow,
+    /// What Kratos reads of the reply.
+    pub(crate) reading: Reading,
 }
 
 impl Drop for Request {
@@ -175,11 +171,7 @@ pub(crate) fn request(
         headers,
         // TRACE sends no body.
         body: body.filter(|_| !trace),
-        ignore: hook.flags.rules().response_ignore,
-        parse: hook.flags.rules().response_parse,
-        interrupt: hook.flags.rules().can_interrupt,
-        phase: Phase::of(scope, action.flags()),
-        flow: scope.flow(),
+        reading: Reading::of(action, scope),
     })
 }
 
@@ -326,237 +318,17 @@ fn describe(error: &reqwest::Error) -> String {
     why
 }
 
-/// What Kratos makes of a reply.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Verdict {
-    /// Whether the hook answers as Kratos needs.
-    pub(crate) ok: bool,
-    /// What Kratos does with the reply, for people.
-    pub(crate) says: String,
-}
-
-/// Reads `reply` as Kratos does for `request`'s flags and phase; `identity` is the sample
-/// identity the body was made from, to say what a parse hook would change.
+/// Reads `reply` as Kratos does for `request`'s flags and phase ([`crate::reply::hear`]);
+/// `identity` is the sample identity the body was made from, to say what a parse hook would
+/// change.
 pub(crate) fn judge(request: &Request, reply: &Reply, identity: Option<&Value>) -> Verdict {
-    let status = reply.status;
-    let verdict = |ok: bool, says: String| Verdict { ok, says };
-    if request.ignore {
-        return verdict(
-            true,
-            format!("{status}: fired; Kratos does not wait for this hook and only logs a failure"),
-        );
-    }
-    let reads_errors = request.parse || request.interrupt;
-    // Kratos reads a body only where the flags make it; a cut one is not the whole JSON.
-    let cut = " (cut at 5 MiB, as Kratos reads it)";
-    // A 429 or 5xx (but 501) is retried, and once the retries run out Kratos has no reply.
-    let retried = status == 429 || (status >= 500 && status != 501);
-    match status {
-        200 if request.parse => {
-            let json = if reply.cut {
-                Err(())
-            } else {
-                serde_json::from_slice::<Value>(&reply.body).map_err(|_| ())
-            };
-            match json {
-                Err(()) => verdict(
-                    false,
-                    format!(
-                        "200 with a body that is not JSON{}: Kratos fails the flow (a hook \
-                         with `response.parse` must answer 200 with a JSON object, or 204)",
-                        if reply.cut { cut } else { "" }
-                    ),
-                ),
-                Ok(Value::Object(object)) => match object.get("identity") {
-                    None | Some(Value::Null) => verdict(
-                        true,
-                        "200 with JSON and no `identity`: the identity stays as it is".into(),
-                    ),
-                    Some(changed) => judge_identity(request, changed, identity),
-                },
-                Ok(Value::Null) => verdict(true, "200 with `null`: nothing changes".into()),
-                Ok(_) => verdict(
-                    false,
-                    "200 with JSON that is not an object: Kratos cannot read it and fails the \
-                     flow"
-                        .into(),
-                ),
-            }
-        }
-        200..=299 if request.parse => verdict(
-            true,
-            format!("{status}: Kratos reads a body only from a 200, so nothing changes"),
-        ),
-        200..=399 => verdict(
-            true,
-            format!(
-                "{status}{}",
-                if reply.cut {
-                    "; the reply is over 5 MiB, of which Kratos reads nothing for this hook"
-                } else {
-                    ""
-                }
-            ),
-        ),
-        400.. if reads_errors && !retried => match (reply.cut, messages(&reply.body)) {
-            (false, Ok(shown)) => verdict(
-                true,
-                format!("{status}: the flow stops and the user sees: {shown}"),
-            ),
-            (cut_off, result) => verdict(
-                false,
-                format!(
-                    "{status} without messages Kratos can read ({}{}): the flow stops with a \
-                     generic error; answer {{\"messages\": [{{\"instance_ptr\": \
-                     \"#/traits/email\", \"messages\": [{{\"id\": 4000001, \"text\": \"…\", \
-                     \"type\": \"error\"}}]}}]}}",
-                    result.err().unwrap_or_else(|| "the body".into()),
-                    if cut_off { cut } else { "" }
-                ),
-            ),
-        },
-        _ if reads_errors && retried => verdict(
-            false,
-            format!(
-                "{status}: Kratos retries and then fails the flow without reading messages \
-                 (use a 4xx other than 429 to show messages)"
-            ),
-        ),
-        _ => verdict(
-            false,
-            format!(
-                "{status}: Kratos fails the flow (a hook without `response.parse` or \
-                 `can_interrupt` must answer 2xx)"
-            ),
-        ),
-    }
-}
-
-/// What Kratos does with the `identity` of a parse hook's 200, where the hook runs.
-fn judge_identity(request: &Request, changed: &Value, identity: Option<&Value>) -> Verdict {
-    use ory_actions_core::Flow;
-    if request.phase == Phase::Before {
-        return Verdict {
-            ok: false,
-            says: "200 with an `identity`, but a `before` hook has no identity to change: \
-                   Kratos fails the flow (answer 204, or leave `identity` out)"
-                .into(),
-        };
-    }
-    match identity_changes(changed, identity) {
-        Err(problem) => Verdict {
-            ok: false,
-            says: format!("200 with an `identity` Kratos refuses: {problem}"),
-        },
-        Ok(fields) if fields.is_empty() => Verdict {
-            ok: true,
-            says: "200 with an `identity` Kratos accepts; it changes nothing".into(),
-        },
-        Ok(fields) => {
-            let saved = request.phase == Phase::PrePersist
-                || !matches!(
-                    request.flow,
-                    Flow::Login | Flow::Recovery | Flow::Verification
-                );
-            Verdict {
-                ok: true,
-                says: format!(
-                    "200 with an `identity` Kratos accepts; it replaces {}{}",
-                    fields.join(", "),
-                    if saved {
-                        ""
-                    } else {
-                        ", but Kratos does not save changes made here"
-                    }
-                ),
-            }
-        }
-    }
-}
-
-/// The fields a parse hook's `identity` replaces, or why Kratos refuses it.
-fn identity_changes(changed: &Value, before: Option<&Value>) -> Result<Vec<String>, String> {
-    let Value::Object(fields) = changed else {
-        return Err("`identity` must be an object".into());
-    };
-    let mut replaced = Vec::new();
-    for (key, value) in fields {
-        let expected = match key.as_str() {
-            "traits" | "metadata_public" | "metadata_admin" => "an object",
-            "schema_id" | "state" | "external_id" => "a string",
-            "verifiable_addresses" | "recovery_addresses" => "a list",
-            _ => continue,
-        };
-        let fits = match expected {
-            "an object" => value.is_object() || value.is_null(),
-            "a string" => value.is_string() || value.is_null(),
-            _ => value.is_array() || value.is_null(),
-        };
-        if !fits {
-            return Err(format!("`identity.{key}` must be {expected}"));
-        }
-        if key == "state" && !matches!(value.as_str(), None | Some("" | "active" | "inactive")) {
-            return Err("`identity.state` must be `active` or `inactive`".into());
-        }
-        // Kratos replaces a field when the new value is not empty; `external_id` whenever it is
-        // there.
-        let empty = match value {
-            Value::Null => true,
-            Value::String(s) => s.is_empty(),
-            Value::Array(a) => a.is_empty(),
-            Value::Object(o) => o.is_empty(),
-            _ => false,
-        };
-        if (!empty || key == "external_id") && before.and_then(|b| b.get(key)) != Some(value) {
-            replaced.push(format!("`{key}`"));
-        }
-    }
-    Ok(replaced)
-}
-
-/// The messages of an error reply as a person sees them, or why Kratos cannot read them. As
-/// Kratos reads them (`selfservice/hook/web_hook.go`): a message whose `type` is `error` is an
-/// error, any other type (`info`, `success`, none) is information, and an empty `messages` list
-/// is itself an error.
-fn messages(body: &[u8]) -> Result<String, String> {
-    let json: Value = serde_json::from_slice(body).map_err(|_| "the body is not JSON")?;
-    let groups = json
-        .get("messages")
-        .and_then(Value::as_array)
-        .ok_or("no `messages` list")?;
-    if groups.is_empty() {
-        return Err("an empty `messages` list".into());
-    }
-    let mut shown = Vec::new();
-    for group in groups {
-        let field = group
-            .get("instance_ptr")
-            .and_then(Value::as_str)
-            .ok_or("a message group without `instance_ptr`")?;
-        let list = group
-            .get("messages")
-            .and_then(Value::as_array)
-            .ok_or("a message group without `messages`")?;
-        for message in list {
-            let text = message
-                .get("text")
-                .and_then(Value::as_str)
-                .ok_or("a message without `text`")?;
-            if message.get("id").is_some_and(|id| !id.is_u64()) {
-                return Err("a message whose `id` is not a number".into());
-            }
-            let kind = match message.get("type").and_then(Value::as_str) {
-                Some("error") => "error",
-                _ => "info",
-            };
-            let field = field.trim_start_matches('#').trim_start_matches('/');
-            shown.push(format!("{field}: {text} ({kind})"));
-        }
-    }
-    if shown.is_empty() {
-        return Err("no message in `messages`".into());
-    }
-    Ok(shown.join("; "))
+    hear(
+        &request.reading,
+        reply.status,
+        &reply.body,
+        reply.cut,
+        identity,
+    )
 }
 
 #[cfg(test)]
