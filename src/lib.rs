@@ -94,6 +94,8 @@ pub struct ReadmeDoctests;
 pub use ory_actions_macros::action;
 #[doc(inline)]
 pub use ory_actions_runtime::payload;
+#[cfg(feature = "axum")]
+pub use ory_actions_runtime::receive;
 pub use ory_actions_runtime::reply;
 pub use ory_actions_runtime::{
     Action, ActionBuilder, ApiFailure, ApiKeyIn, Auth, AuthMethod, AuthMethods, Body, BodyError,

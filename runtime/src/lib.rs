@@ -19,6 +19,8 @@ mod hooks;
 pub mod payload;
 mod plan;
 mod probe;
+#[cfg(feature = "axum")]
+pub mod receive;
 mod reconcile;
 pub mod reply;
 mod snapshot;
