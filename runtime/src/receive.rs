@@ -139,7 +139,7 @@ where
             async move {
                 match gate.admit::<T>(request).await {
                     Ok(hook) => handler(hook).await.into_response(),
-                    Err(refusal) => refusal,
+                    Err(refusal) => refusal.into_response(),
                 }
             }
         }),
@@ -173,7 +173,7 @@ impl Gate {
     }
 
     /// The hook the request carries, or the answer that refuses it.
-    async fn admit<T: DeserializeOwned>(&self, request: Request) -> Result<Hook<T>, Response> {
+    async fn admit<T: DeserializeOwned>(&self, request: Request) -> Result<Hook<T>, Refusal> {
         let (parts, body) = request.into_parts();
         self.check_credentials(&parts.headers)?;
         let content_type = parts
@@ -221,7 +221,7 @@ impl Gate {
 
     /// Refuses a request without every credential the action declares (401, without saying
     /// which), or when a secret cannot be read here (500).
-    fn check_credentials(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn check_credentials(&self, headers: &HeaderMap) -> Result<(), Refusal> {
         let read = |secret: &Secret, what: &str| {
             secret.resolve(what).map_err(|_| {
                 refuse(
@@ -275,14 +275,9 @@ impl Gate {
         if admitted {
             Ok(())
         } else {
-            let mut refusal = StatusCode::UNAUTHORIZED.into_response();
-            if matches!(self.auth, Some(Auth::BasicAuth { .. })) {
-                refusal.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HttpHeaderValue::from_static("Basic"),
-                );
-            }
-            Err(refusal)
+            Err(Refusal::Unauthorized {
+                basic: matches!(self.auth, Some(Auth::BasicAuth { .. })),
+            })
         }
     }
 }
@@ -314,7 +309,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<Vec<u8>> {
 }
 
 /// The payload, at most [`MAX_PAYLOAD`] bytes.
-async fn read_limited(body: Body) -> Result<axum::body::Bytes, Response> {
+async fn read_limited(body: Body) -> Result<axum::body::Bytes, Refusal> {
     axum::body::to_bytes(body, MAX_PAYLOAD).await.map_err(|e| {
         let too_large = std::error::Error::source(&e)
             .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
@@ -333,7 +328,7 @@ async fn read_limited(body: Body) -> Result<axum::body::Bytes, Response> {
 }
 
 /// The answer to a payload that does not fit: where, and why.
-fn unfit(path: &serde_path_to_error::Path, why: &dyn std::fmt::Display, data: bool) -> Response {
+fn unfit(path: &serde_path_to_error::Path, why: &dyn std::fmt::Display, data: bool) -> Refusal {
     let at = path.to_string();
     let message = if !data {
         format!("the payload is not valid: {why}")
@@ -345,13 +340,40 @@ fn unfit(path: &serde_path_to_error::Path, why: &dyn std::fmt::Display, data: bo
     refuse(StatusCode::BAD_REQUEST, message)
 }
 
-fn refuse(status: StatusCode, message: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        message,
-    )
-        .into_response()
+fn refuse(status: StatusCode, message: String) -> Refusal {
+    Refusal::Said(status, message)
+}
+
+/// Why a route answers a request without its handler.
+enum Refusal {
+    /// A credential is missing or wrong: 401, without saying which (with a `Basic` challenge
+    /// for basic auth).
+    Unauthorized { basic: bool },
+    /// Anything else, with what was wrong.
+    Said(StatusCode, String),
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Unauthorized { basic } => {
+                let mut refusal = StatusCode::UNAUTHORIZED.into_response();
+                if basic {
+                    refusal.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HttpHeaderValue::from_static("Basic"),
+                    );
+                }
+                refusal
+            }
+            Refusal::Said(status, message) => (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response(),
+        }
+    }
 }
 
 /// The path of `url` (an absolute `http(s)` URL) as a client sends it, percent-encoded where
