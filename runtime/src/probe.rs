@@ -318,6 +318,67 @@ fn describe(error: &reqwest::Error) -> String {
     why
 }
 
+/// One hook to probe: an action's hook in one of its lists.
+pub(crate) struct Probe {
+    /// How the hook is named.
+    pub(crate) who: String,
+    /// The request, or why it is not sent.
+    pub(crate) request: Result<Request, NotSent>,
+    /// The sample identity the body was made from.
+    pub(crate) identity: Option<Value>,
+}
+
+/// The hooks of `actions`, each in each list `lists` gives for it, in that order.
+pub(crate) fn probes<'a>(
+    actions: impl IntoIterator<Item = &'a Action>,
+    lists: impl Fn(&Action) -> Vec<Scope>,
+    samples: &Samples,
+) -> Vec<Probe> {
+    actions
+        .into_iter()
+        .flat_map(|action| {
+            let several = action.scopes().len() > 1;
+            lists(action).into_iter().map(move |scope| Probe {
+                // An action's own name says its list when it has one.
+                who: if several {
+                    format!("{action}, in {scope}")
+                } else {
+                    action.to_string()
+                },
+                request: request(action, scope, samples),
+                identity: samples
+                    .context(scope, Phase::of(scope, action.flags()))
+                    .get("identity")
+                    .cloned(),
+            })
+        })
+        .collect()
+}
+
+/// The line for a hook that is not sent.
+pub(crate) fn not_sent_line(who: &str, not_sent: &NotSent) -> String {
+    match not_sent {
+        NotSent::Cancelled => format!(
+            "skip {who}: its body raises `error \"cancel\"` for the sample context, so Kratos \
+             does not call it"
+        ),
+        NotSent::ReferencedBody(reference) => format!(
+            "skip {who}: Kratos fetches or reads its body `{reference}` itself, so it is not \
+             evaluated here"
+        ),
+        NotSent::Failed(why) => format!("FAIL {who}: {why}"),
+    }
+}
+
+/// The line for a hook's verdict (`extra` after the verdict, such as the time it took).
+pub(crate) fn verdict_line(who: &str, verdict: &Verdict, extra: &str) -> String {
+    format!(
+        "{} {who}: {}{extra}",
+        if verdict.ok { "ok  " } else { "FAIL" },
+        verdict.says
+    )
+}
+
 /// Reads `reply` as Kratos does for `request`'s flags and phase ([`crate::reply::hear`]);
 /// `identity` is the sample identity the body was made from, to say what a parse hook would
 /// change.
@@ -331,5 +392,7 @@ pub(crate) fn judge(request: &Request, reply: &Reply, identity: Option<&Value>) 
     )
 }
 
+#[cfg(feature = "axum")]
+pub(crate) mod service;
 #[cfg(test)]
 mod tests;

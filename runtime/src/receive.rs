@@ -63,6 +63,8 @@ use crate::payload::Encoding;
 use crate::reply::Reply;
 use ory_actions_core::{ApiKeyIn, HttpMethod};
 
+pub use crate::probe::service::ProbeReport;
+
 /// The largest payload a route reads: 5 MiB, the most Kratos reads of a reply, and far more than
 /// a body of a hook makes.
 pub const MAX_PAYLOAD: usize = 5 * 1024 * 1024;

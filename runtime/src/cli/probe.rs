@@ -11,21 +11,11 @@ use tokio::task::JoinSet;
 use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use super::setup::Backends;
 use crate::action::Action;
-use crate::payload::{Phase, Samples};
-use crate::probe::{NotSent, Request, TIMEOUT, judge, request, send};
+use crate::payload::Samples;
+use crate::probe::{NotSent, Probe, TIMEOUT, judge, not_sent_line, probes, send, verdict_line};
 
 /// How many hooks are probed at once.
 const AT_ONCE: usize = 8;
-
-/// One hook to report on.
-struct Probe {
-    /// How the hook is named.
-    who: String,
-    /// The request, or why it is not sent.
-    request: Result<Request, NotSent>,
-    /// The sample identity the body was made from.
-    identity: Option<serde_json::Value>,
-}
 
 /// Probes each hook of the actions of `backends` (those `--target` names, all without
 /// targets) in each of its lists; one line per hook. Exits 1 when any hook fails, naming it.
@@ -51,29 +41,11 @@ pub(super) async fn run(
             failed.push(action.to_string());
         }
     }
-    let probes: Vec<Probe> = actions
-        .iter()
-        .flat_map(|action| {
-            let several = action.scopes().len() > 1;
-            action
-                .scopes_on(platform)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |scope| Probe {
-                    // An action's own name says its list when it has one.
-                    who: if several {
-                        format!("{action}, in {scope}")
-                    } else {
-                        action.to_string()
-                    },
-                    request: request(action, scope, samples),
-                    identity: samples
-                        .context(scope, Phase::of(scope, action.flags()))
-                        .get("identity")
-                        .cloned(),
-                })
-        })
-        .collect();
+    let probes = probes(
+        actions.iter().copied(),
+        |action| action.scopes_on(platform).unwrap_or_default(),
+        samples,
+    );
     if dry_run {
         for probe in &probes {
             match &probe.request {
@@ -81,7 +53,7 @@ pub(super) async fn run(
                     let _ = writeln!(io.out, "--- {}\n{}", probe.who, request.shown());
                 }
                 Err(not_sent) => {
-                    report_not_sent(io.out, &probe.who, not_sent);
+                    let _ = writeln!(io.out, "{}", not_sent_line(&probe.who, not_sent));
                     if matches!(not_sent, NotSent::Failed(_)) {
                         failed.push(probe.who.clone());
                     }
@@ -132,7 +104,7 @@ pub(super) async fn run(
         let request = match &probe.request {
             Ok(request) => request,
             Err(not_sent) => {
-                report_not_sent(io.out, &probe.who, not_sent);
+                let _ = writeln!(io.out, "{}", not_sent_line(&probe.who, not_sent));
                 if matches!(not_sent, NotSent::Failed(_)) {
                     failed.push(probe.who.clone());
                 }
@@ -147,14 +119,8 @@ pub(super) async fn run(
                 } else {
                     String::new()
                 };
-                let _ = writeln!(
-                    io.out,
-                    "{} {}: {} ({} ms{retried})",
-                    if verdict.ok { "ok  " } else { "FAIL" },
-                    probe.who,
-                    verdict.says,
-                    reply.took.as_millis()
-                );
+                let took = format!(" ({} ms{retried})", reply.took.as_millis());
+                let _ = writeln!(io.out, "{}", verdict_line(&probe.who, &verdict, &took));
                 if verdict.ok {
                     answered += 1;
                 } else {
@@ -192,20 +158,4 @@ fn probed(action: &Action, targeted: &[String]) -> bool {
         || targeted
             .iter()
             .any(|t| action.name() == Some(t.as_str()) || action.flow().as_str() == t)
-}
-
-fn report_not_sent(out: &mut dyn std::io::Write, who: &str, not_sent: &NotSent) {
-    let _ = match not_sent {
-        NotSent::Cancelled => writeln!(
-            out,
-            "skip {who}: its body raises `error \"cancel\"` for the sample context, so Kratos \
-             does not call it"
-        ),
-        NotSent::ReferencedBody(reference) => writeln!(
-            out,
-            "skip {who}: Kratos fetches or reads its body `{reference}` itself, so it is not \
-             evaluated here"
-        ),
-        NotSent::Failed(why) => writeln!(out, "FAIL {who}: {why}"),
-    };
 }
