@@ -22,8 +22,10 @@
 //! module. The reference is in two places: the keys of [`action!`], and the command line in
 //! [`cli`]. The rest of this page is the API: [`Stack`] and [`Action`] (with
 //! [`Action::builder`] for actions made at run time), [`payload`] for what bodies send,
-//! [`Error`] and its parts, and, with the `testkit` feature, `testkit`, the in-process stand-in
-//! for Ory's console API that your tests can run against.
+//! [`reply`] for what the service that receives a hook answers, [`Error`] and its parts; with
+//! the `axum` feature, `receive`, the routes that serve hooks and the in-process probe of a
+//! service; and with the `testkit` feature, `testkit`, the in-process stand-in for Ory's
+//! console API that your tests can run against.
 //!
 //! `ory-actions-core`, `ory-actions-macros` and `ory-actions-runtime` are implementation details
 //! of this crate, without semver promises of their own: depend on `ory-actions` alone.

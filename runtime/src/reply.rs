@@ -16,7 +16,7 @@
 //! - everything else in 2xx and 3xx lets the flow go on.
 //!
 //! [`Reply::verdict`] tells, for one action in one of its lists, what Kratos does with a reply;
-//! `probe` judges the replies it reads with the same rules ([`hear`]).
+//! `probe` judges the replies it reads with the same rules.
 //!
 //! [`Stack::probe_service`]: crate::Stack::probe_service
 

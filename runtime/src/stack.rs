@@ -173,7 +173,7 @@ impl Stack {
         B: axum::body::HttpBody,
         B::Error: std::fmt::Display,
     {
-        crate::probe::service::probe_service(self, service).await
+        crate::probe::service::probe_service(&self.actions, &self.samples, service).await
     }
 
     /// The actions, in the order they were added.

@@ -1,4 +1,4 @@
-//! # Chapter 9: Running it in CI
+//! # Chapter 10: Running it in CI
 //!
 //! Hooks in code get the same review as other code: a pull request shows the plan, the main
 //! branch applies it, and a scheduled check finds changes made behind your back. This chapter
@@ -148,4 +148,4 @@
 //! Kratos's schema before the file is written ([chapter
 //! 4](crate::guide::targets#a-self-hosted-kratos-configuration-file)).
 //!
-//! Next: [chapter 10, troubleshooting](crate::guide::troubleshooting).
+//! Next: [chapter 11, troubleshooting](crate::guide::troubleshooting).

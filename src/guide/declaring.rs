@@ -48,7 +48,7 @@
 //!
 //! Every key, its values and its default are in the [key table of
 //! `action!`](crate::action!). The keys mirror the Terraform `ory_action` resource
-//! ([chapter 8](crate::guide::migrating) maps one to the other). A few more set what the
+//! ([chapter 9](crate::guide::migrating) maps one to the other). A few more set what the
 //! resource cannot: `name`, `auth`, `headers`, `emit_analytics_event`, and `id` (the label of
 //! Kratos's logs for the hook, not Terraform's resource id).
 //!
@@ -328,7 +328,7 @@
 //! it. The commands are `plan`, `apply` and `destroy` ([chapter
 //! 5](crate::guide::plan_and_apply)), `render` ([chapter 6](crate::guide::payloads)), `explain`
 //! and `probe` ([chapter 7](crate::guide::explain_and_probe)), and `export` and `import`
-//! ([chapter 8](crate::guide::migrating)). `--help` prints them all; the [`cli`](crate::cli)
+//! ([chapter 9](crate::guide::migrating)). `--help` prints them all; the [`cli`](crate::cli)
 //! module documents every flag and environment variable.
 //!
 //! To give the command line defaults of your own, build the arguments and call

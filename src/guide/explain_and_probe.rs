@@ -102,8 +102,9 @@
 //! - a 2xx is fine;
 //! - a `response_parse` hook's 200 must be JSON, and an `identity` in it must be one Kratos
 //!   accepts (the line names the fields it replaces). In a `before` list, where there is no
-//!   identity, `probe` fails such an `identity`; after login, recovery and verification the
-//!   line says Kratos does not save it. Both verdicts follow Kratos's code; neither is
+//!   identity, `probe` fails such an `identity`; after login, recovery and verification it fails
+//!   too, as Kratos does not save it. From a hook without `response_parse`, an `identity` fails:
+//!   Kratos does not read it. Both verdicts follow Kratos's code; neither is
 //!   confirmed by a test ([chapter 2](crate::guide::hook_lists#what-kratos-runs));
 //! - a `response_parse` or `can_interrupt` hook's 4xx (other than 429) shows the messages a
 //!   person would see, or says that their shape is wrong;
@@ -149,4 +150,4 @@
 //! …
 //! ```
 //!
-//! Next: [chapter 8, leaving the Console or Terraform](crate::guide::migrating).
+//! Next: [chapter 8, the receiving end](crate::guide::receiving).

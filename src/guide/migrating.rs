@@ -1,4 +1,4 @@
-//! # Chapter 8: Leaving the Console or Terraform
+//! # Chapter 9: Leaving the Console or Terraform
 //!
 //! Your project may already have web hooks, made in the Ory Console or with the Terraform
 //! provider's `ory_action` resource. Two commands turn them into code: `export` writes an
@@ -175,4 +175,4 @@
 //! remove each `ory_action` from Terraform's state (`terraform state rm ory_action.NAME`) and
 //! delete its block. Running `terraform destroy` instead would delete the hooks.
 //!
-//! Next: [chapter 9, running it in CI](crate::guide::ci).
+//! Next: [chapter 10, running it in CI](crate::guide::ci).

@@ -30,11 +30,13 @@
 //!    contexts, and tests of a whole stack.
 //! 7. [`explain` and `probe`](crate::guide::explain_and_probe): the hooks Kratos will run, and
 //!    whether each endpoint answers as Kratos needs.
-//! 8. [Leaving the Console or Terraform](crate::guide::migrating): `export`, `import`, and the
+//! 8. [The receiving end](crate::guide::receiving): typed replies, routes that check the
+//!    hook's auth and decode its payload, and a test that probes the service in process.
+//! 9. [Leaving the Console or Terraform](crate::guide::migrating): `export`, `import`, and the
 //!    Terraform `ory_action` resource translated key by key.
-//! 9. [Running it in CI](crate::guide::ci): a GitHub Actions workflow that plans pull requests,
-//!    checks for drift and applies the main branch.
-//! 10. [Troubleshooting](crate::guide::troubleshooting): each kind of error, what it means and
+//! 10. [Running it in CI](crate::guide::ci): a GitHub Actions workflow that plans pull requests,
+//!     checks for drift and applies the main branch.
+//! 11. [Troubleshooting](crate::guide::troubleshooting): each kind of error, what it means and
 //!     what to do.
 //!
 //! ## Reference
@@ -54,5 +56,6 @@ pub mod hook_lists;
 pub mod migrating;
 pub mod payloads;
 pub mod plan_and_apply;
+pub mod receiving;
 pub mod targets;
 pub mod troubleshooting;

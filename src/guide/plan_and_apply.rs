@@ -379,7 +379,7 @@
 //!
 //! Someone may also change hooks in the Console after your last apply. `plan
 //! --expect-no-changes` turns any change into exit code 4, writing nothing: a drift check for
-//! CI. `plan --detailed-exitcode` exits 2 when there are changes. [Chapter 9](crate::guide::ci)
+//! CI. `plan --detailed-exitcode` exits 2 when there are changes. [Chapter 10](crate::guide::ci)
 //! puts both to work.
 //!
 //! Next: [chapter 6, payloads and snapshot tests](crate::guide::payloads).

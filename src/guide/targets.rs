@@ -102,7 +102,7 @@
 //!
 //! Only a regular file of at most 16 MiB is read, and it must be valid YAML 1.2 (one document,
 //! no duplicate keys) or JSON; otherwise every command refuses it with the line and column
-//! ([chapter 10](crate::guide::troubleshooting#reading-the-target)).
+//! ([chapter 11](crate::guide::troubleshooting#reading-the-target)).
 //!
 //! With `--schema PATH` (or `ORY_KRATOS_SCHEMA`) pointing at Kratos's `config.schema.json`,
 //! every write is validated against it first, and refused if the hook lists would not be
@@ -181,7 +181,7 @@
 //!
 //! With Ory Network, the same pattern gives each environment its project: in the data, with
 //! [`Stack::project`](crate::Stack::project), or from the environment, with `ORY_PROJECT_ID`
-//! set per CI environment ([chapter 9](crate::guide::ci)).
+//! set per CI environment ([chapter 10](crate::guide::ci)).
 //!
 //! ## Several projects
 //!

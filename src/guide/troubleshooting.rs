@@ -1,4 +1,4 @@
-//! # Chapter 10: Troubleshooting
+//! # Chapter 11: Troubleshooting
 //!
 //! Errors come at four moments: when the program is compiled, when it starts, when it reads
 //! the target, and when it writes. This chapter goes through them in that order, says what

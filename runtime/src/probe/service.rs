@@ -15,8 +15,9 @@ use tower::{Service, ServiceExt as _};
 use bytes::Buf as _;
 
 use super::{MAX_REPLY, NotSent, Probe, Request, not_sent_line, probes, verdict_line};
+use crate::action::Action;
+use crate::payload::Samples;
 use crate::reply::{Verdict, hear};
-use crate::stack::Stack;
 
 /// What [`Stack::probe_service`](crate::Stack::probe_service) found: `probe`'s lines
 /// ([`Display`](fmt::Display)) and the hooks that do not answer as Kratos needs
@@ -71,21 +72,21 @@ impl fmt::Display for ProbeReport {
     }
 }
 
-/// Probes every hook of `stack`'s actions, in each of their lists, against `service`.
-pub(crate) async fn probe_service<S, B>(stack: &Stack, service: S) -> ProbeReport
+/// Probes every hook of `actions`, in each of their lists, against `service`, with the sample
+/// contexts of `samples`.
+pub(crate) async fn probe_service<S, B>(
+    actions: &[Action],
+    samples: &Samples,
+    service: S,
+) -> ProbeReport
 where
     S: Service<http::Request<Body>, Response = http::Response<B>> + Clone,
     S::Error: fmt::Display,
     B: HttpBody,
     B::Error: fmt::Display,
 {
-    let samples = stack.get_samples();
     let mut report = ProbeReport::default();
-    for probe in probes(
-        stack.get_actions(),
-        |action| action.scopes().to_vec(),
-        samples,
-    ) {
+    for probe in probes(actions, |action| action.scopes().to_vec(), samples) {
         let Probe {
             who,
             request,
