@@ -139,43 +139,6 @@ impl Stack {
         self
     }
 
-    /// Sends each declared hook's request, exactly as `probe` builds it (headers, auth with
-    /// the secrets read, the payload for the sample context of each of the action's lists), to
-    /// `service` in this process, with no socket, and judges every reply as `probe` does. A hook
-    /// that declares credentials is also sent once without them, and must be refused (401 or
-    /// 403). For a `#[test]` of the service that answers the hooks: a router of
-    /// [`receive::route`](crate::receive::route)s, or any `tower::Service`.
-    ///
-    /// ```
-    /// use ory_actions::reply::Reply;
-    /// use ory_actions::receive::{self, Hook};
-    /// use ory_actions::{Stack, action};
-    ///
-    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let welcome = action! {
-    ///     flow: registration, timing: after, auth_method: password,
-    ///     url: "https://hooks.example.com/welcome",
-    ///     body: "function(ctx) { email: ctx.identity.traits.email }",
-    /// };
-    /// let service = receive::route(&welcome, |_: Hook<serde_json::Value>| async { Reply::ok() });
-    /// let report = Stack::new().action(welcome).probe_service(service).await;
-    /// assert!(report.failed().is_empty(), "{report}");
-    /// # });
-    /// ```
-    #[cfg(feature = "axum")]
-    pub async fn probe_service<S, B>(&self, service: S) -> crate::receive::ProbeReport
-    where
-        S: tower::Service<
-                axum::http::Request<axum::body::Body>,
-                Response = axum::http::Response<B>,
-            > + Clone,
-        S::Error: std::fmt::Display,
-        B: axum::body::HttpBody,
-        B::Error: std::fmt::Display,
-    {
-        crate::probe::service::probe_service(&self.actions, &self.samples, service).await
-    }
-
     /// The actions, in the order they were added.
     pub fn get_actions(&self) -> &[Action] {
         &self.actions

@@ -18,6 +18,7 @@ use super::{MAX_REPLY, NotSent, Probe, Request, not_sent_line, probes, verdict_l
 use crate::action::Action;
 use crate::payload::Samples;
 use crate::reply::{Verdict, hear};
+use crate::stack::Stack;
 
 /// What [`Stack::probe_service`](crate::Stack::probe_service) found: `probe`'s lines
 /// ([`Display`](fmt::Display)) and the hooks that do not answer as Kratos needs
@@ -69,6 +70,45 @@ impl fmt::Display for ProbeReport {
                 self.failed.join("; ")
             )
         }
+    }
+}
+
+/// `probe` in process (defined here, with the probe, so that `stack` needs nothing of it).
+impl Stack {
+    /// Sends each declared hook's request, exactly as `probe` builds it (headers, auth with
+    /// the secrets read, the payload for the sample context of each of the action's lists), to
+    /// `service` in this process, with no socket, and judges every reply as `probe` does. A hook
+    /// that declares credentials is also sent once without them, and must be refused (401 or
+    /// 403). For a `#[test]` of the service that answers the hooks: a router of
+    /// [`receive::route`](crate::receive::route)s, or any `tower::Service`.
+    ///
+    /// ```
+    /// use ory_actions::reply::Reply;
+    /// use ory_actions::receive::{self, Hook};
+    /// use ory_actions::{Stack, action};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let welcome = action! {
+    ///     flow: registration, timing: after, auth_method: password,
+    ///     url: "https://hooks.example.com/welcome",
+    ///     body: "function(ctx) { email: ctx.identity.traits.email }",
+    /// };
+    /// let service = receive::route(&welcome, |_: Hook<serde_json::Value>| async { Reply::ok() });
+    /// let report = Stack::new().action(welcome).probe_service(service).await;
+    /// assert!(report.failed().is_empty(), "{report}");
+    /// # });
+    /// ```
+    pub async fn probe_service<S, B>(&self, service: S) -> ProbeReport
+    where
+        S: tower::Service<
+                axum::http::Request<axum::body::Body>,
+                Response = axum::http::Response<B>,
+            > + Clone,
+        S::Error: std::fmt::Display,
+        B: axum::body::HttpBody,
+        B::Error: std::fmt::Display,
+    {
+        probe_service(self.get_actions(), self.get_samples(), service).await
     }
 }
 

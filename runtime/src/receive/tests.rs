@@ -319,3 +319,54 @@ fn routes_are_the_paths_of_the_urls() {
     assert_eq!(route_path("https://a.example/h/:id/*x"), "/h/:id/*x");
     assert_eq!(route_path("https://a.example/a/../b/./c"), "/b/c");
 }
+
+/// Whatever a request carries, the route answers with one of its statuses and never panics:
+/// random bodies (JSON-ish, form-ish, bytes), content types and keys.
+#[test]
+fn any_request_gets_an_answer_and_none_panics() {
+    use proptest::prelude::*;
+    let keyed = app(&action(Some(Auth::api_key(
+        "X-Api-Key",
+        Secret::value("s3cret"),
+        ApiKeyIn::Header,
+    ))));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let body = prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..200),
+        "[ -~]{0,80}".prop_map(String::into_bytes),
+        (".{0,20}", any::<Option<u32>>()).prop_map(|(email, age)| {
+            serde_json::to_vec(&serde_json::json!({"email": email, "age": age})).unwrap()
+        }),
+        Just(br#"{"email": "jane@example.org"}"#.to_vec()),
+    ];
+    let content_type = prop::sample::select(vec![
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "application/json; charset=utf-8",
+        "text/plain",
+        "",
+    ]);
+    let key = prop::option::of(prop::sample::select(vec![
+        "s3cret",
+        "s3cre",
+        "",
+        "s3cret\u{0}",
+    ]));
+    proptest!(ProptestConfig::with_cases(300), |(body in body, content_type in content_type, key in key)| {
+        let mut request = Request::builder().method(Method::POST).uri(PATH);
+        if !content_type.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        if let Some(key) = key.filter(|key| axum::http::HeaderValue::from_str(key).is_ok()) {
+            request = request.header("X-Api-Key", key);
+        }
+        let (status, text, _) = runtime.block_on(send(&keyed, request.body(Body::from(body)).unwrap()));
+        prop_assert!(
+            matches!(status.as_u16(), 204 | 400 | 401 | 415),
+            "{status}: {text}"
+        );
+        prop_assert!(!text.contains("s3cret"), "{text}");
+    });
+}
