@@ -19,12 +19,15 @@
 //!   the input, which the macro maps to a span and the builder to a field name.
 //! - [`address`], [`jsonnet`], [`names`], [`reference`](mod@reference): checks of single values (a body
 //!   reference is a template Kratos fetches or reads itself).
+//! - [`identity`]: identity schemas as a body sees them, the traits a read of
+//!   `ctx.identity.traits` can reach.
 //! - [`suggest`]: "did you mean" for near misses.
 
 pub mod address;
 pub mod ctx;
 pub mod fields;
 pub mod file;
+pub mod identity;
 pub mod jsonnet;
 pub mod names;
 pub mod reference;

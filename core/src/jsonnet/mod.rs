@@ -4,6 +4,7 @@
 mod ast;
 mod ctx_reads;
 mod excerpt;
+mod json;
 mod lex;
 mod memo;
 mod parse;
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub use excerpt::excerpt;
+pub use json::{Json, MAX_JSON_BYTES, read_json};
 #[cfg(feature = "payloads")]
 pub use plain::json_number;
 pub use plain::{Plain, Unread, plain};

@@ -1,0 +1,173 @@
+use super::{Lookup, Schema, Schemas, Step, Trait};
+
+const EMAIL: &str = include_str!("../../tests/identity_schemas/email-password.schema.json");
+const PHONE: &str = include_str!("../../tests/identity_schemas/phone-password.schema.json");
+
+fn keys(path: &str) -> Vec<Step<'_>> {
+    path.split('.')
+        .map(|k| if k == "[]" { Step::Index } else { Step::Key(k) })
+        .collect()
+}
+
+#[test]
+fn reads_the_quickstart_schemas() {
+    let email = Schema::read("email-password.schema.json", EMAIL).unwrap();
+    let Trait::Object { keys, open } = email.traits() else {
+        panic!("{email:?}")
+    };
+    assert!(!open);
+    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["email", "name"]);
+    assert_eq!(keys[0].1, Trait::Value);
+    assert!(matches!(&keys[1].1, Trait::Object { keys, open: false } if keys.len() == 2));
+}
+
+#[test]
+fn a_path_is_everywhere_somewhere_or_nowhere() {
+    let schemas = Schemas::read([("email.json", EMAIL), ("phone.json", PHONE)]).unwrap();
+    assert_eq!(schemas.lookup(&keys("email")), Lookup::Everywhere);
+    assert_eq!(
+        schemas.lookup(&keys("phone")),
+        Lookup::Somewhere {
+            lacking: vec![(0, 0)]
+        }
+    );
+    assert_eq!(
+        schemas.lookup(&keys("name.first")),
+        Lookup::Somewhere {
+            lacking: vec![(1, 0)]
+        }
+    );
+    assert_eq!(schemas.lookup(&keys("emial")), Lookup::Nowhere { at: 0 });
+    assert_eq!(
+        schemas.lookup(&keys("name.frist")),
+        Lookup::Nowhere { at: 1 }
+    );
+    // A key below a string, an item of a string: no schema has them.
+    assert_eq!(
+        schemas.lookup(&keys("email.address")),
+        Lookup::Nowhere { at: 1 }
+    );
+    assert_eq!(schemas.lookup(&keys("email.[]")), Lookup::Nowhere { at: 1 });
+    assert_eq!(
+        schemas.suggest(&keys("name.frist"), 1),
+        Some(vec!["name".to_owned(), "first".to_owned()])
+    );
+    assert_eq!(
+        schemas.suggest(&keys("emial"), 0),
+        Some(vec!["email".to_owned()])
+    );
+    // A key at the wrong level.
+    assert_eq!(
+        schemas.suggest(&keys("first"), 0),
+        Some(vec!["name".to_owned(), "first".to_owned()])
+    );
+    assert_eq!(schemas.suggest(&keys("zzzzzz"), 0), None);
+    assert_eq!(schemas.keys_after(&[]), ["email", "name", "phone"]);
+}
+
+#[test]
+fn refs_combinators_arrays_and_open_objects() {
+    let schema = r##"{
+      "definitions": {
+        "address": {"type": "object", "properties": {"street": {"type": "string"}}},
+        "traits": {"$ref": "#/definitions/base"},
+        "base": {
+          "type": "object",
+          "properties": {
+            "emails": {"type": "array", "items": {"$ref": "#/definitions/email"}},
+            "home": {"$ref": "#/definitions/address"},
+            "extra": {"type": "object"},
+            "loose": {"type": "object", "properties": {"a": {}}, "additionalProperties": true},
+            "remote": {"$ref": "https://example.com/other.json"},
+            "either": {"oneOf": [
+              {"type": "object", "properties": {"x": {"type": "string"}}},
+              {"type": "object", "properties": {"y": {"type": "string"}}}
+            ]}
+          },
+          "additionalProperties": false
+        },
+        "email": {"type": "object", "properties": {"value": {"type": "string"}}}
+      },
+      "type": "object",
+      "properties": {"traits": {"$ref": "#/definitions/traits"}}
+    }"##;
+    let schemas = Schemas::read([("refs.json", schema)]).unwrap();
+    for everywhere in [
+        "emails.[].value",
+        "home.street",
+        "extra.anything.at.all",
+        "loose.b",
+        "remote.x.y",
+        "either.x",
+        "either.y",
+    ] {
+        assert_eq!(
+            schemas.lookup(&keys(everywhere)),
+            Lookup::Everywhere,
+            "{everywhere}"
+        );
+    }
+    assert_eq!(
+        schemas.lookup(&keys("emails.[].valeu")),
+        Lookup::Nowhere { at: 2 }
+    );
+    assert_eq!(
+        schemas.lookup(&keys("home.city")),
+        Lookup::Nowhere { at: 1 }
+    );
+    assert_eq!(schemas.lookup(&keys("either.z")), Lookup::Nowhere { at: 1 });
+}
+
+#[test]
+fn schemas_that_cannot_be_read_say_why() {
+    for (text, problem) in [
+        ("{", "is not JSON at line 1"),
+        ("[]", "declares no `properties.traits`"),
+        (r#"{"properties": {}}"#, "declares no `properties.traits`"),
+        (
+            r##"{"properties": {"traits": {"$ref": "#/nowhere"}}}"##,
+            "has a `$ref` to `#/nowhere`, which the schema does not have",
+        ),
+        (
+            r##"{"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}, "properties": {"traits": {"$ref": "#/a"}}}"##,
+            "has a cycle of `$ref`s",
+        ),
+        (
+            r##"{"properties": {"traits": {"$ref": 1}}}"##,
+            "has a `$ref` that is not a string",
+        ),
+    ] {
+        let error = Schema::read("s.json", text).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("the identity schema `s.json` ")
+                && error.problem.starts_with(problem),
+            "{text}: {error}"
+        );
+    }
+}
+
+/// References that multiply (each definition used twice by the next) stop at a budget, and a
+/// recursive schema stops at a depth, instead of running away.
+#[test]
+fn references_cannot_run_away() {
+    let mut definitions = String::from(r#""d0": {"type": "string"}"#);
+    for i in 1..40 {
+        definitions.push_str(&format!(
+            r##", "d{i}": {{"type": "object", "properties": {{"a": {{"$ref": "#/definitions/d{p}"}}, "b": {{"$ref": "#/definitions/d{p}"}}}}}}"##,
+            p = i - 1
+        ));
+    }
+    let bomb = format!(
+        r##"{{"definitions": {{{definitions}}}, "properties": {{"traits": {{"$ref": "#/definitions/d39"}}}}}}"##
+    );
+    let error = Schema::read("bomb.json", &bomb).unwrap_err();
+    assert!(error.problem.contains("expands to more than"), "{error}");
+    let recursive = r##"{"definitions": {"node": {"type": "object", "properties": {"child": {"$ref": "#/definitions/node"}, "v": {"type": "string"}}}},
+        "properties": {"traits": {"$ref": "#/definitions/node"}}}"##;
+    let schemas = Schemas::read([("tree.json", recursive)]).unwrap();
+    assert_eq!(schemas.lookup(&keys("child.child.v")), Lookup::Everywhere);
+    assert_eq!(schemas.lookup(&keys("child.w")), Lookup::Nowhere { at: 1 });
+}
