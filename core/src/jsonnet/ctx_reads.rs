@@ -17,6 +17,7 @@ use super::ast::{BinaryOp, Bind, Expr, FieldName, ForSpec, Member, Node, Param, 
 use super::lex::{self, Kind, Token};
 use super::memo::Answer;
 use crate::ctx::{CtxShape, IDENTITY, IDENTITY_REMOVED, SESSION, TOP_LEVEL, flow_keys};
+use crate::identity::{Lookup, Schemas, Step};
 use crate::suggest::did_you_mean;
 
 /// A read of `ctx` that fails on every call: where it is and what is wrong.
@@ -65,6 +66,30 @@ pub enum CtxErrorKind {
     Removed {
         /// The key read.
         key: &'static str,
+    },
+    /// A trait no identity schema declares, read or tested for.
+    UnknownTrait {
+        /// The trait's path below `traits`, up to the first key no schema declares.
+        path: String,
+        /// The read the schemas most likely mean, written out (`ctx.identity.traits.email`).
+        suggestion: Option<String>,
+        /// The keys the schemas declare where the path leaves them.
+        keys: Vec<String>,
+        /// Every schema, by name.
+        schemas: Vec<String>,
+    },
+    /// A trait only some identity schemas declare, read without a guard.
+    TraitInSome {
+        /// The trait's path below `traits`.
+        path: String,
+        /// The schemas that declare it.
+        having: Vec<String>,
+        /// The schemas whose identities lack it.
+        lacking: Vec<String>,
+        /// The object that lacks it, as the body reads it (`ctx.identity.traits`).
+        object: String,
+        /// The key it lacks.
+        key: String,
     },
 }
 
@@ -137,6 +162,47 @@ impl fmt::Display for CtxError {
                 "but Kratos removes `{key}` from the identity it passes to web hooks, so every \
                  call of this web hook would fail (\"field does not exist\")"
             ),
+            CtxErrorKind::UnknownTrait {
+                path,
+                suggestion,
+                keys,
+                schemas,
+            } => {
+                let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
+                write!(
+                    f,
+                    "but no identity schema declares the trait `{path}` (read against {}), so \
+                     Kratos would fail every call (\"field does not exist\")",
+                    quoted(&names)
+                )?;
+                match suggestion {
+                    Some(s) => write!(f, ": did you mean `{s}`?"),
+                    None if keys.is_empty() => Ok(()),
+                    None => {
+                        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                        write!(f, " (they declare {} there)", quoted(&keys))
+                    }
+                }
+            }
+            CtxErrorKind::TraitInSome {
+                path,
+                having,
+                lacking,
+                object,
+                key,
+            } => {
+                let having: Vec<&str> = having.iter().map(String::as_str).collect();
+                let lacking: Vec<&str> = lacking.iter().map(String::as_str).collect();
+                write!(
+                    f,
+                    "but only {} declares the trait `{path}`: identities of {} have no such \
+                     trait, and Kratos fails the call for them (\"field does not exist\"); \
+                     guard the read with `if '{key}' in {object} then … else …` or use \
+                     `std.get({object}, '{key}', null)`",
+                    quoted(&having),
+                    quoted(&lacking)
+                )
+            }
         }
     }
 }
@@ -149,26 +215,42 @@ impl std::error::Error for CtxError {}
 /// Only a template that parses and is a function of `ctx` is analysed (check it with
 /// [`check_body`](super::check_body) first); anything else has no problems here.
 pub fn check_ctx(source: &str, shape: CtxShape) -> Vec<CtxError> {
-    static CHECKED: super::memo::Memo<(String, CtxShape), Vec<CtxError>> = super::memo::Memo::new();
+    check_ctx_with(source, shape, None)
+}
+
+/// [`check_ctx`], and every read of `ctx.identity.traits` (or `ctx.session.identity.traits`)
+/// held to the identity schemas `traits`: a trait no schema declares is an error, guarded or
+/// not, and so is one only some declare, read without a guard.
+pub fn check_ctx_with(source: &str, shape: CtxShape, traits: Option<&Schemas>) -> Vec<CtxError> {
+    type Key = (String, CtxShape, u64);
+    static CHECKED: super::memo::Memo<Key, Vec<CtxError>> = super::memo::Memo::new();
     // Before the memo, which keeps a copy of each template it answers.
     if source.len() > super::MAX_BODY_BYTES {
         return Vec::new();
     }
+    let traits = traits.filter(|t| !t.is_empty());
+    let print = traits.map_or(0, Schemas::fingerprint);
     CHECKED.get(
-        &(source, shape),
-        |(kept, kept_shape)| kept == source && *kept_shape == shape,
-        || (source.to_owned(), shape),
-        || check_ctx_afresh(source, shape),
+        &(source, shape, print),
+        |(kept, kept_shape, kept_print)| {
+            kept == source && *kept_shape == shape && *kept_print == print
+        },
+        || (source.to_owned(), shape, print),
+        || check_ctx_afresh(source, shape, traits),
     )
 }
 
-fn check_ctx_afresh(source: &str, shape: CtxShape) -> Answer<Vec<CtxError>> {
+fn check_ctx_afresh(
+    source: &str,
+    shape: CtxShape,
+    traits: Option<&Schemas>,
+) -> Answer<Vec<CtxError>> {
     let Ok(tokens) = lex::lex(source) else {
         return Answer::Lasting(Vec::new());
     };
     // The walks recurse once per level of the tree.
     super::with_tree(&tokens, |tree| match tree {
-        Ok(tree) => analyse(source, &tokens, &tree, shape),
+        Ok(tree) => analyse(source, &tokens, &tree, shape, traits),
         Err(_) => Vec::new(),
     })
 }
@@ -178,11 +260,13 @@ pub(super) fn analyse(
     tokens: &[Token<'_>],
     tree: &Node,
     shape: CtxShape,
+    traits: Option<&Schemas>,
 ) -> Vec<CtxError> {
     let mut walker = Walker {
         source,
         tokens,
         shape,
+        traits: traits.filter(|t| !t.is_empty()),
         tree,
         used: None,
         errors: Vec::new(),
@@ -472,6 +556,8 @@ struct Walker<'a> {
     source: &'a str,
     tokens: &'a [Token<'a>],
     shape: CtxShape,
+    /// The identity schemas trait reads are held to, if any.
+    traits: Option<&'a Schemas>,
     /// The whole template.
     tree: &'a Node<'a>,
     /// Every variable name the template refers to, once a `local` asks (most templates have
@@ -502,7 +588,8 @@ impl<'a> Walker<'a> {
         self.steps_of(1 + env.locals.len() / 8)
     }
 
-    /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`.
+    /// The path of an object of `ctx` the analysis follows: `[]` for `ctx`, `[X]` for `ctx.X`,
+    /// `[X, Y, …]` for `ctx.X.Y…` (traits), every key written out.
     fn object_path(&self, node: &'a Node<'a>, env: &Env<'a>) -> Option<Path> {
         if !env.ctx {
             return None;
@@ -511,10 +598,10 @@ impl<'a> Walker<'a> {
         if is_var(node, "ctx") {
             return Some(Vec::new());
         }
-        match chain_on(node, "ctx").as_deref() {
-            Some([field]) => field.literal().map(|field| vec![field.into_owned()]),
-            _ => None,
-        }
+        chain_on(node, "ctx")?
+            .iter()
+            .map(|part| part.literal().map(Cow::into_owned))
+            .collect()
     }
 
     /// The field a presence test `'F' in O` or `std.objectHas(O, 'F')` proves present.
@@ -628,6 +715,7 @@ impl<'a> Walker<'a> {
             }
             return;
         }
+        self.tested_trait(node, env);
         match &node.expr {
             Expr::Binary(a, op @ (BinaryOp::And | BinaryOp::Or), b) => {
                 self.walk(a, env);
@@ -787,11 +875,244 @@ impl<'a> Walker<'a> {
                 .is_some_and(|rest| rest.starts_with("null"))
     }
 
-    /// Checks one read `ctx.X…` (`node`, with `parts` after `ctx`).
+    /// Checks one read `ctx.X…` (`node`, with `parts` after `ctx`): what `ctx` has, then the
+    /// traits it reads.
     fn read(&mut self, node: &Node, parts: &[Part<'_>], env: &Env<'a>) {
         if env.silent {
             return;
         }
+        let found = self.errors.len();
+        self.read_ctx(node, parts, env);
+        if self.errors.len() == found {
+            self.read_traits(node, parts, env);
+        }
+    }
+
+    /// How many of `parts` lead to the traits (`identity.traits`, `session.identity.traits`),
+    /// when schemas are declared and `parts` read below them.
+    fn traits_prefix(&self, parts: &[Part<'_>]) -> Option<usize> {
+        self.traits?;
+        let names: Vec<Option<Cow<'_, str>>> = parts.iter().take(3).map(|p| p.literal()).collect();
+        let is = |at: usize, name: &str| names.get(at).and_then(Option::as_deref) == Some(name);
+        if is(0, "identity") && is(1, "traits") {
+            Some(2)
+        } else if is(0, "session") && is(1, "identity") && is(2, "traits") {
+            Some(3)
+        } else {
+            None
+        }
+    }
+
+    /// The steps below the traits that `parts` reads: keys written out and numbers, up to the
+    /// first step computed otherwise.
+    fn steps<'p>(&self, parts: &'p [Part<'p>]) -> Vec<(Step<'p>, Option<Cow<'p, str>>)> {
+        let mut steps = Vec::new();
+        for part in parts {
+            match part {
+                Part::Name(name) => steps.push((Step::Key(name), None)),
+                Part::Index(index) => match literal(index) {
+                    Some(key) => steps.push((Step::Key(""), Some(key))),
+                    None if self.is_number(index) => steps.push((Step::Index, None)),
+                    None => break,
+                },
+            }
+        }
+        steps
+    }
+
+    fn is_number(&self, node: &Node) -> bool {
+        let node = unparen(node);
+        matches!(node.expr, Expr::Literal(_))
+            && self
+                .source
+                .get(node.at..)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    }
+
+    /// Holds a read below the traits to the schemas: `node`, with `parts` after `ctx`.
+    fn read_traits(&mut self, node: &Node, parts: &[Part<'_>], env: &Env<'a>) {
+        let Some(prefix) = self.traits_prefix(parts) else {
+            return;
+        };
+        self.trait_path(node, parts, prefix, env);
+    }
+
+    /// Looks up the trait `parts[prefix..]` reads and reports what the schemas do not declare.
+    fn trait_path(&mut self, node: &Node, parts: &[Part<'_>], prefix: usize, env: &Env<'a>) {
+        let Some(schemas) = self.traits else {
+            return;
+        };
+        let owned = self.steps(&parts[prefix..]);
+        if owned.is_empty() {
+            return;
+        }
+        let steps = as_steps(&owned);
+        match schemas.lookup(&steps) {
+            Lookup::Everywhere => {}
+            Lookup::Nowhere { at } => {
+                let kind = self.unknown_trait(node, prefix, &steps, at);
+                self.report(node, prefix + at + 1, kind);
+            }
+            Lookup::Somewhere { lacking } => {
+                let head = self.read_path(parts, prefix);
+                // A schema that lacks step `k` is no problem where the read is guarded by a
+                // test of that step.
+                let guarded = |at: usize| {
+                    let mut path = head.clone();
+                    for step in &steps[..=at] {
+                        match step {
+                            Step::Key(key) => path.push((*key).to_owned()),
+                            Step::Index => return false,
+                        }
+                    }
+                    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                    env.is_present(&path)
+                };
+                let unguarded: Vec<(usize, usize)> = lacking
+                    .into_iter()
+                    .filter(|(_, at)| !guarded(*at))
+                    .collect();
+                let Some(at) = unguarded.iter().map(|(_, at)| *at).min() else {
+                    return;
+                };
+                let Step::Key(key) = steps[at] else {
+                    return;
+                };
+                let lacking: Vec<String> = unguarded
+                    .iter()
+                    .map(|(index, _)| schemas.list()[*index].name().to_owned())
+                    .collect();
+                let having = schemas
+                    .list()
+                    .iter()
+                    .map(|s| s.name().to_owned())
+                    .filter(|name| !lacking.contains(name))
+                    .collect();
+                let kind = CtxErrorKind::TraitInSome {
+                    path: dotted(&steps[..=at]),
+                    having,
+                    lacking,
+                    object: self.read_text(node, prefix + at),
+                    key: key.to_owned(),
+                };
+                self.report(node, prefix + at + 1, kind);
+            }
+        }
+    }
+
+    /// The keys of the first `count` parts, as a presence test records them.
+    fn read_path(&self, parts: &[Part<'_>], count: usize) -> Vec<String> {
+        parts[..count]
+            .iter()
+            .filter_map(|p| p.literal().map(Cow::into_owned))
+            .collect()
+    }
+
+    /// The text of the read at `node` up to its `parts`-th step.
+    fn read_text(&self, node: &Node, parts: usize) -> String {
+        let start = node.at;
+        let end = self.read_end(start, parts).unwrap_or(start);
+        self.source.get(start..end).unwrap_or_default().to_owned()
+    }
+
+    /// A test for a trait that no schema declares: `'emial' in ctx.identity.traits`,
+    /// `std.objectHas(ctx.identity.traits, 'emial')`, `std.get(ctx.identity.traits, 'emial')`.
+    /// A typo, not an optional trait. (The object tested is a read, checked as one.)
+    fn tested_trait(&mut self, node: &'a Node<'a>, env: &Env<'a>) {
+        let Some(schemas) = self.traits else {
+            return;
+        };
+        if env.silent || !env.ctx {
+            return;
+        }
+        let (field, object) = match &unparen(node).expr {
+            Expr::Binary(field, BinaryOp::In, object) => (&**field, &**object),
+            Expr::Apply(function, args, _)
+                if args.len() >= 2 && (is_presence_test(function) || is_std_get(function)) =>
+            {
+                (&args[1], &args[0])
+            }
+            _ => return,
+        };
+        let Some(key) = literal(field) else {
+            return;
+        };
+        let object = unparen(object);
+        let Some(parts) = chain_on(object, "ctx") else {
+            return;
+        };
+        let Some(prefix) = self.traits_prefix(&parts) else {
+            return;
+        };
+        let owned = self.steps(&parts[prefix..]);
+        if owned.len() + prefix != parts.len() {
+            return;
+        }
+        let mut steps = as_steps(&owned);
+        steps.push(Step::Key(&key));
+        if let Lookup::Nowhere { at } = schemas.lookup(&steps)
+            && at + 1 == steps.len()
+        {
+            let kind = self.unknown_trait(object, prefix, &steps, at);
+            // The key as written, in the quotes it is written in.
+            let quote = self
+                .source
+                .get(field.at..)
+                .and_then(|rest| rest.chars().next())
+                .filter(|c| matches!(c, '"' | '\''))
+                .unwrap_or('\'');
+            let text = format!("{quote}{key}{quote}");
+            let (line, column) = super::line_and_column(self.source, field.at);
+            self.errors.push((
+                field.at,
+                CtxError {
+                    line,
+                    column,
+                    text,
+                    kind,
+                },
+            ));
+        }
+    }
+
+    /// The error for `steps` (read on the chain at `node`, whose first `prefix` parts lead to
+    /// the traits), which no schema declares from step `at`.
+    fn unknown_trait(
+        &self,
+        node: &Node,
+        prefix: usize,
+        steps: &[Step<'_>],
+        at: usize,
+    ) -> CtxErrorKind {
+        let Some(schemas) = self.traits else {
+            unreachable!("trait reads are looked up only against schemas");
+        };
+        let suggestion = schemas.suggest(steps, at).map(|path| {
+            path.iter()
+                .fold(self.read_text(node, prefix), |mut text, key| {
+                    if is_identifier(key) {
+                        text.push('.');
+                        text.push_str(key);
+                    } else {
+                        text.push_str(&format!("['{key}']"));
+                    }
+                    text
+                })
+        });
+        CtxErrorKind::UnknownTrait {
+            path: dotted(&steps[..=at]),
+            suggestion,
+            keys: schemas
+                .keys_after(&steps[..at])
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            schemas: schemas.list().iter().map(|s| s.name().to_owned()).collect(),
+        }
+    }
+
+    /// Checks one read `ctx.X…` (`node`, with `parts` after `ctx`) against what `ctx` has.
+    fn read_ctx(&mut self, node: &Node, parts: &[Part<'_>], env: &Env<'a>) {
         let Some(field) = parts[0].literal() else {
             return;
         };
@@ -877,6 +1198,52 @@ impl<'a> Walker<'a> {
             };
         }
         Some(token_end(tokens.get(last)?))
+    }
+}
+
+/// The steps of [`Walker::steps`], keys borrowed.
+fn as_steps<'s>(owned: &'s [(Step<'s>, Option<Cow<'s, str>>)]) -> Vec<Step<'s>> {
+    owned
+        .iter()
+        .map(|(step, key)| match key {
+            Some(key) => Step::Key(key),
+            None => *step,
+        })
+        .collect()
+}
+
+/// A trait's path as a message shows it: `name.first`, `emails[…].value`.
+fn dotted(steps: &[Step<'_>]) -> String {
+    let mut path = String::new();
+    for step in steps {
+        match step {
+            Step::Key(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Step::Index => path.push_str("[…]"),
+        }
+    }
+    path
+}
+
+/// Whether `key` can be read as `.key`.
+fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && !lex::is_keyword(key)
+}
+
+/// `std.get`.
+fn is_std_get(function: &Node) -> bool {
+    match chain_on(unparen(function), "std").as_deref() {
+        Some([member]) => member.literal().is_some_and(|m| m == "get"),
+        _ => false,
     }
 }
 

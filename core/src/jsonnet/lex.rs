@@ -159,6 +159,11 @@ fn keyword(word: &str) -> Kind {
     }
 }
 
+/// Whether `word` is a keyword, which `.word` cannot read.
+pub(crate) fn is_keyword(word: &str) -> bool {
+    keyword(word) != Kind::Identifier
+}
+
 fn is_identifier_first(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }

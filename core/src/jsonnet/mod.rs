@@ -23,7 +23,7 @@ pub use plain::{Plain, Unread, plain};
 use ast::{Expr, Import, Node};
 use memo::Answer;
 
-pub use ctx_reads::{CtxError, CtxErrorKind, check_ctx};
+pub use ctx_reads::{CtxError, CtxErrorKind, check_ctx, check_ctx_with};
 
 use crate::ctx::CtxShape;
 
@@ -341,8 +341,20 @@ pub struct Checked {
 /// `ctx`) and [`plain()`], with the template read once: what an action's body is checked with
 /// when it is made.
 pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyError> {
+    check_template_with(source, shape, None)
+}
+
+/// [`check_template`], with reads of traits held to the identity schemas `traits`
+/// ([`check_ctx_with`]).
+pub fn check_template_with(
+    source: &str,
+    shape: CtxShape,
+    traits: Option<&crate::identity::Schemas>,
+) -> Result<Checked, BodyError> {
     type Answered = Result<Checked, BodyError>;
-    static CHECKED: memo::Memo<(String, CtxShape), Answered> = memo::Memo::new();
+    static CHECKED: memo::Memo<(String, CtxShape, u64), Answered> = memo::Memo::new();
+    let traits = traits.filter(|t| !t.is_empty());
+    let print = traits.map_or(0, crate::identity::Schemas::fingerprint);
     let afresh = || -> Answer<Answered> {
         if let Some(refused) = refused_before_lexing(source) {
             return Answer::Lasting(Err(refused));
@@ -364,13 +376,15 @@ pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyErro
             let ctx_errors = match (tree, shape_of) {
                 // A plain template's reads are all in view: when Kratos sends each, there is
                 // nothing for the analysis to find.
+                // (Trait reads, when schemas are declared, need the analysis.)
                 (Some(_), BodyShape::Function)
-                    if plain.as_ref().is_some_and(|plain| plain.reads_sent(shape)) =>
+                    if traits.is_none()
+                        && plain.as_ref().is_some_and(|plain| plain.reads_sent(shape)) =>
                 {
                     Vec::new()
                 }
                 (Some(tree), BodyShape::Function) => {
-                    ctx_reads::analyse(source, &tokens, tree, shape)
+                    ctx_reads::analyse(source, &tokens, tree, shape, traits)
                 }
                 _ => Vec::new(),
             };
@@ -385,9 +399,11 @@ pub fn check_template(source: &str, shape: CtxShape) -> Result<Checked, BodyErro
         return afresh().value();
     }
     CHECKED.get(
-        &(source, shape),
-        |(kept, kept_shape)| kept == source && *kept_shape == shape,
-        || (source.to_owned(), shape),
+        &(source, shape, print),
+        |(kept, kept_shape, kept_print)| {
+            kept == source && *kept_shape == shape && *kept_print == print
+        },
+        || (source.to_owned(), shape, print),
         afresh,
     )
 }
@@ -837,6 +853,7 @@ mod tests {
                                 &tokens,
                                 &tree,
                                 CtxShape::of(*flow, *timing),
+                                None,
                             );
                         }
                     }
@@ -862,7 +879,7 @@ mod tests {
                     let _ = parse_and_check(&source, parse::parse(&tokens, SHALLOW).as_ref());
                     let tree = parse::parse(&tokens, SHALLOW).unwrap();
                     let shape = CtxShape::of(crate::Flow::Login, crate::Timing::After);
-                    ctx_reads::analyse(&source, &tokens, &tree, shape);
+                    ctx_reads::analyse(&source, &tokens, &tree, shape, None);
                 })
                 .unwrap()
                 .join()

@@ -582,3 +582,184 @@ fn plain_templates_have_the_errors_of_the_full_analysis() {
         }
     });
 }
+
+mod traits {
+    use super::*;
+    use crate::identity::Schemas;
+
+    const EMAIL: &str = include_str!("../../../tests/identity_schemas/email-password.schema.json");
+    const PHONE: &str = include_str!("../../../tests/identity_schemas/phone-password.schema.json");
+
+    fn both() -> Schemas {
+        Schemas::read([
+            ("identity/customer.schema.json", EMAIL),
+            ("identity/staff.schema.json", PHONE),
+        ])
+        .unwrap()
+    }
+
+    /// `(line, column, text, message)` of each problem of `body` (`function(ctx) …`) in a
+    /// registration after hook, against `schemas`.
+    fn problems(body: &str, schemas: &Schemas) -> Vec<(usize, usize, String, String)> {
+        let source = format!("function(ctx) {body}");
+        check_ctx_with(
+            &source,
+            shape(Flow::Registration, Timing::After),
+            Some(schemas),
+        )
+        .into_iter()
+        .map(|e| (e.line, e.column, e.text.clone(), e.to_string()))
+        .collect()
+    }
+
+    fn fine(body: &str, schemas: &Schemas) {
+        assert_eq!(problems(body, schemas), vec![], "{body}");
+    }
+
+    #[test]
+    fn an_unknown_trait_is_refused_with_the_nearest_path() {
+        let found = problems("{ e: ctx.identity.traits.emial }", &both());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (line, column, text, message) = &found[0];
+        assert_eq!(
+            (*line, *column, text.as_str()),
+            (1, 20, "ctx.identity.traits.emial")
+        );
+        assert_eq!(
+            message,
+            "the Jsonnet body reads `ctx.identity.traits.emial` at line 1, column 20, but no \
+             identity schema declares the trait `emial` (read against \
+             `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos would \
+             fail every call (\"field does not exist\"): did you mean \
+             `ctx.identity.traits.email`?"
+        );
+        // Nested, in brackets, through the session, at the wrong level.
+        for (body, text, suggestion) in [
+            (
+                "{ f: ctx.identity.traits.name.frist }",
+                "ctx.identity.traits.name.frist",
+                "`ctx.identity.traits.name.first`",
+            ),
+            (
+                "{ f: ctx.identity.traits['name']['frist'] }",
+                "ctx.identity.traits['name']['frist']",
+                "`ctx.identity.traits.name.first`",
+            ),
+            (
+                "{ f: ctx.identity.traits.first }",
+                "ctx.identity.traits.first",
+                "`ctx.identity.traits.name.first`",
+            ),
+            (
+                "{ f: ctx.identity.traits.email.address }",
+                "ctx.identity.traits.email.address",
+                "declares the trait `email.address`",
+            ),
+        ] {
+            let found = problems(body, &both());
+            assert_eq!(found.len(), 1, "{body}: {found:?}");
+            assert_eq!(found[0].2, text, "{body}");
+            assert!(found[0].3.contains(suggestion), "{body}: {}", found[0].3);
+        }
+        let login = check_ctx_with(
+            "function(ctx) ctx.session.identity.traits.emial",
+            shape(Flow::Login, Timing::After),
+            Some(&both()),
+        );
+        assert_eq!(login.len(), 1, "{login:?}");
+        assert_eq!(login[0].text, "ctx.session.identity.traits.emial");
+    }
+
+    #[test]
+    fn a_trait_only_some_schemas_have_must_be_read_guarded() {
+        let found = problems("{ p: ctx.identity.traits.phone }", &both());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].3,
+            "the Jsonnet body reads `ctx.identity.traits.phone` at line 1, column 20, but only \
+             `identity/staff.schema.json` declares the trait `phone`: identities of \
+             `identity/customer.schema.json` have no such trait, and Kratos fails the call for \
+             them (\"field does not exist\"); guard the read with `if 'phone' in \
+             ctx.identity.traits then … else …` or use `std.get(ctx.identity.traits, 'phone', \
+             null)`"
+        );
+        let nested = problems("{ f: ctx.identity.traits.name.first }", &both());
+        assert!(
+            nested[0]
+                .3
+                .contains("only `identity/customer.schema.json` declares the trait `name`"),
+            "{nested:?}"
+        );
+        for guarded in [
+            "{ p: if 'phone' in ctx.identity.traits then ctx.identity.traits.phone else null }",
+            "{ p: if std.objectHas(ctx.identity.traits, 'phone') then ctx.identity.traits.phone }",
+            "{ p: std.get(ctx.identity.traits, 'phone', null) }",
+            "{ p: 'phone' in ctx.identity.traits && ctx.identity.traits.phone != '' }",
+            "{ assert 'phone' in ctx.identity.traits, p: ctx.identity.traits.phone }",
+            "{ [if 'name' in ctx.identity.traits then 'n']: ctx.identity.traits.name.first }",
+            "{ e: ctx.identity.traits.email, t: ctx.identity.traits }",
+            // A computed key: not followed.
+            "{ p: [ctx.identity.traits[k] for k in ['phone', 'email']] }",
+        ] {
+            fine(guarded, &both());
+        }
+    }
+
+    #[test]
+    fn a_test_for_a_trait_no_schema_has_is_a_typo() {
+        for (body, text) in [
+            (
+                "{ p: std.get(ctx.identity.traits, 'phnoe', null) }",
+                "'phnoe'",
+            ),
+            (
+                "{ p: if 'phnoe' in ctx.identity.traits then 1 else 2 }",
+                "'phnoe'",
+            ),
+            (
+                "{ p: std.objectHas(ctx.identity.traits.name, 'frist') }",
+                "'frist'",
+            ),
+        ] {
+            let found = problems(body, &both());
+            let texts: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+            assert!(texts.contains(&text), "{body}: {found:?}");
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.3.contains("did you mean") || f.3.contains("they declare")),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn arrays_refs_and_no_schemas() {
+        let schema = r##"{"$defs": {"email": {"type": "object", "properties": {"value": {"type": "string"}}, "additionalProperties": false}},
+          "properties": {"traits": {"type": "object", "properties": {
+            "emails": {"type": "array", "items": {"$ref": "#/$defs/email"}}}}}}"##;
+        let schemas = Schemas::read([("refs.json", schema)]).unwrap();
+        fine("{ e: ctx.identity.traits.emails[0].value }", &schemas);
+        let found = problems("{ e: ctx.identity.traits.emails[0].valeu }", &schemas);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "ctx.identity.traits.emails[0].valeu");
+        assert!(found[0].3.contains("`emails[…].valeu`"), "{}", found[0].3);
+        // Without schemas, traits are not checked; an empty set is no schemas.
+        let source = "function(ctx) ctx.identity.traits.emial";
+        let registration = shape(Flow::Registration, Timing::After);
+        assert_eq!(check_ctx_with(source, registration, None), vec![]);
+        assert_eq!(
+            check_ctx_with(source, registration, Some(&Schemas::default())),
+            vec![]
+        );
+        // What `ctx` lacks is reported first, and the traits of a read that fails anyway are
+        // not.
+        let found = check_ctx_with(
+            "function(ctx) ctx.identity.traits.emial",
+            shape(Flow::Registration, Timing::Before),
+            Some(&both()),
+        );
+        assert_eq!(found.len(), 1);
+        assert!(matches!(found[0].kind, CtxErrorKind::NotPassed { .. }));
+    }
+}
