@@ -349,21 +349,30 @@ pub enum Lookup {
 impl Schemas {
     /// Reads each `(name, text)`; the first that cannot be read is the error.
     pub fn read<'t>(
-        schemas: impl IntoIterator<Item = (&'t str, &'t str)>,
+        schemas: impl IntoIterator<Item = (&'t str, &'t str)> + Clone,
     ) -> Result<Schemas, SchemaError> {
+        let list = schemas
+            .clone()
+            .into_iter()
+            .map(|(name, text)| Schema::read(name, text))
+            .collect::<Result<_, _>>()?;
+        Ok(Schemas {
+            list,
+            fingerprint: Schemas::fingerprint_of(schemas),
+        })
+    }
+
+    /// The [`fingerprint`](Schemas::fingerprint) the schemas `(name, text)` would have, without
+    /// reading them.
+    pub fn fingerprint_of<'t>(schemas: impl IntoIterator<Item = (&'t str, &'t str)>) -> u64 {
         let mut hasher = foldhash::quality::FixedState::with_seed(0x5c4e_3a11).build_hasher();
-        let mut list = Vec::new();
         for (name, text) in schemas {
             hasher.write(name.as_bytes());
             hasher.write_u8(0);
             hasher.write(text.as_bytes());
             hasher.write_u8(0);
-            list.push(Schema::read(name, text)?);
         }
-        Ok(Schemas {
-            list,
-            fingerprint: hasher.finish(),
-        })
+        hasher.finish()
     }
 
     /// No schema is declared.

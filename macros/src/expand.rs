@@ -99,6 +99,17 @@ pub(crate) fn action(action: &Action) -> TokenStream {
         quote!((#name, #value))
     });
     let id = option(action.id.as_ref().map(text));
+    // Included, so that rustc rebuilds the crate when a schema changes, and for the checks of
+    // computed bodies when the program runs.
+    let schemas = action
+        .identity_schemas
+        .iter()
+        .flat_map(|declared| &declared.files)
+        .map(|(relative, _)| {
+            let lit = LitStr::new(relative, Span::call_site());
+            let content = include_relative(&lit);
+            quote!((#lit, #content))
+        });
     quote! {
         #private::action(
             #private::Parts {
@@ -116,6 +127,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
                     headers: #private::vec![#(#headers),*],
                     id: #id,
                 },
+                identity_schemas: &[#(#schemas),*],
             },
             #private::Location::new(#private::file!(), #private::line!(), #private::column!()),
         )

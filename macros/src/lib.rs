@@ -5,6 +5,7 @@ mod ast;
 mod ctxt;
 mod expand;
 mod model;
+mod schemas;
 mod valid;
 
 use proc_macro::TokenStream;

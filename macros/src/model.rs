@@ -22,6 +22,9 @@ pub(crate) struct Action {
     pub(crate) project_id: Option<ProjectId>,
     pub(crate) headers: Vec<Header>,
     pub(crate) id: Option<Text>,
+    /// The identity schemas the crate declares, which the program checks computed bodies
+    /// against.
+    pub(crate) identity_schemas: Option<std::sync::Arc<crate::schemas::Declared>>,
 }
 
 /// A text value: a literal checked at compile time, or an expression the program evaluates,

@@ -12,7 +12,8 @@ use ory_actions_core::fields::{
     self, AUTH, BODY, CAN_INTERRUPT, EMIT_ANALYTICS_EVENT, FlagValues, HEADERS, ID, METHOD,
     RESPONSE_IGNORE, RESPONSE_PARSE, URL,
 };
-use ory_actions_core::jsonnet::{BodyShape, check_body, check_ctx, excerpt};
+use ory_actions_core::identity::Schemas;
+use ory_actions_core::jsonnet::{BodyShape, check_body, check_ctx_with, excerpt};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
     is_credential_header,
@@ -58,6 +59,23 @@ pub(crate) const KEYS: [&str; 15] = [
 
 /// Checks an invocation; `None` when anything is wrong, with every problem in `errors`.
 pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Action> {
+    let declared = match crate::schemas::declared(&manifest_dir()) {
+        Ok(declared) => declared,
+        Err(problem) => {
+            errors.at(proc_macro2::Span::call_site(), problem);
+            None
+        }
+    };
+    validate_with(input, declared, errors)
+}
+
+/// [`validate`], with the identity schemas the crate declares.
+pub(crate) fn validate_with(
+    input: &Input,
+    declared: Option<std::sync::Arc<crate::schemas::Declared>>,
+    errors: &mut Errors,
+) -> Option<model::Action> {
+    let traits = declared.as_ref().map(|d| &d.schemas);
     let fields = fields_by_key(&input.fields, &KEYS, "`action!`", errors);
     let get = |key: &str| fields.get(key).copied();
 
@@ -74,7 +92,7 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
     let shape = flow
         .zip(timing)
         .map(|(flow, timing)| CtxShape::of(flow, timing));
-    let body = get(BODY.key).map(|f| body(&f.value, shape, errors));
+    let body = get(BODY.key).map(|f| body(&f.value, shape, traits, errors));
     let mut flags = FlagValues::default();
     for field in fields::flags() {
         if let Some(f) = get(field.key) {
@@ -108,6 +126,7 @@ pub(crate) fn validate(input: &Input, errors: &mut Errors) -> Option<model::Acti
         project_id: project_id.flatten(),
         headers: headers.flatten().unwrap_or_default(),
         id: id.flatten(),
+        identity_schemas: declared,
     })
 }
 
@@ -425,6 +444,7 @@ fn body_ctx(
     source: &str,
     checked: BodyShape,
     shape: Option<CtxShape>,
+    traits: Option<&Schemas>,
     lit: &LitStr,
     file: Option<&str>,
     errors: &mut Errors,
@@ -432,7 +452,7 @@ fn body_ctx(
     let Some(shape) = shape.filter(|_| checked == BodyShape::Function) else {
         return true;
     };
-    let problems = check_ctx(source, shape);
+    let problems = check_ctx_with(source, shape, traits);
     for problem in &problems {
         let message = shown_at(
             source,
@@ -461,12 +481,17 @@ fn checked_body(source: &str) -> Result<BodyShape, String> {
     check_body(source).map_err(|problem| shown_at(source, problem.to_string(), problem.place()))
 }
 
-fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<model::Body> {
+fn body(
+    value: &Value,
+    shape: Option<CtxShape>,
+    traits: Option<&Schemas>,
+    errors: &mut Errors,
+) -> Option<model::Body> {
     match value {
         Value::Str(lit) => {
             let source = lit.value();
             let checked = errors.handle(lit.span(), checked_body(&source))?;
-            body_ctx(&source, checked, shape, lit, None, errors)
+            body_ctx(&source, checked, shape, traits, lit, None, errors)
                 .then(|| model::Body::Inline(lit.clone()))
         }
         Value::Call { name, args, .. } if name == "file" => {
@@ -489,8 +514,16 @@ fn body(value: &Value, shape: Option<CtxShape>, errors: &mut Errors) -> Option<m
             let checked =
                 checked_body(&source).map_err(|problem| format!("in `{relative}`: {problem}"));
             let checked = errors.handle(lit.span(), checked)?;
-            body_ctx(&source, checked, shape, lit, Some(&relative), errors)
-                .then(|| model::Body::File(lit.clone()))
+            body_ctx(
+                &source,
+                checked,
+                shape,
+                traits,
+                lit,
+                Some(&relative),
+                errors,
+            )
+            .then(|| model::Body::File(lit.clone()))
         }
         Value::Call { name, args, .. } if name == "url" || name == "kratos_file" => {
             body_reference(name, args, errors)

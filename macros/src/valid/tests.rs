@@ -1079,3 +1079,129 @@ fn wrong_kind_of_value() {
         ]
     );
 }
+
+mod identity_schemas {
+    use std::path::Path;
+
+    use quote::quote;
+
+    use super::super::validate_with;
+    use crate::ast::Input;
+    use crate::ctxt::Errors;
+    use crate::schemas::declared;
+
+    const EMAIL: &str =
+        include_str!("../../../core/tests/identity_schemas/email-password.schema.json");
+    const PHONE: &str =
+        include_str!("../../../core/tests/identity_schemas/phone-password.schema.json");
+
+    /// A crate directory with `manifest` as its Cargo.toml and the quickstart's schemas as
+    /// `identity/customer.schema.json` and `identity/staff.schema.json`.
+    fn crate_dir(name: &str, manifest: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "ory-actions-macro-schemas-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(dir.join("identity")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(dir.join("identity/customer.schema.json"), EMAIL).unwrap();
+        std::fs::write(dir.join("identity/staff.schema.json"), PHONE).unwrap();
+        dir
+    }
+
+    const DECLARED: &str = "[package]\nname = \"shop\"\n\n[package.metadata.ory-actions]\n\
+        identity-schemas = [\"identity/customer.schema.json\", \"identity/staff.schema.json\"]\n";
+
+    fn check_in(dir: &Path, body: &str) -> Result<(), Vec<String>> {
+        let declared = declared(dir).map_err(|e| vec![e])?;
+        let tokens = quote! {
+            flow: registration, timing: after, auth_method: password,
+            url: "https://hooks.example.com/welcome",
+            body: #body,
+        };
+        let input: Input = syn::parse2(tokens).unwrap();
+        let mut errors = Errors::new();
+        let action = validate_with(&input, declared.clone(), &mut errors);
+        let messages = errors.into_messages();
+        match action {
+            Some(action) if messages.is_empty() => {
+                assert_eq!(
+                    action.identity_schemas.map(|d| d.files.len()),
+                    declared.map(|d| d.files.len())
+                );
+                Ok(())
+            }
+            _ => Err(messages),
+        }
+    }
+
+    #[test]
+    fn bodies_are_checked_against_the_declared_schemas() {
+        let dir = crate_dir("declared", DECLARED);
+        let messages =
+            check_in(&dir, "function(ctx) {\n  e: ctx.identity.traits.emial,\n}").unwrap_err();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with(
+                "the Jsonnet body reads `ctx.identity.traits.emial` at line 2, column 6, but no \
+                 identity schema declares the trait `emial` (read against \
+                 `identity/customer.schema.json` and `identity/staff.schema.json`)"
+            ) && messages[0].contains("did you mean `ctx.identity.traits.email`?")
+                && messages[0].contains("2 |   e: ctx.identity.traits.emial,"),
+            "{}",
+            messages[0]
+        );
+        let messages =
+            check_in(&dir, "function(ctx) { p: ctx.identity.traits.phone }").unwrap_err();
+        assert!(
+            messages[0]
+                .contains("identities of `identity/customer.schema.json` have no such trait"),
+            "{messages:?}"
+        );
+        check_in(
+            &dir,
+            "function(ctx) { e: ctx.identity.traits.email, p: std.get(ctx.identity.traits, 'phone') }",
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn without_the_key_nothing_changes_and_a_bad_declaration_says_what_is_wrong() {
+        let dir = crate_dir("undeclared", "[package]\nname = \"shop\"\n");
+        check_in(&dir, "function(ctx) { e: ctx.identity.traits.emial }").unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package.metadata.ory-actions]\nidentity-schemas = [\"identity/missing.json\"]\n",
+        )
+        .unwrap();
+        let messages = check_in(&dir, "function(ctx) {}").unwrap_err();
+        assert_eq!(
+            messages,
+            [
+                "the identity schema `identity/missing.json` that Cargo.toml declares in \
+              `[package.metadata.ory-actions]` (paths are relative to the directory of this \
+              crate's Cargo.toml) does not exist"
+            ]
+        );
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package.metadata.ory-actions]\nidentity-schemas = [\"identity\"]\n",
+        )
+        .unwrap();
+        let messages = check_in(&dir, "function(ctx) {}").unwrap_err();
+        assert!(messages[0].ends_with("is not a file"), "{messages:?}");
+        std::fs::write(dir.join("identity/broken.json"), "{\"properties\": ").unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package.metadata.ory-actions]\nidentity-schemas = [\"identity/broken.json\"]\n",
+        )
+        .unwrap();
+        let messages = check_in(&dir, "function(ctx) {}").unwrap_err();
+        assert!(
+            messages[0].starts_with("the identity schema `identity/broken.json` is not JSON"),
+            "{messages:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -25,6 +25,7 @@ impl Action {
                     url: url.into(),
                     ..HookFields::default()
                 },
+                identity_schemas: &[],
             },
         }
     }

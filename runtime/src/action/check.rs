@@ -2,12 +2,13 @@
 //! action is made.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use ory_actions_core::address::check_url;
 use ory_actions_core::ctx::CtxShape;
-use std::sync::Arc;
-
-use ory_actions_core::jsonnet::{Plain, check_template};
+use ory_actions_core::identity::Schemas;
+use ory_actions_core::jsonnet::{Plain, check_template_with};
 use ory_actions_core::names::{
     check_basic_user, check_env_var, check_not_empty, check_project_id, check_token,
 };
@@ -37,6 +38,10 @@ pub struct Parts {
     pub project_id: Option<ProjectId>,
     /// The fields of its entry.
     pub hook: HookFields,
+    /// The identity schemas the crate declares (`[package.metadata.ory-actions]`), as
+    /// `(path, text)`, included by `action!`: reads of traits in computed bodies are checked
+    /// against them.
+    pub identity_schemas: &'static [(&'static str, &'static str)],
 }
 
 /// What [`check`] finds: the hook lists, when `auth_method` names some; every problem; and the
@@ -46,6 +51,41 @@ pub(super) struct Found {
     pub(super) lists: Option<AuthMethodLists>,
     pub(super) problems: Vec<Problem>,
     pub(super) plain: Option<Arc<Plain>>,
+}
+
+/// The identity schemas `declared`, read once for every action that includes the same ones;
+/// `None` when there are none. (`action!` refuses schemas it cannot read at compile time, so
+/// the texts it includes always read.)
+fn identity_schemas(declared: &'static [(&'static str, &'static str)]) -> Option<Arc<Schemas>> {
+    // By where the texts are (each `action!` includes them), and by what they say.
+    type ByPlace = HashMap<Vec<(usize, usize)>, Arc<Schemas>>;
+    type ByPrint = HashMap<u64, Arc<Schemas>>;
+    static READ: Mutex<Option<(ByPlace, ByPrint)>> = Mutex::new(None);
+    if declared.is_empty() {
+        return None;
+    }
+    let place: Vec<(usize, usize)> = declared
+        .iter()
+        .map(|(_, text)| (text.as_ptr() as usize, text.len()))
+        .collect();
+    let mut read = READ
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (by_place, by_print) = read.get_or_insert_with(Default::default);
+    if let Some(schemas) = by_place.get(&place) {
+        return Some(Arc::clone(schemas));
+    }
+    let print = Schemas::fingerprint_of(declared.iter().copied());
+    let schemas = match by_print.get(&print) {
+        Some(schemas) => Arc::clone(schemas),
+        None => {
+            let schemas = Arc::new(Schemas::read(declared.iter().copied()).ok()?);
+            by_print.insert(print, Arc::clone(&schemas));
+            schemas
+        }
+    };
+    by_place.insert(place, Arc::clone(&schemas));
+    Some(schemas)
 }
 
 /// Every rule of an action that is not already in its types, with the functions of
@@ -73,7 +113,11 @@ pub(super) fn check(parts: &Parts) -> Found {
     if let Some(body) = &hook.body {
         match body.source() {
             // A template, read once for both checks.
-            Some(source) => match check_template(source, CtxShape::of(parts.flow, parts.timing)) {
+            Some(source) => match check_template_with(
+                source,
+                CtxShape::of(parts.flow, parts.timing),
+                identity_schemas(parts.identity_schemas).as_deref(),
+            ) {
                 Err(e) => problems.push(Problem::Body(e)),
                 Ok(checked) => {
                     problems.extend(checked.ctx_errors.into_iter().map(|error| Problem::Ctx {

@@ -1,0 +1,233 @@
+//! The identity schemas a crate declares in its `Cargo.toml`, read at compile time:
+//!
+//! ```toml
+//! [package.metadata.ory-actions]
+//! identity-schemas = ["identity/customer.schema.json", "identity/staff.schema.json"]
+//! ```
+//!
+//! Paths are relative to the crate's directory. Bodies' reads of traits are checked against
+//! them, and each `action!` includes the files (`include_str!`), so that rustc rebuilds the
+//! crate when one changes and the runtime checks computed bodies against the same schemas.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use ory_actions_core::identity::Schemas;
+use ory_actions_core::suggest::did_you_mean;
+
+/// The metadata table and its keys.
+const TABLE: &str = "package.metadata.ory-actions";
+const KEYS: [&str; 1] = ["identity-schemas"];
+
+/// The largest `Cargo.toml` read.
+const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+
+/// The schemas a crate declares: the files (as written, and where they are) and what they say.
+#[derive(Debug)]
+pub(crate) struct Declared {
+    pub(crate) files: Vec<(String, PathBuf)>,
+    pub(crate) schemas: Schemas,
+}
+
+/// When a file was last changed and how long it is, to know a cached reading still holds.
+type Stamp = Option<(SystemTime, u64)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+/// The last reading, for the crate being compiled (one `rustc` compiles many `action!`s).
+type Cached = (
+    PathBuf,
+    Vec<(PathBuf, Stamp)>,
+    Result<Option<Arc<Declared>>, String>,
+);
+static LAST: Mutex<Option<Cached>> = Mutex::new(None);
+
+/// The schemas the crate in `manifest_dir` declares: `None` without the metadata key; the
+/// error says what is wrong with the key or a file.
+pub(crate) fn declared(manifest_dir: &Path) -> Result<Option<Arc<Declared>>, String> {
+    let manifest = manifest_dir.join("Cargo.toml");
+    if let Ok(last) = LAST.lock()
+        && let Some((dir, stamps, reading)) = last.as_ref()
+        && dir == manifest_dir
+        && stamps.iter().all(|(path, kept)| stamp(path) == *kept)
+    {
+        return reading.clone();
+    }
+    let mut read = vec![(manifest.clone(), stamp(&manifest))];
+    let reading = read_declared(manifest_dir, &manifest, &mut read);
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((manifest_dir.to_path_buf(), read, reading.clone()));
+    }
+    reading
+}
+
+fn read_declared(
+    manifest_dir: &Path,
+    manifest: &Path,
+    read: &mut Vec<(PathBuf, Stamp)>,
+) -> Result<Option<Arc<Declared>>, String> {
+    let Some(text) = read_limited(manifest, MAX_MANIFEST_BYTES)? else {
+        // No manifest where cargo says the crate is (a build without cargo): nothing declared.
+        return Ok(None);
+    };
+    let paths = match metadata_paths(&text)? {
+        Some(paths) => paths,
+        None => return Ok(None),
+    };
+    let mut files = Vec::with_capacity(paths.len());
+    let mut texts = Vec::with_capacity(paths.len());
+    for relative in paths {
+        let path = manifest_dir.join(&relative);
+        read.push((path.clone(), stamp(&path)));
+        let text = read_limited(&path, ory_actions_core::jsonnet::MAX_JSON_BYTES as u64)
+            .and_then(|text| text.ok_or_else(|| "does not exist".to_owned()))
+            .map_err(|problem| {
+                format!(
+                    "the identity schema `{relative}` that Cargo.toml declares in `[{TABLE}]` \
+                     (paths are relative to the directory of this crate's Cargo.toml) {problem}"
+                )
+            })?;
+        texts.push(text);
+        files.push((relative, path));
+    }
+    let schemas = Schemas::read(
+        files
+            .iter()
+            .zip(&texts)
+            .map(|((name, _), text)| (name.as_str(), text.as_str())),
+    )
+    .map_err(|e| format!("{e} (declared in `[{TABLE}]` of Cargo.toml)"))?;
+    Ok(Some(Arc::new(Declared { files, schemas })))
+}
+
+/// The text of the file at `path`, at most `limit` bytes; `None` when there is none.
+fn read_limited(path: &Path, limit: u64) -> Result<Option<String>, String> {
+    use std::io::Read as _;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot be read: {e}")),
+    };
+    if !file.metadata().map_err(|e| e.to_string())?.is_file() {
+        return Err("is not a file".to_owned());
+    }
+    let mut text = String::new();
+    file.take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if text.len() as u64 > limit {
+        return Err(format!("is larger than {limit} bytes"));
+    }
+    Ok(Some(text))
+}
+
+/// The paths `[package.metadata.ory-actions] identity-schemas` names, if it is there.
+fn metadata_paths(manifest: &str) -> Result<Option<Vec<String>>, String> {
+    let document: toml::Table = manifest
+        .parse()
+        .map_err(|e| format!("Cargo.toml cannot be read: {e}"))?;
+    let Some(table) = document
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("ory-actions"))
+    else {
+        return Ok(None);
+    };
+    let Some(table) = table.as_table() else {
+        return Err(format!("`{TABLE}` in Cargo.toml must be a table"));
+    };
+    for key in table.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            let hint = match did_you_mean(key, KEYS) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the keys are {}", KEYS.map(|k| format!("`{k}`")).join(", ")),
+            };
+            return Err(format!(
+                "`[{TABLE}]` in Cargo.toml has no key `{key}`: {hint}"
+            ));
+        }
+    }
+    let Some(list) = table.get("identity-schemas") else {
+        return Ok(None);
+    };
+    let wrong = || {
+        format!(
+            "`identity-schemas` in `[{TABLE}]` of Cargo.toml must be a list of paths to identity \
+             schemas, relative to the crate: `identity-schemas = \
+             [\"identity/customer.schema.json\"]`"
+        )
+    };
+    let list = list.as_array().ok_or_else(wrong)?;
+    let mut paths: Vec<String> = Vec::with_capacity(list.len());
+    for item in list {
+        let path = item.as_str().ok_or_else(wrong)?;
+        if path.is_empty() {
+            return Err(wrong());
+        }
+        if paths.iter().any(|p| p == path) {
+            return Err(format!(
+                "`identity-schemas` in `[{TABLE}]` of Cargo.toml names `{path}` twice"
+            ));
+        }
+        paths.push(path.to_owned());
+    }
+    Ok(Some(paths))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metadata_paths;
+
+    #[test]
+    fn reads_the_metadata_key_and_says_what_is_wrong() {
+        let declared = "[package]\nname = \"a\"\n\n[package.metadata.ory-actions]\n\
+                        identity-schemas = [\"identity/customer.schema.json\", 'b.json']\n";
+        assert_eq!(
+            metadata_paths(declared).unwrap(),
+            Some(vec![
+                "identity/customer.schema.json".to_owned(),
+                "b.json".to_owned()
+            ])
+        );
+        let dotted =
+            "[package]\nname = \"a\"\nmetadata.ory-actions.identity-schemas = [\"x.json\"]\n";
+        assert_eq!(
+            metadata_paths(dotted).unwrap(),
+            Some(vec!["x.json".to_owned()])
+        );
+        for none in [
+            "[package]\nname = \"a\"\n",
+            "[package]\nname = \"a\"\n[package.metadata.other]\nx = 1\n",
+            "[package.metadata.ory-actions]\n",
+        ] {
+            assert_eq!(metadata_paths(none).unwrap(), None, "{none}");
+        }
+        for (wrong, message) in [
+            (
+                "[package.metadata.ory-actions]\nidentity_schemas = []\n",
+                "has no key `identity_schemas`: did you mean `identity-schemas`?",
+            ),
+            (
+                "[package.metadata.ory-actions]\nidentity-schemas = \"a.json\"\n",
+                "must be a list of paths",
+            ),
+            (
+                "[package.metadata.ory-actions]\nidentity-schemas = [1]\n",
+                "must be a list of paths",
+            ),
+            (
+                "[package.metadata.ory-actions]\nidentity-schemas = [\"a\", \"a\"]\n",
+                "names `a` twice",
+            ),
+            ("[package.metadata]\nory-actions = 1\n", "must be a table"),
+            ("[package\n", "Cargo.toml cannot be read"),
+        ] {
+            let error = metadata_paths(wrong).unwrap_err();
+            assert!(error.contains(message), "{wrong}: {error}");
+        }
+    }
+}
