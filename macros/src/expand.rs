@@ -110,7 +110,15 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             let content = include_relative(&lit);
             quote!((#lit, #content))
         });
+    // The manifest too, where there is one: rustc rebuilds the crate when it changes, so that
+    // declaring schemas (or changing the list) rechecks every body.
+    let manifest = crate::schemas::has_manifest().then(|| {
+        let content = include_relative(&LitStr::new("Cargo.toml", Span::call_site()));
+        quote!(const _: &str = #content;)
+    });
     quote! {
+        {
+        #manifest
         #private::action(
             #private::Parts {
                 name: #name,
@@ -131,6 +139,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             },
             #private::Location::new(#private::file!(), #private::line!(), #private::column!()),
         )
+        }
     }
 }
 

@@ -46,6 +46,13 @@ type Cached = (
 );
 static LAST: Mutex<Option<Cached>> = Mutex::new(None);
 
+/// Whether the crate being compiled has a `Cargo.toml` where cargo says (a build without cargo
+/// may have none).
+pub(crate) fn has_manifest() -> bool {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .is_some_and(|dir| Path::new(&dir).join("Cargo.toml").is_file())
+}
+
 /// The schemas the crate in `manifest_dir` declares: `None` without the metadata key; the
 /// error says what is wrong with the key or a file.
 pub(crate) fn declared(manifest_dir: &Path) -> Result<Option<Arc<Declared>>, String> {
