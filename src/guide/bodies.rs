@@ -227,8 +227,9 @@
 //! ```
 //!
 //! The check looks at `ctx.X` and `ctx.X.Y` for `identity`, `session` and `flow`. Deeper
-//! levels, such as `ctx.identity.traits.name`, are your own data: the compiler cannot know
-//! them. Where it cannot follow `ctx` (an alias, a computed key, a guard it does not
+//! levels, such as `ctx.identity.traits.name`, are your own data: the compiler knows them once
+//! your `Cargo.toml` names your identity schemas
+//! ([chapter 12](crate::guide::identity_schemas)). Where it cannot follow `ctx` (an alias, a computed key, a guard it does not
 //! understand), it stays silent: it never refuses a body Kratos would run. A body reading a
 //! trait your identities lack fails when it is evaluated, which `render --payloads` and `plan`
 //! show ([chapter 6](crate::guide::payloads)).

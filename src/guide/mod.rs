@@ -38,6 +38,8 @@
 //!     checks for drift and applies the main branch.
 //! 11. [Troubleshooting](crate::guide::troubleshooting): each kind of error, what it means and
 //!     what to do.
+//! 12. [Traits and identity schemas](crate::guide::identity_schemas): bodies' reads of traits
+//!     checked at compile time against the schemas your `Cargo.toml` names.
 //!
 //! ## Reference
 //!
@@ -53,6 +55,7 @@ pub mod ci;
 pub mod declaring;
 pub mod explain_and_probe;
 pub mod hook_lists;
+pub mod identity_schemas;
 pub mod migrating;
 pub mod payloads;
 pub mod plan_and_apply;

@@ -1,0 +1,80 @@
+//! # Chapter 12: Traits and identity schemas
+//!
+//! The commonest mistake in a body is a trait that does not exist: `ctx.identity.traits.emial`,
+//! `ctx.identity.traits.name.frist`, or `ctx.identity.traits.phone` where only one of two
+//! schemas has a phone. Kratos fails every such call ("field does not exist"), in production.
+//! The compiler can refuse them, as it refuses `ctx` fields Kratos never sends
+//! ([chapter 3](crate::guide::bodies)), once it knows your identity schemas.
+//!
+//! ## Declaring the schemas
+//!
+//! Keep the schemas in your crate, and name them in its `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.ory-actions]
+//! identity-schemas = ["identity/customer.schema.json", "identity/staff.schema.json"]
+//! ```
+//!
+//! Paths are relative to the directory of the `Cargo.toml`. `action!` reads them when it
+//! compiles (Kratos's dialect: JSON Schema with the `ory.sh/kratos` extensions, the traits under
+//! `properties.traits`, local `$ref`s such as `#/definitions/traits` followed), and every body
+//! is checked against them. The crate is rebuilt when a schema file or the metadata changes, so
+//! a schema edit alone rechecks every body. Without the key nothing changes: traits are not
+//! checked.
+//!
+//! ## What is checked
+//!
+//! Every read of `ctx.identity.traits.…` and `ctx.session.identity.traits.…`, with dots or
+//! brackets (`['name']`), through nested objects and array items (`emails[0].value`):
+//!
+//! - **A trait no schema declares** is a compile error at the template's line and column, with
+//!   the nearest path and the schemas named:
+//!
+//!   ```text
+//!   error: the Jsonnet body reads `ctx.identity.traits.emial` at line 1, column 24, but no
+//!          identity schema declares the trait `emial` (read against
+//!          `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos would
+//!          fail every call ("field does not exist"): did you mean `ctx.identity.traits.email`?
+//!   ```
+//!
+//!   A test for one (`'emial' in ctx.identity.traits`, `std.objectHas(…)`, `std.get(…)`) is
+//!   refused too: it is a typo, not an optional trait.
+//! - **A trait only some schemas declare** must be read under a guard, since Kratos fails the
+//!   call for identities of the others. The error names them:
+//!
+//!   ```text
+//!   error: … but only `identity/staff.schema.json` declares the trait `phone`: identities of
+//!          `identity/customer.schema.json` have no such trait, and Kratos fails the call for
+//!          them ("field does not exist"); guard the read with `if 'phone' in
+//!          ctx.identity.traits then … else …` or use `std.get(ctx.identity.traits, 'phone', null)`
+//!   ```
+//!
+//!   These guards are understood: `if 'phone' in ctx.identity.traits then …`,
+//!   `std.objectHas(ctx.identity.traits, 'phone')`, `std.get(ctx.identity.traits, 'phone',
+//!   null)`, `'phone' in ctx.identity.traits && …`, an object's `assert`, and a field named
+//!   `[if 'phone' in ctx.identity.traits then 'phone']`.
+//!
+//! A key computed by the template (`ctx.identity.traits[k]`) or a trait read through a local
+//! (`local t = ctx.identity.traits; t.x`) is not followed: the check never refuses a body it
+//! cannot be sure of. A part of a schema that declares no shape (no `type`, `properties` or
+//! `items`, a `$ref` to another document, `additionalProperties` other than `false`,
+//! `patternProperties`) admits any path below it; an object with `properties` and no
+//! `additionalProperties` admits only the properties it names, as the Console and Ory's presets
+//! write them. `allOf`, `anyOf` and `oneOf` admit what any branch declares.
+//!
+//! **Computed bodies** (a `String` the program builds) are checked against the same schemas
+//! when the program runs: `action!` includes the files, and
+//! [`Action::check`](crate::Action::check) reports the same errors.
+//!
+//! Bad declarations are compile errors that say what is wrong: a path that does not exist or is
+//! not a file, a file that is not JSON (with its line and column), a schema without
+//! `properties.traits`, a `$ref` to nowhere or a cycle of them, an unknown key in
+//! `[package.metadata.ory-actions]` (with the one you likely meant).
+//!
+//! ## Where the schemas come from
+//!
+//! The files are yours to keep in step with the project's schemas: copy them from the Console
+//! (Identity schema, Download), from your Kratos configuration's `identity.schemas`, or from
+//! Ory's presets. Commit them, so that builds stay offline.
+//!
+//! Next: [Troubleshooting](crate::guide::troubleshooting) lists every kind of error.
