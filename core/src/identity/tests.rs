@@ -171,3 +171,22 @@ fn references_cannot_run_away() {
     assert_eq!(schemas.lookup(&keys("child.child.v")), Lookup::Everywhere);
     assert_eq!(schemas.lookup(&keys("child.w")), Lookup::Nowhere { at: 1 });
 }
+
+/// The other schemas Kratos's quickstart publishes: the passkey one reads as the email one does;
+/// the older traits-only form is refused, saying where the traits belong.
+#[test]
+fn the_other_published_schemas() {
+    let passkey = include_str!("../../tests/identity_schemas/passkey.schema.json");
+    let email = Schema::read("email", EMAIL).unwrap();
+    assert_eq!(
+        Schema::read("passkey", passkey).unwrap().traits(),
+        email.traits()
+    );
+    let legacy = include_str!("../../tests/identity_schemas/email-password.traits.schema.json");
+    let error = Schema::read("identity.traits.schema.json", legacy).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the identity schema `identity.traits.schema.json` declares no `properties.traits`: a \
+         Kratos identity schema declares the traits of its identities there"
+    );
+}
