@@ -124,6 +124,14 @@ impl Schema {
         }
     }
 
+    /// Every trait path the schema names, dotted (`name.first`; array items add no step).
+    pub fn trait_paths(&self) -> Vec<String> {
+        self.paths()
+            .into_iter()
+            .map(|path| path.join("."))
+            .collect()
+    }
+
     /// Every path of keys the schema names (array items add no step), to find a misplaced key.
     fn paths(&self) -> Vec<Vec<&str>> {
         fn walk<'a>(at: &'a Trait, prefix: &mut Vec<&'a str>, into: &mut Vec<Vec<&'a str>>) {

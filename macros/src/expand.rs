@@ -100,16 +100,24 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     });
     let id = option(action.id.as_ref().map(text));
     // Included, so that rustc rebuilds the crate when a schema changes, and for the checks of
-    // computed bodies when the program runs.
+    // computed bodies, plan's comparison and `identity-schemas pull` when the program runs.
     let schemas = action
         .identity_schemas
         .iter()
         .flat_map(|declared| &declared.files)
-        .map(|(relative, _)| {
-            let lit = LitStr::new(relative, Span::call_site());
+        .map(|file| {
+            let lit = LitStr::new(&file.relative, Span::call_site());
+            let id = LitStr::new(&file.id, Span::call_site());
             let content = include_relative(&lit);
-            quote!((#lit, #content))
+            quote!(#private::DeclaredSchema { path: #lit, id: #id, text: #content })
         });
+    let identity_schemas = match &action.identity_schemas {
+        Some(_) => quote!(#private::DeclaredSchemas {
+            dir: #private::env!("CARGO_MANIFEST_DIR"),
+            files: &[#(#schemas),*],
+        }),
+        None => quote!(#private::DeclaredSchemas { dir: "", files: &[] }),
+    };
     // The manifest too, where there is one: rustc rebuilds the crate when it changes, so that
     // declaring schemas (or changing the list) rechecks every body.
     let manifest = crate::schemas::has_manifest().then(|| {
@@ -135,7 +143,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
                     headers: #private::vec![#(#headers),*],
                     id: #id,
                 },
-                identity_schemas: &[#(#schemas),*],
+                identity_schemas: #identity_schemas,
             },
             #private::Location::new(#private::file!(), #private::line!(), #private::column!()),
         )

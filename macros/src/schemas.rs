@@ -23,11 +23,38 @@ const KEYS: [&str; 1] = ["identity-schemas"];
 /// The largest `Cargo.toml` read.
 const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
-/// The schemas a crate declares: the files (as written, and where they are) and what they say.
+/// The schemas a crate declares: the files and what they say.
 #[derive(Debug)]
 pub(crate) struct Declared {
-    pub(crate) files: Vec<(String, PathBuf)>,
+    pub(crate) files: Vec<File>,
     pub(crate) schemas: Schemas,
+}
+
+/// One declared schema file.
+#[derive(Debug)]
+pub(crate) struct File {
+    /// As the metadata writes it, relative to the crate.
+    pub(crate) relative: String,
+    /// The schema's id in the target's `identity.schemas`.
+    pub(crate) id: String,
+}
+
+/// One entry of `identity-schemas`: a path, and the schema's id when given.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) path: String,
+    pub(crate) id: Option<String>,
+}
+
+/// The id of the schema in `path` when the metadata gives none: the file's name without
+/// `.schema.json` or `.json` (`identity/customer.schema.json` is `customer`).
+pub(crate) fn default_id(path: &str) -> String {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = name
+        .strip_suffix(".schema.json")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(name);
+    stem.to_owned()
 }
 
 /// When a file was last changed and how long it is, to know a cached reading still holds.
@@ -81,13 +108,13 @@ fn read_declared(
         // No manifest where cargo says the crate is (a build without cargo): nothing declared.
         return Ok(None);
     };
-    let paths = match metadata_paths(&text)? {
-        Some(paths) => paths,
+    let entries = match metadata_paths(&text)? {
+        Some(entries) => entries,
         None => return Ok(None),
     };
-    let mut files = Vec::with_capacity(paths.len());
-    let mut texts = Vec::with_capacity(paths.len());
-    for relative in paths {
+    let mut files = Vec::with_capacity(entries.len());
+    let mut texts = Vec::with_capacity(entries.len());
+    for Entry { path: relative, id } in entries {
         let path = manifest_dir.join(&relative);
         read.push((path.clone(), stamp(&path)));
         let text = read_limited(&path, ory_actions_core::jsonnet::MAX_JSON_BYTES as u64)
@@ -99,13 +126,14 @@ fn read_declared(
                 )
             })?;
         texts.push(text);
-        files.push((relative, path));
+        let id = id.unwrap_or_else(|| default_id(&relative));
+        files.push(File { relative, id });
     }
     let schemas = Schemas::read(
         files
             .iter()
             .zip(&texts)
-            .map(|((name, _), text)| (name.as_str(), text.as_str())),
+            .map(|(file, text)| (file.relative.as_str(), text.as_str())),
     )
     .map_err(|e| format!("{e} (declared in `[{TABLE}]` of Cargo.toml)"))?;
     Ok(Some(Arc::new(Declared { files, schemas })))
@@ -132,8 +160,8 @@ fn read_limited(path: &Path, limit: u64) -> Result<Option<String>, String> {
     Ok(Some(text))
 }
 
-/// The paths `[package.metadata.ory-actions] identity-schemas` names, if it is there.
-fn metadata_paths(manifest: &str) -> Result<Option<Vec<String>>, String> {
+/// The entries `[package.metadata.ory-actions] identity-schemas` names, if it is there.
+fn metadata_paths(manifest: &str) -> Result<Option<Vec<Entry>>, String> {
     let document: toml::Table = manifest
         .parse()
         .map_err(|e| format!("Cargo.toml cannot be read: {e}"))?;
@@ -164,48 +192,100 @@ fn metadata_paths(manifest: &str) -> Result<Option<Vec<String>>, String> {
     let wrong = || {
         format!(
             "`identity-schemas` in `[{TABLE}]` of Cargo.toml must be a list of paths to identity \
-             schemas, relative to the crate: `identity-schemas = \
-             [\"identity/customer.schema.json\"]`"
+             schemas, relative to the crate, each a string or a table with the schema's id: \
+             `identity-schemas = [\"identity/customer.schema.json\", {{ path = \
+             \"identity/email.schema.json\", id = \"preset://email\" }}]`"
         )
     };
     let list = list.as_array().ok_or_else(wrong)?;
-    let mut paths: Vec<String> = Vec::with_capacity(list.len());
+    let mut entries: Vec<Entry> = Vec::with_capacity(list.len());
     for item in list {
-        let path = item.as_str().ok_or_else(wrong)?;
-        if path.is_empty() {
+        let entry = match item {
+            toml::Value::String(path) => Entry {
+                path: path.clone(),
+                id: None,
+            },
+            toml::Value::Table(table) => {
+                if table.keys().any(|k| k != "path" && k != "id") {
+                    return Err(wrong());
+                }
+                let text = |key: &str| -> Result<Option<String>, String> {
+                    match table.get(key) {
+                        None => Ok(None),
+                        Some(toml::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                        Some(_) => Err(wrong()),
+                    }
+                };
+                Entry {
+                    path: text("path")?.ok_or_else(wrong)?,
+                    id: text("id")?,
+                }
+            }
+            _ => return Err(wrong()),
+        };
+        if entry.path.is_empty() {
             return Err(wrong());
         }
-        if paths.iter().any(|p| p == path) {
+        if entries.iter().any(|e| e.path == entry.path) {
             return Err(format!(
-                "`identity-schemas` in `[{TABLE}]` of Cargo.toml names `{path}` twice"
+                "`identity-schemas` in `[{TABLE}]` of Cargo.toml names `{}` twice",
+                entry.path
             ));
         }
-        paths.push(path.to_owned());
+        let id = entry.id.clone().unwrap_or_else(|| default_id(&entry.path));
+        if let Some(other) = entries
+            .iter()
+            .find(|e| e.id.clone().unwrap_or_else(|| default_id(&e.path)) == id)
+        {
+            return Err(format!(
+                "`identity-schemas` in `[{TABLE}]` of Cargo.toml gives `{}` and `{}` the same \
+                 schema id `{id}`: give one an `id`",
+                other.path, entry.path
+            ));
+        }
+        entries.push(entry);
     }
-    Ok(Some(paths))
+    Ok(Some(entries))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::metadata_paths;
+    use super::{Entry, default_id, metadata_paths};
 
     #[test]
     fn reads_the_metadata_key_and_says_what_is_wrong() {
         let declared = "[package]\nname = \"a\"\n\n[package.metadata.ory-actions]\n\
                         identity-schemas = [\"identity/customer.schema.json\", 'b.json']\n";
+        let paths = |entries: Option<Vec<Entry>>| -> Option<Vec<(String, Option<String>)>> {
+            entries.map(|e| e.into_iter().map(|e| (e.path, e.id)).collect())
+        };
         assert_eq!(
-            metadata_paths(declared).unwrap(),
+            paths(metadata_paths(declared).unwrap()),
             Some(vec![
-                "identity/customer.schema.json".to_owned(),
-                "b.json".to_owned()
+                ("identity/customer.schema.json".to_owned(), None),
+                ("b.json".to_owned(), None)
             ])
         );
         let dotted =
             "[package]\nname = \"a\"\nmetadata.ory-actions.identity-schemas = [\"x.json\"]\n";
         assert_eq!(
-            metadata_paths(dotted).unwrap(),
-            Some(vec!["x.json".to_owned()])
+            paths(metadata_paths(dotted).unwrap()),
+            Some(vec![("x.json".to_owned(), None)])
         );
+        let with_id = "[package.metadata.ory-actions]\nidentity-schemas = [{ path = \"identity/email.json\", id = \"preset://email\" }, \"identity/staff.schema.json\"]\n";
+        assert_eq!(
+            paths(metadata_paths(with_id).unwrap()),
+            Some(vec![
+                (
+                    "identity/email.json".to_owned(),
+                    Some("preset://email".to_owned())
+                ),
+                ("identity/staff.schema.json".to_owned(), None)
+            ])
+        );
+        assert_eq!(default_id("identity/customer.schema.json"), "customer");
+        assert_eq!(default_id("staff.json"), "staff");
+        assert_eq!(default_id("a/b/identity.traits"), "identity.traits");
         for none in [
             "[package]\nname = \"a\"\n",
             "[package]\nname = \"a\"\n[package.metadata.other]\nx = 1\n",
@@ -231,6 +311,18 @@ mod tests {
                 "names `a` twice",
             ),
             ("[package.metadata]\nory-actions = 1\n", "must be a table"),
+            (
+                "[package.metadata.ory-actions]\nidentity-schemas = [\"a/x.json\", \"b/x.schema.json\"]\n",
+                "gives `a/x.json` and `b/x.schema.json` the same schema id `x`",
+            ),
+            (
+                "[package.metadata.ory-actions]\nidentity-schemas = [{ id = \"x\" }]\n",
+                "must be a list of paths",
+            ),
+            (
+                "[package.metadata.ory-actions]\nidentity-schemas = [{ path = \"x\", name = \"y\" }]\n",
+                "must be a list of paths",
+            ),
             ("[package\n", "Cargo.toml cannot be read"),
         ] {
             let error = metadata_paths(wrong).unwrap_err();

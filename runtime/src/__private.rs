@@ -9,7 +9,9 @@ pub use ory_actions_core::fields::{FIELDS, FlagValues};
 pub use ory_actions_core::{ApiKeyIn, AuthMethod, AuthMethods, Flow, HttpMethod, Timing};
 
 use crate::action::Action;
-pub use crate::action::{Auth, Body, HeaderValue, HookFields, Parts, ProjectId, Secret};
+pub use crate::action::{
+    Auth, Body, DeclaredSchema, DeclaredSchemas, HeaderValue, HookFields, Parts, ProjectId, Secret,
+};
 pub use crate::error::Location;
 
 /// A value the program computed where `action!` takes text: a `String`, a `&str`, a

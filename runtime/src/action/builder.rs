@@ -8,7 +8,9 @@ use ory_actions_core::fields::{
 };
 use ory_actions_core::{AuthMethods, Flow, HttpMethod, Timing};
 
-use super::{Action, Auth, Body, HeaderValue, HookFields, Parts, ProjectId, Secret};
+use super::{
+    Action, Auth, Body, DeclaredSchemas, HeaderValue, HookFields, Parts, ProjectId, Secret,
+};
 use crate::error::InvalidAction;
 
 impl Action {
@@ -25,7 +27,7 @@ impl Action {
                     url: url.into(),
                     ..HookFields::default()
                 },
-                identity_schemas: &[],
+                identity_schemas: DeclaredSchemas::default(),
             },
         }
     }

@@ -38,10 +38,38 @@ pub struct Parts {
     pub project_id: Option<ProjectId>,
     /// The fields of its entry.
     pub hook: HookFields,
-    /// The identity schemas the crate declares (`[package.metadata.ory-actions]`), as
-    /// `(path, text)`, included by `action!`: reads of traits in computed bodies are checked
-    /// against them.
-    pub identity_schemas: &'static [(&'static str, &'static str)],
+    /// The identity schemas the crate declares (`[package.metadata.ory-actions]`), included by
+    /// `action!`: reads of traits in computed bodies are checked against them, `plan` compares
+    /// them with the target's, and `identity-schemas pull` writes them.
+    pub identity_schemas: DeclaredSchemas,
+}
+
+/// The identity schemas a crate declares, as `action!` includes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DeclaredSchemas {
+    /// The crate's directory when it was compiled: the paths are relative to it.
+    pub dir: &'static str,
+    /// Each schema, in the order declared.
+    pub files: &'static [DeclaredSchema],
+}
+
+/// One identity schema a crate declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DeclaredSchema {
+    /// Its path, as the metadata gives it.
+    pub path: &'static str,
+    /// The id of the schema in the target's `identity.schemas` (the metadata's `id`, or the
+    /// file's name without `.schema.json` or `.json`).
+    pub id: &'static str,
+    /// Its text when the crate was compiled.
+    pub text: &'static str,
+}
+
+impl DeclaredSchemas {
+    /// `(path, text)` of each, as [`Schemas::read`] takes them.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = (&'static str, &'static str)> + Clone {
+        self.files.iter().map(|file| (file.path, file.text))
+    }
 }
 
 /// What [`check`] finds: the hook lists, when `auth_method` names some; every problem; and the
@@ -56,17 +84,18 @@ pub(super) struct Found {
 /// The identity schemas `declared`, read once for every action that includes the same ones;
 /// `None` when there are none. (`action!` refuses schemas it cannot read at compile time, so
 /// the texts it includes always read.)
-fn identity_schemas(declared: &'static [(&'static str, &'static str)]) -> Option<Arc<Schemas>> {
+pub(crate) fn identity_schemas(declared: DeclaredSchemas) -> Option<Arc<Schemas>> {
     // By where the texts are (each `action!` includes them), and by what they say.
     type ByPlace = HashMap<Vec<(usize, usize)>, Arc<Schemas>>;
     type ByPrint = HashMap<u64, Arc<Schemas>>;
     static READ: Mutex<Option<(ByPlace, ByPrint)>> = Mutex::new(None);
-    if declared.is_empty() {
+    if declared.files.is_empty() {
         return None;
     }
     let place: Vec<(usize, usize)> = declared
+        .files
         .iter()
-        .map(|(_, text)| (text.as_ptr() as usize, text.len()))
+        .map(|file| (file.text.as_ptr() as usize, file.text.len()))
         .collect();
     let mut read = READ
         .lock()
@@ -75,11 +104,11 @@ fn identity_schemas(declared: &'static [(&'static str, &'static str)]) -> Option
     if let Some(schemas) = by_place.get(&place) {
         return Some(Arc::clone(schemas));
     }
-    let print = Schemas::fingerprint_of(declared.iter().copied());
+    let print = Schemas::fingerprint_of(declared.texts());
     let schemas = match by_print.get(&print) {
         Some(schemas) => Arc::clone(schemas),
         None => {
-            let schemas = Arc::new(Schemas::read(declared.iter().copied()).ok()?);
+            let schemas = Arc::new(Schemas::read(declared.texts()).ok()?);
             by_print.insert(print, Arc::clone(&schemas));
             schemas
         }

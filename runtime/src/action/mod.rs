@@ -24,7 +24,7 @@ pub(crate) use auth::read_env;
 pub use auth::{Auth, Secret, SecretValue};
 pub use body::Body;
 pub use builder::ActionBuilder;
-pub use check::Parts;
+pub use check::{DeclaredSchema, DeclaredSchemas, Parts};
 pub use hook_fields::{HeaderValue, HookFields};
 pub use project_id::ProjectId;
 
@@ -60,6 +60,9 @@ pub struct Action {
     deferred: Deferred,
     /// The body as a plain template, when it is one.
     plain: PlainBody,
+    /// The identity schemas the crate that declared it names, which its body was checked
+    /// against.
+    identity_schemas: DeclaredSchemas,
 }
 
 impl fmt::Debug for Action {
@@ -297,7 +300,14 @@ impl Action {
             declared_at,
             deferred: Deferred(problems),
             plain: PlainBody(plain),
+            identity_schemas: parts.identity_schemas,
         }
+    }
+
+    /// The identity schemas the crate that declared this action names (none for an action a
+    /// builder made).
+    pub(crate) fn identity_schemas(&self) -> DeclaredSchemas {
+        self.identity_schemas
     }
 
     /// Checks the values the program computed for this action (a `format!`ed URL, a body read

@@ -315,17 +315,23 @@ fn every_field_of_the_table_is_given_and_the_unstored_ones_are_named() {
 /// A computed body is held to the identity schemas `action!` included, when the program runs.
 #[test]
 fn computed_bodies_are_checked_against_the_declared_identity_schemas() {
-    static SCHEMAS: [(&str, &str); 2] = [
-        (
-            "identity/customer.schema.json",
-            include_str!("../../../core/tests/identity_schemas/email-password.schema.json"),
-        ),
-        (
-            "identity/staff.schema.json",
-            include_str!("../../../core/tests/identity_schemas/phone-password.schema.json"),
-        ),
+    static FILES: [DeclaredSchema; 2] = [
+        DeclaredSchema {
+            path: "identity/customer.schema.json",
+            id: "customer",
+            text: include_str!("../../../core/tests/identity_schemas/email-password.schema.json"),
+        },
+        DeclaredSchema {
+            path: "identity/staff.schema.json",
+            id: "staff",
+            text: include_str!("../../../core/tests/identity_schemas/phone-password.schema.json"),
+        },
     ];
-    let declared = |body: &str, schemas: &'static [(&'static str, &'static str)]| {
+    const SCHEMAS: DeclaredSchemas = DeclaredSchemas {
+        dir: "",
+        files: &FILES,
+    };
+    let declared = |body: &str, schemas: DeclaredSchemas| {
         let parts = Parts {
             name: None,
             flow: Flow::Registration,
@@ -342,14 +348,14 @@ fn computed_bodies_are_checked_against_the_declared_identity_schemas() {
         Action::declared(parts, Location::new("src/main.rs", 3, 5)).check()
     };
     let typo = "function(ctx) { e: ctx.identity.traits.emial }";
-    let err = declared(typo, &SCHEMAS).unwrap_err();
+    let err = declared(typo, SCHEMAS).unwrap_err();
     assert!(matches!(err.problems(), [Problem::Ctx { .. }]), "{err}");
     assert!(
         err.to_string()
             .contains("did you mean `ctx.identity.traits.email`?"),
         "{err}"
     );
-    let err = declared("function(ctx) { p: ctx.identity.traits.phone }", &SCHEMAS).unwrap_err();
+    let err = declared("function(ctx) { p: ctx.identity.traits.phone }", SCHEMAS).unwrap_err();
     assert!(
         err.to_string()
             .contains("identities of `identity/customer.schema.json` have no such trait"),
@@ -357,9 +363,9 @@ fn computed_bodies_are_checked_against_the_declared_identity_schemas() {
     );
     declared(
         "function(ctx) { p: std.get(ctx.identity.traits, 'phone'), e: ctx.identity.traits.email }",
-        &SCHEMAS,
+        SCHEMAS,
     )
     .unwrap();
     // Without schemas (an action a builder made, or a crate that declares none): unchecked.
-    declared(typo, &[]).unwrap();
+    declared(typo, DeclaredSchemas::default()).unwrap();
 }

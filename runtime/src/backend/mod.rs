@@ -7,6 +7,7 @@
 
 pub(crate) mod console;
 pub(crate) mod kratos_file;
+pub(crate) mod schemas;
 
 #[cfg(test)]
 mod conformance;
@@ -18,6 +19,7 @@ use ory_actions_core::Platform;
 
 use crate::error::Error;
 use crate::hooks::{HookLists, ListWrite};
+use schemas::TargetSchema;
 
 /// A backend's hook lists at one moment.
 #[derive(Clone, Debug)]
@@ -99,4 +101,8 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// The Jsonnet text of a body the backend keeps elsewhere (a link Ory returns, a file
     /// beside the configuration), or why it cannot be read.
     fn fetch_body(&self, reference: &str) -> impl Future<Output = Result<String, String>> + Send;
+
+    /// The identity schemas the target lists, each with its text where it can be read from
+    /// here. Read only when a crate declares schemas (one more read of the target).
+    fn identity_schemas(&self) -> impl Future<Output = Result<Vec<TargetSchema>, Error>> + Send;
 }

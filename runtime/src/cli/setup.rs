@@ -12,6 +12,7 @@ use super::args::Options;
 use crate::action::Action;
 use crate::backend::console::{ApiKey, ConsoleClient, ConsoleProject};
 use crate::backend::kratos_file::{KratosFile, KratosPaths, PathMap};
+use crate::backend::schemas::TargetSchema;
 use crate::backend::{Backend, BackendName, State, Written};
 use crate::error::Error;
 use crate::hooks::ListWrite;
@@ -74,6 +75,13 @@ impl Backend for AnyBackend {
         match self {
             AnyBackend::Console(project) => project.fetch_body(reference).await,
             AnyBackend::Kratos(file) => file.fetch_body(reference).await,
+        }
+    }
+
+    async fn identity_schemas(&self) -> Result<Vec<TargetSchema>, Error> {
+        match self {
+            AnyBackend::Console(project) => project.identity_schemas().await,
+            AnyBackend::Kratos(file) => file.identity_schemas().await,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod compare;
 mod desired;
+pub(crate) mod identity;
 mod planner;
 mod project_plan;
 mod warning;

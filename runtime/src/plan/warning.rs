@@ -102,6 +102,41 @@ pub(crate) enum Warning {
         /// Each entry that moves.
         moves: Vec<Moved>,
     },
+    /// The target's identity schema `id` has other traits than the file the bodies were
+    /// checked against.
+    SchemaChanged {
+        /// The schema's id.
+        id: String,
+        /// The crate's file.
+        file: String,
+        /// Traits the target has and the file does not.
+        added: Vec<String>,
+        /// Traits the file has and the target does not.
+        removed: Vec<String>,
+        /// Traits renamed, `(old, new)`.
+        renamed: Vec<(String, String)>,
+    },
+    /// The crate declares a schema the target does not list.
+    SchemaMissing {
+        /// The schema's id.
+        id: String,
+        /// The crate's file.
+        file: String,
+        /// The ids the target lists.
+        ids: Vec<String>,
+    },
+    /// The target lists a schema the crate does not declare.
+    SchemaUndeclared {
+        /// The schema's id.
+        id: String,
+    },
+    /// The target's schema could not be read, so it was not compared.
+    SchemaUnreadable {
+        /// The schema's id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
     /// A warning Ory returned with a write.
     Ory {
         /// Ory's code.
@@ -126,6 +161,10 @@ impl Warning {
             Warning::BodyFails { .. } => "body_fails",
             Warning::BodyCancels { .. } => "body_cancels",
             Warning::IndexShift { .. } => "index_shift",
+            Warning::SchemaChanged { .. } => "identity_schema_changed",
+            Warning::SchemaMissing { .. } => "identity_schema_missing",
+            Warning::SchemaUndeclared { .. } => "identity_schema_undeclared",
+            Warning::SchemaUnreadable { .. } => "identity_schema_unreadable",
             Warning::Ory { code, .. } => code,
         }
     }
@@ -184,6 +223,69 @@ impl fmt::Display for Warning {
                 f,
                 "the stored body of {url} in {scope} could not be read ({reason}); the hook is \
                  rewritten with the declared body"
+            ),
+            Warning::SchemaChanged {
+                id,
+                file,
+                added,
+                removed,
+                renamed,
+            } => {
+                let mut changes = Vec::new();
+                let quoted = |paths: &[String]| {
+                    paths
+                        .iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                if !added.is_empty() {
+                    changes.push(format!("trait {} added", quoted(added)));
+                }
+                if !removed.is_empty() {
+                    changes.push(format!("trait {} removed", quoted(removed)));
+                }
+                for (old, new) in renamed {
+                    let new = new.rsplit('.').next().unwrap_or(new);
+                    let parent = old
+                        .rsplit_once('.')
+                        .map_or(String::new(), |(p, _)| format!("{p}."));
+                    changes.push(format!("`{old}` renamed `{parent}{new}`"));
+                }
+                let mut text = changes.join(", ");
+                if !text.starts_with("trait") {
+                    text = format!("trait {text}");
+                }
+                write!(
+                    f,
+                    "the target's identity schema `{id}` is not the one in {file}, which the \
+                     bodies were checked against: {text}; run `identity-schemas pull` and build \
+                     again to check the bodies against it"
+                )
+            }
+            Warning::SchemaMissing { id, file, ids } => {
+                let ids: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+                let has = match ids.split_last() {
+                    None => "it lists none".to_owned(),
+                    Some((last, [])) => format!("it has {last}"),
+                    Some((last, rest)) => format!("it has {} and {last}", rest.join(", ")),
+                };
+                write!(
+                    f,
+                    "the target has no identity schema `{id}` (declared as {file}); {has}"
+                )
+            }
+            Warning::SchemaUndeclared { id } => write!(
+                f,
+                "the target has an identity schema `{id}` that the crate does not declare: \
+                 bodies are not checked against it, and a trait its identities lack fails the \
+                 call; declare it in `[package.metadata.ory-actions]` (`identity-schemas pull` \
+                 writes it)"
+            ),
+            Warning::SchemaUnreadable { id, reason } => write!(
+                f,
+                "the target's identity schema `{id}` could not be compared with the crate's: \
+                 {reason}"
             ),
             Warning::FallbackLegacy { action, .. } => write!(
                 f,

@@ -60,6 +60,26 @@ pub(crate) struct Applied {
     pub(crate) revision_id: String,
 }
 
+/// How the target's identity schemas differ from those the unit's actions were checked against;
+/// nothing (and no request) when the crate declares none.
+async fn identity_drift<T: Backend>(unit: &Unit<T>) -> Vec<Warning> {
+    let Some(declared) = unit
+        .actions
+        .iter()
+        .map(Action::identity_schemas)
+        .find(|declared| !declared.files.is_empty())
+    else {
+        return Vec::new();
+    };
+    match unit.backend.identity_schemas().await {
+        Ok(target) => crate::plan::identity::drift(declared, &target),
+        Err(e) => vec![Warning::SchemaUnreadable {
+            id: "*".to_owned(),
+            reason: format!("the target's identity schemas could not be read: {e}"),
+        }],
+    }
+}
+
 impl Reconciler {
     /// A run that reads with `reader`, plans with `planner`, and works on at most `parallelism`
     /// backends at once (at least one).
@@ -85,7 +105,9 @@ impl Reconciler {
     /// Reads one backend and plans it.
     pub(crate) async fn plan<T: Backend>(&self, unit: &Unit<T>) -> Result<ProjectPlan, Error> {
         let state = self.reader.read(&unit.backend).await?;
-        self.plan_state(&self.planner, unit, &state).await
+        let mut plan = self.plan_state(&self.planner, unit, &state).await?;
+        plan.warnings.extend(identity_drift(unit).await);
+        Ok(plan)
     }
 
     /// Plans `unit` against `state` with `planner`, fetching first the bodies the backend

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use ory_actions_core::Platform;
 use ory_actions_core::scope::IDENTITY_CONFIG_POINTER;
+
+use super::schemas::{self, TargetSchema};
 use serde_json::{Value, json};
 
 use crate::backend::{Backend, BackendName, State, Written};
@@ -93,6 +95,33 @@ impl Backend for ConsoleProject {
         } else {
             Err("the body is a file on the Kratos host".into())
         }
+    }
+
+    async fn identity_schemas(&self) -> Result<Vec<TargetSchema>, Error> {
+        let text = self.client.get_project(&self.project_id).await?;
+        let document: Value = serde_json::from_slice(&text).map_err(|_| Error::RemoteDocument {
+            pointer: String::new(),
+            problem: "the answer is not JSON".into(),
+        })?;
+        let config = document
+            .pointer(IDENTITY_CONFIG_POINTER)
+            .unwrap_or(&Value::Null);
+        let mut schemas = Vec::new();
+        for (id, url) in schemas::listed(config, IDENTITY_CONFIG_POINTER)? {
+            let text = match url.as_deref() {
+                None => Err(
+                    "Ory Network keeps it outside the project's configuration (no \
+                             `url`): download it from the Console (Identity schema)"
+                        .to_owned(),
+                ),
+                Some(url) => match schemas::base64_text(url) {
+                    Some(text) => text,
+                    None => self.client.fetch_body(url).await,
+                },
+            };
+            schemas.push(TargetSchema { id, text });
+        }
+        Ok(schemas)
     }
 }
 

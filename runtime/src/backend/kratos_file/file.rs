@@ -10,6 +10,7 @@ use ory_actions_core::{Platform, Scope};
 use serde_json::{Value, json};
 use yaml_edit::YamlValue;
 
+use crate::backend::schemas::{self, TargetSchema};
 use crate::backend::{Backend, BackendName, State, Written};
 use crate::error::Error;
 use crate::hooks::{HookLists, JsonError, ListWrite, read_json, verification_enabled};
@@ -101,6 +102,27 @@ impl Backend for KratosFile {
         } else {
             self.read_body(reference)
         }
+    }
+
+    async fn identity_schemas(&self) -> Result<Vec<TargetSchema>, Error> {
+        let config = self.read_file()?.config;
+        let mut schemas = Vec::new();
+        for (id, url) in schemas::listed(&config, "")? {
+            let text = match url.as_deref() {
+                None => Err("it has no `url`".to_owned()),
+                Some(url) => match schemas::base64_text(url) {
+                    Some(text) => text,
+                    None if url.starts_with("https://") || url.starts_with("http://") => Err(
+                        "schemas at URLs are not fetched for configuration files: download it \
+                         into the crate"
+                            .to_owned(),
+                    ),
+                    None => self.paths.read_schema(url),
+                },
+            };
+            schemas.push(TargetSchema { id, text });
+        }
+        Ok(schemas)
     }
 }
 

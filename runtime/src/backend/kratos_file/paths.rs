@@ -98,6 +98,24 @@ impl KratosPaths {
     /// The Jsonnet text of the body `reference` (`file://X` or a bare `X`), read where Kratos
     /// would read it; or why it is not read or not shown.
     pub(crate) fn read_body(&self, reference: &str) -> Result<String, String> {
+        let (text, path, shown) = self.read_named(reference)?;
+        if shows_as_template(&text, &path) {
+            Ok(text)
+        } else {
+            Err(format!(
+                "{shown} is not a Jsonnet template, so it is not shown"
+            ))
+        }
+    }
+
+    /// An identity schema the configuration names by file path (`file://…` or a bare path),
+    /// read where Kratos reads it.
+    pub(crate) fn read_schema(&self, reference: &str) -> Result<String, String> {
+        self.read_named(reference).map(|(text, _, _)| text)
+    }
+
+    /// The text of the file `reference` names, where it is here, and how messages show it.
+    fn read_named(&self, reference: &str) -> Result<(String, PathBuf, String), String> {
         let named = kratos_path(reference);
         let path = self.local(named);
         let shown = if path == Path::new(named) {
@@ -112,13 +130,8 @@ impl KratosPaths {
                 format!("{shown} {problem}")
             }
         })?;
-        let not_shown = || format!("{shown} is not a Jsonnet template, so it is not shown");
-        let text = String::from_utf8(bytes).map_err(|_| not_shown())?;
-        if shows_as_template(&text, &path) {
-            Ok(text)
-        } else {
-            Err(not_shown())
-        }
+        let text = String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))?;
+        Ok((text, path, shown))
     }
 
     /// How to point at a file that was not found.
