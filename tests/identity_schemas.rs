@@ -152,3 +152,199 @@ fn a_crate_checks_its_bodies_against_its_identity_schemas() {
         "{errors}"
     );
 }
+
+mod target {
+    //! `plan`'s comparison and `identity-schemas pull`, against the testkit (a project with
+    //! custom schemas) and a Kratos configuration file with `file://` and `base64://` schemas.
+    //! The stacks are made as `action!` makes them in a crate that declares schemas.
+
+    use std::borrow::Cow;
+    use std::path::Path;
+
+    use base64::Engine as _;
+    use ory_actions::__private::{
+        self as private, AuthMethod, AuthMethods, Body, DeclaredSchema, DeclaredSchemas, Flow,
+        HookFields, Location, Parts, Timing,
+    };
+    use ory_actions::Stack;
+    use ory_actions::testkit::{Options, TestKit, new_project_config, run_env};
+    use serde_json::json;
+
+    use super::{CUSTOMER, STAFF};
+
+    static FILES: [DeclaredSchema; 2] = [
+        DeclaredSchema {
+            path: "identity/customer.schema.json",
+            id: "customer",
+            text: CUSTOMER,
+        },
+        DeclaredSchema {
+            path: "identity/staff.schema.json",
+            id: "staff",
+            text: STAFF,
+        },
+    ];
+
+    /// A stack of one action, declared in a crate at `dir` that names the two schemas.
+    fn stack(dir: &Path) -> Stack {
+        let dir: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
+        let action = private::action(
+            Parts {
+                name: Some(Cow::Borrowed("welcome")),
+                flow: Flow::Registration,
+                timing: Timing::After,
+                auth_method: Some(AuthMethods::Only(vec![AuthMethod::Password])),
+                project_id: None,
+                hook: HookFields {
+                    url: Cow::Borrowed("https://hooks.example.com/welcome"),
+                    body: Some(Body::inline(
+                        "function(ctx) { email: ctx.identity.traits.email }",
+                    )),
+                    ..HookFields::default()
+                },
+                identity_schemas: DeclaredSchemas { dir, files: &FILES },
+            },
+            Location::new(file!(), line!(), column!()),
+        );
+        Stack::new().action(action)
+    }
+
+    fn base64(text: &str) -> String {
+        format!(
+            "base64://{}",
+            base64::engine::general_purpose::STANDARD.encode(text)
+        )
+    }
+
+    fn crate_dir(name: &str) -> std::path::PathBuf {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("identity-schemas-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn plan_names_a_changed_schema_of_a_project_and_pull_writes_the_project_s_schemas() {
+        let kit = TestKit::start(Options::default()).unwrap();
+        let renamed = STAFF.replacen("\"phone\": {", "\"mobile\": {", 1);
+        let mut config = new_project_config();
+        config["identity"] = json!({
+            "default_schema_id": "customer",
+            "schemas": [
+                {"id": "customer", "url": base64(CUSTOMER)},
+                {"id": "staff", "url": base64(&renamed)},
+                {"id": "preset://email", "url": base64(CUSTOMER)},
+                {"id": "beb7e08859084ec7"},
+            ],
+        });
+        let project = kit.add_project(config);
+        let dir = crate_dir("project");
+        let plan = kit.run(&project, stack(&dir), &["plan"]);
+        assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+        let all = format!("{}{}", plan.out, plan.err);
+        for expected in [
+            "the target's identity schema `staff` is not the one in identity/staff.schema.json, \
+             which the bodies were checked against: trait `phone` renamed `mobile`",
+            "the target has an identity schema `preset://email` that the crate does not declare",
+            "the target has an identity schema `beb7e08859084ec7` that the crate does not declare",
+        ] {
+            assert!(all.contains(expected), "{expected}\n{all}");
+        }
+        assert!(!all.contains("schema `customer`"), "{all}");
+
+        let pull = kit.run(&project, stack(&dir), &["identity-schemas", "pull"]);
+        assert_eq!(
+            pull.code, 1,
+            "one schema cannot be read: {}{}",
+            pull.out, pull.err
+        );
+        let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+        assert_eq!(read("identity/customer.schema.json"), CUSTOMER);
+        assert_eq!(read("identity/staff.schema.json"), renamed);
+        assert_eq!(read("identity/preset-email.schema.json"), CUSTOMER);
+        assert!(
+            pull.out.contains(
+                "{ path = \"identity/preset-email.schema.json\", id = \"preset://email\" }"
+            ),
+            "{}",
+            pull.out
+        );
+        assert!(
+            pull.err
+                .contains("the identity schema `beb7e08859084ec7` of project ")
+                && pull.err.contains("download it from the Console"),
+            "{}",
+            pull.err
+        );
+        // Pulled again: nothing to write.
+        let again = kit.run(&project, stack(&dir), &["identity-schemas", "pull"]);
+        assert!(
+            again
+                .out
+                .contains("identity/staff.schema.json is up to date"),
+            "{}",
+            again.out
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_kratos_file_s_schemas_are_read_where_kratos_reads_them() {
+        let dir = crate_dir("kratos");
+        let kratos = dir.join("kratos");
+        std::fs::create_dir_all(&kratos).unwrap();
+        std::fs::write(kratos.join("customer.schema.json"), CUSTOMER).unwrap();
+        let config = kratos.join("kratos.yaml");
+        std::fs::write(
+            &config,
+            format!(
+                "identity:\n  default_schema_id: customer\n  schemas:\n    - id: customer\n      \
+                 url: file://customer.schema.json\n    - id: staff\n      url: {}\n",
+                base64(STAFF)
+            ),
+        )
+        .unwrap();
+        let env = std::collections::BTreeMap::new();
+        let config = config.display().to_string();
+        let kratos_dir = kratos.display().to_string();
+        let args = ["--config", &config, "--kratos-dir", &kratos_dir];
+        let plan = run_env(stack(&dir), &[&["plan"], &args[..]].concat(), &env);
+        assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+        assert!(
+            !format!("{}{}", plan.out, plan.err).contains("identity schema"),
+            "{}{}",
+            plan.out,
+            plan.err
+        );
+
+        // The Console (or an editor) removes `email` from the customer schema.
+        std::fs::write(
+            kratos.join("customer.schema.json"),
+            CUSTOMER.replacen("\"email\": {", "\"mail\": {", 1),
+        )
+        .unwrap();
+        let plan = run_env(stack(&dir), &[&["plan"], &args[..]].concat(), &env);
+        let all = format!("{}{}", plan.out, plan.err);
+        assert!(
+            all.contains("the target's identity schema `customer` is not the one in identity/customer.schema.json, which the bodies were checked against: trait `email` renamed `mail`"),
+            "{all}"
+        );
+        let pull = run_env(
+            stack(&dir),
+            &[&["identity-schemas", "pull"], &args[..]].concat(),
+            &env,
+        );
+        assert_eq!(pull.code, 0, "{}{}", pull.out, pull.err);
+        assert!(
+            std::fs::read_to_string(dir.join("identity/customer.schema.json"))
+                .unwrap()
+                .contains("\"mail\": {")
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("identity/staff.schema.json")).unwrap(),
+            STAFF
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -52,6 +52,8 @@ pub(crate) enum Command {
         /// `--flow F`: one flow only.
         flow: Option<Flow>,
     },
+    /// `identity-schemas pull`: the target's identity schemas written into the crate.
+    PullSchemas,
     /// `--help`.
     Help,
 }
@@ -197,7 +199,14 @@ impl FlagSpec {
 
 /// The commands that read the body templates a Kratos configuration file names by path, and so
 /// take `--kratos-dir` and `--path-map`.
-const READ_BODIES: &[&str] = &["plan", "apply", "destroy", "export", "import"];
+const READ_BODIES: &[&str] = &[
+    "plan",
+    "apply",
+    "destroy",
+    "export",
+    "import",
+    "identity-schemas",
+];
 
 /// Every flag there is, in the order `--help` lists them: those of some commands, then those of
 /// every command.
@@ -529,6 +538,15 @@ pub(crate) const COMMANDS: &[CommandSpec] = &[
             "project:flow:before[:METHOD]:url)",
         ],
     },
+    CommandSpec {
+        name: "identity-schemas",
+        synopsis: &["pull"],
+        help: &[
+            "write the target's identity schemas into the crate, to the files",
+            "[package.metadata.ory-actions] identity-schemas names (new ones to",
+            "identity/ID.schema.json), for action! to check bodies against",
+        ],
+    },
 ];
 
 /// The entry of `FLAGS` the command line names with `arg`, if any.
@@ -555,7 +573,10 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
         let spec = match (flag_of(&arg), arg) {
             (_, Value(value)) => {
                 let word = string(Ok(value))?;
-                let takes_id = words.first().map(String::as_str) == Some("import");
+                let takes_id = matches!(
+                    words.first().map(String::as_str),
+                    Some("import" | "identity-schemas")
+                );
                 if words.is_empty() || (takes_id && words.len() == 1) {
                     words.push(word);
                     continue;
@@ -669,10 +690,19 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Args, String> {
                     .into());
             }
         },
+        Some("identity-schemas") => match words.get(1).map(String::as_str) {
+            Some("pull") => Command::PullSchemas,
+            Some(other) => {
+                return Err(format!(
+                    "unknown subcommand `{other}` of `identity-schemas`: expected `pull`"
+                ));
+            }
+            None => return Err("`identity-schemas` needs a subcommand: `pull`".into()),
+        },
         Some(other) => {
             return Err(format!(
                 "unknown command `{other}`: expected `plan`, `apply`, `destroy`, `render`, \
-                 `explain`, `probe`, `export` or `import`"
+                 `explain`, `probe`, `export`, `import` or `identity-schemas`"
             ));
         }
         None => return Err("no command given".into()),

@@ -49,6 +49,7 @@
 //! | `probe` | sends each declared hook's request as Kratos would and checks the reply | the hooks' own URLs, never Ory; nothing with `--dry-run` | 0, 1 |
 //! | `export` | prints `action!` code for every web hook of each target | each target, one read; writes nothing | 0, 1 |
 //! | `import ID` | prints `action!` code for the web hook a Terraform import ID names | the project the ID names (or the `--config` file), one read | 0, 1 |
+//! | `identity-schemas pull` | writes each target's identity schemas to the files `[package.metadata.ory-actions] identity-schemas` names (a new one to `identity/ID.schema.json`, with the `Cargo.toml` lines to add) | each target, one read (and the schemas a project links to); writes only those files | 0, 1 |
 //!
 //! Reading a project is one `GET` of it. `plan`, `apply`, `destroy`, `export` and `import` also
 //! read the bodies it keeps at links (over `https`, or `http` on loopback). In a configuration
@@ -109,6 +110,17 @@
 //! `project:flow:before:METHOD:url`; the URL may hold colons. With `--config`, the project part is
 //! ignored. When nothing matches, the error lists the web hooks in that list.
 //!
+//! **`identity-schemas pull`** reads the identity schemas each target lists (`identity.schemas`:
+//! a `base64://` URL decoded, a project's `https://` link fetched, a configuration file's
+//! `file://` path read where Kratos reads it, with `--kratos-dir` and `--path-map`) and writes each
+//! to the file the crate declares for its id in `[package.metadata.ory-actions]
+//! identity-schemas` (the entry's `id`, or the file's name without `.schema.json`). A schema the
+//! crate does not declare goes to `identity/ID.schema.json`, and the lines to add to `Cargo.toml`
+//! are printed. A file that already holds the schema is left as it is. A schema that cannot be
+//! read (Ory Network keeps custom schemas outside the configuration; a file's `https://` schema
+//! is not fetched) is named on standard error, and the exit code is 1. Build again afterwards:
+//! `action!` checks the bodies against the files.
+//!
 //! # Flags
 //!
 //! A flag's value follows it (`--target login`) or an `=` (`--target=login`).
@@ -130,8 +142,8 @@
 //! | `--payloads` | `render` | prints what each body sends for its sample context, instead of the entries |
 //! | `--flow F` | `explain` | keeps the flow `F`: `login`, `registration`, `recovery`, `settings` or `verification` |
 //! | `--dry-run` | `probe` | prints the requests, secrets redacted, and sends nothing |
-//! | `--kratos-dir DIR` | `plan`, `apply`, `destroy`, `export`, `import` | with `--config`: Kratos's working directory on this machine, from which relative `file://` body paths are read. Default: `ORY_ACTIONS_KRATOS_DIR`, else the current directory |
-//! | `--path-map KRATOS_PATH=LOCAL_PATH` | `plan`, `apply`, `destroy`, `export`, `import` | with `--config`: the files Kratos reads under `KRATOS_PATH` (in its container, say) are under `LOCAL_PATH` here. Repeatable; the longest matching prefix wins. Default: the maps of `ORY_ACTIONS_PATH_MAP` |
+//! | `--kratos-dir DIR` | `plan`, `apply`, `destroy`, `export`, `import`, `identity-schemas` | with `--config`: Kratos's working directory on this machine, from which relative `file://` body paths are read. Default: `ORY_ACTIONS_KRATOS_DIR`, else the current directory |
+//! | `--path-map KRATOS_PATH=LOCAL_PATH` | `plan`, `apply`, `destroy`, `export`, `import`, `identity-schemas` | with `--config`: the files Kratos reads under `KRATOS_PATH` (in its container, say) are under `LOCAL_PATH` here. Repeatable; the longest matching prefix wins. Default: the maps of `ORY_ACTIONS_PATH_MAP` |
 //! | `--project ID` | every command | the project of the actions that name none. Default: the stack's project, else `ORY_PROJECT_ID`, else `ORY_PROJECT` |
 //! | `--allowed-projects IDS` | every command | the only Ory Network projects the run may read or write, separated by `,`; a project named anywhere else (an action, `--project`, the stack, the environment, an import ID) stops the run before its first request. Default: `ORY_ACTIONS_ALLOWED_PROJECTS`. [`Stack::allowed_projects`] is a list of its own: a project must be in each list given |
 //! | `--console-url URL` | every command | the Ory console API. It must be `https` (the key goes with every request); plain `http` only on a loopback address. Redirects are not followed. Default: `ORY_CONSOLE_API_URL`, else `ORY_CONSOLE_URL`, else `https://api.console.ory.sh` |
@@ -348,6 +360,7 @@
 mod args;
 mod explain;
 mod export;
+mod identity_schemas;
 mod import;
 mod json;
 mod output;
@@ -588,6 +601,18 @@ fn run_inner(
         Command::Probe { dry_run, targeted } => {
             remote.run(Mode::Apply, false, &mut io, move |run, io| async move {
                 probe::run(&run.samples, &run.backends, &targeted, dry_run, io).await
+            })
+        }
+        Command::PullSchemas => {
+            let declared = remote
+                .stack
+                .get_actions()
+                .iter()
+                .map(crate::action::Action::identity_schemas)
+                .find(|declared| !declared.files.is_empty())
+                .unwrap_or_default();
+            remote.run(Mode::Apply, false, &mut io, move |run, io| async move {
+                identity_schemas::pull(&run.backends.units, declared, io).await
             })
         }
         Command::Explain { json, flow } => {

@@ -77,6 +77,9 @@ fn giving(command: &str, spec: &FlagSpec, name: &str) -> Vec<OsString> {
     if command == "import" {
         args.push("p:login:before:https://hooks.example.com/x".into());
     }
+    if command == "identity-schemas" {
+        args.push("pull".into());
+    }
     args.push(name.into());
     if let Takes::Value(_) = spec.takes {
         args.push(
