@@ -187,26 +187,107 @@ mod target {
 
     /// A stack of one action, declared in a crate at `dir` that names the two schemas.
     fn stack(dir: &Path) -> Stack {
+        Stack::new().action(declared(
+            dir,
+            "welcome",
+            "function(ctx) { email: ctx.identity.traits.email }",
+        ))
+    }
+
+    /// An action named `name` with `body`, declared in a crate at `dir` that names the two
+    /// schemas.
+    fn declared(dir: &Path, name: &'static str, body: &'static str) -> ory_actions::Action {
         let dir: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
-        let action = private::action(
+        private::action(
             Parts {
-                name: Some(Cow::Borrowed("welcome")),
+                name: Some(Cow::Borrowed(name)),
                 flow: Flow::Registration,
                 timing: Timing::After,
                 auth_method: Some(AuthMethods::Only(vec![AuthMethod::Password])),
                 project_id: None,
                 hook: HookFields {
-                    url: Cow::Borrowed("https://hooks.example.com/welcome"),
-                    body: Some(Body::inline(
-                        "function(ctx) { email: ctx.identity.traits.email }",
-                    )),
+                    url: Cow::Owned(format!("https://hooks.example.com/{name}")),
+                    body: Some(Body::inline(body)),
                     ..HookFields::default()
                 },
                 identity_schemas: DeclaredSchemas { dir, files: &FILES },
             },
             Location::new(file!(), line!(), column!()),
+        )
+    }
+
+    /// `render --payloads`, the snapshot and `probe --dry-run` use a sample identity per
+    /// declared schema, and show a payload per schema only where they differ.
+    #[test]
+    fn payloads_are_shown_per_schema_where_they_differ() {
+        let dir = crate_dir("samples");
+        let stack = || {
+            Stack::new()
+                .action(declared(
+                    &dir,
+                    "welcome",
+                    "function(ctx) { email: ctx.identity.traits.email }",
+                ))
+                .action(declared(
+                    &dir,
+                    "sms",
+                    "function(ctx) { phone: std.get(ctx.identity.traits, 'phone', null), schema: ctx.identity.schema_id }",
+                ))
+        };
+        let env = std::collections::BTreeMap::new();
+        let render = run_env(stack(), &["render", "--payloads"], &env);
+        assert_eq!(render.code, 0, "{}{}", render.out, render.err);
+        let out = &render.out;
+        assert_eq!(
+            out.matches("identity schema `customer`").count(),
+            1,
+            "{out}"
         );
-        Stack::new().action(action)
+        assert_eq!(out.matches("identity schema `staff`").count(), 1, "{out}");
+        let sms = &out[out.find("# sms").expect("the sms action")..];
+        assert!(sms.contains("\"schema\": \"customer\""), "{sms}");
+        assert!(sms.contains("\"phone\": null"), "{sms}");
+        assert!(sms.contains("\"schema\": \"staff\""), "{sms}");
+        let welcome = &out[..out.find("# sms").unwrap()];
+        assert!(
+            !welcome.contains("identity schema"),
+            "one payload for both: {welcome}"
+        );
+
+        let json = run_env(stack(), &["render", "--payloads", "--json"], &env);
+        let entries: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+        let schemas: Vec<Option<&str>> = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.get("schema").and_then(serde_json::Value::as_str))
+            .collect();
+        assert_eq!(schemas, [None, Some("customer"), Some("staff")]);
+
+        let snapshot = stack().snapshot().unwrap();
+        assert_eq!(
+            snapshot
+                .matches("payload (post-persist sample context, identity schema `")
+                .count(),
+            2,
+            "{snapshot}"
+        );
+
+        let config = dir.join("kratos.yaml");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kratos/kratos.yaml"),
+            &config,
+        )
+        .unwrap();
+        let config = config.display().to_string();
+        let probe = run_env(stack(), &["probe", "--dry-run", "--config", &config], &env);
+        assert!(probe.out.contains("sms (registration after password: POST https://hooks.example.com/sms), identity schema `staff`"), "{}{}", probe.out, probe.err);
+        assert_eq!(probe.out.matches("--- welcome").count(), 1, "{}", probe.out);
+
+        // Samples the stack is given win.
+        let given = stack().samples(ory_actions::payload::Samples::new());
+        assert!(!given.snapshot().unwrap().contains("identity schema"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn base64(text: &str) -> String {
@@ -347,4 +428,27 @@ mod target {
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// `Samples::identity_schemas`: the first schema's identity is the sample identity, with the
+/// schema's id; a schema without traits is refused, naming it.
+#[test]
+fn samples_from_identity_schemas() {
+    use ory_actions::payload::Samples;
+    let customer: serde_json::Value = serde_json::from_str(CUSTOMER).unwrap();
+    let staff: serde_json::Value = serde_json::from_str(STAFF).unwrap();
+    let samples = Samples::new()
+        .identity_schemas([("customer", &customer), ("staff", &staff)])
+        .unwrap();
+    assert_eq!(samples.identity_value()["schema_id"], "customer");
+    assert!(samples.identity_value()["traits"]["email"].is_string());
+    let one = Samples::new()
+        .identity_schemas([("staff", &staff)])
+        .unwrap();
+    assert_eq!(one.identity_value()["schema_id"], "staff");
+    assert!(one.identity_value()["traits"]["phone"].is_string());
+    let error = Samples::new()
+        .identity_schemas([("broken", &serde_json::json!({}))])
+        .unwrap_err();
+    assert!(error.to_string().contains("schema `broken`"), "{error}");
 }

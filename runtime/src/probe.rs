@@ -328,31 +328,65 @@ pub(crate) struct Probe {
     pub(crate) identity: Option<Value>,
 }
 
-/// The hooks of `actions`, each in each list `lists` gives for it, in that order.
+/// The hooks of `actions`, each in each list `lists` gives for it, in that order; when the
+/// samples are made from several identity schemas, a hook is probed once per schema where its
+/// requests differ.
 pub(crate) fn probes<'a>(
     actions: impl IntoIterator<Item = &'a Action>,
     lists: impl Fn(&Action) -> Vec<Scope>,
     samples: &Samples,
 ) -> Vec<Probe> {
-    actions
-        .into_iter()
-        .flat_map(|action| {
-            let several = action.scopes().len() > 1;
-            lists(action).into_iter().map(move |scope| Probe {
-                // An action's own name says its list when it has one.
-                who: if several {
-                    format!("{action}, in {scope}")
-                } else {
-                    action.to_string()
-                },
-                request: request(action, scope, samples),
-                identity: samples
-                    .context(scope, Phase::of(scope, action.flags()))
-                    .get("identity")
-                    .cloned(),
-            })
-        })
-        .collect()
+    let variants = samples.per_schema();
+    let mut probes = Vec::new();
+    for action in actions {
+        let several = action.scopes().len() > 1;
+        for scope in lists(action) {
+            // An action's own name says its list when it has one.
+            let who = if several {
+                format!("{action}, in {scope}")
+            } else {
+                action.to_string()
+            };
+            let made: Vec<(Option<&str>, Probe)> = variants
+                .iter()
+                .map(|(schema, samples)| {
+                    let probe = Probe {
+                        who: who.clone(),
+                        request: request(action, scope, samples),
+                        identity: samples
+                            .context(scope, Phase::of(scope, action.flags()))
+                            .get("identity")
+                            .cloned(),
+                    };
+                    (*schema, probe)
+                })
+                .collect();
+            let same = made
+                .iter()
+                .all(|(_, probe)| sent(probe) == sent(&made[0].1));
+            for (schema, mut probe) in made {
+                if !same && let Some(id) = schema {
+                    probe.who = format!("{who}, identity schema `{id}`");
+                }
+                probes.push(probe);
+                if same {
+                    break;
+                }
+            }
+        }
+    }
+    probes
+}
+
+/// What a probe sends (the body, or why it sends nothing), to tell the probes of the schemas
+/// apart.
+fn sent(probe: &Probe) -> Result<Option<&[u8]>, String> {
+    match &probe.request {
+        Ok(request) => Ok(request.body.as_deref()),
+        Err(NotSent::Cancelled) => Err("cancelled".to_owned()),
+        Err(NotSent::ReferencedBody(reference)) => Err(reference.clone()),
+        Err(NotSent::Failed(why)) => Err(why.clone()),
+    }
 }
 
 /// The line for a hook that is not sent.

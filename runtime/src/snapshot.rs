@@ -10,7 +10,7 @@ use crate::action::Action;
 use crate::backend::BackendName;
 use crate::error::Error;
 use crate::hooks::{HookKey, HookLists, StoredBody, WebHook, WriteEntry};
-use crate::payload::{BodyOf, Payload, PayloadError, Phase, payloads_of};
+use crate::payload::{BodyOf, Payload, PayloadError, Phase, payloads_by_schema};
 use crate::plan::{Mode, Planner};
 use crate::stack::{Prune, Stack};
 
@@ -76,7 +76,7 @@ impl Stack {
             .zip(&scopes)
             .filter_map(|((_, _, owner), scopes)| Some((owner.as_ref()?.body_of(), &scopes[..])))
             .collect();
-        let mut payloads = payloads_of(&asked, self.get_samples()).into_iter();
+        let mut payloads = payloads_by_schema(&asked, self.get_samples()).into_iter();
         let mut entries = entries.into_iter();
         let mut out = String::new();
         for write in &plan.writes {
@@ -114,7 +114,11 @@ impl Stack {
                 }
                 if owner.is_some() {
                     for sample in payloads.next().unwrap_or_default() {
-                        let _ = writeln!(out, "{}", payload_text(sample.phase, &sample.result));
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            payload_text(sample.phase, sample.schema.as_deref(), &sample.result)
+                        );
                     }
                 }
             }
@@ -128,8 +132,18 @@ impl Stack {
     }
 }
 
-fn payload_text(phase: Phase, result: &Result<Payload, PayloadError>) -> String {
-    let heading = format!("payload ({} sample context):", phase.as_str());
+fn payload_text(
+    phase: Phase,
+    schema: Option<&str>,
+    result: &Result<Payload, PayloadError>,
+) -> String {
+    let heading = match schema {
+        Some(id) => format!(
+            "payload ({} sample context, identity schema `{id}`):",
+            phase.as_str()
+        ),
+        None => format!("payload ({} sample context):", phase.as_str()),
+    };
     match result {
         Ok(Payload::Cancelled) => {
             format!("{heading} cancelled (`error \"cancel\"`: Kratos skips the hook)")

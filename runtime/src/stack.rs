@@ -55,6 +55,20 @@ pub struct Stack {
     prune: Prune,
     actions: Vec<Action>,
     samples: Samples,
+    /// Where the samples come from.
+    samples_from: SamplesFrom,
+}
+
+/// Where a stack's samples come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum SamplesFrom {
+    /// The default sample identity.
+    #[default]
+    Default,
+    /// The identity schemas an action's crate declares: a sample identity per schema.
+    DeclaredSchemas,
+    /// [`Stack::samples`].
+    Given,
 }
 
 impl Stack {
@@ -104,7 +118,38 @@ impl Stack {
     /// [`Stack::snapshot`] evaluate bodies with (default: [`Samples::new`]).
     pub fn samples(mut self, samples: Samples) -> Self {
         self.samples = samples;
+        self.samples_from = SamplesFrom::Given;
         self
+    }
+
+    /// Once an action's crate declares identity schemas, and no samples were given: a sample
+    /// identity per schema, so that what compiles is also what payloads show.
+    fn samples_of_declared_schemas(&mut self) {
+        if self.samples_from != SamplesFrom::Default {
+            return;
+        }
+        let Some(declared) = self
+            .actions
+            .iter()
+            .map(Action::identity_schemas)
+            .find(|declared| !declared.files.is_empty())
+        else {
+            return;
+        };
+        // `action!` read each as JSON when it compiled; one that serde cannot take (a comment)
+        // leaves the default samples.
+        let parsed: Option<Vec<(&str, serde_json::Value)>> = declared
+            .files
+            .iter()
+            .map(|file| Some((file.id, serde_json::from_str(file.text).ok()?)))
+            .collect();
+        if let Some(parsed) = parsed
+            && let Ok(samples) =
+                Samples::new().identity_schemas(parsed.iter().map(|(id, schema)| (*id, schema)))
+        {
+            self.samples = samples;
+            self.samples_from = SamplesFrom::DeclaredSchemas;
+        }
     }
 
     /// The sample contexts of this stack.
@@ -122,7 +167,11 @@ impl Stack {
     /// Adds an action. Two actions that declare the same hook (the same list, HTTP method and
     /// URL) make every plan fail, with an error that names both.
     pub fn action(mut self, action: Action) -> Self {
+        let declares = !action.identity_schemas().files.is_empty();
         self.actions.push(action);
+        if declares {
+            self.samples_of_declared_schemas();
+        }
         self
     }
 
@@ -136,6 +185,7 @@ impl Stack {
         } else {
             self.actions.extend(actions);
         }
+        self.samples_of_declared_schemas();
         self
     }
 

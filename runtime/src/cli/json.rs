@@ -232,6 +232,9 @@ pub(crate) struct PayloadJson<'a> {
     pub(crate) list: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) phase: Option<&'static str>,
+    /// The identity schema whose sample gave this payload, when the schemas' payloads differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) schema: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) context: Option<std::sync::Arc<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,6 +279,7 @@ impl<'a> PayloadJson<'a> {
             auth_method: scope.method().map(|m| m.as_str()),
             list: scope.pointer(),
             phase: None,
+            schema: None,
             context: None,
             payload: None,
             form: false,
@@ -288,6 +292,7 @@ impl<'a> PayloadJson<'a> {
             return json;
         };
         json.phase = Some(sample.phase.as_str());
+        json.schema = sample.schema;
         json.context = Some(sample.context);
         match sample.result {
             Ok(Payload::Cancelled) => json.cancelled = true,

@@ -6,7 +6,7 @@ use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
 use super::settings::target_scopes;
 use crate::action::Action;
 use crate::hooks::Secrets;
-use crate::payload::{Payload, payloads_of};
+use crate::payload::{Payload, payloads_by_schema};
 use crate::stack::Stack;
 use ory_actions_core::Scope;
 
@@ -79,7 +79,7 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
         .iter()
         .map(|(action, scopes)| (action.body_of(), scopes.as_slice()))
         .collect();
-    let all_payloads = payloads_of(&asked, stack.get_samples());
+    let all_payloads = payloads_by_schema(&asked, stack.get_samples());
     for ((action, scopes), payloads) in lists.iter().zip(all_payloads) {
         let action = *action;
         text.push_str(&format!("# {action}\n"));
@@ -106,7 +106,14 @@ pub(super) fn payloads(stack: &Stack, options: &Options, json: bool, io: Io<'_>)
             continue;
         }
         for sample in payloads {
-            let heading = format!("{} ({})", sample.scope, sample.phase.as_str());
+            let heading = match &sample.schema {
+                Some(id) => format!(
+                    "{} ({}, identity schema `{id}`)",
+                    sample.scope,
+                    sample.phase.as_str()
+                ),
+                None => format!("{} ({})", sample.scope, sample.phase.as_str()),
+            };
             match &sample.result {
                 Ok(Payload::Cancelled) => text.push_str(&format!(
                     "{heading}: cancelled (`error \"cancel\"`): Kratos skips the hook\n"

@@ -273,6 +273,10 @@ pub struct SamplePayload {
     pub context: Arc<Value>,
     /// The payload, or why Kratos would fail the call.
     pub result: Result<Payload, PayloadError>,
+    /// The identity schema whose sample identity gave this payload, when the samples are made
+    /// from several schemas and the payloads differ between them; `None` when it is the same
+    /// for every schema (or there is one sample).
+    pub schema: Option<String>,
 }
 
 /// What evaluating an action's body needs of the action.
@@ -310,8 +314,46 @@ pub(crate) fn payloads_of(
                     phase,
                     context: Arc::clone(&evaluated.contexts[&(scope, phase)].0),
                     result: result.clone(),
+                    schema: None,
                 })
                 .collect()
+        })
+        .collect()
+}
+
+/// [`payloads_of`] for each sample identity of `samples` ([`Samples::per_schema`]): an
+/// action's payload in a list once when every schema gives the same, else once per schema,
+/// each with its schema's id.
+pub(crate) fn payloads_by_schema(
+    actions: &[(BodyOf<'_>, &[Scope])],
+    samples: &Samples,
+) -> Vec<Vec<SamplePayload>> {
+    let variants = samples.per_schema();
+    if variants.len() == 1 {
+        return payloads_of(actions, samples);
+    }
+    let each: Vec<Vec<Vec<SamplePayload>>> = variants
+        .iter()
+        .map(|(_, samples)| payloads_of(actions, samples))
+        .collect();
+    (0..actions.len())
+        .map(|action| {
+            let places = each[0][action].len();
+            let mut merged = Vec::new();
+            for place in 0..places {
+                let results: Vec<&SamplePayload> =
+                    each.iter().map(|variant| &variant[action][place]).collect();
+                if results.iter().all(|r| r.result == results[0].result) {
+                    merged.push(results[0].clone());
+                } else {
+                    for ((id, _), sample) in variants.iter().zip(results) {
+                        let mut sample = sample.clone();
+                        sample.schema = id.map(str::to_owned);
+                        merged.push(sample);
+                    }
+                }
+            }
+            merged
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! (`selfservice/hook/web_hook.go` `templateContext`, and the flow, identity and session
 //! structs), with fixed ids and times so that payloads are stable.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use ory_actions_core::ctx::CtxShape;
@@ -71,12 +72,16 @@ impl Phase {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Samples {
     identity: Value,
+    /// One sample identity per identity schema, when made from several
+    /// ([`Samples::identity_schemas`]): `identity` is the first.
+    schemas: Vec<(String, Value)>,
 }
 
 impl Default for Samples {
     fn default() -> Self {
         Samples {
             identity: default_identity(json!({ "email": "jane.doe@example.com" })),
+            schemas: Vec::new(),
         }
     }
 }
@@ -141,12 +146,64 @@ impl Samples {
     pub fn traits(self, traits: Value) -> Self {
         Samples {
             identity: default_identity(traits),
+            schemas: Vec::new(),
         }
     }
 
     /// A whole identity, used as given (as `ctx.identity` and `ctx.session.identity`).
     pub fn identity(self, identity: Value) -> Self {
-        Samples { identity }
+        Samples {
+            identity,
+            schemas: Vec::new(),
+        }
+    }
+
+    /// One sample identity per identity schema `(id, schema)`, its traits made as
+    /// [`Samples::identity_schema`] makes them and its `schema_id` the schema's id. Payloads
+    /// are evaluated for each, and shown once where they are the same, per schema where they
+    /// differ (`render --payloads`, [`Stack::snapshot`](crate::Stack::snapshot)); `probe` sends
+    /// each different request. The first schema's identity is [`Samples::identity_value`].
+    pub fn identity_schemas<'s>(
+        self,
+        schemas: impl IntoIterator<Item = (&'s str, &'s Value)>,
+    ) -> Result<Self, Error> {
+        let mut made = Vec::new();
+        for (id, schema) in schemas {
+            let traits = sample_traits(schema).map_err(|problem| Error::IdentitySchema {
+                path: None,
+                problem: format!("(schema `{id}`) {problem}"),
+            })?;
+            let mut identity = default_identity(traits);
+            identity["schema_id"] = json!(id);
+            made.push((id.to_owned(), identity));
+        }
+        let Some((_, first)) = made.first() else {
+            return Ok(self);
+        };
+        Ok(Samples {
+            identity: first.clone(),
+            schemas: if made.len() > 1 { made } else { Vec::new() },
+        })
+    }
+
+    /// The samples to evaluate with, one per identity schema (`Some(id)`) when made from
+    /// several, else these (`None`).
+    pub(crate) fn per_schema(&self) -> Vec<(Option<&str>, Cow<'_, Samples>)> {
+        if self.schemas.is_empty() {
+            return vec![(None, Cow::Borrowed(self))];
+        }
+        self.schemas
+            .iter()
+            .map(|(id, identity)| {
+                (
+                    Some(id.as_str()),
+                    Cow::Owned(Samples {
+                        identity: identity.clone(),
+                        schemas: Vec::new(),
+                    }),
+                )
+            })
+            .collect()
     }
 
     /// Traits made from an identity JSON schema: every property of `traits` with a value of
