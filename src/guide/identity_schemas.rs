@@ -71,10 +71,72 @@
 //! `properties.traits`, a `$ref` to nowhere or a cycle of them, an unknown key in
 //! `[package.metadata.ory-actions]` (with the one you likely meant).
 //!
-//! ## Where the schemas come from
+//! Each schema has an id, the one the target's `identity.schemas` gives it (and the
+//! `schema_id` of its identities): by default the file's name without `.schema.json` or
+//! `.json` (`identity/customer.schema.json` is `customer`). Give another with a table:
 //!
-//! The files are yours to keep in step with the project's schemas: copy them from the Console
-//! (Identity schema, Download), from your Kratos configuration's `identity.schemas`, or from
-//! Ory's presets. Commit them, so that builds stay offline.
+//! ```toml
+//! [package.metadata.ory-actions]
+//! identity-schemas = [
+//!     "identity/customer.schema.json",
+//!     { path = "identity/email.schema.json", id = "preset://email" },
+//! ]
+//! ```
+//!
+//! ## Pulling the schemas from the target
+//!
+//! The files live in your crate, and builds stay offline, as `cargo sqlx prepare` keeps what
+//! sqlx learned in `.sqlx/`. To fetch them, run your program's command line:
+//!
+//! ```text
+//! $ cargo run -- identity-schemas pull
+//! wrote identity/customer.schema.json (identity schema `customer` of project 550e…)
+//! identity/staff.schema.json is up to date (identity schema `staff` of project 550e…)
+//! wrote identity/preset-email.schema.json (identity schema `preset://email` of project 550e…)
+//!
+//! The crate does not declare 1 of them yet: name every schema in Cargo.toml, …
+//! ```
+//!
+//! It reads each target's `identity.schemas` (a project's, or with `--config` a Kratos
+//! configuration file's), decodes `base64://` URLs, fetches a project's `https://` links, reads
+//! a file's `file://` paths where Kratos reads them (`--kratos-dir`, `--path-map`), and writes
+//! each schema to the file declared for its id, or to `identity/ID.schema.json` with the lines
+//! to add to `Cargo.toml`. A schema it cannot read (Ory Network keeps a custom schema made in the
+//! Console outside the project's configuration) is named, with where to download it, and the
+//! exit code is 1. Build again afterwards: the bodies are checked against what you pulled.
+//!
+//! ## When the target's schemas change
+//!
+//! A schema edited in the Console can break hooks that compiled. When a crate declares schemas,
+//! `plan` (and `apply`) read the target's schemas too and warn, by schema id, about what
+//! changed:
+//!
+//! ```text
+//! Warning: the target's identity schema `staff` is not the one in identity/staff.schema.json,
+//!   which the bodies were checked against: trait `phone` renamed `mobile`; run
+//!   `identity-schemas pull` and build again to check the bodies against it
+//! ```
+//!
+//! It also names a declared schema the target lacks, a schema the target has and the crate does
+//! not declare (its identities' traits are not checked), and a schema it cannot read. A crate
+//! that declares no schemas makes no such read.
+//!
+//! ## Payloads from the same schemas
+//!
+//! When a crate declares schemas (and the stack is given no [`Samples`](crate::payload::Samples)
+//! and no `--identity-schema`), the sample contexts that `render --payloads`, `probe`, plan's
+//! body checks and [`Stack::snapshot`](crate::Stack::snapshot) evaluate bodies with hold a sample
+//! identity per schema: traits made from it, `schema_id` its id. A payload that is the same for
+//! every schema is shown once; one that differs is shown per schema, named:
+//!
+//! ```text
+//! registration after password (post-persist, identity schema `customer`):
+//! { "phone": null }
+//! registration after password (post-persist, identity schema `staff`):
+//! { "phone": "+15555550100" }
+//! ```
+//!
+//! [`Samples::identity_schemas`](crate::payload::Samples::identity_schemas) does the same for a
+//! stack you give samples to.
 //!
 //! Next: [Troubleshooting](crate::guide::troubleshooting) lists every kind of error.

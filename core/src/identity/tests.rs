@@ -190,3 +190,67 @@ fn the_other_published_schemas() {
          Kratos identity schema declares the traits of its identities there"
     );
 }
+
+/// Whatever a schema file holds (the published schemas cut, spliced and scrambled, or any
+/// text), reading it and looking up any path answers without panicking.
+#[test]
+fn any_text_is_read_or_refused_without_panicking() {
+    use proptest::prelude::*;
+    let texts = prop_oneof![
+        ".{0,200}",
+        (0..EMAIL.len(), 0..EMAIL.len(), ".{0,12}").prop_map(|(a, b, insert)| {
+            let (a, b) = (a.min(b), a.max(b));
+            let (a, b) = (
+                (0..=a)
+                    .rev()
+                    .find(|i| EMAIL.is_char_boundary(*i))
+                    .unwrap_or(0),
+                (b..=EMAIL.len())
+                    .find(|i| EMAIL.is_char_boundary(*i))
+                    .unwrap_or(EMAIL.len()),
+            );
+            format!("{}{insert}{}", &EMAIL[..a], &EMAIL[b..])
+        }),
+        (0..PHONE.len()).prop_map(|cut| PHONE[..PHONE.floor_char_boundary(cut)].to_owned()),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "{",
+                "}",
+                "[",
+                "]",
+                ",",
+                ":",
+                "\"properties\"",
+                "\"traits\"",
+                "\"$ref\"",
+                "\"#/properties\"",
+                "\"#\"",
+                "\"type\"",
+                "\"object\"",
+                "\"items\"",
+                "\"allOf\"",
+                "1",
+                "null",
+            ]),
+            0..60,
+        )
+        .prop_map(|parts| parts.concat()),
+    ];
+    let paths = prop::collection::vec(
+        prop::sample::select(vec!["email", "name", "first", "traits", "[]", "x"]),
+        0..5,
+    );
+    proptest!(ProptestConfig::with_cases(500), |(text in texts, path in paths)| {
+        if let Ok(schemas) = Schemas::read([("s.json", text.as_str())]) {
+            let steps: Vec<Step<'_>> = path
+                .iter()
+                .map(|k| if *k == "[]" { Step::Index } else { Step::Key(k) })
+                .collect();
+            let _ = schemas.lookup(&steps);
+            for at in 0..steps.len() {
+                let _ = schemas.suggest(&steps, at);
+            }
+            let _ = schemas.list()[0].trait_paths();
+        }
+    });
+}
