@@ -120,7 +120,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     };
     // The manifest too, where there is one: rustc rebuilds the crate when it changes, so that
     // declaring schemas (or changing the list) rechecks every body.
-    let manifest = crate::schemas::has_manifest().then(|| {
+    let manifest = crate::schemas::track_manifest().then(|| {
         let content = include_relative(&LitStr::new("Cargo.toml", Span::call_site()));
         quote!(const _: &str = #content;)
     });
