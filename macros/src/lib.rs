@@ -4,6 +4,7 @@
 mod ast;
 mod ctxt;
 mod expand;
+mod manifest;
 mod model;
 mod schemas;
 mod valid;

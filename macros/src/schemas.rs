@@ -5,7 +5,7 @@
 //! identity-schemas = ["identity/customer.schema.json", "identity/staff.schema.json"]
 //! ```
 //!
-//! Paths are relative to the crate's directory. Bodies' reads of traits are checked against
+//! Paths are relative to the crate's directory (`manifest.rs` reads the TOML). Bodies' reads of traits are checked against
 //! them, and each `action!` includes the files (`include_str!`), so that rustc rebuilds the
 //! crate when one changes and the runtime checks computed bodies against the same schemas.
 
@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use ory_actions_core::identity::Schemas;
+
+use crate::manifest::Toml;
 use ory_actions_core::suggest::did_you_mean;
 
 /// The metadata table and its keys.
@@ -177,9 +179,8 @@ fn read_limited(path: &Path, limit: u64) -> Result<Option<String>, String> {
 
 /// The entries `[package.metadata.ory-actions] identity-schemas` names, if it is there.
 fn metadata_paths(manifest: &str) -> Result<Option<Vec<Entry>>, String> {
-    let document: toml::Table = manifest
-        .parse()
-        .map_err(|e| format!("Cargo.toml cannot be read: {e}"))?;
+    let document =
+        crate::manifest::read(manifest).map_err(|e| format!("Cargo.toml cannot be read: {e}"))?;
     let Some(table) = document
         .get("package")
         .and_then(|p| p.get("metadata"))
@@ -187,10 +188,10 @@ fn metadata_paths(manifest: &str) -> Result<Option<Vec<Entry>>, String> {
     else {
         return Ok(None);
     };
-    let Some(table) = table.as_table() else {
+    let Toml::Table(table) = table else {
         return Err(format!("`{TABLE}` in Cargo.toml must be a table"));
     };
-    for key in table.keys() {
+    for key in table.iter().map(|(key, _)| key) {
         if !KEYS.contains(&key.as_str()) {
             let hint = match did_you_mean(key, KEYS) {
                 Some(near) => format!("did you mean `{near}`?"),
@@ -201,7 +202,7 @@ fn metadata_paths(manifest: &str) -> Result<Option<Vec<Entry>>, String> {
             ));
         }
     }
-    let Some(list) = table.get("identity-schemas") else {
+    let Some((_, list)) = table.iter().find(|(key, _)| key == "identity-schemas") else {
         return Ok(None);
     };
     let wrong = || {
@@ -212,22 +213,24 @@ fn metadata_paths(manifest: &str) -> Result<Option<Vec<Entry>>, String> {
              \"identity/email.schema.json\", id = \"preset://email\" }}]`"
         )
     };
-    let list = list.as_array().ok_or_else(wrong)?;
+    let Toml::Array(list) = list else {
+        return Err(wrong());
+    };
     let mut entries: Vec<Entry> = Vec::with_capacity(list.len());
     for item in list {
         let entry = match item {
-            toml::Value::String(path) => Entry {
+            Toml::Str(path) => Entry {
                 path: path.clone(),
                 id: None,
             },
-            toml::Value::Table(table) => {
-                if table.keys().any(|k| k != "path" && k != "id") {
+            Toml::Table(fields) => {
+                if fields.iter().any(|(k, _)| k != "path" && k != "id") {
                     return Err(wrong());
                 }
                 let text = |key: &str| -> Result<Option<String>, String> {
-                    match table.get(key) {
+                    match item.get(key) {
                         None => Ok(None),
-                        Some(toml::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                        Some(Toml::Str(s)) if !s.is_empty() => Ok(Some(s.clone())),
                         Some(_) => Err(wrong()),
                     }
                 };
