@@ -317,6 +317,7 @@ mod target {
                 {"id": "staff", "url": base64(&renamed)},
                 {"id": "preset://email", "url": base64(CUSTOMER)},
                 {"id": "beb7e08859084ec7"},
+                {"id": "preset://username", "url": "preset://username"},
             ],
         });
         let project = kit.add_project(config);
@@ -355,6 +356,12 @@ mod target {
             pull.err
                 .contains("the identity schema `beb7e08859084ec7` of project ")
                 && pull.err.contains("download it from the Console"),
+            "{}",
+            pull.err
+        );
+        assert!(
+            pull.err
+                .contains("`preset://username` names one of Ory's preset schemas"),
             "{}",
             pull.err
         );

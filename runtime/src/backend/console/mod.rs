@@ -116,6 +116,11 @@ impl Backend for ConsoleProject {
                 ),
                 Some(url) => match schemas::base64_text(url) {
                     Some(text) => text,
+                    None if url.starts_with("preset://") => Err(format!(
+                        "`{url}` names one of Ory's preset schemas, whose text the project's \
+                         configuration does not hold: download it from the Console (Identity \
+                         schema)"
+                    )),
                     None => self.client.fetch_body(url).await,
                 },
             };
