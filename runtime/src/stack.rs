@@ -178,6 +178,7 @@ impl Stack {
     /// Adds several actions, in order, as [`Stack::action`] adds one: for a `Vec` made by a
     /// function, or an iterator over tenants.
     pub fn actions(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
+        let before = self.actions.len();
         if self.actions.is_empty() {
             // A `Vec` given to an empty stack keeps its buffer (std collects a vector's own
             // iterator in place): ten thousand actions are not copied.
@@ -185,7 +186,12 @@ impl Stack {
         } else {
             self.actions.extend(actions);
         }
-        self.samples_of_declared_schemas();
+        if self.actions[before..]
+            .iter()
+            .any(|action| !action.identity_schemas().files.is_empty())
+        {
+            self.samples_of_declared_schemas();
+        }
         self
     }
 
