@@ -114,8 +114,9 @@ fn a_crate_checks_its_bodies_against_its_identity_schemas() {
         (
             7,
             "no identity schema declares the trait `emial` (read against \
-             `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos would \
-             fail every call (\"field does not exist\"): did you mean `ctx.identity.traits.email`?",
+             `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos fails the \
+             call for every identity without it (\"field does not exist\"): did you mean \
+             `ctx.identity.traits.email`?",
         ),
         (12, "no identity schema declares the trait `name.frist`"),
         (
@@ -318,6 +319,8 @@ mod target {
                 {"id": "preset://email", "url": base64(CUSTOMER)},
                 {"id": "beb7e08859084ec7"},
                 {"id": "preset://username", "url": "preset://username"},
+                {"id": "x:y", "url": base64(CUSTOMER)},
+                {"id": "x/y", "url": base64(STAFF)},
             ],
         });
         let project = kit.add_project(config);
@@ -345,6 +348,15 @@ mod target {
         assert_eq!(read("identity/customer.schema.json"), CUSTOMER);
         assert_eq!(read("identity/staff.schema.json"), renamed);
         assert_eq!(read("identity/preset-email.schema.json"), CUSTOMER);
+        // Two ids with one file name: the second gets another.
+        assert_eq!(read("identity/x-y.schema.json"), CUSTOMER);
+        assert_eq!(read("identity/x-y-2.schema.json"), STAFF);
+        assert!(
+            pull.out
+                .contains("{ path = \"identity/x-y-2.schema.json\", id = \"x/y\" }"),
+            "{}",
+            pull.out
+        );
         assert!(
             pull.out.contains(
                 "{ path = \"identity/preset-email.schema.json\", id = \"preset://email\" }"

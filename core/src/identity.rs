@@ -10,6 +10,7 @@
 //! An object with `properties` and no `additionalProperties` admits only the properties it
 //! names, as Kratos's Console and its presets write them.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 
@@ -49,10 +50,7 @@ impl Schema {
             problem,
         };
         let root = read_json(text).map_err(error)?;
-        let mut reader = Reader {
-            root: &root,
-            budget: MAX_NODES,
-        };
+        let mut reader = Reader::new(&root);
         let top = reader.resolve(&root).map_err(error)?;
         let Some(traits) = top
             .and_then(|top| top.get("properties"))
@@ -96,6 +94,8 @@ impl Schema {
                     }
                 }
                 (Trait::Array(items), Step::Index) => items,
+                // A string may be indexed (`email[0]`); what that gives has no keys.
+                (Trait::Value, Step::Index) if k + 1 == steps.len() => return Ok(()),
                 // Any other step fails in Jsonnet as it fails here.
                 _ => return Err(k),
             };
@@ -183,33 +183,68 @@ const MAX_HOPS: usize = 64;
 
 struct Reader<'a> {
     root: &'a Json,
+    /// How many more schema parts and `$ref` hops may be followed.
     budget: usize,
+    /// Each `$ref` looked up so far, and what it leads to.
+    resolved: HashMap<&'a str, Option<&'a Json>>,
+    /// The keys of the large objects a pointer went through, for look-ups in constant time.
+    index: HashMap<*const Json, HashMap<&'a str, &'a Json>>,
 }
 
+/// Objects with more members than this are indexed when a pointer goes through them.
+const INDEXED: usize = 16;
+
 impl<'a> Reader<'a> {
+    fn new(root: &'a Json) -> Self {
+        Reader {
+            root,
+            budget: MAX_NODES,
+            resolved: HashMap::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Takes one unit of the budget.
+    fn spend(&mut self) -> Result<(), String> {
+        self.budget = self.budget.checked_sub(1).ok_or_else(|| {
+            format!("expands to more than {MAX_NODES} parts with its `$ref`s followed")
+        })?;
+        Ok(())
+    }
+
     /// `node` with its `$ref`s followed; `None` for a reference outside the document.
-    fn resolve(&self, mut node: &'a Json) -> Result<Option<&'a Json>, String> {
+    fn resolve(&mut self, mut node: &'a Json) -> Result<Option<&'a Json>, String> {
         for _ in 0..MAX_HOPS {
             let Some(reference) = node.get("$ref") else {
                 return Ok(Some(node));
             };
+            self.spend()?;
             let Some(reference) = reference.as_str() else {
                 return Err("has a `$ref` that is not a string".to_owned());
             };
             let Some(pointer) = reference.strip_prefix('#') else {
                 return Ok(None);
             };
-            node = self.pointer(pointer).ok_or_else(|| {
+            let found = match self.resolved.get(reference) {
+                Some(found) => *found,
+                None => {
+                    let found = self.pointer(pointer);
+                    self.resolved.insert(reference, found);
+                    found
+                }
+            };
+            node = found.ok_or_else(|| {
                 format!("has a `$ref` to `{reference}`, which the schema does not have")
             })?;
         }
         Err(format!(
-            "has a cycle of `$ref`s (more than {MAX_HOPS} in a row)"
+            "follows more than {MAX_HOPS} `$ref`s in a row: a cycle of them, or a chain longer \
+             than a schema needs"
         ))
     }
 
     /// The value at a JSON pointer (`/definitions/name`) in the document.
-    fn pointer(&self, pointer: &str) -> Option<&'a Json> {
+    fn pointer(&mut self, pointer: &str) -> Option<&'a Json> {
         let mut at = self.root;
         if pointer.is_empty() {
             return Some(at);
@@ -217,6 +252,13 @@ impl<'a> Reader<'a> {
         for token in pointer.strip_prefix('/')?.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
             at = match at {
+                Json::Object(members) if members.len() > INDEXED => {
+                    let index = self.index.entry(at as *const Json).or_insert_with(|| {
+                        // The last of repeated keys counts, as `Json::get` has it.
+                        members.iter().map(|(k, v)| (k.as_str(), v)).collect()
+                    });
+                    index.get(token.as_str()).copied()?
+                }
                 Json::Object(_) => at.get(&token)?,
                 Json::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
@@ -225,28 +267,44 @@ impl<'a> Reader<'a> {
         Some(at)
     }
 
-    /// What the schema `node` declares.
+    /// What the schema `node` declares, `depth` levels below the traits (each branch of a
+    /// combinator counts a level too, so that no chain of references recurses further).
     fn shape(&mut self, node: &'a Json, depth: usize) -> Result<Trait, String> {
-        self.budget = self.budget.checked_sub(1).ok_or_else(|| {
-            format!("expands to more than {MAX_NODES} parts with its `$ref`s followed")
-        })?;
-        let Some(node) = self.resolve(node)? else {
-            return Ok(Trait::Any);
-        };
+        self.spend()?;
         if depth > MAX_TRAIT_DEPTH {
             return Ok(Trait::Any);
         }
+        let Some(node) = self.resolve(node)? else {
+            return Ok(Trait::Any);
+        };
         let mut shape = self.own_shape(node, depth)?;
+        // Every branch a value may match: a trait any of them declares may exist.
+        let mut branches: Vec<&'a Json> = Vec::new();
         for combinator in ["allOf", "anyOf", "oneOf"] {
-            if let Some(Json::Array(branches)) = node.get(combinator) {
-                for branch in branches {
-                    let branch = self.shape(branch, depth)?;
-                    shape = Some(match shape {
-                        None => branch,
-                        Some(shape) => merge(shape, branch),
-                    });
-                }
+            if let Some(Json::Array(list)) = node.get(combinator) {
+                branches.extend(list);
             }
+        }
+        for conditional in ["then", "else"] {
+            branches.extend(node.get(conditional));
+        }
+        for dependent in ["dependentSchemas", "dependencies"] {
+            if let Some(Json::Object(members)) = node.get(dependent) {
+                // `dependencies` also maps a key to a list of keys: no schema.
+                branches.extend(
+                    members
+                        .iter()
+                        .map(|(_, v)| v)
+                        .filter(|v| matches!(v, Json::Object(_))),
+                );
+            }
+        }
+        for branch in branches {
+            let branch = self.shape(branch, depth + 1)?;
+            shape = Some(match shape {
+                None => branch,
+                Some(shape) => merge(shape, branch),
+            });
         }
         Ok(shape.unwrap_or(Trait::Any))
     }
@@ -261,12 +319,16 @@ impl<'a> Reader<'a> {
         let properties = node.get("properties");
         if properties.is_some() || types.contains(&"object") {
             let mut keys: Vec<(String, Trait)> = Vec::new();
+            let mut at: HashMap<&str, usize> = HashMap::new();
             if let Some(Json::Object(properties)) = properties {
                 for (key, below) in properties {
                     let below = self.shape(below, depth + 1)?;
-                    match keys.iter_mut().find(|(k, _)| k == key) {
-                        Some((_, kept)) => *kept = below,
-                        None => keys.push((key.clone(), below)),
+                    match at.get(key.as_str()) {
+                        Some(&i) => keys[i].1 = below,
+                        None => {
+                            at.insert(key, keys.len());
+                            keys.push((key.clone(), below));
+                        }
                     }
                 }
             }
@@ -301,13 +363,21 @@ fn merge(a: Trait, b: Trait) -> Trait {
                 open: open_b,
             },
         ) => {
+            let mut at: HashMap<String, usize> = a
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
             for (key, below) in b {
-                match a.iter().position(|(k, _)| *k == key) {
-                    Some(at) => {
-                        let kept = std::mem::replace(&mut a[at].1, Trait::Any);
-                        a[at].1 = merge(kept, below);
+                match at.get(&key) {
+                    Some(&i) => {
+                        let kept = std::mem::replace(&mut a[i].1, Trait::Any);
+                        a[i].1 = merge(kept, below);
                     }
-                    None => a.push((key, below)),
+                    None => {
+                        at.insert(key.clone(), a.len());
+                        a.push((key, below));
+                    }
                 }
             }
             Trait::Object {
@@ -420,14 +490,37 @@ impl Schemas {
     /// The keys the schemas name after `steps`, each once, in the order first seen.
     pub fn keys_after(&self, steps: &[Step<'_>]) -> Vec<&str> {
         let mut keys: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for schema in &self.list {
             for key in schema.keys_after(steps) {
-                if !keys.contains(&key) {
+                if seen.insert(key) {
                     keys.push(key);
                 }
             }
         }
         keys
+    }
+
+    /// Whether some schema may hold an object (or anything) at `steps`: a read of it can be a
+    /// value a guard the analysis does not follow looks into.
+    pub fn may_be_object(&self, steps: &[Step<'_>]) -> bool {
+        self.list.iter().any(|schema| {
+            let mut at = &schema.traits;
+            for step in steps {
+                at = match (at, step) {
+                    (Trait::Any, _) => return true,
+                    (Trait::Object { keys, open }, Step::Key(key)) => {
+                        match keys.iter().find(|(name, _)| name == key) {
+                            Some((_, below)) => below,
+                            None => return *open,
+                        }
+                    }
+                    (Trait::Array(items), Step::Index) => items,
+                    _ => return false,
+                };
+            }
+            !matches!(at, Trait::Value)
+        })
     }
 
     /// The path a read of `steps`, which no schema declares from step `at`, most likely

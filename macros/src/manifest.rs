@@ -42,7 +42,27 @@ impl Toml {
                 entries.len() - 1
             }
         };
-        entries[at].1.table_at(rest)
+        match &mut entries[at].1 {
+            // `[a.b]` after `[[a]]` is in the last table of `a`.
+            Toml::Array(items) => items.last_mut()?.table_at(rest),
+            table => table.table_at(rest),
+        }
+    }
+
+    /// A new table at the end of the array of tables at `path` (`[[path]]`), made as needed.
+    fn push_table(&mut self, path: &[String]) {
+        let Some((last, parents)) = path.split_last() else {
+            return;
+        };
+        let Some(table) = self.table_at(parents) else {
+            return;
+        };
+        match table.iter_mut().find(|(k, _)| k == last) {
+            Some((_, Toml::Array(items))) => items.push(Toml::Table(Vec::new())),
+            // A key defined twice: cargo refuses such a manifest before the macro runs.
+            Some(_) => {}
+            None => table.push((last.clone(), Toml::Array(vec![Toml::Table(Vec::new())]))),
+        }
     }
 
     /// Sets `value` at the dotted key `path` below this table (the last one given wins).
@@ -99,7 +119,7 @@ struct Builder<'i> {
     key: Vec<String>,
     /// The keys of the header being read.
     header: Option<Vec<String>>,
-    /// The last header was an array of tables (`[[…]]`), whose keys the macro never reads.
+    /// The header being read is an array of tables (`[[…]]`).
     array_table: bool,
     open: Vec<Open>,
     errors: Vec<ParseError>,
@@ -122,10 +142,8 @@ impl Builder<'_> {
             }
             None => {
                 let key = std::mem::take(&mut self.key);
-                if !self.array_table {
-                    let path: Vec<String> = self.table.iter().cloned().chain(key).collect();
-                    self.root.set(&path, value);
-                }
+                let path: Vec<String> = self.table.iter().cloned().chain(key).collect();
+                self.root.set(&path, value);
             }
         }
     }
@@ -150,7 +168,9 @@ impl EventReceiver for Builder<'_> {
     }
 
     fn array_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.header = None;
+        self.table = self.header.take().unwrap_or_default();
+        let table = self.table.clone();
+        self.root.push_table(&table);
     }
 
     fn inline_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
@@ -253,8 +273,41 @@ ory-actions = { path = "..", features = ["testkit"] }
             ])
         );
         assert!(package.get("metadata").unwrap().get("other").is_some());
-        // The array of tables does not leak its keys anywhere.
+        // An array of tables holds its tables, and leaks its keys nowhere.
         assert_eq!(toml.get("name"), None);
+        assert_eq!(
+            toml.get("bin"),
+            Some(&Toml::Array(vec![Toml::Table(vec![(
+                "name".to_owned(),
+                s("ignored")
+            )])]))
+        );
+        let tables = read(
+            "[[package.metadata.ory-actions.identity-schemas]]\npath = \"a.json\"\nid = \"x\"\n\n\
+             [[package.metadata.ory-actions.identity-schemas]]\npath = \"b.json\"\n\
+             [package.metadata.ory-actions.identity-schemas.extra]\nk = \"v\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            tables
+                .get("package")
+                .and_then(|p| p.get("metadata"))
+                .and_then(|m| m.get("ory-actions"))
+                .and_then(|o| o.get("identity-schemas")),
+            Some(&Toml::Array(vec![
+                Toml::Table(vec![
+                    ("path".to_owned(), s("a.json")),
+                    ("id".to_owned(), s("x")),
+                ]),
+                Toml::Table(vec![
+                    ("path".to_owned(), s("b.json")),
+                    (
+                        "extra".to_owned(),
+                        Toml::Table(vec![("k".to_owned(), s("v"))])
+                    ),
+                ]),
+            ]))
+        );
         assert_eq!(
             toml.get("dependencies")
                 .and_then(|d| d.get("ory-actions"))

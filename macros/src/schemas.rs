@@ -301,6 +301,19 @@ mod tests {
                 ("identity/staff.schema.json".to_owned(), None)
             ])
         );
+        let array_of_tables = "[[package.metadata.ory-actions.identity-schemas]]\npath = \"identity/email.json\"\nid = \"preset://email\"\n";
+        assert_eq!(
+            paths(metadata_paths(array_of_tables).unwrap()),
+            Some(vec![(
+                "identity/email.json".to_owned(),
+                Some("preset://email".to_owned())
+            )])
+        );
+        assert!(
+            metadata_paths("[[package.metadata.ory-actions]]\nidentity-schemas = []\n")
+                .unwrap_err()
+                .contains("must be a table")
+        );
         assert_eq!(default_id("identity/customer.schema.json"), "customer");
         assert_eq!(default_id("staff.json"), "staff");
         assert_eq!(default_id("a/b/identity.traits"), "identity.traits");

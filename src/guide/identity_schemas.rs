@@ -33,8 +33,9 @@
 //!   ```text
 //!   error: the Jsonnet body reads `ctx.identity.traits.emial` at line 1, column 24, but no
 //!          identity schema declares the trait `emial` (read against
-//!          `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos would
-//!          fail every call ("field does not exist"): did you mean `ctx.identity.traits.email`?
+//!          `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos fails
+//!          the call for every identity without it ("field does not exist"): did you mean
+//!          `ctx.identity.traits.email`?
 //!   ```
 //!
 //!   A test for one (`'emial' in ctx.identity.traits`, `std.objectHas(…)`, `std.get(…)`) is

@@ -48,7 +48,12 @@ fn a_path_is_everywhere_somewhere_or_nowhere() {
         schemas.lookup(&keys("email.address")),
         Lookup::Nowhere { at: 1 }
     );
-    assert_eq!(schemas.lookup(&keys("email.[]")), Lookup::Nowhere { at: 1 });
+    // A string may be indexed; what that gives has no keys.
+    assert_eq!(schemas.lookup(&keys("email.[]")), Lookup::Everywhere);
+    assert_eq!(
+        schemas.lookup(&keys("email.[].x")),
+        Lookup::Nowhere { at: 1 }
+    );
     assert_eq!(
         schemas.suggest(&keys("name.frist"), 1),
         Some(vec!["name".to_owned(), "first".to_owned()])
@@ -131,7 +136,7 @@ fn schemas_that_cannot_be_read_say_why() {
         ),
         (
             r##"{"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}, "properties": {"traits": {"$ref": "#/a"}}}"##,
-            "has a cycle of `$ref`s",
+            "follows more than 64 `$ref`s in a row",
         ),
         (
             r##"{"properties": {"traits": {"$ref": 1}}}"##,
@@ -253,4 +258,69 @@ fn any_text_is_read_or_refused_without_panicking() {
             let _ = schemas.list()[0].trait_paths();
         }
     });
+}
+
+/// Conditional and dependent parts of a schema declare traits too.
+#[test]
+fn conditional_and_dependent_traits() {
+    let schema = r#"{"properties": {"traits": {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "if": {"properties": {"kind": {"const": "business"}}},
+        "then": {"properties": {"company": {"type": "string"}}},
+        "else": {"properties": {"nickname": {"type": "string"}}},
+        "dependentSchemas": {"company": {"properties": {"vat": {"type": "string"}}}},
+        "dependencies": {"vat": ["company"], "kind": {"properties": {"since": {"type": "string"}}}},
+        "additionalProperties": false
+    }}}"#;
+    let schemas = Schemas::read([("s.json", schema)]).unwrap();
+    for path in ["kind", "company", "nickname", "vat", "since"] {
+        assert_eq!(schemas.lookup(&keys(path)), Lookup::Everywhere, "{path}");
+    }
+    assert_eq!(schemas.lookup(&keys("compnay")), Lookup::Nowhere { at: 0 });
+}
+
+/// Hostile shapes end quickly and within the stack: `$ref` cycles through combinators, long
+/// chains of distinct definitions, many references into a large `$defs`, many traits.
+#[test]
+fn hostile_schemas_end_quickly() {
+    let cycle = r##"{"$defs": {"a": {"allOf": [{"$ref": "#/$defs/a"}]}}, "properties": {"traits": {"$ref": "#/$defs/a"}}}"##;
+    let read = Schemas::read([("cycle.json", cycle)]).unwrap();
+    assert_eq!(read.lookup(&keys("anything")), Lookup::Everywhere);
+    // 20 000 distinct definitions, each a branch of the one before.
+    let mut defs = String::new();
+    for i in 0..20_000 {
+        defs.push_str(&format!(
+            r##""d{i}": {{"allOf": [{{"$ref": "#/$defs/d{}"}}]}},"##,
+            i + 1
+        ));
+    }
+    let chain = format!(
+        r##"{{"$defs": {{{defs} "d20000": {{"type": "string"}}}}, "properties": {{"traits": {{"$ref": "#/$defs/d0"}}}}}}"##
+    );
+    assert!(Schemas::read([("chain.json", chain.as_str())]).is_ok());
+    // 5 000 traits, each a reference into a `$defs` of 5 000 entries, through a chain of 60.
+    let mut defs = String::new();
+    for i in 0..60 {
+        defs.push_str(&format!(r##""h{i}": {{"$ref": "#/$defs/h{}"}},"##, i + 1));
+    }
+    defs.push_str(r#""h60": {"type": "string"},"#);
+    for i in 0..5_000 {
+        defs.push_str(&format!(r#""f{i}": {{"type": "string"}},"#));
+    }
+    let mut properties = String::new();
+    for i in 0..5_000 {
+        properties.push_str(&format!(r##""t{i}": {{"$ref": "#/$defs/h0"}},"##));
+    }
+    properties.push_str(r#""last": {"type": "string"}"#);
+    let wide = format!(
+        r#"{{"$defs": {{{defs} "end": {{}}}}, "properties": {{"traits": {{"type": "object", "properties": {{{properties}}}}}}}}}"#
+    );
+    match Schemas::read([("wide.json", wide.as_str())]) {
+        Ok(schemas) => {
+            assert_eq!(schemas.lookup(&keys("t4999")), Lookup::Everywhere);
+            assert_eq!(schemas.keys_after(&[]).len(), 5_001);
+        }
+        Err(e) => assert!(e.problem.contains("expands to more than"), "{e}"),
+    }
 }

@@ -77,6 +77,8 @@ pub enum CtxErrorKind {
         keys: Vec<String>,
         /// Every schema, by name.
         schemas: Vec<String>,
+        /// The body tests for it (`'k' in …`, `std.objectHas`, `std.get`) rather than reads it.
+        tested: bool,
     },
     /// A trait only some identity schemas declare, read without a guard.
     TraitInSome {
@@ -167,20 +169,36 @@ impl fmt::Display for CtxError {
                 suggestion,
                 keys,
                 schemas,
+                tested,
             } => {
                 let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-                write!(
-                    f,
-                    "but no identity schema declares the trait `{path}` (read against {}), so \
-                     Kratos would fail every call (\"field does not exist\")",
-                    quoted(&names)
-                )?;
+                if *tested {
+                    write!(
+                        f,
+                        "but no identity schema declares the trait `{path}` (read against {}): \
+                         a test for a trait no schema has is most likely a typo",
+                        quoted(&names)
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "but no identity schema declares the trait `{path}` (read against {}), \
+                         so Kratos fails the call for every identity without it (\"field does \
+                         not exist\")",
+                        quoted(&names)
+                    )?;
+                }
                 match suggestion {
                     Some(s) => write!(f, ": did you mean `{s}`?"),
                     None if keys.is_empty() => Ok(()),
                     None => {
-                        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-                        write!(f, " (they declare {} there)", quoted(&keys))
+                        // A few of them: a schema may declare thousands.
+                        let shown: Vec<&str> = keys.iter().take(12).map(String::as_str).collect();
+                        let more = match keys.len().saturating_sub(shown.len()) {
+                            0 => String::new(),
+                            n => format!(" and {n} more"),
+                        };
+                        write!(f, " (they declare {}{more} there)", quoted(&shown))
                     }
                 }
             }
@@ -600,8 +618,45 @@ impl<'a> Walker<'a> {
         }
         chain_on(node, "ctx")?
             .iter()
-            .map(|part| part.literal().map(Cow::into_owned))
+            .map(|part| self.part_key(*part))
             .collect()
+    }
+
+    /// A step of a read as a presence path records it: the key written out, or `[n]` for an
+    /// index written as a number; `None` for one computed otherwise.
+    fn part_key(&self, part: Part<'_>) -> Option<String> {
+        match part {
+            Part::Name(name) => Some(name.to_owned()),
+            Part::Index(index) => match literal(index) {
+                Some(key) => Some(key.into_owned()),
+                None => match &unparen(index).expr {
+                    Expr::Literal(number) if self.is_number(index) => Some(format!("[{number}]")),
+                    _ => None,
+                },
+            },
+        }
+    }
+
+    /// Whether `parts`, a read of `ctx` used as a value in a condition, may be looked into
+    /// by a guard the analysis does not follow, once traits are checked: the traits object or
+    /// an object below it (`std.objectFields(ctx.identity.traits)`,
+    /// `std.get(ctx.identity.traits, 'phone') != null`), or the identity's `schema_id`.
+    fn traits_guard(&self, parts: &[Part<'_>]) -> bool {
+        let Some(schemas) = self.traits else {
+            return false;
+        };
+        let names: Vec<Option<Cow<'_, str>>> = parts.iter().take(3).map(|p| p.literal()).collect();
+        let is = |at: usize, name: &str| names.get(at).and_then(Option::as_deref) == Some(name);
+        if (is(0, "identity") && is(1, "schema_id"))
+            || (is(0, "session") && is(1, "identity") && is(2, "schema_id"))
+        {
+            return true;
+        }
+        let Some(prefix) = self.traits_prefix(parts) else {
+            return false;
+        };
+        let owned = self.steps(&parts[prefix..]);
+        owned.len() + prefix != parts.len() || schemas.may_be_object(&as_steps(&owned))
     }
 
     /// The field a presence test `'F' in O` or `std.objectHas(O, 'F')` proves present.
@@ -683,6 +738,9 @@ impl<'a> Walker<'a> {
             }
             Expr::Field(..) | Expr::Index(..) => {
                 if let Some(parts) = chain_on(node, "ctx") {
+                    if self.traits_guard(&parts) {
+                        return true;
+                    }
                     let deep_enough = match parts[0].literal() {
                         Some(field) => {
                             parts.len() >= 2 || !matches!(&*field, "identity" | "session" | "flow")
@@ -950,21 +1008,20 @@ impl<'a> Walker<'a> {
         match schemas.lookup(&steps) {
             Lookup::Everywhere => {}
             Lookup::Nowhere { at } => {
-                let kind = self.unknown_trait(node, prefix, &steps, at);
+                let kind = self.unknown_trait(node, prefix, &steps, at, false);
                 self.report(node, prefix + at + 1, kind);
             }
             Lookup::Somewhere { lacking } => {
-                let head = self.read_path(parts, prefix);
                 // A schema that lacks step `k` is no problem where the read is guarded by a
                 // test of that step.
                 let guarded = |at: usize| {
-                    let mut path = head.clone();
-                    for step in &steps[..=at] {
-                        match step {
-                            Step::Key(key) => path.push((*key).to_owned()),
-                            Step::Index => return false,
-                        }
-                    }
+                    let Some(path) = parts[..prefix + at + 1]
+                        .iter()
+                        .map(|part| self.part_key(*part))
+                        .collect::<Option<Vec<String>>>()
+                    else {
+                        return false;
+                    };
                     let path: Vec<&str> = path.iter().map(String::as_str).collect();
                     env.is_present(&path)
                 };
@@ -998,14 +1055,6 @@ impl<'a> Walker<'a> {
                 self.report(node, prefix + at + 1, kind);
             }
         }
-    }
-
-    /// The keys of the first `count` parts, as a presence test records them.
-    fn read_path(&self, parts: &[Part<'_>], count: usize) -> Vec<String> {
-        parts[..count]
-            .iter()
-            .filter_map(|p| p.literal().map(Cow::into_owned))
-            .collect()
     }
 
     /// The text of the read at `node` up to its `parts`-th step.
@@ -1053,7 +1102,7 @@ impl<'a> Walker<'a> {
         if let Lookup::Nowhere { at } = schemas.lookup(&steps)
             && at + 1 == steps.len()
         {
-            let kind = self.unknown_trait(object, prefix, &steps, at);
+            let kind = self.unknown_trait(object, prefix, &steps, at, true);
             // The key as written, in the quotes it is written in.
             let quote = self
                 .source
@@ -1083,6 +1132,7 @@ impl<'a> Walker<'a> {
         prefix: usize,
         steps: &[Step<'_>],
         at: usize,
+        tested: bool,
     ) -> CtxErrorKind {
         let Some(schemas) = self.traits else {
             unreachable!("trait reads are looked up only against schemas");
@@ -1108,6 +1158,7 @@ impl<'a> Walker<'a> {
                 .map(str::to_owned)
                 .collect(),
             schemas: schemas.list().iter().map(|s| s.name().to_owned()).collect(),
+            tested,
         }
     }
 

@@ -67,7 +67,19 @@ pub(super) async fn pull<T: Backend>(
             let relative = match declared.files.iter().find(|f| f.id == schema.id) {
                 Some(file) => file.path.to_owned(),
                 None => {
-                    let path = format!("identity/{}.schema.json", file_name(&schema.id));
+                    // A name no other schema has: ids such as `a:b` and `a/b` share one, and a
+                    // declared file may already have it.
+                    let taken = |path: &str| {
+                        declared.files.iter().any(|f| f.path == path)
+                            || pulled.iter().any(|(_, p, _)| p == path)
+                    };
+                    let name = file_name(&schema.id);
+                    let mut path = format!("identity/{name}.schema.json");
+                    let mut n = 2;
+                    while taken(&path) {
+                        path = format!("identity/{name}-{n}.schema.json");
+                        n += 1;
+                    }
                     new_files.push((schema.id.clone(), path.clone()));
                     path
                 }

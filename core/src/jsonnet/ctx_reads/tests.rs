@@ -629,8 +629,8 @@ mod traits {
             message,
             "the Jsonnet body reads `ctx.identity.traits.emial` at line 1, column 20, but no \
              identity schema declares the trait `emial` (read against \
-             `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos would \
-             fail every call (\"field does not exist\"): did you mean \
+             `identity/customer.schema.json` and `identity/staff.schema.json`), so Kratos fails the \
+             call for every identity without it (\"field does not exist\"): did you mean \
              `ctx.identity.traits.email`?"
         );
         // Nested, in brackets, through the session, at the wrong level.
@@ -761,5 +761,59 @@ mod traits {
         );
         assert_eq!(found.len(), 1);
         assert!(matches!(found[0].kind, CtxErrorKind::NotPassed { .. }));
+    }
+
+    /// What the review found: indexes into strings, guards the analysis cannot follow (which
+    /// silence it, as on `ctx` itself), guards on array items, and how a test is worded.
+    #[test]
+    fn strings_unfollowed_guards_array_guards_and_tests() {
+        fine("{ i: ctx.identity.traits.email[0] }", &both());
+        for unfollowed in [
+            "{ p: if std.get(ctx.identity.traits, 'phone') != null then ctx.identity.traits.phone else null }",
+            "{ p: if std.member(std.objectFields(ctx.identity.traits), 'phone') then ctx.identity.traits.phone }",
+            "{ p: if ctx.identity.schema_id == 'staff' then ctx.identity.traits.phone }",
+        ] {
+            fine(unfollowed, &both());
+        }
+        // A scalar trait in a condition is no guard: the branch is still checked.
+        let found = problems(
+            "{ p: if ctx.identity.traits.email != '' then ctx.identity.traits.phone }",
+            &both(),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        let items = |extra: &str| {
+            format!(
+                r#"{{"properties": {{"traits": {{"type": "object", "properties": {{
+                  "emails": {{"type": "array", "items": {{"type": "object", "properties": {{
+                    "value": {{"type": "string"}}{extra}}}, "additionalProperties": false}}}}}},
+                  "additionalProperties": false}}}}}}"#
+            )
+        };
+        let with = items(r#", "primary": {"type": "boolean"}"#);
+        let without = items("");
+        let schemas =
+            Schemas::read([("a.json", with.as_str()), ("b.json", without.as_str())]).unwrap();
+        fine(
+            "{ p: if 'primary' in ctx.identity.traits.emails[0] then ctx.identity.traits.emails[0].primary else null }",
+            &schemas,
+        );
+        let found = problems("{ p: ctx.identity.traits.emails[0].primary }", &schemas);
+        assert!(
+            found.len() == 1
+                && found[0]
+                    .3
+                    .contains("only `a.json` declares the trait `emails[…].primary`"),
+            "{found:?}"
+        );
+        let found = problems(
+            "{ p: std.get(ctx.identity.traits, 'phnoe', null) }",
+            &both(),
+        );
+        assert!(
+            found[0]
+                .3
+                .contains("a test for a trait no schema has is most likely a typo"),
+            "{found:?}"
+        );
     }
 }
