@@ -35,6 +35,16 @@ pub enum Trait {
     Any,
 }
 
+/// The id of the schema in the file `path` when none is given: the file's name without
+/// `.schema.json` or `.json` (`identity/customer.schema.json` is `customer`). The macro names
+/// declared schemas with it, and `identity-schemas pull` writes the entries that need no `id`.
+pub fn default_id(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.strip_suffix(".schema.json")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(name)
+}
+
 /// One identity schema: its name (the path it was read from) and its traits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use ory_actions_core::identity::Schemas;
+use ory_actions_core::identity::{Schemas, default_id};
 
 use crate::manifest::Toml;
 use ory_actions_core::suggest::did_you_mean;
@@ -46,17 +46,6 @@ pub(crate) struct File {
 pub(crate) struct Entry {
     pub(crate) path: String,
     pub(crate) id: Option<String>,
-}
-
-/// The id of the schema in `path` when the metadata gives none: the file's name without
-/// `.schema.json` or `.json` (`identity/customer.schema.json` is `customer`).
-pub(crate) fn default_id(path: &str) -> String {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let stem = name
-        .strip_suffix(".schema.json")
-        .or_else(|| name.strip_suffix(".json"))
-        .unwrap_or(name);
-    stem.to_owned()
 }
 
 /// When a file was last changed and how long it is, to know a cached reading still holds.
@@ -143,7 +132,7 @@ fn read_declared(
                 )
             })?;
         texts.push(text);
-        let id = id.unwrap_or_else(|| default_id(&relative));
+        let id = id.unwrap_or_else(|| default_id(&relative).to_owned());
         files.push(File { relative, id });
     }
     let schemas = Schemas::read(
@@ -250,10 +239,13 @@ fn metadata_paths(manifest: &str) -> Result<Option<Vec<Entry>>, String> {
                 entry.path
             ));
         }
-        let id = entry.id.clone().unwrap_or_else(|| default_id(&entry.path));
+        let id = entry
+            .id
+            .as_deref()
+            .unwrap_or_else(|| default_id(&entry.path));
         if let Some(other) = entries
             .iter()
-            .find(|e| e.id.clone().unwrap_or_else(|| default_id(&e.path)) == id)
+            .find(|e| e.id.as_deref().unwrap_or_else(|| default_id(&e.path)) == id)
         {
             return Err(format!(
                 "`identity-schemas` in `[{TABLE}]` of Cargo.toml gives `{}` and `{}` the same \

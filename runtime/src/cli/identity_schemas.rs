@@ -2,6 +2,8 @@
 //! `action!` reads them (as `cargo sqlx prepare` writes `.sqlx/`), so that builds stay offline.
 
 use std::path::{Path, PathBuf};
+
+use ory_actions_core::identity::default_id;
 use std::sync::Arc;
 
 use super::output::{EXIT_ERROR, EXIT_OK, Io, fail};
@@ -147,15 +149,7 @@ fn file_name(id: &str) -> String {
 
 /// The `identity-schemas` entry for `path` holding the schema `id`.
 fn entry(id: &str, path: &str) -> String {
-    let name = Path::new(path)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(path);
-    let stem = name
-        .strip_suffix(".schema.json")
-        .or_else(|| name.strip_suffix(".json"))
-        .unwrap_or(name);
-    if stem == id {
+    if default_id(path) == id {
         format!("{path:?}")
     } else {
         format!("{{ path = {path:?}, id = {id:?} }}")
