@@ -145,25 +145,14 @@ fn read_declared(
     Ok(Some(Arc::new(Declared { files, schemas })))
 }
 
-/// The text of the file at `path`, at most `limit` bytes; `None` when there is none.
+/// The text of the file at `path`, at most `limit` bytes, read as every file a user names is
+/// ([`ory_actions_core::file`]: a regular file only, so a FIFO cannot block the compiler);
+/// `None` when there is none.
 fn read_limited(path: &Path, limit: u64) -> Result<Option<String>, String> {
-    use std::io::Read as _;
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot be read: {e}")),
-    };
-    if !file.metadata().map_err(|e| e.to_string())?.is_file() {
-        return Err("is not a file".to_owned());
+    if std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
     }
-    let mut text = String::new();
-    file.take(limit + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    if text.len() as u64 > limit {
-        return Err(format!("is larger than {limit} bytes"));
-    }
-    Ok(Some(text))
+    ory_actions_core::file::read_text(path, limit).map(Some)
 }
 
 /// The entries `[package.metadata.ory-actions] identity-schemas` names, if it is there.

@@ -1190,7 +1190,26 @@ mod identity_schemas {
         )
         .unwrap();
         let messages = check_in(&dir, "function(ctx) {}").unwrap_err();
-        assert!(messages[0].ends_with("is not a file"), "{messages:?}");
+        assert!(
+            messages[0]
+                .ends_with("is a directory, not a regular file; only a regular file is read"),
+            "{messages:?}"
+        );
+        // A FIFO is refused, never read (it would block the compiler).
+        #[cfg(unix)]
+        {
+            let fifo = dir.join("identity/fifo.json");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|status| status.success()) {
+                std::fs::write(
+                    dir.join("Cargo.toml"),
+                    "[package.metadata.ory-actions]\nidentity-schemas = [\"identity/fifo.json\"]\n",
+                )
+                .unwrap();
+                let messages = check_in(&dir, "function(ctx) {}").unwrap_err();
+                assert!(messages[0].contains("is a FIFO"), "{messages:?}");
+            }
+        }
         std::fs::write(dir.join("identity/broken.json"), "{\"properties\": ").unwrap();
         std::fs::write(
             dir.join("Cargo.toml"),
