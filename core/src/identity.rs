@@ -89,47 +89,47 @@ impl Schema {
         &self.traits
     }
 
-    /// Where a read of `steps` leaves this schema: `Ok` when it declares the path (or admits
-    /// anything on the way), `Err(k)` when it does not declare step `k`.
-    fn lookup(&self, steps: &[Step<'_>]) -> Result<(), usize> {
+    /// Where `steps` lead in this schema: the part that declares them, anything (a part that
+    /// declares no shape, or an open object, on the way), or the first step it does not declare.
+    fn reach(&self, steps: &[Step<'_>]) -> Reached<'_> {
+        /// What indexing a string gives: a string, with no keys.
+        static STRING_ITEM: Trait = Trait::Value;
         let mut at = &self.traits;
         for (k, step) in steps.iter().enumerate() {
             at = match (at, step) {
-                (Trait::Any, _) => return Ok(()),
+                (Trait::Any, _) => return Reached::Anything,
                 (Trait::Object { keys, open }, Step::Key(key)) => {
                     match keys.iter().find(|(name, _)| name == key) {
                         Some((_, below)) => below,
-                        None if *open => return Ok(()),
-                        None => return Err(k),
+                        None if *open => return Reached::Anything,
+                        None => return Reached::Missing(k),
                     }
                 }
                 (Trait::Array(items), Step::Index) => items,
-                // A string may be indexed (`email[0]`); what that gives has no keys.
-                (Trait::Value, Step::Index) if k + 1 == steps.len() => return Ok(()),
+                // A string may be indexed (`email[0]`).
+                (Trait::Value, Step::Index) if k + 1 == steps.len() => &STRING_ITEM,
                 // Any other step fails in Jsonnet as it fails here.
-                _ => return Err(k),
+                _ => return Reached::Missing(k),
             };
         }
-        Ok(())
+        Reached::At(at)
+    }
+
+    /// Where a read of `steps` leaves this schema: `Ok` when it declares the path (or admits
+    /// anything on the way), `Err(k)` when it does not declare step `k`.
+    fn lookup(&self, steps: &[Step<'_>]) -> Result<(), usize> {
+        match self.reach(steps) {
+            Reached::Missing(k) => Err(k),
+            Reached::At(_) | Reached::Anything => Ok(()),
+        }
     }
 
     /// The keys this schema names after `steps`, if it declares an object there.
     fn keys_after(&self, steps: &[Step<'_>]) -> Vec<&str> {
-        let mut at = &self.traits;
-        for step in steps {
-            at = match (at, step) {
-                (Trait::Object { keys, .. }, Step::Key(key)) => {
-                    match keys.iter().find(|(name, _)| name == key) {
-                        Some((_, below)) => below,
-                        None => return Vec::new(),
-                    }
-                }
-                (Trait::Array(items), Step::Index) => items,
-                _ => return Vec::new(),
-            };
-        }
-        match at {
-            Trait::Object { keys, .. } => keys.iter().map(|(k, _)| k.as_str()).collect(),
+        match self.reach(steps) {
+            Reached::At(Trait::Object { keys, .. }) => {
+                keys.iter().map(|(k, _)| k.as_str()).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -162,6 +162,16 @@ impl Schema {
         walk(&self.traits, &mut Vec::new(), &mut paths);
         paths
     }
+}
+
+/// Where a path leads in one schema ([`Schema::reach`]).
+enum Reached<'t> {
+    /// To the part that declares it.
+    At(&'t Trait),
+    /// Past a part that admits anything.
+    Anything,
+    /// Not past step `k`, which the schema does not declare.
+    Missing(usize),
 }
 
 /// A schema that cannot be read: which one, and why.
@@ -514,22 +524,10 @@ impl Schemas {
     /// Whether some schema may hold an object (or anything) at `steps`: a read of it can be a
     /// value a guard the analysis does not follow looks into.
     pub fn may_be_object(&self, steps: &[Step<'_>]) -> bool {
-        self.list.iter().any(|schema| {
-            let mut at = &schema.traits;
-            for step in steps {
-                at = match (at, step) {
-                    (Trait::Any, _) => return true,
-                    (Trait::Object { keys, open }, Step::Key(key)) => {
-                        match keys.iter().find(|(name, _)| name == key) {
-                            Some((_, below)) => below,
-                            None => return *open,
-                        }
-                    }
-                    (Trait::Array(items), Step::Index) => items,
-                    _ => return false,
-                };
-            }
-            !matches!(at, Trait::Value)
+        self.list.iter().any(|schema| match schema.reach(steps) {
+            Reached::Anything => true,
+            Reached::At(at) => !matches!(at, Trait::Value),
+            Reached::Missing(_) => false,
         })
     }
 
