@@ -645,11 +645,7 @@ impl<'a> Walker<'a> {
         let Some(schemas) = self.traits else {
             return false;
         };
-        let names: Vec<Option<Cow<'_, str>>> = parts.iter().take(3).map(|p| p.literal()).collect();
-        let is = |at: usize, name: &str| names.get(at).and_then(Option::as_deref) == Some(name);
-        if (is(0, "identity") && is(1, "schema_id"))
-            || (is(0, "session") && is(1, "identity") && is(2, "schema_id"))
-        {
+        if identity_key(parts).is_some_and(|(_, key)| key == "schema_id") {
             return true;
         }
         let Some(prefix) = self.traits_prefix(parts) else {
@@ -950,15 +946,9 @@ impl<'a> Walker<'a> {
     /// when schemas are declared and `parts` read below them.
     fn traits_prefix(&self, parts: &[Part<'_>]) -> Option<usize> {
         self.traits?;
-        let names: Vec<Option<Cow<'_, str>>> = parts.iter().take(3).map(|p| p.literal()).collect();
-        let is = |at: usize, name: &str| names.get(at).and_then(Option::as_deref) == Some(name);
-        if is(0, "identity") && is(1, "traits") {
-            Some(2)
-        } else if is(0, "session") && is(1, "identity") && is(2, "traits") {
-            Some(3)
-        } else {
-            None
-        }
+        identity_key(parts)
+            .filter(|(_, key)| key == "traits")
+            .map(|(at, _)| at + 1)
     }
 
     /// The steps below the traits that `parts` reads: keys written out and numbers, up to the
@@ -1249,6 +1239,17 @@ impl<'a> Walker<'a> {
             };
         }
         Some(token_end(tokens.get(last)?))
+    }
+}
+
+/// The key `parts` read on the identity (`identity.K` or `session.identity.K`): its index in
+/// `parts`, and the key.
+fn identity_key<'p>(parts: &[Part<'p>]) -> Option<(usize, Cow<'p, str>)> {
+    let name = |at: usize| parts.get(at).and_then(|part| part.literal());
+    match name(0).as_deref() {
+        Some("identity") => Some((1, name(1)?)),
+        Some("session") if name(1).as_deref() == Some("identity") => Some((2, name(2)?)),
+        _ => None,
     }
 }
 
