@@ -38,6 +38,7 @@ use ory_actions_core::rules::AuthMethodLists;
 use ory_actions_core::{AuthMethods, Flags, Flow, HttpMethod, Platform, Scope, ScopeError, Timing};
 
 use crate::error::{InvalidAction, Location, Problem};
+pub(crate) use check::identity_schemas;
 use check::{Found, check};
 
 /// One Ory Action: a web hook in one or more hook lists of one flow and timing.

@@ -12,7 +12,9 @@ use crate::backend::schemas::TargetSchema;
 /// the target lists (`target`), as warnings.
 pub(crate) fn drift(declared: DeclaredSchemas, target: &[TargetSchema]) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    for file in declared.files {
+    // The declared schemas as the actions' checks read them, once for the whole program.
+    let ours = crate::action::identity_schemas(declared);
+    for (index, file) in declared.files.iter().enumerate() {
         let Some(there) = target.iter().find(|t| t.id == file.id) else {
             warnings.push(Warning::SchemaMissing {
                 id: file.id.to_owned(),
@@ -21,25 +23,26 @@ pub(crate) fn drift(declared: DeclaredSchemas, target: &[TargetSchema]) -> Vec<W
             });
             continue;
         };
-        let read = |text: &str| Schema::read(file.path, text).map(|s| s.trait_paths());
         let text = match &there.text {
             Ok(text) => text,
             Err(reason) => {
                 warnings.push(Warning::SchemaUnreadable {
-                    id: file.id.to_owned(),
+                    id: Some(file.id.to_owned()),
                     reason: reason.clone(),
                 });
                 continue;
             }
         };
-        let (Ok(ours), theirs) = (read(file.text), read(text)) else {
+        // `action!` read every declared schema when it compiled.
+        let Some(ours) = ours.as_ref().and_then(|s| s.list().get(index)) else {
             continue;
         };
-        let theirs = match theirs {
-            Ok(theirs) => theirs,
+        let ours = ours.trait_paths();
+        let theirs = match Schema::read(file.path, text) {
+            Ok(theirs) => theirs.trait_paths(),
             Err(e) => {
                 warnings.push(Warning::SchemaUnreadable {
-                    id: file.id.to_owned(),
+                    id: Some(file.id.to_owned()),
                     reason: e.problem,
                 });
                 continue;

@@ -132,8 +132,8 @@ pub(crate) enum Warning {
     },
     /// The target's schema could not be read, so it was not compared.
     SchemaUnreadable {
-        /// The schema's id.
-        id: String,
+        /// The schema's id; `None` when the target's list of schemas could not be read.
+        id: Option<String>,
         /// Why.
         reason: String,
     },
@@ -282,10 +282,18 @@ impl fmt::Display for Warning {
                  call; declare it in `[package.metadata.ory-actions]` (`identity-schemas pull` \
                  writes it)"
             ),
-            Warning::SchemaUnreadable { id, reason } => write!(
+            Warning::SchemaUnreadable {
+                id: Some(id),
+                reason,
+            } => write!(
                 f,
                 "the target's identity schema `{id}` could not be compared with the crate's: \
                  {reason}"
+            ),
+            Warning::SchemaUnreadable { id: None, reason } => write!(
+                f,
+                "the target's identity schemas could not be read, so none was compared with the \
+                 crate's: {reason}"
             ),
             Warning::FallbackLegacy { action, .. } => write!(
                 f,

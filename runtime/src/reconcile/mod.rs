@@ -74,8 +74,8 @@ async fn identity_drift<T: Backend>(unit: &Unit<T>) -> Vec<Warning> {
     match unit.backend.identity_schemas().await {
         Ok(target) => crate::plan::identity::drift(declared, &target),
         Err(e) => vec![Warning::SchemaUnreadable {
-            id: "*".to_owned(),
-            reason: format!("the target's identity schemas could not be read: {e}"),
+            id: None,
+            reason: e.to_string(),
         }],
     }
 }
