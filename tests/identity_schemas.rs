@@ -325,8 +325,11 @@ mod target {
         });
         let project = kit.add_project(config);
         let dir = crate_dir("project");
+        kit.clear_requests();
         let plan = kit.run(&project, stack(&dir), &["plan"]);
         assert_eq!(plan.code, 0, "{}{}", plan.out, plan.err);
+        // The schemas are compared from the document the plan read: no second request.
+        assert_eq!(kit.count("GET"), 1, "{:?}", kit.requests());
         let all = format!("{}{}", plan.out, plan.err);
         for expected in [
             "the target's identity schema `staff` is not the one in identity/staff.schema.json, \

@@ -119,8 +119,9 @@
 //! ```
 //!
 //! It also names a declared schema the target lacks, a schema the target has and the crate does
-//! not declare (its identities' traits are not checked), and a schema it cannot read. A crate
-//! that declares no schemas makes no such read.
+//! not declare (its identities' traits are not checked), and a schema it cannot read. A
+//! project's schemas come from the document the plan reads anyway (no second request); a crate
+//! that declares no schemas skips the comparison.
 //!
 //! ## Payloads from the same schemas
 //!

@@ -103,6 +103,7 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn fetch_body(&self, reference: &str) -> impl Future<Output = Result<String, String>> + Send;
 
     /// The identity schemas the target lists, each with its text where it can be read from
-    /// here. Read only when a crate declares schemas (one more read of the target).
+    /// here. Asked only when a crate declares schemas; a project kept from its last read
+    /// ([`console::ConsoleProject::keeping_reads`]) needs no request.
     fn identity_schemas(&self) -> impl Future<Output = Result<Vec<TargetSchema>, Error>> + Send;
 }

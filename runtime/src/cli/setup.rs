@@ -332,8 +332,17 @@ fn console(
     let units: Vec<Arc<Unit<AnyBackend>>> = groups
         .into_iter()
         .map(|(project, actions, _)| {
+            let mut backend = ConsoleProject::new(Arc::clone(&client), project);
+            // A plan compares the project's identity schemas with those the crate declares,
+            // from the document it read.
+            if actions
+                .iter()
+                .any(|action| !action.identity_schemas().files.is_empty())
+            {
+                backend = backend.keeping_reads();
+            }
             Arc::new(Unit {
-                backend: AnyBackend::Console(ConsoleProject::new(Arc::clone(&client), project)),
+                backend: AnyBackend::Console(backend),
                 actions,
             })
         })

@@ -26,6 +26,10 @@ pub(crate) use client::{ApiKey, ConsoleClient};
 pub(crate) struct ConsoleProject {
     client: Arc<ConsoleClient>,
     project_id: String,
+    /// The document the last read got, kept for [`Backend::identity_schemas`] when the stack
+    /// declares identity schemas ([`ConsoleProject::keeping_reads`]): a plan compares them
+    /// without a second request.
+    last_read: Option<Arc<std::sync::Mutex<Option<Vec<u8>>>>>,
 }
 
 impl ConsoleProject {
@@ -34,7 +38,14 @@ impl ConsoleProject {
         ConsoleProject {
             client,
             project_id: project_id.into(),
+            last_read: None,
         }
+    }
+
+    /// Keeps the document each read gets until the identity schemas are asked for.
+    pub(crate) fn keeping_reads(mut self) -> Self {
+        self.last_read = Some(Arc::default());
+        self
     }
 }
 
@@ -52,10 +63,12 @@ impl Backend for ConsoleProject {
     }
 
     async fn read(&self) -> Result<State, Error> {
-        read_project(
-            &self.client.get_project(&self.project_id).await?,
-            &self.project_id,
-        )
+        let text = self.client.get_project(&self.project_id).await?;
+        let state = read_project(&text, &self.project_id)?;
+        if let Some(Ok(mut kept)) = self.last_read.as_ref().map(|kept| kept.lock()) {
+            *kept = Some(text);
+        }
+        Ok(state)
     }
 
     async fn write(&self, revision: &str, writes: &[ListWrite]) -> Result<Written, Error> {
@@ -98,7 +111,14 @@ impl Backend for ConsoleProject {
     }
 
     async fn identity_schemas(&self) -> Result<Vec<TargetSchema>, Error> {
-        let text = self.client.get_project(&self.project_id).await?;
+        let kept = self
+            .last_read
+            .as_ref()
+            .and_then(|kept| kept.lock().ok()?.take());
+        let text = match kept {
+            Some(text) => text,
+            None => self.client.get_project(&self.project_id).await?,
+        };
         let document: Value = serde_json::from_slice(&text).map_err(|_| Error::RemoteDocument {
             pointer: String::new(),
             problem: "the answer is not JSON".into(),
