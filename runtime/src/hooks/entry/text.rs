@@ -102,15 +102,11 @@ impl<'de> serde::Deserialize<'de> for TextEntry<'de> {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let (mut hook, mut config) = (None, None);
+                let mut seen = [false; 2];
                 while let Some(key) = map.next_key::<&'de str>()? {
                     match key {
-                        "hook" if hook.is_none() => hook = Some(map.next_value::<&'de str>()?),
-                        "config" if config.is_none() => {
-                            config = Some(map.next_value::<TextConfig<'de>>()?)
-                        }
-                        "hook" | "config" => {
-                            return Err(serde::de::Error::custom("a key given twice"));
-                        }
+                        "hook" => once(&mut hook, &mut seen[0], Some(map.next_value()?))?,
+                        "config" => once(&mut config, &mut seen[1], Some(map.next_value()?))?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
